@@ -1,0 +1,1 @@
+"""A staff member's own account: password change and recovery, authenticator enrolment."""

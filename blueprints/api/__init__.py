@@ -1,0 +1,1 @@
+"""The machine API: OAuth2 client credentials at /oauth/token, reports and referrals under /api/v1/."""

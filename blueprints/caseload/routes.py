@@ -1,0 +1,88 @@
+"""Caseload pages: a VRC's own, and the team manager's (caseload, unallocated
+referrals, each VRC's load, the month's times to first contact)."""
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.caseload.forms import ReallocateCaseloadForm
+from blueprints.participants.common import show_problems
+from blueprints.participants.forms import options
+from portal.permissions import requires
+from portal.services import allocation, caseloads, ooh_calls, participant_access, team
+from portal.services.validation import Problems
+from portal.tenancy import org_blueprint
+
+bp = org_blueprint("caseload", __name__)
+bp.before_request(participant_access.gate_casework_lists)
+
+
+def _filters():
+    """The list's query: search words, status, page (never audited: rule 10)."""
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    status = request.args.get("status", "open")
+    if status not in caseloads.STATUS_FILTERS:
+        status = "open"
+    return {"search": request.args.get("q", "").strip()[:100], "status": status, "page": page}
+
+
+@bp.route("/caseload")
+@requires("caseload.own")
+def mine():
+    filters = _filters()
+    result = caseloads.caseload(g.org, vrc_id=current_user.id, view="caseload.own", **filters)
+    return render_template("caseload/list.html", title="Your caseload", result=result, filters=filters,
+                           show_vrc=False, endpoint="caseload.mine",
+                           callbacks=ooh_calls.open_callbacks(g.org, current_user.id, "caseload.callbacks"))
+
+
+@bp.route("/team/caseload")
+@requires("caseload.team")
+def team_caseload():
+    filters = _filters()
+    vrcs = allocation.vrcs_of(g.org.id)
+    vrc_filter = request.args.get("vrc", "")
+    vrc_id = next((v.id for v in vrcs if str(v.id) == vrc_filter), None)
+    result = caseloads.caseload(g.org, vrc_id=vrc_id, view="caseload.team", **filters)
+    return render_template("caseload/list.html", title="Team caseload", result=result, filters=filters,
+                           show_vrc=True, vrcs=vrcs, vrc_filter=str(vrc_id or ""), endpoint="caseload.team_caseload",
+                           callbacks=ooh_calls.open_callbacks(g.org, None, "team.callbacks"))
+
+
+@bp.route("/team/unallocated")
+@requires("caseload.team")
+def unallocated():
+    filters = _filters()
+    result = caseloads.caseload(g.org, unallocated=True, view="caseload.unallocated", **filters)
+    return render_template("caseload/list.html", title="Unallocated referrals", result=result, filters=filters,
+                           show_vrc=False, unallocated=True, endpoint="caseload.unallocated")
+
+
+@bp.route("/team")
+@requires("caseload.team")
+def overview():
+    return render_template("caseload/team.html", title="Your team", loads=team.vrc_loads(g.org),
+                           unallocated=team.unallocated_count(g.org), times=team.contact_times(g.org))
+
+
+@bp.route("/team/reallocate", methods=["GET", "POST"])
+@requires("participant.allocate")
+def reallocate():
+    form = ReallocateCaseloadForm()
+    choices = options([("", "Select a VRC")] + [(v.id, v.name) for v in allocation.vrcs_of(g.org.id)])
+    form.from_vrc.choices = form.to_vrc.choices = choices
+    if form.validate_on_submit():
+        try:
+            moved = allocation.reallocate_caseload(g.org, form.from_vrc.data, form.to_vrc.data, form.reason.data,
+                                                   current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            message = f"{moved.moved} open case{'s' if moved.moved != 1 else ''} moved to {moved.to_vrc.name}, who has been notified"
+            if moved.restricted_left:
+                message += (f". {moved.restricted_left} restricted record{'s were' if moved.restricted_left != 1 else ' was'} "
+                            "left where they are: ask the Data Protection Officer")
+            flash(message, "success")
+            return redirect(url_for(".overview"))
+    return render_template("caseload/reallocate.html", title="Reallocate a VRC’s caseload", form=form)

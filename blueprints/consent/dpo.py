@@ -1,0 +1,239 @@
+"""The DPO's pages of this area, under /dpo/: privacy notice versions, the review
+list of emergency overrides, and the decisions on requests from authorities."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.consent.forms import (
+    AuthorityDisclosureForm, DecideForm, NoticeForm, PublishForm, ReviewForm, fill_now, typed_moment,
+)
+from blueprints.participants.common import show_problems
+from blueprints.participants.forms import options
+from portal import audit
+from portal.extensions import db
+from portal.models.disclosure import LEGAL_BASES
+from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
+from portal.permissions import requires
+from portal.services import authority_requests, emergency, privacy_notices
+from portal.services.privacy_notices import NoticePublished
+from portal.services.validation import Problems
+
+bp = Blueprint("privacy", __name__, url_prefix="/dpo")
+
+
+def _get(model, object_id):
+    row = db.session.get(model, object_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+# ----------------------------------------------------------------- notices
+
+@bp.route("/notices")
+@requires("privacy_notice.manage")
+def notices():
+    return render_template("consent/dpo/notices.html", notices=privacy_notices.all_notices(),
+                           current=privacy_notices.current_notice(), title="Privacy notice versions")
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+@requires("privacy_notice.manage")
+def new_notice():
+    form = NoticeForm()
+    latest = privacy_notices.latest_published()
+    if not form.is_submitted() and latest is not None:
+        form.text.data = latest.text
+    if form.validate_on_submit():
+        try:
+            notice = privacy_notices.create_draft(form.version.data, form.published_on.data, form.text.data,
+                                                  form.change_note.data, form.reconsent_required.data,
+                                                  current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash(f"Draft of version {notice.version} saved: check it, then publish it", "success")
+            return redirect(url_for(".notice", notice_id=notice.id))
+    return render_template("consent/dpo/notice_form.html", form=form, title="New version of the privacy notice")
+
+
+@bp.route("/notices/<int:notice_id>")
+@requires("privacy_notice.manage")
+def notice(notice_id):
+    found = _get(PrivacyNotice, notice_id)
+    return render_template("consent/dpo/notice.html", notice=found, publish_form=PublishForm(),
+                           current=privacy_notices.current_notice(), title=f"Privacy notice version {found.version}")
+
+
+@bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
+@requires("privacy_notice.manage")
+def edit_notice(notice_id):
+    found = _get(PrivacyNotice, notice_id)
+    if found.published:
+        abort(404)  # published versions are read-only: there is nothing to edit
+    form = NoticeForm(obj=found if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            privacy_notices.update_draft(found, form.version.data, form.published_on.data, form.text.data,
+                                         form.change_note.data, form.reconsent_required.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("Draft saved", "success")
+            return redirect(url_for(".notice", notice_id=found.id))
+    return render_template("consent/dpo/notice_form.html", form=form, notice=found,
+                           title=f"Change draft version {found.version}")
+
+
+@bp.route("/notices/<int:notice_id>/publish", methods=["POST"])
+@requires("privacy_notice.manage")
+def publish_notice(notice_id):
+    found = _get(PrivacyNotice, notice_id)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    try:
+        privacy_notices.publish(found, current_user.id)
+    except NoticePublished:
+        flash(f"Version {found.version} was already published", "info")
+    except Problems as problems:
+        db.session.rollback()
+        return render_template("consent/dpo/notice.html", notice=found, publish_form=PublishForm(),
+                               current=privacy_notices.current_notice(), title=f"Privacy notice version {found.version}",
+                               errors=[{"text": p.message, "href": "#publish"} for p in problems.problems])
+    else:
+        flash(f"Version {found.version} published: it can no longer be changed", "success")
+    return redirect(url_for(".notice", notice_id=found.id))
+
+
+# ----------------------------------------------------------------- overrides
+
+@bp.route("/overrides")
+@requires("override.review")
+def overrides():
+    waiting = emergency.awaiting_review()
+    done = emergency.reviewed() if request.args.get("show") == "reviewed" else []
+    shown = [c.participant_id for c in waiting + done]
+    audit.record("participants.listed", object_type="list", object_id="dpo.overrides",
+                 detail={"view": "dpo.overrides", "participant_ids": shown})
+    db.session.commit()
+    return render_template("consent/dpo/overrides.html", waiting=waiting, done=done,
+                           show_reviewed=request.args.get("show") == "reviewed",
+                           participants=_participants(shown), title="Emergency overrides to review")
+
+
+def _participants(ids) -> dict:
+    if not ids:
+        return {}
+    from sqlalchemy import select
+
+    rows = db.session.scalars(select(Participant).where(Participant.id.in_(set(ids)))).all()
+    return {p.id: p for p in rows}
+
+
+@bp.route("/overrides/<int:override_id>", methods=["GET", "POST"])
+@requires("override.review")
+def override(override_id):
+    contact = _get(EmergencyContact, override_id)
+    participant = db.session.get(Participant, contact.participant_id)
+    form = ReviewForm()
+    if form.validate_on_submit() and contact.reviewed_at is None:
+        try:
+            emergency.review_override(contact, form.outcome.data, form.notes.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("Review recorded: the override has left the review list", "success")
+            return redirect(url_for(".overrides"))
+    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
+                 participant_id=participant.id, detail={"view": "dpo.override", "override_id": contact.id})
+    db.session.commit()
+    return render_template("consent/dpo/override.html", contact=contact, participant=participant,
+                           org=db.session.get(Organisation, participant.org_id), form=form,
+                           title="Emergency override")
+
+
+# ----------------------------------------------------------------- authority requests
+
+@bp.route("/authority-requests")
+@requires("authority_request.decide")
+def authority_requests_list():
+    return render_template("consent/dpo/authority_requests.html", requests=authority_requests.all_requests(),
+                           title="Requests from authorities")
+
+
+def _request_page(found: AuthorityRequest, decide_form=None, disclose_form=None, status=200):
+    participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
+    if participant is not None:
+        audit.record("participant.viewed", object_type="participant", object_id=participant.id,
+                     participant_id=participant.id, detail={"view": "dpo.authority_request", "request_id": found.id})
+        db.session.commit()
+    if decide_form is None and found.status == "awaiting_decision":
+        decide_form = DecideForm()
+        decide_form.atw_reference.data = _reference_in(found.subject_details)
+    if disclose_form is None and found.status == "approved":
+        disclose_form = _disclose_form()
+        fill_now(disclose_form, "disclosed_on", "disclosed_time")
+    with_errors = next((f for f in (decide_form, disclose_form) if f is not None and f.errors), None)
+    return render_template("consent/dpo/authority_request.html", found=found, participant=participant,
+                           org=db.session.get(Organisation, participant.org_id) if participant else None,
+                           decide_form=decide_form, disclose_form=disclose_form, form=with_errors,
+                           legal_bases=LEGAL_BASES, title="Request from an authority"), status
+
+
+def _reference_in(text: str) -> str:
+    """An AtW reference the logger typed, matched exactly (a suggestion only)."""
+    for word in (text or "").replace(",", " ").split():
+        if authority_requests.find_participant(word) is not None:
+            return word.upper()
+    return ""
+
+
+def _disclose_form() -> AuthorityDisclosureForm:
+    form = AuthorityDisclosureForm()
+    form.data_categories.choices = options((c, c) for c in authority_requests.DATA_CATEGORIES)
+    return form
+
+
+@bp.route("/authority-requests/<int:request_id>")
+@requires("authority_request.decide")
+def authority_request(request_id):
+    return _request_page(_get(AuthorityRequest, request_id))
+
+
+@bp.route("/authority-requests/<int:request_id>/decide", methods=["POST"])
+@requires("authority_request.decide")
+def decide_authority_request(request_id):
+    found = _get(AuthorityRequest, request_id)
+    form = DecideForm()
+    if found.status != "awaiting_decision":
+        flash("This request has already been decided", "info")
+        return redirect(url_for(".authority_request", request_id=found.id))
+    if form.validate_on_submit():
+        try:
+            authority_requests.decide(found, form.decision.data, form.atw_reference.data, form.legal_basis.data,
+                                      form.reasons.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("Decision recorded", "success")
+            return redirect(url_for(".authority_request", request_id=found.id))
+    return _request_page(found, decide_form=form)
+
+
+@bp.route("/authority-requests/<int:request_id>/disclose", methods=["POST"])
+@requires("authority_request.decide")
+def disclose_authority_request(request_id):
+    found = _get(AuthorityRequest, request_id)
+    if found.status != "approved":
+        flash("Only an approved request can be answered", "info")
+        return redirect(url_for(".authority_request", request_id=found.id))
+    form = _disclose_form()
+    if form.validate_on_submit():
+        try:
+            authority_requests.record_disclosure(found, form.data_categories.data, form.summary.data, form.method.data,
+                                                 typed_moment(form, "disclosed_on", "disclosed_time"), current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("Disclosure recorded in the participant’s register", "success")
+            return redirect(url_for(".authority_request", request_id=found.id))
+    return _request_page(found, disclose_form=form)

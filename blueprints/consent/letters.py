@@ -1,0 +1,157 @@
+"""GP letters: write from the template, preview, issue (PDF), record sending, cancel."""
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+
+from blueprints.consent.common import bp
+from blueprints.consent.forms import CancelLetterForm, IssueForm, LetterForm, SentForm, fill_now, typed_moment
+from blueprints.participants.common import render_participant, show_problems
+from blueprints.participants.forms import options
+from portal import audit
+from portal.extensions import db
+from portal.models import GpLetter
+from portal.permissions import requires
+from portal.services import consents, gp_letters
+from portal.services.participant_access import FULL, ensure_not_restricted, get_child, get_participant
+from portal.services.validation import Problems
+
+LETTER_SHOWS = ("health",)
+
+
+def _letter_form(participant, obj=None) -> LetterForm:
+    form = LetterForm()
+    purpose = consents.purpose_by_code(gp_letters.PURPOSE)
+    form.data_categories.choices = options((c, c) for c in (purpose.data_categories if purpose else []))
+    if not form.is_submitted():
+        values = gp_letters.defaults(participant) if obj is None else {
+            "addressee": obj.addressee, "practice_name": obj.practice_name, "practice_address": obj.practice_address,
+            "body": obj.body, "data_categories": obj.data_categories}
+        for name, value in values.items():
+            form[name].data = value
+    return form
+
+
+def _letter_values(form) -> tuple:
+    return (form.addressee.data, form.practice_name.data, form.practice_address.data, form.body.data,
+            form.data_categories.data)
+
+
+@bp.route("/<int:participant_id>/gp-letters/new", methods=["GET", "POST"])
+@requires("gp_letter.write")
+def new_letter(participant_id):
+    participant = get_participant(participant_id, FULL)
+    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
+    consents.require_live_consent(participant, gp_letters.PURPOSE)
+    form = _letter_form(participant)
+    if form.validate_on_submit():
+        try:
+            letter = gp_letters.draft_letter(participant, *_letter_values(form), current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            return redirect(url_for(".letter", participant_id=participant.id, letter_id=letter.id))
+    return render_participant("consent/letter_form.html", participant, "gp_letters.new", shows=LETTER_SHOWS,
+                              form=form, title="Write to the GP")
+
+
+@bp.route("/<int:participant_id>/gp-letters/<int:letter_id>")
+@requires("gp_letter.write")
+def letter(participant_id, letter_id):
+    """The letter as it will be (or was) sent: the preview, and what can be done next."""
+    participant = get_participant(participant_id, FULL)
+    found = get_child(GpLetter, letter_id, participant)
+    return render_participant("consent/letter.html", participant, "gp_letters.letter", shows=LETTER_SHOWS,
+                              letter=found, letter_html=gp_letters.letter_html(participant, found, current_user, document=False),
+                              issue_form=IssueForm(), title="Letter to the GP",
+                              gp_consent=consents.live_consent(participant, gp_letters.PURPOSE))
+
+
+@bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/edit", methods=["GET", "POST"])
+@requires("gp_letter.write")
+def edit_letter(participant_id, letter_id):
+    participant = get_participant(participant_id, FULL)
+    found = get_child(GpLetter, letter_id, participant)
+    if found.status != "draft":
+        abort(404)
+    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
+    consents.require_live_consent(participant, gp_letters.PURPOSE)
+    form = _letter_form(participant, found)
+    if form.validate_on_submit():
+        try:
+            gp_letters.update_letter(participant, found, *_letter_values(form), current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            return redirect(url_for(".letter", participant_id=participant.id, letter_id=found.id))
+    return render_participant("consent/letter_form.html", participant, "gp_letters.edit", shows=LETTER_SHOWS,
+                              form=form, letter=found, title="Change the letter")
+
+
+@bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/issue", methods=["POST"])
+@requires("gp_letter.write")
+def issue_letter(participant_id, letter_id):
+    participant = get_participant(participant_id, FULL)
+    found = get_child(GpLetter, letter_id, participant)
+    if not IssueForm().validate_on_submit():
+        abort(400)
+    if found.status != "draft":
+        flash("This letter has already been issued", "info")
+    else:
+        gp_letters.issue_letter(participant, found, current_user.id)
+        flash("Letter issued: download the PDF, send it, then record how and when it was sent", "success")
+    return redirect(url_for(".letter", participant_id=participant.id, letter_id=found.id))
+
+
+@bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/pdf")
+@requires("gp_letter.write")
+def letter_pdf(participant_id, letter_id):
+    participant = get_participant(participant_id, FULL)
+    found = get_child(GpLetter, letter_id, participant)
+    if not found.pdf_key:
+        abort(404)
+    audit.record("gp_letter.downloaded", object_type="gp_letter", object_id=found.id, participant_id=participant.id)
+    db.session.commit()
+    return gp_letters.pdf_download(found)
+
+
+@bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/sent", methods=["GET", "POST"])
+@requires("gp_letter.write")
+def letter_sent(participant_id, letter_id):
+    participant = get_participant(participant_id, FULL)
+    found = get_child(GpLetter, letter_id, participant)
+    if found.status != "issued":
+        abort(404)
+    form = SentForm()
+    if not form.is_submitted():
+        fill_now(form, "sent_on", "sent_time")
+    if form.validate_on_submit():
+        try:
+            gp_letters.record_sent(participant, found, form.method.data, typed_moment(form, "sent_on", "sent_time"),
+                                   current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("Sending recorded: the letter is in the disclosures register", "success")
+            return redirect(url_for(".letter", participant_id=participant.id, letter_id=found.id))
+    return render_participant("consent/simple_form.html", participant, "gp_letters.sent", form=form, letter=found,
+                              title="Record how the letter was sent")
+
+
+@bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/cancel", methods=["GET", "POST"])
+@requires("gp_letter.write")
+def cancel_letter(participant_id, letter_id):
+    participant = get_participant(participant_id, FULL)
+    found = get_child(GpLetter, letter_id, participant)
+    if found.status not in ("draft", "issued"):
+        abort(404)
+    form = CancelLetterForm()
+    if form.validate_on_submit():
+        try:
+            gp_letters.cancel_letter(participant, found, form.reason.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("Letter cancelled", "success")
+            return redirect(url_for(".overview", participant_id=participant.id))
+    return render_participant("consent/simple_form.html", participant, "gp_letters.cancel", form=form, letter=found,
+                              title="Cancel the letter")
+

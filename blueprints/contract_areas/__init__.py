@@ -1,0 +1,1 @@
+"""Contract areas (lead admin): postcode area → delivering organisation."""

@@ -1,0 +1,1 @@
+"""DWP's pages (/dwp/): published contract reports and their downloads, and statistics."""

@@ -1,0 +1,15 @@
+"""Each user's home page: what their roles let them do."""
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from portal.permissions import requires
+from portal.services import home, notifications
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@requires("home.view")
+def index():
+    return render_template("home/index.html", sections=home.sections_for(current_user),
+                           notifications=notifications.unread_for(current_user.id))

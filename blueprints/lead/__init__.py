@@ -1,0 +1,1 @@
+"""The lead partner's pages (/lead/): the contract dashboard and the monthly DWP contract reports."""

@@ -1,0 +1,1 @@
+"""Lead and organisation admins: organisations, two-admin MFA resets, reactivation."""

@@ -1,0 +1,387 @@
+"""The out-of-hours line under ``/ooh/``: find the caller, the verbal-consent check,
+the limited view and what a call may change, callbacks, and the worker's grants.
+
+Participant pages live under ``/ooh/<org>/participants/<id>/...``, the organisation
+in the address like casework's, so every lookup is scoped to it. Before any of them
+the gate answers 404 to whoever has no call access to that participant (a missing
+and another organisation's participant look the same), and refuses out-of-date
+data protection training. Each page then asks what it needs: the check pages send
+the assigned VRC and team managers to the record (they need no check); the limited
+view and its actions send anyone without a live grant to the check.
+"""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.ooh.forms import (
+    CallbackForm, CallNoteForm, CancelForm, ConsentForm, IdentityForm, RescheduleForm, SearchForm,
+)
+from blueprints.participants.common import show_problems
+from blueprints.participants.forms import local_datetime, options
+from portal.models import Appointment
+from portal.permissions import requires
+from portal.services import ooh_access, ooh_calls, ooh_search, participant_access
+from portal.services.ooh_access import CheckRefused
+from portal.services.participant_access import FULL, LIMITED, NONE, ParticipantRestricted, get_child
+from portal.services.validation import Invalid, Problems
+from portal.tenancy import refuse
+
+bp = Blueprint("ooh", __name__, url_prefix="/ooh")
+
+
+@bp.record_once
+def _check_shift_end(state):
+    # A malformed shift end refuses to start rather than grant the wrong length.
+    ooh_access.parse_shift_end(state.app.config.get("OOH_SHIFT_END", "08:00"))
+
+
+@bp.app_template_global("participant_org")
+def _participant_org(participant):
+    return ooh_access.organisation_of(participant)
+
+
+@bp.before_request
+def _participant_gate():
+    args = request.view_args or {}
+    if "participant_id" not in args or not current_user.is_authenticated:
+        return None
+    participant = ooh_access.participant_at(args.get("org"), args["participant_id"])
+    if participant is None:
+        refuse(404, object_type="participant")
+    level = ooh_access.call_level(current_user, participant)
+    if level == NONE:
+        refuse(404, object_type="participant", object_id=participant.id)
+    participant_access.require_current_training()
+    g.call_participant = participant
+    g.participant_access = level
+    return None
+
+
+def _here(endpoint: str, **values) -> str:
+    participant = g.call_participant
+    return url_for(endpoint, org=request.view_args["org"], participant_id=participant.id, **values)
+
+
+def _to_record():
+    """The assigned VRC and team managers need no check: their record."""
+    return redirect(ooh_access.record_url(g.call_participant), 303)
+
+
+def _checking():
+    """(participant, None) for the check pages, or (None, redirect) for the full record."""
+    if g.participant_access == FULL:
+        return None, _to_record()
+    return g.call_participant, None
+
+
+def _granted():
+    """(participant, grant) for the limited view, or (None, redirect): to the record
+    for those who need no check, to the check for those without a live grant."""
+    if g.participant_access == FULL:
+        return None, _to_record()
+    if g.participant_access != LIMITED:
+        return None, redirect(_here(".check"), 303)
+    participant = g.call_participant
+    return participant, ooh_access.live_grant(current_user.id, participant)
+
+
+def _restricted(error: ParticipantRestricted):
+    from portal import audit
+    from portal.extensions import db
+
+    db.session.rollback()
+    participant = error.participant
+    audit.record_and_commit("participant.refused.restricted", object_type="participant", object_id=participant.id,
+                            participant_id=participant.id, org_id=participant.org_id, outcome="refused",
+                            detail={"action": error.action})
+    return render_template("ooh/restricted.html", title="This record is restricted", participant=participant,
+                           message=error.message), 403
+
+
+# ----------------------------------------------------------------- finding the caller
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires("ooh.search")
+def search():
+    participant_access.require_current_training()
+    form = SearchForm()
+    result = None
+    if form.validate_on_submit():
+        try:
+            result = ooh_search.search(current_user.id, form.surname.data, form.date_of_birth.data,
+                                       form.postcode.data)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            # The page shows the listed fields only: not even the terms typed.
+            form = SearchForm(formdata=None)
+    live, _ = ooh_access.grants_of(current_user.id)
+    return render_template("ooh/search.html", title="Find the caller", form=form, result=result,
+                           live_count=len(live))
+
+
+# ----------------------------------------------------------------- the verbal-consent check
+
+
+@bp.route("/<org>/participants/<int:participant_id>/check", methods=["GET", "POST"])
+@requires("ooh.call")
+def check(org, participant_id):
+    participant, elsewhere = _checking()
+    if elsewhere:
+        return elsewhere
+    form = IdentityForm()
+    locked = ooh_access.locked(current_user.id, participant)
+    if form.validate_on_submit():
+        try:
+            made = ooh_access.check_identity(participant, current_user, form.caller.data, form.full_name.data,
+                                             form.date_of_birth.data, form.postcode.data)
+        except Problems as problems:
+            show_problems(form, problems)
+        except CheckRefused:
+            locked = True
+        else:
+            return redirect(_here(".check_result", check_id=made.id), 303)
+    participant_access.audit_view(participant, "ooh.check")
+    return render_template("ooh/check.html", title="Verbal-consent check", form=form, participant=participant,
+                           organisation=ooh_access.organisation_of(participant), locked=locked,
+                           grant=ooh_access.live_grant(current_user.id, participant),
+                           may_callback=ooh_calls.may_leave_callback(participant, current_user.id))
+
+
+@bp.route("/<org>/participants/<int:participant_id>/check/<int:check_id>", methods=["GET", "POST"])
+@requires("ooh.call")
+def check_result(org, participant_id, check_id):
+    participant, elsewhere = _checking()
+    if elsewhere:
+        return elsewhere
+    made = ooh_access.worker_check(participant, current_user.id, check_id)
+    if made is None:
+        refuse(404, object_type="ooh_check", object_id=check_id)
+    form = ConsentForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            grant = ooh_access.record_consent(participant, made, form.consent.data, form.note.data, current_user)
+        except Problems as problems:
+            show_problems(form, problems)
+        except CheckRefused:
+            return redirect(_here(".check_result", check_id=made.id), 303)
+        else:
+            if grant is not None:
+                flash("The participant agreed: you can see their record for this call until "
+                      f"{_time(grant.expires_at)}", "success")
+                return redirect(_here(".participant"), 303)
+            return redirect(_here(".check_result", check_id=made.id), 303)
+    participant_access.audit_view(participant, "ooh.check_result")
+    return render_template("ooh/check_result.html", title="Verbal-consent check", form=form, check=made,
+                           participant=participant, organisation=ooh_access.organisation_of(participant),
+                           answer_open=ooh_access.answer_open(made),
+                           attempts_left=ooh_access.MAX_FAILED_CHECKS - ooh_access.failed_checks(current_user.id,
+                                                                                                 participant),
+                           grant=ooh_access.live_grant(current_user.id, participant))
+
+
+def _time(moment) -> str:
+    from portal.templating import format_datetime
+
+    return format_datetime(moment)
+
+
+# ----------------------------------------------------------------- callbacks
+
+
+@bp.route("/<org>/participants/<int:participant_id>/callback", methods=["GET", "POST"])
+@requires("ooh.call")
+def callback(org, participant_id):
+    participant, elsewhere = _checking()
+    if elsewhere:
+        return elsewhere
+    if not ooh_calls.may_leave_callback(participant, current_user.id):
+        return redirect(_here(".check"), 303)
+    form = CallbackForm()
+    if form.validate_on_submit():
+        try:
+            ooh_calls.leave_callback(participant, form.reason.data, form.best_time.data, form.phone.data,
+                                     current_user)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("The callback note has been sent to the participant’s VRC", "success")
+            if g.participant_access == LIMITED:
+                return redirect(_here(".participant"))
+            return redirect(url_for(".search"))
+    participant_access.audit_view(participant, "ooh.callback")
+    return render_template("ooh/callback.html", title="Leave a callback note", form=form, participant=participant,
+                           organisation=ooh_access.organisation_of(participant),
+                           granted=g.participant_access == LIMITED)
+
+
+# ----------------------------------------------------------------- the limited view
+
+
+@bp.route("/<org>/participants/<int:participant_id>")
+@requires("ooh.call")
+def participant(org, participant_id):
+    participant, grant = _granted()
+    if participant is None:
+        return grant
+    context = ooh_calls.limited_view(participant, grant)
+    if ooh_calls.may_override_consent(current_user, participant):
+        context["emergency_url"] = _here(".emergency")
+    participant_access.audit_view(participant, "ooh.limited")
+    return render_template("ooh/participant.html", title=participant.name, participant=participant, **context)
+
+
+def _starts_at(form):
+    starts_at = local_datetime(form.date.data, form.time.data)
+    if form.date.data is None:
+        raise Problems([Invalid("Enter the new date", field="date")])
+    if starts_at is None:
+        raise Problems([Invalid("Enter a real time, like 14:30", field="time")])
+    return starts_at
+
+
+def _date_field(problems: Problems) -> Problems:
+    for problem in problems.problems:
+        if problem.field == "starts_at":
+            problem.field = "date"
+    return problems
+
+
+@bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/reschedule",
+          methods=["GET", "POST"])
+@requires("ooh.call")
+def reschedule(org, participant_id, appointment_id):
+    participant, grant = _granted()
+    if participant is None:
+        return grant
+    appointment = get_child(Appointment, appointment_id, participant)
+    form = RescheduleForm()
+    if form.validate_on_submit():
+        try:
+            if not form.requested_by.data:
+                raise Problems([Invalid("Select who asked for the change", field="requested_by")])
+            ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data,
+                                             form.requested_by.data, current_user)
+        except Problems as problems:
+            show_problems(form, _date_field(problems))
+        except ParticipantRestricted as error:
+            return _restricted(error)
+        else:
+            flash("Appointment rescheduled. The participant’s VRC has been told", "success")
+            return redirect(_here(".participant"))
+    participant_access.audit_view(participant, "ooh.reschedule")
+    return render_template("ooh/appointment_change.html", title="Reschedule an appointment", form=form,
+                           participant=participant, appointment=appointment, grant=grant)
+
+
+@bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/cancel",
+          methods=["GET", "POST"])
+@requires("ooh.call")
+def cancel(org, participant_id, appointment_id):
+    participant, grant = _granted()
+    if participant is None:
+        return grant
+    appointment = get_child(Appointment, appointment_id, participant)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            ooh_calls.cancel_appointment(participant, appointment, form.cancelled_by.data, form.reason.data,
+                                         current_user)
+        except Problems as problems:
+            show_problems(form, problems)
+        except ParticipantRestricted:
+            show_problems(form, Problems([Invalid(
+                "This record is restricted: an appointment can only be cancelled at the participant’s own request",
+                field="cancelled_by")]))
+        else:
+            flash("Appointment cancelled. The participant’s VRC has been told", "success")
+            return redirect(_here(".participant"))
+    participant_access.audit_view(participant, "ooh.cancel")
+    return render_template("ooh/appointment_change.html", title="Cancel an appointment", form=form,
+                           participant=participant, appointment=appointment, grant=grant)
+
+
+@bp.route("/<org>/participants/<int:participant_id>/call-note", methods=["GET", "POST"])
+@requires("ooh.call")
+def call_note(org, participant_id):
+    participant, grant = _granted()
+    if participant is None:
+        return grant
+    form = CallNoteForm()
+    try:
+        participant_access.ensure_not_restricted(participant, "ooh.call_note", "adding a call note")
+        if form.validate_on_submit():
+            try:
+                ooh_calls.add_call_note(participant, grant, form.text.data, current_user)
+            except Problems as problems:
+                show_problems(form, problems)
+            else:
+                flash("Call note saved. The participant’s VRC has been told", "success")
+                return redirect(_here(".participant"))
+    except ParticipantRestricted as error:
+        return _restricted(error)
+    participant_access.audit_view(participant, "ooh.call_note")
+    return render_template("ooh/call_note.html", title="Add a call note", form=form, participant=participant,
+                           grant=grant)
+
+
+@bp.route("/<org>/participants/<int:participant_id>/emergency", methods=["GET", "POST"])
+@requires("ooh.call")
+def emergency(org, participant_id):
+    """The emergency override of the consent service (DESIGN.md rule 3), from the call."""
+    from blueprints.consent.forms import EmergencyForm, fill_now, typed_moment
+    from portal.services import emergency as emergency_service
+
+    participant, grant = _granted()
+    if participant is None:
+        return grant
+    if emergency_service.may_make_emergency_contact(current_user, participant) is None:
+        refuse(403, object_type="participant", object_id=participant.id, participant_id=participant.id)
+    form = EmergencyForm()
+    form.data_categories.choices = options((c, c) for c in emergency_service.EMERGENCY_DATA_CATEGORIES)
+    if not form.is_submitted():
+        fill_now(form, "contacted_on", "contacted_time")
+    if form.validate_on_submit():
+        try:
+            ooh_calls.record_emergency_contact(
+                participant, current_user, form.recipient_type.data, form.recipient_name.data, form.reason.data,
+                form.what_shared.data, form.data_categories.data, typed_moment(form, "contacted_on", "contacted_time"))
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("Emergency contact recorded. The Data Protection Officer and the participant’s VRC have been told",
+                  "success")
+            return redirect(_here(".participant"))
+    participant_access.audit_view(participant, "ooh.emergency")
+    return render_template("ooh/emergency.html", title="Emergency contact without consent", form=form,
+                           participant=participant, grant=grant)
+
+
+# ----------------------------------------------------------------- the worker's access
+
+
+@bp.route("/access")
+@requires("ooh.access")
+def grants():
+    participant_access.require_current_training()
+    live, ended = ooh_access.grants_of(current_user.id)
+    participants = ooh_access.participants_of(live + ended)
+    if participants:
+        participant_access.audit_list("ooh.access", sorted(participants))
+    return render_template("ooh/grants.html", title="Your access to participants’ records", live=live,
+                           ended=ended, participants=participants,
+                           organisations=ooh_access.organisations_by_id())
+
+
+@bp.route("/access/<int:grant_id>/end", methods=["POST"])
+@requires("ooh.access")
+def end_grant(grant_id):
+    grant = ooh_access.own_grant(current_user.id, grant_id)
+    if grant is None:
+        refuse(404, object_type="ooh_grant", object_id=grant_id)
+    if ooh_access.end_grant(grant, current_user.id):
+        flash("Access ended", "success")
+    else:
+        flash("That access had already ended", "success")
+    return redirect(url_for(".grants"))
+

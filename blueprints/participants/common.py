@@ -1,0 +1,71 @@
+"""What every casework page shares: the blueprint, the view audit, the refusal pages
+and mapping a service's problems onto a form."""
+from flask import g, render_template
+from flask_login import current_user
+
+from portal import audit
+from portal.extensions import db
+from portal.models import Membership, User
+from portal.services import participant_access
+from portal.services.participant_access import AccessRefused, ParticipantRestricted
+from portal.services.validation import Problems
+from portal.tenancy import org_blueprint
+
+bp = org_blueprint("participants", __name__, url_prefix="/participants")
+bp.before_request(participant_access.gate_casework_url)
+
+
+def render_participant(template: str, participant, view: str, shows=(), **context):
+    """Render a page showing ``participant``'s data, auditing the view (rule 1)."""
+    participant_access.audit_view(participant, view, tuple(shows))
+    return render_template(template, participant=participant, level=participant_access.current_level(),
+                           **context)
+
+
+def show_problems(form, problems: Problems) -> None:
+    """Put a service's problems on the form's fields (GOV.UK error summary and
+    messages); nothing half-done is kept."""
+    db.session.rollback()
+    for problem in problems.problems:
+        field = getattr(form, problem.field or "", None)
+        if field is None:
+            field = next(iter(f for f in form if f.name != "csrf_token"))
+        field.errors = list(field.errors or []) + [problem.message]
+
+
+def admins_of(org_id: int) -> list[User]:
+    from sqlalchemy import select
+
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org_id, Membership.role == "admin", User.active.is_(True))
+        .order_by(User.name)
+    ))
+
+
+@bp.app_errorhandler(AccessRefused)
+def _access_refused(error: AccessRefused):
+    org = g.get("org")
+    return render_template(
+        "participants/refused.html", title=_REFUSED_TITLES[error.reason], reason=error.reason,
+        refused_participant=error.participant, context=error.context,
+        admins=admins_of(org.id) if org is not None and error.reason == "training" else [],
+    ), 403
+
+
+_REFUSED_TITLES = {
+    "training": "Your data protection training needs renewing",
+    "check": "This participant is not assigned to you",
+    "limited": "You have the limited view of this participant",
+}
+
+
+@bp.app_errorhandler(ParticipantRestricted)
+def _restricted(error: ParticipantRestricted):
+    db.session.rollback()
+    participant = error.participant
+    audit.record_and_commit("participant.refused.restricted", object_type="participant", object_id=participant.id,
+                            participant_id=participant.id, outcome="refused", detail={"action": error.action},
+                            user_id=current_user.id if current_user.is_authenticated else None)
+    return render_template("participants/restricted.html", title="This record is restricted",
+                           refused_participant=participant, message=error.message), 403

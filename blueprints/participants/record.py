@@ -1,0 +1,89 @@
+"""The record itself: overview, edits by section, history, allocation, closure."""
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from blueprints.participants.common import bp, render_participant, show_problems
+from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, options
+from portal.permissions import requires
+from portal.services import allocation, participant_access, participants, record_view
+from portal.services.participant_access import FULL, LIMITED, get_participant
+from portal.services.participant_fields import HEALTH_SECTIONS, SECTIONS
+from portal.services.validation import Problems
+
+
+@bp.route("/<int:participant_id>")
+@requires("participant.view")
+def record(participant_id):
+    participant = get_participant(participant_id, LIMITED)
+    if participant_access.current_level() == LIMITED:
+        return render_participant("participants/limited.html", participant, "record.limited",
+                                  **record_view.limited(participant))
+    return render_participant("participants/record.html", participant, "record", shows=("health",),
+                              **record_view.overview(participant, current_user))
+
+
+@bp.route("/<int:participant_id>/edit/<section>", methods=["GET", "POST"])
+@requires("participant.edit")
+def edit(participant_id, section):
+    participant = get_participant(participant_id, FULL)
+    if section not in SECTION_FORMS:
+        abort(404)
+    form = SECTION_FORMS[section](obj=participant if request.method == "GET" else None)
+    if request.method == "GET" and section == "preferences":
+        form.safe_to_call_at_work.data = "yes" if participant.safe_to_call_at_work else "no"
+    if form.validate_on_submit():
+        try:
+            changed = participants.update_section(participant, section, form.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash(f"{SECTIONS[section][0]} saved" if changed else "Nothing was changed", "success")
+            return redirect(url_for(".record", participant_id=participant.id))
+    title = SECTIONS[section][0]
+    return render_participant("participants/edit.html", participant, f"edit.{section}",
+                              shows=("health",) if section in HEALTH_SECTIONS else (),
+                              form=form, section=section, title=title)
+
+
+@bp.route("/<int:participant_id>/history")
+@requires("participant.view")
+def history(participant_id):
+    participant = get_participant(participant_id, FULL)
+    return render_participant("participants/history.html", participant, "history", shows=("health",),
+                              **record_view.history(participant))
+
+
+@bp.route("/<int:participant_id>/allocate", methods=["GET", "POST"])
+@requires("participant.allocate")
+def allocate(participant_id):
+    participant = get_participant(participant_id, FULL)
+    form = AllocateForm()
+    vrcs = allocation.vrcs_of(participant.org_id)
+    form.vrc.choices = options((v.id, v.name) for v in vrcs if v.id != participant.assigned_vrc_id)
+    if form.validate_on_submit():
+        try:
+            vrc = allocation.allocate(participant, form.vrc.data, form.reason.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash(f"Allocated to {vrc.name}, who has been notified", "success")
+            return redirect(url_for(".record", participant_id=participant.id))
+    return render_participant("participants/allocate.html", participant, "allocate", form=form,
+                              title="Reallocate participant" if participant.assigned_vrc_id else "Allocate participant")
+
+
+@bp.route("/<int:participant_id>/close", methods=["GET", "POST"])
+@requires("participant.close")
+def close(participant_id):
+    participant = get_participant(participant_id, FULL)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            participants.close_case(participant, form.status.data, form.closed_on.data, form.reason.data,
+                                    form.left_early_reason.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash("The case is closed", "success")
+            return redirect(url_for(".record", participant_id=participant.id))
+    return render_participant("participants/close.html", participant, "close", form=form, title="Close the case")

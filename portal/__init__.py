@@ -1,0 +1,40 @@
+"""The AtW MHSS Partner Portal: create_app() builds the Flask application."""
+import os
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, request hooks, blueprints and CLI commands."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance"),
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    from portal import config as portal_config
+
+    portal_config.load(app, config)
+
+    from portal import cli, errors, extensions, jobs, security, templating, web
+    from portal.sessions import DatabaseSessionInterface
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    app.session_interface = DatabaseSessionInterface()
+
+    web.init_request_state(app)  # first: every request starts with an empty g
+    templating.init_app(app)
+    security.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+    jobs.init_app(app)
+    cli.init_app(app)
+
+    from blueprints import register_blueprints
+
+    register_blueprints(app)
+    return app

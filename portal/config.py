@@ -1,0 +1,119 @@
+"""Configuration: environment variables and instance/portal.cfg, failing closed.
+
+PORTAL_ENV defaults to ``production``, which refuses to start without a secret key,
+a database URL and GOV.UK Notify settings. Development and test are explicit choices.
+"""
+import os
+from datetime import timedelta
+
+ENVIRONMENTS = ("production", "development", "test")
+
+# Settings read from the environment when present (strings, converted below).
+ENV_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "DATABASE_OWNER_URL",
+    "REDIS_URL",
+    "NOTIFY_API_KEY",
+    "NOTIFY_TEMPLATE_EMAIL",
+    "PUBLIC_BASE_URL",
+    "PRIVATE_FILES_DIR",
+    "OOH_SHIFT_END",
+)
+
+
+class ConfigError(RuntimeError):
+    """Raised when the portal is asked to start with settings it must refuse."""
+
+
+def defaults(env: str, instance_path: str) -> dict:
+    development = env == "development"
+    return {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": None,
+        "DATABASE_URL": (
+            None if env == "production"
+            else "sqlite:///" + os.path.join(instance_path, "portal.sqlite")
+        ),
+        "DATABASE_OWNER_URL": None,
+        "REDIS_URL": None,
+        "REDIS_KEY_PREFIX": "portal:",
+        "NOTIFY_API_KEY": None,
+        "NOTIFY_TEMPLATE_EMAIL": None,
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "SESSION_COOKIE_NAME": "portal_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development,
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        "HSTS": not development,
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Signed consent forms and issued letters: outside the web root, served only
+        # through routes that check access (portal/services/private_files.py).
+        "PRIVATE_FILES_DIR": os.path.join(instance_path, "private-files"),
+        "CONSENT_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+        "LOCKOUT_ACCOUNT_FAILURES": 10,
+        "LOCKOUT_ACCOUNT_WINDOW": timedelta(minutes=5),
+        "LOCKOUT_ACCOUNT_DURATION": timedelta(minutes=15),
+        "LOCKOUT_ADDRESS_FAILURES": 100,
+        "LOCKOUT_ADDRESS_WINDOW": timedelta(hours=1),
+        "LOCKOUT_ADDRESS_DURATION": timedelta(hours=1),
+        "TIMEZONE": "Europe/London",
+        # When out-of-hours shifts end (HH:MM, Europe/London): verbal-consent access
+        # lasts until the next such time, and never more than 12 hours (DESIGN.md rule 4).
+        "OOH_SHIFT_END": "08:00",
+        # Contract reporting and the API (issue 9): the first-contact target of the DWP
+        # report (working days from referral), bearer token lifetime (seconds), and each
+        # API client's rate limit (requests per fixed window of API_RATE_WINDOW seconds).
+        "REPORT_FIRST_CONTACT_TARGET_DAYS": 2,
+        "API_TOKEN_LIFETIME": 3600,
+        "API_RATE_LIMIT": 120,
+        "API_RATE_WINDOW": 60,
+        "TESTING": env == "test",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def load(app, overrides: dict | None) -> None:
+    """Fill app.config from defaults, instance/portal.cfg, the environment and overrides."""
+    overrides = dict(overrides or {})
+    env = overrides.get("PORTAL_ENV") or os.environ.get("PORTAL_ENV") or "production"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    app.config.update(defaults(env, app.instance_path))
+    app.config.from_pyfile("portal.cfg", silent=True)
+    for name in ENV_SETTINGS:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    app.config.update(overrides)
+    app.config["PORTAL_ENV"] = env
+    app.config["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(app.config["DATABASE_URL"])
+    if app.config.get("DATABASE_OWNER_URL"):
+        app.config["DATABASE_OWNER_URL"] = _sqlalchemy_url(app.config["DATABASE_OWNER_URL"])
+    _refuse_unsafe(app.config)
+
+
+def _sqlalchemy_url(url: str | None) -> str | None:
+    """postgresql:// URLs use psycopg 3."""
+    if url and url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _refuse_unsafe(config) -> None:
+    if config["PORTAL_ENV"] != "production":
+        if not config.get("SECRET_KEY"):
+            # A random key per process: sessions do not survive a restart, which is fine
+            # for a first run and for tests, and there is no guessable fallback.
+            config["SECRET_KEY"] = os.urandom(32).hex()
+        return
+    missing = [
+        name for name in ("SECRET_KEY", "DATABASE_URL", "NOTIFY_API_KEY", "NOTIFY_TEMPLATE_EMAIL")
+        if not config.get(name)
+    ]
+    if missing:
+        raise ConfigError("production refuses to start without " + ", ".join(missing))
+    config["SESSION_COOKIE_SECURE"] = True
+    config["HSTS"] = True

@@ -1,0 +1,55 @@
+"""Error pages with a reference id and never a stack trace; JSON for the API."""
+import logging
+
+from flask import g, jsonify, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "There is a problem with the request",
+    401: "You need to sign in",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "This page does not accept that request",
+    413: "The file or form is too large",
+    415: "Unsupported content type",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/oauth/", "/healthz"))
+
+
+def render_error(code: int, description: str | None = None):
+    reference = g.get("request_id", "")
+    if _wants_json():
+        body = {"error": TITLES.get(code, "Error"), "reference": reference}
+        if description:
+            body["detail"] = description
+        return jsonify(body), code
+    return render_template(
+        "errors/error.html", code=code, title=TITLES.get(code, "Error"),
+        description=description, reference=reference,
+    ), code
+
+
+def init_app(app):
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if error.code == 401 and not _wants_json():
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if error.code in (301, 302, 303, 307, 308):
+            return error.get_response()
+        description = error.description if error.code in (400, 413, 415) and not error.description.startswith(("The browser", "The server", "The data value")) else None
+        return render_error(error.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error, reference %s", g.get("request_id"))
+        return render_error(500)

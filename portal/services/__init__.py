@@ -1,0 +1,1 @@
+"""Domain rules as plain functions over the session; testable without HTTP."""

@@ -1,0 +1,171 @@
+"""OAuth2 for the machine API (Authlib): the client-credentials token endpoint, bearer
+token checks with scopes, and a per-client rate limit.
+
+- ``POST /oauth/token`` takes ``client_secret_basic`` or ``client_secret_post``, reads its
+  parameters from the form body only (never the query string, where secrets end up in
+  logs), and issues a bearer token valid for ``API_TOKEN_LIFETIME`` seconds (one hour).
+  The token itself is shown once; only its SHA-256 is stored, and rotating or revoking
+  the client revokes it.
+- ``authenticate(scope)`` checks the request's bearer token and scope, then counts the
+  request in the client's fixed window (``API_RATE_LIMIT`` requests per
+  ``API_RATE_WINDOW`` seconds, counted in the database so every web worker shares it).
+  Refusals are ``ApiRefused`` (401 without a valid token, 403 without the scope, 429 over
+  the limit), which the API answers as JSON.
+"""
+from datetime import timedelta
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
+from authlib.oauth2.rfc6750 import BearerTokenValidator
+from flask import current_app
+from flask import request as flask_request
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal import audit, clock
+from portal.extensions import db
+from portal.models import ApiClient, ApiRateWindow, ApiToken
+from portal.models.api_client import SCOPES, sha256_hex
+
+REALM = "atw-mhss"
+DEFAULTS = {"API_TOKEN_LIFETIME": 3600, "API_RATE_LIMIT": 120, "API_RATE_WINDOW": 60}
+
+
+def setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+class _FormOnlyPayload(FlaskOAuth2Payload):
+    @property
+    def data(self):
+        return self._request.form
+
+
+class _FormOnlyRequest(FlaskOAuth2Request):
+    def __init__(self, request):
+        super().__init__(request)
+        self.payload = _FormOnlyPayload(request)
+
+
+class PortalAuthorizationServer(AuthorizationServer):
+    def create_oauth2_request(self, request):
+        return _FormOnlyRequest(flask_request)
+
+
+class ClientCredentials(ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+
+def query_client(client_id):
+    if not client_id:
+        return None
+    return db.session.scalars(
+        select(ApiClient).where(ApiClient.client_id == str(client_id)[:48], ApiClient.revoked_at.is_(None))
+    ).first()
+
+
+def save_token(token: dict, request) -> None:
+    """Keep the token's hash, scope and expiry (never the token), audited. Commits."""
+    now = clock.now()
+    client = request.client
+    row = ApiToken(token_sha256=sha256_hex(token["access_token"]), client_pk=client.id,
+                   scope=token.get("scope", ""), issued_at=now,
+                   expires_at=now + timedelta(seconds=int(token["expires_in"])))
+    db.session.add(row)
+    db.session.flush()
+    audit.record("api.token_issued", object_type="api_client", object_id=client.id, org_id=client.org_id,
+                 detail={"client_id": client.client_id, "token_id": row.id, "scope": row.scope})
+    db.session.commit()
+
+
+class TokenValidator(BearerTokenValidator):
+    def authenticate_token(self, token_string):
+        if not token_string:
+            return None
+        return db.session.scalars(select(ApiToken).where(ApiToken.token_sha256 == sha256_hex(token_string))).first()
+
+
+authorization = PortalAuthorizationServer()
+resource_protector = ResourceProtector()
+resource_protector.register_token_validator(TokenValidator(realm=REALM))
+
+
+def init_app(app) -> None:
+    app.config.setdefault("OAUTH2_SCOPES_SUPPORTED", list(SCOPES))
+    lifetime = int(app.config.get("API_TOKEN_LIFETIME", DEFAULTS["API_TOKEN_LIFETIME"]))
+    app.config["OAUTH2_TOKEN_EXPIRES_IN"] = {"client_credentials": lifetime}
+    authorization.init_app(app, query_client=query_client, save_token=save_token)
+    if ClientCredentials not in [grant for grant, _ in authorization._token_grants]:
+        authorization.register_grant(ClientCredentials)
+
+
+def token_response():
+    """The token endpoint's response (Authlib's, JSON, with Cache-Control: no-store)."""
+    return authorization.create_token_response()
+
+
+class ApiRefused(Exception):
+    def __init__(self, status: int, error: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.headers = headers or {}
+
+
+def authenticate(scope: str) -> ApiToken:
+    """The request's valid bearer token holding ``scope``, counted against its client's
+    rate limit. Raises ``ApiRefused``."""
+    try:
+        token = resource_protector.acquire_token([scope])
+    except OAuth2Error as error:
+        if error.error == "insufficient_scope":
+            challenge = f'Bearer realm="{REALM}", error="insufficient_scope", scope="{scope}"'
+            raise ApiRefused(403, "insufficient_scope", f"This token does not hold the {scope} scope",
+                             {"WWW-Authenticate": challenge})
+        # RFC 6750 3.1: no error code when the request carried no token at all.
+        missing = error.error == "missing_authorization"
+        raise ApiRefused(401, "missing_token" if missing else "invalid_token",
+                         "Send a valid bearer token: get one from /oauth/token with your client credentials",
+                         {"WWW-Authenticate": f'Bearer realm="{REALM}"' if missing
+                          else f'Bearer realm="{REALM}", error="invalid_token"'})
+    retry_after = count_request(token.client)
+    if retry_after:
+        raise ApiRefused(429, "rate_limited", "Too many requests from this client: wait and try again",
+                         {"Retry-After": str(retry_after)})
+    return token
+
+
+def record_call(client: ApiClient | None, endpoint: str | None, method: str, status: int,
+                participant_ids: list[int] | None = None) -> None:
+    """One audit event per API call, whatever its outcome: the client, the endpoint, the
+    status and the participants the answer showed (ids and codes only). Commits."""
+    detail = {"endpoint": endpoint, "method": method, "status": status}
+    if client is not None:
+        detail["client_id"] = client.client_id
+    if participant_ids:
+        detail["participant_ids"] = list(participant_ids)
+    audit.record("api.call", object_type="api_client", object_id=client.id if client else None,
+                 org_id=client.org_id if client else None, detail=detail, outcome="ok" if status < 400 else "refused")
+    db.session.commit()
+
+
+def count_request(client: ApiClient) -> int:
+    """Count one request in the client's current fixed window. Returns 0 when it is within
+    the limit, otherwise the seconds until the window ends. Commits."""
+    window = setting("API_RATE_WINDOW")
+    now = int(clock.now().timestamp())
+    start = now - now % window
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ApiRateWindow).values(client_pk=client.id, window_start=start, count=1)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["client_pk", "window_start"], set_={"count": ApiRateWindow.count + 1}))
+    count = db.session.scalar(select(ApiRateWindow.count).where(ApiRateWindow.client_pk == client.id,
+                                                                ApiRateWindow.window_start == start))
+    db.session.execute(delete(ApiRateWindow).where(ApiRateWindow.client_pk == client.id,
+                                                   ApiRateWindow.window_start < start))
+    db.session.commit()
+    return 0 if count <= setting("API_RATE_LIMIT") else start + window - now

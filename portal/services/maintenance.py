@@ -1,0 +1,36 @@
+"""Housekeeping run as periodic jobs (portal.jobs.PERIODIC)."""
+from flask import current_app
+from sqlalchemy import delete, or_
+
+from portal import clock, jobs
+from portal.extensions import db
+from portal.models import StaffSession
+
+
+def purge_expired_sessions() -> dict:
+    """Delete server-side sessions past the idle or the absolute time-out. They could not
+    be used any more (portal.sessions refuses them); this keeps the table small. Safe to
+    run twice."""
+    now = clock.now()
+    jobs.set_progress(10, "Removing expired sessions")
+    removed = db.session.execute(
+        delete(StaffSession).where(or_(
+            StaffSession.last_seen_at < now - current_app.config["SESSION_IDLE_TIMEOUT"],
+            StaffSession.created_at < now - current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
+        ))
+    ).rowcount
+    db.session.commit()
+    return {"removed": removed, "message": f"{removed} expired session{'s' if removed != 1 else ''} removed"}
+
+
+def verify_audit_chain() -> dict:
+    """Recompute the audit chain and log the result (portal.audit.verify_and_log). A
+    broken chain fails the job (no retry: recomputing gives the same answer)."""
+    from portal import audit
+
+    jobs.set_progress(10, "Recomputing the audit chain")
+    result = audit.verify_and_log()
+    if not result.ok:
+        raise jobs.Fail(f"Audit chain check failed: {result.message}")
+    return {"ok": True, "events": result.count, "head": result.head_seq,
+            "message": f"{result.count} audit events verified: {result.message}"}

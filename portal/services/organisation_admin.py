@@ -1,0 +1,121 @@
+"""Organisations (lead admin): create and rename lead and delivery organisations.
+
+A slug is the organisation's first path segment (``/h2e/...``) and its segment under
+``/admin/`` (``/admin/h2e/``), so it must be free of both: the fixed first segments
+(portal.tenancy.slug_problem) and the fixed pages under ``/admin/`` (read from the
+URL map, so a page added later is protected the day it is added). Slugs and names
+are unique. There is one lead partner; the commissioner (DWP) is fixed and is
+neither created nor renamed here. Every change is audited by id.
+"""
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal import audit
+from portal.extensions import db
+from portal.models import Organisation
+from portal.tenancy import slug_problem
+
+KIND_NAMES = {"lead": "Lead partner", "delivery": "Delivery partner", "commissioner": "Commissioner"}
+NAME_MAX = 200
+
+
+class OrganisationProblem(ValueError):
+    """A change the rules refuse; ``field`` names the form field to point at."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def admin_page_segments() -> frozenset[str]:
+    """Fixed segments right after ``/admin/`` (``contract-areas``, ``organisations``...)."""
+    segments = set()
+    for rule in current_app.url_map.iter_rules():
+        parts = rule.rule.split("/")
+        if len(parts) > 2 and parts[1] == "admin" and parts[2] and "<" not in parts[2]:
+            segments.add(parts[2])
+    return frozenset(segments)
+
+
+def lead_organisation() -> Organisation | None:
+    return db.session.scalars(select(Organisation).where(Organisation.kind == "lead")).first()
+
+
+def all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def by_slug(slug: str) -> Organisation | None:
+    return db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+
+
+def _normalise_slug(slug: str | None) -> str:
+    return (slug or "").strip()
+
+
+def _check_slug(slug: str, exclude_id: int | None = None) -> None:
+    if not slug:
+        raise OrganisationProblem("slug", "Enter a short name for web addresses, like h2e")
+    problem = slug_problem(slug)
+    if problem:
+        raise OrganisationProblem("slug", problem)
+    if slug in admin_page_segments():
+        raise OrganisationProblem("slug", f"‘{slug}’ is reserved for the portal’s own pages")
+    existing = by_slug(slug)
+    if existing is not None and existing.id != exclude_id:
+        raise OrganisationProblem("slug", f"‘{slug}’ is already used by {existing.name}")
+
+
+def _check_name(name: str, exclude_id: int | None = None) -> None:
+    if not name:
+        raise OrganisationProblem("name", "Enter the organisation’s name")
+    if len(name) > NAME_MAX:
+        raise OrganisationProblem("name", f"The name must be {NAME_MAX} characters or fewer")
+    existing = db.session.scalars(
+        select(Organisation).where(func.lower(Organisation.name) == name.lower())
+    ).first()
+    if existing is not None and existing.id != exclude_id:
+        raise OrganisationProblem("name", "There is already an organisation with this name")
+
+
+def create_organisation(name: str, slug: str, kind: str, *, actor_id: int | None) -> Organisation:
+    """A new lead or delivery organisation. Its staff are then added from its staff
+    page; postcode areas are given to it on the contract areas page."""
+    name = " ".join((name or "").split())
+    slug = _normalise_slug(slug)
+    _check_name(name)
+    _check_slug(slug)
+    if kind not in ("lead", "delivery"):
+        raise OrganisationProblem("kind", "Select whether it is the lead partner or a delivery partner")
+    if kind == "lead":
+        lead = lead_organisation()
+        if lead is not None:
+            raise OrganisationProblem("kind", f"{lead.name} is already the lead partner: there is only one")
+    org = Organisation(name=name, slug=slug, kind=kind)
+    db.session.add(org)
+    db.session.flush()
+    audit.record("organisation.created", object_type="organisation", object_id=org.id, org_id=org.id,
+                 user_id=actor_id, detail={"kind": kind})
+    db.session.commit()
+    return org
+
+
+def rename_organisation(org: Organisation, name: str, slug: str, *, actor_id: int | None) -> list[str]:
+    """Change a lead or delivery organisation's name and, if asked, its slug (its web
+    addresses change with it: old links stop working). Returns the fields changed."""
+    if not org.delivers:
+        raise OrganisationProblem("name", "The commissioner’s name and address are fixed")
+    name = " ".join((name or "").split())
+    slug = _normalise_slug(slug)
+    _check_name(name, exclude_id=org.id)
+    _check_slug(slug, exclude_id=org.id)
+    changed = [field for field, value in (("name", name), ("slug", slug)) if getattr(org, field) != value]
+    if not changed:
+        raise OrganisationProblem("name", "Change the name or the short name, or go back")
+    org.name = name
+    org.slug = slug
+    audit.record("organisation.renamed", object_type="organisation", object_id=org.id, org_id=org.id,
+                 user_id=actor_id, detail={"fields": changed})
+    db.session.commit()
+    return changed

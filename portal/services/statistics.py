@@ -1,0 +1,127 @@
+"""Aggregate statistics for research and evaluation, with small counts suppressed.
+
+The privacy notice ("Research and evaluation"): personal data is converted "into
+statistical or aggregated data ... sometimes shared with the DWP and other research
+organisations, however, it cannot be used to identify you". So every table here is a
+two-way table of counts with row and column totals, published only through
+``disclosure_control.suppress`` (cells of 1 to 4 shown as ``[c]``, secondary
+suppression until no hidden cell can be worked out from what is shown).
+
+What is counted: participants whose case closed in the period, by outcome, against the
+month, the delivering organisation or the postcode area (the leading letters of the
+postcode). Left out: participants who objected to the use of their data for research
+and statistics (UK GDPR Art. 21; ``objector_ids``), and participants whose processing
+is restricted (Art. 18: stored, not used).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+
+from portal.extensions import db
+from portal.models import Milestone, Participant
+from portal.services.contract_areas import postcode_area
+from portal.services.disclosure_control import SuppressedTable, suppress
+from portal.services.months import Month, last_months
+from portal.services.report_figures import delivering_organisations
+
+OUTCOMES = {
+    "job_retained": "Completed: job retained",
+    "moved_to_suitable_work": "Completed: moved to more suitable work",
+    "completed_other": "Completed: other",
+    "left_early": "Left early",
+    "withdrawn": "Withdrawn",
+}
+TREND_MONTHS = 12
+UNKNOWN_AREA = "Unknown"
+
+# Where objections to research and statistics are recorded: each function returns a
+# select of participant ids. The rights area (issue 8) appends its own when it records
+# objections; every statistic here then leaves those participants out.
+OBJECTION_SOURCES: list[Callable[[], Select]] = []
+
+
+def objector_ids() -> set[int]:
+    """Participants who objected to their data being used for research and statistics:
+    the single place statistics ask."""
+    ids: set[int] = set()
+    for source in OBJECTION_SOURCES:
+        ids.update(db.session.scalars(source()))
+    return ids
+
+
+@dataclass
+class StatisticsTable:
+    key: str
+    title: str
+    row_heading: str
+    counts: dict  # row → {outcome → count}, before suppression
+    published: SuppressedTable
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return [(code, OUTCOMES[code]) for code in self.published.columns]
+
+
+@dataclass
+class Closure:
+    month: Month
+    org_name: str
+    area: str
+    outcome: str
+
+
+def closures(first: Month, last: Month) -> list[Closure]:
+    """Cases closed from ``first`` to ``last``, with their outcome, objectors and
+    restricted participants left out."""
+    orgs = {o.id: o.name for o in delivering_organisations()}
+    excluded = objector_ids()
+    rows = db.session.execute(
+        select(Participant.id, Participant.org_id, Participant.postcode, Participant.status, Participant.closed_on)
+        .where(Participant.org_id.in_(list(orgs)), Participant.closed_on >= first.first_day,
+               Participant.closed_on <= last.last_day, Participant.status.in_(("completed", "left_early", "withdrawn")),
+               Participant.restricted.is_(False))
+    ).all()
+    rows = [r for r in rows if r.id not in excluded]
+    latest: dict[int, tuple] = {}
+    completed = [r.id for r in rows if r.status == "completed"]
+    for k in range(0, len(completed), 500):
+        for pid, kind, on in db.session.execute(
+            select(Milestone.participant_id, Milestone.kind, Milestone.achieved_on)
+            .where(Milestone.participant_id.in_(completed[k:k + 500]),
+                   Milestone.kind.in_(("job_retained", "moved_to_suitable_work")))
+        ):
+            if pid not in latest or (on, kind) > latest[pid]:
+                latest[pid] = (on, kind)
+    out = []
+    for r in rows:
+        if r.status == "completed":
+            outcome = latest[r.id][1] if r.id in latest else "completed_other"
+        else:
+            outcome = r.status
+        out.append(Closure(Month.of(r.closed_on), orgs[r.org_id], postcode_area(r.postcode) or UNKNOWN_AREA, outcome))
+    return out
+
+
+def _table(key: str, title: str, row_heading: str, rows: list, items: list[tuple]) -> StatisticsTable:
+    counts = {row: {code: 0 for code in OUTCOMES} for row in rows}
+    for row, outcome in items:
+        counts[row][outcome] += 1
+    return StatisticsTable(key, title, row_heading, counts, suppress(counts, columns=list(OUTCOMES)))
+
+
+def tables_for(month: Month) -> list[StatisticsTable]:
+    """The month's tables (by organisation, by postcode area) and the 12 months to it."""
+    months = last_months(month, TREND_MONTHS)
+    all_closures = closures(months[0], month)
+    in_month = [c for c in all_closures if c.month == month]
+    org_names = [o.name for o in delivering_organisations()]
+    areas = sorted({c.area for c in in_month}, key=lambda a: (a == UNKNOWN_AREA, a))
+    return [
+        _table("organisation", f"Cases closed in {month.label}, by delivering organisation and outcome",
+               "Delivering organisation", org_names, [(c.org_name, c.outcome) for c in in_month]),
+        _table("postcode_area", f"Cases closed in {month.label}, by postcode area and outcome",
+               "Postcode area", areas, [(c.area, c.outcome) for c in in_month]),
+        _table("month", f"Cases closed from {months[0].label} to {month.label}, by month and outcome",
+               "Month", [m.label for m in months], [(c.month.label, c.outcome) for c in all_closures]),
+    ]

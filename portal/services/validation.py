@@ -1,0 +1,184 @@
+"""Validation of what a referral carries: plain functions, reused by forms, CSV and the API.
+
+Each ``clean_*`` function takes what a person typed (or a CSV cell, or a JSON value)
+and returns it normalised for storage, or raises ``Invalid`` with a message in the
+GOV.UK error-message style. Nothing here touches the database.
+"""
+import re
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from email_validator import EmailNotValidError, validate_email
+
+MINIMUM_AGE = 16  # the service supports people of working age
+
+
+class Invalid(ValueError):
+    """The value cannot be accepted; ``message`` says why, for the person who typed it,
+    and ``field`` (when known) names the form field or CSV column it is about."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _compact(value) -> str:
+    return "".join(str(value or "").split()).upper()
+
+
+# HMRC National Insurance number format: two prefix letters, six digits, a suffix A-D.
+_NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"       # not D, F, I, Q, U or V
+_NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"       # nor O as the second letter
+_NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+_NI_RE = re.compile(rf"^([{_NI_FIRST}][{_NI_SECOND}])(\d{{6}})([A-D])$")
+
+
+def clean_ni_number(value) -> str:
+    """An NI number in HMRC's format, stored upper case without spaces (AB123456C).
+
+    Spaces and lower case are accepted as typed. Prefixes HMRC never issues (first
+    letter D, F, I, Q, U or V; second letter also not O; BG, GB, KN, NK, NT, TN, ZZ)
+    are refused, as is a missing or wrong suffix.
+    """
+    ni = _compact(value)
+    if not ni:
+        raise Invalid("Enter a National Insurance number")
+    match = _NI_RE.match(ni)
+    if not match or match.group(1) in _NI_BAD_PREFIXES:
+        raise Invalid("Enter a National Insurance number in the correct format, like QQ 12 34 56 C, "
+                      "with a valid prefix")
+    return ni
+
+
+# Royal Mail postcode formats (outward code, space, inward code), plus GIR 0AA.
+_POSTCODE_RE = re.compile(
+    r"^(GIR0AA|[A-PR-UWYZ](\d[A-HJKPSTUW]?|\d\d|[A-HK-Y]\d[ABEHMNPRV-Y]?|[A-HK-Y]\d\d)\d[ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+def clean_postcode(value) -> str:
+    """A UK postcode, stored upper case with one space before the inward code (LS1 4AP)."""
+    pc = _compact(value)
+    if not pc:
+        raise Invalid("Enter a postcode")
+    if not _POSTCODE_RE.match(pc):
+        raise Invalid("Enter a real UK postcode, like LS1 4AP")
+    return f"{pc[:-3]} {pc[-3:]}"
+
+
+def parse_date(value) -> date:
+    """A date from a form, CSV cell or JSON value: 2026-03-31, 31/03/2026 or 31 3 2026."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        raise Invalid("Enter a date")
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise Invalid("Enter a real date, like 31 3 1980")
+
+
+def clean_date_of_birth(value, today: date) -> date:
+    """A date of birth in the past, of someone aged 16 or over on ``today``."""
+    if value is None or not str(value).strip():
+        raise Invalid("Enter the date of birth")
+    try:
+        dob = parse_date(value)
+    except Invalid:
+        raise Invalid("Enter a real date of birth, like 31 3 1980")
+    if dob >= today:
+        raise Invalid("Date of birth must be in the past")
+    if dob > today - relativedelta(years=MINIMUM_AGE):
+        raise Invalid(f"The participant must be aged {MINIMUM_AGE} or over")
+    if dob < today - relativedelta(years=120):
+        raise Invalid("Enter a real date of birth, like 31 3 1980")
+    return dob
+
+
+def clean_email(value, required: bool = False) -> str:
+    """An email address in the right format, its domain lower-cased ("" when optional)."""
+    text = str(value or "").strip()
+    if not text:
+        if required:
+            raise Invalid("Enter an email address")
+        return ""
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise Invalid("Enter an email address in the correct format, like name@example.com")
+    return result.normalized
+
+
+_PHONE_STRIP = re.compile(r"[\s\-().]")
+
+
+def clean_phone(value, required: bool = False) -> str:
+    """A UK phone number: 10 or 11 digits starting 0, or +44 then the number without its 0.
+
+    Stored as digits with a leading 0 (07700900123), so searching and comparing work.
+    """
+    text = _PHONE_STRIP.sub("", str(value or ""))
+    if not text:
+        if required:
+            raise Invalid("Enter a phone number")
+        return ""
+    if text.startswith("+44"):
+        text = "0" + text[3:].lstrip("0")
+    elif text.startswith("0044"):
+        text = "0" + text[4:].lstrip("0")
+    if not re.fullmatch(r"0\d{9,10}", text):
+        raise Invalid("Enter a UK phone number, like 07700 900 982 or +44 7700 900 982")
+    return text
+
+
+_ATW_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-/]{3,29}$")
+
+
+def clean_atw_reference(value) -> str:
+    """An Access to Work reference: 4 to 30 letters, digits, hyphens or slashes, upper case."""
+    ref = _compact(value)
+    if not ref:
+        raise Invalid("Enter the Access to Work reference")
+    if not _ATW_RE.match(ref):
+        raise Invalid("Enter the Access to Work reference as it appears on the referral: "
+                      "4 to 30 letters, numbers, hyphens or slashes")
+    return ref
+
+
+def clean_text(value, label: str, max_length: int, required: bool = False) -> str:
+    """Free text, trimmed; required when asked; never longer than ``max_length``."""
+    text = str(value or "").strip()
+    if required and not text:
+        raise Invalid(f"Enter {label}")
+    if len(text) > max_length:
+        raise Invalid(f"{label[0].upper()}{label[1:]} must be {max_length} characters or fewer")
+    return text
+
+
+class Problems(ValueError):
+    """Several fields could not be accepted: each ``Invalid`` names its field."""
+
+    def __init__(self, problems: list[Invalid]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def clean_fields(raw: dict, cleaners: dict) -> dict:
+    """Apply ``cleaners`` (field → function of the raw value) to ``raw``; every field
+    is checked, so all the problems are reported at once (GOV.UK error summary)."""
+    cleaned, problems = {}, []
+    for field, cleaner in cleaners.items():
+        try:
+            cleaned[field] = cleaner(raw.get(field))
+        except Invalid as problem:
+            problem.field = problem.field or field
+            problems.append(problem)
+    if problems:
+        raise Problems(problems)
+    return cleaned

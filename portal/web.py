@@ -1,0 +1,57 @@
+"""Per-request plumbing: request ids, the sign-in gate and the fail-closed route check."""
+import uuid
+
+from flask import abort, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from portal.extensions import db, login_manager
+from portal.models import User
+from portal.permissions import API_TOKEN, PUBLIC
+
+# Flask's own static route cannot carry an attribute; it is public.
+PUBLIC_ENDPOINTS = frozenset({"static"})
+
+
+def permission_of(app, endpoint: str | None):
+    if endpoint in PUBLIC_ENDPOINTS:
+        return PUBLIC
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "permission", None)
+
+
+def init_request_state(app):
+    @app.before_request
+    def _fresh_g():
+        # A request normally gets a fresh app context; when one is reused (tests,
+        # CLI-driven requests), nothing of the previous request may carry over:
+        # not the organisation, not the cached signed-in user.
+        g.__dict__.clear()
+
+
+def init_app(app):
+    login_manager.session_protection = None  # server-side sessions are revoked instead
+
+    @login_manager.user_loader
+    def _load_user(user_id):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        abort(401)
+
+    @app.before_request
+    def _gate():
+        g.request_id = uuid.uuid4().hex[:16]
+        if request.endpoint is None:
+            return None  # 404 or 405 follows
+        permission = permission_of(app, request.endpoint)
+        if permission is None:
+            abort(403)  # a route nobody gave a permission is refused, not opened
+        if permission in (PUBLIC, API_TOKEN) or current_user.is_authenticated:
+            return None
+        if request.path.startswith("/api/"):
+            abort(401)
+        if session.get("mfa_user_id"):
+            return redirect(url_for("auth.code"))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,166 @@
+"""Rule 1 over every route of the registry: what each role can reach never carries
+health information or case notes unless the role is entitled to them; every 200 on a
+participant URL leaves an audit event with the participant's id; a restricted record
+refuses every change."""
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import AuditEvent, Participant
+from portal.services import participants
+from tests.core.test_route_matrix import _request, _value, build_world, client_for
+from tests.registry import ROLES, all_cases
+from tests.registry.casework import HEALTH_TEXT, NOTE_TEXT
+
+CASES = all_cases()
+GETS = [c for c in CASES if c.method == "GET"]
+# Entitled to the world's participant's health information and notes on casework
+# URLs: its assigned VRC and h2e's team manager. Everyone else, on every page.
+NOT_ENTITLED = [r for r in ROLES if r not in ("vrc", "team_manager")]
+
+
+def _url(app, case, world, org=None):
+    args = dict(_value(case.args, world) or {})
+    rule = next(app.url_map.iter_rules(case.endpoint))
+    if "org" in rule.arguments:
+        args["org"] = org or world.home.slug
+    with app.test_request_context():
+        return url_for(case.endpoint, **args)
+
+
+def test_health_and_note_text_reach_no_one_else(app):
+    with app.app_context():
+        world = build_world()
+        leaks = []
+        for role in NOT_ENTITLED:
+            client = client_for(app, world, role)
+            for case in GETS:
+                urls = [_url(app, case, world)]
+                if "org" in next(app.url_map.iter_rules(case.endpoint)).arguments:
+                    urls.append(_url(app, case, world, org=world.other.slug))
+                for url in urls:
+                    # Downloads may be binary (an XLSX report): read them as text leniently.
+                    body = client.get(url, follow_redirects=True).get_data().decode("utf-8", "replace")
+                    for marker in (HEALTH_TEXT, NOTE_TEXT):
+                        if marker in body:
+                            leaks.append(f"{role} {url}: {marker[:12]}")
+        assert not leaks, "\n".join(leaks)
+
+
+def test_entitled_roles_do_see_them(app):
+    with app.app_context():
+        world = build_world()
+        for role in ("vrc", "team_manager"):
+            client = client_for(app, world, role)
+            record = client.get(f"/h2e/participants/{world.participant.id}").get_data(as_text=True)
+            notes = client.get(f"/h2e/participants/{world.participant.id}/notes").get_data(as_text=True)
+            assert HEALTH_TEXT in record and NOTE_TEXT in notes
+
+
+def _participant_events(participant_id):
+    return db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.participant_id == participant_id))
+
+
+def test_every_200_on_a_participant_url_is_audited_with_its_id(app):
+    with app.app_context():
+        world = build_world()
+        checked = 0
+        for case in GETS:
+            if not case.endpoint.startswith("participants."):
+                continue
+            for role in ROLES[1:]:
+                client = client_for(app, world, role)
+                before = _participant_events(world.participant.id)
+                response = client.get(_url(app, case, world))
+                if response.status_code != 200:
+                    continue
+                assert _participant_events(world.participant.id) == before + 1, (case.endpoint, role)
+                viewed = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+                assert (viewed.action, viewed.user_id) == ("participant.viewed", world.users[role].id)
+                checked += 1
+        assert checked >= 30
+
+
+def test_a_form_shown_again_with_errors_is_audited_too(app):
+    with app.app_context():
+        world = build_world()
+        client = client_for(app, world, "vrc")
+        case = next(c for c in CASES if c.endpoint == "participants.new_note" and c.method == "POST")
+        before = _participant_events(world.participant.id)
+        from tests.registry import Case
+
+        bad = Case(case.endpoint, "POST", args=case.args, data={"note_type": "phone", "text": ""})
+        response = _request(client, bad, _url(app, bad, world), world, False)
+        assert response.status_code == 200
+        assert _participant_events(world.participant.id) == before + 1
+
+
+MUTATING = [c for c in CASES if c.method == "POST" and c.endpoint.startswith("participants.")]
+# Rule 5: still allowed on a restricted record (the registry's cancel is at the
+# participant's own request).
+ALLOWED_WHILE_RESTRICTED = {"participants.cancel"}
+
+
+def _snapshot(participant_id):
+    """Everything a change to the participant could touch."""
+    from portal.models import (
+        Appointment, AppointmentReschedule, Assessment, CaseNoteVersion, Milestone, ParticipantChange,
+        StatusChange, SupportPlanAction,
+    )
+
+    db.session.expire_all()
+    row = db.session.get(Participant, participant_id)
+    state = {c.key: getattr(row, c.key) for c in Participant.__table__.columns}
+    for model in (AppointmentReschedule, Assessment, CaseNoteVersion, Milestone, ParticipantChange, StatusChange,
+                  SupportPlanAction):
+        state[model.__name__] = db.session.scalar(select(func.count()).select_from(model))
+    state["appointments"] = sorted(db.session.execute(select(Appointment.id, Appointment.status)).all())
+    state["actions_done"] = sorted(db.session.execute(select(SupportPlanAction.id, SupportPlanAction.done_on)).all())
+    return state
+
+
+@pytest.mark.parametrize("case", MUTATING, ids=lambda c: c.endpoint)
+def test_a_restricted_participant_refuses_every_change(app, case):
+    with app.app_context():
+        world = build_world()
+        participant = db.session.get(Participant, world.participant.id)
+        participants.set_restriction(participant, True, "Accuracy disputed", user_id=world.users["dpo"].id)
+        roles = [r for r in ROLES if case.expected(r, False) == 302 and r != "anonymous"]
+        assert roles
+        for role in roles:
+            before = _snapshot(participant.id)
+            response = _request(client_for(app, world, role), case, _url(app, case, world), world, False)
+            if case.endpoint in ALLOWED_WHILE_RESTRICTED:
+                assert response.status_code == 302
+                break
+            assert response.status_code == 403, (case.endpoint, role, response.status_code)
+            assert "record is restricted" in response.get_data(as_text=True)
+            assert _snapshot(participant.id) == before, (case.endpoint, role)
+        refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "participant.refused.restricted")).all()
+        if case.endpoint not in ALLOWED_WHILE_RESTRICTED:
+            assert len(refused) == len(roles) and all(e.participant_id == participant.id for e in refused)
+
+
+PARTICIPANT_CASES = [c for c in CASES if c.endpoint.startswith("participants.")]
+
+
+def test_another_organisations_participant_is_404_on_every_participant_url(app):
+    """Our URL, their participant's id: indistinguishable from a missing one."""
+    with app.app_context():
+        world = build_world()
+        failures = []
+        for case in PARTICIPANT_CASES:
+            args = dict(_value(case.args, world))
+            args["participant_id"] = world.elsewhere.id
+            with app.test_request_context():
+                url = url_for(case.endpoint, org=world.home.slug, **args)
+            for role in ("team_manager", "vrc"):
+                response = _request(client_for(app, world, role), case, url, world, False)
+                expected = 404 if case.expected(role, False) != 403 else 403  # a permission the role lacks
+                if response.status_code != expected:
+                    failures.append(f"{role} {case.method} {url}: {response.status_code}")
+                if world.elsewhere.last_name in response.get_data(as_text=True):
+                    failures.append(f"{role} {case.method} {url}: shows the other organisation's participant")
+        assert not failures, "\n".join(failures)

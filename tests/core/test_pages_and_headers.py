@@ -1,0 +1,112 @@
+"""Headers on every response, error pages, CSRF, body limits and the health check."""
+import pytest
+
+from tests.conftest import csrf_from
+from tests.factories import sign_in
+
+
+def test_security_headers_on_public_page(client, app_ctx):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "'nonce-" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert "max-age" in response.headers["Strict-Transport-Security"]  # test is not development
+
+
+def test_nonce_differs_per_request_and_matches_scripts(client, app_ctx):
+    first = client.get("/login")
+    second = client.get("/login")
+    nonce = first.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert nonce != second.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    body = first.get_data(as_text=True)
+    assert body.count("<script") == body.count(f'nonce="{nonce}"')
+
+
+def test_signed_in_pages_are_not_cached(client, make):
+    sign_in(client, make.user(make.org("h2e")))
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert client.get("/h2e/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_flags(client, app_ctx):
+    client.get("/login")
+    header = [h for h in client.get("/login").headers.getlist("Set-Cookie") if h.startswith("portal_session")][0]
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    assert "Secure" in header
+
+
+def test_post_without_csrf_is_refused(client, make):
+    user = make.user(make.org("h2e"))
+    client.get("/login")
+    response = client.post("/login", data={"email": user.email, "password": "x"})
+    assert response.status_code == 400
+    assert "Reference" in response.get_data(as_text=True)
+
+
+def test_500_page_has_reference_and_no_stack_trace(client, app_ctx):
+    response = client.get("/_test/raise")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Reference:" in body
+    assert "Traceback" not in body and "deliberate failure" not in body
+
+
+def test_404_page(client, make):
+    sign_in(client, make.user(make.org("h2e")))
+    response = client.get("/no-such-org/")
+    assert response.status_code == 404
+    assert "Reference:" in response.get_data(as_text=True)
+
+
+def test_oversized_body_answers_413_with_a_page(client, app):
+    response = client.post("/login", data={"email": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_healthz(client, app):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    expected_redis = "ok" if app.config.get("REDIS_URL") else "inline"
+    assert response.get_json() == {"database": "ok", "redis": expected_redis}
+
+
+def test_healthz_database_down(app, monkeypatch):
+    from portal.extensions import db
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database unreachable")
+
+    client = app.test_client()
+    with app.app_context():
+        monkeypatch.setattr(db.session, "execute", broken)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "down"
+
+
+def test_production_refuses_to_start_without_settings(monkeypatch):
+    from portal import create_app
+    from portal.config import ConfigError
+
+    for name in ("SECRET_KEY", "DATABASE_URL", "NOTIFY_API_KEY", "NOTIFY_TEMPLATE_EMAIL", "PORTAL_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError):
+        create_app()
+    with pytest.raises(ConfigError):
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "NOTIFY_API_KEY": "k",
+                      "NOTIFY_TEMPLATE_EMAIL": "t"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["HSTS"]
+
+
+def test_development_has_no_hsts_and_no_secure_cookie(tmp_path):
+    from portal import create_app
+
+    app = create_app({"PORTAL_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite"})
+    assert not app.config["HSTS"]
+    assert not app.config["SESSION_COOKIE_SECURE"]

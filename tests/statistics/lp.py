@@ -1,0 +1,71 @@
+"""An attacker's check of a published table, by linear programming (SciPy).
+
+Independent of the suppression code: it reads only what is published (a
+``SuppressedTable``: cells, row totals, column totals, grand total, with ``"[c]"`` where
+hidden) and, for each hidden value, asks ``scipy.optimize.linprog`` for the smallest and
+largest value it could take given every published figure, the additivity of the table
+and non-negative counts. A hidden value whose smallest and largest possible values are
+equal can be recovered exactly.
+
+Reusable for any published two-way table (issue 9's statistics pages):
+``assert recoverable(published) == {}``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linprog
+
+from portal.services.disclosure_control import CONFIDENTIAL, TOTAL
+
+
+def ranges(published) -> dict:
+    """{coordinate: (smallest, largest)} for each hidden figure; largest is inf when unbounded."""
+    rows, cols = list(published.rows), list(published.columns)
+    coords = [(r, c) for r in rows + [TOTAL] for c in cols + [TOTAL]]
+    hidden = [rc for rc in coords if published.value(*rc) == CONFIDENTIAL]
+    if not hidden:
+        return {}
+    index = {rc: k for k, rc in enumerate(hidden)}
+
+    equations = []  # (coefficients over hidden, right-hand side)
+
+    def add_equation(parts, total):
+        # sum(parts) == total, each a coordinate; known values move to the right-hand side.
+        coefficients = np.zeros(len(hidden))
+        rhs = 0.0
+        for rc, sign in [(p, 1.0) for p in parts] + [(total, -1.0)]:
+            v = published.value(*rc)
+            if v == CONFIDENTIAL:
+                coefficients[index[rc]] += sign
+            else:
+                rhs -= sign * v
+        equations.append((coefficients, rhs))
+
+    for r in rows:
+        add_equation([(r, c) for c in cols], (r, TOTAL))
+    for c in cols:
+        add_equation([(r, c) for r in rows], (TOTAL, c))
+    add_equation([(r, TOTAL) for r in rows], (TOTAL, TOTAL))
+    add_equation([(TOTAL, c) for c in cols], (TOTAL, TOTAL))
+
+    a_eq = np.array([e[0] for e in equations])
+    b_eq = np.array([e[1] for e in equations])
+    out = {}
+    for rc, k in index.items():
+        objective = np.zeros(len(hidden))
+        objective[k] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        assert low.status == 0, f"published figures are inconsistent: {low.message}"
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if high.status == 3:  # unbounded
+            largest = float("inf")
+        else:
+            assert high.status == 0, high.message
+            largest = -high.fun
+        out[rc] = (low.fun, largest)
+    return out
+
+
+def recoverable(published) -> dict:
+    """Hidden figures whose value the published figures pin down: {coordinate: value}."""
+    return {rc: lo for rc, (lo, hi) in ranges(published).items() if hi - lo < 0.5}
