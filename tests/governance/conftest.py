@@ -1,0 +1,9 @@
+"""Governance fixtures: the casework world (tests/casework/conftest.py)."""
+import pytest
+
+from tests.casework.conftest import cw, login  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def world(cw):
+    return cw
