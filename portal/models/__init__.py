@@ -18,6 +18,7 @@ from portal.models.milestone import Milestone
 from portal.models.organisation import Organisation
 from portal.models.participant import Participant, ParticipantChange, StatusChange
 from portal.models.referral_upload import ReferralUpload
+from portal.models.retention import DestructionItem, DestructionList, LegalHold, RetentionRule, RetentionRuleChange
 from portal.models.session import StaffSession
 from portal.models.sharing import EmployerContact, GpLetter
 from portal.models.support_plan import Assessment, SupportPlanAction
@@ -73,4 +74,9 @@ __all__ = [
     "OutboxMessage",
     "StaffSession",
     "User",
+    "DestructionItem",
+    "DestructionList",
+    "LegalHold",
+    "RetentionRule",
+    "RetentionRuleChange",
 ]

@@ -1,0 +1,69 @@
+"""Legal holds on participants (DESIGN.md rule 7): while a hold stands, neither the
+retention destroyers nor the erasure service touch the participant's records."""
+from datetime import date
+
+from sqlalchemy import select
+
+from portal import audit, clock
+from portal.extensions import db
+from portal.models.retention import LegalHold
+
+
+class HoldError(ValueError):
+    pass
+
+
+def _participant_id(participant) -> int:
+    return participant if isinstance(participant, int) else participant.id
+
+
+def active_hold(participant) -> LegalHold | None:
+    """The standing (not lifted) hold on a participant (object or id), newest first."""
+    return db.session.scalars(
+        select(LegalHold)
+        .where(LegalHold.participant_id == _participant_id(participant), LegalHold.lifted_at.is_(None))
+        .order_by(LegalHold.id.desc())
+        .limit(1)
+    ).first()
+
+
+def held_participant_ids() -> set[int]:
+    return set(db.session.scalars(select(LegalHold.participant_id).where(LegalHold.lifted_at.is_(None))))
+
+
+def holds(include_lifted: bool = True) -> list[LegalHold]:
+    query = select(LegalHold).order_by(LegalHold.lifted_at.is_not(None), LegalHold.placed_at.desc())
+    if not include_lifted:
+        query = query.where(LegalHold.lifted_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def place_hold(participant, *, reason: str, review_on: date, placed_by) -> LegalHold:
+    if active_hold(participant):
+        raise HoldError("This participant already has a legal hold.")
+    hold = LegalHold(
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        reason=reason.strip(),
+        placed_by_id=placed_by.id,
+        placed_at=clock.now(),
+        review_on=review_on,
+    )
+    db.session.add(hold)
+    db.session.flush()
+    audit.record("legal_hold.place", object_type="legal_hold", object_id=str(hold.id),
+                 participant_id=participant.id, org_id=participant.org_id,
+                 detail={"review_on": review_on.isoformat()})
+    return hold
+
+
+def lift_hold(hold: LegalHold, *, lifted_by, reason: str = "") -> LegalHold:
+    if hold.lifted_at is not None:
+        raise HoldError("This legal hold has already been lifted.")
+    hold.lifted_at = clock.now()
+    hold.lifted_by_id = lifted_by.id
+    hold.lift_reason = reason.strip()
+    db.session.flush()
+    audit.record("legal_hold.lift", object_type="legal_hold", object_id=str(hold.id),
+                 participant_id=hold.participant_id, org_id=hold.org_id)
+    return hold
