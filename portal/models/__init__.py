@@ -18,6 +18,8 @@ from portal.models.milestone import Milestone
 from portal.models.organisation import Organisation
 from portal.models.participant import Participant, ParticipantChange, StatusChange
 from portal.models.referral_upload import ReferralUpload
+from portal.models.rights import (ClockStop, Complaint, Objection, PortabilityExport, RestrictionNotice,
+                                  RightsRequest, RightsRequestRight)
 from portal.models.retention import DestructionItem, DestructionList, LegalHold, RetentionRule, RetentionRuleChange
 from portal.models.session import StaffSession
 from portal.models.sharing import EmployerContact, GpLetter
@@ -50,6 +52,13 @@ __all__ = [
     "Participant",
     "ParticipantChange",
     "ReferralUpload",
+    "RightsRequest",
+    "RightsRequestRight",
+    "ClockStop",
+    "Complaint",
+    "Objection",
+    "PortabilityExport",
+    "RestrictionNotice",
     "StatusChange",
     "SupportPlanAction",
     "AuditEvent",

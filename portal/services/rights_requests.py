@@ -1,0 +1,362 @@
+"""Data-subject rights requests: taking them in, the clock, and how they end.
+
+DESIGN.md rule 5 and "Rights deadlines": a request is logged on the day it arrives,
+by any staff member but DWP's; the clock starts that day, or the day the identity (or
+authority) evidence arrives where it was needed; days spent waiting for a
+clarification do not count; an extension for a complex request, or several requests,
+runs three months from the same start and the person must be told within the first
+month. Every due date comes from ``portal.services.deadlines.response_due``: this
+module recomputes ``RightsRequest.due_on`` on every change of its inputs, so a
+request cannot silently pass its deadline. Only the DPO works a request after it is
+logged; the audit trail holds ids and codes, never what was asked or by whom.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from portal import audit, clock
+from portal.extensions import db
+from portal.models import User
+from portal.models.rights import (CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONSE_METHODS, RIGHTS, ClockStop,
+                                  RightsRequest, RightsRequestRight)
+from portal.permissions import STAFF
+from portal.services import deadlines
+from portal.services.validation import Invalid, Problems, clean_text
+
+
+class NotTheDpo(PermissionError):
+    """Only the DPO works a rights request once it is logged."""
+
+
+class RequestClosed(ValueError):
+    """A closed request is not changed any more."""
+
+
+def require_dpo(user_id) -> User:
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or "dpo" not in user.all_roles():
+        raise NotTheDpo(user_id)
+    return user
+
+
+def get_request(request_id) -> RightsRequest:
+    """The rights request with this id, or 404. Requests span every organisation:
+    only the DPO's pages (and the DPO's rights workflows) look them up by id."""
+    try:
+        request = db.session.get(RightsRequest, int(request_id))
+    except (TypeError, ValueError):
+        request = None
+    if request is None:
+        raise NotFound()
+    return request
+
+
+def _text(problems, name, value, label, limit, required=True) -> str:
+    try:
+        return clean_text(value, label, limit, required=required)
+    except Invalid as problem:
+        problem.field = name
+        problems.append(problem)
+        return ""
+
+
+def _date(problems, name, value, label, not_before: date | None = None, before_label: str = "") -> date | None:
+    if value is None:
+        problems.append(Invalid(f"Enter {label}", field=name))
+        return None
+    if value > clock.today():
+        problems.append(Invalid(f"{label[0].upper()}{label[1:]} must be today or in the past", field=name))
+    elif not_before is not None and value < not_before:
+        problems.append(Invalid(f"{label[0].upper()}{label[1:]} must be on or after {before_label}", field=name))
+    return value
+
+
+def _choice(problems, name, value, choices, message) -> str:
+    if value not in choices:
+        problems.append(Invalid(message, field=name))
+    return value
+
+
+# ---------------------------------------------------------------- the clock
+
+@dataclass
+class Clock:
+    start: date | None
+    stopped_days: int
+    due: date | None
+    # While a clarification is outstanding, the due date counts the stop up to today.
+    provisional: bool
+    extension_notice_due: date | None
+
+
+def clock_of(request: RightsRequest, today: date | None = None) -> Clock:
+    """Where the request's clock stands: start, days stopped, due date (from
+    ``response_due``), and the date by which an extension must be told."""
+    today = today or clock.today()
+    start = request.clock_start
+    if start is None:
+        return Clock(None, 0, None, False, None)
+    periods = [(s.asked_on, s.answered_on) for s in request.stops]
+    provisional = any(s.answered_on is None for s in request.stops)
+    stopped = deadlines.stopped_days(periods, open_until=today)
+    months = 3 if request.extension_reason else 1
+    notice_due = deadlines.extension_notice_due(start, stopped) if request.extension_reason else None
+    return Clock(start, stopped, deadlines.response_due(start, months=months, stopped_days=stopped), provisional,
+                 notice_due)
+
+
+def recompute_due(request: RightsRequest) -> None:
+    """Store the due date (sorting and the daily job use it); ``None`` while the
+    clock waits for identity evidence."""
+    request.due_on = clock_of(request).due
+
+
+def state_of(request: RightsRequest, today: date | None = None) -> str | None:
+    """``overdue``, ``due_soon`` or ``on_track`` for an open request with a running
+    clock; ``None`` when closed or waiting for identity evidence."""
+    today = today or clock.today()
+    if not request.open:
+        return None
+    due = clock_of(request, today).due
+    return deadlines.deadline_state(due, today) if due else None
+
+
+def extension_notice_overdue(request: RightsRequest, today: date | None = None) -> bool:
+    c = clock_of(request, today)
+    return bool(request.extension_reason and request.extension_notice_sent_on is None and c.extension_notice_due
+                and c.extension_notice_due < (today or clock.today()))
+
+
+# ---------------------------------------------------------------- taking in
+
+def log_request(*, requester_name, requester_contact, what_requested, rights, received_on: date | None, channel,
+                on_behalf: bool, on_behalf_of, identity_needed: bool, identity_asked_for, user_id,
+                org_id: int | None = None) -> RightsRequest:
+    """Log a request as it arrived (any staff member; DWP's users may not). Several
+    rights may be asked in one request. Where the requester's identity or authority
+    is not yet proved, the DPO's list shows the clock waiting for the evidence."""
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not (user.all_roles() & STAFF):
+        raise PermissionError("only staff of the partnership log rights requests")
+    problems: list[Invalid] = []
+    requester_name = _text(problems, "requester_name", requester_name, "the name of the person asking", 200)
+    requester_contact = _text(problems, "requester_contact", requester_contact, "how to reach the person asking",
+                              500)
+    what_requested = _text(problems, "what_requested", what_requested, "what they ask for", 5000)
+    rights = [r for r in dict.fromkeys(rights or [])]
+    if not rights or any(r not in RIGHTS for r in rights):
+        problems.append(Invalid("Select the rights the request asks for", field="rights"))
+    _choice(problems, "channel", channel, CHANNELS, "Select how the request arrived")
+    received_on = _date(problems, "received_on", received_on, "the date the request arrived")
+    on_behalf_of = _text(problems, "on_behalf_of", on_behalf_of, "whom they act for and in what capacity", 500,
+                         required=bool(on_behalf)) if on_behalf else ""
+    identity_asked_for = _text(problems, "identity_asked_for", identity_asked_for,
+                               "what evidence of identity or authority was asked for", 2000,
+                               required=bool(identity_needed)) if identity_needed else ""
+    if problems:
+        raise Problems(problems)
+    request = RightsRequest(
+        requester_name=requester_name, requester_contact=requester_contact, what_requested=what_requested,
+        received_on=received_on, channel=channel, on_behalf=bool(on_behalf), on_behalf_of=on_behalf_of,
+        identity_status="pending" if identity_needed else "not_needed", identity_asked_for=identity_asked_for,
+        logged_by_id=user_id, logged_by_org_id=org_id, logged_at=clock.now(), status="open",
+        rights=[RightsRequestRight(right=r) for r in rights],
+    )
+    recompute_due(request)
+    db.session.add(request)
+    db.session.flush()
+    audit.record("rights_request.logged", object_type="rights_request", object_id=request.id, user_id=user_id,
+                 detail={"rights": rights, "channel": channel, "on_behalf": bool(on_behalf),
+                         "identity_pending": bool(identity_needed)})
+    from portal.services.emergency import dpo_user_ids
+    from portal.services.notifications import notify
+
+    for dpo_id in dpo_user_ids():
+        notify(dpo_id, "rights_request", f"A rights request was logged: {request.reference}",
+               f"/dpo/requests/{request.id}", email_subject="A rights request was logged")
+    db.session.commit()
+    return request
+
+
+def _open_for_dpo(request: RightsRequest, user_id) -> None:
+    require_dpo(user_id)
+    if not request.open:
+        raise RequestClosed(request.id)
+
+
+def record_identity(request: RightsRequest, received_on: date | None, method, user_id) -> RightsRequest:
+    """The identity (or authority) evidence arrived: the clock starts that day."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    received_on = _date(problems, "received_on", received_on, "the date the evidence arrived", request.received_on,
+                        "the date the request arrived")
+    method = _text(problems, "method", method, "how the evidence arrived and what it was", 200)
+    if problems:
+        raise Problems(problems)
+    request.identity_status = "proved"
+    request.identity_received_on = received_on
+    request.identity_method = method
+    recompute_due(request)
+    audit.record("rights_request.identity_proved", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id)
+    db.session.commit()
+    return request
+
+
+def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id) -> ClockStop:
+    """The DPO asks what the request covers: the clock stops from that day."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    if request.clock_stopped:
+        problems.append(Invalid("The clock is already stopped: record the answer first", field="asked_on"))
+    asked_on = _date(problems, "asked_on", asked_on, "the date you asked", request.received_on,
+                     "the date the request arrived")
+    question = _text(problems, "question", question, "what you asked", 2000)
+    if problems:
+        raise Problems(problems)
+    stop = ClockStop(asked_on=asked_on, question=question, asked_by_id=user_id)
+    request.stops.append(stop)
+    recompute_due(request)
+    db.session.flush()
+    audit.record("rights_request.clock_stopped", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"stop_id": stop.id})
+    db.session.commit()
+    return stop
+
+
+def restart_clock(request: RightsRequest, answered_on: date | None, note, user_id) -> ClockStop:
+    """The answer arrived: the clock restarts; the days asked to answered, both
+    included, are added to the due date."""
+    _open_for_dpo(request, user_id)
+    stop = next((s for s in request.stops if s.answered_on is None), None)
+    problems: list[Invalid] = []
+    if stop is None:
+        raise Problems([Invalid("The clock is not stopped", field="answered_on")])
+    answered_on = _date(problems, "answered_on", answered_on, "the date the answer arrived", stop.asked_on,
+                        "the date you asked")
+    note = _text(problems, "note", note, "what the answer says the request covers", 2000)
+    if problems:
+        raise Problems(problems)
+    stop.answered_on = answered_on
+    stop.answer_note = note
+    stop.answered_by_id = user_id
+    recompute_due(request)
+    audit.record("rights_request.clock_restarted", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"stop_id": stop.id})
+    db.session.commit()
+    return stop
+
+
+def extend(request: RightsRequest, reason, detail, user_id) -> RightsRequest:
+    """Extend to three months from the same start (complex, or several requests);
+    the person must then be told before the one-month date (plus stopped days)."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    if request.extension_reason:
+        problems.append(Invalid("The request is already extended", field="reason"))
+    if request.clock_start is None:
+        problems.append(Invalid("The clock has not started: record the identity evidence first", field="reason"))
+    _choice(problems, "reason", reason, EXTENSION_REASONS, "Select why the request needs more time")
+    detail = _text(problems, "detail", detail, "the reasons to give the person", 2000)
+    if problems:
+        raise Problems(problems)
+    request.extension_reason = reason
+    request.extension_detail = detail
+    request.extended_at = clock.now()
+    recompute_due(request)
+    audit.record("rights_request.extended", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"reason": reason})
+    db.session.commit()
+    return request
+
+
+def record_extension_notice(request: RightsRequest, sent_on: date | None, method, user_id) -> RightsRequest:
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    if not request.extension_reason:
+        problems.append(Invalid("The request is not extended", field="sent_on"))
+    sent_on = _date(problems, "sent_on", sent_on, "the date the person was told", request.received_on,
+                    "the date the request arrived")
+    _choice(problems, "method", method, RESPONSE_METHODS, "Select how the person was told")
+    if problems:
+        raise Problems(problems)
+    request.extension_notice_sent_on = sent_on
+    request.extension_notice_method = method
+    audit.record("rights_request.extension_notice_sent", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"method": method})
+    db.session.commit()
+    return request
+
+
+def record_dwp_informed(request: RightsRequest, informed_on: date | None, note, user_id) -> RightsRequest:
+    """Where the contract requires it, DWP (the controller) was informed or consulted."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    informed_on = _date(problems, "informed_on", informed_on, "the date DWP was informed", request.received_on,
+                        "the date the request arrived")
+    note = _text(problems, "note", note, "what DWP was told or asked", 2000)
+    if problems:
+        raise Problems(problems)
+    request.dwp_informed_on = informed_on
+    request.dwp_informed_note = note
+    audit.record("rights_request.dwp_informed", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id)
+    db.session.commit()
+    return request
+
+
+def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: date | None, response_method,
+          user_id) -> RightsRequest:
+    """Every request ends with an outcome; a refusal or partial answer names the
+    reason and the exemption relied on; the response sent is recorded."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    _choice(problems, "outcome", outcome, OUTCOMES, "Select the outcome")
+    partial = outcome in ("refused", "partly_done")
+    reason = _text(problems, "reason", reason, "the reason", 2000, required=partial)
+    exemption = _text(problems, "exemption", exemption, "the exemption relied on", 300, required=partial)
+    response_sent_on = _date(problems, "response_sent_on", response_sent_on, "the date the response was sent",
+                             request.received_on, "the date the request arrived")
+    _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the response was sent")
+    if request.clock_stopped:
+        problems.append(Invalid("The clock is stopped: record the answer to the clarification first",
+                                field="outcome"))
+    if request.participant_id is None and not request.no_data_held:
+        problems.append(Invalid("Link the request to a participant, or record that no data is held, first",
+                                field="outcome"))
+    if problems:
+        raise Problems(problems)
+    request.outcome = outcome
+    request.outcome_reason = reason
+    request.exemption = exemption
+    request.response_sent_on = response_sent_on
+    request.response_method = response_method
+    request.status = "closed"
+    request.closed_by_id = user_id
+    request.closed_at = clock.now()
+    audit.record("rights_request.closed", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id,
+                 detail={"outcome": outcome, "response_method": response_method})
+    db.session.commit()
+    return request
+
+
+# ---------------------------------------------------------------- lists
+
+def open_requests() -> list[RightsRequest]:
+    """Every open request in every organisation, soonest due first; requests whose
+    clock waits for identity evidence come first (they have no due date yet)."""
+    rows = db.session.scalars(select(RightsRequest).where(RightsRequest.status == "open")).all()
+    return sorted(rows, key=lambda r: (r.due_on is not None, r.due_on or date.min, r.id))
+
+
+def closed_requests(limit: int = 100) -> list[RightsRequest]:
+    return list(db.session.scalars(select(RightsRequest).where(RightsRequest.status == "closed")
+                                   .order_by(RightsRequest.closed_at.desc()).limit(limit)))
+
+
+def requests_for_participant(participant_id: int) -> list[RightsRequest]:
+    return list(db.session.scalars(select(RightsRequest).where(RightsRequest.participant_id == participant_id)
+                                   .order_by(RightsRequest.received_on.desc(), RightsRequest.id.desc())))
