@@ -136,6 +136,13 @@ class AllocateForm(BaseForm):
     submit = _submit("Allocate")
 
 
+class PassOnForm(BaseForm):
+    organisation = RadioField("Partner", widget=GovRadioInput(), validate_choice=False, choices=[])
+    reason = TextAreaField("Reason", widget=GovTextArea(),
+                           description="For example, the postcode is in their area but missing from the contract areas")
+    submit = _submit("Pass the referral on")
+
+
 class NoteForm(BaseForm):
     contact_date = GovDateField("Date of the contact", description="For example, 27 3 2026")
     note_type = RadioField("Type of contact", widget=GovRadioInput(), validate_choice=False,

@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.participants.common import bp, render_participant, show_problems
-from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, options
+from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, PassOnForm, options
 from portal.permissions import requires
 from portal.services import allocation, participant_access, participants, record_view
 from portal.services.participant_access import FULL, LIMITED, get_participant
@@ -70,6 +70,28 @@ def allocate(participant_id):
             return redirect(url_for(".record", participant_id=participant.id))
     return render_participant("participants/allocate.html", participant, "allocate", form=form,
                               title="Reallocate participant" if participant.assigned_vrc_id else "Allocate participant")
+
+
+@bp.route("/<int:participant_id>/pass-on", methods=["GET", "POST"])
+@requires("participant.allocate")
+def pass_on(participant_id):
+    """The lead partner's team manager passes an unallocated referral to a partner."""
+    participant = get_participant(participant_id, FULL)
+    if not allocation.may_pass_on(participant):
+        abort(404)
+    form = PassOnForm()
+    form.organisation.choices = options((o.id, o.name) for o in allocation.partners_to_pass_to(participant))
+    if form.validate_on_submit():
+        try:
+            target = allocation.pass_to_partner(participant, form.organisation.data, form.reason.data,
+                                                current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash(f"Referral {participant.id} passed to {target.name}, whose team managers have been told", "success")
+            return redirect(url_for("caseload.unallocated"))
+    return render_participant("participants/pass_on.html", participant, "pass_on", form=form,
+                              title="Pass the referral to another partner")
 
 
 @bp.route("/<int:participant_id>/close", methods=["GET", "POST"])

@@ -144,3 +144,75 @@ def reallocate_caseload(org: Organisation, from_vrc_id, to_vrc_id, reason: str,
                path_for("caseload.mine", org=org.slug), email_subject="Participants have been reallocated to you")
     db.session.commit()
     return CaseloadMove(moved, restricted, to_vrc)
+
+
+# Tables whose rows keep the organisation they were recorded under when a referral moves.
+KEPT_AS_RECEIVED = ("audit", "rights_", "api_")
+
+
+def partners_to_pass_to(participant: Participant) -> list[Organisation]:
+    """The other delivering organisations a lead-partner referral may be passed to."""
+    return list(db.session.scalars(
+        select(Organisation).where(Organisation.kind.in_(("lead", "delivery")),
+                                   Organisation.id != participant.org_id)
+        .order_by(Organisation.name)
+    ))
+
+
+def may_pass_on(participant: Participant) -> bool:
+    """Only a referral waiting, unallocated, in the lead partner's queue can be passed on
+    (a postcode outside every contract area lands there)."""
+    org = db.session.get(Organisation, participant.org_id)
+    return (org is not None and org.kind == "lead" and participant.status == "referred"
+            and participant.assigned_vrc_id is None)
+
+
+def pass_to_partner(participant: Participant, org_id, reason: str, user_id: int | None) -> Organisation:
+    """Pass an unallocated referral from the lead partner's queue to a delivery partner.
+
+    Every row describing the participant carries the organisation's id, so each moves
+    with it, except the records kept as they were for accountability: the audit trail
+    (append-only), rights requests and API submissions as received. The receiving
+    team managers are told; the change is kept in the record's history. Commits.
+    """
+    ensure_not_restricted(participant, "participant.allocate", "passing the referral to another partner")
+    if not may_pass_on(participant):
+        raise Problems([Invalid("Only an unallocated referral in the lead partner’s queue can be passed on",
+                                field="organisation")])
+    problems = []
+    target = None
+    try:
+        target_id = int(org_id)
+    except (TypeError, ValueError):
+        target_id = None
+    for org in partners_to_pass_to(participant):
+        if org.id == target_id:
+            target = org
+    if target is None:
+        problems.append(Invalid("Select the partner to pass the referral to", field="organisation"))
+    try:
+        reason = clean_text(reason, "the reason for passing the referral on", 500, required=True)
+    except Invalid as problem:
+        problem.field = "reason"
+        problems.append(problem)
+    if problems:
+        raise Problems(problems)
+    source = db.session.get(Organisation, participant.org_id)
+    record_change(participant, "organisation", source.name, target.name, user_id, reason=reason)
+    db.session.flush()
+    for table in db.metadata.sorted_tables:
+        columns = table.c
+        if table.name.startswith(KEPT_AS_RECEIVED) or "participant_id" not in columns or "org_id" not in columns:
+            continue
+        db.session.execute(table.update().where(columns.participant_id == participant.id)
+                           .values(org_id=target.id))
+    participant.org_id = target.id
+    participant.updated_at = clock.now()
+    audit.record("participant.passed_on", object_type="participant", object_id=participant.id,
+                 participant_id=participant.id, org_id=target.id, user_id=user_id,
+                 detail={"from_org_id": source.id, "to_org_id": target.id})
+    from portal.services.referrals import _tell_team_managers
+
+    _tell_team_managers(target, participant)
+    db.session.commit()
+    return target

@@ -139,6 +139,13 @@ CASES = [
     Case("participants.allocate", "POST", args=_p,
          data=lambda w: {"vrc": str(w.users["other_vrc"].id), "reason": "Caseload balancing"},
          default=404, expect=tm_only(team_manager=302)),
+    # Passing on is for the lead partner's queue only: h2e's referral answers 404 (the
+    # lead team manager's path is tested in tests/casework/test_pass_on.py).
+    Case("participants.pass_on", args=lambda w: {"participant_id": w.unallocated.id}, default=404,
+         expect=tm_only(team_manager=404)),
+    Case("participants.pass_on", "POST", args=lambda w: {"participant_id": w.unallocated.id},
+         data=lambda w: {"organisation": str(w.other.id), "reason": "Their area"}, default=404,
+         expect=tm_only(team_manager=404)),
     Case("participants.close", args=_p, default=404, expect=writers()),
     Case("participants.close", "POST", args=_p,
          data=lambda w: {"status": "withdrawn", "closed_on": _today(), "reason": "Moved abroad",
