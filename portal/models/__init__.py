@@ -6,6 +6,7 @@ from portal.models.authority_request import AuthorityRequest
 from portal.models.case_note import CaseNote, CaseNoteVersion
 from portal.models.consent import Consent, ConsentEvidence, ConsentPurpose, ConsentWithdrawal, PrivacyNotice
 from portal.models.disclosure import Disclosure, EmergencyContact
+from portal.models.erasure import AccessPackage, AccessRedaction, Tombstone
 from portal.models.lockout import SignInFailure, SignInLock
 from portal.models.contract_area import ContractArea, ContractAreaChange
 from portal.models.contract_report import ContractReport, ContractReportDraft
@@ -27,6 +28,9 @@ from portal.models.support_plan import Assessment, SupportPlanAction
 from portal.models.user import Membership, User
 
 __all__ = [
+    "AccessPackage",
+    "AccessRedaction",
+    "Tombstone",
     "ApiClient",
     "ApiRateWindow",
     "ApiReferral",
