@@ -12,7 +12,7 @@ from blueprints.participants.forms import options
 from portal.extensions import db
 from portal.models import Organisation
 from portal.permissions import requires
-from portal.services import ooh_calls, ooh_log, participant_access
+from portal.services import ooh_access, ooh_calls, ooh_log, participant_access
 from portal.services.ooh_log import LogFilters
 from portal.tenancy import org_blueprint, refuse
 
@@ -22,11 +22,9 @@ org_bp.before_request(participant_access.gate_casework_lists)
 
 
 def _int(value) -> int | None:
-    try:
-        number = int(str(value or "").strip())
-    except ValueError:
-        return None
-    return number if number > 0 else None
+    """A positive id or page number from the query string, or None (a number too big
+    to be a row id filters on nothing rather than failing)."""
+    return ooh_access.valid_id(value)
 
 
 def _log(only_org: Organisation | None, endpoint: str):

@@ -42,6 +42,9 @@ def _participant_org(participant):
 @bp.before_request
 def _participant_gate():
     args = request.view_args or {}
+    if any(key.endswith("_id") and ooh_access.valid_id(value) is None for key, value in args.items()):
+        # A number no row can have (ids are 32-bit) is a missing row.
+        refuse(404)
     if "participant_id" not in args or not current_user.is_authenticated:
         return None
     participant = ooh_access.participant_at(args.get("org"), args["participant_id"])
@@ -84,7 +87,8 @@ def _granted():
     return participant, ooh_access.live_grant(current_user.id, participant)
 
 
-def _restricted(error: ParticipantRestricted):
+def _audit_restricted(error: ParticipantRestricted) -> None:
+    """A change the restriction refused (DESIGN.md rule 5), audited with the action."""
     from portal import audit
     from portal.extensions import db
 
@@ -93,6 +97,11 @@ def _restricted(error: ParticipantRestricted):
     audit.record_and_commit("participant.refused.restricted", object_type="participant", object_id=participant.id,
                             participant_id=participant.id, org_id=participant.org_id, outcome="refused",
                             detail={"action": error.action})
+
+
+def _restricted(error: ParticipantRestricted):
+    _audit_restricted(error)
+    participant = error.participant
     return render_template("ooh/restricted.html", title="This record is restricted", participant=participant,
                            message=error.message), 403
 
@@ -289,7 +298,8 @@ def cancel(org, participant_id, appointment_id):
                                          current_user)
         except Problems as problems:
             show_problems(form, problems)
-        except ParticipantRestricted:
+        except ParticipantRestricted as error:
+            _audit_restricted(error)
             show_problems(form, Problems([Invalid(
                 "This record is restricted: an appointment can only be cancelled at the participant’s own request",
                 field="cancelled_by")]))

@@ -33,6 +33,18 @@ ANSWER_WITHIN = timedelta(minutes=30)
 # the answers cannot be guessed one field at a time.
 MAX_FAILED_CHECKS = 3
 FAILED_CHECKS_WINDOW = timedelta(hours=24)
+# Row ids are 32-bit integers on every database; a larger number in an address is no
+# row (SQLite would otherwise fail on it with an error instead of a 404).
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value) -> int | None:
+    """``value`` as a row id (1 to MAX_ID), or None."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 class CheckRefused(Exception):
@@ -78,6 +90,8 @@ def takes_calls_anywhere(user) -> bool:
 def participant_at(slug, participant_id) -> Participant | None:
     """The participant ``participant_id`` of the lead or delivery organisation
     ``slug`` (the call pages' address), looked up scoped to that organisation."""
+    if valid_id(participant_id) is None:
+        return None
     org = db.session.scalars(select(Organisation).where(
         Organisation.slug == str(slug or ""), Organisation.kind.in_(("lead", "delivery")))).first()
     if org is None:
@@ -192,9 +206,8 @@ def check_identity(participant: Participant, worker: User, caller: str, full_nam
 
 def worker_check(participant: Participant, worker_id: int, check_id) -> OohCheck | None:
     """One of this worker's checks of this participant, or None."""
-    try:
-        check_id = int(check_id)
-    except (TypeError, ValueError):
+    check_id = valid_id(check_id)
+    if check_id is None:
         return None
     return db.session.scalars(
         select(OohCheck).where(OohCheck.id == check_id, OohCheck.org_id == participant.org_id,
@@ -266,9 +279,8 @@ def grants_of(worker_id: int, since: timedelta = timedelta(hours=24)) -> tuple[l
 
 
 def own_grant(worker_id: int, grant_id) -> OohGrant | None:
-    try:
-        grant_id = int(grant_id)
-    except (TypeError, ValueError):
+    grant_id = valid_id(grant_id)
+    if grant_id is None:
         return None
     return db.session.scalars(
         select(OohGrant).where(OohGrant.id == grant_id, OohGrant.worker_id == worker_id)).first()

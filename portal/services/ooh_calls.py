@@ -262,9 +262,8 @@ def open_callbacks(org: Organisation, vrc_id: int | None, view: str) -> list[Cal
 def callback_for_closing(org: Organisation, callback_id, user) -> OohCallback | None:
     """An open or closed callback the user may mark done: the VRC it was left for, or
     a team manager of the organisation. None (a 404) for anyone else."""
-    try:
-        callback_id = int(callback_id)
-    except (TypeError, ValueError):
+    callback_id = ooh_access.valid_id(callback_id)
+    if callback_id is None:
         return None
     callback = db.session.scalars(
         select(OohCallback).where(OohCallback.org_id == org.id, OohCallback.id == callback_id)).first()

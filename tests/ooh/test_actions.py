@@ -59,6 +59,11 @@ def test_cancel_on_a_call(w, login):
     client = login(w.ooh_lead)
     p, a = w.participant, w.appointment
     run_check(client, p)
+    missing = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"cancelled_by": "participant", "reason": ""})
+    assert missing.status_code == 200 and errors_of(missing) == ["Enter the reason for cancelling"]
+    unsaid = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"reason": "Unwell"})
+    assert errors_of(unsaid) == ["Select who asked for the cancellation"]
+    assert not ooh_events("appointment_cancelled") and not _notes_for(w.vrc)
     done = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"),
                 {"cancelled_by": "participant", "reason": "Unwell"})
     assert done.status_code == 302
