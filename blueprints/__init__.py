@@ -30,6 +30,10 @@ def register_blueprints(app):
 
     for blueprint in (dpo_bp, authority_bp, notices_bp):
         app.register_blueprint(blueprint)
+    from blueprints.rights_requests.routes import bp as dpo_rights, intake as rights_intake
+
+    for blueprint in (dpo_rights, rights_intake):
+        app.register_blueprint(blueprint)
     from blueprints.ooh.oversight import dpo_bp as ooh_dpo
     from blueprints.ooh.routes import bp as ooh
 

@@ -118,6 +118,9 @@ PERIODIC: list[Periodic] = [
     Periodic("monthly-contract-report", "0 6 1 * *", "portal.services.contract_reports:build_previous_month",
              "contract_manager", "Build last month’s contract report",
              "Builds the draft DWP contract report for the month just ended and tells the contract managers."),
+    Periodic("rights-reminders", "0 7 * * *", "portal.services.rights_requests:daily_reminders",
+             "dpo", "Remind the DPO of rights deadlines",
+             "Tells the DPO of requests due within 5 working days and of extension notices not yet sent."),
 ]
 
 

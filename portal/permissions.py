@@ -76,6 +76,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "override.review": frozenset({"dpo"}),
     "authority_request.log": STAFF,
     "authority_request.decide": frozenset({"dpo"}),
+    # Rights requests (issue 8): any staff member logs one; the DPO works them.
+    "rights_request.log": STAFF,
+    "rights_request.manage": frozenset({"dpo"}),
     # Out-of-hours service (issue 7). The search reaches every organisation; on the call
     # pages (/ooh/<org>/participants/...) portal.services.ooh_access decides per
     # participant: the assigned VRC and team managers go to the record, the org's other

@@ -18,8 +18,8 @@ from flask import Response, current_app
 
 from portal import clock
 
-_KEY_RE = re.compile(r"^[a-z_]+/\d{4}/[0-9a-f]{32}\.(pdf|png|jpg)$")
-SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+_KEY_RE = re.compile(r"^[a-z_]+/\d{4}/[0-9a-f]{32}\.(pdf|png|jpg|zip)$")
+SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "application/zip": ".zip"}
 
 
 @dataclass

@@ -357,6 +357,54 @@ def closed_requests(limit: int = 100) -> list[RightsRequest]:
                                    .order_by(RightsRequest.closed_at.desc()).limit(limit)))
 
 
+def open_count_for(participant_id: int) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(RightsRequest.id)).where(
+        RightsRequest.participant_id == participant_id, RightsRequest.status == "open")) or 0
+
+
 def requests_for_participant(participant_id: int) -> list[RightsRequest]:
     return list(db.session.scalars(select(RightsRequest).where(RightsRequest.participant_id == participant_id)
                                    .order_by(RightsRequest.received_on.desc(), RightsRequest.id.desc())))
+
+
+# ---------------------------------------------------------------- the daily reminder
+
+def daily_reminders() -> dict:
+    """The daily job: tell every DPO of each open request due within 5 working days
+    (or overdue), and of each extension whose notice to the person is not yet
+    recorded as sent. Safe to run twice: a reminder already sent today is not repeated."""
+    from datetime import datetime, time
+
+    from portal import jobs
+    from portal.models import Notification
+    from portal.services.emergency import dpo_user_ids
+    from portal.services.notifications import notify
+
+    today = clock.today()
+    since = datetime.combine(today, time.min, tzinfo=clock.LONDON)
+    dpos = dpo_user_ids()
+    sent = 0
+    items = []
+    for request in open_requests():
+        state = state_of(request, today)
+        if state in (deadlines.DUE_SOON, deadlines.OVERDUE):
+            when = "is overdue" if state == deadlines.OVERDUE else f"is due on {request.due_on:%-d %B %Y}"
+            items.append(("rights_due", f"Rights request {request.reference} {when}", request))
+        if request.extension_reason and request.extension_notice_sent_on is None:
+            due = clock_of(request, today).extension_notice_due
+            items.append(("rights_extension_notice", f"Rights request {request.reference}: tell the person of the "
+                          f"extension by {due:%-d %B %Y}", request))
+    jobs.set_progress(50, f"{len(items)} reminders to send")
+    for kind, text, request in items:
+        link = f"/dpo/requests/{request.id}"
+        for dpo_id in dpos:
+            already = db.session.scalar(select(Notification.id).where(
+                Notification.user_id == dpo_id, Notification.kind == kind, Notification.link == link,
+                Notification.created_at >= since).limit(1))
+            if already is None:
+                notify(dpo_id, kind, text, link, email_subject="A rights request needs you")
+                sent += 1
+    db.session.commit()
+    return {"reminders": sent, "message": f"{sent} reminder{'s' if sent != 1 else ''} sent"}

@@ -1,0 +1,398 @@
+"""Routes of the rights area: thin; the services hold the rules and write the audit."""
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.participants.common import show_problems
+from blueprints.participants.forms import SECTION_FORMS
+from blueprints.rights_requests.forms import (
+    AnswerForm, CloseForm, ComplaintCloseForm, ComplaintForm, DwpForm, ExtendForm, IdentityForm, IntakeForm,
+    InvestigationForm, LiftForm, LinkForm, NoDataForm, NoticeForm, ObjectionForm, PortabilityForm, RestrictForm,
+    SearchForm, SentForm, StopForm,
+)
+from portal import audit, clock
+from portal.extensions import db
+from portal.models import Participant
+from portal.models.rights import PortabilityExport
+from portal.permissions import requires
+from portal.services import (
+    deadlines, participant_fields, privacy_notices, rights_complaints, rights_requests, rights_workflows,
+)
+from portal.services.participant_access import ParticipantRestricted
+from portal.services.rights_workflows import NotLinked
+from portal.services.validation import Problems
+
+intake = Blueprint("rights_intake", __name__, url_prefix="/rights-requests")
+bp = Blueprint("dpo_rights", __name__, url_prefix="/dpo")
+
+# Parts of a request done on the access/erasure pages (built by that area).
+OTHER_WORKFLOWS = (("access", "rights.access_package", "Build the access package"),
+                   ("erasure", "rights.erasure", "Plan and confirm erasure"))
+
+
+@bp.app_template_global()
+def open_rights_requests(participant_id) -> int:
+    """How many open rights requests a participant has (existence only, for the
+    record page of the assigned VRC and team managers)."""
+    return rights_requests.open_count_for(participant_id)
+
+
+# ----------------------------------------------------------------- intake
+
+@intake.route("/new", methods=["GET", "POST"])
+@requires("rights_request.log")
+def new():
+    form = IntakeForm()
+    if not form.is_submitted():
+        form.received_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            found = rights_requests.log_request(
+                requester_name=form.requester_name.data, requester_contact=form.requester_contact.data,
+                what_requested=form.what_requested.data, rights=form.rights.data, received_on=form.received_on.data,
+                channel=form.channel.data, on_behalf=form.on_behalf.data, on_behalf_of=form.on_behalf_of.data,
+                identity_needed=form.identity_needed.data, identity_asked_for=form.identity_asked_for.data,
+                user_id=current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            if "dpo" in current_user.all_roles():
+                return redirect(url_for("dpo_rights.show", request_id=found.id))
+            return redirect(url_for(".logged", request_id=found.id))
+    return render_template("rights/intake.html", form=form, title="Log a data protection rights request")
+
+
+@intake.route("/<int:request_id>/logged")
+@requires("rights_request.log")
+def logged(request_id):
+    """The confirmation for whoever logged it: the reference, nothing else."""
+    found = rights_requests.get_request(request_id)
+    if found.logged_by_id != current_user.id:
+        abort(404)
+    return render_template("rights/logged.html", found=found, title="Request logged")
+
+
+# ----------------------------------------------------------------- DPO home and dashboard
+
+@bp.route("/")
+@requires("rights_request.manage")
+def home():
+    today = clock.today()
+    rows = rights_requests.open_requests()
+    states = [rights_requests.state_of(r, today) for r in rows]
+    counts = {s: states.count(s) for s in (deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TRACK)}
+    links = [(endpoint, text) for endpoint, text in (
+        ("dpo_rights.requests", "Rights requests"), ("dpo_rights.complaints", "Complaints"),
+        ("privacy.authority_requests", "Requests from authorities"), ("privacy.overrides", "Emergency overrides"),
+        ("privacy.notices", "Privacy notice versions"), ("ooh_dpo.ooh_log", "Out-of-hours log"),
+    ) if endpoint in current_app.view_functions]
+    return render_template("rights/home.html", counts=counts, open_count=len(rows),
+                           stopped=sum(1 for r in rows if r.clock_stopped), links=links,
+                           title="Data Protection Officer")
+
+
+@bp.route("/requests")
+@requires("rights_request.manage")
+def requests():
+    today = clock.today()
+    rows = rights_requests.open_requests()
+    items = [(r, rights_requests.clock_of(r, today), rights_requests.state_of(r, today),
+              rights_requests.extension_notice_overdue(r, today)) for r in rows]
+    audit.record("rights_request.list", object_type="rights_request", user_id=current_user.id,
+                 detail={"request_ids": [r.id for r in rows],
+                         "participant_ids": sorted({r.participant_id for r in rows if r.participant_id})})
+    db.session.commit()
+    return render_template("rights/requests.html", items=items, closed=rights_requests.closed_requests(),
+                           title="Rights requests")
+
+
+def _page(found, template="rights/request.html", **context):
+    today = clock.today()
+    participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
+    others = [(right, endpoint, text) for right, endpoint, text in OTHER_WORKFLOWS
+              if right in found.right_codes and endpoint in current_app.view_functions]
+    return render_template(
+        template, found=found, participant=participant, clock_now=rights_requests.clock_of(found, today),
+        state=rights_requests.state_of(found, today),
+        notice_overdue=rights_requests.extension_notice_overdue(found, today), others=others,
+        objections=rights_workflows.objections_of(participant.id) if participant else [],
+        restrictions=rights_workflows.restriction_notices(found), exports=rights_workflows.exports_of(found),
+        title=context.pop("title", f"Rights request {found.reference}"), **context)
+
+
+@bp.route("/requests/<int:request_id>")
+@requires("rights_request.manage")
+def show(request_id):
+    found = rights_requests.get_request(request_id)
+    audit.record("rights_request.viewed", object_type="rights_request", object_id=found.id,
+                 participant_id=found.participant_id, user_id=current_user.id)
+    db.session.commit()
+    return _page(found)
+
+
+def _form_page(found, form, action, title, **extra):
+    return render_template("rights/form.html", found=found, form=form, action=action, title=title, **extra)
+
+
+def _handle(request_id, form_class, call, title, done, prepare=None):
+    """GET shows the form; POST calls the service and returns to the request."""
+    found = rights_requests.get_request(request_id)
+    form = form_class()
+    if prepare:
+        prepare(form, found)
+    if form.validate_on_submit():
+        try:
+            call(found, form)
+        except Problems as problems:
+            show_problems(form, problems)
+        except rights_requests.RequestClosed:
+            db.session.rollback()
+            form.submit.errors = ["The request is closed"]
+        except NotLinked:
+            db.session.rollback()
+            form.submit.errors = ["Link the request to a participant first"]
+        except ParticipantRestricted:
+            db.session.rollback()
+            form.submit.errors = ["The record is restricted: lift the restriction first"]
+        else:
+            flash(done, "success")
+            return redirect(url_for(".show", request_id=found.id))
+    return _form_page(found, form, request.path, title)
+
+
+@bp.route("/requests/<int:request_id>/identity", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def identity(request_id):
+    return _handle(request_id, IdentityForm, lambda r, f: rights_requests.record_identity(
+        r, f.received_on.data, f.method.data, current_user.id), "Identity evidence received",
+        "Identity evidence recorded: the clock has started")
+
+
+@bp.route("/requests/<int:request_id>/clarify", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def clarify(request_id):
+    return _handle(request_id, StopForm, lambda r, f: rights_requests.stop_clock(
+        r, f.asked_on.data, f.question.data, current_user.id), "Ask what the request covers",
+        "Clock stopped until the answer arrives")
+
+
+@bp.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def answer(request_id):
+    return _handle(request_id, AnswerForm, lambda r, f: rights_requests.restart_clock(
+        r, f.answered_on.data, f.note.data, current_user.id), "The answer arrived", "Clock restarted")
+
+
+@bp.route("/requests/<int:request_id>/extend", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def extend(request_id):
+    return _handle(request_id, ExtendForm, lambda r, f: rights_requests.extend(
+        r, f.reason.data, f.detail.data, current_user.id), "Extend the deadline",
+        "Extended: tell the person before the one-month date")
+
+
+@bp.route("/requests/<int:request_id>/extension-notice", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def extension_notice(request_id):
+    return _handle(request_id, SentForm, lambda r, f: rights_requests.record_extension_notice(
+        r, f.sent_on.data, f.method.data, current_user.id), "The person was told of the extension",
+        "Extension notice recorded")
+
+
+@bp.route("/requests/<int:request_id>/dwp", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def dwp(request_id):
+    return _handle(request_id, DwpForm, lambda r, f: rights_requests.record_dwp_informed(
+        r, f.informed_on.data, f.note.data, current_user.id), "DWP informed or consulted", "Recorded")
+
+
+def _notice_choices(form, found):
+    form.notice_id.choices = [("", "Select a version")] + [
+        (str(n.id), f"Version {n.version}") for n in privacy_notices.published_notices()]
+    if not form.is_submitted():
+        current = privacy_notices.current_notice()
+        form.notice_id.data = str(current.id) if current else ""
+
+
+@bp.route("/requests/<int:request_id>/notice", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def notice(request_id):
+    return _handle(request_id, NoticeForm, lambda r, f: rights_workflows.record_notice_sent(
+        r, f.notice_id.data, f.sent_on.data, f.method.data, current_user.id), "Send the privacy notice",
+        "Privacy notice recorded as sent", prepare=_notice_choices)
+
+
+@bp.route("/requests/<int:request_id>/restrict", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def restrict(request_id):
+    return _handle(request_id, RestrictForm, lambda r, f: rights_workflows.set_restriction(
+        r, f.reason.data, current_user.id), "Restrict the record", "The record is restricted")
+
+
+@bp.route("/requests/<int:request_id>/lift-restriction", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def lift_restriction(request_id):
+    return _handle(request_id, LiftForm, lambda r, f: rights_workflows.lift_restriction(
+        r, f.reason.data, f.told_on.data, f.told_method.data, current_user.id), "Lift the restriction",
+        "The restriction is lifted")
+
+
+@bp.route("/requests/<int:request_id>/objection", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def objection(request_id):
+    return _handle(request_id, ObjectionForm, lambda r, f: rights_workflows.record_objection(
+        r, f.scopes.data, current_user.id), "Record an objection", "Objection recorded")
+
+
+@bp.route("/requests/<int:request_id>/portability", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def portability(request_id):
+    return _handle(request_id, PortabilityForm, lambda r, f: rights_workflows.create_portability_export(
+        r, current_user.id), "Data portability", "Portability file built and recorded as a disclosure")
+
+
+@bp.route("/requests/<int:request_id>/portability/<int:export_id>")
+@requires("rights_request.manage")
+def portability_download(request_id, export_id):
+    export = db.session.get(PortabilityExport, export_id)
+    if export is None or export.request_id != request_id:
+        abort(404)
+    content = rights_workflows.read_export(export, current_user.id)
+    return Response(content, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="portability-{export.request_id}.zip"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/requests/<int:request_id>/close", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def close(request_id):
+    return _handle(request_id, CloseForm, lambda r, f: rights_requests.close(
+        r, f.outcome.data, f.reason.data, f.exemption.data, f.response_sent_on.data, f.response_method.data,
+        current_user.id), "Close the request", "Request closed")
+
+
+@bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def link(request_id):
+    """Search participants of every organisation; link one, or record no data held."""
+    found = rights_requests.get_request(request_id)
+    form = SearchForm(request.args, meta={"csrf": False})
+    results = None
+    if any(request.args.get(k) for k in ("name", "date_of_birth", "ni_number")):
+        try:
+            results = rights_workflows.search_participants(form.name.data, form.date_of_birth.data,
+                                                           form.ni_number.data, current_user.id, found)
+        except Problems as problems:
+            show_problems(form, problems)
+    link_form, no_data_form = LinkForm(), NoDataForm()
+    if request.method == "POST":
+        try:
+            if request.form.get("no_data"):
+                if no_data_form.validate_on_submit():
+                    rights_workflows.record_no_data(found, current_user.id)
+                    flash("Recorded that no data is held about the requester", "success")
+                    return redirect(url_for(".show", request_id=found.id))
+            elif link_form.validate_on_submit():
+                rights_workflows.link_participant(found, link_form.participant_id.data, current_user.id)
+                flash("Request linked to the participant", "success")
+                return redirect(url_for(".show", request_id=found.id))
+        except Problems as problems:
+            show_problems(form, problems)
+        except rights_requests.RequestClosed:
+            db.session.rollback()
+            abort(404)
+    return render_template("rights/link.html", found=found, form=form, results=results, link_form=link_form,
+                           no_data_form=no_data_form, title="Link the request to a participant")
+
+
+@bp.route("/requests/<int:request_id>/rectify/<section>", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def rectify(request_id, section):
+    found = rights_requests.get_request(request_id)
+    if section not in SECTION_FORMS or found.participant_id is None:
+        abort(404)
+    participant = db.session.get(Participant, found.participant_id)
+    form = SECTION_FORMS[section](obj=participant if request.method == "GET" else None)
+    if request.method == "GET":
+        if section == "preferences":
+            form.safe_to_call_at_work.data = "yes" if participant.safe_to_call_at_work else "no"
+        audit.record("rights_request.rectify_viewed", object_type="rights_request", object_id=found.id,
+                     participant_id=participant.id, org_id=participant.org_id, user_id=current_user.id,
+                     detail={"section": section})
+        db.session.commit()
+    if form.validate_on_submit():
+        try:
+            changed = rights_workflows.rectify(found, section, form.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        except rights_requests.RequestClosed:
+            db.session.rollback()
+            abort(404)
+        else:
+            flash(f"{participant_fields.SECTIONS[section][0]} corrected" if changed else "Nothing was changed",
+                  "success")
+            return redirect(url_for(".show", request_id=found.id))
+    return _form_page(found, form, request.path, f"Rectify: {participant_fields.SECTIONS[section][0]}")
+
+
+# ----------------------------------------------------------------- complaints
+
+@bp.route("/complaints")
+@requires("rights_request.manage")
+def complaints():
+    rows = rights_complaints.all_complaints()
+    audit.record("complaint.list", object_type="complaint", user_id=current_user.id,
+                 detail={"complaint_ids": [c.id for c in rows]})
+    db.session.commit()
+    return render_template("rights/complaints.html", complaints=rows, title="Complaints")
+
+
+@bp.route("/complaints/new", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def new_complaint():
+    form = ComplaintForm()
+    if not form.is_submitted():
+        form.received_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            found = rights_complaints.log_complaint(form.complainant_name.data, form.complainant_contact.data,
+                                                    form.about.data, form.received_on.data, form.channel.data,
+                                                    current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash(f"Complaint {found.reference} logged", "success")
+            return redirect(url_for(".complaint", complaint_id=found.id))
+    return render_template("rights/form.html", form=form, found=None, action=request.path, title="Log a complaint")
+
+
+@bp.route("/complaints/<int:complaint_id>", methods=["GET", "POST"])
+@requires("rights_request.manage")
+def complaint(complaint_id):
+    found = rights_complaints.get_complaint(complaint_id)
+    notes, close_form = InvestigationForm(prefix="i"), ComplaintCloseForm(prefix="c")
+    if request.method == "GET":
+        notes.investigation.data = found.investigation
+        audit.record("complaint.viewed", object_type="complaint", object_id=found.id, user_id=current_user.id)
+        db.session.commit()
+    elif "i-submit" in request.form and notes.validate_on_submit():
+        try:
+            rights_complaints.record_investigation(found, notes.investigation.data, current_user.id)
+        except Problems as problems:
+            show_problems(notes, problems)
+        else:
+            flash("Investigation notes saved", "success")
+            return redirect(url_for(".complaint", complaint_id=found.id))
+    elif "c-submit" in request.form and close_form.validate_on_submit():
+        try:
+            rights_complaints.close_complaint(found, close_form.outcome.data, close_form.outcome_on.data,
+                                              close_form.ico_told_on.data, close_form.ico_told_method.data,
+                                              current_user.id)
+        except Problems as problems:
+            show_problems(close_form, problems)
+        else:
+            flash("Complaint closed", "success")
+            return redirect(url_for(".complaint", complaint_id=found.id))
+    errors = [{"text": e, "href": f"#{f.id}"} for form in (notes, close_form) for f in form for e in (f.errors or [])]
+    return render_template("rights/complaint.html", found=found, notes=notes, close_form=close_form, errors=errors,
+                           title=f"Complaint {found.reference}")
+

@@ -1,0 +1,90 @@
+"""The rights pages over HTTP: intake for staff, the DPO's home, dashboard and request
+page, permissions (DWP refused, other roles 403 on /dpo/, VRC sees existence only)."""
+from datetime import date, datetime, timezone
+
+from portal import clock
+from portal.extensions import db
+from portal.models.rights import RightsRequest
+from portal.services import rights_requests, rights_workflows
+from tests.casework.conftest import errors_of, events, post
+
+FORM = {"requester_name": "Pat Example", "requester_contact": "pat@example.org", "rights": ["access", "objection"],
+        "what_requested": "Everything you hold", "received_on": ["2", "3", "2026"], "channel": "email"}
+
+
+def setup_function():
+    clock.freeze(datetime(2026, 3, 4, 10, tzinfo=timezone.utc))
+
+
+def teardown_function():
+    clock.reset()
+
+
+def test_staff_log_and_see_only_the_reference(world, login):
+    client = login(world.vrc)
+    response = post(client, "/rights-requests/new", FORM)
+    assert response.status_code == 302, errors_of(response)
+    found = db.session.scalars(db.select(RightsRequest)).one()
+    assert response.headers["Location"].endswith(f"/rights-requests/{found.id}/logged")
+    assert found.right_codes == ["access", "objection"] and found.received_on == date(2026, 3, 2)
+    assert found.due_on == date(2026, 4, 2)
+    page = client.get(f"/rights-requests/{found.id}/logged").get_data(as_text=True)
+    assert found.reference in page and "Everything you hold" not in page
+    assert login(world.other_vrc).get(f"/rights-requests/{found.id}/logged").status_code == 404
+    assert client.get("/dpo/requests").status_code == 403
+    event = events("rights_request.logged")[-1]
+    assert "Pat" not in str(event.detail) and "Everything" not in str(event.detail)
+
+
+def test_intake_errors_keep_input(world, login):
+    client = login(world.tm)
+    response = post(client, "/rights-requests/new", {**FORM, "requester_name": "", "rights": []})
+    assert response.status_code == 200
+    errors = errors_of(response)
+    assert "Enter the name of the person asking" in errors and "Select the rights the request asks for" in errors
+    assert "pat@example.org" in response.get_data(as_text=True)
+
+
+def test_dwp_refused(world, login, make):
+    dwp_user = make.user(make.org("dwp", kind="commissioner"), ["dwp"])
+    assert login(dwp_user).get("/rights-requests/new").status_code == 403
+
+
+def test_dpo_pages_render(world, login):
+    found = rights_requests.log_request(
+        requester_name="Pat Example", requester_contact="pat@example.org", what_requested="All",
+        rights=["access", "rectification", "restriction", "objection", "portability", "informed", "erasure"],
+        received_on=date(2026, 3, 2), channel="letter", on_behalf=False, on_behalf_of="", identity_needed=False,
+        identity_asked_for="", user_id=world.vrc.id)
+    client = login(world.dpo)
+    for url in ("/dpo/", "/dpo/requests", f"/dpo/requests/{found.id}", f"/dpo/requests/{found.id}/clarify",
+                f"/dpo/requests/{found.id}/extend", f"/dpo/requests/{found.id}/close",
+                f"/dpo/requests/{found.id}/notice", f"/dpo/requests/{found.id}/link", "/dpo/complaints",
+                "/dpo/complaints/new"):
+        assert client.get(url).status_code == 200, url
+    ni = world.participant.ni_number
+    page = client.get(f"/dpo/requests/{found.id}/link?ni_number={ni.lower()}").get_data(as_text=True)
+    assert "1 found" in page
+    search = events("rights_request.participant_search")[-1]
+    assert search.detail == {"participant_ids": [world.participant.id]}
+    response = post(client, f"/dpo/requests/{found.id}/link", {"participant_id": str(world.participant.id)})
+    assert response.status_code == 302 and found.participant_id == world.participant.id
+    for section in ("personal", "contact", "preferences"):
+        assert client.get(f"/dpo/requests/{found.id}/rectify/{section}").status_code == 200
+    for url in ("restrict", "objection", "portability"):
+        assert client.get(f"/dpo/requests/{found.id}/{url}").status_code == 200
+    page = client.get("/dpo/requests").get_data(as_text=True)
+    assert found.reference in page and "On track" in page
+
+
+def test_vrc_sees_existence_only(world, login):
+    found = rights_requests.log_request(
+        requester_name="Pat Example", requester_contact="pat@example.org", what_requested="SECRETASK",
+        rights=["access"], received_on=date(2026, 3, 2), channel="letter", on_behalf=False, on_behalf_of="",
+        identity_needed=False, identity_asked_for="", user_id=world.dpo.id)
+    rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
+    for user in (world.vrc, world.tm):
+        page = login(user).get(f"/h2e/participants/{world.participant.id}").get_data(as_text=True)
+        assert "rights request" in page.lower() and "SECRETASK" not in page
+    assert login(world.vrc).get(f"/dpo/requests/{found.id}").status_code == 403
+    assert login(world.salus_vrc).get(f"/h2e/participants/{world.participant.id}").status_code == 404
