@@ -116,7 +116,8 @@ def reports():
     if request.args.get("month") is not None:
         month = Month.parse(request.args["month"])
         if month is None:
-            return error(400, "invalid_month", "Give the month as YYYY-MM, like 2026-03")
+            return error(400, "invalid_month", "Give the month as YYYY-MM, like 2026-03",
+                         errors=[{"field": "month", "message": "Give the month as YYYY-MM, like 2026-03"}])
     found = report_publication.published_reports(month)
     everything = found if month is None else report_publication.published_reports()
     superseded_by = {r.supersedes_id: r.id for r in everything if r.supersedes_id}

@@ -8,7 +8,8 @@ token checks with scopes, and a per-client rate limit.
   the client revokes it.
 - ``authenticate(scope)`` checks the request's bearer token and scope, then counts the
   request in the client's fixed window (``API_RATE_LIMIT`` requests per
-  ``API_RATE_WINDOW`` seconds, counted in the database so every web worker shares it).
+  ``API_RATE_WINDOW`` seconds, counted in the database so every web worker shares it);
+  an authenticated token request counts in the same window.
   Refusals are ``ApiRefused`` (401 without a valid token, 403 without the scope, 429 over
   the limit), which the API answers as JSON.
 """
@@ -54,8 +55,31 @@ class PortalAuthorizationServer(AuthorizationServer):
         return _FormOnlyRequest(flask_request)
 
 
+class RateLimited(OAuth2Error):
+    """429 from the token endpoint: the client has used up its window."""
+
+    error = "rate_limited"
+    status_code = 429
+
+    def __init__(self, retry_after: int):
+        super().__init__("Too many requests from this client: wait and try again")
+        self.retry_after = retry_after
+
+    def get_headers(self):
+        return super().get_headers() + [("Retry-After", str(self.retry_after))]
+
+
 class ClientCredentials(ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+    def validate_token_request(self):
+        """Authlib's checks, then the client's rate limit: token requests count in the
+        same window as its API calls (only once the client has authenticated, so nobody
+        can use up another client's window by naming it)."""
+        super().validate_token_request()
+        retry_after = count_request(self.request.client)
+        if retry_after:
+            raise RateLimited(retry_after)
 
 
 def query_client(client_id):

@@ -102,6 +102,7 @@ def document() -> dict:
                 "responses": {
                     "200": _json(_ref("Token"), "A bearer token"),
                     "400": _json(_ref("OAuthError"), "Unsupported grant type, bad request or scope"),
+                    "429": _json(_ref("OAuthError"), "Too many requests from this client in the current window"),
                     "401": _json(_ref("OAuthError"), "Client authentication failed"),
                 },
             }},
@@ -175,7 +176,10 @@ def document() -> dict:
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {
                     "error": {"type": "string"}, "message": {"type": "string"}, "detail": {"type": "string"},
-                    "reference": {"type": "string", "description": "Quote it when asking about this error"}}},
+                    "reference": {"type": "string", "description": "Quote it when asking about this error"},
+                    "errors": {"type": "array", "description": "The query parameters that are wrong, each named",
+                               "items": {"type": "object", "required": ["field", "message"], "properties": {
+                                   "field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "ValidationError": {"type": "object", "required": ["error", "errors"], "properties": {
                     "error": {"const": "validation_failed"}, "message": {"type": "string"},
                     "reference": {"type": "string"},

@@ -2,7 +2,7 @@
 revocation, hashed storage, the rate limit and JSON errors."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.extensions import db
@@ -111,7 +111,7 @@ def test_each_client_is_rate_limited_in_fixed_windows(http, app, svc, dwp_api):
     clock.freeze(clock.now().replace(second=5, microsecond=0))
     token = get_token(http, dwp_api.client_id, dwp_api.secret)
     other_token = get_token(http, other.client.client_id, other.secret)
-    app.config["API_RATE_LIMIT"] = 3
+    app.config["API_RATE_LIMIT"] = 4  # the token request counts in the window too
     try:
         codes = [http.get("/api/v1/reports", headers=bearer(token)).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
@@ -120,6 +120,30 @@ def test_each_client_is_rate_limited_in_fixed_windows(http, app, svc, dwp_api):
         assert http.get("/api/v1/reports", headers=bearer(other_token)).status_code == 200  # its own window
         clock.advance(timedelta(seconds=55))
         assert http.get("/api/v1/reports", headers=bearer(token)).status_code == 200
+    finally:
+        app.config["API_RATE_LIMIT"] = 120
+
+
+def test_token_requests_count_in_the_client_window(http, app, svc, dwp_api):
+    other = api_clients.register(svc.dwp_org.id, "Another DWP system", ["reports:read"], svc.lead_admin.id)
+    clock.freeze(clock.now().replace(second=10, microsecond=0))
+    app.config["API_RATE_LIMIT"] = 2
+    try:
+        token = get_token(http, dwp_api.client_id, dwp_api.secret)
+        assert http.get("/api/v1/reports", headers=bearer(token)).status_code == 200
+        limited = http.post("/oauth/token", data={"grant_type": "client_credentials"},
+                            headers=basic(dwp_api.client_id, dwp_api.secret))
+        assert limited.status_code == 429 and limited.get_json()["error"] == "rate_limited"
+        assert limited.headers["Retry-After"] == "50"
+        assert db.session.scalar(select(func.count()).select_from(ApiToken)
+                                 .where(ApiToken.client_pk == dwp_api.client.id)) == 1
+        # A wrong secret is refused before counting: nobody can use up another client's window.
+        for _ in range(3):
+            assert http.post("/oauth/token", data={"grant_type": "client_credentials"},
+                             headers=basic(other.client.client_id, "wrong")).status_code == 401
+        get_token(http, other.client.client_id, other.secret)
+        clock.advance(timedelta(seconds=50))
+        get_token(http, dwp_api.client_id, dwp_api.secret)
     finally:
         app.config["API_RATE_LIMIT"] = 120
 

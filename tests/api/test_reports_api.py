@@ -47,6 +47,7 @@ def test_reports_list_versions_and_filters_by_month(http, svc, dwp_api):
     assert http.get("/api/v1/reports?month=2026-01", headers=bearer(token)).get_json() == {"reports": []}
     bad = http.get("/api/v1/reports?month=March", headers=bearer(token))
     assert bad.status_code == 400 and bad.get_json()["error"] == "invalid_month"
+    assert [e["field"] for e in bad.get_json()["errors"]] == ["month"]
     assert february.id in {r["id"] for r in listing}
 
 
