@@ -189,3 +189,23 @@ def test_a_month_must_have_ended_to_be_reported(svc, app):
     clock.freeze(utc(2026, 3, 31, 23, 30))  # 00:30 on 1 April in London
     assert contract_reports.reportable(MARCH) == MARCH
     assert date(2026, 3, 31) == MARCH.last_day
+
+
+def test_completions_moved_to_more_suitable_work(svc, app):
+    """A completion counts as "moved to more suitable work" when that milestone was reached
+    on or before the completion; one recorded after it does not count."""
+    moved = dataset.person(svc.salus, svc.salus_vrc, "ATW-MV1", "AB000031A", referred=utc(2026, 1, 5),
+                           allocated=utc(2026, 1, 6), first_contact=utc(2026, 1, 7), closed=date(2026, 3, 12),
+                           status="completed")
+    dataset.milestone(moved, "moved_to_suitable_work", date(2026, 2, 27))
+    dataset.milestone(moved, "programme_completed", date(2026, 3, 12))
+    later = dataset.person(svc.salus, svc.salus_vrc, "ATW-MV2", "AB000032A", referred=utc(2026, 1, 5),
+                           allocated=utc(2026, 1, 6), first_contact=utc(2026, 1, 7), closed=date(2026, 3, 13),
+                           status="completed")
+    dataset.milestone(later, "programme_completed", date(2026, 3, 13))
+    dataset.milestone(later, "moved_to_suitable_work", date(2026, 3, 20))
+    db.session.commit()
+    salus = _by_slug(report_figures.month_figures(MARCH))["salus"]
+    assert salus["completions"] == 2
+    assert salus["completions_moved_to_suitable_work"] == 1 and salus["completions_job_retained"] == 0
+    assert salus["milestones"]["moved_to_suitable_work"] == 1  # the one reached in March
