@@ -10,6 +10,7 @@ and what it corrects; both stay visible, and the newest is the current one.
 import json
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit, clock
 from portal.extensions import db
@@ -72,7 +73,12 @@ def publish(month: Month, reviewed_sha256: str, user_id: int, correction_reason:
         correction_reason=reason, participant_ids=list(draft.participant_ids), withheld=draft.withheld,
     )
     db.session.add(report)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another publication of this month got there first
+        db.session.rollback()
+        raise Problems([Invalid(f"{month.label} has just been published by someone else: review the reports "
+                                "before publishing again", field="confirm")])
     record_disclosures(
         participants, "dwp", RECIPIENT, PURPOSE, DATA_CATEGORIES,
         summary=f"Contract report for {month.label}, version {version} (SHA-256 {report.sha256})",

@@ -254,3 +254,15 @@ def test_the_scheduled_run_builds_last_month_at_six_on_the_first(svc, app):
     _publish(svc)
     again = jobs.run_by_hand(periodic.function, kind=periodic.name)
     assert "already published" in again.result["message"] and contract_reports.draft_of(MARCH) is None
+
+
+def test_a_publication_racing_another_is_refused_not_a_server_error(svc, march, monkeypatch):
+    _draft()
+    first = _publish(svc)
+    _draft()
+    # The second publisher read the month before the first one committed: it also makes version 1.
+    monkeypatch.setattr(report_publication, "current_version", lambda month: None)
+    with pytest.raises(Problems, match="has just been published by someone else"):
+        _publish(svc)
+    assert db.session.scalars(select(ContractReport)).all() == [first]
+    assert db.session.scalar(select(func.count()).select_from(Disclosure)) == len(first.participant_ids)
