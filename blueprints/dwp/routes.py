@@ -7,6 +7,7 @@ from flask_login import current_user
 from portal.permissions import requires
 from portal.services import contract_reports, report_figures, report_formats, report_publication, statistics
 from portal.services.months import Month
+from portal.services.participant_access import require_current_training
 
 bp = Blueprint("dwp", __name__, url_prefix="/dwp")
 
@@ -34,6 +35,10 @@ def _report_or_404(report_id):
     report = report_publication.get_published(report_id)
     if report is None:
         abort(404)
+    if "dwp" not in current_user.all_roles():
+        # The contract manager reads the progress return here as on the draft: the
+        # portal's own staff need current data protection training (rule 9).
+        require_current_training()
     return report
 
 

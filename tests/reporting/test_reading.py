@@ -72,3 +72,16 @@ def test_list_pages_cost_the_same_at_one_and_four_reports(svc, login, http, dwp_
         _publish(svc, month)
     at_four = [_queries(client, url, **kwargs) for client, url, kwargs in pages]
     assert at_one == at_four
+
+
+def test_the_contract_manager_needs_current_training_to_read_a_published_return(svc, login):
+    clock.freeze(utc(2026, 4, 2, 9))
+    dataset.build(svc)
+    report = _publish(svc, Month(2026, 3))
+    svc.cm.dp_training_completed_on = None
+    db.session.commit()
+    cm = login(svc.cm)
+    assert cm.get(f"/dwp/reports/{report.id}").status_code == 403
+    assert cm.get(f"/dwp/reports/{report.id}.csv").status_code == 403
+    assert cm.get("/dwp/").status_code == 200  # the list shows no participant
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contract_report.viewed")).all() == []
