@@ -26,7 +26,8 @@ bp = Blueprint("dpo_rights", __name__, url_prefix="/dpo")
 
 # Parts of a request done on the access/erasure pages (built by that area).
 OTHER_WORKFLOWS = (("access", "rights.access_package", "Build the access package"),
-                   ("erasure", "rights.erasure", "Plan and confirm erasure"))
+                   ("erasure", "rights.erasure", "Plan and confirm erasure"),
+                   (None, "rights.participant_record", "Read the participant’s full record"))
 
 
 @bp.app_template_global()
@@ -109,7 +110,7 @@ def _page(found, template="rights/request.html", **context):
     today = clock.today()
     participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
     others = [(right, endpoint, text) for right, endpoint, text in OTHER_WORKFLOWS
-              if right in found.right_codes and endpoint in current_app.view_functions]
+              if (right is None or right in found.right_codes) and endpoint in current_app.view_functions]
     return render_template(
         template, found=found, participant=participant, clock_now=rights_requests.clock_of(found, today),
         state=rights_requests.state_of(found, today),

@@ -193,9 +193,19 @@ def state_of(consent: Consent | None, at: datetime | None = None) -> str:
     return "given"
 
 
+def _objects_to_research(participant: Participant) -> bool:
+    """UK GDPR Art. 21: an objection recorded through a rights request outweighs any
+    consent to identifiable research contact (portal.services.rights_workflows)."""
+    from portal.services.rights_workflows import objects_to
+
+    return objects_to(participant.id, "research")
+
+
 def live_consent(participant: Participant, purpose_code: str, at: datetime | None = None) -> Consent | None:
     """The participant's live consent to ``purpose_code`` at ``at`` (now), or None."""
     at = at or clock.now()
+    if purpose_code == "research_contact" and _objects_to_research(participant):
+        return None
     purpose = purpose_by_code(purpose_code)
     if purpose is None:
         return None
@@ -210,6 +220,8 @@ def require_live_consent(participant: Participant, purpose_code: str, at: dateti
     purpose = purpose_by_code(purpose_code)
     if purpose is None:
         raise ConsentRequired(participant, None, purpose_code, "this purpose does not exist")
+    if purpose_code == "research_contact" and _objects_to_research(participant):
+        raise ConsentRequired(participant, purpose, purpose_code, "the participant objected to research contact")
     latest = db.session.scalars(_decisions(participant, purpose.id, at)).first()
     state = state_of(latest, at)
     if state == "given":

@@ -27,6 +27,9 @@ withdrawn. Figures:
 
 Restricted participants are counted in these aggregates (restriction stops individual
 reporting, not counts); they are withheld from the participant-level progress return.
+Participants who objected to research and statistics (issue 8) are counted too: these
+are the contract's own monitoring figures, which the contract requires, not research
+or statistics; the statistics extracts (``statistics.objector_ids``) leave them out.
 """
 import statistics
 from dataclasses import dataclass, field
