@@ -34,6 +34,9 @@ def register_blueprints(app):
 
     for blueprint in (dpo_rights, rights_intake):
         app.register_blueprint(blueprint)
+    from blueprints.access_erasure.routes import bp as rights
+
+    app.register_blueprint(rights)
     from blueprints.ooh.oversight import dpo_bp as ooh_dpo
     from blueprints.ooh.routes import bp as ooh
 

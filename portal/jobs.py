@@ -83,6 +83,7 @@ KINDS: dict[str, Kind] = {
     "email": Kind("Send an email", ("lead_admin",)),
     "referral_upload": Kind("Read a CSV file of referrals", ("team_manager",)),
     "contract_report": Kind("Build a monthly contract report", ("contract_manager",)),
+    "access_package": Kind("Build an access package", ("dpo",)),
 }
 
 # Roles whose reach is the whole service rather than one organisation.

@@ -79,6 +79,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Rights requests (issue 8): any staff member logs one; the DPO works them.
     "rights_request.log": STAFF,
     "rights_request.manage": frozenset({"dpo"}),
+    # The DPO's access packages, erasure and full read of a linked participant (/dpo/).
+    "rights.access": frozenset({"dpo"}),
+    "rights.erase": frozenset({"dpo"}),
+    "participant.dpo_read": frozenset({"dpo"}),
     # Out-of-hours service (issue 7). The search reaches every organisation; on the call
     # pages (/ooh/<org>/participants/...) portal.services.ooh_access decides per
     # participant: the assigned VRC and team managers go to the record, the org's other

@@ -3,6 +3,7 @@ stored file, identifies the participant; a legal hold stops it; the plan says wh
 kept and why; a tombstone is left."""
 import json
 import os
+import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +19,9 @@ from tests.erasure.rich import OTHER, ZED, rich_participant
 
 @pytest.fixture
 def world(make):
+    # The tables are emptied between tests; empty the file store too, so the scan
+    # sees only this test's files.
+    shutil.rmtree(private_files.root(), ignore_errors=True)
     org = make.org("h2e")
     vrc = make.user(org, roles=("vrc",))
     dpo = make.user(make.org("ingeus", kind="lead"), roles=("dpo",))

@@ -1,0 +1,162 @@
+"""Routes of the DPO's access packages, erasure and full read: thin; the services
+hold the rules and write the audit."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.access_erasure.forms import BuildForm, EraseForm, RedactForm, ReleaseForm
+from blueprints.participants.common import show_problems
+from portal import audit
+from portal.extensions import db
+from portal.models import Participant
+from portal.permissions import requires
+from portal.services import access_content, access_packages, rights_requests
+from portal.services import erasure as erasure_service
+from portal.services.participant_access import ensure_not_restricted
+from portal.services.validation import Problems
+
+bp = Blueprint("rights", __name__, url_prefix="/dpo")
+
+RECORD_TABS = (
+    ("details", "Personal details", ("personal_details", "personal_details_history", "status_history")),
+    ("case-notes", "Case notes", ("case_notes",)),
+    ("health", "Health information", ("health_information", "assessments", "support_plan", "milestones")),
+    ("appointments", "Appointments", ("appointments",)),
+    ("consents", "Consents", ("consents", "consent_history", "notice_versions")),
+    ("disclosures", "Disclosures", ("disclosures", "gp_letters", "employer_contacts")),
+    ("out-of-hours", "Out of hours", ("ooh_checks", "ooh_callbacks", "ooh_call_notes")),
+)
+
+
+def _linked(request_id):
+    """The request and its linked participant, or 404 (the DPO reaches a record only
+    through a request about it)."""
+    found = rights_requests.get_request(request_id)
+    participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
+    if participant is None:
+        abort(404)
+    ensure_not_restricted(participant, "rights.workflow", "the DPO's rights workflow")
+    return found, participant
+
+
+# ----------------------------------------------------------------- full read
+
+@bp.route("/requests/<int:request_id>/record", defaults={"tab": "details"})
+@bp.route("/requests/<int:request_id>/record/<tab>")
+@requires("participant.dpo_read")
+def participant_record(request_id, tab):
+    found, participant = _linked(request_id)
+    chosen = next((t for t in RECORD_TABS if t[0] == tab), None)
+    if chosen is None:
+        abort(404)
+    sections = {s["key"]: s for s in access_content.collect(participant)}
+    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
+                 participant_id=participant.id, user_id=current_user.id, org_id=participant.org_id,
+                 detail={"view": f"dpo.record.{tab}", "rights_request_id": found.id})
+    db.session.commit()
+    return render_template("access/record.html", found=found, participant=participant, tabs=RECORD_TABS, tab=tab,
+                           sections=[sections[key] for key in chosen[2]],
+                           title=f"Record of participant {participant.atw_reference}")
+
+
+# ----------------------------------------------------------------- access
+
+@bp.route("/requests/<int:request_id>/access", methods=["GET", "POST"])
+@requires("rights.access")
+def access_package(request_id):
+    found, participant = _linked(request_id)
+    form = BuildForm()
+    if form.validate_on_submit():
+        package = access_packages.start_package(found, current_user.id)
+        return redirect(url_for("jobs.show", job_id=package.job_id), 303)
+    return render_template("access/packages.html", found=found, participant=participant, form=form,
+                           packages=access_packages.packages_of(found), title=f"Access package: {found.reference}")
+
+
+def _package(request_id, package_id):
+    found, participant = _linked(request_id)
+    return found, participant, access_packages.get_package(found, package_id)
+
+
+def _review_page(found, participant, package, redact_form=None, status=200):
+    passages = access_packages.review(package, current_user.id) if package.status != "building" else []
+    return render_template("access/review.html", found=found, participant=participant, package=package,
+                           passages=passages, form=redact_form, release_form=ReleaseForm(),
+                           redact_form=RedactForm(formdata=None),
+                           title=f"Review access package {package.id}"), status
+
+
+@bp.route("/requests/<int:request_id>/access/<int:package_id>")
+@requires("rights.access")
+def access_review(request_id, package_id):
+    return _review_page(*_package(request_id, package_id))
+
+
+@bp.route("/requests/<int:request_id>/access/<int:package_id>/redact", methods=["POST"])
+@requires("rights.access")
+def access_redact(request_id, package_id):
+    found, participant, package = _package(request_id, package_id)
+    form = RedactForm()
+    if form.validate_on_submit():
+        try:
+            access_packages.redact(package, form.passage_key.data, form.reason.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+            return _review_page(found, participant, package, form, 400)
+        except access_packages.NotReady:
+            abort(409)
+        flash("Passage redacted.")
+        return redirect(url_for(".access_review", request_id=found.id, package_id=package.id), 303)
+    return _review_page(found, participant, package, form, 400)
+
+
+@bp.route("/requests/<int:request_id>/access/<int:package_id>/release", methods=["POST"])
+@requires("rights.access")
+def access_release(request_id, package_id):
+    found, participant, package = _package(request_id, package_id)
+    if ReleaseForm().validate_on_submit():
+        try:
+            access_packages.release(package, current_user.id)
+        except access_packages.NotReady:
+            abort(409)
+        flash("The access package is released and recorded in the disclosures register.")
+    return redirect(url_for(".access_review", request_id=found.id, package_id=package.id), 303)
+
+
+@bp.route("/requests/<int:request_id>/access/<int:package_id>/download")
+@requires("rights.access")
+def access_download(request_id, package_id):
+    found, participant, package = _package(request_id, package_id)
+    try:
+        return access_packages.released_file(package, current_user.id)
+    except access_packages.NotReady:
+        abort(404)
+
+
+# ----------------------------------------------------------------- erasure
+
+@bp.route("/requests/<int:request_id>/erasure", methods=["GET", "POST"])
+@requires("rights.erase")
+def erasure(request_id):
+    found, participant = _linked(request_id)
+    done = erasure_service.tombstones_of(participant.id)
+    plan = None if done else erasure_service.erasure_plan(participant)
+    form = EraseForm()
+    if not done and form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors = ["Confirm that you have checked the plan"]
+        else:
+            try:
+                erasure_service.erase_participant(participant, confirmed_by=current_user.id, basis="rights_request",
+                                          rights_request=found)
+                db.session.commit()
+            except erasure_service.ErasureRefused as refused:
+                db.session.rollback()
+                form.confirm.errors = [refused.reason]
+            else:
+                flash("The participant’s data is erased. A tombstone records what was erased.")
+                return redirect(url_for(".erasure", request_id=found.id), 303)
+    audit.record("erasure.plan_viewed", object_type="rights_request", object_id=found.id,
+                 participant_id=participant.id, user_id=current_user.id, org_id=participant.org_id)
+    db.session.commit()
+    return render_template("access/erasure.html", found=found, participant=participant, plan=plan, tombstones=done,
+                           form=form, title=f"Erasure: {found.reference}"), 400 if form.errors else 200
