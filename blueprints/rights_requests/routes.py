@@ -13,7 +13,8 @@ from portal import audit, clock
 from portal.extensions import db
 from portal.models import Participant
 from portal.models.rights import PortabilityExport
-from portal.permissions import requires
+from portal.permissions import ACTIONS, requires
+from portal.services import home as home_links
 from portal.services import (
     deadlines, participant_fields, privacy_notices, rights_complaints, rights_requests, rights_workflows,
 )
@@ -81,11 +82,10 @@ def home():
     rows = rights_requests.open_requests()
     states = [rights_requests.state_of(r, today) for r in rows]
     counts = {s: states.count(s) for s in (deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TRACK)}
-    links = [(endpoint, text) for endpoint, text in (
-        ("dpo_rights.requests", "Rights requests"), ("dpo_rights.complaints", "Complaints"),
-        ("privacy.authority_requests", "Requests from authorities"), ("privacy.overrides", "Emergency overrides"),
-        ("privacy.notices", "Privacy notice versions"), ("ooh_dpo.ooh_log", "Out-of-hours log"),
-    ) if endpoint in current_app.view_functions]
+    # Every page of the portal's home list that only the DPO may use (others' areas
+    # add theirs there), so this home links notices, overrides, authority requests...
+    links = [(endpoint, text, hint) for action, text, endpoint, hint in home_links.GLOBAL_LINKS
+             if ACTIONS.get(action) == frozenset({"dpo"}) and endpoint in current_app.view_functions]
     return render_template("rights/home.html", counts=counts, open_count=len(rows),
                            stopped=sum(1 for r in rows if r.clock_stopped), links=links,
                            title="Data Protection Officer")

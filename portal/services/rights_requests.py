@@ -23,22 +23,13 @@ from portal.models.rights import (CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONS
                                   RightsRequest, RightsRequestRight)
 from portal.permissions import STAFF
 from portal.services import deadlines
-from portal.services.validation import Invalid, Problems, clean_text
-
-
-class NotTheDpo(PermissionError):
-    """Only the DPO works a rights request once it is logged."""
+# The DPO-only check and the per-field text cleaning are those of authority requests.
+from portal.services.authority_requests import NotTheDpo, _require_dpo as require_dpo, _text
+from portal.services.validation import Invalid, Problems
 
 
 class RequestClosed(ValueError):
     """A closed request is not changed any more."""
-
-
-def require_dpo(user_id) -> User:
-    user = db.session.get(User, user_id) if user_id else None
-    if user is None or "dpo" not in user.all_roles():
-        raise NotTheDpo(user_id)
-    return user
 
 
 def get_request(request_id) -> RightsRequest:
@@ -51,15 +42,6 @@ def get_request(request_id) -> RightsRequest:
     if request is None:
         raise NotFound()
     return request
-
-
-def _text(problems, name, value, label, limit, required=True) -> str:
-    try:
-        return clean_text(value, label, limit, required=required)
-    except Invalid as problem:
-        problem.field = name
-        problems.append(problem)
-        return ""
 
 
 def _date(problems, name, value, label, not_before: date | None = None, before_label: str = "") -> date | None:

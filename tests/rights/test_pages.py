@@ -75,6 +75,31 @@ def test_dpo_pages_render(world, login):
         assert client.get(f"/dpo/requests/{found.id}/{url}").status_code == 200
     page = client.get("/dpo/requests").get_data(as_text=True)
     assert found.reference in page and "On track" in page
+    home = client.get("/dpo/").get_data(as_text=True)
+    for link in ("/dpo/requests", "/dpo/complaints", "/dpo/notices", "/dpo/overrides", "/dpo/authority-requests"):
+        assert f'href="{link}' in home, link
+    assert "/dpo/" in client.get("/").get_data(as_text=True)
+    assert "/rights-requests/new" in login(world.vrc).get("/").get_data(as_text=True)
+
+
+def test_dashboard_shows_states_and_stopped_clocks(world, login):
+    def log(received_on):
+        return rights_requests.log_request(
+            requester_name="Pat Example", requester_contact="pat@example.org", what_requested="All",
+            rights=["access"], received_on=received_on, channel="letter", on_behalf=False, on_behalf_of="",
+            identity_needed=False, identity_asked_for="", user_id=world.vrc.id)
+    late, soon, fine = log(date(2026, 1, 20)), log(date(2026, 2, 9)), log(date(2026, 3, 4))
+    rights_requests.stop_clock(fine, date(2026, 3, 4), "Which records?", world.dpo.id)
+    extended = log(date(2026, 3, 3))
+    rights_requests.extend(extended, "complex", "Many records", world.dpo.id)
+    page = login(world.dpo).get("/dpo/requests").get_data(as_text=True)
+    assert page.index(late.reference) < page.index(soon.reference) < page.index(fine.reference)
+    assert "Overdue" in page and "Due within 5 working days" in page and "Clock stopped" in page
+    assert "Extension notice to send by" in page
+    # One month from 3 March is Good Friday 3 April: the notice is due by Tuesday 7 April.
+    clock.freeze(datetime(2026, 4, 8, 10, tzinfo=timezone.utc))
+    page = login(world.dpo).get(f"/dpo/requests/{extended.id}").get_data(as_text=True)
+    assert "Extension notice overdue" in page
 
 
 def test_vrc_sees_existence_only(world, login):
