@@ -42,6 +42,9 @@ def register_blueprints(app):
 
     for blueprint in (ooh, ooh_dpo):
         app.register_blueprint(blueprint)
+    from blueprints.retention.routes import bp as retention
+
+    app.register_blueprint(retention)
     from blueprints.api.routes import bp as api
     from blueprints.api_clients.routes import bp as api_clients
     from blueprints.dwp.routes import bp as dwp

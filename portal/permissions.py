@@ -73,6 +73,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "emergency.override": frozenset({"vrc", "ooh"}),
     "privacy_notice.read": STAFF,
     "privacy_notice.manage": frozenset({"dpo"}),
+    # Retention, legal holds, destruction and audit checkpoints (issue 10): /dpo/ pages.
+    "retention.manage": frozenset({"dpo"}),
     "override.review": frozenset({"dpo"}),
     "authority_request.log": STAFF,
     "authority_request.decide": frozenset({"dpo"}),

@@ -51,7 +51,7 @@ def place_hold(participant, *, reason: str, review_on: date, placed_by) -> Legal
     )
     db.session.add(hold)
     db.session.flush()
-    audit.record("legal_hold.place", object_type="legal_hold", object_id=str(hold.id),
+    audit.record("legal_hold.place", object_type="legal_hold", object_id=str(hold.id), user_id=placed_by.id,
                  participant_id=participant.id, org_id=participant.org_id,
                  detail={"review_on": review_on.isoformat()})
     return hold
@@ -64,6 +64,6 @@ def lift_hold(hold: LegalHold, *, lifted_by, reason: str = "") -> LegalHold:
     hold.lifted_by_id = lifted_by.id
     hold.lift_reason = reason.strip()
     db.session.flush()
-    audit.record("legal_hold.lift", object_type="legal_hold", object_id=str(hold.id),
+    audit.record("legal_hold.lift", object_type="legal_hold", object_id=str(hold.id), user_id=lifted_by.id,
                  participant_id=hold.participant_id, org_id=hold.org_id)
     return hold

@@ -1,0 +1,97 @@
+"""Audit checkpoints: verify, record, archive, remove; verification starts from it."""
+import json
+import os
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from portal import audit, clock
+from portal.extensions import db
+from portal.models import AuditEvent, AuditVerification
+from portal.services import retention
+
+
+def _events(n):
+    for i in range(n):
+        audit.record("test.event", object_type="thing", object_id=str(i))
+    db.session.commit()
+
+
+def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, make):
+    dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
+    _events(10)
+    cut = db.session.scalar(select(func.max(AuditEvent.seq))) - 3
+    head_hash = db.session.get(AuditEvent, cut).hash
+    sealed = retention.seal_checkpoint(cut, dpo)
+    assert (sealed.kind, sealed.ok, sealed.checkpoint_seq, sealed.checkpoint_hash) == ("checkpoint", True, cut, head_hash)
+    assert sealed.event_count == cut
+    assert db.session.scalar(select(func.min(AuditEvent.seq))) == cut + 1
+    first = db.session.get(AuditEvent, cut + 1)
+    assert first.prev_hash == head_hash
+    # The archive: a private JSON-lines file with every sealed event and its hash.
+    name = sealed.message.split("audit-archive/")[1]
+    path = os.path.join(retention.archive_dir(), name)
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    lines = [json.loads(line) for line in open(path, encoding="utf-8")]
+    assert [line["event"]["seq"] for line in lines] == list(range(1, cut + 1))
+    assert lines[-1]["hash"] == head_hash
+    result = audit.verify_and_log()
+    assert result.ok, result.message
+    assert audit.event_count() >= 4
+    # Tampering after the checkpoint is still found (as the owner would have to).
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        db.session.execute(update(AuditEvent).where(AuditEvent.seq == cut + 2).values(action="changed"))
+        db.session.commit()
+        assert not audit.verify_chain().ok
+
+
+def test_cannot_seal_beyond_the_chain_or_twice(app_ctx, make):
+    dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
+    _events(5)
+    with pytest.raises(retention.CheckpointRefused):
+        retention.seal_checkpoint(999, dpo)
+    retention.seal_checkpoint(3, dpo)
+    with pytest.raises(retention.CheckpointRefused):
+        retention.seal_checkpoint(2, dpo)
+
+
+def test_checkpoint_item_on_the_destruction_list(app_ctx, make):
+    from datetime import datetime, timezone
+
+    from dateutil.relativedelta import relativedelta
+
+    dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
+    clock.freeze(datetime(2020, 1, 1, tzinfo=timezone.utc))
+    _events(4)
+    clock.freeze(datetime(2020, 1, 1, tzinfo=timezone.utc) + relativedelta(months=73))
+    found = retention.build_list(dpo)
+    item = next(i for i in found.items if i.kind == "audit_events")
+    retention.approve(found, [item.id], dpo)
+    db.session.commit()
+    assert retention.destroy_approved(found, dpo)["destroyed"] == 1
+    assert audit.latest_checkpoint().checkpoint_seq == int(item.object_id)
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.postgres
+def test_app_role_cannot_delete_audit_rows_but_the_owner_function_can(app, app_ctx, make):
+    from sqlalchemy.exc import DBAPIError
+
+    dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
+    _events(6)
+    with pytest.raises(DBAPIError):
+        db.session.execute(text("DELETE FROM audit_event WHERE seq = 1"))
+    db.session.rollback()
+    # Nor may it set the expiry flag and delete, nor call the function past a checkpoint.
+    with pytest.raises(DBAPIError):
+        db.session.execute(text("SET LOCAL portal.audit_expiry = 'on'"))
+        db.session.execute(text("DELETE FROM audit_event WHERE seq = 1"))
+    db.session.rollback()
+    with pytest.raises(DBAPIError):
+        db.session.execute(text("SELECT audit_expire_to_checkpoint(2)"))
+    db.session.rollback()
+    assert audit.event_count() >= 6
+    retention.seal_checkpoint(3, dpo)
+    assert db.session.scalar(select(func.min(AuditEvent.seq))) == 4
+    assert audit.verify_chain().ok
