@@ -45,6 +45,10 @@ def register_blueprints(app):
     from blueprints.retention.routes import bp as retention
 
     app.register_blueprint(retention)
+    from blueprints.governance.routes import admin_bp as governance_admin, bp as breaches, dpo_bp as governance_dpo
+
+    for blueprint in (breaches, governance_dpo, governance_admin):
+        app.register_blueprint(blueprint)
     from blueprints.api.routes import bp as api
     from blueprints.api_clients.routes import bp as api_clients
     from blueprints.dwp.routes import bp as dwp

@@ -125,6 +125,9 @@ PERIODIC: list[Periodic] = [
     Periodic("rights-reminders", "0 7 * * *", "portal.services.rights_requests:daily_reminders",
              "dpo", "Remind the DPO of rights deadlines",
              "Tells the DPO of requests due within 5 working days and of extension notices not yet sent."),
+    Periodic("training-reminders", "15 7 * * *", "portal.services.training:send_lapse_notices",
+             "lead_admin", "Remind staff of data protection training",
+             "Tells each member of staff once, 30 days before their data protection training runs out."),
 ]
 
 

@@ -104,6 +104,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "report.read_published": frozenset({"dwp", "contract_manager"}),
     "statistics.view": frozenset({"dwp", "contract_manager"}),
     "api_client.manage": frozenset({"lead_admin"}),
+    # Governance (issue 10): any staff member but DWP reports a suspected breach; the DPO
+    # keeps the register and searches the audit trail; admins record training and review
+    # access for their own organisation (the lead admin: all), the lead admin oversees.
+    "breach.report": STAFF,
+    "breach.manage": frozenset({"dpo"}),
+    "audit.search": frozenset({"dpo"}),
+    "training.manage": frozenset({"admin", "lead_admin"}),
+    "access_review.manage": frozenset({"admin", "lead_admin"}),
+    "access_review.oversee": frozenset({"lead_admin"}),
 }
 
 PUBLIC = "public"

@@ -49,8 +49,20 @@ def _access_refused(error: AccessRefused):
     return render_template(
         "participants/refused.html", title=_REFUSED_TITLES[error.reason], reason=error.reason,
         refused_participant=error.participant, context=error.context,
-        admins=admins_of(org.id) if org is not None and error.reason == "training" else [],
+        admins=_training_admins(org) if error.reason == "training" else [],
     ), 403
+
+
+def _training_admins(org) -> list[User]:
+    """Whom to ask to record training: the admins of the request's organisation, or
+    (on fixed URLs such as /ooh/...) of the organisations the user belongs to."""
+    if org is not None:
+        return admins_of(org.id)
+    found = {}
+    for org_id in sorted({m.org_id for m in current_user.memberships}):
+        for admin in admins_of(org_id):
+            found.setdefault(admin.id, admin)
+    return list(found.values())
 
 
 _REFUSED_TITLES = {

@@ -26,6 +26,7 @@ from portal.models.session import StaffSession
 from portal.models.sharing import EmployerContact, GpLetter
 from portal.models.support_plan import Assessment, SupportPlanAction
 from portal.models.user import Membership, User
+from portal.models.governance import AccessReview, AccessReviewDecision, Breach, TrainingNotice
 
 __all__ = [
     "AccessPackage",
@@ -92,4 +93,8 @@ __all__ = [
     "LegalHold",
     "RetentionRule",
     "RetentionRuleChange",
+    "AccessReview",
+    "AccessReviewDecision",
+    "Breach",
+    "TrainingNotice",
 ]

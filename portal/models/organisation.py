@@ -11,7 +11,7 @@ KINDS = ("lead", "delivery", "commissioner")
 RESERVED_SLUGS = frozenset({
     "lead", "dpo", "ooh", "dwp", "account", "api", "oauth", "login", "logout",
     "healthz", "static", "assets", "admin", "jobs", "authority-requests", "privacy-notices",
-    "rights-requests",
+    "rights-requests", "breaches",
 })
 
 
