@@ -330,3 +330,9 @@ def access_review(slug):
                            reviews=access_reviews.reviews_of(org), overdue=access_reviews.is_overdue(org, today),
                            quarter=access_reviews.quarter_of(today), due_by=access_reviews.due_by(today),
                            title=f"Access review: {org.name}"), status
+
+
+@admin_bp.app_template_global()
+def overdue_access_reviews() -> list:
+    """Organisations whose quarterly access review is overdue (for the lead admin's page)."""
+    return [s.org for s in access_reviews.statuses(staff.manageable_orgs(current_user)) if s.overdue]

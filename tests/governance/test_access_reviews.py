@@ -75,5 +75,8 @@ def test_lead_admin_sees_overdue_organisations(world, login, make):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Overdue" in html and "Done" in html and "Salus" in html
+    home = login(lead_admin).get("/admin/").get_data(as_text=True)
+    assert "Quarterly access reviews overdue" in home and "Salus" in home
+    assert "Quarterly access review" in login(world.admin).get("/admin/h2e/").get_data(as_text=True)
     assert login(world.admin).get("/admin/access-reviews").status_code == 403
     assert login(world.admin).get("/admin/salus/access-review").status_code == 404
