@@ -1,6 +1,6 @@
 """Routes of the DPO's access packages, erasure and full read: thin; the services
 hold the rules and write the audit."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.access_erasure.forms import BuildForm, EraseForm, RedactForm, ReleaseForm

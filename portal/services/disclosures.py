@@ -33,8 +33,13 @@ class DisclosureNotAllowed(ValueError):
     basis or recipient type, a consent that is not the participant's."""
 
 
+# Sharing that is itself a rights workflow (rule 5: allowed while restricted).
+RIGHTS_WORKFLOW_SOURCES = frozenset({"access_package"})
+
+
 def _check(participant: Participant, recipient_type: str, recipient_name: str, purpose: str,
-           data_categories, consent: Consent | None, legal_basis: str | None, disclosed_at: datetime) -> list[str]:
+           data_categories, consent: Consent | None, legal_basis: str | None, disclosed_at: datetime,
+           source: str = "other") -> list[str]:
     if recipient_type not in RECIPIENT_TYPES:
         raise DisclosureNotAllowed(f"unknown recipient type {recipient_type!r}")
     if not (recipient_name or "").strip() or not (purpose or "").strip():
@@ -54,7 +59,8 @@ def _check(participant: Participant, recipient_type: str, recipient_name: str, p
             # A live consent exists, but not the one passed: rely on the live one.
             raise DisclosureNotAllowed("the consent relied on is not the participant's live consent")
     if legal_basis != "vital_interests":
-        ensure_not_restricted(participant, "disclosure.record", "sharing their data")
+        action = "rights.workflow" if source in RIGHTS_WORKFLOW_SOURCES else "disclosure.record"
+        ensure_not_restricted(participant, action, "sharing their data")
     return categories
 
 
@@ -70,7 +76,7 @@ def record_disclosure(participant: Participant, recipient_type: str, recipient_n
     under vital interests)."""
     disclosed_at = disclosed_at or clock.now()
     categories = _check(participant, recipient_type, recipient_name, purpose, data_categories, consent, legal_basis,
-                        disclosed_at)
+                        disclosed_at, source)
     disclosure = Disclosure(
         org_id=participant.org_id, participant_id=participant.id, recipient_type=recipient_type,
         recipient_name=recipient_name.strip()[:300], purpose=purpose.strip()[:300], data_categories=categories,

@@ -37,7 +37,7 @@ from portal import audit, clock
 from portal.extensions import db
 from portal.models import (AccessPackage, Appointment, AppointmentReschedule, Assessment, AuthorityRequest, CaseNote,
                            CaseNoteVersion, Consent, ConsentEvidence, ConsentWithdrawal, Disclosure, EmergencyContact,
-                           EmployerContact, GpLetter, Milestone, OohCallback, OohCallNote, OohCheck, OohEvent,
+                           EmployerContact, GpLetter, Milestone, OohCallback, OohCallNote, OohCheck,
                            Participant, ParticipantChange, StatusChange, SupportPlanAction, Tombstone)
 from portal.models.rights import PortabilityExport, RightsRequest
 from portal.services import legal_holds, private_files

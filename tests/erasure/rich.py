@@ -88,3 +88,23 @@ def rich_participant(make, org, vrc, person: Person, ooh_worker=None) -> Partici
                                  received_on=date(2026, 1, 5), channel="email", logged_at=now, status="closed"))
     db.session.commit()
     return p
+
+
+def rich_world(make, right: str, what_requested: str) -> dict:
+    """Two rich participants of h2e (``zed`` and ``other``), their VRC, a DPO, and a
+    rights request from Zed (``request``) asking for ``right``."""
+    from portal.models.rights import RightsRequestRight
+
+    org = make.org("h2e")
+    vrc = make.user(org, roles=("vrc",))
+    dpo = make.user(make.org("ingeus", kind="lead"), roles=("dpo",))
+    ooh = make.user(org, roles=("ooh",))
+    zed = rich_participant(make, org, vrc, ZED, ooh_worker=ooh)
+    other = rich_participant(make, org, vrc, OTHER, ooh_worker=ooh)
+    request = RightsRequest(org_id=org.id, participant_id=zed.id, requester_name=f"{ZED.first} {ZED.last}",
+                            requester_contact=ZED.email, what_requested=what_requested, received_on=clock.today(),
+                            channel="email", logged_at=clock.now(), status="open",
+                            rights=[RightsRequestRight(right=right)])
+    db.session.add(request)
+    db.session.commit()
+    return {"org": org, "vrc": vrc, "dpo": dpo, "zed": zed, "other": other, "request": request}

@@ -12,9 +12,8 @@ import sqlalchemy as sa
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Participant, Tombstone
-from portal.models.rights import RightsRequest
 from portal.services import erasure, legal_holds, private_files
-from tests.erasure.rich import OTHER, ZED, rich_participant
+from tests.erasure.rich import OTHER, ZED, rich_world
 
 
 @pytest.fixture
@@ -22,20 +21,10 @@ def world(make):
     # The tables are emptied between tests; empty the file store too, so the scan
     # sees only this test's files.
     shutil.rmtree(private_files.root(), ignore_errors=True)
-    org = make.org("h2e")
-    vrc = make.user(org, roles=("vrc",))
-    dpo = make.user(make.org("ingeus", kind="lead"), roles=("dpo",))
-    ooh = make.user(org, roles=("ooh",))
-    zed = rich_participant(make, org, vrc, ZED, ooh_worker=ooh)
-    other = rich_participant(make, org, vrc, OTHER, ooh_worker=ooh)
+    world = rich_world(make, "erasure", "Erase my data")
     # Another participant's note names Zed.
-    make.note(other, vrc, text=f"{OTHER.first} is a friend of {ZED.first} {ZED.last}")
-    request = RightsRequest(org_id=org.id, participant_id=zed.id, requester_name=f"{ZED.first} {ZED.last}",
-                            requester_contact=ZED.email, what_requested="Erase my data", received_on=clock.today(),
-                            channel="email", logged_at=clock.now(), status="open")
-    db.session.add(request)
-    db.session.commit()
-    return {"org": org, "vrc": vrc, "dpo": dpo, "zed": zed, "other": other, "request": request}
+    make.note(world["other"], world["vrc"], text=f"{OTHER.first} is a friend of {ZED.first} {ZED.last}")
+    return world
 
 
 def _values(value):

@@ -9,13 +9,12 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit
 from portal.extensions import db
 from portal.models import AccessPackage, AccessRedaction, Disclosure, Job
-from portal.models.rights import RightsRequest, RightsRequestRight
 from portal.services import access_content, access_packages, private_files
 from portal.services.validation import Problems
-from tests.erasure.rich import OTHER, ZED, rich_participant
+from tests.erasure.rich import OTHER, ZED, rich_world
 from tests.factories import sign_in
 
 EXPECTED_SECTIONS = (
@@ -27,21 +26,12 @@ EXPECTED_SECTIONS = (
 
 @pytest.fixture
 def world(make):
-    org = make.org("h2e")
-    vrc = make.user(org, roles=("vrc",))
-    dpo = make.user(make.org("ingeus", kind="lead"), roles=("dpo",))
-    ooh = make.user(org, roles=("ooh",))
-    zed = rich_participant(make, org, vrc, ZED, ooh_worker=ooh)
-    other = rich_participant(make, org, vrc, OTHER, ooh_worker=ooh)
+    world = rich_world(make, "access", "Everything you hold")
+    zed, vrc = world["zed"], world["vrc"]
     audit.record("participant.viewed", object_type="participant", object_id=zed.id, participant_id=zed.id,
-                 user_id=vrc.id, org_id=org.id, detail={"view": "record"})
-    request = RightsRequest(org_id=org.id, participant_id=zed.id, requester_name=f"{ZED.first} {ZED.last}",
-                            requester_contact=ZED.email, what_requested="Everything you hold",
-                            received_on=clock.today(), channel="email", logged_at=clock.now(), status="open",
-                            rights=[RightsRequestRight(right="access")])
-    db.session.add(request)
+                 user_id=vrc.id, org_id=zed.org_id, detail={"view": "record"})
     db.session.commit()
-    return {"org": org, "vrc": vrc, "dpo": dpo, "zed": zed, "other": other, "request": request}
+    return world
 
 
 def _files(body: bytes) -> dict[str, bytes]:
