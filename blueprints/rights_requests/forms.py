@@ -138,7 +138,7 @@ class ComplaintForm(BaseForm):
 
 class InvestigationForm(BaseForm):
     investigation = _area("What the investigation found")
-    submit = _submit("Save investigation notes")
+    save_notes = _submit("Save investigation notes")
 
 
 class ComplaintCloseForm(BaseForm):

@@ -370,12 +370,12 @@ def new_complaint():
 @requires("rights_request.manage")
 def complaint(complaint_id):
     found = rights_complaints.get_complaint(complaint_id)
-    notes, close_form = InvestigationForm(prefix="i"), ComplaintCloseForm(prefix="c")
+    notes, close_form = InvestigationForm(), ComplaintCloseForm()
     if request.method == "GET":
         notes.investigation.data = found.investigation
         audit.record("complaint.viewed", object_type="complaint", object_id=found.id, user_id=current_user.id)
         db.session.commit()
-    elif "i-submit" in request.form and notes.validate_on_submit():
+    elif "save_notes" in request.form and notes.validate_on_submit():
         try:
             rights_complaints.record_investigation(found, notes.investigation.data, current_user.id)
         except Problems as problems:
@@ -383,7 +383,7 @@ def complaint(complaint_id):
         else:
             flash("Investigation notes saved", "success")
             return redirect(url_for(".complaint", complaint_id=found.id))
-    elif "c-submit" in request.form and close_form.validate_on_submit():
+    elif "save_notes" not in request.form and close_form.validate_on_submit():
         try:
             rights_complaints.close_complaint(found, close_form.outcome.data, close_form.outcome_on.data,
                                               close_form.ico_told_on.data, close_form.ico_told_method.data,

@@ -133,5 +133,5 @@ CASES = [
                          "received_on": _today(), "channel": "email"}, expect=DPO_POSTED),
     Case("dpo_rights.complaint", args=lambda w: {"complaint_id": w.complaint.id}, expect=DPO),
     Case("dpo_rights.complaint", "POST", args=lambda w: {"complaint_id": w.complaint.id},
-         data={"i-investigation": "Checked the letters log", "i-submit": "Save"}, expect=DPO_POSTED),
+         data={"investigation": "Checked the letters log", "save_notes": "Save"}, expect=DPO_POSTED),
 ]

@@ -113,3 +113,19 @@ def test_vrc_sees_existence_only(world, login):
         assert "rights request" in page.lower() and "SECRETASK" not in page
     assert login(world.vrc).get(f"/dpo/requests/{found.id}").status_code == 403
     assert login(world.salus_vrc).get(f"/h2e/participants/{world.participant.id}").status_code == 404
+
+
+def test_complaint_pages(world, login):
+    client = login(world.dpo)
+    response = post(client, "/dpo/complaints/new", {"complainant_name": "Pat", "complainant_contact": "pat@x.org",
+                                                    "about": "Letter to old address", "received_on": ["2", "3", "2026"],
+                                                    "channel": "letter"})
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    assert post(client, url, {"investigation": "Address out of date", "save_notes": "Save"}).status_code == 302
+    response = post(client, url, {"outcome": "", "outcome_on": ["4", "3", "2026"]})
+    assert response.status_code == 200 and "Enter the outcome" in errors_of(response)
+    response = post(client, url, {"outcome": "Upheld", "outcome_on": ["4", "3", "2026"],
+                                  "ico_told_on": ["4", "3", "2026"], "ico_told_method": "letter"})
+    assert response.status_code == 302
+    assert "Upheld" in client.get(url).get_data(as_text=True)
