@@ -3,7 +3,7 @@ legal holds, destruction lists (approve, destroy, certificate) and the sealing o
 an audit checkpoint. Only the DPO (``retention.manage``)."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blueprints.participants.common import show_problems
 from blueprints.retention.forms import (
@@ -237,10 +237,10 @@ def checkpoint():
     count = 0
     sealed = audit.latest_checkpoint()
     if cut is not None:
-        query = select(AuditEvent.seq).where(AuditEvent.seq <= cut)
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.seq <= cut)
         if sealed:
             query = query.where(AuditEvent.seq > sealed.checkpoint_seq)
-        count = len(db.session.scalars(query).all())
+        count = db.session.scalar(query)
     return render_template("retention/checkpoint.html", form=form, cut=cut, count=count, sealed=sealed,
                            rule=retention.rule("audit_events"), period_label=retention.period_label,
                            title="Seal an audit checkpoint")

@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, AuditVerification, Participant, User
 from portal.models.participant import CLOSED_STATUSES
 from portal.models.retention import (
-    COUNTED_FROM, DestructionItem, DestructionList, LegalHold, RetentionRule, RetentionRuleChange,
+    COUNTED_FROM, DestructionItem, DestructionList, RetentionRule, RetentionRuleChange,
 )
 from portal.services import destruction, legal_holds, private_files
 from portal.services.validation import Invalid, Problems

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text, update
 
 from portal import audit, clock
 from portal.extensions import db
-from portal.models import AuditEvent, AuditVerification
+from portal.models import AuditEvent
 from portal.services import retention
 
 

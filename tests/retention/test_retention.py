@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from portal import audit, clock, jobs
 from portal.extensions import db
-from portal.models import Appointment, AuditEvent, Consent, Participant
+from portal.models import Appointment, AuditEvent, Consent
 from portal.models.erasure import Tombstone
-from portal.models.retention import DestructionItem, DestructionList, RetentionRuleChange
+from portal.models.retention import DestructionList, RetentionRuleChange
 from portal.services import destruction, erasure, legal_holds, retention
-from tests.casework.conftest import events, post
+from tests.casework.conftest import events
 from tests.retention.conftest import CLOSED_ON
 
 
