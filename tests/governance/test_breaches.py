@@ -21,6 +21,9 @@ def _report(user, discovered_at):
 
 def test_any_staff_but_dwp_reports_and_the_dpo_is_notified(world, login, make):
     client = login(world.vrc)
+    assert "Report a suspected personal data breach" in client.get("/").get_data(as_text=True)
+    dpo_home = login(world.dpo).get("/").get_data(as_text=True)
+    assert "Breach register" in dpo_home and "Audit trail" in dpo_home
     page = client.get("/breaches/new")
     assert page.status_code == 200
     response = post(client, "/breaches/new", {"what_happened": "", "discovered_on": ["", "", ""],
