@@ -17,6 +17,7 @@ from portal.services import (
     consents, deadlines, private_files, rights_complaints, rights_requests, rights_workflows, statistics,
 )
 from portal.services.consents import ConsentRequired
+from portal.services.months import Month
 from portal.services.validation import Problems
 from tests.casework.conftest import events
 
@@ -145,14 +146,28 @@ def test_restriction_set_and_lifted_with_the_person_told(world):
     assert [n.action for n in rights_workflows.restriction_notices(found)] == ["set", "lifted"]
 
 
+def _closed_in_statistics() -> int:
+    """Cases closed in February 2026 counted in the statistics tables (every org)."""
+    table = next(t for t in statistics.tables_for(Month(2026, 2)) if t.key == "organisation")
+    return sum(sum(row.values()) for row in table.counts.values())
+
+
 def test_objection_leaves_out_of_statistics_and_research_contact(world, make):
+    for p in (world.participant, world.elsewhere):
+        p.status, p.closed_on = "left_early", date(2026, 2, 16)
+    db.session.commit()
+    assert _closed_in_statistics() == 2
     make.consent(world.participant, "research_contact", recorded_by=world.vrc)
     assert consents.live_consent(world.participant, "research_contact") is not None
     found = _log(world, rights=("objection",))
     rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
-    rights_workflows.record_objection(found, ["research", "statistics"], world.dpo.id)
+    rights_workflows.record_objection(found, ["research"], world.dpo.id)
+    assert _closed_in_statistics() == 2  # research contact only: still counted
+    rights_workflows.record_objection(found, ["statistics"], world.dpo.id)
     assert world.participant.id in statistics.objector_ids()
     assert world.elsewhere.id not in statistics.objector_ids()
+    # The statistics tables leave the objector out; the other participant is still counted.
+    assert _closed_in_statistics() == 1
     assert consents.live_consent(world.participant, "research_contact") is None
     with pytest.raises(ConsentRequired, match="objected"):
         consents.require_live_consent(world.participant, "research_contact")
