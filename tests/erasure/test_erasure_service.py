@@ -1,9 +1,11 @@
 """The erasure service: after erasure nothing in any column of any table, nor in any
 stored file, identifies the participant; a legal hold stops it; the plan says what is
 kept and why; a tombstone is left."""
+import io
 import json
 import os
 import shutil
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -11,8 +13,9 @@ import sqlalchemy as sa
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEvent, Participant, Tombstone
-from portal.services import erasure, legal_holds, private_files
+from portal.models import AuditEvent, GpLetter, Participant, Tombstone
+from portal.models.rights import RightsRequest
+from portal.services import access_packages, erasure, legal_holds, private_files, rights_workflows
 from tests.erasure.rich import OTHER, ZED, rich_world
 
 
@@ -24,6 +27,23 @@ def world(make):
     world = rich_world(make, "erasure", "Erase my data")
     # Another participant's note names Zed.
     make.note(world["other"], world["vrc"], text=f"{OTHER.first} is a friend of {ZED.first} {ZED.last}")
+    zed, dpo = world["zed"], world["dpo"]
+    # Stored files of every kind: a GP letter's PDF, an access package (draft and
+    # released ZIPs) and a portability export, built under Zed's earlier request.
+    letter = private_files.store("gp_letter", f"Dear Doctor, about {ZED.first} {ZED.last}".encode(), "application/pdf")
+    now = clock.now()
+    db.session.add(GpLetter(org_id=zed.org_id, participant_id=zed.id, status="issued", practice_name="Elm Surgery",
+                            practice_address="1 Elm Road", addressee="Dr Elm", body=f"About {ZED.first}",
+                            created_by_id=world["vrc"].id, created_at=now, updated_at=now, pdf_key=letter.key))
+    db.session.commit()
+    earlier = db.session.scalars(sa.select(RightsRequest).where(RightsRequest.participant_id == zed.id,
+                                                                RightsRequest.id != world["request"].id)).one()
+    earlier.status = "open"
+    db.session.commit()
+    package = access_packages.start_package(earlier, dpo.id)
+    db.session.refresh(package)
+    access_packages.release(package, dpo.id)
+    rights_workflows.create_portability_export(earlier, dpo.id)
     return world
 
 
@@ -35,23 +55,31 @@ def _values(value):
     return "" if value is None else str(value)
 
 
-def scan_schema(terms, exempt):
-    """Every column of every table (text, dates, JSON alike): (table, column, pk, term)
-    found, but the audit trail (ids only) and the ``exempt`` (table, column, pk) cells."""
-    found = []
+def scan_schema(terms, exempt_rows=frozenset()):
+    """Every column of every table of the schema, the audit trail included (text, dates
+    and JSON alike): ``(found, exempt)``, each a list of (table, column, pk, term);
+    ``exempt`` lists what was found in the ``exempt_rows`` (table, pk), named apart."""
+    found, exempt = [], []
     lowered = [t.lower() for t in terms]
     with db.engine.connect() as conn:
         for table in sa.inspect(db.engine).get_table_names():
-            if table in ("audit_event", "alembic_version"):
-                continue
             rows = conn.execute(sa.text(f'SELECT * FROM "{table}"')).mappings().all()
             for row in rows:
                 for column, value in row.items():
                     text = _values(value).lower()
                     for term in lowered:
-                        if term in text and (table, column, row.get("id")) not in exempt:
-                            found.append((table, column, row.get("id"), term))
-    return found
+                        if term in text:
+                            hit = (table, column, row.get("id"), term)
+                            (exempt if (table, row.get("id")) in exempt_rows else found).append(hit)
+    return found, exempt
+
+
+def _contents(name: str, raw: bytes) -> str:
+    """A stored file's text; a ZIP's members are read (they are compressed)."""
+    if zipfile.is_zipfile(io.BytesIO(raw)):
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            raw = b"".join(archive.read(member) for member in archive.namelist())
+    return raw.decode("latin-1").lower()
 
 
 def scan_files(terms):
@@ -60,26 +88,32 @@ def scan_files(terms):
     for folder, _dirs, files in os.walk(root):
         for name in files:
             with open(os.path.join(folder, name), "rb") as handle:
-                content = handle.read().decode("latin-1").lower()
-            found += [(name, t) for t in terms if t.lower() in content]
+                content = _contents(name, handle.read())
+            found += [(os.path.relpath(os.path.join(folder, name), root), t) for t in terms if t.lower() in content]
     return found
 
 
 def test_erasure_leaves_nothing_that_identifies_the_participant(world):
     zed, request = world["zed"], world["request"]
-    assert scan_schema(ZED.terms, set()), "the rich participant must be found before erasure"
-    assert scan_files(ZED.terms)
+    before, _ = scan_schema(ZED.terms)
+    tables = {table for table, *_ in before}
+    # Found beforehand in the record, the outbox, notifications, job results, uploads...
+    assert {"participant", "case_note_version", "outbox_message", "notification", "job", "referral_upload",
+            "ooh_event", "rights_request", "gp_letter"} <= tables
+    kinds = {path.split("/")[0] for path, _ in scan_files(ZED.terms)}
+    assert {"consent_evidence", "gp_letter", "access_packages", "rights_portability"} <= kinds, kinds
 
     tombstone = erasure.erase_participant(zed, confirmed_by=world["dpo"], basis="rights_request",
                                           rights_request=request)
     db.session.commit()
 
-    # The only exempt cells: the erasure request's own requester name and contact.
-    exempt = {("rights_request", "requester_name", request.id), ("rights_request", "requester_contact", request.id)}
-    assert scan_schema(ZED.terms, exempt) == []
+    # Nothing anywhere but the erasure request's own record, which the scan names as
+    # exempt: the requester's name and contact, kept for accountability.
+    found, exempt = scan_schema(ZED.terms, exempt_rows={("rights_request", request.id)})
+    assert found == []
+    assert {(table, column, pk) for table, column, pk, _ in exempt} == {
+        ("rights_request", "requester_name", request.id), ("rights_request", "requester_contact", request.id)}
     assert scan_files(ZED.terms) == []
-    still_there = scan_schema([ZED.email], set())
-    assert still_there == [("rights_request", "requester_contact", request.id, ZED.email.lower())]
 
     stone = db.session.get(Tombstone, tombstone.id)
     assert stone.object_type == "participant" and stone.object_id == str(zed.id)
@@ -90,7 +124,7 @@ def test_erasure_leaves_nothing_that_identifies_the_participant(world):
     # The other participant is untouched (but for the mention of Zed in their note).
     other = db.session.get(Participant, world["other"].id)
     assert other.first_name == OTHER.first and other.date_of_birth == OTHER.dob
-    assert scan_schema([OTHER.first, OTHER.ni], set())
+    assert scan_schema([OTHER.first, OTHER.ni])[0]
     # Audited with ids only.
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "participant.erased")).one()
     assert event.participant_id == zed.id and ZED.first not in json.dumps(event.detail)
