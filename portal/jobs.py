@@ -84,6 +84,7 @@ KINDS: dict[str, Kind] = {
     "referral_upload": Kind("Read a CSV file of referrals", ("team_manager",)),
     "contract_report": Kind("Build a monthly contract report", ("contract_manager",)),
     "access_package": Kind("Build an access package", ("dpo",)),
+    "retention.destroy": Kind("Destroy the approved records of a destruction list", ("dpo",)),
 }
 
 # Roles whose reach is the whole service rather than one organisation.

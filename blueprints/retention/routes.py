@@ -153,14 +153,16 @@ def build():
     return redirect(url_for(".destruction_list", list_id=found.id), 303)
 
 
-def _list_page(found, approve_form=None, destroy_form=None):
+def _list_page(found, approve_form=None, destroy_form=None, status=200):
+    failed = approve_form or destroy_form
     approve_form = approve_form or ApproveForm()
     approve_form.items.choices = [(str(i.id), f"Item {i.id}") for i in found.items if i.status == "pending"]
     rules = {r.key: r for r in retention.rules()}
     return render_template("retention/list.html", found=found, rules=rules, approve_form=approve_form,
                            approve_all_form=ApproveAllForm(), destroy_form=destroy_form or DestroyForm(),
                            labels=retention.STATUS_LABELS, counted_from=COUNTED_FROM,
-                           period_label=retention.period_label, title=f"Destruction list {found.id}")
+                           period_label=retention.period_label, running=retention.running_destruction(found),
+                           form=failed, title=f"Destruction list {found.id}"), status
 
 
 @bp.route("/destruction/<int:list_id>")
@@ -181,7 +183,7 @@ def approve(list_id):
         abort(400)
     if not every and not form.items.data:
         form.items.errors = ["Select the items to approve"]
-        return _list_page(found, approve_form=form)
+        return _list_page(found, approve_form=form, status=400)
     count = retention.approve(found, None if every else form.items.data, current_user)
     db.session.commit()
     flash(f"{count} item{'s' if count != 1 else ''} approved for destruction", "success")
@@ -197,10 +199,10 @@ def destroy(list_id):
         abort(400)
     if not form.confirm.data:
         form.confirm.errors = ["Confirm that the approved items are to be destroyed"]
-        return _list_page(found, destroy_form=form)
-    results = retention.destroy_approved(found, current_user)
-    flash(f"{results['destroyed']} destroyed, {results['failed']} not destroyed", "success")
-    return redirect(url_for(".destruction_list", list_id=found.id), 303)
+        return _list_page(found, destroy_form=form, status=400)
+    job = retention.start_destruction(found, current_user)
+    db.session.commit()
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
 @bp.route("/destruction/<int:list_id>/certificate.pdf")

@@ -3,7 +3,7 @@
 The DPO sets a period per kind of record, counted from a named event. The nightly
 job lists what has passed its period (``build_list``); nothing is destroyed until
 the DPO approves items (``approve``) and carries the approved ones out
-(``destroy_approved``): participant records through the erasure service, other kinds
+(``start_destruction``: a tracked job running ``destroy_approved``): participant records through the erasure service, other kinds
 through ``portal.services.destruction``, audit events by sealing a checkpoint
 (``seal_checkpoint``). Standing legal holds keep a participant's records (the item
 shows "held"). Lists, items and audit events hold ids and kinds, never personal data.
@@ -14,12 +14,13 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask import render_template
+from flask import render_template, url_for
 from sqlalchemy import func, select, text
 
 from portal import audit, clock, jobs
 from portal.extensions import db
-from portal.models import AuditEvent, AuditVerification, Participant, User
+from portal.models import AuditEvent, AuditVerification, Job, Participant, User
+from portal.models.job import UNFINISHED
 from portal.models.participant import CLOSED_STATUSES
 from portal.models.retention import (
     COUNTED_FROM, DestructionItem, DestructionList, RetentionRule, RetentionRuleChange,
@@ -343,7 +344,8 @@ def destroy_approved(found: DestructionList, user) -> Counter:
     files = []
     todo = [(i.id, i.kind) for i in sorted(found.items, key=lambda i: (ORDER.get(i.kind, 9), i.id))
             if i.status == "approved"]
-    for item_id, kind in todo:
+    for done_count, (item_id, kind) in enumerate(todo):
+        jobs.set_progress(100 * done_count / len(todo), f"Destroying item {done_count + 1} of {len(todo)}")
         item = db.session.get(DestructionItem, item_id)
         try:
             with db.session.begin_nested():
@@ -376,6 +378,46 @@ def destroy_approved(found: DestructionList, user) -> Counter:
     db.session.commit()
     destruction.remove_files(files)
     return results
+
+
+DESTROY_KIND = "retention.destroy"
+
+
+def running_destruction(found: DestructionList) -> Job | None:
+    """The unfinished destruction job of this list, if any."""
+    unfinished = db.session.scalars(select(Job).where(Job.kind == DESTROY_KIND, Job.status.in_(UNFINISHED)))
+    return next((j for j in unfinished if j.args and j.args[0] == found.id), None)
+
+
+def start_destruction(found: DestructionList, user) -> Job:
+    """Hand the approved items of a list to a tracked job (DESIGN.md "Jobs"): one job
+    per list at a time; asking again while it runs gives the running job. The caller
+    commits."""
+    running = running_destruction(found)
+    if running is not None:
+        return running
+    job = jobs.enqueue(destroy_list_job, found.id, user.id, kind=DESTROY_KIND, requested_by=user.id)
+    audit.record("retention.destroy_requested", object_type="destruction_list", object_id=str(found.id),
+                 user_id=user.id, detail={"job_id": job.id,
+                                          "approved": sum(1 for i in found.items if i.status == "approved")})
+    return job
+
+
+def destroy_list_job(list_id: int, user_id: int) -> dict:
+    """The job: destroy the list's approved items (``destroy_approved``). Safe to run
+    twice: items already destroyed or refused are not approved any more. The list row
+    is locked first (PostgreSQL), so two runs of one list take turns."""
+    found = db.session.execute(select(DestructionList).where(DestructionList.id == list_id)
+                               .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    user = db.session.get(User, user_id)
+    if found is None or user is None:
+        raise jobs.Fail("no such destruction list or approver")
+    results = destroy_approved(found, user)
+    destroyed, failed = results["destroyed"], results["failed"]
+    return {"list_id": list_id, "destroyed": destroyed, "failed": failed,
+            "message": f"{destroyed} destroyed, {failed} not destroyed",
+            "link": url_for("retention.destruction_list", list_id=list_id),
+            "link_text": f"Back to destruction list {list_id}"}
 
 
 # ------------------------------------------------------------------ certificate

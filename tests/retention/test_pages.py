@@ -2,12 +2,13 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 
 from portal import audit, clock
 from portal.extensions import db
-from portal.models import Appointment
+from portal.models import Appointment, Job
 from portal.models.retention import DestructionList, LegalHold
-from portal.services import legal_holds
+from portal.services import legal_holds, retention
 from tests.casework.conftest import errors_of, events, post
 
 
@@ -64,14 +65,21 @@ def test_destruction_list_pages_end_to_end(world, login):
     assert "Awaiting approval" in page and world.participant.last_name not in page
     # Destroying needs approval first, and a confirmation.
     none = post(client, f"/dpo/destruction/{found.id}/approve", {})
-    assert "Select the items to approve" in none.get_data(as_text=True)
+    assert none.status_code == 400 and "Select the items to approve" in errors_of(none)
     item = next(i for i in found.items if i.kind == "appointments")
     assert post(client, f"/dpo/destruction/{found.id}/approve", {"items": [str(item.id)]}).status_code == 303
     unconfirmed = post(client, f"/dpo/destruction/{found.id}/destroy", {})
-    assert "Confirm that the approved items" in unconfirmed.get_data(as_text=True)
-    assert post(client, f"/dpo/destruction/{found.id}/destroy", {"confirm": "y"}).status_code == 303
+    assert "Confirm that the approved items" in " ".join(errors_of(unconfirmed))
+    # Destruction is a tracked job (inline here): the DPO lands on its page.
+    destroyed = post(client, f"/dpo/destruction/{found.id}/destroy", {"confirm": "y"})
+    assert destroyed.status_code == 303 and "/jobs/" in destroyed.headers["Location"]
+    job = db.session.scalars(select(Job).where(Job.kind == "retention.destroy")).one()
+    assert (job.status, job.requested_by, job.result["destroyed"]) == ("done", world.dpo.id, 1)
+    assert "1 destroyed" in client.get(destroyed.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Appointment, appointment_id) is None
+    # Run twice, the job destroys nothing more.
+    assert retention.destroy_list_job(found.id, world.dpo.id)["destroyed"] == 0
     pdf = client.get(f"/dpo/destruction/{found.id}/certificate.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert events("retention.certificate")
