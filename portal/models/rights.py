@@ -131,6 +131,18 @@ class RightsRequest(db.Model):
         return self.status == "open"
 
     @property
+    def outcome_label(self) -> str:
+        return OUTCOMES.get(self.outcome or "", self.outcome or "")
+
+    @property
+    def extension_reason_label(self) -> str:
+        return EXTENSION_REASONS.get(self.extension_reason or "", self.extension_reason or "")
+
+    @staticmethod
+    def method_label(code: str) -> str:
+        return RESPONSE_METHODS.get(code, code)
+
+    @property
     def clock_start(self) -> date | None:
         """The day the clock started: receipt, or the day identity evidence arrived."""
         if self.identity_status == "pending":
@@ -261,3 +273,7 @@ class Complaint(db.Model):
     @property
     def reference(self) -> str:
         return f"CP-{self.id:05d}"
+
+    @property
+    def ico_told_method_label(self) -> str:
+        return RESPONSE_METHODS.get(self.ico_told_method, self.ico_told_method)

@@ -107,10 +107,13 @@ def test_vrc_sees_existence_only(world, login):
         requester_name="Pat Example", requester_contact="pat@example.org", what_requested="SECRETASK",
         rights=["access"], received_on=date(2026, 3, 2), channel="letter", on_behalf=False, on_behalf_of="",
         identity_needed=False, identity_asked_for="", user_id=world.dpo.id)
+    record = f"/h2e/participants/{world.participant.id}"
+    notice = "This participant has an open data protection rights request"
+    assert notice not in login(world.vrc).get(record).get_data(as_text=True)  # not linked yet
     rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
     for user in (world.vrc, world.tm):
-        page = login(user).get(f"/h2e/participants/{world.participant.id}").get_data(as_text=True)
-        assert "rights request" in page.lower() and "SECRETASK" not in page
+        page = login(user).get(record).get_data(as_text=True)
+        assert notice in page and "SECRETASK" not in page and "Pat Example" not in page
     assert login(world.vrc).get(f"/dpo/requests/{found.id}").status_code == 403
     assert login(world.salus_vrc).get(f"/h2e/participants/{world.participant.id}").status_code == 404
 
@@ -128,4 +131,6 @@ def test_complaint_pages(world, login):
     response = post(client, url, {"outcome": "Upheld", "outcome_on": ["4", "3", "2026"],
                                   "ico_told_on": ["4", "3", "2026"], "ico_told_method": "letter"})
     assert response.status_code == 302
-    assert "Upheld" in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "Upheld (4 March 2026)" in page and "Address out of date" in page
+    assert "Told they can complain to the ICO" in page and "4 March 2026 (Letter)" in page
