@@ -3,12 +3,13 @@ import json
 import os
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import AuditEvent
 from portal.services import retention
+from tests.audit.helpers import run_audit_verify, tamper
 
 
 def _events(n):
@@ -35,15 +36,33 @@ def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, m
     lines = [json.loads(line) for line in open(path, encoding="utf-8")]
     assert [line["event"]["seq"] for line in lines] == list(range(1, cut + 1))
     assert lines[-1]["hash"] == head_hash
-    result = audit.verify_and_log()
-    assert result.ok, result.message
-    assert audit.event_count() >= 4
-    # Tampering after the checkpoint is still found (as the owner would have to).
-    engine = db.engine
-    if engine.dialect.name == "sqlite":
-        db.session.execute(update(AuditEvent).where(AuditEvent.seq == cut + 2).values(action="changed"))
-        db.session.commit()
-        assert not audit.verify_chain().ok
+    # `audit-verify` starts from the checkpoint: only the events after it are recomputed.
+    after = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    result = run_audit_verify(app)
+    assert result.exit_code == 0, result.output
+    assert f"events verified: {after}" in result.output and after >= 4
+    # Tampering after the checkpoint is still found (as the owner, past the trigger).
+    tamper(app, "UPDATE audit_event SET action = 'changed' WHERE seq = :seq", seq=cut + 2)
+    result = run_audit_verify(app)
+    assert result.exit_code != 0 and f"FAILED: event {cut + 2} does not verify" in result.output
+
+
+def test_after_a_checkpoint_a_deleted_first_event_or_a_forged_checkpoint_is_caught(app, app_ctx, make):
+    dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
+    _events(6)
+    sealed = retention.seal_checkpoint(3, dpo)
+    sealed_id, head_hash = sealed.id, sealed.checkpoint_hash
+    assert run_audit_verify(app).exit_code == 0
+    # A checkpoint whose head hash was altered no longer links to the event after it.
+    tamper(app, "UPDATE audit_verification SET checkpoint_hash = :h WHERE id = :id", h="0" * 64, id=sealed_id)
+    result = run_audit_verify(app)
+    assert result.exit_code != 0 and "FAILED: event 4 does not verify" in result.output
+    tamper(app, "UPDATE audit_verification SET checkpoint_hash = :h WHERE id = :id", h=head_hash, id=sealed_id)
+    assert run_audit_verify(app).exit_code == 0
+    # The first event after the checkpoint deleted.
+    tamper(app, "DELETE FROM audit_event WHERE seq = 4")
+    result = run_audit_verify(app)
+    assert result.exit_code != 0 and "FAILED: event 4 is missing" in result.output
 
 
 def test_cannot_seal_beyond_the_chain_or_twice(app_ctx, make):
