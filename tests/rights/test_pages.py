@@ -100,6 +100,9 @@ def test_dashboard_shows_states_and_stopped_clocks(world, login):
     clock.freeze(datetime(2026, 4, 8, 10, tzinfo=timezone.utc))
     page = login(world.dpo).get(f"/dpo/requests/{extended.id}").get_data(as_text=True)
     assert "Extension notice overdue" in page
+    # Shown until the notice is recorded as sent.
+    rights_requests.record_extension_notice(extended, date(2026, 4, 8), "letter", world.dpo.id)
+    assert "Extension notice" not in login(world.dpo).get("/dpo/requests").get_data(as_text=True)
 
 
 def test_vrc_sees_existence_only(world, login):
