@@ -67,14 +67,23 @@ def test_dpo_pages_render(world, login):
     assert "1 found" in page
     search = events("rights_request.participant_search")[-1]
     assert search.detail == {"participant_ids": [world.participant.id]}
+    # By name, by date of birth: participants of every organisation.
+    dob = f"{world.participant.date_of_birth:%d/%m/%Y}"
+    for query, who in ((f"name={world.elsewhere.last_name}", world.elsewhere), (f"date_of_birth={dob}", world.participant)):
+        client.get(f"/dpo/requests/{found.id}/link?{query}")
+        assert who.id in events("rights_request.participant_search")[-1].detail["participant_ids"], query
     response = post(client, f"/dpo/requests/{found.id}/link", {"participant_id": str(world.participant.id)})
     assert response.status_code == 302 and found.participant_id == world.participant.id
     for section in ("personal", "contact", "preferences"):
         assert client.get(f"/dpo/requests/{found.id}/rectify/{section}").status_code == 200
     for url in ("restrict", "objection", "portability"):
         assert client.get(f"/dpo/requests/{found.id}/{url}").status_code == 200
+    salus = rights_requests.log_request(
+        requester_name="Sam Other", requester_contact="sam@example.org", what_requested="All", rights=["access"],
+        received_on=date(2026, 3, 3), channel="vrc", on_behalf=False, on_behalf_of="", identity_needed=False,
+        identity_asked_for="", user_id=world.salus_vrc.id, org_id=world.other.id)
     page = client.get("/dpo/requests").get_data(as_text=True)
-    assert found.reference in page and "On track" in page
+    assert found.reference in page and salus.reference in page and "On track" in page  # every organisation
     home = client.get("/dpo/").get_data(as_text=True)
     for link in ("/dpo/requests", "/dpo/complaints", "/dpo/notices", "/dpo/overrides", "/dpo/authority-requests"):
         assert f'href="{link}' in home, link
