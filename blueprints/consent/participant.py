@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import Consent, ConsentEvidence, Organisation
 from portal.permissions import requires
 from portal.services import (
-    consents, disclosures, emergency, employer_contacts, gp_letters, private_files, privacy_notices,
+    consents, disclosures, emergency, employer_contacts, gp_letters, ooh_calls, private_files, privacy_notices,
 )
 from portal.services.participant_access import FULL, LIMITED, get_child, get_participant
 from portal.services.validation import Problems
@@ -68,8 +68,13 @@ def withdraw(participant_id, consent_id):
         fill_now(form, "withdrawn_on", "withdrawn_time")
     if form.validate_on_submit():
         try:
-            consents.withdraw_consent(participant, consent, typed_moment(form, "withdrawn_on", "withdrawn_time"),
-                                      form.method.data, form.words.data, current_user.id)
+            withdrawn_at = typed_moment(form, "withdrawn_on", "withdrawn_time")
+            if _full():
+                consents.withdraw_consent(participant, consent, withdrawn_at, form.method.data, form.words.data,
+                                          current_user.id)
+            else:  # under a verbal-consent grant: logged, the VRC told
+                ooh_calls.withdraw_consent(participant, consent, withdrawn_at, form.method.data, form.words.data,
+                                           current_user)
         except Problems as problems:
             show_problems(form, problems)
         else:

@@ -10,7 +10,7 @@ from portal import audit
 from portal.extensions import db
 from portal.models import Disclosure
 from portal.permissions import requires
-from portal.services import consents, disclosures, emergency, employer_contacts
+from portal.services import consents, disclosures, emergency, employer_contacts, ooh_calls
 from portal.services.participant_access import FULL, LIMITED, current_level, ensure_not_restricted, get_child
 from portal.services.participant_access import get_participant
 from portal.services.validation import Problems
@@ -57,9 +57,12 @@ def emergency_contact(participant_id):
         fill_now(form, "contacted_on", "contacted_time")
     if form.validate_on_submit():
         try:
-            emergency.record_emergency_contact(
-                participant, current_user.id, form.recipient_type.data, form.recipient_name.data, form.reason.data,
-                form.what_shared.data, form.data_categories.data, typed_moment(form, "contacted_on", "contacted_time"))
+            values = (form.recipient_type.data, form.recipient_name.data, form.reason.data, form.what_shared.data,
+                      form.data_categories.data, typed_moment(form, "contacted_on", "contacted_time"))
+            if current_level() == FULL:
+                emergency.record_emergency_contact(participant, current_user.id, *values)
+            else:  # under a verbal-consent grant: logged, the VRC told
+                ooh_calls.record_emergency_contact(participant, current_user, *values)
         except Problems as problems:
             show_problems(form, problems)
         else:

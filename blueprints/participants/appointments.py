@@ -2,6 +2,7 @@
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
+from blueprints.ooh.forms import RescheduleForm as CallRescheduleForm
 from blueprints.participants.common import bp, render_participant, show_problems
 from blueprints.participants.forms import (
     AppointmentForm, CancelForm, OutcomeForm, RescheduleForm, local_datetime,
@@ -63,12 +64,15 @@ def new_appointment(participant_id):
 def reschedule(participant_id, appointment_id):
     participant = get_participant(participant_id, LIMITED)
     appointment = get_child(Appointment, appointment_id, participant)
-    form = RescheduleForm()
+    # Under a verbal-consent grant the call's form, which asks who wanted the change.
+    form = CallRescheduleForm() if current_level() == LIMITED else RescheduleForm()
     if form.validate_on_submit():
         try:
             if current_level() == LIMITED:  # under a verbal-consent grant: logged, the VRC told
-                ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data, None,
-                                                 current_user)
+                if not form.requested_by.data:
+                    raise Problems([Invalid("Select who asked for the change", field="requested_by")])
+                ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data,
+                                                 form.requested_by.data, current_user)
             else:
                 appointments.reschedule(participant, appointment, _starts_at(form), form.reason.data, current_user.id)
         except Problems as problems:

@@ -34,6 +34,7 @@ EVENT_KINDS = {
     "view": "Record viewed",
     "appointment_rescheduled": "Appointment rescheduled",
     "appointment_cancelled": "Appointment cancelled",
+    "consent_withdrawn": "Consent withdrawn",
     "call_note": "Call note",
     "callback": "Callback requested",
     "callback_closed": "Callback done",

@@ -109,6 +109,23 @@ def cancel_appointment(participant: Participant, appointment, cancelled_by: str,
     _through_casework(appointments.cancel, participant, appointment, cancelled_by, reason, worker.id)
 
 
+def withdraw_consent(participant: Participant, consent, withdrawn_at: datetime | None, method: str, words: str,
+                     worker: User):
+    """Record a consent withdrawal the participant asked for on a call (the consent
+    service keeps the history), logged and told to the assigned VRC."""
+    from portal.services import consents
+
+    _stage_action(participant, "consent_withdrawn", consent.id,
+                  {"consent_id": consent.id, "purpose": consent.purpose.code}, worker,
+                  f"Out-of-hours call: a consent of participant {participant.id} was withdrawn, recorded by "
+                  f"{worker.name}.")
+    try:
+        return consents.withdraw_consent(participant, consent, withdrawn_at, method, words, worker.id)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
 def _stage_action(participant, kind, object_id, detail, worker, text) -> None:
     """Log and notify in the same transaction as the change the casework service
     commits (or rolls back, with the change, when it refuses)."""
@@ -297,26 +314,44 @@ class ActivityItem:
     event: OohEvent
     call_note: OohCallNote | None = None
     callback: OohCallback | None = None
+    # For a run of pages viewed by one worker: how many (the event is the latest).
+    views: int = 0
 
 
-ACTIVITY_KINDS = ("check", "grant", "refusal", "grant_ended", "appointment_rescheduled", "appointment_cancelled",
-                  "call_note", "callback", "callback_closed", "emergency_override")
+ACTIVITY_KINDS = ("check", "grant", "refusal", "grant_ended", "view", "appointment_rescheduled",
+                  "appointment_cancelled", "consent_withdrawn", "call_note", "callback", "callback_closed",
+                  "emergency_override")
+# Views are many (one a page); the record shows each run of them by one worker as one line.
+VIEWS_READ = 500
 
 
 def activity_for(participant: Participant, limit: int = 30) -> list[ActivityItem]:
     """What happened on out-of-hours calls about the participant, newest first, for
-    the assigned VRC's record: checks and their outcome, grants, refusals, actions,
-    call notes and callbacks."""
+    the assigned VRC's record: checks and their outcome, grants, refusals, views of
+    the limited view (a run of pages by one worker as one line), actions, call notes
+    and callbacks."""
     events = list(db.session.scalars(
         select(OohEvent).where(OohEvent.org_id == participant.org_id, OohEvent.participant_id == participant.id,
                                OohEvent.kind.in_(ACTIVITY_KINDS))
-        .order_by(OohEvent.at.desc(), OohEvent.id.desc()).limit(limit)))
+        .order_by(OohEvent.at.desc(), OohEvent.id.desc()).limit(limit + VIEWS_READ)))
     notes = {n.id: n for n in db.session.scalars(
         select(OohCallNote).where(OohCallNote.org_id == participant.org_id,
                                   OohCallNote.participant_id == participant.id))}
     callbacks = {c.id: c for c in db.session.scalars(
         select(OohCallback).where(OohCallback.org_id == participant.org_id,
                                   OohCallback.participant_id == participant.id))}
-    return [ActivityItem(e, notes.get(e.object_id) if e.kind == "call_note" else None,
-                         callbacks.get(e.object_id) if e.kind in ("callback", "callback_closed") else None)
-            for e in events]
+    items: list[ActivityItem] = []
+    for e in events:
+        if e.kind == "view":
+            last = items[-1] if items else None
+            if last is not None and last.views and last.event.worker_id == e.worker_id:
+                last.views += 1
+                continue
+            items.append(ActivityItem(e, views=1))
+        else:
+            items.append(ActivityItem(e, notes.get(e.object_id) if e.kind == "call_note" else None,
+                                      callbacks.get(e.object_id) if e.kind in ("callback", "callback_closed")
+                                      else None))
+        if len(items) > limit:
+            break
+    return items[:limit]

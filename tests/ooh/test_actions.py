@@ -159,6 +159,49 @@ def test_another_vrcs_change_through_the_casework_limited_view_is_told_too(w, lo
     assert "cancelled by Omar Colleague" in _notes_for(w.vrc)[-1].text
 
 
+def test_every_change_through_the_casework_limited_view_is_an_out_of_hours_action(w, login, make):
+    """Another VRC under a grant: a reschedule says who asked, a consent withdrawal and
+    the emergency override are logged and told to the assigned VRC, who sees them."""
+    p, a = w.participant, w.appointment
+    consent = make.consent(p, "gp_contact", decision="given")
+    client = login(w.other_vrc)
+    run_check(client, p)
+    url = f"/h2e/participants/{p.id}/appointments/{a.id}/reschedule"
+    unsaid = post(client, url, {**_future(), "reason": "Working late"})
+    assert unsaid.status_code == 200 and errors_of(unsaid) == ["Select who asked for the change"]
+    assert post(client, url, {**_future(), "requested_by": "participant", "reason": "Working late"}).status_code == 302
+    assert ooh_events("appointment_rescheduled")[0].detail["requested_by"] == "participant"
+    now = clock.local(clock.now())
+    when = {"day": [str(now.day), str(now.month), str(now.year)], "time": now.strftime("%H:%M")}
+    withdrawn = post(client, f"/h2e/participants/{p.id}/consents/{consent.id}/withdraw",
+                     {"method": "phone", "words": "Please do not write to my GP", "withdrawn_on": when["day"],
+                      "withdrawn_time": when["time"]})
+    assert withdrawn.status_code == 302
+    assert ooh_events("consent_withdrawn")[0].object_id == consent.id
+    assert "consent" in _notes_for(w.vrc)[-1].text and "withdrawn" in _notes_for(w.vrc)[-1].text
+    emergency = post(client, f"/h2e/participants/{p.id}/emergency-contact",
+                     {"recipient_type": "gp", "recipient_name": "Dr Patel", "contacted_on": when["day"],
+                      "contacted_time": when["time"], "reason": "Said she would harm herself",
+                      "what_shared": "Name and address", "data_categories": ["Name and contact details"]})
+    assert emergency.status_code == 302
+    assert ooh_events("emergency_override")[0].worker_id == w.other_vrc.id
+    assert "without consent" in _notes_for(w.vrc)[-1].text
+    record = text_of(login(w.vrc).get(f"/h2e/participants/{p.id}"))
+    for seen in ("Consent withdrawn", "Emergency override", "Asked for by the participant", "Record viewed"):
+        assert seen in record, seen
+
+
+def test_views_under_a_grant_are_on_the_record_one_line_a_run(w, login):
+    p = w.participant
+    client = login(w.ooh_lead)
+    run_check(client, p)
+    for _ in range(2):
+        client.get(call_url(p))
+    client.get(call_url(p, tail="/call-note"))
+    record = text_of(login(w.vrc).get(f"/h2e/participants/{p.id}"))
+    assert record.count("Record viewed") == 1 and "Record viewed (3 pages)" in record
+
+
 def test_the_assigned_vrcs_own_changes_are_not_out_of_hours_actions(w, login):
     p, a = w.participant, w.appointment
     response = post(login(w.vrc), f"/h2e/participants/{p.id}/appointments/{a.id}/cancel",
