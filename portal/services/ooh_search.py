@@ -45,6 +45,13 @@ def _normal(text) -> str:
     return "".join(str(text or "").split()).casefold().replace("’", "'").replace("‘", "'")
 
 
+def outward_code(postcode) -> str:
+    """The first half of a postcode (the inward code is always its last three
+    characters, so a postcode stored without its space shows no more)."""
+    compact = "".join(str(postcode or "").split()).upper()
+    return compact[:-3] if len(compact) > 3 else ""
+
+
 def search(worker_id: int, surname, date_of_birth: date | None, postcode="") -> SearchResult:
     """Open cases whose surname and date of birth (and postcode, when given) match.
     Case, spaces and apostrophe styles are ignored. Closed cases are not offered: the
@@ -88,5 +95,5 @@ def search(worker_id: int, surname, date_of_birth: date | None, postcode="") -> 
     return SearchResult(outcome, tuple(
         SearchHit(participant_id=p.id, org_slug=o.slug, organisation=o.name, initial=p.first_name[:1].upper(),
                   surname=p.last_name, date_of_birth=p.date_of_birth,
-                  outward_code=(p.postcode.split() or [""])[0])
+                  outward_code=outward_code(p.postcode))
         for p, o in shown))

@@ -28,6 +28,13 @@ def test_a_search_shows_initial_surname_birth_date_postcode_area_and_organisatio
     assert f'href="/ooh/h2e/participants/{p.id}/check"' in page.get_data(as_text=True)
 
 
+def test_only_the_first_half_of_a_postcode_is_shown_however_it_was_stored():
+    from portal.services.ooh_search import outward_code
+
+    assert [outward_code(pc) for pc in ("LS6 2QT", "ls62qt", "SW1A 1AA", "M1 1AE", "", None, "AB1")] == [
+        "LS6", "LS6", "SW1A", "M1", "", "", ""]
+
+
 def test_the_search_reaches_every_organisation(w, login, make):
     twin = make.participant(w.other, w.salus_vrc, last_name="O'Brien", date_of_birth=w.participant.date_of_birth,
                             postcode="CF10 2AB")
