@@ -5,7 +5,8 @@ run_id="dev_$(date +%s)_$$"
 db="portal_${run_id}"; owner="portal_owner_${run_id}"; app_role="portal_app_${run_id}"
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE ROLE ${owner} LOGIN NOSUPERUSER" \
   -c "CREATE ROLE ${app_role} LOGIN NOSUPERUSER" -c "CREATE DATABASE ${db} OWNER ${owner}"
-psql -q -h 127.0.0.1 -U postgres -d "${db}" -c "REVOKE ALL ON SCHEMA public FROM PUBLIC; GRANT ALL ON SCHEMA public TO ${owner}; GRANT USAGE ON SCHEMA public TO ${app_role}"
+psql -q -h 127.0.0.1 -U postgres -d "${db}" -c "REVOKE ALL ON SCHEMA public FROM PUBLIC; GRANT ALL ON SCHEMA public TO ${owner}; GRANT USAGE ON SCHEMA public TO ${app_role}" \
+  -c "ALTER DATABASE ${db} SET synchronous_commit = off"
 export DATABASE_URL="postgresql://${app_role}@127.0.0.1:5432/${db}"
 export DATABASE_OWNER_URL="postgresql://${owner}@127.0.0.1:5432/${db}"
 export REDIS_URL="redis://127.0.0.1:6379/${PORTAL_REDIS_DB:-12}"
