@@ -161,3 +161,21 @@ def test_audit_events_past_their_period_are_listed(world):
     cut = retention.audit_cut()
     assert cut is not None
     assert db.session.get(AuditEvent, cut).at < clock.now() - relativedelta(months=72)
+
+
+def test_readme_documents_the_default_rules(app_ctx):
+    import os
+    import re
+
+    from portal.models.retention import COUNTED_FROM
+
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md"), encoding="utf-8").read()
+    section = readme.split("## Retention defaults", 1)[1].split("\n## ", 1)[0]
+    table = {m[0]: (m[1], m[2]) for m in re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| ([^|]+?) \|$", section, re.M)}
+    rules = retention.rules()
+    assert len(rules) == 7
+    for found in rules:
+        kept_for, counted_from = table[found.name]
+        number, unit = kept_for.split()
+        months = int(number) * (12 if unit.startswith("year") else 1)
+        assert (months, counted_from) == (found.period_months, COUNTED_FROM[found.counted_from].lower()), found.key
