@@ -106,6 +106,7 @@ def test_publishing_fixes_the_report_and_records_a_disclosure_per_participant(sv
     assert [n.link for n in dwp_told] == [f"/dwp/reports/{report.id}"]
     page = login(svc.dwp).get(f"/dwp/reports/{report.id}").get_data(as_text=True)
     assert "ATW-P1" in page and "AB000001A" in page and report.sha256 in page and "Current" in page
+    assert "Published by" in page and "Carla Contracts" in page
 
 
 def test_publication_needs_the_reviewed_draft(svc, march, login):
