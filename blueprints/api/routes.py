@@ -180,7 +180,7 @@ def send_referral():
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
         return error(415, "unsupported_media_type", "Send the referral as application/json")
     body = request.get_json(silent=True)
-    if body is None:
+    if body is None and request.get_data(cache=True).strip() != b"null":  # JSON null is a body of the wrong shape (422)
         return error(400, "invalid_json", "The body is not valid JSON")
     try:
         received = api_referrals.receive(g.api_client, body)

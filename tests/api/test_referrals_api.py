@@ -138,6 +138,8 @@ def test_the_shape_of_the_body_is_checked(http, writer):
     assert wrong_type.get_json()["errors"] == [{"field": "postcode", "message": "Must be a string"}]
     not_object = http.post("/api/v1/referrals", json=["a", "list"], headers=writer)
     assert not_object.status_code == 422 and not_object.get_json()["errors"][0]["field"] == "body"
+    null = http.post("/api/v1/referrals", data="null", content_type="application/json", headers=writer)
+    assert null.status_code == 422 and null.get_json()["errors"][0]["field"] == "body"
 
 
 def test_wrong_content_type_and_broken_json(http, writer):
