@@ -131,7 +131,8 @@ def test_another_organisations_rows_are_404_through_any_participant(world, login
     consent, evidence, letter, disclosure = elsewhere_rows
     paths = [f"consents/{consent.id}/receipt", f"consents/{consent.id}/withdraw", f"consents/{consent.id}/evidence",
              f"consents/{consent.id}/evidence/{evidence.id}", f"gp-letters/{letter.id}",
-             f"gp-letters/{letter.id}/pdf", f"gp-letters/{letter.id}/sent", f"gp-letters/{letter.id}/cancel",
+             f"gp-letters/{letter.id}/edit", f"gp-letters/{letter.id}/pdf", f"gp-letters/{letter.id}/sent",
+             f"gp-letters/{letter.id}/cancel",
              f"disclosures/{disclosure.id}", f"disclosures/{disclosure.id}/copy"]
     for user in (world.vrc, world.tm):
         client = login(user)
@@ -141,6 +142,9 @@ def test_another_organisations_rows_are_404_through_any_participant(world, login
                         f"/h2e/participants/{world.elsewhere.id}/{path}",
                         f"/salus/participants/{world.elsewhere.id}/{path}"):
                 assert client.get(url).status_code == 404, url
+        for url in (f"/h2e/participants/{world.participant.id}/gp-letters/{letter.id}/issue",
+                    f"/h2e/participants/{world.elsewhere.id}/gp-letters/{letter.id}/issue"):
+            assert post(client, url).status_code == 404, url
     salus = login(world.salus_vrc)
     assert salus.get(f"/salus/participants/{world.elsewhere.id}/{paths[0]}").status_code == 200
     assert salus.get(f"/salus/participants/{world.elsewhere.id}/{paths[3]}").status_code == 200
