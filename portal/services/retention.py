@@ -10,6 +10,7 @@ shows "held"). Lists, items and audit events hold ids and kinds, never personal 
 """
 import json
 import os
+import secrets
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -407,8 +408,8 @@ def destroy_list_job(list_id: int, user_id: int) -> dict:
     """The job: destroy the list's approved items (``destroy_approved``). Safe to run
     twice: items already destroyed or refused are not approved any more. The list row
     is locked first (PostgreSQL), so two runs of one list take turns."""
-    found = db.session.execute(select(DestructionList).where(DestructionList.id == list_id)
-                               .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    locked = db.session.scalar(select(DestructionList.id).where(DestructionList.id == list_id).with_for_update())
+    found = db.session.get(DestructionList, locked, populate_existing=True) if locked else None
     user = db.session.get(User, user_id)
     if found is None or user is None:
         raise jobs.Fail("no such destruction list or approver")
@@ -486,7 +487,9 @@ def seal_checkpoint(upto_seq: int, user, commit: bool = True) -> AuditVerificati
         raise CheckpointRefused(f"audit event {upto_seq} is not in the chain")
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.seq > floor, AuditEvent.seq <= upto_seq)
                                      .order_by(AuditEvent.seq)))
-    name = f"checkpoint-{upto_seq:012d}-{clock.now():%Y%m%dT%H%M%S}.jsonl"
+    # Unique even when the same sequence is sealed twice at one moment (a rolled-back
+    # seal, a restored database writing to the same private files).
+    name = f"checkpoint-{upto_seq:012d}-{clock.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.jsonl"
     path = os.path.join(archive_dir(), name)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as archive:

@@ -73,10 +73,10 @@ def test_destruction_list_pages_end_to_end(world, login):
     # Destruction is a tracked job (inline here): the DPO lands on its page.
     destroyed = post(client, f"/dpo/destruction/{found.id}/destroy", {"confirm": "y"})
     assert destroyed.status_code == 303 and "/jobs/" in destroyed.headers["Location"]
+    db.session.expire_all()
     job = db.session.scalars(select(Job).where(Job.kind == "retention.destroy")).one()
     assert (job.status, job.requested_by, job.result["destroyed"]) == ("done", world.dpo.id, 1)
     assert "1 destroyed" in client.get(destroyed.headers["Location"]).get_data(as_text=True)
-    db.session.expire_all()
     assert db.session.get(Appointment, appointment_id) is None
     # Run twice, the job destroys nothing more.
     assert retention.destroy_list_job(found.id, world.dpo.id)["destroyed"] == 0
