@@ -88,3 +88,28 @@ def test_the_logger_sees_the_status_never_the_participant(world, login):
     assert response.status_code == 302
     shown = vrc.get(f"/authority-requests/{request.id}").get_data(as_text=True)
     assert "Approved" in shown and world.participant.name not in shown
+
+
+def test_the_dpo_records_the_disclosure_through_the_page(world, login):
+    request = _log(world.vrc)
+    authority_requests.decide(request, "approve", world.participant.atw_reference, "crime_and_taxation",
+                              "Necessary for the investigation", world.dpo.id)
+    dpo = login(world.dpo)
+    url = f"/dpo/authority-requests/{request.id}/disclose"
+    today = clock.today()
+    form = {"data_categories": [], "summary": "Appointment dates for March", "method": "",
+            "disclosed_on": [str(today.day), str(today.month), str(today.year)], "disclosed_time": "00:00"}
+    response = post(dpo, url, form)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "govuk-error-summary" in body
+    assert "Select the categories of information disclosed" in body
+    assert "Appointment dates for March" in body  # input kept
+    assert disclosures.disclosures_of(world.participant) == []
+    response = post(dpo, url, {**form, "data_categories": ["Dates of attendance and contact"],
+                               "method": "Secure email"})
+    assert response.status_code == 302
+    [disclosure] = disclosures.disclosures_of(world.participant)
+    assert (disclosure.recipient_type, disclosure.legal_basis, disclosure.summary) == (
+        "authority", "crime_and_taxation", "Appointment dates for March")
+    register = login(world.vrc).get(f"/h2e/participants/{world.participant.id}/consents").get_data(as_text=True)
+    assert "DC Smith, West Yorkshire Police" in register
