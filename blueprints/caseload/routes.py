@@ -31,10 +31,11 @@ def _filters():
 @requires("caseload.own")
 def mine():
     filters = _filters()
-    result = caseloads.caseload(g.org, vrc_id=current_user.id, view="caseload.own", **filters)
+    callbacks = ooh_calls.open_callbacks(g.org, current_user.id, None)  # in the page's one list event
+    result = caseloads.caseload(g.org, vrc_id=current_user.id, view="caseload.own",
+                                also_shown=[c.participant_id for c in callbacks], **filters)
     return render_template("caseload/list.html", title="Your caseload", result=result, filters=filters,
-                           show_vrc=False, endpoint="caseload.mine",
-                           callbacks=ooh_calls.open_callbacks(g.org, current_user.id, "caseload.callbacks"))
+                           show_vrc=False, endpoint="caseload.mine", callbacks=callbacks)
 
 
 @bp.route("/team/caseload")
@@ -44,10 +45,12 @@ def team_caseload():
     vrcs = allocation.vrcs_of(g.org.id)
     vrc_filter = request.args.get("vrc", "")
     vrc_id = next((v.id for v in vrcs if str(v.id) == vrc_filter), None)
-    result = caseloads.caseload(g.org, vrc_id=vrc_id, view="caseload.team", **filters)
+    callbacks = ooh_calls.open_callbacks(g.org, None, None)  # in the page's one list event
+    result = caseloads.caseload(g.org, vrc_id=vrc_id, view="caseload.team",
+                                also_shown=[c.participant_id for c in callbacks], **filters)
     return render_template("caseload/list.html", title="Team caseload", result=result, filters=filters,
                            show_vrc=True, vrcs=vrcs, vrc_filter=str(vrc_id or ""), endpoint="caseload.team_caseload",
-                           callbacks=ooh_calls.open_callbacks(g.org, None, "team.callbacks"))
+                           callbacks=callbacks)
 
 
 @bp.route("/team/unallocated")

@@ -67,8 +67,11 @@ def _search_condition(term: str):
 
 
 def caseload(org, *, vrc_id: int | None = None, unallocated: bool = False, search: str = "",
-             status: str = "open", page: int = 1, per_page: int | None = None, view: str = "caseload") -> CaseloadPage:
-    """One page of the organisation's participants, filtered; audited as one event.
+             status: str = "open", page: int = 1, per_page: int | None = None, view: str = "caseload",
+             also_shown: tuple[int, ...] | list[int] = ()) -> CaseloadPage:
+    """One page of the organisation's participants, filtered; audited as one event,
+    which also names ``also_shown`` (participants the page shows beside the list, such
+    as out-of-hours callbacks).
 
     New allocations (allocated, no first contact yet) come first, newest first; then
     the rest by name.
@@ -136,7 +139,7 @@ def caseload(org, *, vrc_id: int | None = None, unallocated: bool = False, searc
             next_appointment_at=_aware(r.next_appointment_at), last_contact_on=max(contacts) if contacts else None,
             overdue_actions=r.overdue_actions or 0,
         ))
-    audit_list(view, [row.id for row in rows])
+    audit_list(view, list(dict.fromkeys([*(row.id for row in rows), *also_shown])))
     return CaseloadPage(rows, total, page, per_page)
 
 

@@ -259,10 +259,11 @@ class CallbackRow:
     restricted: bool
 
 
-def open_callbacks(org: Organisation, vrc_id: int | None, view: str) -> list[CallbackRow]:
+def open_callbacks(org: Organisation, vrc_id: int | None, view: str | None) -> list[CallbackRow]:
     """Open callbacks for a VRC's caseload (``vrc_id``), or for the team managers
     those of participants with no VRC (``vrc_id`` None), oldest first. The list is
-    audited with the participant ids it shows."""
+    audited with the participant ids it shows under ``view``; with ``view`` None the
+    caller names them in its own page's one list event."""
     condition = OohCallback.vrc_id == vrc_id if vrc_id is not None else OohCallback.vrc_id.is_(None)
     rows = db.session.execute(
         select(OohCallback, Participant.first_name, Participant.last_name, Participant.restricted)
@@ -271,7 +272,7 @@ def open_callbacks(org: Organisation, vrc_id: int | None, view: str) -> list[Cal
                OohCallback.closed_at.is_(None))
         .order_by(OohCallback.created_at, OohCallback.id)).all()
     result = [CallbackRow(c, c.participant_id, f"{first} {last}", restricted) for c, first, last, restricted in rows]
-    if result:
+    if result and view is not None:
         participant_access.audit_list(view, [r.participant_id for r in result])
     return result
 

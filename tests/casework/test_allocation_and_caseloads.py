@@ -197,6 +197,24 @@ def test_list_pages_cost_the_same_at_5_and_50_rows(cw, login, make, path, assign
     assert len(listed) == 3  # one event per page shown
 
 
+def test_callbacks_shown_beside_the_list_are_in_the_pages_one_event(cw, login, make):
+    closed = make.participant(cw.home, cw.vrc, last_name="Closedcase", status="completed", closed_on=clock.today())
+    make.ooh_callback(closed, cw.ooh)  # not on the open caseload, but its callback is shown
+    make.ooh_callback(cw.participant, cw.ooh)
+    waiting = make.participant(cw.home)
+    make.ooh_callback(waiting, cw.ooh)  # no VRC: the team managers'
+    before = len(events("participants.listed"))
+    body = login(cw.vrc).get(f"/{cw.home.slug}/caseload").get_data(as_text=True)
+    assert "Closedcase" in body
+    listed = events("participants.listed")
+    assert len(listed) == before + 1
+    assert listed[-1].detail["participant_ids"] == [cw.participant.id, closed.id]
+    login(cw.tm).get(f"/{cw.home.slug}/team/caseload")
+    listed = events("participants.listed")
+    assert len(listed) == before + 2
+    assert sorted(listed[-1].detail["participant_ids"]) == sorted([cw.participant.id, waiting.id])
+
+
 def test_deactivated_vrc_is_not_offered(cw, login):
     db.session.get(User, cw.other_vrc.id).active = False
     db.session.commit()
