@@ -89,6 +89,15 @@ def test_healthz_database_down(app, monkeypatch):
     assert response.get_json()["database"] == "down"
 
 
+def test_healthz_redis_down_is_reported_but_still_usable(app, monkeypatch):
+    # Nothing listens on port 1: the configured Redis is down; the database answers.
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.delitem(app.extensions, "portal_redis", raising=False)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"database": "ok", "redis": "down"}
+
+
 def test_production_refuses_to_start_without_settings(monkeypatch):
     from portal import create_app
     from portal.config import ConfigError
