@@ -34,3 +34,39 @@ def test_create_user_refuses_bad_input(app, make):
         result = runner.invoke(args=args)
         assert result.exit_code != 0 and message in result.output, (args, result.output)
     assert db.session.scalars(select(User).where(User.email == "x@example.test")).first() is None
+
+
+def test_on_a_fresh_database_create_user_makes_the_lead_partner_too(app, app_ctx):
+    from portal.models import Organisation
+
+    result = app.test_cli_runner().invoke(args=[
+        "create-user", "first.admin@ingeus.example", "--org", "ingeus", "--role", "admin",
+        "--org-name", "Ingeus UK"])
+    assert result.exit_code == 0, result.output
+    org = db.session.scalars(select(Organisation)).one()
+    assert (org.slug, org.name, org.kind) == ("ingeus", "Ingeus UK", "lead")
+    user = db.session.scalars(select(User)).one()
+    assert user.roles_in(org.id) == {"admin"}
+    assert result.output.strip().splitlines()[-1].startswith("http://portal.test/account/invitation/")
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+    assert actions[0] == "organisation.created" and "staff.created" in actions
+
+
+def test_create_user_makes_no_organisation_when_it_refuses(app, make):
+    from portal.models import Organisation
+
+    make.org("h2e")
+    make.user(make.org("h2e"), email="taken@example.test")
+    runner = app.test_cli_runner()
+    for args, message in (
+        (["create-user", "x@example.test", "--org", "dpo", "--role", "admin", "--org-name", "DPO"], "reserved"),
+        (["create-user", "x@example.test", "--org", "new-lead", "--role", "dwp", "--org-name", "New"],
+         "cannot hold dwp"),
+        (["create-user", "taken@example.test", "--org", "new-lead", "--role", "admin", "--org-name", "New"],
+         "already exists"),
+        (["create-user", "x@example.test", "--org", "h2e", "--role", "vrc", "--org-name", "H2E"], "exists already"),
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0 and message in result.output, (args, result.output)
+    assert db.session.scalars(select(Organisation.slug)).all() == ["h2e"]
+    assert db.session.scalars(select(User).where(User.email == "x@example.test")).first() is None
