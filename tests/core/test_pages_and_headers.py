@@ -119,3 +119,15 @@ def test_development_has_no_hsts_and_no_secure_cookie(tmp_path):
     app = create_app({"PORTAL_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite"})
     assert not app.config["HSTS"]
     assert not app.config["SESSION_COOKIE_SECURE"]
+
+
+def test_settings_come_from_instance_portal_cfg_and_the_environment_wins(tmp_path, monkeypatch):
+    from portal import create_app
+
+    (tmp_path / "portal.cfg").write_text(
+        'LOCKOUT_ACCOUNT_FAILURES = 7\nPUBLIC_BASE_URL = "https://from-the-file.example"\n')
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://from-the-environment.example")
+    app = create_app({"PORTAL_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite"})
+    assert app.config["LOCKOUT_ACCOUNT_FAILURES"] == 7
+    assert app.config["PUBLIC_BASE_URL"] == "https://from-the-environment.example"
