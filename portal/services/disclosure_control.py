@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import enum
 import heapq
+from fractions import Fraction
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ __all__ = [
     "SuppressedTable",
     "suppress",
     "exposed_cells",
+    "given_away_together",
 ]
 
 #: What a suppressed cell shows.
@@ -202,6 +204,94 @@ def exposed_cells(table: Mapping[Hashable, Mapping[Hashable, int]], suppressed: 
     for r, c in suppressed:
         chosen.add((m if r is TOTAL else row_index[r], n if c is TOTAL else col_index[c]))
     return [(TOTAL if i == m else rows[i], TOTAL if j == n else cols[j]) for i, j in sorted(_bridges(chosen))]
+
+
+def given_away_together(tables: Sequence[SuppressedTable], links: Iterable[Iterable[tuple]] = ()) -> list[tuple]:
+    """Hidden figures that several tables published side by side give away exactly.
+
+    ``links`` lists groups of ``(table index, coordinate)`` that are the same figure in
+    different tables. Every table adds up (rows, columns, totals) and linked figures are
+    equal. As ``suppress`` leaves every hidden value positive, a hidden value can move as
+    far as any solution of those equations lets it; it is given away exactly when every
+    solution leaves it unchanged, that is when its unit vector lies in the row space of the
+    equations over the hidden values. Exact arithmetic (fractions), no solver. Returns
+    ``(table index, coordinate)`` pairs in table, then row-then-column order.
+    """
+    variables: dict[tuple, int] = {}
+    for t, table in enumerate(tables):
+        for coordinate in _coordinates(table):
+            if table.value(*coordinate) == CONFIDENTIAL:
+                variables[(t, coordinate)] = len(variables)
+    if not variables:
+        return []
+    equations: list[dict[int, Fraction]] = []
+
+    def equation(terms) -> None:
+        row: dict[int, Fraction] = {}
+        for sign, key in terms:
+            if key in variables:
+                k = variables[key]
+                row[k] = row.get(k, Fraction(0)) + sign
+        row = {k: v for k, v in row.items() if v}
+        if row:
+            equations.append(row)
+
+    for t, table in enumerate(tables):
+        rows, cols = [*table.rows, TOTAL], [*table.columns, TOTAL]
+        for r in rows:
+            equation([(1, (t, (r, c))) for c in table.columns] + [(-1, (t, (r, TOTAL)))])
+        for c in cols:
+            equation([(1, (t, (r, c))) for r in table.rows] + [(-1, (t, (TOTAL, c)))])
+    for group in links:
+        first, *others = list(group)
+        for other in others:
+            equation([(1, first), (-1, other)])
+
+    pivots = _reduced_row_echelon(equations)
+    keys = list(variables)
+    given_away = [keys[k] for k, row in pivots.items() if len(row) == 1]
+    return sorted(given_away, key=lambda key: (key[0], _position(tables[key[0]], key[1])))
+
+
+def _coordinates(table: SuppressedTable) -> list[tuple]:
+    return [(r, c) for r in [*table.rows, TOTAL] for c in [*table.columns, TOTAL]]
+
+
+def _position(table: SuppressedTable, coordinate: tuple) -> tuple[int, int]:
+    rows, cols = [*table.rows, TOTAL], [*table.columns, TOTAL]
+    return rows.index(coordinate[0]), cols.index(coordinate[1])
+
+
+def _reduced_row_echelon(equations: list[dict[int, Fraction]]) -> dict[int, dict[int, Fraction]]:
+    """Gauss-Jordan elimination on sparse rows: {pivot column: its reduced row}."""
+    pivots: dict[int, dict[int, Fraction]] = {}
+    for row in equations:
+        row = dict(row)
+        for column, pivot_row in pivots.items():
+            factor = row.get(column)
+            if factor:
+                for k, v in pivot_row.items():
+                    value = row.get(k, Fraction(0)) - factor * v
+                    if value:
+                        row[k] = value
+                    else:
+                        row.pop(k, None)
+        if not row:
+            continue
+        column = min(row)
+        lead = row[column]
+        row = {k: v / lead for k, v in row.items()}
+        for other in pivots.values():
+            factor = other.get(column)
+            if factor:
+                for k, v in row.items():
+                    value = other.get(k, Fraction(0)) - factor * v
+                    if value:
+                        other[k] = value
+                    else:
+                        other.pop(k, None)
+        pivots[column] = row
+    return pivots
 
 
 # --- internals ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy import Select, select
 from portal.extensions import db
 from portal.models import Milestone, Participant
 from portal.services.contract_areas import postcode_area
-from portal.services.disclosure_control import SuppressedTable, suppress
+from portal.services.disclosure_control import TOTAL, SuppressedTable, given_away_together, suppress
 from portal.services.months import Month, last_months
 from portal.services.report_figures import delivering_organisations
 
@@ -103,25 +103,72 @@ def closures(first: Month, last: Month) -> list[Closure]:
     return out
 
 
-def _table(key: str, title: str, row_heading: str, rows: list, items: list[tuple]) -> StatisticsTable:
+def _counts(rows: list, items: list[tuple]) -> dict:
     counts = {row: {code: 0 for code in OUTCOMES} for row in rows}
     for row, outcome in items:
         counts[row][outcome] += 1
-    return StatisticsTable(key, title, row_heading, counts, suppress(counts, columns=list(OUTCOMES)))
+    return counts
 
 
 def tables_for(month: Month) -> list[StatisticsTable]:
     """The month's tables (by organisation, by postcode area) and the 12 months to it."""
     months = last_months(month, TREND_MONTHS)
-    all_closures = closures(months[0], month)
-    in_month = [c for c in all_closures if c.month == month]
     org_names = [o.name for o in delivering_organisations()]
+    return linked_tables(month, months, org_names, closures(months[0], month))
+
+
+def linked_tables(month: Month, months: list[Month], org_names: list[str],
+                  all_closures: list[Closure]) -> list[StatisticsTable]:
+    """The three tables, suppressed together.
+
+    They repeat figures: the outcome totals and the grand total of the organisation
+    table are those of the postcode-area table and the month's row of the month table.
+    Suppressed one by one, a figure hidden in one table could be printed in another, and
+    then used to work out what it protects. So a shared figure hidden in any table is
+    hidden in all three, and each table is suppressed again around it until none changes.
+    """
+    in_month = [c for c in all_closures if c.month == month]
     areas = sorted({c.area for c in in_month}, key=lambda a: (a == UNKNOWN_AREA, a))
-    return [
-        _table("organisation", f"Cases closed in {month.label}, by delivering organisation and outcome",
-               "Delivering organisation", org_names, [(c.org_name, c.outcome) for c in in_month]),
-        _table("postcode_area", f"Cases closed in {month.label}, by postcode area and outcome",
-               "Postcode area", areas, [(c.area, c.outcome) for c in in_month]),
-        _table("month", f"Cases closed from {months[0].label} to {month.label}, by month and outcome",
-               "Month", [m.label for m in months], [(c.month.label, c.outcome) for c in all_closures]),
+    specs = [
+        ("organisation", f"Cases closed in {month.label}, by delivering organisation and outcome",
+         "Delivering organisation", _counts(org_names, [(c.org_name, c.outcome) for c in in_month]), TOTAL),
+        ("postcode_area", f"Cases closed in {month.label}, by postcode area and outcome",
+         "Postcode area", _counts(areas, [(c.area, c.outcome) for c in in_month]), TOTAL),
+        ("month", f"Cases closed from {months[0].label} to {month.label}, by month and outcome",
+         "Month", _counts([m.label for m in months], [(c.month.label, c.outcome) for c in all_closures]),
+         month.label),
     ]
+    links = [[(t, (shared_row, column)) for t, (*_, shared_row) in enumerate(specs)] for column in [*OUTCOMES, TOTAL]]
+    hidden: set = set()  # shared figures: an outcome code, or TOTAL for the grand total
+    extra: list[set] = [set() for _ in specs]  # cells hidden so that the tables read together give nothing away
+    while True:
+        published = [
+            suppress(counts, columns=list(OUTCOMES), also=[(shared_row, column) for column in hidden] + sorted(more, key=str))
+            for (*_, counts, shared_row), more in zip(specs, extra)
+        ]
+        now_hidden = {column for table, (*_, shared_row) in zip(published, specs)
+                      for row, column in table.suppressed if row == shared_row}
+        if not now_hidden <= hidden:
+            hidden |= now_hidden
+            continue
+        given_away = given_away_together(published, links)
+        if not given_away:
+            break
+        t, (row, column) = given_away[0]
+        extra[t].add(_cell_to_hide_with(published[t], row, column))
+    return [StatisticsTable(key, title, heading, counts, table)
+            for (key, title, heading, counts, _), table in zip(specs, published)]
+
+
+def _cell_to_hide_with(table: SuppressedTable, row, column) -> tuple:
+    """The cell to hide next to a figure the tables together give away: the smallest shown
+    non-zero cell of its row, else of its column, else of the table (totals last)."""
+    coordinates = [(r, c) for r in [*table.rows, TOTAL] for c in [*table.columns, TOTAL]]
+    shown = [rc for rc in coordinates if not table.is_suppressed(*rc) and table.value(*rc)]
+    for candidates in ([rc for rc in shown if rc[0] == row and row is not TOTAL and TOTAL not in rc],
+                       [rc for rc in shown if rc[1] == column and column is not TOTAL and TOTAL not in rc],
+                       [rc for rc in shown if TOTAL not in rc],
+                       shown):
+        if candidates:
+            return min(candidates, key=lambda rc: (table.value(*rc), coordinates.index(rc)))
+    raise ValueError("nothing left to hide")  # every non-zero figure hidden gives nothing away

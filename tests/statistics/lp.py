@@ -20,38 +20,57 @@ from portal.services.disclosure_control import CONFIDENTIAL, TOTAL
 
 def ranges(published) -> dict:
     """{coordinate: (smallest, largest)} for each hidden figure; largest is inf when unbounded."""
-    rows, cols = list(published.rows), list(published.columns)
-    coords = [(r, c) for r in rows + [TOTAL] for c in cols + [TOTAL]]
-    hidden = [rc for rc in coords if published.value(*rc) == CONFIDENTIAL]
+    return {rc: span for (_, rc), span in ranges_together([published]).items()}
+
+
+def ranges_together(tables, links=()) -> dict:
+    """Like ``ranges`` for several published tables read side by side: ``links`` lists
+    groups of ``(table index, coordinate)`` that are the same figure, so what one table
+    prints (or implies) about it holds in the others. Keys are ``(table index, coordinate)``."""
+    hidden = []
+    for t, published in enumerate(tables):
+        rows, cols = list(published.rows), list(published.columns)
+        coords = [(r, c) for r in rows + [TOTAL] for c in cols + [TOTAL]]
+        hidden += [(t, rc) for rc in coords if published.value(*rc) == CONFIDENTIAL]
     if not hidden:
         return {}
-    index = {rc: k for k, rc in enumerate(hidden)}
+    index = {key: k for k, key in enumerate(hidden)}
 
     equations = []  # (coefficients over hidden, right-hand side)
 
-    def add_equation(parts, total):
-        # sum(parts) == total, each a coordinate; known values move to the right-hand side.
+    def add_equation(terms):
+        # sum(sign * figure) == 0 over (sign, table index, coordinate); known values move right.
         coefficients = np.zeros(len(hidden))
         rhs = 0.0
-        for rc, sign in [(p, 1.0) for p in parts] + [(total, -1.0)]:
-            v = published.value(*rc)
+        for sign, t, rc in terms:
+            v = tables[t].value(*rc)
             if v == CONFIDENTIAL:
-                coefficients[index[rc]] += sign
+                coefficients[index[(t, rc)]] += sign
             else:
                 rhs -= sign * v
         equations.append((coefficients, rhs))
 
-    for r in rows:
-        add_equation([(r, c) for c in cols], (r, TOTAL))
-    for c in cols:
-        add_equation([(r, c) for r in rows], (TOTAL, c))
-    add_equation([(r, TOTAL) for r in rows], (TOTAL, TOTAL))
-    add_equation([(TOTAL, c) for c in cols], (TOTAL, TOTAL))
+    for t, published in enumerate(tables):
+        rows, cols = list(published.rows), list(published.columns)
+
+        def add_sum(parts, total):
+            add_equation([(1.0, t, p) for p in parts] + [(-1.0, t, total)])
+
+        for r in rows:
+            add_sum([(r, c) for c in cols], (r, TOTAL))
+        for c in cols:
+            add_sum([(r, c) for r in rows], (TOTAL, c))
+        add_sum([(r, TOTAL) for r in rows], (TOTAL, TOTAL))
+        add_sum([(TOTAL, c) for c in cols], (TOTAL, TOTAL))
+    for group in links:
+        first, *others = group
+        for other in others:
+            add_equation([(1.0, *first), (-1.0, *other)])
 
     a_eq = np.array([e[0] for e in equations])
     b_eq = np.array([e[1] for e in equations])
     out = {}
-    for rc, k in index.items():
+    for key, k in index.items():
         objective = np.zeros(len(hidden))
         objective[k] = 1.0
         low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
@@ -62,10 +81,15 @@ def ranges(published) -> dict:
         else:
             assert high.status == 0, high.message
             largest = -high.fun
-        out[rc] = (low.fun, largest)
+        out[key] = (low.fun, largest)
     return out
 
 
 def recoverable(published) -> dict:
     """Hidden figures whose value the published figures pin down: {coordinate: value}."""
     return {rc: lo for rc, (lo, hi) in ranges(published).items() if hi - lo < 0.5}
+
+
+def recoverable_together(tables, links=()) -> dict:
+    """``recoverable`` for tables read side by side: {(table index, coordinate): value}."""
+    return {key: lo for key, (lo, hi) in ranges_together(tables, links).items() if hi - lo < 0.5}
