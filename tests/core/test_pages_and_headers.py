@@ -62,6 +62,16 @@ def test_404_page(client, make):
     assert "Reference:" in response.get_data(as_text=True)
 
 
+def test_403_page_has_a_reference_and_sign_out_and_is_not_cached(client, make):
+    sign_in(client, make.user(make.org("h2e"), roles=["vrc"]))
+    response = client.get("/admin/")  # staff accounts: admins only
+    body = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Reference:" in body and "Traceback" not in body
+    assert 'action="/logout"' in body  # sign-out from every page, error pages too
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_oversized_body_answers_413_with_a_page(client, app):
     response = client.post("/login", data={"email": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
     assert response.status_code == 413
