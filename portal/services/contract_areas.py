@@ -99,9 +99,11 @@ def history(area: str | None = None) -> list[ContractAreaChange]:
 
 def _delivering_org(org_id) -> Organisation:
     try:
-        org = db.session.get(Organisation, int(org_id))
+        number = int(org_id)
     except (TypeError, ValueError):
-        org = None
+        number = None
+    # Ids are 32-bit integers on every database: anything else is no organisation, not a 500.
+    org = db.session.get(Organisation, number) if number is not None and 1 <= number <= 2**31 - 1 else None
     if org is None or not org.delivers:
         raise ContractAreaProblem("organisation", "Select the organisation that delivers in this area")
     return org

@@ -24,7 +24,9 @@ def password_problem(password: str, user_inputs: list[str] = ()) -> str | None:
     """Why a new password is not acceptable, or None: 12+ characters, not weak or common."""
     if len(password) < MIN_LENGTH:
         return f"Password must be {MIN_LENGTH} characters or more"
-    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
+    # zxcvbn refuses (ValueError) anything longer than 72 characters: a long passphrase
+    # is judged by its first 72.
+    result = zxcvbn(password[:72], user_inputs=[u for u in user_inputs if u])
     if result["score"] < 3:
         warning = result["feedback"].get("warning") or "It is too easy to guess"
         return f"Choose a stronger password: {warning.rstrip('.')}"

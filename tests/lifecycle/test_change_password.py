@@ -80,6 +80,16 @@ def test_strength_and_confirmation_rules(client, make):
     assert not events("account.password_changed")
 
 
+def test_a_long_passphrase_is_accepted(client, make):
+    user = make.user(make.org("h2e"), ["vrc"])
+    sign_in(client, user)
+    passphrase = "correct horse battery staple on the 7:42 to Leeds, " * 4  # 200 characters: beyond zxcvbn's 72
+    response = _change(client, new=passphrase)
+    assert response.status_code == 303
+    assert passwords.verify_password(db.session.get(User, user.id).password_hash, passphrase)
+    assert passwords.password_problem("a" * 200) is not None  # judged, not waved through
+
+
 def test_the_form_needs_its_csrf_token(client, make):
     user = make.user(make.org("h2e"), ["vrc"])
     sign_in(client, user)

@@ -81,7 +81,7 @@ def test_invalid_areas_are_refused(orgs, area, message):
 
 def test_only_lead_and_delivery_organisations_deliver(orgs):
     lead, h2e, salus, dwp = orgs
-    for org_id in (dwp.id, 99999, "x", None):
+    for org_id in (dwp.id, 99999, "x", None, 0, -1, 2**31, "99999999999999999999999"):
         with pytest.raises(contract_areas.ContractAreaProblem) as problem:
             contract_areas.add_area("LS", org_id)
         assert problem.value.field == "organisation"

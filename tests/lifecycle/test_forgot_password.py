@@ -215,6 +215,8 @@ def test_errors_are_summarised_and_input_kept(client, make):
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and "govuk-error-summary" in body and message in body
     assert client.get(link).status_code == 200  # errors do not use the link up
+    long_and_weak = _reset(client, link, "a" * 100)  # longer than zxcvbn takes: judged, no 500
+    assert long_and_weak.status_code == 200 and "Choose a stronger password" in long_and_weak.get_data(as_text=True)
 
 
 def test_forms_need_their_csrf_token(client, make):
