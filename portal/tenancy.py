@@ -4,7 +4,8 @@ Casework lives under ``/<org>/...``. Blueprints made by ``org_blueprint`` resolv
 the organisation once per request into ``g.org`` and answer 404 to anyone who is
 not a member, so a record of another organisation never leaks its existence.
 Every organisation-owned row is fetched through ``scoped_get``/``scoped_select``,
-which take the organisation; there is no unscoped twin.
+which take the organisation; there is no unscoped twin. The service-wide pages (the
+DPO's) use ``service_wide_get``, whose name says what it is.
 """
 from flask import Blueprint, abort, g, request
 from flask_login import current_user
@@ -72,6 +73,31 @@ def scoped_get(model, object_id, org: Organisation | None = None):
     except (TypeError, ValueError):
         abort(404)
     row = db.session.scalars(scoped_select(model, org).where(model.id == object_id)).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+# Row ids are 32-bit integers on every database; a larger number is no row (SQLite would
+# otherwise fail on it with an error instead of a 404).
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value) -> int | None:
+    """``value`` (from an address or a form) as a row id (1 to MAX_ID), or None."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+def service_wide_get(model, object_id):
+    """One row by id whatever its organisation, for the service-wide pages only (the
+    DPO's ``/dpo/`` and the lead admin's): their ``@requires`` grants only roles that
+    "Who may see what" lets see every organisation. 404 when missing or not an id."""
+    object_id = valid_id(object_id)
+    row = db.session.get(model, object_id) if object_id else None
     if row is None:
         abort(404)
     return row

@@ -18,7 +18,7 @@ bp.before_request(participant_access.gate_casework_lists)
 def _filters():
     """The list's query: search words, status, page (never audited: rule 10)."""
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(max(1, int(request.args.get("page", 1))), 100_000)
     except ValueError:
         page = 1
     status = request.args.get("status", "open")

@@ -8,7 +8,7 @@ from blueprints.consent.forms import (
 )
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import options
-from portal import audit
+from portal import audit, tenancy
 from portal.extensions import db
 from portal.models.disclosure import LEGAL_BASES
 from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
@@ -21,10 +21,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/dpo")
 
 
 def _get(model, object_id):
-    row = db.session.get(model, object_id)
-    if row is None:
-        abort(404)
-    return row
+    return tenancy.service_wide_get(model, object_id)
 
 
 # ----------------------------------------------------------------- notices

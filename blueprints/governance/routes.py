@@ -9,7 +9,7 @@ from blueprints.governance.forms import (
 )
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import local_datetime
-from portal import audit, clock, jobs
+from portal import audit, clock, jobs, tenancy
 from portal.extensions import db
 from portal.models import Breach, Participant
 from portal.models.governance import BREACH_STATUSES, RISK_LEVELS
@@ -49,10 +49,7 @@ def new():
 # ----------------------------------------------------------------- the DPO's register
 
 def _breach(breach_id) -> Breach:
-    found = db.session.get(Breach, breach_id)
-    if found is None:
-        abort(404)
-    return found
+    return tenancy.service_wide_get(Breach, breach_id)
 
 
 @dpo_bp.route("/breaches")
@@ -136,19 +133,14 @@ def follow_up_breach(breach_id):
 
 # ----------------------------------------------------------------- audit search
 
-def _int(value):
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+_int = tenancy.valid_id
 
 
 @dpo_bp.route("/audit")
 @requires("audit.search")
 def audit_search_page():
     form = AuditSearchForm(request.args)
-    filters, page, errors = None, None, []
+    filters, page = None, None
     if request.args.get("submit") is not None or request.args.get("page"):
         form.validate()
         for name in ("participant_id", "user_id"):
@@ -186,9 +178,7 @@ def audit_verify():
 @dpo_bp.route("/audit/participants/<int:participant_id>/viewers")
 @requires("audit.search")
 def viewers(participant_id):
-    participant = db.session.get(Participant, participant_id)
-    if participant is None:
-        abort(404)
+    participant = tenancy.service_wide_get(Participant, participant_id)
     rows = audit_search.viewers_of(participant.id, limit=500)
     audit.record("audit.viewers_listed", object_type="participant", object_id=participant.id,
                  participant_id=participant.id, detail={"shown": len(rows)})

@@ -9,7 +9,7 @@ from blueprints.participants.common import show_problems
 from blueprints.retention.forms import (
     ApproveAllForm, ApproveForm, BuildForm, CheckpointForm, DestroyForm, HoldForm, LiftForm, RuleForm,
 )
-from portal import audit, clock
+from portal import audit, clock, tenancy
 from portal.extensions import db
 from portal.models import AuditEvent, Organisation, Participant
 from portal.models.retention import COUNTED_FROM, DestructionList, LegalHold
@@ -21,10 +21,7 @@ bp = Blueprint("retention", __name__, url_prefix="/dpo")
 
 
 def _get(model, object_id):
-    row = db.session.get(model, object_id)
-    if row is None:
-        abort(404)
-    return row
+    return tenancy.service_wide_get(model, object_id)
 
 
 # ----------------------------------------------------------------- rules

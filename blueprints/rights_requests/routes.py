@@ -9,7 +9,7 @@ from blueprints.rights_requests.forms import (
     InvestigationForm, LiftForm, LinkForm, NoDataForm, NoticeForm, ObjectionForm, PortabilityForm, RestrictForm,
     SearchForm, SentForm, StopForm,
 )
-from portal import audit, clock
+from portal import audit, clock, tenancy
 from portal.extensions import db
 from portal.models import Participant
 from portal.models.rights import PortabilityExport
@@ -254,8 +254,8 @@ def portability(request_id):
 @bp.route("/requests/<int:request_id>/portability/<int:export_id>")
 @requires("rights_request.manage")
 def portability_download(request_id, export_id):
-    export = db.session.get(PortabilityExport, export_id)
-    if export is None or export.request_id != request_id:
+    export = tenancy.service_wide_get(PortabilityExport, export_id)
+    if export.request_id != request_id:
         abort(404)
     content = rights_workflows.read_export(export, current_user.id)
     return Response(content, mimetype="application/zip", headers={

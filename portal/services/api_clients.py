@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from portal import audit, clock
+from portal import audit, clock, tenancy
 from portal.extensions import db
 from portal.models import ApiClient, ApiToken, Organisation
 from portal.models.api_client import SCOPES, sha256_hex
@@ -64,10 +64,8 @@ def register(org_id, name: str, scopes, user_id: int | None, *, client_id: str |
     ``client_id`` and ``secret`` are for the demo seed only; otherwise both are random. Commits."""
     problems = []
     org = None
-    try:
-        org = db.session.get(Organisation, int(org_id))
-    except (TypeError, ValueError):
-        pass
+    if tenancy.valid_id(org_id):
+        org = db.session.get(Organisation, tenancy.valid_id(org_id))
     if org is None or org.kind not in SCOPES_BY_KIND:
         problems.append(Invalid("Select the organisation the client belongs to", field="organisation"))
     try:

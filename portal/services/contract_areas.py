@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit, clock, tenancy
 from portal.extensions import db
 from portal.models import ContractArea, ContractAreaChange, Organisation
 
@@ -98,12 +98,8 @@ def history(area: str | None = None) -> list[ContractAreaChange]:
 
 
 def _delivering_org(org_id) -> Organisation:
-    try:
-        number = int(org_id)
-    except (TypeError, ValueError):
-        number = None
-    # Ids are 32-bit integers on every database: anything else is no organisation, not a 500.
-    org = db.session.get(Organisation, number) if number is not None and 1 <= number <= 2**31 - 1 else None
+    number = tenancy.valid_id(org_id)  # anything but a row id is no organisation, not a 500
+    org = db.session.get(Organisation, number) if number else None
     if org is None or not org.delivers:
         raise ContractAreaProblem("organisation", "Select the organisation that delivers in this area")
     return org

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from portal import clock
+from portal import clock, tenancy
 from portal.config import ConfigError
 from portal.extensions import db
 from portal.models import OohCheck, OohGrant, Organisation, Participant, User
@@ -33,18 +33,7 @@ ANSWER_WITHIN = timedelta(minutes=30)
 # the answers cannot be guessed one field at a time.
 MAX_FAILED_CHECKS = 3
 FAILED_CHECKS_WINDOW = timedelta(hours=24)
-# Row ids are 32-bit integers on every database; a larger number in an address is no
-# row (SQLite would otherwise fail on it with an error instead of a 404).
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value) -> int | None:
-    """``value`` as a row id (1 to MAX_ID), or None."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 1 <= number <= MAX_ID else None
+valid_id = tenancy.valid_id
 
 
 class CheckRefused(Exception):

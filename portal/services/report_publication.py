@@ -12,7 +12,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, clock
+from portal import audit, clock, tenancy
 from portal.extensions import db
 from portal.models import ContractReport, Membership, Organisation, Participant, User
 from portal.services import contract_reports
@@ -152,17 +152,9 @@ def current_version(month: Month) -> ContractReport | None:
     ).first()
 
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
-
-
 def get_published(report_id) -> ContractReport | None:
-    try:
-        report_id = int(report_id)
-    except (TypeError, ValueError):
-        return None
-    if not 1 <= report_id <= MAX_ID:
-        return None
-    return db.session.get(ContractReport, report_id)
+    report_id = tenancy.valid_id(report_id)
+    return db.session.get(ContractReport, report_id) if report_id else None
 
 
 def superseded_by(report: ContractReport) -> ContractReport | None:

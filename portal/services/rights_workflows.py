@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from portal import audit, clock
+from portal import audit, clock, tenancy
 from portal.extensions import db
 from portal.models import Consent, Participant
 from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
@@ -114,7 +114,8 @@ def search_participants(name, date_of_birth, ni_number, user_id, request: Rights
 
 def link_participant(request: RightsRequest, participant_id, user_id) -> RightsRequest:
     _open_for_dpo(request, user_id)
-    participant = db.session.get(Participant, int(participant_id)) if str(participant_id or "").isdigit() else None
+    participant_id = tenancy.valid_id(participant_id)
+    participant = db.session.get(Participant, participant_id) if participant_id else None
     if participant is None:
         raise Problems([Invalid("Select the participant the request is about", field="participant_id")])
     request.participant_id = participant.id

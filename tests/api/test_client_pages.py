@@ -46,6 +46,8 @@ def test_registration_problems_are_shown_on_the_form(svc, login):
     html = page.get_data(as_text=True)
     assert "Select the organisation the client belongs to" in html and "Select what the client may do" in html
     assert db.session.scalars(select(ApiClient)).first() is None
+    page = post(admin, "/admin/api-clients/new", {"organisation": str(2**63), "name": "X", "scopes": ["reports:read"]})
+    assert "Select the organisation the client belongs to" in page.get_data(as_text=True)
 
 
 def test_rotating_and_revoking_through_the_pages(svc, login, http, dwp_api):

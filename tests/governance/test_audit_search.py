@@ -58,3 +58,12 @@ def test_viewers_page_and_chain_check_on_demand(world, login):
     assert job.requested_by == world.dpo.id
     page = client.get("/dpo/audit")
     assert "Last check of the audit chain" in page.get_data(as_text=True)
+
+
+def test_numbers_too_large_to_be_ids_are_not_found_not_errors(world, login):
+    huge = 2**63
+    dpo = login(world.dpo)
+    assert dpo.get(f"/dpo/audit/participants/{huge}/viewers").status_code == 404
+    assert dpo.get(f"/dpo/breaches/{huge}").status_code == 404
+    assert dpo.get(f"/dpo/audit?participant_id={huge}&submit=").status_code == 200
+    assert login(world.vrc).get(f"/h2e/caseload?page={huge}").status_code == 200

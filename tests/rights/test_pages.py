@@ -72,6 +72,8 @@ def test_dpo_pages_render(world, login):
     for query, who in ((f"name={world.elsewhere.last_name}", world.elsewhere), (f"date_of_birth={dob}", world.participant)):
         client.get(f"/dpo/requests/{found.id}/link?{query}")
         assert who.id in events("rights_request.participant_search")[-1].detail["participant_ids"], query
+    too_large = post(client, f"/dpo/requests/{found.id}/link", {"participant_id": str(2**63)})
+    assert "Select the participant the request is about" in too_large.get_data(as_text=True)
     response = post(client, f"/dpo/requests/{found.id}/link", {"participant_id": str(world.participant.id)})
     assert response.status_code == 302 and found.participant_id == world.participant.id
     for section in ("personal", "contact", "preferences"):
