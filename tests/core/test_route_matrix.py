@@ -99,6 +99,16 @@ def _request(client, case, url, world, api):
     return client.open(url, method=case.method, **kwargs)
 
 
+def _let_through(response) -> bool:
+    """Whether a request may have changed anything: refusals (4xx), the sign-in redirect
+    and the 303 to the verbal-consent check change nothing but the audit trail."""
+    if response.status_code >= 400:
+        return False
+    location = response.headers.get("Location", "")
+    return not ((response.status_code == 302 and "/login" in location)
+                or (response.status_code == 303 and location.endswith("/check")))
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.endpoint} {c.note}".strip())
 def test_route_answers_each_role(app, case):
     api = False
@@ -106,11 +116,13 @@ def test_route_answers_each_role(app, case):
     with app.app_context():
         world = build_world()
         failures = []
+        dirty = False  # a POST that was let through may have changed the world: rebuild it
         for role in ROLES:
-            if mutating and role != ROLES[0]:
+            if mutating and dirty:
                 db.session.remove()
                 _clean(app)
                 world = build_world()
+                dirty = False
             args = dict(_value(case.args, world) or {})
             rule = next(r for r in app.url_map.iter_rules(case.endpoint))
             if "org" in rule.arguments:
@@ -120,6 +132,7 @@ def test_route_answers_each_role(app, case):
             api = url.startswith(("/api/", "/oauth/"))
             client = client_for(app, world, role)
             response = _request(client, case, url, world, api)
+            dirty = dirty or _let_through(response)
             expected = case.expected(role, api)
             if response.status_code != expected:
                 failures.append(f"{role}: {response.status_code} (expected {expected}) {case.method} {url}")
@@ -133,6 +146,7 @@ def test_route_answers_each_role(app, case):
                 with app.test_request_context():
                     other_url = url_for(case.endpoint, **other_args)
                 response = _request(client_for(app, world, role), case, other_url, world, api)
+                dirty = dirty or _let_through(response)
                 if response.status_code != 404:
                     failures.append(f"{role}: {response.status_code} on another organisation (expected 404) {other_url}")
         assert not failures, "\n".join(failures)
