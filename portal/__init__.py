@@ -18,13 +18,13 @@ def create_app(config: dict | None = None) -> Flask:
     portal_config.load(app, config)
 
     from portal import cli, errors, extensions, jobs, security, templating, web
-    from portal.sessions import DatabaseSessionInterface
+    from portal.sessions import ServerSessionInterface
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
-    app.session_interface = DatabaseSessionInterface()
+    app.session_interface = ServerSessionInterface()
 
     web.init_request_state(app)  # first: every request starts with an empty g
     templating.init_app(app)

@@ -19,6 +19,7 @@ ENV_SETTINGS = (
     "PUBLIC_BASE_URL",
     "PRIVATE_FILES_DIR",
     "OOH_SHIFT_END",
+    "SESSION_STORE",
 )
 
 
@@ -41,6 +42,9 @@ def defaults(env: str, instance_path: str) -> dict:
         "NOTIFY_API_KEY": None,
         "NOTIFY_TEMPLATE_EMAIL": None,
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # Where server-side sessions live: "database" (the staff_session table) or
+        # "redis" (REDIS_URL; sessions then survive nothing but Redis itself).
+        "SESSION_STORE": "database",
         "SESSION_COOKIE_NAME": "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -103,6 +107,10 @@ def _sqlalchemy_url(url: str | None) -> str | None:
 
 
 def _refuse_unsafe(config) -> None:
+    if config.get("SESSION_STORE") not in ("database", "redis"):
+        raise ConfigError(f"SESSION_STORE must be database or redis, not {config.get('SESSION_STORE')!r}")
+    if config["SESSION_STORE"] == "redis" and not config.get("REDIS_URL"):
+        raise ConfigError("SESSION_STORE=redis needs REDIS_URL")
     if config["PORTAL_ENV"] != "production":
         if not config.get("SECRET_KEY"):
             # A random key per process: sessions do not survive a restart, which is fine

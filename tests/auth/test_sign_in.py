@@ -1,10 +1,42 @@
 """Sign-in: password then a one-time code; the same answer for every failure."""
 from datetime import timedelta
 
+import pytest
+
 from portal import clock
 from portal.services import totp
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
+
+
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
+def store(request, app):
+    """Each session test runs on both stores (Redis in CI's second pass)."""
+    app.config["SESSION_STORE"] = request.param
+    if request.param == "redis":
+        from portal.jobs import redis_connection
+
+        with app.app_context():
+            redis = redis_connection()
+            for name in redis.scan_iter(app.config["REDIS_KEY_PREFIX"] + "*session*"):
+                redis.delete(name)
+    yield request.param
+    app.config["SESSION_STORE"] = "database"
+
+
+def _stored_sessions(app) -> int:
+    """How many sessions the configured store holds."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import StaffSession
+
+    with app.app_context():
+        if app.config["SESSION_STORE"] == "redis":
+            from portal.jobs import redis_connection
+
+            return len(list(redis_connection().scan_iter(app.config["REDIS_KEY_PREFIX"] + "session:*")))
+        return db.session.scalar(select(func.count()).select_from(StaffSession))
 
 
 def _password_step(client, email, password):
@@ -89,20 +121,22 @@ def test_safe_next_only(client, make):
         assert "evil" not in response.headers["Location"]
 
 
-def test_sign_out_ends_the_session_and_a_replayed_cookie_lands_on_sign_in(client, make):
+def test_sign_out_ends_the_session_and_a_replayed_cookie_lands_on_sign_in(store, client, make):
     user = make.user(make.org("h2e"))
     sign_in(client, user)
     cookie = client.get_cookie("portal_session").value
     home = client.get("/")
+    assert _stored_sessions(client.application) == 1
     response = client.post("/logout", data={"csrf_token": csrf_from(home)})
     assert response.status_code == 302
+    assert _stored_sessions(client.application) == 0
     assert client.get("/").status_code == 302
     replay = client.application.test_client()
     replay.set_cookie("portal_session", cookie)
     assert replay.get("/").headers["Location"].startswith("/login")
 
 
-def test_sign_in_issues_a_new_session_id(client, make):
+def test_sign_in_issues_a_new_session_id(store, client, make):
     user = make.user(make.org("h2e"))
     client.get("/login")
     before = client.get_cookie("portal_session").value
@@ -114,7 +148,7 @@ def test_sign_in_issues_a_new_session_id(client, make):
     assert replay.get("/").status_code == 302
 
 
-def test_idle_and_absolute_timeouts(client, make):
+def test_idle_and_absolute_timeouts(store, client, make):
     user = make.user(make.org("h2e"))
     clock.freeze(clock.now())
     sign_in(client, user)
@@ -130,7 +164,7 @@ def test_idle_and_absolute_timeouts(client, make):
     assert response.status_code == 302
 
 
-def test_revoked_sessions_on_deactivation(client, make):
+def test_revoked_sessions_on_deactivation(store, client, make):
     from portal.extensions import db
     from portal.sessions import end_sessions_of
 

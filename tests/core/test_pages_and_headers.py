@@ -123,6 +123,20 @@ def test_production_refuses_to_start_without_settings(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["HSTS"]
 
 
+def test_a_session_store_is_database_or_redis_with_redis_configured():
+    from portal import create_app
+    from portal.config import ConfigError
+
+    base = {"PORTAL_ENV": "test", "DATABASE_URL": "sqlite://"}
+    assert create_app(base).config["SESSION_STORE"] == "database"
+    with pytest.raises(ConfigError, match="needs REDIS_URL"):
+        create_app({**base, "SESSION_STORE": "redis", "REDIS_URL": None})
+    with pytest.raises(ConfigError, match="database or redis"):
+        create_app({**base, "SESSION_STORE": "files"})
+    assert create_app({**base, "SESSION_STORE": "redis", "REDIS_URL": "redis://127.0.0.1:6379/0"}).config[
+        "SESSION_STORE"] == "redis"
+
+
 def test_development_has_no_hsts_and_no_secure_cookie(tmp_path):
     from portal import create_app
 
