@@ -4,6 +4,7 @@ production. Later areas' demo data (participants, API clients) is left out here 
 the test fast; tests/casework/test_demo.py covers the participants."""
 import json
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 import pyotp
 from sqlalchemy import func, select
@@ -67,6 +68,13 @@ def test_seed_demo_makes_the_listed_accounts_once(app, app_ctx, monkeypatch, tmp
     db.session.expire_all()
     assert _snapshot() == before
     assert json.loads(again.read_text()) == doc
+
+    # A year later the demo staff are still trained (recent relative to that day).
+    clock.freeze(clock.now() + timedelta(days=400))
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.expire_all()
+    assert all(d == clock.today() - timedelta(days=30) for d in db.session.scalars(select(User.dp_training_completed_on)))
+    clock.reset()
 
     # A demo account signs in with the password and a code from its printed secret.
     account = next(a for a in doc["accounts"] if a["email"] == "vrc1@h2e.example")
