@@ -66,15 +66,14 @@ def scoped_select(model, org: Organisation | None = None):
 
 
 def scoped_get(model, object_id, org: Organisation | None = None):
-    """One organisation-owned row by id, or 404 when it is missing or another
-    organisation's (the two are indistinguishable on purpose)."""
-    try:
-        object_id = int(object_id)
-    except (TypeError, ValueError):
-        abort(404)
-    row = db.session.scalars(scoped_select(model, org).where(model.id == object_id)).first()
+    """One organisation-owned row by id, or 404 (audited, as any refusal on a tenant
+    route) when it is missing or another organisation's: the two are indistinguishable
+    on purpose."""
+    org = org or g.org
+    number = valid_id(object_id)
+    row = db.session.scalars(scoped_select(model, org).where(model.id == number)).first() if number else None
     if row is None:
-        abort(404)
+        refuse(404, org_id=org.id, object_type=model.__tablename__, object_id=number)
     return row
 
 

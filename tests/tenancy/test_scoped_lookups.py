@@ -7,8 +7,10 @@ import pytest
 from flask import g
 from werkzeug.exceptions import NotFound
 
+from sqlalchemy import select
+
 from portal.extensions import db
-from portal.models import Membership
+from portal.models import AuditEvent, Membership
 from portal.tenancy import scoped_get, scoped_select
 
 
@@ -34,9 +36,13 @@ def test_another_organisations_row_is_not_found(two_orgs):
         scoped_get(Membership, other_row.id, home)
     with pytest.raises(NotFound):
         scoped_get(Membership, own_row.id, other)
+    refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.refused.404")
+                                 .order_by(AuditEvent.seq)).all()
+    assert [(e.org_id, e.object_type, e.object_id) for e in refused] == [
+        (home.id, "membership", str(other_row.id)), (other.id, "membership", str(own_row.id))]
 
 
-@pytest.mark.parametrize("bad_id", [None, "", "abc", "1 OR 1=1", 10**9])
+@pytest.mark.parametrize("bad_id", [None, "", "abc", "1 OR 1=1", 10**9, 2**63])
 def test_missing_and_malformed_ids_are_not_found(two_orgs, bad_id):
     home = two_orgs[0]
     with pytest.raises(NotFound):
