@@ -15,8 +15,8 @@ from portal.services.auth import find_user_by_email
 @click.option("--org-name", default=None,
               help="Create the organisation, with this name, when no organisation has the slug "
                    "(a fresh production database has none).")
-@click.option("--org-kind", type=click.Choice(["lead", "delivery"]), default="lead", show_default=True,
-              help="Kind of the organisation --org-name creates.")
+@click.option("--org-kind", type=click.Choice(["lead", "delivery", "commissioner"]), default="lead",
+              show_default=True, help="Kind of the organisation --org-name creates (the commissioner's slug is dwp).")
 def create_user(email, slug, roles, name, position, org_name, org_kind):
     """Create a staff account and print its single-use invitation link (valid 72 hours)."""
     try:
@@ -39,7 +39,12 @@ def create_user(email, slug, roles, name, position, org_name, org_kind):
         if find_user_by_email(email) is not None:  # checked before the organisation is made
             raise click.ClickException("An account with this email address already exists")
         try:
-            org = organisation_admin.create_organisation(org_name, slug, org_kind, actor_id=None)
+            if org_kind == "commissioner":
+                if slug != organisation_admin.COMMISSIONER_SLUG:
+                    raise click.ClickException(f"the commissioner's slug is {organisation_admin.COMMISSIONER_SLUG}")
+                org = organisation_admin.create_commissioner(org_name, actor_id=None)
+            else:
+                org = organisation_admin.create_organisation(org_name, slug, org_kind, actor_id=None)
         except organisation_admin.OrganisationProblem as problem:
             raise click.ClickException(problem.message)
         click.echo(f"created organisation {org.slug} ({org.name}, {org.kind})")

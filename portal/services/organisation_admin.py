@@ -101,6 +101,27 @@ def create_organisation(name: str, slug: str, kind: str, *, actor_id: int | None
     return org
 
 
+COMMISSIONER_SLUG = "dwp"  # its pages are the fixed /dwp/ routes, never /<org>/
+
+
+def create_commissioner(name: str, *, actor_id: int | None) -> Organisation:
+    """The commissioner (DWP), for `create-user` on a fresh production database: there
+    is one, its slug is fixed, and its staff hold the `dwp` role (and `admin`)."""
+    name = " ".join((name or "").split())
+    _check_name(name)
+    if db.session.scalars(select(Organisation).where(Organisation.kind == "commissioner")).first() is not None:
+        raise OrganisationProblem("kind", "The commissioner exists already: there is only one")
+    if by_slug(COMMISSIONER_SLUG) is not None:
+        raise OrganisationProblem("slug", f"‘{COMMISSIONER_SLUG}’ is already used")
+    org = Organisation(name=name, slug=COMMISSIONER_SLUG, kind="commissioner")
+    db.session.add(org)
+    db.session.flush()
+    audit.record("organisation.created", object_type="organisation", object_id=org.id, org_id=org.id,
+                 user_id=actor_id, detail={"kind": "commissioner"})
+    db.session.commit()
+    return org
+
+
 def rename_organisation(org: Organisation, name: str, slug: str, *, actor_id: int | None) -> list[str]:
     """Change a lead or delivery organisation's name and, if asked, its slug (its web
     addresses change with it: old links stop working). Returns the fields changed."""

@@ -70,3 +70,21 @@ def test_create_user_makes_no_organisation_when_it_refuses(app, make):
         assert result.exit_code != 0 and message in result.output, (args, result.output)
     assert db.session.scalars(select(Organisation.slug)).all() == ["h2e"]
     assert db.session.scalars(select(User).where(User.email == "x@example.test")).first() is None
+
+
+def test_create_user_makes_the_commissioner_once(app, app_ctx):
+    from portal.models import Organisation
+
+    runner = app.test_cli_runner()
+    wrong_slug = runner.invoke(args=["create-user", "a@dwp.example", "--org", "commissioner", "--role", "dwp",
+                                     "--org-name", "Department for Work and Pensions", "--org-kind", "commissioner"])
+    assert wrong_slug.exit_code != 0 and "slug is dwp" in wrong_slug.output
+    result = runner.invoke(args=["create-user", "a@dwp.example", "--org", "dwp", "--role", "dwp",
+                                 "--org-name", "Department for Work and Pensions", "--org-kind", "commissioner"])
+    assert result.exit_code == 0, result.output
+    org = db.session.scalars(select(Organisation)).one()
+    assert (org.slug, org.kind) == ("dwp", "commissioner")
+    assert db.session.scalars(select(User)).one().roles_in(org.id) == {"dwp"}
+    again = runner.invoke(args=["create-user", "b@dwp.example", "--org", "dwp", "--role", "dwp",
+                                "--org-name", "DWP", "--org-kind", "commissioner"])
+    assert again.exit_code != 0 and "exists already" in again.output
