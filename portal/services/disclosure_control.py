@@ -268,30 +268,29 @@ def _reduced_row_echelon(equations: list[dict[int, Fraction]]) -> dict[int, dict
     for row in equations:
         row = dict(row)
         for column, pivot_row in pivots.items():
-            factor = row.get(column)
-            if factor:
-                for k, v in pivot_row.items():
-                    value = row.get(k, Fraction(0)) - factor * v
-                    if value:
-                        row[k] = value
-                    else:
-                        row.pop(k, None)
+            _eliminate(row, column, pivot_row)
         if not row:
             continue
         column = min(row)
         lead = row[column]
         row = {k: v / lead for k, v in row.items()}
         for other in pivots.values():
-            factor = other.get(column)
-            if factor:
-                for k, v in row.items():
-                    value = other.get(k, Fraction(0)) - factor * v
-                    if value:
-                        other[k] = value
-                    else:
-                        other.pop(k, None)
+            _eliminate(other, column, row)
         pivots[column] = row
     return pivots
+
+
+def _eliminate(row: dict[int, Fraction], column: int, pivot_row: dict[int, Fraction]) -> None:
+    """Subtract the multiple of ``pivot_row`` (1 at ``column``) that clears ``column`` from ``row``."""
+    factor = row.get(column)
+    if not factor:
+        return
+    for k, v in pivot_row.items():
+        value = row.get(k, Fraction(0)) - factor * v
+        if value:
+            row[k] = value
+        else:
+            row.pop(k, None)
 
 
 # --- internals ------------------------------------------------------------------------------
