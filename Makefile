@@ -51,8 +51,11 @@ run: install assets pdf-libs
 	@PORTAL_ENV=development $(BIN)/python -m portal.demo_accounts instance/demo-accounts.json
 	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
+# Two workers (pytest-xdist), one a core; each has its own database (tests/conftest.py).
+PYTEST_WORKERS ?= 2
+
 test: install assets browser pdf-libs
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/dist instance/portal.sqlite

@@ -17,6 +17,29 @@ from tests.factories import Factory
 
 POSTGRES = bool(os.environ.get("DATABASE_URL", "").startswith("postgres"))
 REDIS = bool(os.environ.get("REDIS_URL"))
+# Under pytest-xdist (`make test` runs two workers) each worker has a database and a
+# Redis DB of its own: "<database>_gw0", "<database>_gw1", … (.ci/run and
+# scripts/pg-env.sh create them) and the Redis DB number plus the worker's index.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _own_to_this_worker() -> None:
+    """Point DATABASE_URL, DATABASE_OWNER_URL and REDIS_URL at this worker's own, in the
+    environment too, so that subprocesses (the rq worker tests) use the same."""
+    if not WORKER:
+        return
+    for name in ("DATABASE_URL", "DATABASE_OWNER_URL"):
+        url = os.environ.get(name, "")
+        if url.startswith("postgres"):
+            base, _, query = url.partition("?")
+            os.environ[name] = f"{base}_{WORKER}" + (f"?{query}" if query else "")
+    url = os.environ.get("REDIS_URL", "")
+    match = re.fullmatch(r"(redis://[^/]+)/(\d+)", url)
+    if match:
+        os.environ["REDIS_URL"] = f"{match.group(1)}/{int(match.group(2)) + int(WORKER.removeprefix('gw'))}"
+
+
+_own_to_this_worker()
 
 
 def pytest_collection_modifyitems(config, items):
