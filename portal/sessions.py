@@ -188,8 +188,10 @@ class ServerSessionInterface(SessionInterface):
             sessions.delete(_key(session.token))
             session.token = None
         if not session:
-            # Emptied (signed out): the stored session goes, the cookie goes.
-            sessions.delete(_key(session.token))
+            # Emptied (signed out): the stored session goes, the cookie goes. (Its token is
+            # None when a regeneration already removed it: a sign-in that then failed.)
+            if session.token:
+                sessions.delete(_key(session.token))
             response.delete_cookie(name, domain=domain, path=path)
             return
         if session.token is None:
