@@ -14,5 +14,6 @@ done
 export DATABASE_URL="postgresql://${app_role}@127.0.0.1:5432/${db}"
 export DATABASE_OWNER_URL="postgresql://${owner}@127.0.0.1:5432/${db}"
 export PORTAL_APP_ROLE="${app_role}"
-export REDIS_URL="redis://127.0.0.1:6379/${PORTAL_REDIS_DB:-12}"
+# Workers use this DB number plus their index (13, 14): clear of .ci/run's 11 and 12.
+export REDIS_URL="redis://127.0.0.1:6379/${PORTAL_REDIS_DB:-13}"
 echo "DATABASE_URL=${DATABASE_URL}"
