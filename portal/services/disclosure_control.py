@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import enum
 import heapq
-from fractions import Fraction
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -58,7 +57,7 @@ __all__ = [
     "SuppressedTable",
     "suppress",
     "exposed_cells",
-    "given_away_together",
+    "narrowed_together",
 ]
 
 #: What a suppressed cell shows.
@@ -206,17 +205,19 @@ def exposed_cells(table: Mapping[Hashable, Mapping[Hashable, int]], suppressed: 
     return [(TOTAL if i == m else rows[i], TOTAL if j == n else cols[j]) for i, j in sorted(_bridges(chosen))]
 
 
-def given_away_together(tables: Sequence[SuppressedTable], links: Iterable[Iterable[tuple]] = ()) -> list[tuple]:
-    """Hidden figures that several tables published side by side give away exactly.
+def narrowed_together(tables: Sequence[SuppressedTable], links: Iterable[Iterable[tuple]] = ()) -> list[tuple]:
+    """Hidden figures that several tables published side by side pin to a single count.
 
-    ``links`` lists groups of ``(table index, coordinate)`` that are the same figure in
-    different tables. Every table adds up (rows, columns, totals) and linked figures are
-    equal. As ``suppress`` leaves every hidden value positive, a hidden value can move as
-    far as any solution of those equations lets it; it is given away exactly when every
-    solution leaves it unchanged, that is when its unit vector lies in the row space of the
-    equations over the hidden values. Exact arithmetic (fractions), no solver. Returns
+    What a reader knows: every table adds up (rows, columns, totals); ``links`` lists groups
+    of ``(table index, coordinate)`` that are the same figure in different tables; and, as
+    zeros are always published, every hidden figure is at least 1. For each hidden figure
+    a linear programme finds the smallest and largest value it could take; when they are
+    less than 1 apart, only one count fits and the figure is given away. Returns
     ``(table index, coordinate)`` pairs in table, then row-then-column order.
     """
+    import numpy as np
+    from scipy.optimize import linprog
+
     variables: dict[tuple, int] = {}
     for t, table in enumerate(tables):
         for coordinate in _coordinates(table):
@@ -224,33 +225,42 @@ def given_away_together(tables: Sequence[SuppressedTable], links: Iterable[Itera
                 variables[(t, coordinate)] = len(variables)
     if not variables:
         return []
-    equations: list[dict[int, Fraction]] = []
+    rows_a, rows_b = [], []
 
     def equation(terms) -> None:
-        row: dict[int, Fraction] = {}
-        for sign, key in terms:
-            if key in variables:
-                k = variables[key]
-                row[k] = row.get(k, Fraction(0)) + sign
-        row = {k: v for k, v in row.items() if v}
-        if row:
-            equations.append(row)
+        # sum(sign * figure) == 0; published figures move to the right-hand side.
+        coefficients, rhs = np.zeros(len(variables)), 0.0
+        for sign, (t, coordinate) in terms:
+            if (t, coordinate) in variables:
+                coefficients[variables[(t, coordinate)]] += sign
+            else:
+                rhs -= sign * tables[t].value(*coordinate)
+        if coefficients.any():
+            rows_a.append(coefficients)
+            rows_b.append(rhs)
 
     for t, table in enumerate(tables):
-        rows, cols = [*table.rows, TOTAL], [*table.columns, TOTAL]
-        for r in rows:
+        for r in [*table.rows, TOTAL]:
             equation([(1, (t, (r, c))) for c in table.columns] + [(-1, (t, (r, TOTAL)))])
-        for c in cols:
+        for c in [*table.columns, TOTAL]:
             equation([(1, (t, (r, c))) for r in table.rows] + [(-1, (t, (TOTAL, c)))])
     for group in links:
         first, *others = list(group)
         for other in others:
             equation([(1, first), (-1, other)])
 
-    pivots = _reduced_row_echelon(equations)
-    keys = list(variables)
-    given_away = [keys[k] for k, row in pivots.items() if len(row) == 1]
-    return sorted(given_away, key=lambda key: (key[0], _position(tables[key[0]], key[1])))
+    a_eq, b_eq = np.array(rows_a), np.array(rows_b)
+    narrowed = []
+    for key, k in variables.items():
+        objective = np.zeros(len(variables))
+        objective[k] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(1, None), method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(1, None), method="highs")
+        if low.status != 0:
+            raise ValueError(f"the published figures do not add up: {low.message}")
+        if high.status == 0 and -high.fun - low.fun < 1 - 1e-9:  # status 3: no largest value
+            narrowed.append(key)
+    return sorted(narrowed, key=lambda key: (key[0], _position(tables[key[0]], key[1])))
 
 
 def _coordinates(table: SuppressedTable) -> list[tuple]:
@@ -260,37 +270,6 @@ def _coordinates(table: SuppressedTable) -> list[tuple]:
 def _position(table: SuppressedTable, coordinate: tuple) -> tuple[int, int]:
     rows, cols = [*table.rows, TOTAL], [*table.columns, TOTAL]
     return rows.index(coordinate[0]), cols.index(coordinate[1])
-
-
-def _reduced_row_echelon(equations: list[dict[int, Fraction]]) -> dict[int, dict[int, Fraction]]:
-    """Gauss-Jordan elimination on sparse rows: {pivot column: its reduced row}."""
-    pivots: dict[int, dict[int, Fraction]] = {}
-    for row in equations:
-        row = dict(row)
-        for column, pivot_row in pivots.items():
-            _eliminate(row, column, pivot_row)
-        if not row:
-            continue
-        column = min(row)
-        lead = row[column]
-        row = {k: v / lead for k, v in row.items()}
-        for other in pivots.values():
-            _eliminate(other, column, row)
-        pivots[column] = row
-    return pivots
-
-
-def _eliminate(row: dict[int, Fraction], column: int, pivot_row: dict[int, Fraction]) -> None:
-    """Subtract the multiple of ``pivot_row`` (1 at ``column``) that clears ``column`` from ``row``."""
-    factor = row.get(column)
-    if not factor:
-        return
-    for k, v in pivot_row.items():
-        value = row.get(k, Fraction(0)) - factor * v
-        if value:
-            row[k] = value
-        else:
-            row.pop(k, None)
 
 
 # --- internals ------------------------------------------------------------------------------

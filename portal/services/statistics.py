@@ -21,7 +21,7 @@ from sqlalchemy import Select, select
 from portal.extensions import db
 from portal.models import Milestone, Participant
 from portal.services.contract_areas import postcode_area
-from portal.services.disclosure_control import TOTAL, SuppressedTable, given_away_together, suppress
+from portal.services.disclosure_control import TOTAL, SuppressedTable, narrowed_together, suppress
 from portal.services.months import Month, last_months
 from portal.services.report_figures import delivering_organisations
 
@@ -126,6 +126,9 @@ def linked_tables(month: Month, months: list[Month], org_names: list[str],
     Suppressed one by one, a figure hidden in one table could be printed in another, and
     then used to work out what it protects. So a shared figure hidden in any table is
     hidden in all three, and each table is suppressed again around it until none changes.
+    Then, as a reader knows every hidden count is at least 1 (zeros are published), more
+    is hidden next to any figure the three tables together would pin to a single count
+    (``disclosure_control.narrowed_together``), until none is.
     """
     in_month = [c for c in all_closures if c.month == month]
     areas = sorted({c.area for c in in_month}, key=lambda a: (a == UNKNOWN_AREA, a))
@@ -151,18 +154,27 @@ def linked_tables(month: Month, months: list[Month], org_names: list[str],
         if not now_hidden <= hidden:
             hidden |= now_hidden
             continue
-        given_away = given_away_together(published, links)
-        if not given_away:
+        narrowed = narrowed_together(published, links)
+        if not narrowed:
             break
-        t, (row, column) = given_away[0]
-        extra[t].add(_cell_to_hide_with(published[t], row, column))
+        for t, (row, column) in narrowed:
+            # Next to it; when its table has nothing left to hide, in the tables linked to it.
+            for other in [t, *(k for k in range(len(specs)) if k != t)]:
+                cell = _cell_to_hide_with(published[other], row if other == t else None,
+                                          column if other == t else None)
+                if cell is not None:
+                    extra[other].add(cell)
+                    break
+            else:  # every non-zero figure hidden: then none can be pinned
+                raise ValueError("nothing left to hide")
     return [StatisticsTable(key, title, heading, counts, table)
             for (key, title, heading, counts, _), table in zip(specs, published)]
 
 
-def _cell_to_hide_with(table: SuppressedTable, row, column) -> tuple:
+def _cell_to_hide_with(table: SuppressedTable, row, column) -> tuple | None:
     """The cell to hide next to a figure the tables together give away: the smallest shown
-    non-zero cell of its row, else of its column, else of the table (totals last)."""
+    non-zero cell of its row, else of its column, else of the table (totals last); None
+    when every non-zero figure of the table is hidden."""
     coordinates = [(r, c) for r in [*table.rows, TOTAL] for c in [*table.columns, TOTAL]]
     shown = [rc for rc in coordinates if not table.is_suppressed(*rc) and table.value(*rc)]
     for candidates in ([rc for rc in shown if rc[0] == row and row is not TOTAL and TOTAL not in rc],
@@ -171,4 +183,4 @@ def _cell_to_hide_with(table: SuppressedTable, row, column) -> tuple:
                        shown):
         if candidates:
             return min(candidates, key=lambda rc: (table.value(*rc), coordinates.index(rc)))
-    raise ValueError("nothing left to hide")  # every non-zero figure hidden gives nothing away
+    return None

@@ -84,7 +84,7 @@ def test_no_hidden_cell_of_any_published_table_can_be_recovered(closures):
     assert [t.key for t in tables] == ["organisation", "postcode_area", "month"]
     for table in tables:
         assert table.published.suppressed, table.key  # every table here has small counts to protect
-        assert recoverable(table.published) == {}, table.key
+        assert recoverable(table.published, minimum=1) == {}, table.key
         for (row, col) in table.published.primary:
             assert 1 <= table.counts[row][col] <= 4
 

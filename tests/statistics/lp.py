@@ -18,12 +18,14 @@ from scipy.optimize import linprog
 from portal.services.disclosure_control import CONFIDENTIAL, TOTAL
 
 
-def ranges(published) -> dict:
-    """{coordinate: (smallest, largest)} for each hidden figure; largest is inf when unbounded."""
-    return {rc: span for (_, rc), span in ranges_together([published]).items()}
+def ranges(published, minimum=0) -> dict:
+    """{coordinate: (smallest, largest)} for each hidden figure; largest is inf when unbounded.
+    ``minimum``: what the attacker knows a hidden count is at least (1 where zeros are
+    always published, as they are)."""
+    return {rc: span for (_, rc), span in ranges_together([published], minimum=minimum).items()}
 
 
-def ranges_together(tables, links=()) -> dict:
+def ranges_together(tables, links=(), minimum=0) -> dict:
     """Like ``ranges`` for several published tables read side by side: ``links`` lists
     groups of ``(table index, coordinate)`` that are the same figure, so what one table
     prints (or implies) about it holds in the others. Keys are ``(table index, coordinate)``."""
@@ -73,9 +75,9 @@ def ranges_together(tables, links=()) -> dict:
     for key, k in index.items():
         objective = np.zeros(len(hidden))
         objective[k] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(minimum, None), method="highs")
         assert low.status == 0, f"published figures are inconsistent: {low.message}"
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(minimum, None), method="highs")
         if high.status == 3:  # unbounded
             largest = float("inf")
         else:
@@ -85,11 +87,12 @@ def ranges_together(tables, links=()) -> dict:
     return out
 
 
-def recoverable(published) -> dict:
+def recoverable(published, minimum=0) -> dict:
     """Hidden figures whose value the published figures pin down: {coordinate: value}."""
-    return {rc: lo for rc, (lo, hi) in ranges(published).items() if hi - lo < 0.5}
+    return {rc: lo for rc, (lo, hi) in ranges(published, minimum).items() if hi - lo < 0.5}
 
 
-def recoverable_together(tables, links=()) -> dict:
-    """``recoverable`` for tables read side by side: {(table index, coordinate): value}."""
-    return {key: lo for key, (lo, hi) in ranges_together(tables, links).items() if hi - lo < 0.5}
+def recoverable_together(tables, links=(), minimum=0) -> dict:
+    """``recoverable`` for tables read side by side: {(table index, coordinate): value}.
+    Integer counts: a range less than 1 wide holds one count at most."""
+    return {key: lo for key, (lo, hi) in ranges_together(tables, links, minimum).items() if hi - lo < 1 - 1e-9}
