@@ -32,7 +32,10 @@ used to identify you"; the safeguards for statistical processing of UK GDPR Art.
 With every suppressed value positive and every suppressed cell on a cycle, each suppressed
 cell can move up and down along its cycle while every published cell and total stays the
 same, so no suppressed value can be recovered exactly (tests/statistics check this by
-linear programming for crafted and random tables).
+linear programming for crafted and random tables). A reader who also knows that a hidden
+count is at least 1 (zeros being published) can still pin some, for example two hidden
+cells of a row whose total leaves 2 for them: ``narrowed_together`` finds those, and
+``statistics.linked_tables`` hides more until it finds none.
 
 Ties are broken deterministically: among equal values, the cell earlier in the line (by
 the order of the table's columns within a row, of its rows within a column) is chosen,
