@@ -267,8 +267,6 @@ def reschedule(org, participant_id, appointment_id):
     form = RescheduleForm()
     if form.validate_on_submit():
         try:
-            if not form.requested_by.data:
-                raise Problems([Invalid("Select who asked for the change", field="requested_by")])
             ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data,
                                              form.requested_by.data, current_user)
         except Problems as problems:

@@ -69,8 +69,6 @@ def reschedule(participant_id, appointment_id):
     if form.validate_on_submit():
         try:
             if current_level() == LIMITED:  # under a verbal-consent grant: logged, the VRC told
-                if not form.requested_by.data:
-                    raise Problems([Invalid("Select who asked for the change", field="requested_by")])
                 ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data,
                                                  form.requested_by.data, current_user)
             else:

@@ -84,14 +84,12 @@ def current_consents(participant: Participant) -> list:
 
 
 def reschedule_appointment(participant: Participant, appointment, starts_at: datetime | None, reason: str,
-                           requested_by: str | None, worker: User) -> None:
+                           requested_by: str, worker: User) -> None:
     """Move an appointment on a call (the casework service keeps the old time and the
-    reason), recording who asked for it."""
-    if requested_by is not None and requested_by not in CANCELLED_BY:
+    reason), recording who asked for it (required)."""
+    if requested_by not in CANCELLED_BY:
         raise Problems([Invalid("Select who asked for the change", field="requested_by")])
-    detail = {"appointment_id": appointment.id}
-    if requested_by:
-        detail["requested_by"] = requested_by
+    detail = {"appointment_id": appointment.id, "requested_by": requested_by}
     _stage_action(participant, "appointment_rescheduled", appointment.id, detail, worker,
                   f"Out-of-hours call: appointment {appointment.id} of participant {participant.id} was "
                   f"rescheduled by {worker.name}.")
@@ -119,11 +117,7 @@ def withdraw_consent(participant: Participant, consent, withdrawn_at: datetime |
                   {"consent_id": consent.id, "purpose": consent.purpose.code}, worker,
                   f"Out-of-hours call: a consent of participant {participant.id} was withdrawn, recorded by "
                   f"{worker.name}.")
-    try:
-        return consents.withdraw_consent(participant, consent, withdrawn_at, method, words, worker.id)
-    except Exception:
-        db.session.rollback()
-        raise
+    return _through_casework(consents.withdraw_consent, participant, consent, withdrawn_at, method, words, worker.id)
 
 
 def _stage_action(participant, kind, object_id, detail, worker, text) -> None:
@@ -133,9 +127,10 @@ def _stage_action(participant, kind, object_id, detail, worker, text) -> None:
     _tell(participant, "ooh.action", text)
 
 
-def _through_casework(action, *args) -> None:
+def _through_casework(action, *args):
+    """Run the casework service that makes the change; its refusal rolls back the staged log."""
     try:
-        action(*args)
+        return action(*args)
     except Exception:
         db.session.rollback()
         raise

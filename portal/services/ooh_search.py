@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.models import Organisation, Participant
 from portal.models.participant import CLOSED_STATUSES
 from portal.services import ooh_log
-from portal.services.validation import Invalid, Problems, clean_postcode, clean_text
+from portal.services.validation import Invalid, Problems, clean_postcode, clean_text, outward_code
 
 MAX_SHOWN = 5
 
@@ -43,13 +43,6 @@ class SearchResult:
 
 def _normal(text) -> str:
     return "".join(str(text or "").split()).casefold().replace("’", "'").replace("‘", "'")
-
-
-def outward_code(postcode) -> str:
-    """The first half of a postcode (the inward code is always its last three
-    characters, so a postcode stored without its space shows no more)."""
-    compact = "".join(str(postcode or "").split()).upper()
-    return compact[:-3] if len(compact) > 3 else ""
 
 
 def search(worker_id: int, surname, date_of_birth: date | None, postcode="") -> SearchResult:

@@ -64,7 +64,14 @@ def clean_postcode(value) -> str:
         raise Invalid("Enter a postcode")
     if not _POSTCODE_RE.match(pc):
         raise Invalid("Enter a real UK postcode, like LS1 4AP")
-    return f"{pc[:-3]} {pc[-3:]}"
+    return f"{outward_code(pc)} {pc[-3:]}"
+
+
+def outward_code(postcode) -> str:
+    """The first half of a postcode: all but the inward code, which is always its last
+    three characters (so a postcode stored without its space shows no more)."""
+    pc = _compact(postcode)
+    return pc[:-3] if len(pc) > 3 else ""
 
 
 def parse_date(value) -> date:

@@ -4,6 +4,7 @@ Restricted records: the banner, callbacks and cancellation at the participant's
 request only."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from portal import clock
@@ -11,7 +12,8 @@ from portal.extensions import db
 from portal.models import (
     Appointment, AppointmentReschedule, CaseNote, Notification, OohCallback, OohCallNote, Participant,
 )
-from portal.services import participants
+from portal.services import ooh_calls, participants
+from portal.services.validation import Problems
 from tests.ooh.conftest import call_url, errors_of, ooh_events, post, run_check, text_of
 
 
@@ -169,6 +171,9 @@ def test_every_change_through_the_casework_limited_view_is_an_out_of_hours_actio
     url = f"/h2e/participants/{p.id}/appointments/{a.id}/reschedule"
     unsaid = post(client, url, {**_future(), "reason": "Working late"})
     assert unsaid.status_code == 200 and errors_of(unsaid) == ["Select who asked for the change"]
+    with pytest.raises(Problems):  # the service itself asks, whichever page calls it
+        ooh_calls.reschedule_appointment(p, a, clock.now() + timedelta(days=3), "Working late", None, w.other_vrc)
+    assert ooh_events("appointment_rescheduled") == []
     assert post(client, url, {**_future(), "requested_by": "participant", "reason": "Working late"}).status_code == 302
     assert ooh_events("appointment_rescheduled")[0].detail["requested_by"] == "participant"
     now = clock.local(clock.now())
