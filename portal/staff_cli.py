@@ -40,9 +40,7 @@ def create_user(email, slug, roles, name, position, org_name, org_kind):
             raise click.ClickException("An account with this email address already exists")
         try:
             if org_kind == "commissioner":
-                if slug != organisation_admin.COMMISSIONER_SLUG:
-                    raise click.ClickException(f"the commissioner's slug is {organisation_admin.COMMISSIONER_SLUG}")
-                org = organisation_admin.create_commissioner(org_name, actor_id=None)
+                org = organisation_admin.create_commissioner(org_name, slug, actor_id=None)
             else:
                 org = organisation_admin.create_organisation(org_name, slug, org_kind, actor_id=None)
         except organisation_admin.OrganisationProblem as problem:

@@ -63,9 +63,8 @@ def register(org_id, name: str, scopes, user_id: int | None, *, client_id: str |
     """Register a client for an organisation with some of the scopes its kind allows.
     ``client_id`` and ``secret`` are for the demo seed only; otherwise both are random. Commits."""
     problems = []
-    org = None
-    if tenancy.valid_id(org_id):
-        org = db.session.get(Organisation, tenancy.valid_id(org_id))
+    org_id = tenancy.valid_id(org_id)
+    org = db.session.get(Organisation, org_id) if org_id else None
     if org is None or org.kind not in SCOPES_BY_KIND:
         problems.append(Invalid("Select the organisation the client belongs to", field="organisation"))
     try:

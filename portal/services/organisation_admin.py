@@ -79,11 +79,13 @@ def _check_name(name: str, exclude_id: int | None = None) -> None:
         raise OrganisationProblem("name", "There is already an organisation with this name")
 
 
+COMMISSIONER_SLUG = "dwp"  # its pages are the fixed /dwp/ routes, never /<org>/
+
+
 def create_organisation(name: str, slug: str, kind: str, *, actor_id: int | None) -> Organisation:
     """A new lead or delivery organisation. Its staff are then added from its staff
     page; postcode areas are given to it on the contract areas page."""
-    name = " ".join((name or "").split())
-    slug = _normalise_slug(slug)
+    name, slug = _clean_name(name), _normalise_slug(slug)
     _check_name(name)
     _check_slug(slug)
     if kind not in ("lead", "delivery"):
@@ -92,6 +94,28 @@ def create_organisation(name: str, slug: str, kind: str, *, actor_id: int | None
         lead = lead_organisation()
         if lead is not None:
             raise OrganisationProblem("kind", f"{lead.name} is already the lead partner: there is only one")
+    return _create(name, slug, kind, actor_id)
+
+
+def create_commissioner(name: str, slug: str, *, actor_id: int | None) -> Organisation:
+    """The commissioner (DWP), for `create-user` on a fresh production database: there
+    is one, its slug is fixed, and its staff hold the `dwp` role (and `admin`)."""
+    name, slug = _clean_name(name), _normalise_slug(slug)
+    _check_name(name)
+    if slug != COMMISSIONER_SLUG:
+        raise OrganisationProblem("slug", f"The commissioner’s slug is {COMMISSIONER_SLUG}")
+    if db.session.scalars(select(Organisation).where(Organisation.kind == "commissioner")).first() is not None:
+        raise OrganisationProblem("kind", "The commissioner exists already: there is only one")
+    if by_slug(slug) is not None:
+        raise OrganisationProblem("slug", f"‘{slug}’ is already used")
+    return _create(name, slug, "commissioner", actor_id)
+
+
+def _clean_name(name) -> str:
+    return " ".join((name or "").split())
+
+
+def _create(name: str, slug: str, kind: str, actor_id: int | None) -> Organisation:
     org = Organisation(name=name, slug=slug, kind=kind)
     db.session.add(org)
     db.session.flush()
@@ -101,34 +125,12 @@ def create_organisation(name: str, slug: str, kind: str, *, actor_id: int | None
     return org
 
 
-COMMISSIONER_SLUG = "dwp"  # its pages are the fixed /dwp/ routes, never /<org>/
-
-
-def create_commissioner(name: str, *, actor_id: int | None) -> Organisation:
-    """The commissioner (DWP), for `create-user` on a fresh production database: there
-    is one, its slug is fixed, and its staff hold the `dwp` role (and `admin`)."""
-    name = " ".join((name or "").split())
-    _check_name(name)
-    if db.session.scalars(select(Organisation).where(Organisation.kind == "commissioner")).first() is not None:
-        raise OrganisationProblem("kind", "The commissioner exists already: there is only one")
-    if by_slug(COMMISSIONER_SLUG) is not None:
-        raise OrganisationProblem("slug", f"‘{COMMISSIONER_SLUG}’ is already used")
-    org = Organisation(name=name, slug=COMMISSIONER_SLUG, kind="commissioner")
-    db.session.add(org)
-    db.session.flush()
-    audit.record("organisation.created", object_type="organisation", object_id=org.id, org_id=org.id,
-                 user_id=actor_id, detail={"kind": "commissioner"})
-    db.session.commit()
-    return org
-
-
 def rename_organisation(org: Organisation, name: str, slug: str, *, actor_id: int | None) -> list[str]:
     """Change a lead or delivery organisation's name and, if asked, its slug (its web
     addresses change with it: old links stop working). Returns the fields changed."""
     if not org.delivers:
         raise OrganisationProblem("name", "The commissioner’s name and address are fixed")
-    name = " ".join((name or "").split())
-    slug = _normalise_slug(slug)
+    name, slug = _clean_name(name), _normalise_slug(slug)
     _check_name(name, exclude_id=org.id)
     _check_slug(slug, exclude_id=org.id)
     changed = [field for field, value in (("name", name), ("slug", slug)) if getattr(org, field) != value]
