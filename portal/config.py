@@ -7,6 +7,7 @@ import os
 from datetime import timedelta
 
 ENVIRONMENTS = ("production", "development", "test")
+SESSION_STORES = ("database", "redis")  # portal/sessions.py
 
 # Settings read from the environment when present (strings, converted below).
 ENV_SETTINGS = (
@@ -107,7 +108,7 @@ def _sqlalchemy_url(url: str | None) -> str | None:
 
 
 def _refuse_unsafe(config) -> None:
-    if config.get("SESSION_STORE") not in ("database", "redis"):
+    if config.get("SESSION_STORE") not in SESSION_STORES:
         raise ConfigError(f"SESSION_STORE must be database or redis, not {config.get('SESSION_STORE')!r}")
     if config["SESSION_STORE"] == "redis" and not config.get("REDIS_URL"):
         raise ConfigError("SESSION_STORE=redis needs REDIS_URL")

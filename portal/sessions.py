@@ -21,9 +21,6 @@ from portal import clock
 from portal.extensions import db
 from portal.models import StaffSession
 
-STORES = ("database", "redis")
-
-
 def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
