@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from flask import request as flask_request
 
 from portal import clock
 from portal.services import totp
@@ -177,13 +178,18 @@ def test_revoked_sessions_on_deactivation(store, client, make):
     assert client.get("/").headers["Location"].startswith("/login")
 
 
-def _open(app, token):
-    """The session a request carrying ``token`` opens (call inside a request context)."""
-    from flask import request
-
-    session = app.session_interface.open_session(app, request)
-    assert session.token == token
-    return session
+def _save_after(app, client, user, change):
+    """Sign ``user`` in, then run one request's session through ``change(session)`` and
+    save it; returns the response's Set-Cookie header."""
+    sign_in(client, user)
+    token = client.get_cookie("portal_session").value
+    with app.test_request_context("/", headers={"Cookie": f"portal_session={token}"}):
+        session = app.session_interface.open_session(app, flask_request)
+        assert session.token == token
+        change(session)
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+    return response.headers.get("Set-Cookie", "")
 
 
 def test_a_session_revoked_while_its_request_runs_is_not_brought_back(store, app, client, make):
@@ -191,29 +197,21 @@ def test_a_session_revoked_while_its_request_runs_is_not_brought_back(store, app
     from portal.sessions import end_sessions_of
 
     user = make.user(make.org("h2e"))
-    sign_in(client, user)
-    token = client.get_cookie("portal_session").value
-    with app.test_request_context("/", headers={"Cookie": f"portal_session={token}"}):
-        session = _open(app, token)
+
+    def revoked_meanwhile(session):
         end_sessions_of(user.id)  # another request (deactivation) ends it meanwhile
         db.session.commit()
         session["seen"] = True
-        response = app.response_class()
-        app.session_interface.save_session(app, session, response)
-    assert "portal_session=;" in response.headers.get("Set-Cookie", "")
+
+    assert "portal_session=;" in _save_after(app, client, user, revoked_meanwhile)
     assert _stored_sessions(app) == 0
     assert client.get("/").headers["Location"].startswith("/login")
 
 
 def test_a_sign_in_that_fails_after_regeneration_ends_the_session_cleanly(store, app, client, make):
-    user = make.user(make.org("h2e"))
-    sign_in(client, user)
-    token = client.get_cookie("portal_session").value
-    with app.test_request_context("/", headers={"Cookie": f"portal_session={token}"}):
-        session = _open(app, token)
+    def refused_after_regeneration(session):
         session.clear()
         session.regenerate()  # as at sign-in, then nothing put back (login_user refused)
-        response = app.response_class()
-        app.session_interface.save_session(app, session, response)
-    assert "portal_session=;" in response.headers.get("Set-Cookie", "")
+
+    assert "portal_session=;" in _save_after(app, client, make.user(make.org("h2e")), refused_after_regeneration)
     assert _stored_sessions(app) == 0
