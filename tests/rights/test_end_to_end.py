@@ -6,9 +6,10 @@ portability (built and downloaded), the erasure plan, and the close with the
 outcome, reason, exemption and response recorded."""
 import io
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import date
 
-from portal import clock
+import pytest
+
 from portal.extensions import db
 from portal.models import ParticipantChange
 from portal.models.rights import RIGHTS, RightsRequest
@@ -20,12 +21,7 @@ MARCH_3 = ["3", "3", "2026"]
 MARCH_4 = ["4", "3", "2026"]
 
 
-def setup_function():
-    clock.freeze(datetime(2026, 3, 4, 10, tzinfo=timezone.utc))
-
-
-def teardown_function():
-    clock.reset()
+pytestmark = pytest.mark.usefixtures("march_4")
 
 
 def test_every_right_through_the_pages(world, login):

@@ -2,6 +2,8 @@
 page, permissions (DWP refused, other roles 403 on /dpo/, VRC sees existence only)."""
 from datetime import date, datetime, timezone
 
+import pytest
+
 from portal import clock
 from portal.extensions import db
 from portal.models.rights import RightsRequest
@@ -12,12 +14,7 @@ FORM = {"requester_name": "Pat Example", "requester_contact": "pat@example.org",
         "what_requested": "Everything you hold", "received_on": ["2", "3", "2026"], "channel": "email"}
 
 
-def setup_function():
-    clock.freeze(datetime(2026, 3, 4, 10, tzinfo=timezone.utc))
-
-
-def teardown_function():
-    clock.reset()
+pytestmark = pytest.mark.usefixtures("march_4")
 
 
 def test_staff_log_and_see_only_the_reference(world, login):
