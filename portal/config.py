@@ -21,6 +21,7 @@ ENV_SETTINGS = (
     "PRIVATE_FILES_DIR",
     "OOH_SHIFT_END",
     "SESSION_STORE",
+    "TRUSTED_PROXIES",
 )
 
 
@@ -46,6 +47,12 @@ def defaults(env: str, instance_path: str) -> dict:
         # Where server-side sessions live: "database" (the staff_session table) or
         # "redis" (REDIS_URL; sessions then survive nothing but Redis itself).
         "SESSION_STORE": "database",
+        # How many reverse proxies in front of the portal append to X-Forwarded-For,
+        # -Proto and -Host (Werkzeug's ProxyFix). 0 trusts none of them: the client is the
+        # TCP peer. Behind one TLS proxy, 1: the right-most X-Forwarded-For entry (the one
+        # the proxy added) becomes request.remote_addr, the address the per-address sign-in
+        # limit and the audit trail record; anything a client forged to its left is ignored.
+        "TRUSTED_PROXIES": 0,
         "SESSION_COOKIE_NAME": "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -107,7 +114,19 @@ def _sqlalchemy_url(url: str | None) -> str | None:
     return url
 
 
+def _trusted_proxies(value) -> int:
+    """TRUSTED_PROXIES as a whole number of hops (0 to 5)."""
+    try:
+        hops = int(str(value).strip())
+    except ValueError:
+        hops = -1
+    if isinstance(value, bool) or not 0 <= hops <= 5:
+        raise ConfigError(f"TRUSTED_PROXIES must be a number of proxies from 0 to 5, not {value!r}")
+    return hops
+
+
 def _refuse_unsafe(config) -> None:
+    config["TRUSTED_PROXIES"] = _trusted_proxies(config.get("TRUSTED_PROXIES", 0))
     if config.get("SESSION_STORE") not in SESSION_STORES:
         raise ConfigError(f"SESSION_STORE must be database or redis, not {config.get('SESSION_STORE')!r}")
     if config["SESSION_STORE"] == "redis" and not config.get("REDIS_URL"):
