@@ -14,7 +14,6 @@ workflows). Every step is audited with ids only.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -23,7 +22,7 @@ import zipfile
 from flask import render_template, url_for
 from sqlalchemy import select
 
-from portal import audit, clock, jobs
+from portal import audit, clock, jobs, spreadsheets
 from portal.extensions import db
 from portal.models import AccessPackage, AccessRedaction, Participant
 from portal.models.rights import RightsRequest
@@ -83,12 +82,8 @@ def start_package(request: RightsRequest, user_id: int) -> AccessPackage:
 
 
 def _csv(section: dict) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in section["columns"]])
-    for row in section["rows"]:
-        writer.writerow([row.get(key, "") for key, _label in section["columns"]])
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes(([row.get(key, "") for key, _label in section["columns"]] for row in section["rows"]),
+                                  header=[label for _key, label in section["columns"]])
 
 
 def make_zip(package: AccessPackage, sections: list[dict]) -> bytes:

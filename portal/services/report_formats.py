@@ -4,21 +4,11 @@ whose SHA-256 is the report's).
 The CSV has three blocks separated by a blank line: what the report is, the figures
 (one row per figure, one column per delivering organisation and the total) and the
 progress return (one row per participant), then the count withheld. The XLSX holds the
-same in three sheets. Text cells that a spreadsheet would read as a formula are
-prefixed with an apostrophe.
+same in three sheets. Both are written by the portal's one spreadsheet writer
+(``portal.spreadsheets``), which keeps text from being read as a formula.
 """
-import csv
-import io
-
+from portal import spreadsheets
 from portal.services import contract_reports, report_figures
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
 
 
 def about_rows(document: dict, sha256: str) -> list[list]:
@@ -63,36 +53,20 @@ def withheld_rows(document: dict) -> list[list]:
 
 
 def to_csv(document: dict, sha256: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    rows: list[list] = []
     for block in (about_rows(document, sha256), figure_table(document), return_table(document),
                   withheld_rows(document)):
-        writer.writerows([[_safe(v) for v in row] for row in block])
-        writer.writerow([])
-    return out.getvalue()
+        rows += block + [[]]
+    return spreadsheets.csv_text(rows)
 
 
 def to_xlsx(document: dict, sha256: str, published_at) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheets = (("About", about_rows(document, sha256)), ("Figures", figure_table(document)),
-              ("Progress return", return_table(document) + [[]] + withheld_rows(document)))
-    for k, (title, rows) in enumerate(sheets):
-        sheet = book.active if k == 0 else book.create_sheet()
-        sheet.title = title
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
-        if title != "About":
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 48
-    book.properties.creator = "AtW MHSS partner portal"
-    book.properties.title = f"{document['title']}: {document['month']} version {document['version']}"
-    naive = published_at.replace(tzinfo=None)
-    book.properties.created = naive
-    book.properties.modified = naive
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    sheets = [
+        spreadsheets.Sheet("About", about_rows(document, sha256), bold_header=False, first_column_width=48),
+        spreadsheets.Sheet("Figures", figure_table(document), first_column_width=48),
+        spreadsheets.Sheet("Progress return", return_table(document) + [[]] + withheld_rows(document),
+                           first_column_width=48),
+    ]
+    return spreadsheets.xlsx_bytes(
+        sheets, title=f"{document['title']}: {document['month']} version {document['version']}",
+        created=published_at)

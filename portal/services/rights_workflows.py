@@ -6,7 +6,6 @@ DESIGN.md rule 5: a restricted record stays read-only except for these workflows
 request as the reason). Searches for the participant never put what was typed in the
 audit trail (rule 10): the event lists the ids shown.
 """
-import csv
 import io
 import json
 import zipfile
@@ -14,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from portal import audit, clock, tenancy
+from portal import audit, clock, spreadsheets, tenancy
 from portal.extensions import db
 from portal.models import Consent, Participant
 from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
@@ -279,18 +278,10 @@ def portability_zip(participant: Participant) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
-        details = io.StringIO()
-        writer = csv.writer(details)
-        writer.writerow(["field", "value"])
-        for key, value in data["details"].items():
-            writer.writerow([key, value])
-        archive.writestr("details.csv", details.getvalue())
-        consents = io.StringIO()
+        archive.writestr("details.csv", spreadsheets.csv_text(data["details"].items(), header=["field", "value"]))
         columns = ["purpose", "decision", "method", "decided_at", "notice_version", "withdrawn_at"]
-        writer = csv.DictWriter(consents, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(data["consents"])
-        archive.writestr("consents.csv", consents.getvalue())
+        archive.writestr("consents.csv", spreadsheets.csv_text(([c[k] for k in columns] for c in data["consents"]),
+                                                                header=columns))
     return out.getvalue()
 
 
