@@ -5,7 +5,7 @@ from portal.models.audit import AuditEvent, AuditVerification
 from portal.models.authority_request import AuthorityRequest
 from portal.models.case_note import CaseNote, CaseNoteVersion
 from portal.models.consent import Consent, ConsentEvidence, ConsentPurpose, ConsentWithdrawal, PrivacyNotice
-from portal.models.disclosure import Disclosure, EmergencyContact
+from portal.models.disclosure import Disclosure, DisclosureReview, EmergencyContact
 from portal.models.erasure import AccessPackage, AccessRedaction, Tombstone
 from portal.models.lockout import SignInFailure, SignInLock
 from portal.models.contract_area import ContractArea, ContractAreaChange
@@ -44,6 +44,7 @@ __all__ = [
     "ConsentPurpose",
     "ConsentWithdrawal",
     "Disclosure",
+    "DisclosureReview",
     "EmergencyContact",
     "EmployerContact",
     "GpLetter",

@@ -5,7 +5,7 @@ is a new record, a withdrawal a ``ConsentWithdrawal`` row pointing at the consen
 ends, evidence a ``ConsentEvidence`` row. So the history a participant may ask for
 (and the register of what they agreed to, under which notice) is the table itself.
 """
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +16,9 @@ from portal.models.user import User
 
 DECISIONS = {"given": "Given", "refused": "Refused"}
 METHODS = {"verbal": "Verbal", "written": "Written (signed form)"}
+# A decision recorded later than this after the moment it took effect is back-dated:
+# it needs a reason, and the consent page and the disclosures register say so.
+BACKDATE_TOLERANCE = timedelta(minutes=15)
 WITHDRAWAL_METHODS = {
     "phone": "By phone",
     "in_person": "In person",
@@ -101,6 +104,9 @@ class Consent(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The consent receipt's id (Kantara consentReceiptID / ISO/IEC TS 27560 record id).
     receipt_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # Why a back-dated decision (recorded more than BACKDATE_TOLERANCE after the moment
+    # it says it took effect) was recorded late; empty for a decision recorded at once.
+    backdated_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     purpose: Mapped[ConsentPurpose] = relationship(lazy="joined")
     notice: Mapped[PrivacyNotice] = relationship(lazy="joined")
@@ -112,6 +118,11 @@ class Consent(db.Model):
     @property
     def decision_label(self) -> str:
         return DECISIONS[self.decision]
+
+    @property
+    def backdated(self) -> bool:
+        """Recorded more than ``BACKDATE_TOLERANCE`` after the moment it says it took effect."""
+        return self.recorded_at - self.decided_at > BACKDATE_TOLERANCE
 
     @property
     def method_label(self) -> str:

@@ -8,7 +8,7 @@ shows and what an access request hands over.
 """
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -132,3 +132,52 @@ class EmergencyContact(db.Model):
     @property
     def review_outcome_label(self) -> str:
         return REVIEW_OUTCOMES.get(self.review_outcome or "", "")
+
+
+# Why a disclosure already made went onto the DPO's review list (a one-off check
+# found it); other checks add their kind here.
+DISCLOSURE_REVIEW_KINDS = {
+    "consent_not_live": "Relied on a consent that was not live at the time",
+}
+DISCLOSURE_REVIEW_OUTCOMES = {
+    "breach": "A personal data breach: recorded in the breach register",
+    "not_breach": "Not a breach: the sharing had a lawful basis after all",
+}
+
+
+class DisclosureReview(db.Model):
+    """A disclosure already made that a check found questionable (a possible
+    breach). Like an emergency override, it waits on the DPO's review list
+    (``/dpo/overrides``) until the DPO records a review. One row per disclosure and
+    kind, so running the check again adds nothing twice."""
+
+    __tablename__ = "disclosure_review"
+    __table_args__ = (
+        UniqueConstraint("disclosure_id", "kind", name="uq_disclosure_review_disclosure_kind"),
+        Index("ix_disclosure_review_unreviewed", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosure.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    # What the check found, in ids, dates and states (no personal data).
+    finding: Mapped[str] = mapped_column(Text)
+    found_by: Mapped[str] = mapped_column(String(80))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    review_outcome: Mapped[str | None] = mapped_column(String(30))
+    review_notes: Mapped[str] = mapped_column(Text, default="")
+
+    disclosure: Mapped[Disclosure] = relationship(lazy="joined")
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="joined")
+
+    @property
+    def kind_label(self) -> str:
+        return DISCLOSURE_REVIEW_KINDS.get(self.kind, self.kind)
+
+    @property
+    def review_outcome_label(self) -> str:
+        return DISCLOSURE_REVIEW_OUTCOMES.get(self.review_outcome or "", "")
