@@ -81,6 +81,7 @@ class Kind:
 # kind -> Kind. Later areas add theirs here; periodic jobs (below) are added automatically.
 KINDS: dict[str, Kind] = {
     "email": Kind("Send an email", ("lead_admin",)),
+    "account.password_reset": Kind("Send a password reset link, if the address has an account", ("lead_admin",)),
     "referral_upload": Kind("Read a CSV file of referrals", ("team_manager",)),
     "contract_report": Kind("Build a monthly contract report", ("contract_manager",)),
     "access_package": Kind("Build an access package", ("dpo",)),

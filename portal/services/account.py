@@ -3,13 +3,15 @@
 - A change needs the current password; the new one follows the strength rule
   (portal.services.passwords). Every other session of the user ends.
 - A forgotten password is recovered through an emailed link, valid one hour and
-  once; only a hash of its token is stored. Asking for one answers the same,
-  after the same work, whether or not the email address has an account, so the
-  page never tells anyone who has one. Using the link sets a new password and
-  ends every session. It does not touch the lockout: a locked account stays
-  locked until the lock ends, and the authenticator is still needed to sign in.
+  once; only a hash of its token is stored. Asking for one enqueues the same job
+  after the same statements whether or not the email address has an account, so
+  the page never tells anyone who has one; the job decides whether to send.
+  Using the link sets a new password and ends every session. It does not touch
+  the lockout: a locked account stays locked until the lock ends, and the
+  authenticator is still needed to sign in.
 """
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,15 +19,16 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from portal import audit, clock
+from portal import audit, clock, jobs
 from portal.extensions import db
-from portal.models import PasswordReset, User
+from portal.models import Job, PasswordReset, User
 from portal.services import auth, lockout, notifications, passwords
 
 RESET_VALID_FOR = timedelta(hours=1)
 # At most this many reset emails per account per hour: the form cannot be used to
 # flood someone's inbox. Further requests get the same answer and no email.
 RESET_EMAILS_PER_HOUR = 3
+RESET_JOB = "account.password_reset"  # the job kind (portal.jobs.KINDS)
 
 
 class AccountProblem(ValueError):
@@ -105,50 +108,73 @@ def reset_path(token: str) -> str:
     return current_app.url_map.bind("").build("account.reset_password", {"token": token})
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link to the account with this address, if there is one that can
-    use it (active, already set up, not over the hourly limit).
+def request_password_reset(email: str) -> Job:
+    """Ask for a reset link for ``email``: the request itself only enqueues the
+    ``account.password_reset`` job with the address's account key, writes one audit
+    event naming that job, and commits. It reads no account, so the answer, the
+    statements run and the job enqueued are the same whether or not the address has an
+    account (or one that can use a link); the job decides (``send_password_reset``).
 
-    The answer is the same either way, and so is the work: a token is made and hashed,
-    one audit event is written and the transaction committed, whatever the address.
-    The audit event of an unknown address holds no trace of it.
+    The key is lockout.account_key, an HMAC of the normalised address keyed by
+    SECRET_KEY: neither the job row nor the audit trail holds the address.
     """
+    key = lockout.account_key(auth.normalise_email(email))
+    job = jobs.enqueue(send_password_reset, key, kind=RESET_JOB)
+    audit.record("account.password_reset_asked", object_type="job", object_id=job.id)
+    db.session.commit()
+    return job
+
+
+def _account_with_key(key: str) -> User | None:
+    """The account whose normalised email has this account key (staff accounts are few:
+    each key is computed and compared in constant time)."""
+    found = None
+    for user_id, email in db.session.execute(select(User.id, User.email).order_by(User.id)):
+        if hmac.compare_digest(lockout.account_key(auth.normalise_email(email)), key) and found is None:
+            found = user_id
+    return db.session.get(User, found) if found is not None else None
+
+
+def send_password_reset(key: str) -> None:
+    """Job: email a reset link to the account with this account key, if there is one
+    that can use it (active, already set up, not over the hourly limit). Its outcome is
+    audited (``ok``, ``unknown``, ``not_eligible`` or ``throttled``); the event of an
+    unknown address holds no trace of it. Its writes commit with the job, so a retried
+    attempt never sends a second link."""
     now = clock.now()
-    token = secrets.token_urlsafe(32)
-    hashed = token_hash(token)
-    user = auth.find_user_by_email(email)
-    recent = _recent_resets(user.id if user is not None else 0, now)  # asked either way
+    user = _account_with_key(key) if isinstance(key, str) else None
     outcome = "unknown"
     if user is not None:
         if not user.active or user.password_hash is None:
             outcome = "not_eligible"
-        elif recent >= RESET_EMAILS_PER_HOUR:
+        elif _recent_resets(user.id, now) >= RESET_EMAILS_PER_HOUR:
             outcome = "throttled"
         else:
             outcome = "ok"
-    if outcome == "ok":
-        _revoke_resets(user.id, now)
-        reset = PasswordReset(user_id=user.id, token_hash=hashed, created_at=now, expires_at=now + RESET_VALID_FOR)
-        db.session.add(reset)
-        db.session.flush()
-        minutes = int(RESET_VALID_FOR.total_seconds() // 60)
-        notifications.queue_email(
-            user.id, "account.password_reset", "Reset your partner portal password",
-            "Someone, probably you, asked to reset the password of your account on the Access to Work "
-            "Mental Health Support partner portal.\n\n"
-            f"To choose a new password, open this link within {minutes} minutes. It works once:\n\n"
-            f"{notifications.absolute_url(reset_path(token))}\n\n"
-            "You will still need the security code from your authenticator app to sign in. "
-            "If you did not ask for this, you can ignore this email: your password has not changed.",
-            sensitive=True,
-        )
-        audit.record("account.password_reset_requested", object_type="password_reset", object_id=reset.id,
-                     detail={"account": user.id})
-    else:
+    if outcome != "ok":
         audit.record("account.password_reset_requested", outcome=outcome,
                      object_type="user" if user is not None else None,
                      object_id=user.id if user is not None else None)
-    db.session.commit()
+        return
+    token = secrets.token_urlsafe(32)
+    _revoke_resets(user.id, now)
+    reset = PasswordReset(user_id=user.id, token_hash=token_hash(token), created_at=now,
+                          expires_at=now + RESET_VALID_FOR)
+    db.session.add(reset)
+    db.session.flush()
+    minutes = int(RESET_VALID_FOR.total_seconds() // 60)
+    notifications.queue_email(
+        user.id, "account.password_reset", "Reset your partner portal password",
+        "Someone, probably you, asked to reset the password of your account on the Access to Work "
+        "Mental Health Support partner portal.\n\n"
+        f"To choose a new password, open this link within {minutes} minutes. It works once:\n\n"
+        f"{notifications.absolute_url(reset_path(token))}\n\n"
+        "You will still need the security code from your authenticator app to sign in. "
+        "If you did not ask for this, you can ignore this email: your password has not changed.",
+        sensitive=True,
+    )
+    audit.record("account.password_reset_requested", object_type="password_reset", object_id=reset.id,
+                 outcome="ok", detail={"account": user.id})
 
 
 def _recent_resets(user_id: int, now: datetime) -> int:

@@ -1,14 +1,17 @@
 """Forgotten password: the same answer for every address, a single-use link valid one
 hour (only its hash stored), every session ended, and no way around the lockout."""
+import json
 import statistics
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
-from portal import clock
+from portal import clock, jobs
 from portal.extensions import db
-from portal.models import AuditEvent, PasswordReset, User
+from portal.models import AuditEvent, Job, PasswordReset, User
 from portal.services import account, passwords
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
@@ -82,7 +85,9 @@ def test_unknown_addresses_get_the_same_answer_and_leave_no_trace(app, make):
     assert comparable(known_page.get_data(as_text=True)) == comparable(unknown_page.get_data(as_text=True))
 
     assert len(outbox("account.password_reset")) == 1  # only the real account got an email
-    requested = events("account.password_reset_requested")
+    asked = events("account.password_reset_asked")  # the request's own event: the same for both
+    assert [(e.object_type, e.outcome, e.detail) for e in asked] == [("job", "ok", None)] * 2
+    requested = events("account.password_reset_requested")  # the job's decision
     assert [e.outcome for e in requested] == ["ok", "unknown"]
     assert requested[1].object_id is None and requested[1].detail is None
     for event in db.session.scalars(select(AuditEvent)):
@@ -110,6 +115,69 @@ def test_known_and_unknown_addresses_take_similar_time(app, make):
     # The same hashing and the same kind of work both ways: within a few milliseconds
     # (a database round trip or two), nowhere near the cost of a password hash.
     assert abs(known_median - unknown_median) < 0.02 + 0.5 * min(known_median, unknown_median), (known, unknown)
+
+
+@contextmanager
+def _statements():
+    """The SQL statements sent to the database meanwhile (their text, not their values)."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+def test_every_address_enqueues_the_same_job_after_the_same_statements(app, make, monkeypatch):
+    """Whether the address has an account, an active one, a set-up one or none at all,
+    the request runs the same statements and enqueues the same kind of job with the same
+    kind of arguments; only the job, later, decides whether to send a link."""
+    org = make.org("h2e")
+    active = make.user(org, ["vrc"])
+    gone = make.user(org, ["vrc"])
+    gone.active = False
+    unfinished = make.user(org, ["vrc"])
+    unfinished.password_hash = None
+    db.session.commit()
+    addresses = {"active": active.email.upper(), "deactivated": gone.email, "unfinished": unfinished.email,
+                 "unknown": "nobody.here@example.test", "unknown, longer": "someone.else.entirely@elsewhere.test"}
+    monkeypatch.setattr(jobs, "drain", lambda session=None: None)  # hold the jobs back: the request alone
+
+    _ask(app.test_client(), "warm.up@example.test")  # the audit chain's first event reads more than later ones
+    warm_up = db.session.scalars(select(Job.id)).all()
+    seen, enqueued = {}, {}
+    for name, email in addresses.items():
+        client = app.test_client()
+        token = csrf_from(client.get(FORGOT))
+        with _statements() as statements:
+            response = client.post(FORGOT, data={"csrf_token": token, "email": email})
+        assert response.status_code == 303 and response.headers["Location"] == "/account/forgot-password/sent"
+        seen[name] = statements
+        db.session.expire_all()
+        [enqueued[name]] = db.session.scalars(
+            select(Job).where(Job.id.not_in(warm_up + [j.id for j in enqueued.values()])))
+
+    assert seen["active"], "no statements recorded"
+    for name in addresses:
+        assert seen[name] == seen["active"], name
+        job = enqueued[name]
+        assert (job.kind, job.function, job.status) == ("account.password_reset",
+                                                        "portal.services.account:send_password_reset", "queued")
+        assert [(type(a), len(a)) for a in job.args] == [(str, 64)]  # an HMAC, never the address
+        assert not any(email.split("@")[0].lower() in json.dumps(job.args).lower() for email in addresses.values())
+    assert outbox("account.password_reset") == [] and events("account.password_reset_requested") == []
+
+    for job in enqueued.values():  # the jobs decide
+        jobs.execute(job.id)
+    db.session.expire_all()
+    assert [m.email_address for m in outbox("account.password_reset")] == [active.email]
+    assert sorted(e.outcome for e in events("account.password_reset_requested")) == [
+        "not_eligible", "not_eligible", "ok", "unknown", "unknown"]
+    assert {db.session.get(Job, j.id).status for j in enqueued.values()} == {"done"}
 
 
 def test_link_expires_after_one_hour(client, make):
