@@ -1,7 +1,7 @@
 """Error pages with a reference id and never a stack trace; JSON for the API."""
 import logging
 
-from flask import g, jsonify, redirect, render_template, request, url_for
+from flask import g, jsonify, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -25,17 +25,28 @@ def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/oauth/", "/healthz"))
 
 
-def render_error(code: int, description: str | None = None):
+def exception_headers(error: HTTPException) -> dict[str, str]:
+    """The headers an HTTP error carries beside its body: ``Allow`` on a 405 (RFC 9110
+    requires it), ``Retry-After`` on a 429 or 503, ``WWW-Authenticate`` on a 401. Every
+    error page or JSON error keeps them, whatever body it is given instead of Werkzeug's."""
+    return {name: value for name, value in error.get_headers()
+            if name.lower() not in ("content-type", "content-length")}
+
+
+def render_error(code: int, description: str | None = None, headers: dict[str, str] | None = None):
     reference = g.get("request_id", "")
     if _wants_json():
         body = {"error": TITLES.get(code, "Error"), "reference": reference}
         if description:
             body["detail"] = description
-        return jsonify(body), code
-    return render_template(
-        "errors/error.html", code=code, title=TITLES.get(code, "Error"),
-        description=description, reference=reference,
-    ), code
+        response = make_response(jsonify(body), code)
+    else:
+        response = make_response(render_template(
+            "errors/error.html", code=code, title=TITLES.get(code, "Error"),
+            description=description, reference=reference,
+        ), code)
+    response.headers.update(headers or {})
+    return response
 
 
 def init_app(app):
@@ -46,7 +57,7 @@ def init_app(app):
         if error.code in (301, 302, 303, 307, 308):
             return error.get_response()
         description = error.description if error.code in (400, 413, 415) and not error.description.startswith(("The browser", "The server", "The data value")) else None
-        return render_error(error.code or 500, description)
+        return render_error(error.code or 500, description, exception_headers(error))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -7,6 +7,7 @@ from authlib.integrations.flask_oauth2.signals import client_authenticated
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from portal.errors import exception_headers
 from portal.extensions import csrf, db
 from portal.models import Organisation
 from portal.permissions import API_TOKEN, public
@@ -62,7 +63,8 @@ def token_required(scope: str):
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    return error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
+    return error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name,
+                 exception_headers(exc))
 
 
 @bp.after_app_request
