@@ -17,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     portal_config.load(app, config)
 
-    from portal import cli, errors, extensions, jobs, security, templating, web
+    from portal import cli, errors, extensions, hostile_input, jobs, security, templating, web
     from portal.sessions import ServerSessionInterface
 
     extensions.db.init_app(app)
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     web.init_app(app)
+    hostile_input.init_app(app)  # after the gate: the request id is set
     errors.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

@@ -12,7 +12,7 @@ import io
 
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit, clock, hostile_input
 from portal.extensions import db
 from portal.models import Organisation, ReferralUpload
 from portal.models.job import Job
@@ -35,9 +35,11 @@ def _decode(content: bytes) -> str:
         raise Invalid("The file must be a CSV file saved as UTF-8 (in Excel: CSV UTF-8)", field="file")
 
 
-def read_rows(text: str) -> list[tuple[int, dict]]:
+def read_rows(text: str, hostile: dict | None = None) -> list[tuple[int, dict]]:
     """The file's data rows with the line number each starts on (the header is line 1).
-    Blank rows are skipped; a missing column is a problem with the whole file."""
+    Blank rows are skipped; a missing column is a problem with the whole file. Given a
+    dict, ``hostile`` receives line → row error for each row holding control characters
+    (DESIGN.md rule 11)."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -54,6 +56,9 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
+                problem = hostile_input.csv_row_problem(cells)
+                if problem and hostile is not None:
+                    hostile[line] = problem
                 rows.append((line, {name: (cells[i].strip() if i < len(cells) else "")
                                     for i, name in enumerate(names) if name in COLUMNS}))
             line = reader.line_num + 1
@@ -74,15 +79,21 @@ def start_upload(org: Organisation, filename: str, content: bytes, user_id: int 
         raise Problems([Invalid("Select a CSV file", field="file")])
     if len(content) > MAX_BYTES:
         raise Problems([Invalid("The file must be smaller than 2MB", field="file")])
+    hostile: dict[int, str] = {}
     try:
         text = _decode(content)
-        rows = read_rows(text)
+        rows = read_rows(text, hostile)
     except Invalid as problem:
         raise Problems([problem])
+    # Rows holding control characters are rejected here, each with its row error, and
+    # the file is kept with those characters replaced: the job skips lines already in
+    # the result, and no NUL reaches the database.
+    refused = [{"line": line, "outcome": "rejected", "reasons": [problem]} for line, problem in sorted(hostile.items())]
     upload = ReferralUpload(
-        org_id=org.id, uploaded_by_id=user_id, filename=(filename or "referrals.csv")[-200:],
-        sha256=hashlib.sha256(content).hexdigest(), content=text, status="queued",
-        rows_total=len(rows), results=[], created_at=clock.now(),
+        org_id=org.id, uploaded_by_id=user_id, filename=hostile_input.scrub(filename or "referrals.csv")[-200:],
+        sha256=hashlib.sha256(content).hexdigest(), content=hostile_input.scrub(text), status="queued",
+        rows_total=len(rows), results=refused, rows_done=len(refused), accepted=0, rejected=len(refused),
+        created_at=clock.now(),
     )
     db.session.add(upload)
     db.session.flush()

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from portal import audit, clock
+from portal import audit, clock, hostile_input
 from portal.extensions import db
 from portal.models import Membership, Organisation, TrainingNotice, User
 from portal.services import notifications
@@ -100,6 +100,10 @@ def upload(org: Organisation, content: bytes, actor_id: int) -> UploadResult:
     updates, seen = [], set()
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
+            continue
+        problem = hostile_input.csv_row_problem(row)
+        if problem:
+            result.errors.append((number, problem))
             continue
         if len(row) < 2:
             result.errors.append((number, "Enter an email address and a date"))
