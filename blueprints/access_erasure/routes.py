@@ -11,7 +11,7 @@ from portal.models import Participant
 from portal.permissions import requires
 from portal.services import access_content, access_packages, rights_requests
 from portal.services import erasure as erasure_service
-from portal.services.participant_access import ensure_not_restricted
+from portal.services.participant_access import ensure_not_restricted, reads_participant_data
 from portal.services.validation import Problems
 
 bp = Blueprint("rights", __name__, url_prefix="/dpo")
@@ -43,6 +43,7 @@ def _linked(request_id):
 @bp.route("/requests/<int:request_id>/record", defaults={"tab": "details"})
 @bp.route("/requests/<int:request_id>/record/<tab>")
 @requires("participant.dpo_read")
+@reads_participant_data
 def participant_record(request_id, tab):
     found, participant = _linked(request_id)
     chosen = next((t for t in RECORD_TABS if t[0] == tab), None)
@@ -62,6 +63,7 @@ def participant_record(request_id, tab):
 
 @bp.route("/requests/<int:request_id>/access", methods=["GET", "POST"])
 @requires("rights.access")
+@reads_participant_data
 def access_package(request_id):
     found, participant = _linked(request_id)
     form = BuildForm()
@@ -87,12 +89,14 @@ def _review_page(found, participant, package, redact_form=None, status=200):
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>")
 @requires("rights.access")
+@reads_participant_data
 def access_review(request_id, package_id):
     return _review_page(*_package(request_id, package_id))
 
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>/redact", methods=["POST"])
 @requires("rights.access")
+@reads_participant_data
 def access_redact(request_id, package_id):
     found, participant, package = _package(request_id, package_id)
     form = RedactForm()
@@ -111,6 +115,7 @@ def access_redact(request_id, package_id):
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>/release", methods=["POST"])
 @requires("rights.access")
+@reads_participant_data
 def access_release(request_id, package_id):
     found, participant, package = _package(request_id, package_id)
     if ReleaseForm().validate_on_submit():
@@ -124,6 +129,7 @@ def access_release(request_id, package_id):
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>/download")
 @requires("rights.access")
+@reads_participant_data
 def access_download(request_id, package_id):
     found, participant, package = _package(request_id, package_id)
     try:
@@ -136,6 +142,7 @@ def access_download(request_id, package_id):
 
 @bp.route("/requests/<int:request_id>/erasure", methods=["GET", "POST"])
 @requires("rights.erase")
+@reads_participant_data
 def erasure(request_id):
     found, participant = _linked(request_id)
     done = erasure_service.tombstones_of(participant.id)

@@ -14,6 +14,7 @@ from portal.models.disclosure import LEGAL_BASES
 from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
 from portal.permissions import requires
 from portal.services import authority_requests, emergency, privacy_notices
+from portal.services.participant_access import reads_participant_data
 from portal.services.privacy_notices import NoticePublished
 from portal.services.validation import Problems
 
@@ -105,6 +106,7 @@ def publish_notice(notice_id):
 
 @bp.route("/overrides")
 @requires("override.review")
+@reads_participant_data
 def overrides():
     waiting = emergency.awaiting_review()
     done = emergency.reviewed() if request.args.get("show") == "reviewed" else []
@@ -128,6 +130,7 @@ def _participants(ids) -> dict:
 
 @bp.route("/overrides/<int:override_id>", methods=["GET", "POST"])
 @requires("override.review")
+@reads_participant_data
 def override(override_id):
     contact = _get(EmergencyContact, override_id)
     participant = db.session.get(Participant, contact.participant_id)
@@ -192,12 +195,14 @@ def _disclose_form() -> AuthorityDisclosureForm:
 
 @bp.route("/authority-requests/<int:request_id>")
 @requires("authority_request.decide")
+@reads_participant_data
 def authority_request(request_id):
     return _request_page(_get(AuthorityRequest, request_id))
 
 
 @bp.route("/authority-requests/<int:request_id>/decide", methods=["POST"])
 @requires("authority_request.decide")
+@reads_participant_data
 def decide_authority_request(request_id):
     found = _get(AuthorityRequest, request_id)
     form = DecideForm()
@@ -218,6 +223,7 @@ def decide_authority_request(request_id):
 
 @bp.route("/authority-requests/<int:request_id>/disclose", methods=["POST"])
 @requires("authority_request.decide")
+@reads_participant_data
 def disclose_authority_request(request_id):
     found = _get(AuthorityRequest, request_id)
     if found.status != "approved":

@@ -15,6 +15,7 @@ from portal.models import Breach, Participant
 from portal.models.governance import BREACH_STATUSES, RISK_LEVELS
 from portal.permissions import requires
 from portal.services import access_reviews, audit_search, breaches, maintenance, staff, training
+from portal.services.participant_access import reads_participant_data
 from portal.services.validation import Problems
 from portal.tenancy import refuse
 
@@ -177,6 +178,7 @@ def audit_verify():
 
 @dpo_bp.route("/audit/participants/<int:participant_id>/viewers")
 @requires("audit.search")
+@reads_participant_data
 def viewers(participant_id):
     participant = tenancy.service_wide_get(Participant, participant_id)
     rows = audit_search.viewers_of(participant.id, limit=500)

@@ -28,7 +28,6 @@ def _int(value) -> int | None:
 
 
 def _log(only_org: Organisation | None, endpoint: str):
-    participant_access.require_current_training()
     form = LogFilterForm(formdata=request.args)
     form.worker.choices = options([("", "Every worker")] + [(w.id, w.name) for w in ooh_log.workers_in_log(
         only_org.id if only_org else None)])
@@ -61,6 +60,7 @@ def _date(value, errors) -> date | None:
 
 @dpo_bp.route("/ooh-log")
 @requires("ooh.log")
+@participant_access.reads_participant_data
 def dpo_log():
     return _log(None, "ooh_dpo.dpo_log")
 

@@ -18,7 +18,7 @@ from portal.services import home as home_links
 from portal.services import (
     deadlines, participant_fields, privacy_notices, rights_complaints, rights_requests, rights_workflows,
 )
-from portal.services.participant_access import ParticipantRestricted
+from portal.services.participant_access import ParticipantRestricted, reads_participant_data
 from portal.services.rights_workflows import NotLinked
 from portal.services.validation import Problems
 
@@ -246,6 +246,7 @@ def objection(request_id):
 
 @bp.route("/requests/<int:request_id>/portability", methods=["GET", "POST"])
 @requires("rights_request.manage")
+@reads_participant_data
 def portability(request_id):
     return _handle(request_id, PortabilityForm, lambda r, f: rights_workflows.create_portability_export(
         r, current_user.id), "Data portability", "Portability file built and recorded as a disclosure")
@@ -253,6 +254,7 @@ def portability(request_id):
 
 @bp.route("/requests/<int:request_id>/portability/<int:export_id>")
 @requires("rights_request.manage")
+@reads_participant_data
 def portability_download(request_id, export_id):
     export = tenancy.service_wide_get(PortabilityExport, export_id)
     if export.request_id != request_id:
@@ -273,6 +275,7 @@ def close(request_id):
 
 @bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])
 @requires("rights_request.manage")
+@reads_participant_data
 def link(request_id):
     """Search participants of every organisation; link one, or record no data held."""
     found = rights_requests.get_request(request_id)
@@ -307,6 +310,7 @@ def link(request_id):
 
 @bp.route("/requests/<int:request_id>/rectify/<section>", methods=["GET", "POST"])
 @requires("rights_request.manage")
+@reads_participant_data
 def rectify(request_id, section):
     found = rights_requests.get_request(request_id)
     if section not in SECTION_FORMS or found.participant_id is None:

@@ -20,6 +20,7 @@ id (``audit_view``); list pages write one event listing the ids shown (``audit_l
 individual export calls while the DPO has restricted processing (rule 5).
 """
 from datetime import date
+from functools import wraps
 
 from dateutil.relativedelta import relativedelta
 from flask import g, redirect
@@ -130,6 +131,22 @@ def require_current_training(user=None) -> None:
         audit.record_and_commit("access.refused.training", outcome="refused",
                                 object_type="user", object_id=user.id)
         raise AccessRefused("training", completed_on=user.dp_training_completed_on)
+
+
+def reads_participant_data(view):
+    """Mark a page on a fixed URL (the DPO's ``/dpo/...``) that opens participant
+    records or discloses them: staff whose training is out of date are refused with
+    the same page as on casework URLs (rule 9 covers every role that reads participant
+    data, the DPO included). Put it under ``@requires`` so the permission answers
+    first; ``reads_participant_data`` on the view lets the meta-tests find it."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        require_current_training()
+        return view(*args, **kwargs)
+
+    wrapped.reads_participant_data = True
+    return wrapped
 
 
 def gate_casework_url() -> None:

@@ -1,14 +1,20 @@
 """Rule 9: staff whose data protection training is more than 12 months old cannot open
 participant records. Walks every participant route of the route registry, GET and
-POST (a POST with one role; URLs holding /participants/, the DPO's own pages and the API aside, and the
+POST (a POST with one role; URLs holding /participants/, the API aside, and the
 organisation's caseload, team, referral, out-of-hours and callback pages), with a
 lapsed VRC, team manager and out-of-hours worker of h2e, and expects the gate page
-saying why and whom to ask (the organisation's admin, by name)."""
+saying why and whom to ask (the organisation's admin, by name). Then walks every
+/dpo/ route with a lapsed DPO: each opens participant data (the gate page) or is
+named below as a page that shows none (reached as usual, and proved to write no
+participant view to the audit trail when a trained DPO opens it)."""
 from dateutil.relativedelta import relativedelta
 from flask import url_for
 
+from sqlalchemy import func, select
+
 from portal import clock
 from portal.extensions import db
+from portal.models import AuditEvent
 from tests.conftest import csrf_from
 from tests.core.test_route_matrix import CASES, _value, build_world, client_for
 
@@ -22,7 +28,7 @@ def _participant_cases(app):
     found = []
     for case in CASES:
         rule = next(r for r in app.url_map.iter_rules(case.endpoint) if case.method in r.methods)
-        if rule.rule.startswith(("/dpo/", "/api/")):
+        if rule.rule.startswith(("/dpo/", "/api/")):  # the DPO's: below
             continue
         if "/participants/" in rule.rule:
             found.append((case, rule, (404,)))
@@ -66,3 +72,140 @@ def test_every_participant_route_shows_the_training_gate(app):
                     failures.append(f"{role}: {response.status_code} {case.method} {url}")
     assert not failures, "\n".join(failures)
     assert checked > 100
+
+
+# The DPO's pages that open no participant record, so a DPO whose training has lapsed
+# still reaches them (every other /dpo/ page is gated: a new one fails here until it is
+# marked with participant_access.reads_participant_data or named here with its reason).
+DPO_PAGES_WITHOUT_PARTICIPANT_DATA = {
+    # Rights requests as logged (requester's own words, dates, deadlines): the statutory
+    # clock keeps running and is managed without opening the record; the record itself,
+    # the participant search, rectification, portability, access and erasure are gated.
+    "dpo_rights.home": "counts of requests by state",
+    "dpo_rights.requests": "the requests as logged, by due date",
+    "dpo_rights.show": "a request as logged; its record link is gated",
+    "dpo_rights.identity": "identity evidence received",
+    "dpo_rights.clarify": "clarification stops",
+    "dpo_rights.answer": "clarification answered",
+    "dpo_rights.extend": "deadline extension",
+    "dpo_rights.extension_notice": "extension notice sent",
+    "dpo_rights.dwp": "DWP informed",
+    "dpo_rights.notice": "privacy notice version sent",
+    "dpo_rights.restrict": "restriction protects the person; it opens nothing",
+    "dpo_rights.lift_restriction": "lifting a restriction opens nothing",
+    "dpo_rights.objection": "objection recorded; it opens nothing",
+    "dpo_rights.close": "outcome recorded",
+    "dpo_rights.complaints": "complaints register",
+    "dpo_rights.new_complaint": "complaint intake",
+    "dpo_rights.complaint": "a complaint",
+    "governance_dpo.breach_register": "breach register",
+    "governance_dpo.breach": "a breach",
+    "governance_dpo.decide_breach": "ICO decision",
+    "governance_dpo.follow_up_breach": "breach follow-up",
+    "governance_dpo.audit_search_page": "audit events hold ids only (rule 10)",
+    "governance_dpo.audit_verify": "chain verification",
+    "privacy.notices": "privacy notice versions",
+    "privacy.notice": "a privacy notice",
+    "privacy.new_notice": "a new privacy notice",
+    "privacy.edit_notice": "a draft privacy notice",
+    "privacy.publish_notice": "publishing a notice",
+    "privacy.authority_requests_list": "authorities and reasons; the request page is gated",
+    "retention.rules": "retention periods",
+    "retention.edit_rule": "a retention period",
+    "retention.holds": "legal holds by reference",
+    "retention.new_hold": "a legal hold",
+    "retention.lift_hold": "lifting a legal hold",
+    "retention.lists": "destruction lists (kinds and ids)",
+    "retention.build": "building a destruction list",
+    "retention.destruction_list": "a destruction list (kinds and ids)",
+    "retention.approve": "approving destruction",
+    "retention.destroy": "destroying approved items",
+    "retention.certificate": "destruction certificate (kinds and ids)",
+    "retention.checkpoint": "audit checkpoint",
+}
+# Audit actions that say a page showed participants (portal.services.participant_access).
+PARTICIPANT_VIEWS = ("participant.viewed", "participants.listed")
+
+
+def _dpo_cases(app):
+    found = []
+    for case in CASES:
+        rule = next(r for r in app.url_map.iter_rules(case.endpoint) if case.method in r.methods)
+        if rule.rule.startswith("/dpo/") and case.expected("dpo", False) != 404:
+            found.append((case, rule))
+    return found
+
+
+def _url(app, case, world):
+    with app.test_request_context():
+        return url_for(case.endpoint, **dict(_value(case.args, world) or {}))
+
+
+def _open(client, case, url, world, token):
+    if case.method == "GET":
+        return client.get(url)
+    data = {**(_value(case.data, world) or {}), "csrf_token": token}
+    return client.open(url, method=case.method, data=data)
+
+
+def test_every_dpo_route_is_gated_or_shows_no_participant_data(app):
+    """The gate covers every role that reads participant data, the DPO included: with
+    the DPO's training lapsed, the record (every tab), the access package, erasure,
+    portability, rectification, the participant search, the override review, the
+    authority request, the out-of-hours log and "who viewed" answer the gate page."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/dpo/")}
+    marked = {e for e in endpoints if getattr(app.view_functions[e], "reads_participant_data", False)}
+    assert not (marked & set(DPO_PAGES_WITHOUT_PARTICIPANT_DATA)), "marked as reading participant data, yet named free"
+    unjudged = endpoints - marked - set(DPO_PAGES_WITHOUT_PARTICIPANT_DATA)
+    assert not unjudged, f"/dpo/ routes neither gated nor named as showing no participant data: {sorted(unjudged)}"
+    assert {"rights.participant_record", "governance_dpo.viewers"} <= marked
+    cases = _dpo_cases(app)
+    failures, gated = [], set()
+    with app.app_context():
+        world = build_world()
+        world.users["dpo"].dp_training_completed_on = clock.today() - relativedelta(months=12, days=1)
+        db.session.commit()
+        admin_name = world.users["lead_admin"].name  # the admin of the DPO's organisation
+        client = client_for(app, world, "dpo")
+        token = csrf_from(client.get("/"))
+        for case, rule in cases:
+            url = _url(app, case, world)
+            response = _open(client, case, url, world, token)
+            html = response.get_data().decode(errors="replace")  # downloads are binary
+            refused = response.status_code == 403 and "data protection training" in html
+            if case.endpoint in marked:
+                gated.add(case.endpoint)
+                if not (refused and admin_name in html):
+                    failures.append(f"not gated: {response.status_code} {case.method} {url}")
+            elif refused or response.status_code >= 500:
+                failures.append(f"free page refused: {response.status_code} {case.method} {url}")
+        # The record's tabs (the health tab above all) beyond the registry's sample.
+        participant_record = next(c for c, _ in cases if c.endpoint == "rights.participant_record")
+        for tab in ("health", "case-notes", "consents"):
+            url = _url(app, participant_record, world).rstrip("/").split("/record")[0] + f"/record/{tab}"
+            response = client.get(url)
+            if response.status_code != 403 or "data protection training" not in response.get_data(as_text=True):
+                failures.append(f"tab not gated: {response.status_code} {url}")
+    assert not failures, "\n".join(failures)
+    assert gated == marked - {e for e in marked if not any(c.endpoint == e for c, _ in cases)}
+
+
+def test_dpo_pages_named_free_write_no_participant_view(app):
+    """The pages a lapsed DPO still reaches show no participant: opened by a trained
+    DPO, none writes a participant view (or list) to the audit trail."""
+    failures = []
+    with app.app_context():
+        world = build_world()
+        client = client_for(app, world, "dpo")
+        for case, _ in _dpo_cases(app):
+            if case.method != "GET" or case.endpoint not in DPO_PAGES_WITHOUT_PARTICIPANT_DATA:
+                continue
+            url = _url(app, case, world)
+            before = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
+            response = client.get(url)
+            views = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.seq > before, AuditEvent.action.in_(PARTICIPANT_VIEWS)))
+            if response.status_code >= 500 or views:
+                failures.append(f"{response.status_code} {url}: {views} participant views")
+            db.session.rollback()
+    assert not failures, "\n".join(failures)
