@@ -111,7 +111,11 @@ def _reasons(problems: Problems) -> list[str]:
 
 def process_upload(upload_id: int) -> dict:
     """Job: take in each row of the upload. Safe to run twice: rows already done are
-    skipped, and a finished upload is left as it is."""
+    skipped, and a finished upload is left as it is. A row's participant and its line
+    in the result commit in one transaction, so a run killed at any moment (a worker's
+    work-horse killed, the machine stopping) leaves each row either wholly done or not
+    started: a retry resumes exactly and reports every row as it really was, never a
+    row of its own as "already on your organisation's caseload"."""
     from portal import jobs
 
     upload = db.session.get(ReferralUpload, upload_id)
@@ -129,7 +133,7 @@ def process_upload(upload_id: int) -> dict:
         if line in done_lines:
             continue
         try:
-            taken = referrals.take_in(row, taken_in_by=org, user_id=upload.uploaded_by_id)
+            taken = referrals.take_in(row, taken_in_by=org, user_id=upload.uploaded_by_id, commit=False)
         except Problems as problems:
             db.session.rollback()
             result = {"line": line, "outcome": "rejected", "reasons": _reasons(problems)}
@@ -141,7 +145,7 @@ def process_upload(upload_id: int) -> dict:
         upload.rows_done = len(upload.results)
         upload.accepted = sum(1 for r in upload.results if r["outcome"] == "accepted")
         upload.rejected = upload.rows_done - upload.accepted
-        db.session.commit()
+        db.session.commit()  # the row's participant (if any) and its line, together
         jobs.set_progress(100 * index / len(rows), f"{index} of {len(rows)} rows read")
     upload.status = "done"
     upload.content = ""

@@ -84,11 +84,14 @@ def previous_episode(ni_number: str) -> Participant | None:
     ).first()
 
 
-def take_in(raw: dict, *, taken_in_by: Organisation, user_id: int | None) -> TakenIn:
+def take_in(raw: dict, *, taken_in_by: Organisation, user_id: int | None, commit: bool = True) -> TakenIn:
     """Check a referral, route it and create the participant (status ``referred``).
 
-    Raises ``validation.Problems`` for bad or duplicate input. The team managers of
-    the receiving organisation are told a referral is waiting. Commits.
+    Raises ``validation.Problems`` for bad or duplicate input (nothing of it is kept).
+    The team managers of the receiving organisation are told a referral is waiting.
+    Commits, unless ``commit`` is false: then the caller commits the participant
+    together with its own record of it (an upload's line for the row), so a crash
+    between the two can never keep one without the other.
     """
     cleaned = participant_fields.clean(raw, REFERRAL_FIELDS)
     duplicate = _duplicate_problem(cleaned, taken_in_by)
@@ -119,7 +122,10 @@ def take_in(raw: dict, *, taken_in_by: Organisation, user_id: int | None) -> Tak
                  detail={"taken_in_by_org_id": taken_in_by.id, "re_referral": earlier is not None,
                          "previous_episode_id": earlier.id if earlier else None})
     _tell_team_managers(org, participant)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return TakenIn(participant, org, earlier is not None)
 
 
