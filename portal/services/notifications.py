@@ -12,7 +12,7 @@ from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import func, select, update
 
-from portal import clock, jobs
+from portal import clock, jobs, outbound
 from portal.extensions import db
 from portal.models import Notification, OutboxMessage, User
 
@@ -89,7 +89,7 @@ def send_email(message_id: int) -> dict:
         db.session.commit()
         return {"status": "outbox"}
     message.attempts += 1
-    client = NotificationsAPIClient(config["NOTIFY_API_KEY"])
+    client = NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=outbound.url_of("GOV.UK Notify"))
     try:
         response = client.send_email_notification(
             email_address=message.email_address,
