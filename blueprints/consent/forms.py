@@ -74,6 +74,9 @@ class ConsentForm(BaseForm):
                          description="Needed for a written decision: a PDF, PNG or JPEG, smaller than 5MB")
     decided_on = GovDateField("Date they decided", description=DATE_HINT)
     decided_time = _time("Time they decided")
+    backdated_reason = _area("If the decision was made more than 15 minutes ago, why is it recorded now?",
+                             description="Needed for a back-dated decision. A decision dated before a withdrawal "
+                                         "does not bring the consent back")
     notice_id = HiddenField()
     submit = _submit("Save decision")
 

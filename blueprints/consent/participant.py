@@ -45,14 +45,20 @@ def record_decision(participant_id):
         fill_now(form, "decided_on", "decided_time")
     if form.validate_on_submit():
         try:
-            consents.record_consent(participant, form.purpose.data, form.decision.data, form.method.data,
-                                    form.words.data, typed_moment(form, "decided_on", "decided_time"),
-                                    form.notice_id.data, upload_from(), current_user.id)
+            consent = consents.record_consent(participant, form.purpose.data, form.decision.data, form.method.data,
+                                              form.words.data, typed_moment(form, "decided_on", "decided_time"),
+                                              form.notice_id.data, upload_from(), current_user.id,
+                                              backdated_reason=form.backdated_reason.data)
         except Problems as problems:
             show_problems(form, problems)
             form.notice_id.data = str(notice.id) if notice else ""
         else:
-            flash("Decision recorded", "success")
+            if consent.decision == "given" and not consents.consent_live_at(consent):
+                flash("Decision recorded, but the consent is not live: a withdrawal or refusal dated after the "
+                      "decision ends it. If the participant has given consent again, record a new decision dated "
+                      "when they gave it", "warning")
+            else:
+                flash("Decision recorded", "success")
             return redirect(url_for(".overview", participant_id=participant.id))
     return render_participant("consent/record.html", participant, "consents.new", form=form, notice=notice,
                               purposes=consents.active_purposes(), title="Record a consent decision")

@@ -24,6 +24,7 @@ share, so a withdrawal recorded a second earlier refuses the next action.
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable, Iterable
 
 from flask import current_app
 from sqlalchemy import select
@@ -33,7 +34,7 @@ from portal.extensions import db
 from portal.models import (
     Consent, ConsentEvidence, ConsentPurpose, ConsentWithdrawal, Participant, PrivacyNotice, User,
 )
-from portal.models.consent import DECISIONS, METHODS, WITHDRAWAL_METHODS
+from portal.models.consent import BACKDATE_TOLERANCE, DECISIONS, METHODS, WITHDRAWAL_METHODS
 from portal.services import private_files, privacy_notices
 from portal.services.participant_access import ensure_not_restricted
 from portal.services.validation import Invalid, Problems, clean_text
@@ -113,10 +114,13 @@ class Upload:
 
 @dataclass
 class PurposeState:
+    """A purpose's state for the participant's pages: ``latest`` is the decision in
+    effect (the last to take effect), ``history`` every decision, newest first."""
     purpose: ConsentPurpose
     state: str  # not_asked | given | refused | withdrawn | renew
     latest: Consent | None
     history: list[Consent] = field(default_factory=list)
+    found: "Verdict | None" = None
 
     LABELS = {"not_asked": "Not asked", "given": "Given", "refused": "Refused", "withdrawn": "Withdrawn",
               "renew": "Ask again: the privacy notice changed"}
@@ -128,6 +132,19 @@ class PurposeState:
     @property
     def label(self) -> str:
         return self.LABELS[self.state]
+
+    @property
+    def since(self) -> datetime | None:
+        """When the current state began (a withdrawal: when it took effect)."""
+        return self.found.since if self.found is not None else None
+
+    @property
+    def withdrawable(self) -> Consent | None:
+        """The decision to withdraw while a consent is in force (live, or waiting to
+        be asked again), else None."""
+        if self.found is None or not self.found.in_force:
+            return None
+        return self.found.in_force[-1]
 
 
 # ----------------------------------------------------------------- purposes
@@ -152,14 +169,110 @@ def purpose_by_code(code: str) -> ConsentPurpose | None:
 
 
 # ----------------------------------------------------------------- state
+#
+# The one rule (DESIGN.md rule 2). A purpose's state at a moment is a pure function
+# of its whole event history: every decision (given or refused) and every withdrawal
+# that had taken effect by then, in the order each took effect, ties broken by when
+# each was recorded. A decision starts a state; a withdrawal ends every decision
+# dated before it, whatever is recorded later (a "given" back-dated to before a
+# withdrawal never brings the consent back). ``resolve`` is that function; every
+# reader (the gates, the pages, the disclosures register, the receipts, the one-off
+# check) goes through ``verdict`` or ``verdicts_of``, which feed it.
 
-def _decisions(participant: Participant, purpose_id: int | None = None, at: datetime | None = None):
+@dataclass(frozen=True)
+class ConsentEvent:
+    """One step of a purpose's history: a decision, or the withdrawal of one."""
+    effective_at: datetime
+    recorded_at: datetime
+    consent: Consent
+    withdrawal: ConsentWithdrawal | None = None
+
+    @property
+    def order(self) -> tuple:
+        # A decision and a withdrawal recorded at the same instant: the decision first
+        # (a withdrawal can only name a decision already recorded).
+        return (self.effective_at, self.recorded_at, self.withdrawal is not None,
+                self.withdrawal.id if self.withdrawal is not None else self.consent.id)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A purpose's state at ``at``.
+
+    ``current``: the decision in effect (the last to take effect), if any;
+    ``in_force``: the "given" decisions no withdrawal or refusal has ended since;
+    ``live``: those of them still live (not given under a notice version that asks
+    everyone again); ``ended_by``: the withdrawal that ended the consent, when the
+    state is ``withdrawn``; ``since``: when the state began.
+    """
+    state: str  # not_asked | given | refused | withdrawn | renew
+    at: datetime
+    current: Consent | None = None
+    in_force: tuple = ()
+    live: tuple = ()
+    ended_by: ConsentWithdrawal | None = None
+    since: datetime | None = None
+    # For each decision no longer in force: the event that ended it.
+    ended: dict = field(default_factory=dict)
+
+    @property
+    def live_consent(self) -> Consent | None:
+        """The consent an action relies on: the latest live decision."""
+        return self.live[-1] if self.live else None
+
+
+def events_of(decisions: Iterable[Consent]) -> list[ConsentEvent]:
+    """The history of one purpose as events, in the order they took effect."""
+    events = []
+    for consent in decisions:
+        events.append(ConsentEvent(consent.decided_at, consent.recorded_at, consent))
+        if consent.withdrawal is not None:
+            events.append(ConsentEvent(consent.withdrawal.withdrawn_at, consent.withdrawal.recorded_at, consent,
+                                       consent.withdrawal))
+    return sorted(events, key=lambda e: e.order)
+
+
+def resolve(decisions: Iterable[Consent], at: datetime, needs_renewal: Callable[[Consent, datetime], bool]) -> Verdict:
+    """THE rule: the state of one purpose at ``at`` from its whole history (every
+    decision about it and their withdrawals, whatever order they were recorded in).
+    ``needs_renewal(consent, at)`` says whether a later notice version asks everyone
+    again. Pure: it reads nothing but its arguments."""
+    state, current, since, ended_by = "not_asked", None, None, None
+    in_force: list[Consent] = []
+    ended: dict = {}
+    for event in events_of(decisions):
+        if event.effective_at > at:
+            break
+        if event.withdrawal is None:
+            current, since = event.consent, event.effective_at
+            if event.consent.decision == "given":
+                state, ended_by = "given", None
+                in_force.append(event.consent)
+            else:
+                for consent in in_force:
+                    ended[consent.id] = event
+                state, in_force = "refused", []
+        elif in_force:
+            # A withdrawal ends every decision dated before it.
+            for consent in in_force:
+                ended[consent.id] = event
+            state, in_force, since, ended_by = "withdrawn", [], event.effective_at, event.withdrawal
+    live = tuple(c for c in in_force if not needs_renewal(c, at))
+    if state == "given" and not live:
+        state = "renew"
+    return Verdict(state, at, current, tuple(in_force), live, ended_by, since, ended)
+
+
+def _history(participant: Participant, purpose_id: int | None = None) -> list[Consent]:
     stmt = select(Consent).where(Consent.org_id == participant.org_id, Consent.participant_id == participant.id)
     if purpose_id is not None:
         stmt = stmt.where(Consent.purpose_id == purpose_id)
-    if at is not None:
-        stmt = stmt.where(Consent.decided_at <= at)
-    return stmt.order_by(Consent.decided_at.desc(), Consent.id.desc())
+    return list(db.session.scalars(stmt.order_by(Consent.decided_at.desc(), Consent.id.desc())).unique())
+
+
+def verdict(participant: Participant, purpose: ConsentPurpose, at: datetime | None = None) -> Verdict:
+    """The state of ``purpose`` for ``participant`` at ``at`` (now)."""
+    return resolve(_history(participant, purpose.id), at or clock.now(), _renewal_needed)
 
 
 def _renewal_needed(consent: Consent, at: datetime) -> bool:
@@ -179,18 +292,26 @@ def _renewal_needed(consent: Consent, at: datetime) -> bool:
     return False
 
 
-def state_of(consent: Consent | None, at: datetime | None = None) -> str:
-    """The state a purpose is in when ``consent`` is its latest decision."""
-    at = at or clock.now()
-    if consent is None:
-        return "not_asked"
+def consent_live_at(consent: Consent, at: datetime | None = None) -> bool:
+    """Whether ``consent`` was (is) a live consent at ``at``: given, in force (no
+    withdrawal or refusal dated between it and ``at``) and not asked again."""
+    participant = db.session.get(Participant, consent.participant_id)
+    return consent.id in {c.id for c in verdict(participant, consent.purpose, at).live}
+
+
+def decision_state(consent: Consent, at: datetime | None = None) -> tuple[str, ConsentEvent | None]:
+    """One decision's own state at ``at`` (for its receipt): ``given`` while it is
+    live, ``refused``, ``renew``, or ``withdrawn`` with the event that ended it (a
+    withdrawal, or a later refusal)."""
+    participant = db.session.get(Participant, consent.participant_id)
+    found = verdict(participant, consent.purpose, at)
     if consent.decision == "refused":
-        return "refused"
-    if consent.withdrawal is not None and consent.withdrawal.withdrawn_at <= at:
-        return "withdrawn"
-    if _renewal_needed(consent, at):
-        return "renew"
-    return "given"
+        return "refused", None
+    if consent.id in {c.id for c in found.live}:
+        return "given", None
+    if consent.id in {c.id for c in found.in_force}:
+        return "renew", None
+    return "withdrawn", found.ended.get(consent.id)
 
 
 def _objects_to_research(participant: Participant) -> bool:
@@ -209,8 +330,39 @@ def live_consent(participant: Participant, purpose_code: str, at: datetime | Non
     purpose = purpose_by_code(purpose_code)
     if purpose is None:
         return None
-    latest = db.session.scalars(_decisions(participant, purpose.id, at)).first()
-    return latest if state_of(latest, at) == "given" else None
+    return verdict(participant, purpose, at).live_consent
+
+
+def live_consents(participants: Iterable[Participant], purpose_code: str,
+                  at: datetime | None = None) -> dict[int, Consent]:
+    """``live_consent`` for the participants of a list at once: the live consent of each
+    one that has one, by participant id. The same rule (``resolve`` over each one's
+    whole history, research objectors left out), in a number of queries that does not
+    grow with the list: the histories are read together and each notice version is
+    checked for renewal once."""
+    from portal.services.rights_workflows import objectors
+
+    at = at or clock.now()
+    purpose = purpose_by_code(purpose_code)
+    ids = {p.id for p in participants}
+    if purpose is None or not ids:
+        return {}
+    if purpose_code == "research_contact":
+        ids -= objectors(ids, "research")
+    histories: dict[int, list[Consent]] = {}
+    for consent in db.session.scalars(select(Consent).where(Consent.participant_id.in_(ids),
+                                                             Consent.purpose_id == purpose.id)).unique():
+        histories.setdefault(consent.participant_id, []).append(consent)
+    renewal: dict[tuple, bool] = {}
+
+    def needs_renewal(consent: Consent, moment: datetime) -> bool:
+        key = (consent.notice_id, moment)
+        if key not in renewal:
+            renewal[key] = _renewal_needed(consent, moment)
+        return renewal[key]
+
+    found = {pid: resolve(history, at, needs_renewal).live_consent for pid, history in histories.items()}
+    return {pid: consent for pid, consent in found.items() if consent is not None}
 
 
 def require_live_consent(participant: Participant, purpose_code: str, at: datetime | None = None) -> Consent:
@@ -222,19 +374,22 @@ def require_live_consent(participant: Participant, purpose_code: str, at: dateti
         raise ConsentRequired(participant, None, purpose_code, "this purpose does not exist")
     if purpose_code == "research_contact" and _objects_to_research(participant):
         raise ConsentRequired(participant, purpose, purpose_code, "the participant objected to research contact")
-    latest = db.session.scalars(_decisions(participant, purpose.id, at)).first()
-    state = state_of(latest, at)
-    if state == "given":
-        return latest
-    if state == "not_asked":
+    found = verdict(participant, purpose, at)
+    if found.state == "given":
+        return found.live_consent
+    if found.state == "not_asked":
         why = "the participant has not been asked"
-    elif state == "refused":
-        why = f"the participant refused it on {_when(latest.decided_at)}"
-    elif state == "withdrawn":
-        why = f"the participant withdrew it on {_when(latest.withdrawal.withdrawn_at)}"
+    elif found.state == "refused":
+        why = f"the participant refused it on {_when(found.current.decided_at)}"
+    elif found.state == "withdrawn":
+        why = f"the participant withdrew it on {_when(found.ended_by.withdrawn_at)}"
+        if found.current is not None and found.current.decided_at < found.ended_by.withdrawn_at \
+                and found.current.withdrawal is None:
+            why += (f", and a withdrawal ends every decision dated before it (including the one dated "
+                    f"{_when(found.current.decided_at)}): record a new decision dated when they gave it again")
     else:
-        why = (f"it was given under privacy notice version {latest.notice.version}, and a later version asks "
-               "every participant again")
+        why = (f"it was given under privacy notice version {found.in_force[-1].notice.version}, and a later "
+               "version asks every participant again")
     raise ConsentRequired(participant, purpose, purpose_code, why)
 
 
@@ -245,7 +400,7 @@ def _when(moment: datetime) -> str:
 
 def consents_of(participant: Participant) -> list[Consent]:
     """Every decision the participant made, newest first (the full history)."""
-    return list(db.session.scalars(_decisions(participant)))
+    return _history(participant)
 
 
 def purpose_states(participant: Participant, at: datetime | None = None) -> list[PurposeState]:
@@ -261,13 +416,15 @@ def purpose_states(participant: Participant, at: datetime | None = None) -> list
     states = []
     for purpose in purposes:
         mine = [c for c in history if c.purpose_id == purpose.id]
-        current = next((c for c in mine if c.decided_at <= at), None)
-        states.append(PurposeState(purpose, state_of(current, at), current, mine))
+        found = resolve(mine, at, _renewal_needed)
+        states.append(PurposeState(purpose, found.state, found.current, mine, found))
     return states
 
 
 def latest_decision(participant: Participant, purpose_id: int) -> Consent | None:
-    return db.session.scalars(_decisions(participant, purpose_id)).first()
+    """The decision currently in effect for the purpose (the last to take effect)."""
+    purpose = db.session.get(ConsentPurpose, purpose_id)
+    return verdict(participant, purpose).current if purpose is not None else None
 
 
 # ----------------------------------------------------------------- evidence
@@ -325,6 +482,12 @@ def _position(user_id) -> str:
     return user.position if user else ""
 
 
+def is_backdated(decided_at: datetime, recorded_at: datetime | None = None) -> bool:
+    """A decision recorded more than ``BACKDATE_TOLERANCE`` after the moment it says
+    it took effect is back-dated (``Consent.backdated`` is the same test)."""
+    return (recorded_at or clock.now()) - decided_at > BACKDATE_TOLERANCE
+
+
 def _moment(value, field_name: str, label: str, not_before: datetime | None, not_before_text: str) -> datetime:
     if value is None:
         raise Invalid(f"Enter the date and time {label}", field=field_name)
@@ -339,11 +502,16 @@ def _moment(value, field_name: str, label: str, not_before: datetime | None, not
 
 
 def record_consent(participant: Participant, purpose_code: str, decision: str, method: str, words: str,
-                   decided_at: datetime | None, notice_id, upload: Upload | None, user_id) -> Consent:
+                   decided_at: datetime | None, notice_id, upload: Upload | None, user_id,
+                   backdated_reason: str = "") -> Consent:
     """Record a participant's decision about one purpose: given or refused, verbally
     (their words) or in writing (the signed form), under the current notice version,
     which the page showed them (``notice_id``). Refused while the record is
-    restricted. Refusing a purpose whose consent is live is a withdrawal instead."""
+    restricted. Refusing a purpose whose consent is live is a withdrawal instead.
+
+    A decision dated more than ``BACKDATE_TOLERANCE`` before now is back-dated and
+    needs ``backdated_reason``; it takes its place in the history by its date, so
+    one dated before a withdrawal is recorded but is not live (``resolve``)."""
     ensure_not_restricted(participant, "consent.record", "recording a consent")
     problems = []
     purpose = purpose_by_code(purpose_code or "")
@@ -363,6 +531,16 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
                              "on or after the referral")
     except Invalid as problem:
         problems.append(problem)
+        decided_at = None
+    if decided_at is not None and is_backdated(decided_at):
+        try:
+            backdated_reason = clean_text(backdated_reason, "why the decision is recorded more than 15 minutes "
+                                          "after the participant made it", MAX_WORDS, required=True)
+        except Invalid as problem:
+            problem.field = "backdated_reason"
+            problems.append(problem)
+    else:
+        backdated_reason = ""
     content_type = None
     if upload is not None and upload.content:
         try:
@@ -388,7 +566,7 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
         org_id=participant.org_id, participant_id=participant.id, purpose_id=purpose.id, decision=decision,
         method=method, participant_words=words, notice_id=notice.id, decided_at=decided_at,
         recorded_by_id=user_id, recorded_by_position=_position(user_id), recorded_at=clock.now(),
-        receipt_id=str(uuid.uuid4()),
+        receipt_id=str(uuid.uuid4()), backdated_reason=backdated_reason,
     )
     db.session.add(consent)
     db.session.flush()
@@ -397,7 +575,8 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
         keys.append(_store_evidence(participant, consent, upload, content_type, user_id).storage_key)
     audit.record("consent.recorded", object_type="consent", object_id=consent.id, participant_id=participant.id,
                  user_id=user_id, detail={"purpose": purpose.code, "decision": decision, "method": method,
-                                          "notice_id": notice.id, "evidence": bool(keys)})
+                                          "notice_id": notice.id, "evidence": bool(keys),
+                                          "backdated": bool(backdated_reason)})
     _commit_or_remove(*keys)
     return consent
 
@@ -430,8 +609,11 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
     if consent.withdrawal is not None:
         raise Problems([Invalid(f"This consent was already withdrawn on {_when(consent.withdrawal.withdrawn_at)}",
                                 field="method")])
-    latest = latest_decision(participant, consent.purpose_id)
-    if latest is not None and latest.id != consent.id:
+    in_force = verdict(participant, consent.purpose).in_force
+    if not in_force:
+        raise Problems([Invalid("This consent is no longer in force: a later withdrawal or refusal ended it",
+                                field="method")])
+    if in_force[-1].id != consent.id:
         raise Problems([Invalid("A later decision replaced this consent: withdraw that one", field="method")])
     problems = []
     if method not in WITHDRAWAL_METHODS:
@@ -468,7 +650,13 @@ def receipt(consent: Consent, participant: Participant, organisation_name: str) 
     """The consent receipt, its fields modelled on the Kantara Initiative Consent
     Receipt (v1.1) and ISO/IEC TS 27560 consent records."""
     purpose = consent.purpose
-    withdrawal = consent.withdrawal
+    state, ended_by = decision_state(consent)
+    if ended_by is None:
+        ended_at, ended_how = None, ""
+    elif ended_by.withdrawal is not None:
+        ended_at, ended_how = ended_by.effective_at, ended_by.withdrawal.method_label
+    else:
+        ended_at, ended_how = ended_by.effective_at, "by a later refusal"
     return {
         "receipt_id": consent.receipt_id,
         "version": RECEIPT_VERSION,
@@ -495,9 +683,10 @@ def receipt(consent: Consent, participant: Participant, organisation_name: str) 
         "sensitive": any("health" in c.lower() for c in purpose.data_categories or []),
         "recipients": purpose.recipients,
         "termination": "Until you withdraw it",
-        "state": state_of(consent),
-        "withdrawn_at": withdrawal.withdrawn_at if withdrawal else None,
-        "withdrawal_method": withdrawal.method_label if withdrawal else "",
+        "state": state,
+        "withdrawn_at": ended_at,
+        "withdrawal_method": ended_how,
+        "backdated_reason": consent.backdated_reason if consent.backdated else "",
         "how_to_withdraw": HOW_TO_WITHDRAW,
     }
 

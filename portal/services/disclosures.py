@@ -54,7 +54,7 @@ def _check(participant: Participant, recipient_type: str, recipient_name: str, p
     if consent is not None:
         if consent.participant_id != participant.id or consent.org_id != participant.org_id:
             raise DisclosureNotAllowed("the consent relied on is not this participant's")
-        if consents.state_of(consent, disclosed_at) != "given":
+        if not consents.consent_live_at(consent, disclosed_at):
             consents.require_live_consent(participant, consent.purpose.code, disclosed_at)
             # A live consent exists, but not the one passed: rely on the live one.
             raise DisclosureNotAllowed("the consent relied on is not the participant's live consent")

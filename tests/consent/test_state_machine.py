@@ -68,7 +68,7 @@ def test_each_consent_keeps_the_notice_version_it_was_given_under(world, make):
     second = _record(world, notice=v2)
     assert (first.notice.version, second.notice.version) == ("1", "2")
     # A change that does not ask again leaves the earlier consent live meanwhile.
-    assert consents.state_of(first) == "given"
+    assert consents.decision_state(first)[0] == "given" and consents.consent_live_at(first)
 
 
 def test_a_notice_that_asks_again_ends_older_consents_from_its_publication_date(world, make):
