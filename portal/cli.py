@@ -18,6 +18,9 @@ def init_app(app):
     app.cli.add_command(scheduler)
     app.cli.add_command(run_periodic)
     app.cli.add_command(create_user)
+    from portal.consent_cli import recheck_consent_disclosures
+
+    app.cli.add_command(recheck_consent_disclosures)
 
 
 @click.command("seed-demo")

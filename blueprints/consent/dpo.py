@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models.disclosure import LEGAL_BASES
 from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
 from portal.permissions import requires
-from portal.services import authority_requests, emergency, privacy_notices
+from portal.services import authority_requests, disclosure_reviews, emergency, privacy_notices
 from portal.services.participant_access import reads_participant_data
 from portal.services.privacy_notices import NoticePublished
 from portal.services.validation import Problems
@@ -108,14 +108,18 @@ def publish_notice(notice_id):
 @requires("override.review")
 @reads_participant_data
 def overrides():
+    show_reviewed = request.args.get("show") == "reviewed"
     waiting = emergency.awaiting_review()
-    done = emergency.reviewed() if request.args.get("show") == "reviewed" else []
-    shown = [c.participant_id for c in waiting + done]
+    done = emergency.reviewed() if show_reviewed else []
+    # Disclosures a one-off check flagged as possible breaches wait on the same list.
+    flagged = disclosure_reviews.awaiting_review()
+    flagged_done = disclosure_reviews.reviewed() if show_reviewed else []
+    shown = [c.participant_id for c in waiting + done + flagged + flagged_done]
     audit.record("participants.listed", object_type="list", object_id="dpo.overrides",
                  detail={"view": "dpo.overrides", "participant_ids": shown})
     db.session.commit()
-    return render_template("consent/dpo/overrides.html", waiting=waiting, done=done,
-                           show_reviewed=request.args.get("show") == "reviewed",
+    return render_template("consent/dpo/overrides.html", waiting=waiting, done=done, flagged=flagged,
+                           flagged_done=flagged_done, show_reviewed=show_reviewed,
                            participants=_participants(shown), title="Emergency overrides to review")
 
 

@@ -13,7 +13,7 @@ from blueprints.participants.forms import GovDateField, local_datetime, options
 from portal import clock
 from portal.models.authority_request import AUTHORITY_TYPES, REQUEST_REASONS
 from portal.models.consent import DECISIONS, METHODS, WITHDRAWAL_METHODS
-from portal.models.disclosure import EMERGENCY_RECIPIENTS, LEGAL_BASES, REVIEW_OUTCOMES
+from portal.models.disclosure import DISCLOSURE_REVIEW_OUTCOMES, EMERGENCY_RECIPIENTS, LEGAL_BASES, REVIEW_OUTCOMES
 from portal.models.sharing import EMPLOYER_CONTACT_KINDS, SEND_METHODS
 from portal.services.validation import Invalid, Problems
 
@@ -163,6 +163,12 @@ class PublishForm(BaseForm):
 class ReviewForm(BaseForm):
     outcome = _radio("Your review", REVIEW_OUTCOMES.items())
     notes = _area("Notes", description="What you checked and any follow-up")
+    submit = _submit("Record review")
+
+
+class DisclosureReviewForm(BaseForm):
+    outcome = _radio("Your review", DISCLOSURE_REVIEW_OUTCOMES.items())
+    notes = _area("Notes", description="What you checked, and the breach register reference if it was a breach")
     submit = _submit("Record review")
 
 

@@ -3,7 +3,8 @@
 The world (on top of casework's): the consent purposes, version 1 of the notice
 (published) and a draft version 2; ``w.participant`` (assigned to h2e's ``vrc``)
 has live GP and employer consents, a signed form as evidence, a draft and an issued
-GP letter, a disclosure with a copy, and an emergency override waiting for review;
+GP letter, a disclosure with a copy, an emergency override waiting for review and
+the disclosure flagged by a one-off check (``w.disclosure_review``);
 h2e's ``vrc`` logged an authority request (``w.authority_request``), and another was
 approved (``w.approved_request``).
 
@@ -17,7 +18,8 @@ from datetime import timedelta
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuthorityRequest, ConsentEvidence, Disclosure, EmergencyContact, GpLetter
+from portal.models import (AuthorityRequest, ConsentEvidence, Disclosure, DisclosureReview, EmergencyContact,
+                           GpLetter)
 from portal.services import private_files
 from tests.factories import Factory
 from tests.registry import WORLD_BUILDERS, Case
@@ -72,7 +74,11 @@ def _consent(w):
     w.approved_request = AuthorityRequest(status="approved", participant_id=w.participant.id, org_id=w.home.id,
                                           legal_basis="crime_and_taxation", decided_by_id=w.users["dpo"].id,
                                           decided_at=now, decision_reasons="Necessary and proportionate", **request)
-    db.session.add_all([w.override, w.authority_request, w.approved_request])
+    w.disclosure_review = DisclosureReview(
+        org_id=w.home.id, participant_id=w.participant.id, disclosure_id=w.disclosure.id, kind="consent_not_live",
+        finding=f"Disclosure {w.disclosure.id} relied on a consent that was not live then.",
+        found_by="recheck-consent-disclosures", found_at=now, review_notes="")
+    db.session.add_all([w.override, w.authority_request, w.approved_request, w.disclosure_review])
     db.session.flush()
 
 
@@ -185,6 +191,9 @@ CASES = [
     Case("privacy.override", args=lambda w: {"override_id": w.override.id}, expect=DPO),
     Case("privacy.override", "POST", args=lambda w: {"override_id": w.override.id},
          data={"outcome": "appropriate", "notes": "Risk to life; proportionate"}, expect={"dpo": 302}),
+    Case("privacy.disclosure_review", args=lambda w: {"review_id": w.disclosure_review.id}, expect=DPO),
+    Case("privacy.disclosure_review", "POST", args=lambda w: {"review_id": w.disclosure_review.id},
+         data={"outcome": "breach", "notes": "Recorded in the breach register"}, expect={"dpo": 302}),
     Case("privacy.authority_requests_list", expect=DPO),
     Case("privacy.authority_request", args=lambda w: {"request_id": w.authority_request.id}, expect=DPO),
     Case("privacy.decide_authority_request", "POST", args=lambda w: {"request_id": w.authority_request.id},
