@@ -21,6 +21,9 @@ def init_app(app):
     from portal.consent_cli import recheck_consent_disclosures
 
     app.cli.add_command(recheck_consent_disclosures)
+    from portal.rights_cli import recheck_rights_disclosures
+
+    app.cli.add_command(recheck_rights_disclosures)
 
 
 @click.command("seed-demo")

@@ -79,11 +79,12 @@ def _package(request_id, package_id):
     return found, participant, access_packages.get_package(found, package_id)
 
 
-def _review_page(found, participant, package, redact_form=None, status=200):
+def _review_page(found, participant, package, redact_form=None, status=200, refusal=None):
     passages = access_packages.review(package, current_user.id) if package.status != "building" else []
     return render_template("access/review.html", found=found, participant=participant, package=package,
                            passages=passages, form=redact_form, release_form=ReleaseForm(),
                            redact_form=RedactForm(formdata=None),
+                           errors=[{"text": refusal, "href": "#identity-gate"}] if refusal else None,
                            title=f"Review access package {package.id}"), status
 
 
@@ -123,6 +124,8 @@ def access_release(request_id, package_id):
             access_packages.release(package, current_user.id)
         except access_packages.NotReady:
             abort(409)
+        except rights_requests.IdentityNotVerified as refused:
+            return _review_page(found, participant, package, status=409, refusal=refused.message)
         flash("The access package is released and recorded in the disclosures register.")
     return redirect(url_for(".access_review", request_id=found.id, package_id=package.id), 303)
 

@@ -47,10 +47,23 @@ class NoDataForm(BaseForm):
     submit = _submit("Record that no data is held")
 
 
+IDENTITY_DECISIONS = {
+    "proved": "Proved: the evidence arrived (the clock starts that day)",
+    "not_needed": "Not needed: you are satisfied who they are, or that they may act for the person",
+    "failed": "Not proved: close the request",
+}
+
+
 class IdentityForm(BaseForm):
-    received_on = GovDateField("Date the evidence arrived", description=DATE_HINT)
-    method = _text("How it arrived and what it was", description="For example, ‘Passport copy by post’")
-    submit = _submit("Record evidence and start the clock")
+    decision = _radio("Is their identity, or their authority to act for the person, verified?",
+                      IDENTITY_DECISIONS.items())
+    received_on = GovDateField("Date the evidence arrived", description="If proved. " + DATE_HINT)
+    method = _text("How it arrived and what it was", description="If proved. For example, ‘Passport copy by post’")
+    reason = _area("Reason", description="If not needed: why you are satisfied without evidence. If not proved: "
+                                         "why, as you told the person")
+    response_sent_on = GovDateField("Date the person was told", description="If not proved. " + DATE_HINT)
+    response_method = _method("How were they told? (if not proved)")
+    submit = _submit("Record the identity step")
 
 
 class StopForm(BaseForm):

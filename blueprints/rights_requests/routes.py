@@ -16,7 +16,8 @@ from portal.models.rights import PortabilityExport
 from portal.permissions import ACTIONS, requires
 from portal.services import home as home_links
 from portal.services import (
-    deadlines, participant_fields, privacy_notices, rights_complaints, rights_requests, rights_workflows,
+    deadlines, participant_fields, privacy_notices, rights_complaints, rights_figures, rights_requests,
+    rights_workflows,
 )
 from portal.services.participant_access import ParticipantRestricted, reads_participant_data
 from portal.services.rights_workflows import NotLinked
@@ -88,7 +89,7 @@ def home():
              if ACTIONS.get(action) == frozenset({"dpo"}) and endpoint in current_app.view_functions]
     return render_template("rights/home.html", counts=counts, open_count=len(rows),
                            stopped=sum(1 for r in rows if r.clock_stopped), links=links,
-                           title="Data Protection Officer")
+                           figures=rights_figures.monthly(today), title="Data Protection Officer")
 
 
 @bp.route("/requests")
@@ -134,8 +135,10 @@ def _form_page(found, form, action, title, **extra):
     return render_template("rights/form.html", found=found, form=form, action=action, title=title, **extra)
 
 
-def _handle(request_id, form_class, call, title, done, prepare=None):
-    """GET shows the form; POST calls the service and returns to the request."""
+def _handle(request_id, form_class, call, title, done, prepare=None, discloses=False):
+    """GET shows the form; POST calls the service and returns to the request.
+    ``discloses``: the form can disclose to the requester, so its page says when the
+    identity step stands in the way (the service refuses it anyway)."""
     found = rights_requests.get_request(request_id)
     form = form_class()
     if prepare:
@@ -145,6 +148,8 @@ def _handle(request_id, form_class, call, title, done, prepare=None):
             call(found, form)
         except Problems as problems:
             show_problems(form, problems)
+        except rights_requests.IdentityNotVerified as refused:
+            form.submit.errors = [refused.message]
         except rights_requests.RequestClosed:
             db.session.rollback()
             form.submit.errors = ["The request is closed"]
@@ -157,15 +162,16 @@ def _handle(request_id, form_class, call, title, done, prepare=None):
         else:
             flash(done, "success")
             return redirect(url_for(".show", request_id=found.id))
-    return _form_page(found, form, request.path, title)
+    return _form_page(found, form, request.path, title, identity_gate=discloses)
 
 
 @bp.route("/requests/<int:request_id>/identity", methods=["GET", "POST"])
 @requires("rights_request.manage")
 def identity(request_id):
     return _handle(request_id, IdentityForm, lambda r, f: rights_requests.record_identity(
-        r, f.received_on.data, f.method.data, current_user.id), "Identity evidence received",
-        "Identity evidence recorded: the clock has started")
+        r, f.decision.data, f.received_on.data, f.method.data, f.reason.data, current_user.id,
+        response_sent_on=f.response_sent_on.data, response_method=f.response_method.data),
+        "Identity or authority of the requester", "Identity step recorded")
 
 
 @bp.route("/requests/<int:request_id>/clarify", methods=["GET", "POST"])
@@ -249,7 +255,8 @@ def objection(request_id):
 @reads_participant_data
 def portability(request_id):
     return _handle(request_id, PortabilityForm, lambda r, f: rights_workflows.create_portability_export(
-        r, current_user.id), "Data portability", "Portability file built and recorded as a disclosure")
+        r, current_user.id), "Data portability", "Portability file built and recorded as a disclosure",
+        discloses=True)
 
 
 @bp.route("/requests/<int:request_id>/portability/<int:export_id>")
@@ -270,7 +277,8 @@ def portability_download(request_id, export_id):
 def close(request_id):
     return _handle(request_id, CloseForm, lambda r, f: rights_requests.close(
         r, f.outcome.data, f.reason.data, f.exemption.data, f.response_sent_on.data, f.response_method.data,
-        current_user.id), "Close the request", "Request closed")
+        current_user.id), "Close the request", "Request closed",
+        discloses=rights_requests.outcome_discloses(rights_requests.get_request(request_id), "done"))
 
 
 @bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])

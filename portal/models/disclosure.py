@@ -138,6 +138,7 @@ class EmergencyContact(db.Model):
 # found it); other checks add their kind here.
 DISCLOSURE_REVIEW_KINDS = {
     "consent_not_live": "Relied on a consent that was not live at the time",
+    "identity_not_verified": "Disclosed to a requester before their identity was verified",
 }
 DISCLOSURE_REVIEW_OUTCOMES = {
     "breach": "A personal data breach: recorded in the breach register",

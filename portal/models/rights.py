@@ -46,6 +46,7 @@ IDENTITY_STATES = {
     "not_needed": "Not needed",
     "pending": "Waiting for evidence",
     "proved": "Proved",
+    "failed": "Not proved: request closed",
 }
 EXTENSION_REASONS = {"complex": "The request is complex", "numerous": "Several requests from the person"}
 OUTCOMES = {"done": "Done", "partly_done": "Partly done", "refused": "Refused"}
@@ -56,7 +57,7 @@ class RightsRequest(db.Model):
     __tablename__ = "rights_request"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed')", name="status"),
-        CheckConstraint("identity_status IN ('not_needed', 'pending', 'proved')", name="identity_status"),
+        CheckConstraint("identity_status IN ('not_needed', 'pending', 'proved', 'failed')", name="identity_status"),
         CheckConstraint("outcome IS NULL OR outcome IN ('done', 'partly_done', 'refused')", name="outcome"),
     )
 
@@ -83,6 +84,12 @@ class RightsRequest(db.Model):
     identity_asked_for: Mapped[str] = mapped_column(Text, default="")
     identity_received_on: Mapped[date | None]
     identity_method: Mapped[str] = mapped_column(String(200), default="")
+    # Who recorded the identity outcome (proved, not needed, failed) and why: only the
+    # DPO does, so "not needed" counts for a disclosure only once the DPO said so with
+    # a reason (a colleague logging the request cannot waive the check).
+    identity_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    identity_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    identity_reason: Mapped[str] = mapped_column(Text, default="")
 
     status: Mapped[str] = mapped_column(String(20), default="open")
     due_on: Mapped[date | None] = mapped_column(index=True)
@@ -145,11 +152,27 @@ class RightsRequest(db.Model):
     @property
     def clock_start(self) -> date | None:
         """The day the clock started: receipt, or the day identity evidence arrived."""
-        if self.identity_status == "pending":
+        if self.identity_status in ("pending", "failed"):
             return None
         if self.identity_status == "proved" and self.identity_received_on:
             return self.identity_received_on
         return self.received_on
+
+    @property
+    def identity_verified(self) -> bool:
+        """DESIGN.md rule 5: nothing is disclosed to a requester until this holds —
+        identity (or authority) proved, or recorded as not needed by the DPO with a
+        reason."""
+        if self.identity_status == "proved":
+            return True
+        return (self.identity_status == "not_needed" and self.identity_decided_by_id is not None
+                and bool(self.identity_reason.strip()))
+
+    @property
+    def identity_label(self) -> str:
+        if self.identity_status == "not_needed" and not self.identity_verified:
+            return "Not needed, said when logged: not yet confirmed by the DPO"
+        return IDENTITY_STATES.get(self.identity_status, self.identity_status)
 
     @property
     def clock_stopped(self) -> bool:

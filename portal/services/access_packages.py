@@ -186,10 +186,16 @@ def reviewed_sections(package: AccessPackage) -> list[dict]:
 def release(package: AccessPackage, user_id: int) -> AccessPackage:
     """Release the reviewed package: rebuild the ZIP from the reviewed content with the
     redactions applied, store it with its hash, and record the disclosure to the
-    participant (legal obligation: UK GDPR Art. 15)."""
+    participant (legal obligation: UK GDPR Art. 15). Refused until the requester's
+    identity is verified (rule 5: ``rights_requests.require_identity_verified``);
+    building and reviewing the draft may go ahead meanwhile, as they disclose nothing."""
     rights_requests.require_dpo(user_id)
     if package.status != "ready":
         raise NotReady("only a built, unreleased package can be released")
+    request = db.session.get(RightsRequest, package.rights_request_id) if package.rights_request_id else None
+    if request is None:
+        raise NotReady("a package is released only in answer to a rights request")
+    rights_requests.require_identity_verified(request, "release the access package", user_id)
     participant = db.session.get(Participant, package.participant_id)
     sections = reviewed_sections(package)
     stored = private_files.store("access_packages", make_zip(package, sections), "application/zip")

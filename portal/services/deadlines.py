@@ -17,6 +17,8 @@ guidance, "How long do we have to comply?", for how the month is counted):
 * An extension for complex or numerous requests runs three months from the same start
   (``months=3``); the person must be told of it, with reasons, within the first month
   (:func:`extension_notice_due`).
+* Once a due date has passed, no change may make it later (:func:`rewinds_overdue`):
+  an overdue request stays overdue until it is answered.
 
 Bank holidays come from the ``holidays`` library (``country_holidays("GB", subdiv="ENG")``,
 offline). The library also lists the weekend date of a holiday that has a weekday
@@ -43,6 +45,7 @@ __all__ = [
     "extension_notice_due",
     "is_working_day",
     "response_due",
+    "rewinds_overdue",
     "stopped_days",
     "working_day_on_or_after",
     "working_days_between",
@@ -235,3 +238,21 @@ def deadline_state(due: date, today: date, soon: int = DUE_SOON_WORKING_DAYS) ->
     if due <= add_working_days(today, soon):
         return DUE_SOON
     return ON_TRACK
+
+
+def rewinds_overdue(current: date | None, proposed: date | None, today: date) -> bool:
+    """Whether a change would rewind an overdue request: the current due date has
+    passed and the change would make it later.
+
+    DESIGN.md "Rights deadlines": after the original due date an extension is refused
+    and the request stays overdue; the same holds for any other change that would move
+    the date (a later clock start, a clarification stop recorded late, an extension
+    notice dated after the deadline). Before the due date such changes are allowed;
+    a change that keeps or brings the date forward always is.
+    """
+    _check_date(today, "today")
+    if current is None or proposed is None:
+        return False
+    _check_date(current, "current")
+    _check_date(proposed, "proposed")
+    return current < today and proposed > current

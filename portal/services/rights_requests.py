@@ -10,7 +10,7 @@ module recomputes ``RightsRequest.due_on`` on every change of its inputs, so a
 request cannot silently pass its deadline. Only the DPO works a request after it is
 logged; the audit trail holds ids and codes, never what was asked or by whom.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -71,22 +71,60 @@ class Clock:
     # While a clarification is outstanding, the due date counts the stop up to today.
     provisional: bool
     extension_notice_due: date | None
+    # An extension the person was not told of by the one-month date no longer counts.
+    extension_lapsed: bool = False
+
+
+@dataclass(frozen=True)
+class ClockInputs:
+    """Everything the due date depends on, so a change can be judged before it is made."""
+    start: date | None
+    periods: tuple[tuple[date, date | None], ...]
+    extended: bool
+    notice_sent_on: date | None
+
+
+def inputs_of(request: RightsRequest) -> ClockInputs:
+    return ClockInputs(request.clock_start, tuple((s.asked_on, s.answered_on) for s in request.stops),
+                       bool(request.extension_reason), request.extension_notice_sent_on)
+
+
+def clock_from(inputs: ClockInputs, today: date) -> Clock:
+    """The clock from its inputs (``response_due`` does the date arithmetic). An
+    extension counts once the person is told by the one-month date (Art. 12(3)); until
+    that date passes it counts provisionally; told late, or not told, it lapses and the
+    one-month date stands."""
+    if inputs.start is None:
+        return Clock(None, 0, None, False, None)
+    provisional = any(answered is None for _asked, answered in inputs.periods)
+    stopped = deadlines.stopped_days(inputs.periods, open_until=today)
+    notice_due = deadlines.extension_notice_due(inputs.start, stopped) if inputs.extended else None
+    lapsed = bool(inputs.extended and (inputs.notice_sent_on > notice_due if inputs.notice_sent_on
+                                       else today > notice_due))
+    months = 3 if inputs.extended and not lapsed else 1
+    return Clock(inputs.start, stopped, deadlines.response_due(inputs.start, months=months, stopped_days=stopped),
+                 provisional, notice_due, lapsed)
 
 
 def clock_of(request: RightsRequest, today: date | None = None) -> Clock:
     """Where the request's clock stands: start, days stopped, due date (from
     ``response_due``), and the date by which an extension must be told."""
-    today = today or clock.today()
-    start = request.clock_start
-    if start is None:
-        return Clock(None, 0, None, False, None)
-    periods = [(s.asked_on, s.answered_on) for s in request.stops]
-    provisional = any(s.answered_on is None for s in request.stops)
-    stopped = deadlines.stopped_days(periods, open_until=today)
-    months = 3 if request.extension_reason else 1
-    notice_due = deadlines.extension_notice_due(start, stopped) if request.extension_reason else None
-    return Clock(start, stopped, deadlines.response_due(start, months=months, stopped_days=stopped), provisional,
-                 notice_due)
+    return clock_from(inputs_of(request), today or clock.today())
+
+
+def refuse_later_due(request: RightsRequest, proposed: ClockInputs, what: str, field: str) -> None:
+    """DESIGN.md "Rights deadlines" and the notice's "within one month, or tell the
+    person it will take longer": once a request's due date has passed, nothing makes it
+    later (an extension, a later identity-evidence date, a clarification stop, an
+    extension notice dated after the deadline). The request stays overdue. Every change
+    to the clock's inputs passes through here before it is made."""
+    today = clock.today()
+    current = clock_of(request, today).due
+    later = clock_from(proposed, today).due
+    if deadlines.rewinds_overdue(current, later, today):
+        raise Problems([Invalid(
+            f"The request was due on {current:%-d %B %Y} and is overdue: {what} cannot be recorded now, because it "
+            "would make the due date later. The request stays overdue: answer it as soon as you can", field=field)])
 
 
 def recompute_due(request: RightsRequest) -> None:
@@ -106,9 +144,7 @@ def state_of(request: RightsRequest, today: date | None = None) -> str | None:
 
 
 def extension_notice_overdue(request: RightsRequest, today: date | None = None) -> bool:
-    c = clock_of(request, today)
-    return bool(request.extension_reason and request.extension_notice_sent_on is None and c.extension_notice_due
-                and c.extension_notice_due < (today or clock.today()))
+    return clock_of(request, today).extension_lapsed and request.extension_notice_sent_on is None
 
 
 # ---------------------------------------------------------------- taking in
@@ -168,23 +204,108 @@ def _open_for_dpo(request: RightsRequest, user_id) -> None:
         raise RequestClosed(request.id)
 
 
-def record_identity(request: RightsRequest, received_on: date | None, method, user_id) -> RightsRequest:
-    """The identity (or authority) evidence arrived: the clock starts that day."""
+IDENTITY_EXEMPTION = "Identity or authority not verified (UK GDPR Articles 11(2) and 12(2) and (6))"
+
+
+def record_identity(request: RightsRequest, decision, received_on: date | None, method, reason, user_id,
+                    response_sent_on: date | None = None, response_method=None) -> RightsRequest:
+    """The DPO's identity (or authority) step, one of three outcomes:
+
+    * ``proved``: the evidence arrived; the clock starts that day;
+    * ``not_needed``: the DPO is satisfied without evidence, and says why; only then
+      does "not needed" let a disclosure go to the requester (a colleague logging the
+      request cannot waive the check);
+    * ``failed``: the evidence did not prove who they are or that they act for the
+      person: the request closes, refused, with the reason and when and how the
+      person was told.
+
+    Proved is final. DESIGN.md rule 5: nothing is disclosed to a requester before this.
+    """
     _open_for_dpo(request, user_id)
     problems: list[Invalid] = []
-    received_on = _date(problems, "received_on", received_on, "the date the evidence arrived", request.received_on,
-                        "the date the request arrived")
-    method = _text(problems, "method", method, "how the evidence arrived and what it was", 200)
+    if request.identity_status == "proved":
+        raise Problems([Invalid("Identity is already proved", field="decision")])
+    _choice(problems, "decision", decision, ("proved", "not_needed", "failed"),
+            "Select whether their identity or authority is proved, not needed or not proved")
+    if decision == "proved":
+        received_on = _date(problems, "received_on", received_on, "the date the evidence arrived",
+                            request.received_on, "the date the request arrived")
+        method = _text(problems, "method", method, "how the evidence arrived and what it was", 200)
+    elif decision == "not_needed":
+        reason = _text(problems, "reason", reason, "why no evidence of identity or authority is needed", 2000)
+    elif decision == "failed":
+        reason = _text(problems, "reason", reason, "why their identity or authority is not proved", 2000)
+        response_sent_on = _date(problems, "response_sent_on", response_sent_on, "the date the person was told",
+                                 request.received_on, "the date the request arrived")
+        _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
-    request.identity_status = "proved"
-    request.identity_received_on = received_on
-    request.identity_method = method
+    if decision == "proved":
+        refuse_later_due(request, replace(inputs_of(request), start=received_on),
+                         "identity evidence that arrived on that date", "received_on")
+        request.identity_received_on, request.identity_method = received_on, method
+    elif decision == "not_needed":
+        refuse_later_due(request, replace(inputs_of(request), start=request.received_on),
+                         "starting the clock on the day the request arrived", "reason")
+        request.identity_reason = reason
+    else:
+        request.identity_reason = reason
+        request.outcome, request.outcome_reason, request.exemption = "refused", reason, IDENTITY_EXEMPTION
+        request.response_sent_on, request.response_method = response_sent_on, response_method
+        request.status, request.closed_by_id, request.closed_at = "closed", user_id, clock.now()
+    request.identity_status = decision
+    request.identity_decided_by_id, request.identity_decided_at = user_id, clock.now()
     recompute_due(request)
-    audit.record("rights_request.identity_proved", object_type="rights_request", object_id=request.id,
+    audit.record(f"rights_request.identity_{decision}", object_type="rights_request", object_id=request.id,
                  participant_id=request.participant_id, user_id=user_id)
     db.session.commit()
     return request
+
+
+class IdentityNotVerified(PermissionError):
+    """A disclosure to the requester waits for the identity step (``record_identity``)."""
+
+    def __init__(self, request: RightsRequest, what: str):
+        self.request_id = request.id
+        self.what = what
+        if request.identity_status == "not_needed":
+            why = ("identity was marked “not needed” when the request was logged, but only the DPO can decide "
+                   "that, with a reason")
+        elif request.identity_status == "failed":
+            why = "their identity or authority was not proved"
+        else:
+            why = "the evidence of their identity or authority has not been recorded"
+        self.message = (f"You cannot {what} yet: {why}. Nothing is disclosed to a requester until their identity, "
+                        "or their authority to act for the person, is verified")
+        super().__init__(self.message)
+
+
+def require_identity_verified(request: RightsRequest, what: str, user_id) -> None:
+    """DESIGN.md rule 5 and the notice (identity is confirmed before a request is
+    answered): every disclosure to a requester (an access package released, a
+    portability export, an outcome that discloses) calls this first. It passes when
+    identity is proved, or the DPO recorded that no evidence is needed, with a
+    reason. A refusal is audited."""
+    if request.identity_verified:
+        return
+    db.session.rollback()
+    audit.record_and_commit("rights_request.disclosure_refused", object_type="rights_request", object_id=request.id,
+                            participant_id=request.participant_id, user_id=user_id, outcome="refused",
+                            detail={"what": what, "identity_status": request.identity_status})
+    raise IdentityNotVerified(request, what)
+
+
+# Rights whose "done" tells the requester something about the person (that a record
+# exists, what it holds, what became of it). The privacy notice alone discloses
+# nothing personal.
+DISCLOSING_RIGHTS = frozenset(RIGHTS) - {"informed"}
+
+
+def outcome_discloses(request: RightsRequest, outcome) -> bool:
+    """An outcome discloses when it answers, in whole or in part, a request linked to
+    a participant for a right other than the privacy notice."""
+    return (outcome in ("done", "partly_done") and request.participant_id is not None
+            and bool(DISCLOSING_RIGHTS & set(request.right_codes)))
 
 
 def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id) -> ClockStop:
@@ -198,6 +319,9 @@ def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id)
     question = _text(problems, "question", question, "what you asked", 2000)
     if problems:
         raise Problems(problems)
+    current = inputs_of(request)
+    refuse_later_due(request, replace(current, periods=current.periods + ((asked_on, None),)),
+                     "a clarification asked for on that date", "asked_on")
     stop = ClockStop(asked_on=asked_on, question=question, asked_by_id=user_id)
     request.stops.append(stop)
     recompute_due(request)
@@ -221,6 +345,10 @@ def restart_clock(request: RightsRequest, answered_on: date | None, note, user_i
     note = _text(problems, "note", note, "what the answer says the request covers", 2000)
     if problems:
         raise Problems(problems)
+    current = inputs_of(request)
+    refuse_later_due(request, replace(current, periods=tuple(
+        (asked, answered_on if asked == stop.asked_on and answered is None else answered)
+        for asked, answered in current.periods)), "an answer that arrived on that date", "answered_on")
     stop.answered_on = answered_on
     stop.answer_note = note
     stop.answered_by_id = user_id
@@ -244,6 +372,7 @@ def extend(request: RightsRequest, reason, detail, user_id) -> RightsRequest:
     detail = _text(problems, "detail", detail, "the reasons to give the person", 2000)
     if problems:
         raise Problems(problems)
+    refuse_later_due(request, replace(inputs_of(request), extended=True), "an extension", "reason")
     request.extension_reason = reason
     request.extension_detail = detail
     request.extended_at = clock.now()
@@ -264,6 +393,13 @@ def record_extension_notice(request: RightsRequest, sent_on: date | None, method
     _choice(problems, "method", method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
+    notice_due = clock_of(request).extension_notice_due
+    if sent_on > notice_due:
+        raise Problems([Invalid(
+            f"The person had to be told of the extension by {notice_due:%-d %B %Y}: told later, the extension does "
+            "not count and the one-month due date stands", field="sent_on")])
+    refuse_later_due(request, replace(inputs_of(request), notice_sent_on=sent_on),
+                     "an extension notice recorded after the due date", "sent_on")
     request.extension_notice_sent_on = sent_on
     request.extension_notice_method = method
     audit.record("rights_request.extension_notice_sent", object_type="rights_request", object_id=request.id,
@@ -310,6 +446,8 @@ def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: 
                                 field="outcome"))
     if problems:
         raise Problems(problems)
+    if outcome_discloses(request, outcome):
+        require_identity_verified(request, "close the request as answered", user_id)
     request.outcome = outcome
     request.outcome_reason = reason
     request.exemption = exemption

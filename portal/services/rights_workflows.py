@@ -287,11 +287,14 @@ def portability_zip(participant: Participant) -> bytes:
 
 def create_portability_export(request: RightsRequest, user_id) -> PortabilityExport:
     """UK GDPR Art. 20: the data the participant provided, CSV and JSON in a ZIP,
-    kept as a private file; its release is a disclosure to the participant."""
+    kept as a private file; its release is a disclosure to the participant, so it is
+    refused until the requester's identity is verified (rule 5)."""
     from portal.services import disclosures
+    from portal.services.rights_requests import require_identity_verified
 
     _open_for_dpo(request, user_id)
     participant = _participant(request)
+    require_identity_verified(request, "make the portability file", user_id)
     content = portability_zip(participant)
     stored = private_files.store("rights_portability", content, "application/zip")
     export = PortabilityExport(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,

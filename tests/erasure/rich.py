@@ -104,7 +104,8 @@ def rich_world(make, right: str, what_requested: str) -> dict:
     request = RightsRequest(org_id=org.id, participant_id=zed.id, requester_name=f"{ZED.first} {ZED.last}",
                             requester_contact=ZED.email, what_requested=what_requested, received_on=clock.today(),
                             channel="email", logged_at=clock.now(), status="open",
-                            rights=[RightsRequestRight(right=right)])
+                            identity_status="proved", identity_received_on=clock.today(),
+                            identity_method="Passport copy by post", rights=[RightsRequestRight(right=right)])
     db.session.add(request)
     db.session.commit()
     return {"org": org, "vrc": vrc, "dpo": dpo, "zed": zed, "other": other, "request": request}

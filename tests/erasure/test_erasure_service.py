@@ -39,6 +39,7 @@ def world(make):
     earlier = db.session.scalars(sa.select(RightsRequest).where(RightsRequest.participant_id == zed.id,
                                                                 RightsRequest.id != world["request"].id)).one()
     earlier.status = "open"
+    earlier.identity_status, earlier.identity_received_on = "proved", clock.today()
     db.session.commit()
     package = access_packages.start_package(earlier, dpo.id)
     db.session.refresh(package)

@@ -33,6 +33,9 @@ def _rights(w):
     make = Factory()
     now = clock.now()
     w.rights_request = _request(w)
+    # Identity proved: the disclosures (portability, a "done" close, a release) may go.
+    w.verified_request = _request(w, identity_status="proved", identity_received_on=clock.today() - timedelta(days=2),
+                                  identity_method="Passport copy by post")
     w.stopped_request = _request(w, stops=[ClockStop(asked_on=clock.today() - timedelta(days=1),
                                                      question="Which records?")])
     w.extended_request = _request(w, extension_reason="complex", extension_detail="Many records", extended_at=now)
@@ -81,7 +84,8 @@ CASES = [
     Case("dpo_rights.requests", expect=DPO),
     Case("dpo_rights.show", args=_r(), expect=DPO),
     Case("dpo_rights.identity", args=_r(), expect=DPO),
-    Case("dpo_rights.identity", "POST", args=_r(), data={"received_on": _today(), "method": "Passport by post"},
+    Case("dpo_rights.identity", "POST", args=_r(),
+         data={"decision": "proved", "received_on": _today(), "method": "Passport by post"},
          expect=DPO_POSTED),
     Case("dpo_rights.clarify", args=_r(), expect=DPO),
     Case("dpo_rights.clarify", "POST", args=_r(), data=lambda w: {"asked_on": _today(), "question": "Which?"},
@@ -111,11 +115,11 @@ CASES = [
     Case("dpo_rights.objection", "POST", args=_r(), data={"scopes": ["research", "statistics"]},
          expect=DPO_POSTED),
     Case("dpo_rights.portability", args=_r(), expect=DPO),
-    Case("dpo_rights.portability", "POST", args=_r(), data={}, expect=DPO_POSTED),
+    Case("dpo_rights.portability", "POST", args=_r("verified_request"), data={}, expect=DPO_POSTED),
     Case("dpo_rights.portability_download", args=lambda w: {"request_id": w.rights_request.id,
                                                               "export_id": w.export.id}, expect=DPO),
     Case("dpo_rights.close", args=_r(), expect=DPO),
-    Case("dpo_rights.close", "POST", args=_r(),
+    Case("dpo_rights.close", "POST", args=_r("verified_request"),
          data=lambda w: {"outcome": "done", "response_sent_on": _today(), "response_method": "email"},
          expect=DPO_POSTED),
     Case("dpo_rights.link", args=_r(), expect=DPO),

@@ -2,8 +2,9 @@
 every other role 403 (the pages are under /dpo/, not casework URLs).
 
 The world (on top of rights'): ``w.access_draft``, a built access package of
-``w.rights_request`` waiting for review (``w.passage_key`` is one of its passages),
-and ``w.access_released``, a released one.
+``w.rights_request`` (identity not verified) waiting for review (``w.passage_key`` is
+one of its passages); ``w.access_verified_draft`` and ``w.access_released``, a built
+and a released one of ``w.verified_request`` (identity proved).
 ``w.erasure_request`` asks to erase ``w.erasure_participant`` (no legal hold).
 """
 from portal import clock
@@ -16,8 +17,9 @@ from tests.registry import WORLD_BUILDERS, Case
 from tests.registry import rights as _rights  # noqa: F401  (its world comes first)
 
 
-def _package(w):
-    package = AccessPackage(org_id=w.home.id, participant_id=w.participant.id, rights_request_id=w.rights_request.id,
+def _package(w, request=None):
+    request = request or w.rights_request
+    package = AccessPackage(org_id=w.home.id, participant_id=w.participant.id, rights_request_id=request.id,
                             status="building", created_by_id=w.users["dpo"].id, created_at=clock.now())
     db.session.add(package)
     db.session.flush()
@@ -30,7 +32,8 @@ def _package(w):
 def _access(w):
     w.access_draft, sections = _package(w)
     w.passage_key = next(access_content.passages(sections))[0]
-    w.access_released, _ = _package(w)
+    w.access_released, _ = _package(w, w.verified_request)
+    w.access_verified_draft, _ = _package(w, w.verified_request)
     db.session.commit()
     access_packages.release(w.access_released, w.users["dpo"].id)
     w.erasure_participant = Factory().participant(w.home, w.users["vrc"], first_name="Erin", last_name="Erasable")
@@ -49,7 +52,7 @@ def _r(w):
 
 
 def _p(name):
-    return lambda w: {"request_id": w.rights_request.id, "package_id": getattr(w, name).id}
+    return lambda w: {"request_id": getattr(w, name).rights_request_id, "package_id": getattr(w, name).id}
 
 
 CASES = [
@@ -60,7 +63,9 @@ CASES = [
     Case("rights.access_review", args=_p("access_draft"), expect=DPO),
     Case("rights.access_redact", "POST", args=_p("access_draft"),
          data=lambda w: {"passage_key": w.passage_key, "reason": "About another person"}, expect={"dpo": 303}),
-    Case("rights.access_release", "POST", args=_p("access_draft"), expect={"dpo": 303}),
+    Case("rights.access_release", "POST", args=_p("access_verified_draft"), expect={"dpo": 303}),
+    Case("rights.access_release", "POST", args=_p("access_draft"), expect={"dpo": 409},
+         note="identity not verified: the page says why and links to the identity step"),
     Case("rights.access_download", args=_p("access_released"), expect=DPO),
     Case("rights.erasure", args=_r, expect=DPO),
     Case("rights.erasure", "POST", args=lambda w: {"request_id": w.erasure_request.id}, data={"confirm": "y"},

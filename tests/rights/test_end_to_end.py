@@ -47,7 +47,8 @@ def test_every_right_through_the_pages(world, login):
 
     step("link", {"participant_id": str(p.id)})
     assert found.participant_id == p.id
-    step("identity", {"received_on": MARCH_3, "method": "Passport copy by post"}, "Clock started")
+    step("identity", {"decision": "proved", "received_on": MARCH_3, "method": "Passport copy by post"},
+         "Clock started")
     assert found.due_on == deadlines.response_due(date(2026, 3, 3))
     step("clarify", {"asked_on": MARCH_3, "question": "Which records?"}, "Clock stopped", "Which records?")
     step("answer", {"answered_on": MARCH_4, "note": "All of them"})

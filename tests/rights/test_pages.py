@@ -104,13 +104,16 @@ def test_dashboard_shows_states_and_stopped_clocks(world, login):
     assert page.index(late.reference) < page.index(soon.reference) < page.index(fine.reference)
     assert "Overdue" in page and "Due within 5 working days" in page and "Clock stopped" in page
     assert "Extension notice to send by" in page
-    # One month from 3 March is Good Friday 3 April: the notice is due by Tuesday 7 April.
-    clock.freeze(datetime(2026, 4, 8, 10, tzinfo=timezone.utc))
-    page = login(world.dpo).get(f"/dpo/requests/{extended.id}").get_data(as_text=True)
-    assert "Extension notice overdue" in page
     # Shown until the notice is recorded as sent.
-    rights_requests.record_extension_notice(extended, date(2026, 4, 8), "letter", world.dpo.id)
+    rights_requests.record_extension_notice(extended, date(2026, 3, 4), "letter", world.dpo.id)
     assert "Extension notice" not in login(world.dpo).get("/dpo/requests").get_data(as_text=True)
+    # One month from 3 March is Good Friday 3 April: the notice is due by Tuesday 7 April;
+    # on the 8th an extension nobody was told of has lapsed and the request is overdue.
+    untold = log(date(2026, 3, 3))
+    rights_requests.extend(untold, "complex", "Many records", world.dpo.id)
+    clock.freeze(datetime(2026, 4, 8, 10, tzinfo=timezone.utc))
+    page = login(world.dpo).get(f"/dpo/requests/{untold.id}").get_data(as_text=True)
+    assert "Extension notice overdue" in page and "Overdue" in page
 
 
 def test_vrc_sees_existence_only(world, login):

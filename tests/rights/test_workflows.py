@@ -58,8 +58,8 @@ def test_identity_pending_clock_starts_when_evidence_arrives(world):
     found = _log(world, identity=True)
     assert found.due_on is None and rights_requests.state_of(found) is None
     with pytest.raises(rights_requests.NotTheDpo):
-        rights_requests.record_identity(found, date(2026, 3, 3), "Passport", world.vrc.id)
-    rights_requests.record_identity(found, date(2026, 3, 3), "Passport copy by post", world.dpo.id)
+        rights_requests.record_identity(found, "proved", date(2026, 3, 3), "Passport", "", world.vrc.id)
+    rights_requests.record_identity(found, "proved", date(2026, 3, 3), "Passport copy by post", "", world.dpo.id)
     # 3 April 2026 is Good Friday, 6 April Easter Monday.
     assert found.clock_start == date(2026, 3, 3) and found.due_on == date(2026, 4, 7)
 
@@ -87,10 +87,11 @@ def test_extension_three_months_and_notice_tracked(world):
     assert found.due_on == deadlines.response_due(date(2026, 3, 2), months=3)
     assert rights_requests.clock_of(found).extension_notice_due == date(2026, 4, 2)
     assert not rights_requests.extension_notice_overdue(found)
+    clock.freeze(datetime(2026, 4, 2, 10, tzinfo=timezone.utc))
+    rights_requests.record_extension_notice(found, date(2026, 4, 2), "letter", world.dpo.id)
     clock.freeze(datetime(2026, 4, 3, 10, tzinfo=timezone.utc))
-    assert rights_requests.extension_notice_overdue(found)
-    rights_requests.record_extension_notice(found, date(2026, 4, 3), "letter", world.dpo.id)
     assert not rights_requests.extension_notice_overdue(found)
+    assert rights_requests.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), months=3)
 
 
 def test_dashboard_states_and_daily_job(world):
@@ -178,6 +179,7 @@ def test_portability_zip_holds_only_this_participants_provided_data(world, make)
     make.consent(world.elsewhere, "gp_contact")
     found = _log(world, rights=("portability",))
     rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
+    rights_requests.record_identity(found, "not_needed", None, "", "Known to the VRC, asked in person", world.dpo.id)
     export = rights_workflows.create_portability_export(found, world.dpo.id)
     content = private_files.read(export.file_key)
     archive = zipfile.ZipFile(io.BytesIO(content))
@@ -207,6 +209,7 @@ def test_outcomes_need_reason_and_exemption_when_refused(world):
         rights_requests.extend(found, "complex", "x", world.dpo.id)
     done = _log(world)
     rights_workflows.link_participant(done, world.participant.id, world.dpo.id)
+    rights_requests.record_identity(done, "proved", date(2026, 3, 3), "Passport copy by post", "", world.dpo.id)
     rights_requests.close(done, "done", "", "", date(2026, 3, 4), "letter", world.dpo.id)
     assert done.outcome == "done"
 

@@ -23,6 +23,7 @@ def restricted(make):
     request = RightsRequest(org_id=org.id, participant_id=participant.id, requester_name="R P",
                             requester_contact="by post", what_requested="A copy and then erasure",
                             received_on=clock.today(), channel="letter", logged_at=clock.now(), status="open",
+                            identity_status="proved", identity_received_on=clock.today(),
                             rights=[RightsRequestRight(right="access"), RightsRequestRight(right="erasure")])
     db.session.add(request)
     db.session.commit()
