@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     portal_config.load(app, config)
 
     from portal import cli, errors, extensions, hostile_input, jobs, security, templating, web
+    from portal import sessions
     from portal.sessions import ServerSessionInterface
 
     extensions.db.init_app(app)
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_request_state(app)  # first: every request starts with an empty g
     templating.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)  # before the sign-in gate: a 503 while the session store is down
     web.init_app(app)
     hostile_input.init_app(app)  # after the gate: the request id is set
     errors.init_app(app)

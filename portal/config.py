@@ -65,7 +65,12 @@ def defaults(env: str, instance_path: str) -> dict:
         # through routes that check access (portal/services/private_files.py).
         "PRIVATE_FILES_DIR": os.path.join(instance_path, "private-files"),
         "CONSENT_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
-        "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+        # A CSRF token is bounded by its session's lifetime, or, before anyone has passed
+        # a password step (nothing is stored then), by its signed cookie's: the cookie is
+        # renewed whenever a form is shown and lasts ANONYMOUS_CSRF_LIFETIME.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "CSRF_COOKIE_NAME": "portal_csrf",
+        "ANONYMOUS_CSRF_LIFETIME": timedelta(hours=1),
         "LOCKOUT_ACCOUNT_FAILURES": 10,
         "LOCKOUT_ACCOUNT_WINDOW": timedelta(minutes=5),
         "LOCKOUT_ACCOUNT_DURATION": timedelta(minutes=15),

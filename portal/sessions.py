@@ -5,21 +5,47 @@ The cookie carries a random token; the store is keyed by its SHA-256. A session 
 after 30 idle minutes or 12 hours in all (judged on the portal's clock, whichever the
 store); removing it (sign-out, deactivation, a password change) ends it at once, and
 a replayed cookie then finds nothing and lands on the sign-in page.
+
+Nothing is stored before someone passes a password step (the sign-in password, or an
+invitation's new password): a visitor who has not only gets the CSRF secret of the
+forms they are shown (Flask-WTF keeps it under ``session["csrf_token"]``), and that
+travels in a cookie of its own, signed with SECRET_KEY and good for
+ANONYMOUS_CSRF_LIFETIME (renewed whenever a form is shown), never in the store. A
+session is stored once it holds anything else; the secret then moves into it.
+
+With ``SESSION_STORE = "redis"`` and Redis unreachable, every page that needs the
+session answers 503 "service unavailable" (``unavailable_page``), never a 500; the
+health check still answers and reports Redis as down.
 """
+import functools
 import hashlib
 import json
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g, render_template, request
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadData, URLSafeTimedSerializer
+from redis.exceptions import RedisError
 from sqlalchemy import delete
 from werkzeug.datastructures import CallbackDict
 
 from portal import clock
 from portal.extensions import db
 from portal.models import StaffSession
+
+# What answers while the session store is down: the health check (it reports it) and the
+# machine API (bearer tokens, no session).
+WITHOUT_SESSIONS_ENDPOINTS = frozenset({"health.healthz", "static"})
+WITHOUT_SESSIONS_PATHS = ("/api/", "/oauth/")
+RETRY_AFTER_SECONDS = 60
+
+
+class StoreUnavailable(Exception):
+    """The session store cannot be reached (Redis down)."""
+
 
 def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -71,10 +97,22 @@ class DatabaseStore:
         return db.session.execute(stmt).rowcount
 
 
+def _redis_reached(method):
+    """A RedisStore method whose Redis errors become StoreUnavailable."""
+    @functools.wraps(method)
+    def guarded(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except RedisError as error:
+            raise StoreUnavailable(f"session store unreachable: {type(error).__name__}") from error
+    return guarded
+
+
 class RedisStore:
     """Redis (``REDIS_URL``): one JSON value per session, and a set of each user's
     sessions so that all of them can be revoked. Redis expires a key once the session's
-    absolute lifetime has passed; the timeouts themselves are judged on the clock."""
+    absolute lifetime has passed; the timeouts themselves are judged on the clock.
+    When Redis cannot be reached, every method raises StoreUnavailable."""
 
     def __init__(self, redis, prefix: str, lifetime_seconds: int):
         self.redis, self.prefix, self.lifetime = redis, prefix, lifetime_seconds
@@ -90,6 +128,7 @@ class RedisStore:
         return json.dumps({"created_at": stored.created_at.isoformat(),
                            "last_seen_at": stored.last_seen_at.isoformat(), "data": stored.data})
 
+    @_redis_reached
     def load(self, key: str) -> Stored | None:
         raw = self.redis.get(self._name(key))
         if raw is None:
@@ -103,10 +142,12 @@ class RedisStore:
             self.redis.sadd(self._user_set(stored.user_id), key)
             self.redis.expire(self._user_set(stored.user_id), self.lifetime)
 
+    @_redis_reached
     def create(self, key: str, stored: Stored) -> None:
         self.redis.set(self._name(key), self._dump(stored), ex=self.lifetime)
         self._index(key, stored)
 
+    @_redis_reached
     def update(self, key: str, stored: Stored) -> bool:
         # XX: only while it still exists, so a revoked session is not brought back.
         if not self.redis.set(self._name(key), self._dump(stored), xx=True, keepttl=True):
@@ -114,9 +155,11 @@ class RedisStore:
         self._index(key, stored)
         return True
 
+    @_redis_reached
     def delete(self, key: str) -> None:
         self.redis.delete(self._name(key))
 
+    @_redis_reached
     def delete_for_user(self, user_id: int, keep_key: str | None = None) -> int:
         keys = [k.decode() for k in self.redis.smembers(self._user_set(user_id))]
         ended = [k for k in keys if k != keep_key]
@@ -146,6 +189,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.created_at = created_at
         self.modified = False
         self.regenerate_requested = False
+        self.csrf_cookie_secret: str | None = None  # the secret the anonymous CSRF cookie carried
+        self.stale_cookie = False  # a session cookie the store no longer knows
+        self.unavailable = False  # the store could not be reached
 
     def regenerate(self) -> None:
         """Ask for a new session id at the end of this request (sign-in)."""
@@ -153,17 +199,89 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = True
 
 
+def _csrf_key(app) -> str:
+    return app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+
+
+def _csrf_signer(app) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key, salt="portal-anonymous-csrf")
+
+
+def anonymous_csrf_secret(app, request) -> str | None:
+    """The CSRF secret of an anonymous visitor's cookie, if it is ours and not too old."""
+    value = request.cookies.get(app.config["CSRF_COOKIE_NAME"])
+    if not value:
+        return None
+    try:
+        secret = _csrf_signer(app).loads(value, max_age=int(app.config["ANONYMOUS_CSRF_LIFETIME"].total_seconds()))
+    except BadData:
+        return None
+    return secret if isinstance(secret, str) and secret else None
+
+
+def unavailable_page():
+    """The 503 answer while the session store is down (no detail of the failure)."""
+    response = current_app.response_class(
+        render_template("errors/unavailable.html", title="Sorry, the service is unavailable",
+                        reference=g.get("request_id", "")), status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def needs_sessions() -> bool:
+    """Whether this request needs the session store (all but the health check, static
+    files and the machine API)."""
+    return request.endpoint not in WITHOUT_SESSIONS_ENDPOINTS and not request.path.startswith(WITHOUT_SESSIONS_PATHS)
+
+
+def init_app(app) -> None:
+    def _store_unavailable():
+        from flask import session
+
+        if getattr(session, "unavailable", False) and needs_sessions():
+            # This answer comes before every other hook: the request id and the security
+            # headers' nonce (portal.web, portal.security) are set here.
+            g.request_id = uuid.uuid4().hex[:16]
+            g.csp_nonce = secrets.token_urlsafe(16)
+            current_app.logger.warning("session store unreachable: 503, reference %s", g.request_id)
+            return unavailable_page()
+        return None
+
+    # First of all hooks, before Flask-WTF's CSRF check, which would read the missing
+    # session and answer 400.
+    app.before_request_funcs.setdefault(None, []).insert(0, _store_unavailable)
+
+
 class ServerSessionInterface(SessionInterface):
     def open_session(self, app, request):
+        session = self._open(app, request)
+        if session.token is None and not session.unavailable:
+            # Anonymous: the CSRF secret, if any, comes from its own signed cookie.
+            secret = anonymous_csrf_secret(app, request)
+            if secret:
+                session.csrf_cookie_secret = secret
+                dict.__setitem__(session, _csrf_key(app), secret)  # as it was: not a change
+        return session
+
+    def _open(self, app, request) -> ServerSession:
         token = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
         if not token:
             return ServerSession()
         sessions = store()
-        stored = sessions.load(_key(token))
-        if stored is None or self._expired(app, stored, clock.now()):
-            if stored is not None:
+        try:
+            stored = sessions.load(_key(token))
+            if stored is not None and self._expired(app, stored, clock.now()):
                 sessions.delete(_key(token))
-            return ServerSession()
+                stored = None
+        except StoreUnavailable:
+            unavailable = ServerSession()
+            unavailable.unavailable = True
+            return unavailable
+        if stored is None:
+            stale = ServerSession()
+            stale.stale_cookie = True
+            return stale
         return ServerSession(stored.data, token=token, created_at=stored.created_at)
 
     @staticmethod
@@ -174,11 +292,45 @@ class ServerSessionInterface(SessionInterface):
         )
 
     def save_session(self, app, session: ServerSession, response):
+        if session.unavailable:
+            return  # the 503 page already said so; nothing can be kept
+        if session.token is None and not set(session) - {_csrf_key(app)}:
+            self._save_anonymous(app, session, response)
+            return
+        try:
+            self._save_stored(app, session, response)
+        except StoreUnavailable:
+            current_app.logger.warning("session store unreachable while saving: answering 503")
+            session.unavailable = True
+            _become_unavailable_page(response)
+
+    def _cookie_options(self, app) -> dict:
+        return {"domain": self.get_cookie_domain(app), "path": self.get_cookie_path(app)}
+
+    def _save_anonymous(self, app, session: ServerSession, response):
+        """Nobody has passed a password step: nothing is stored. The CSRF secret goes in
+        a signed cookie, renewed whenever a form was shown (so a form stays good for
+        ANONYMOUS_CSRF_LIFETIME after it was shown)."""
+        options = self._cookie_options(app)
+        if session.stale_cookie:
+            response.delete_cookie(app.config["SESSION_COOKIE_NAME"], **options)
+        name = app.config["CSRF_COOKIE_NAME"]
+        secret = session.get(_csrf_key(app))
+        if not secret:
+            if session.csrf_cookie_secret:
+                response.delete_cookie(name, **options)
+            return
+        if secret == session.csrf_cookie_secret and g.get(_csrf_key(app)) is None:
+            return  # unchanged, and no form shown: the cookie stays as it is
+        lifetime = int(app.config["ANONYMOUS_CSRF_LIFETIME"].total_seconds())
+        response.set_cookie(
+            name, _csrf_signer(app).dumps(secret), max_age=lifetime, httponly=True,
+            secure=app.config["SESSION_COOKIE_SECURE"], samesite=app.config["SESSION_COOKIE_SAMESITE"], **options,
+        )
+
+    def _save_stored(self, app, session: ServerSession, response):
         name = app.config["SESSION_COOKIE_NAME"]
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        if not session and not session.token:
-            return  # nothing to keep, nothing issued
+        options = self._cookie_options(app)
         sessions = store()
         now = clock.now()
         if session.regenerate_requested and session.token:
@@ -189,14 +341,16 @@ class ServerSessionInterface(SessionInterface):
             # None when a regeneration already removed it: a sign-in that then failed.)
             if session.token:
                 sessions.delete(_key(session.token))
-            response.delete_cookie(name, domain=domain, path=path)
+            response.delete_cookie(name, **options)
             return
         if session.token is None:
             session.token = secrets.token_urlsafe(32)
             session.created_at = now
             sessions.create(_key(session.token), Stored(now, now, dict(session)))
+            if session.csrf_cookie_secret:
+                response.delete_cookie(app.config["CSRF_COOKIE_NAME"], **options)  # the secret moved in
         elif not sessions.update(_key(session.token), Stored(session.created_at, now, dict(session))):
-            response.delete_cookie(name, domain=domain, path=path)  # revoked while this request ran
+            response.delete_cookie(name, **options)  # revoked while this request ran
             return
         response.set_cookie(
             name,
@@ -204,9 +358,21 @@ class ServerSessionInterface(SessionInterface):
             httponly=True,
             secure=app.config["SESSION_COOKIE_SECURE"],
             samesite=app.config["SESSION_COOKIE_SAMESITE"],
-            domain=domain,
-            path=path,
+            **options,
         )
+
+
+def _become_unavailable_page(response) -> None:
+    """The store failed while this response was being finished: it becomes the 503
+    page (whatever it was going to say or where it was going to send the browser)."""
+    page = unavailable_page()
+    response.status_code = 503
+    response.direct_passthrough = False
+    response.set_data(page.get_data())
+    for header in ("Location", "Content-Disposition", "ETag", "Last-Modified"):
+        response.headers.pop(header, None)
+    for header in ("Content-Type", "Retry-After", "Cache-Control"):
+        response.headers[header] = page.headers[header]
 
 
 def end_sessions_of(user_id: int, keep_token: str | None = None) -> int:
