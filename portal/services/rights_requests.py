@@ -112,15 +112,16 @@ def clock_of(request: RightsRequest, today: date | None = None) -> Clock:
     return clock_from(inputs_of(request), today or clock.today())
 
 
-def refuse_later_due(request: RightsRequest, proposed: ClockInputs, what: str, field: str) -> None:
+def refuse_later_due(request: RightsRequest, proposed: ClockInputs | date | None, what: str, field: str) -> None:
     """DESIGN.md "Rights deadlines" and the notice's "within one month, or tell the
     person it will take longer": once a request's due date has passed, nothing makes it
     later (an extension, a later identity-evidence date, a clarification stop, an
     extension notice dated after the deadline). The request stays overdue. Every change
-    to the clock's inputs passes through here before it is made."""
+    to the clock's inputs passes through here before it is made, with the inputs it
+    would leave (or, for an extension, the date it claims)."""
     today = clock.today()
     current = clock_of(request, today).due
-    later = clock_from(proposed, today).due
+    later = clock_from(proposed, today).due if isinstance(proposed, ClockInputs) else proposed
     if deadlines.rewinds_overdue(current, later, today):
         raise Problems([Invalid(
             f"The request was due on {current:%-d %B %Y} and is overdue: {what} cannot be recorded now, because it "
@@ -372,7 +373,12 @@ def extend(request: RightsRequest, reason, detail, user_id) -> RightsRequest:
     detail = _text(problems, "detail", detail, "the reasons to give the person", 2000)
     if problems:
         raise Problems(problems)
-    refuse_later_due(request, replace(inputs_of(request), extended=True), "an extension", "reason")
+    current = clock_of(request)
+    if current.start is not None:
+        # Judged at face value: three months from the start (an extension recorded
+        # after the one-month date could never be told in time, and would lapse).
+        refuse_later_due(request, deadlines.response_due(current.start, months=3, stopped_days=current.stopped_days),
+                         "an extension", "reason")
     request.extension_reason = reason
     request.extension_detail = detail
     request.extended_at = clock.now()
