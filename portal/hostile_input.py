@@ -78,23 +78,26 @@ def scrub(text: str) -> str:
     return re.sub(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SURROGATE}]", "\ufffd", text)
 
 
-def json_problems(value, path: str = "") -> list[dict]:
+def json_problems(value) -> list[dict]:
     """Field errors for every string (keys included) of a parsed JSON body that holds a
-    refused character; ``field`` is the JSON path (``body`` for the top level)."""
+    refused character; ``field`` is the JSON path (``body`` for the top level). Walked
+    without recursion, however deep the document."""
     problems = []
-    if isinstance(value, str):
-        if has_forbidden(value):
-            problems.append({"field": path or "body", "message": f"The value {QUERY_MESSAGE}"})
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str) and has_forbidden(key):
-                problems.append({"field": path or "body", "message": f"A field name {QUERY_MESSAGE}"})
-                continue
-            problems.extend(json_problems(item, f"{path}.{key}" if path else str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            problems.extend(json_problems(item, f"{path}[{index}]" if path else f"[{index}]"))
-    return problems
+    stack = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if has_forbidden(item):
+                problems.append({"field": path or "body", "message": f"The value {QUERY_MESSAGE}"})
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(key, str) and has_forbidden(key):
+                    problems.append({"field": path or "body", "message": f"A field name {QUERY_MESSAGE}"})
+                else:
+                    stack.append((f"{path}.{key}" if path else str(key), inner))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{index}]", inner) for index, inner in enumerate(item))
+    return sorted(problems, key=lambda p: p["field"])
 
 
 def _printable_name(name: str) -> str:
@@ -147,11 +150,14 @@ def _oauth_refusal():
     return response
 
 
-def _json_refusal(problems: list[dict]):
+def _json_refusal(problems: list[dict], status: int = 422):
     audit_refusal("json", len(problems))
-    response = jsonify({"error": "validation_failed", "message": "The body has values that are not allowed",
-                        "reference": g.get("request_id", ""), "errors": problems})
-    response.status_code = 422
+    if status == 400:
+        body = {"error": "invalid_json", "message": "The body is not valid JSON"}
+    else:
+        body = {"error": "validation_failed", "message": "The body has values that are not allowed", "errors": problems}
+    response = jsonify({**body, "reference": g.get("request_id", "")})
+    response.status_code = status
     return response
 
 
@@ -179,7 +185,10 @@ def init_app(app):
         if request.path.startswith(OAUTH_PREFIX) and request.method == "POST" and _oauth_credentials_forbidden():
             return _oauth_refusal()
         if request.path.startswith(API_PREFIX) and request.method in ("POST", "PUT", "PATCH") and request.is_json:
-            body = request.get_json(silent=True)
+            try:
+                body = request.get_json(silent=True)
+            except RecursionError:  # nested too deep for the parser: not JSON the API reads
+                return _json_refusal([], status=400)
             problems = json_problems(body) if body is not None else []
             if problems:
                 return _json_refusal(problems)
