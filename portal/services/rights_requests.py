@@ -475,7 +475,10 @@ def open_requests() -> list[RightsRequest]:
     """Every open request in every organisation, soonest due first; requests whose
     clock waits for identity evidence come first (they have no due date yet)."""
     rows = db.session.scalars(select(RightsRequest).where(RightsRequest.status == "open")).all()
-    return sorted(rows, key=lambda r: (r.due_on is not None, r.due_on or date.min, r.id))
+    today = clock.today()
+    # The clock's due date, not the stored one: an extension lapses with time passing.
+    dues = {r.id: clock_of(r, today).due for r in rows}
+    return sorted(rows, key=lambda r: (dues[r.id] is not None, dues[r.id] or date.min, r.id))
 
 
 def closed_requests(limit: int = 100) -> list[RightsRequest]:

@@ -62,11 +62,14 @@ def test_subject_access_request_build_redact_release(page, sign_in, live_server)
     assert_accessible(page)
     submit(page, "Link to Bea Browserly")
 
-    _follow(page, "Record the identity evidence")
+    # Building may go ahead while identity is pending; releasing may not.
+    assert page.get_by_text("Nothing can be disclosed to the requester yet").is_visible()
+    _follow(page, "Record the identity step (proved, not needed, or not proved)")
+    page.get_by_label("Proved: the evidence arrived (the clock starts that day)").check()
     _fill_date(page, "received_on", today)
     page.get_by_label("How it arrived and what it was").fill("Passport copy by email")
     assert_accessible(page)
-    submit(page, "Record evidence and start the clock")
+    submit(page, "Record the identity step")
 
     _follow(page, "Build the access package")
     assert_accessible(page)
