@@ -47,6 +47,8 @@ PAYLOADS = [
     "\U0001f600" * 3, "99999999999999999999", "-99999999999999999999", "1e309", "NaN", "0", "", " ",
     "null", "[]", "{}", "true", "2026-13-45", "31/02/2026", "0000-01", "9999-12", "javascript:alert(1)",
     "https://evil.example/", "//evil.example", "\u0130\u0131", "Ω" * 40, "a" * 501,
+    # Just under the single-line cap: longer than most columns, so the service must check.
+    "b" * 499, "ü" * 300,
 ]
 HOSTILE = CONTROL_VALUES + [v.decode("latin-1") for v in INVALID_UTF8] + LONG_VALUES + PAYLOADS
 
