@@ -9,7 +9,7 @@ from portal import audit
 from portal.extensions import db
 from portal.models import Participant
 from portal.permissions import requires
-from portal.services import access_content, access_packages, rights_requests
+from portal.services import access_content, access_packages, rights_identity, rights_requests
 from portal.services import erasure as erasure_service
 from portal.services.participant_access import ensure_not_restricted, reads_participant_data
 from portal.services.validation import Problems
@@ -124,7 +124,7 @@ def access_release(request_id, package_id):
             access_packages.release(package, current_user.id)
         except access_packages.NotReady:
             abort(409)
-        except rights_requests.IdentityNotVerified as refused:
+        except rights_identity.IdentityNotVerified as refused:
             return _review_page(found, participant, package, status=409, refusal=refused.message)
         flash("The access package is released and recorded in the disclosures register.")
     return redirect(url_for(".access_review", request_id=found.id, package_id=package.id), 303)

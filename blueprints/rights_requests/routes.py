@@ -16,8 +16,8 @@ from portal.models.rights import PortabilityExport
 from portal.permissions import ACTIONS, requires
 from portal.services import home as home_links
 from portal.services import (
-    deadlines, participant_fields, privacy_notices, rights_complaints, rights_figures, rights_requests,
-    rights_workflows,
+    deadlines, participant_fields, privacy_notices, rights_clock, rights_complaints, rights_figures, rights_identity,
+    rights_requests, rights_workflows,
 )
 from portal.services.participant_access import ParticipantRestricted, reads_participant_data
 from portal.services.rights_workflows import NotLinked
@@ -81,7 +81,7 @@ def logged(request_id):
 def home():
     today = clock.today()
     rows = rights_requests.open_requests()
-    states = [rights_requests.state_of(r, today) for r in rows]
+    states = [rights_clock.state_of(r, today) for r in rows]
     counts = {s: states.count(s) for s in (deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TRACK)}
     # Every page of the portal's home list that only the DPO may use (others' areas
     # add theirs there), so this home links notices, overrides, authority requests...
@@ -97,8 +97,8 @@ def home():
 def requests():
     today = clock.today()
     rows = rights_requests.open_requests()
-    items = [(r, rights_requests.clock_of(r, today), rights_requests.state_of(r, today),
-              rights_requests.extension_notice_overdue(r, today)) for r in rows]
+    items = [(r, rights_clock.clock_of(r, today), rights_clock.state_of(r, today),
+              rights_clock.extension_notice_overdue(r, today)) for r in rows]
     audit.record("rights_request.list", object_type="rights_request", user_id=current_user.id,
                  detail={"request_ids": [r.id for r in rows],
                          "participant_ids": sorted({r.participant_id for r in rows if r.participant_id})})
@@ -113,9 +113,9 @@ def _page(found, template="rights/request.html", **context):
     others = [(right, endpoint, text) for right, endpoint, text in OTHER_WORKFLOWS
               if (right is None or right in found.right_codes) and endpoint in current_app.view_functions]
     return render_template(
-        template, found=found, participant=participant, clock_now=rights_requests.clock_of(found, today),
-        state=rights_requests.state_of(found, today),
-        notice_overdue=rights_requests.extension_notice_overdue(found, today), others=others,
+        template, found=found, participant=participant, clock_now=rights_clock.clock_of(found, today),
+        state=rights_clock.state_of(found, today),
+        notice_overdue=rights_clock.extension_notice_overdue(found, today), others=others,
         objections=rights_workflows.objections_of(participant.id) if participant else [],
         restrictions=rights_workflows.restriction_notices(found), exports=rights_workflows.exports_of(found),
         title=context.pop("title", f"Rights request {found.reference}"), **context)
@@ -148,7 +148,7 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
             call(found, form)
         except Problems as problems:
             show_problems(form, problems)
-        except rights_requests.IdentityNotVerified as refused:
+        except rights_identity.IdentityNotVerified as refused:
             form.submit.errors = [refused.message]
         except rights_requests.RequestClosed:
             db.session.rollback()
@@ -278,7 +278,7 @@ def close(request_id):
     return _handle(request_id, CloseForm, lambda r, f: rights_requests.close(
         r, f.outcome.data, f.reason.data, f.exemption.data, f.response_sent_on.data, f.response_method.data,
         current_user.id), "Close the request", "Request closed",
-        discloses=rights_requests.outcome_discloses(rights_requests.get_request(request_id), "done"))
+        discloses=rights_identity.outcome_discloses(rights_requests.get_request(request_id), "done"))
 
 
 @bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])

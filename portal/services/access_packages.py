@@ -26,7 +26,7 @@ from portal import audit, clock, jobs, spreadsheets
 from portal.extensions import db
 from portal.models import AccessPackage, AccessRedaction, Participant
 from portal.models.rights import RightsRequest
-from portal.services import access_content, disclosures, private_files, rights_requests
+from portal.services import access_content, disclosures, private_files, rights_identity, rights_requests
 from portal.services.participant_access import ensure_not_restricted
 from portal.services.validation import Invalid, Problems
 
@@ -187,7 +187,7 @@ def release(package: AccessPackage, user_id: int) -> AccessPackage:
     """Release the reviewed package: rebuild the ZIP from the reviewed content with the
     redactions applied, store it with its hash, and record the disclosure to the
     participant (legal obligation: UK GDPR Art. 15). Refused until the requester's
-    identity is verified (rule 5: ``rights_requests.require_identity_verified``);
+    identity is verified (rule 5: ``rights_identity.require_identity_verified``);
     building and reviewing the draft may go ahead meanwhile, as they disclose nothing."""
     rights_requests.require_dpo(user_id)
     if package.status != "ready":
@@ -195,7 +195,7 @@ def release(package: AccessPackage, user_id: int) -> AccessPackage:
     request = db.session.get(RightsRequest, package.rights_request_id) if package.rights_request_id else None
     if request is None:
         raise NotReady("a package is released only in answer to a rights request")
-    rights_requests.require_identity_verified(request, "release the access package", user_id)
+    rights_identity.require_identity_verified(request, "release the access package", user_id)
     participant = db.session.get(Participant, package.participant_id)
     sections = reviewed_sections(package)
     stored = private_files.store("access_packages", make_zip(package, sections), "application/zip")

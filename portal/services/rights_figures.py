@@ -3,7 +3,7 @@ late and still overdue (issue 15: the notice promises an answer within one month
 word that it will take longer; these figures show whether that promise is kept).
 
 Each request counts in the month it arrived. Its due date is the clock's
-(``rights_requests.clock_from``, so the deadline rules live in one place): a closed
+(``rights_clock.clock_from``, so the deadline rules live in one place): a closed
 request is on time when its response was sent by the due date as it stood that day;
 an open one is overdue once its due date has passed. A request closed before its
 clock started (identity never proved) was not answered, so it is counted apart.
@@ -18,7 +18,7 @@ from sqlalchemy.orm import lazyload, selectinload
 from portal.extensions import db
 from portal.models.rights import RightsRequest
 from portal.services.months import Month, last_months
-from portal.services.rights_requests import clock_from, inputs_of
+from portal.services.rights_clock import clock_from, inputs_of
 
 ON_TIME, LATE, OVERDUE, NOT_YET_DUE, NO_CLOCK = "on_time", "late", "overdue", "not_yet_due", "no_clock"
 

@@ -10,7 +10,7 @@ module recomputes ``RightsRequest.due_on`` on every change of its inputs, so a
 request cannot silently pass its deadline. Only the DPO works a request after it is
 logged; the audit trail holds ids and codes, never what was asked or by whom.
 """
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -23,6 +23,8 @@ from portal.models.rights import (CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONS
                                   RightsRequest, RightsRequestRight)
 from portal.permissions import STAFF
 from portal.services import deadlines
+from portal.services.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due, state_of
+from portal.services.rights_identity import outcome_discloses, require_identity_verified
 # The DPO-only check and the per-field text cleaning are those of authority requests.
 from portal.services.authority_requests import NotTheDpo, _require_dpo as require_dpo, _text
 from portal.services.validation import Invalid, Problems
@@ -59,93 +61,6 @@ def _choice(problems, name, value, choices, message) -> str:
     if value not in choices:
         problems.append(Invalid(message, field=name))
     return value
-
-
-# ---------------------------------------------------------------- the clock
-
-@dataclass
-class Clock:
-    start: date | None
-    stopped_days: int
-    due: date | None
-    # While a clarification is outstanding, the due date counts the stop up to today.
-    provisional: bool
-    extension_notice_due: date | None
-    # An extension the person was not told of by the one-month date no longer counts.
-    extension_lapsed: bool = False
-
-
-@dataclass(frozen=True)
-class ClockInputs:
-    """Everything the due date depends on, so a change can be judged before it is made."""
-    start: date | None
-    periods: tuple[tuple[date, date | None], ...]
-    extended: bool
-    notice_sent_on: date | None
-
-
-def inputs_of(request: RightsRequest) -> ClockInputs:
-    return ClockInputs(request.clock_start, tuple((s.asked_on, s.answered_on) for s in request.stops),
-                       bool(request.extension_reason), request.extension_notice_sent_on)
-
-
-def clock_from(inputs: ClockInputs, today: date) -> Clock:
-    """The clock from its inputs (``response_due`` does the date arithmetic). An
-    extension counts once the person is told by the one-month date (Art. 12(3)); until
-    that date passes it counts provisionally; told late, or not told, it lapses and the
-    one-month date stands."""
-    if inputs.start is None:
-        return Clock(None, 0, None, False, None)
-    provisional = any(answered is None for _asked, answered in inputs.periods)
-    stopped = deadlines.stopped_days(inputs.periods, open_until=today)
-    notice_due = deadlines.extension_notice_due(inputs.start, stopped) if inputs.extended else None
-    lapsed = bool(inputs.extended and (inputs.notice_sent_on > notice_due if inputs.notice_sent_on
-                                       else today > notice_due))
-    months = 3 if inputs.extended and not lapsed else 1
-    return Clock(inputs.start, stopped, deadlines.response_due(inputs.start, months=months, stopped_days=stopped),
-                 provisional, notice_due, lapsed)
-
-
-def clock_of(request: RightsRequest, today: date | None = None) -> Clock:
-    """Where the request's clock stands: start, days stopped, due date (from
-    ``response_due``), and the date by which an extension must be told."""
-    return clock_from(inputs_of(request), today or clock.today())
-
-
-def refuse_later_due(request: RightsRequest, proposed: ClockInputs | date | None, what: str, field: str) -> None:
-    """DESIGN.md "Rights deadlines" and the notice's "within one month, or tell the
-    person it will take longer": once a request's due date has passed, nothing makes it
-    later (an extension, a later identity-evidence date, a clarification stop, an
-    extension notice dated after the deadline). The request stays overdue. Every change
-    to the clock's inputs passes through here before it is made, with the inputs it
-    would leave (or, for an extension, the date it claims)."""
-    today = clock.today()
-    current = clock_of(request, today).due
-    later = clock_from(proposed, today).due if isinstance(proposed, ClockInputs) else proposed
-    if deadlines.rewinds_overdue(current, later, today):
-        raise Problems([Invalid(
-            f"The request was due on {current:%-d %B %Y} and is overdue: {what} cannot be recorded now, because it "
-            "would make the due date later. The request stays overdue: answer it as soon as you can", field=field)])
-
-
-def recompute_due(request: RightsRequest) -> None:
-    """Store the due date (sorting and the daily job use it); ``None`` while the
-    clock waits for identity evidence."""
-    request.due_on = clock_of(request).due
-
-
-def state_of(request: RightsRequest, today: date | None = None) -> str | None:
-    """``overdue``, ``due_soon`` or ``on_track`` for an open request with a running
-    clock; ``None`` when closed or waiting for identity evidence."""
-    today = today or clock.today()
-    if not request.open:
-        return None
-    due = clock_of(request, today).due
-    return deadlines.deadline_state(due, today) if due else None
-
-
-def extension_notice_overdue(request: RightsRequest, today: date | None = None) -> bool:
-    return clock_of(request, today).extension_lapsed and request.extension_notice_sent_on is None
 
 
 # ---------------------------------------------------------------- taking in
@@ -261,52 +176,6 @@ def record_identity(request: RightsRequest, decision, received_on: date | None, 
                  participant_id=request.participant_id, user_id=user_id)
     db.session.commit()
     return request
-
-
-class IdentityNotVerified(PermissionError):
-    """A disclosure to the requester waits for the identity step (``record_identity``)."""
-
-    def __init__(self, request: RightsRequest, what: str):
-        self.request_id = request.id
-        self.what = what
-        if request.identity_status == "not_needed":
-            why = ("identity was marked “not needed” when the request was logged, but only the DPO can decide "
-                   "that, with a reason")
-        elif request.identity_status == "failed":
-            why = "their identity or authority was not proved"
-        else:
-            why = "the evidence of their identity or authority has not been recorded"
-        self.message = (f"You cannot {what} yet: {why}. Nothing is disclosed to a requester until their identity, "
-                        "or their authority to act for the person, is verified")
-        super().__init__(self.message)
-
-
-def require_identity_verified(request: RightsRequest, what: str, user_id) -> None:
-    """DESIGN.md rule 5 and the notice (identity is confirmed before a request is
-    answered): every disclosure to a requester (an access package released, a
-    portability export, an outcome that discloses) calls this first. It passes when
-    identity is proved, or the DPO recorded that no evidence is needed, with a
-    reason. A refusal is audited."""
-    if request.identity_verified:
-        return
-    db.session.rollback()
-    audit.record_and_commit("rights_request.disclosure_refused", object_type="rights_request", object_id=request.id,
-                            participant_id=request.participant_id, user_id=user_id, outcome="refused",
-                            detail={"what": what, "identity_status": request.identity_status})
-    raise IdentityNotVerified(request, what)
-
-
-# Rights whose "done" tells the requester something about the person (that a record
-# exists, what it holds, what became of it). The privacy notice alone discloses
-# nothing personal.
-DISCLOSING_RIGHTS = frozenset(RIGHTS) - {"informed"}
-
-
-def outcome_discloses(request: RightsRequest, outcome) -> bool:
-    """An outcome discloses when it answers, in whole or in part, a request linked to
-    a participant for a right other than the privacy notice."""
-    return (outcome in ("done", "partly_done") and request.participant_id is not None
-            and bool(DISCLOSING_RIGHTS & set(request.right_codes)))
 
 
 def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id) -> ClockStop:

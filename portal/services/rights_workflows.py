@@ -290,7 +290,7 @@ def create_portability_export(request: RightsRequest, user_id) -> PortabilityExp
     kept as a private file; its release is a disclosure to the participant, so it is
     refused until the requester's identity is verified (rule 5)."""
     from portal.services import disclosures
-    from portal.services.rights_requests import require_identity_verified
+    from portal.services.rights_identity import require_identity_verified
 
     _open_for_dpo(request, user_id)
     participant = _participant(request)

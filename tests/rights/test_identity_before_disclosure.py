@@ -15,7 +15,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AccessPackage, Disclosure, DisclosureReview, Notification, User
 from portal.models.rights import PortabilityExport
-from portal.services import access_packages, rights_requests, rights_workflows
+from portal.services import access_packages, rights_identity, rights_requests, rights_workflows
 from portal.services.rights_disclosure_check import recheck_identity_disclosures
 from portal.services.validation import Problems
 from tests.casework.conftest import errors_of, events, post
@@ -63,7 +63,7 @@ def test_every_disclosure_waits_for_identity(world, path, identity):
     request with identity "not needed"), on every path that discloses."""
     found = _log(world, identity_needed=identity == "pending")
     before = _disclosures()
-    with pytest.raises(rights_requests.IdentityNotVerified) as refused:
+    with pytest.raises(rights_identity.IdentityNotVerified) as refused:
         _disclosing_paths(found, world.dpo)[path]()
     assert "identity" in refused.value.message
     assert _disclosures() == before and found.status == "open"

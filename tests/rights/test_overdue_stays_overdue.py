@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from portal import clock
 from portal.extensions import db
-from portal.services import deadlines, rights_figures, rights_requests, rights_workflows
+from portal.services import deadlines, rights_clock, rights_figures, rights_requests, rights_workflows
 from portal.services.validation import Problems
 from tests.casework.conftest import errors_of, events, post
 
@@ -44,14 +44,14 @@ def _refused(response, field_text, *kept):
 
 def test_the_reported_case_an_extension_75_days_on(world, login):
     found = _log(world)
-    assert rights_requests.state_of(found) == deadlines.OVERDUE
+    assert rights_clock.state_of(found) == deadlines.OVERDUE
     client = login(world.dpo)
     response = post(client, f"/dpo/requests/{found.id}/extend",
                     {"reason": "complex", "detail": "Records held by three partners"})
     _refused(response, "Extend the deadline", "Records held by three partners", 'value="complex" checked')
     db.session.expire_all()
     assert found.extension_reason is None and found.due_on == date(2026, 1, 19)
-    assert rights_requests.state_of(found) == deadlines.OVERDUE
+    assert rights_clock.state_of(found) == deadlines.OVERDUE
     assert not events("rights_request.extended")
     assert "Overdue" in client.get(f"/dpo/requests/{found.id}").get_data(as_text=True)
 
@@ -68,7 +68,7 @@ def test_a_later_identity_evidence_date_is_refused(world, login):
     response = post(client, f"/dpo/requests/{found.id}/identity",
                     {"decision": "proved", "received_on": _day(RECEIVED_75_DAYS_AGO), "method": "Passport by post"})
     assert response.status_code == 302, errors_of(response)
-    assert rights_requests.state_of(found) == deadlines.OVERDUE
+    assert rights_clock.state_of(found) == deadlines.OVERDUE
 
 
 def test_a_clarification_stop_recorded_late_is_refused(world, login):
@@ -79,18 +79,18 @@ def test_a_clarification_stop_recorded_late_is_refused(world, login):
                         {"asked_on": _day(asked), "question": "Which records do you mean?"})
         _refused(response, "Ask what the request covers", "Which records do you mean?", f'value="{asked.day}"')
     db.session.expire_all()
-    assert found.stops == [] and rights_requests.state_of(found) == deadlines.OVERDUE
+    assert found.stops == [] and rights_clock.state_of(found) == deadlines.OVERDUE
 
 
 def test_an_extension_notice_dated_after_the_deadline_is_refused(world, login):
     clock.freeze(datetime(2026, 2, 2, 10, tzinfo=timezone.utc))
     found = _log(world, received_on=date(2026, 1, 30))  # one month: Monday 2 March
     rights_requests.extend(found, "complex", "Many records", world.dpo.id)
-    assert rights_requests.clock_of(found).due == date(2026, 4, 30)
+    assert rights_clock.clock_of(found).due == date(2026, 4, 30)
     clock.freeze(datetime(2026, 3, 4, 10, tzinfo=timezone.utc))
     # Nobody was told by 2 March: the extension lapsed, the request is overdue.
-    assert rights_requests.clock_of(found).due == date(2026, 3, 2)
-    assert rights_requests.state_of(found) == deadlines.OVERDUE
+    assert rights_clock.clock_of(found).due == date(2026, 3, 2)
+    assert rights_clock.state_of(found) == deadlines.OVERDUE
     client = login(world.dpo)
     response = post(client, f"/dpo/requests/{found.id}/extension-notice",
                     {"sent_on": _day(date(2026, 3, 3)), "method": "letter"})
@@ -102,7 +102,7 @@ def test_an_extension_notice_dated_after_the_deadline_is_refused(world, login):
                     {"sent_on": _day(date(2026, 2, 27)), "method": "letter"})
     assert any("was due on 2 March 2026 and is overdue" in e for e in errors_of(response))
     db.session.expire_all()
-    assert found.extension_notice_sent_on is None and rights_requests.state_of(found) == deadlines.OVERDUE
+    assert found.extension_notice_sent_on is None and rights_clock.state_of(found) == deadlines.OVERDUE
     page = client.get(f"/dpo/requests/{found.id}").get_data(as_text=True)
     assert "Overdue" in page and "the extension no longer counts" in page
 
@@ -147,15 +147,15 @@ def test_no_clock_change_rewinds_an_overdue_request(world, change):
     for found in overdue_requests():
         d = found.received_on
         while d <= today:
-            before = rights_requests.clock_of(found).due
+            before = rights_clock.clock_of(found).due
             assert before < today
             try:
                 _changes(world, found, d)[change]()
             except Problems:
                 db.session.rollback()
-            after = rights_requests.clock_of(found).due
+            after = rights_clock.clock_of(found).due
             assert after <= before, (change, found.received_on, d)
-            assert rights_requests.state_of(found) == deadlines.OVERDUE
+            assert rights_clock.state_of(found) == deadlines.OVERDUE
             for stop in [s for s in found.stops if s.answered_on is None]:
                 rights_requests.restart_clock(found, today, "Answered", world.dpo.id)  # never later
             d += timedelta(days=7)

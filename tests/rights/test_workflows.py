@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models import Notification, ParticipantChange
 from portal.models.rights import CHANNELS
 from portal.services import (
-    consents, deadlines, private_files, rights_complaints, rights_requests, rights_workflows, statistics,
+    consents, deadlines, private_files, rights_clock, rights_complaints, rights_requests, rights_workflows, statistics,
 )
 from portal.services.consents import ConsentRequired
 from portal.services.months import Month
@@ -56,7 +56,7 @@ def test_intake_every_channel_several_rights_on_behalf(world, make):
 
 def test_identity_pending_clock_starts_when_evidence_arrives(world):
     found = _log(world, identity=True)
-    assert found.due_on is None and rights_requests.state_of(found) is None
+    assert found.due_on is None and rights_clock.state_of(found) is None
     with pytest.raises(rights_requests.NotTheDpo):
         rights_requests.record_identity(found, "proved", date(2026, 3, 3), "Passport", "", world.vrc.id)
     rights_requests.record_identity(found, "proved", date(2026, 3, 3), "Passport copy by post", "", world.dpo.id)
@@ -71,7 +71,7 @@ def test_clarification_stops_are_listed_and_shift_the_due_date(world):
     with pytest.raises(Problems):
         rights_requests.stop_clock(found, date(2026, 3, 3), "Again?", world.dpo.id)
     # Provisional due date counts 3..4 March so far (2 days).
-    assert rights_requests.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), stopped_days=2)
+    assert rights_clock.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), stopped_days=2)
     clock.freeze(datetime(2026, 3, 10, 10, tzinfo=timezone.utc))
     rights_requests.restart_clock(found, date(2026, 3, 9), "Case notes only", world.dpo.id)
     rights_requests.stop_clock(found, date(2026, 3, 10), "And letters?", world.dpo.id)
@@ -85,13 +85,13 @@ def test_extension_three_months_and_notice_tracked(world):
     found = _log(world)
     rights_requests.extend(found, "complex", "Many records across partners", world.dpo.id)
     assert found.due_on == deadlines.response_due(date(2026, 3, 2), months=3)
-    assert rights_requests.clock_of(found).extension_notice_due == date(2026, 4, 2)
-    assert not rights_requests.extension_notice_overdue(found)
+    assert rights_clock.clock_of(found).extension_notice_due == date(2026, 4, 2)
+    assert not rights_clock.extension_notice_overdue(found)
     clock.freeze(datetime(2026, 4, 2, 10, tzinfo=timezone.utc))
     rights_requests.record_extension_notice(found, date(2026, 4, 2), "letter", world.dpo.id)
     clock.freeze(datetime(2026, 4, 3, 10, tzinfo=timezone.utc))
-    assert not rights_requests.extension_notice_overdue(found)
-    assert rights_requests.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), months=3)
+    assert not rights_clock.extension_notice_overdue(found)
+    assert rights_clock.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), months=3)
 
 
 def test_dashboard_states_and_daily_job(world):
@@ -101,9 +101,9 @@ def test_dashboard_states_and_daily_job(world):
     extended = _log(world, received_on=date(2026, 3, 3))
     rights_requests.extend(extended, "numerous", "Three requests this month", world.dpo.id)
     today = clock.today()
-    assert rights_requests.state_of(on_track, today) == deadlines.ON_TRACK
-    assert rights_requests.state_of(soon, today) == deadlines.DUE_SOON
-    assert rights_requests.state_of(late, today) == deadlines.OVERDUE
+    assert rights_clock.state_of(on_track, today) == deadlines.ON_TRACK
+    assert rights_clock.state_of(soon, today) == deadlines.DUE_SOON
+    assert rights_clock.state_of(late, today) == deadlines.OVERDUE
     assert [r.id for r in rights_requests.open_requests()][:2] == [late.id, soon.id]
     db.session.execute(db.delete(Notification))
     db.session.commit()
