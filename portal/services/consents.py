@@ -117,13 +117,14 @@ class PurposeState:
     """A purpose's state for the participant's pages: ``latest`` is the decision in
     effect (the last to take effect), ``history`` every decision, newest first."""
     purpose: ConsentPurpose
-    state: str  # not_asked | given | refused | withdrawn | renew
+    state: str  # not_asked | given | refused | withdrawn | renew | objected
     latest: Consent | None
     history: list[Consent] = field(default_factory=list)
     found: "Verdict | None" = None
 
     LABELS = {"not_asked": "Not asked", "given": "Given", "refused": "Refused", "withdrawn": "Withdrawn",
-              "renew": "Ask again: the privacy notice changed"}
+              "renew": "Ask again: the privacy notice changed",
+              "objected": "Not live: the participant objected to research contact"}
 
     @property
     def live(self) -> bool:
@@ -272,24 +273,41 @@ def _history(participant: Participant, purpose_id: int | None = None) -> list[Co
 
 def verdict(participant: Participant, purpose: ConsentPurpose, at: datetime | None = None) -> Verdict:
     """The state of ``purpose`` for ``participant`` at ``at`` (now)."""
-    return resolve(_history(participant, purpose.id), at or clock.now(), _renewal_needed)
+    return resolve(_history(participant, purpose.id), at or clock.now(), _renewal_check())
+
+
+def renewal_rule(published: Iterable[PrivacyNotice]) -> Callable[[Consent, datetime], bool]:
+    """Pure: given the published notice versions, whether a consent given under its
+    version must be asked again at a moment: a version in force then, newer than the
+    one the participant saw, asks everyone again (``reconsent_required``)."""
+    ordered = sorted(published, key=privacy_notices.notice_order, reverse=True)
+
+    def needs_renewal(consent: Consent, at: datetime) -> bool:
+        today = clock.local(at).date()
+        in_force = next((n for n in ordered if n.published_on <= today), None)
+        if in_force is None:
+            return False
+        seen = privacy_notices.notice_order(consent.notice)
+        for notice in ordered:
+            if notice.published_on > in_force.published_on:
+                continue
+            if privacy_notices.notice_order(notice) <= seen:
+                break
+            if notice.reconsent_required:
+                return True
+        return False
+
+    return needs_renewal
+
+
+def _renewal_check() -> Callable[[Consent, datetime], bool]:
+    """``renewal_rule`` over the published versions, read once."""
+    return renewal_rule(privacy_notices.published_notices())
 
 
 def _renewal_needed(consent: Consent, at: datetime) -> bool:
-    """A version in force at ``at`` newer than the one the participant saw asks
-    everyone again."""
-    in_force = privacy_notices.current_notice(clock.local(at).date())
-    if in_force is None:
-        return False
-    seen = privacy_notices.notice_order(consent.notice)
-    for notice in privacy_notices.published_notices():
-        if notice.published_on > in_force.published_on:
-            continue
-        if privacy_notices.notice_order(notice) <= seen:
-            break
-        if notice.reconsent_required:
-            return True
-    return False
+    """Whether ``consent`` must be asked again at ``at`` (``renewal_rule``)."""
+    return _renewal_check()(consent, at)
 
 
 def consent_live_at(consent: Consent, at: datetime | None = None) -> bool:
@@ -413,11 +431,16 @@ def purpose_states(participant: Participant, at: datetime | None = None) -> list
         if consent.purpose_id not in seen:
             seen.add(consent.purpose_id)
             purposes.append(consent.purpose)
+    objects = _objects_to_research(participant)
+    needs_renewal = _renewal_check()
     states = []
     for purpose in purposes:
         mine = [c for c in history if c.purpose_id == purpose.id]
-        found = resolve(mine, at, _renewal_needed)
-        states.append(PurposeState(purpose, found.state, found.current, mine, found))
+        found = resolve(mine, at, needs_renewal)
+        state = found.state
+        if state == "given" and purpose.code == "research_contact" and objects:
+            state = "objected"  # the objection outweighs the consent (``live_consent``)
+        states.append(PurposeState(purpose, state, found.current, mine, found))
     return states
 
 
