@@ -57,6 +57,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "participant.edit": frozenset({"vrc", "team_manager"}),
     "participant.close": frozenset({"vrc", "team_manager"}),
     "participant.allocate": frozenset({"team_manager"}),
+    # The research and focus-group contact list (issue 15): the organisation's team
+    # managers only; its export is a disclosure relying on each research consent.
+    "research_contacts.view": frozenset({"team_manager"}),
+    "research_contacts.export": frozenset({"team_manager"}),
     "case_note.write": frozenset({"vrc", "team_manager"}),
     "appointment.manage": frozenset({"vrc", "team_manager"}),
     "appointment.change": frozenset({"vrc", "team_manager", "ooh"}),

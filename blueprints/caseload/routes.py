@@ -1,13 +1,16 @@
 """Caseload pages: a VRC's own, and the team manager's (caseload, unallocated
-referrals, each VRC's load, the month's times to first contact)."""
-from flask import flash, g, redirect, render_template, request, url_for
+referrals, each VRC's load, the month's times to first contact, the research and
+focus-group contact list)."""
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.caseload.forms import ReallocateCaseloadForm
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import options
+from portal import clock
 from portal.permissions import requires
 from portal.services import allocation, caseloads, ooh_calls, participant_access, team
+from portal.services import research_contacts as research
 from portal.services.validation import Problems
 from portal.tenancy import org_blueprint
 
@@ -89,3 +92,19 @@ def reallocate():
             flash(message, "success")
             return redirect(url_for(".overview"))
     return render_template("caseload/reallocate.html", title="Reallocate a VRC’s caseload", form=form)
+
+
+@bp.route("/team/research-contacts")
+@requires("research_contacts.view")
+def research_contacts():
+    return render_template("caseload/research_contacts.html", title="Research and focus-group contacts",
+                           contacts=research.open_list(g.org))
+
+
+@bp.route("/team/research-contacts.csv", methods=["POST"])
+@requires("research_contacts.export")
+def research_contacts_csv():
+    content, _count = research.export_csv(g.org, current_user.id)
+    name = f"research-contacts-{g.org.slug}-{clock.today():%Y-%m-%d}.csv"
+    return Response(content, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

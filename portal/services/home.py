@@ -78,6 +78,8 @@ ORG_LINKS: list[tuple[str, str, str, str]] = [
     ("caseload.team", "Your team", "caseload.overview",
      "Each VRC’s load, unallocated referrals and this month’s time to first contact"),
     ("caseload.team", "Team caseload", "caseload.team_caseload", "Every participant of the organisation"),
+    ("research_contacts.view", "Research and focus-group contacts", "caseload.research_contacts",
+     "Participants who agreed to be contacted for research, with a CSV export for the research team"),
     ("ooh.log.org", "Out-of-hours log", "ooh_org.org_log",
      "Out-of-hours searches, checks, grants, refusals and actions about your participants"),
     ("referral.take_in", "Take in referrals", "referrals.new", "One by form, or many by CSV upload"),
