@@ -73,7 +73,8 @@ def test_send_email_calls_gov_uk_notify_with_the_template_and_personalisation(ap
         # Safe to run twice: a sent message is not sent again.
         assert notifications.send_email(message.id) == result
     # At the address portal/outbound.py lists (the README's "Where data lives").
-    client_class.assert_called_once_with(app.config["NOTIFY_API_KEY"], base_url="https://api.notifications.service.gov.uk")
+    client_class.assert_called_once_with(app.config["NOTIFY_API_KEY"],
+                                         base_url="https://api.notifications.service.gov.uk")
     client_class.return_value.send_email_notification.assert_called_once_with(
         email_address=user.email, template_id="template-1234",
         personalisation={"subject": "Subject line", "body": "Body text"},
