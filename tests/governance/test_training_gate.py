@@ -209,3 +209,31 @@ def test_dpo_pages_named_free_write_no_participant_view(app):
                 failures.append(f"{response.status_code} {url}: {views} participant views")
             db.session.rollback()
     assert not failures, "\n".join(failures)
+
+
+def test_a_dpo_trained_in_2020_cannot_open_a_record_but_keeps_the_clock(app):
+    """The reported case: the DPO's training dated 2020. The linked record, its health
+    tab and "who viewed" answer the gate page (audited as a refusal, nothing viewed);
+    the dashboard, the requests and a request's own page still answer."""
+    from datetime import date
+
+    with app.app_context():
+        world = build_world()
+        dpo = world.users["dpo"]
+        dpo.dp_training_completed_on = date(2020, 3, 1)
+        db.session.commit()
+        client = client_for(app, world, "dpo")
+        request_id = world.rights_request.id
+        before = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
+        for url in (f"/dpo/requests/{request_id}/record", f"/dpo/requests/{request_id}/record/health",
+                    f"/dpo/audit/participants/{world.participant.id}/viewers"):
+            response = client.get(url)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 403, url
+            assert "Your data protection training needs renewing" in html and "1 March 2020" in html
+            assert world.users["lead_admin"].name in html
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.seq > before)).all()
+        assert actions.count("access.refused.training") == 3
+        assert not {"participant.viewed", "audit.viewers_listed"} & set(actions)
+        for url in ("/dpo/", "/dpo/requests", f"/dpo/requests/{request_id}"):
+            assert client.get(url).status_code == 200, url
