@@ -243,7 +243,7 @@ def _nul_columns() -> list[str]:
         for column in table.columns:
             if isinstance(column.type, JSON):
                 as_text = func.cast(column, Text)
-                condition = as_text.contains("\\u0000")
+                condition = as_text.contains("\\u0000", autoescape=True)
                 if sqlite:
                     condition = condition | (func.instr(as_text, "\x00") > 0)
             elif isinstance(column.type, (String, Text)) and sqlite:
