@@ -36,8 +36,8 @@ from sqlalchemy import select
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import (AccessPackage, Appointment, AppointmentReschedule, Assessment, AuthorityRequest, CaseNote,
-                           CaseNoteVersion, Consent, ConsentEvidence, ConsentWithdrawal, Disclosure, EmergencyContact,
-                           EmployerContact, GpLetter, Milestone, OohCallback, OohCallNote, OohCheck,
+                           CaseNoteVersion, Consent, ConsentEvidence, ConsentWithdrawal, Disclosure, DisclosureReview,
+                           EmergencyContact, EmployerContact, GpLetter, Milestone, OohCallback, OohCallNote, OohCheck,
                            Participant, ParticipantChange, StatusChange, SupportPlanAction, Tombstone)
 from portal.models.rights import PortabilityExport, RightsRequest
 from portal.services import legal_holds, private_files
@@ -64,7 +64,7 @@ FREE_TEXT = (
     (SupportPlanAction, None, ("description", "owner")),
     (Appointment, None, ("location", "cancellation_reason")),
     (AppointmentReschedule, (AppointmentReschedule.appointment_id, Appointment), ("reason",)),
-    (Consent, None, ("participant_words",)),
+    (Consent, None, ("participant_words", "backdated_reason")),
     (ConsentWithdrawal, None, ("participant_words",)),
     (Disclosure, None, ("summary", "legal_basis_detail")),
     (Milestone, None, ("left_early_reason",)),
@@ -74,6 +74,7 @@ FREE_TEXT = (
     (EmployerContact, None, ("employer_name", "contact_name", "what_shared")),
     (GpLetter, None, ("practice_name", "practice_address", "addressee", "body")),
     (EmergencyContact, None, ("reason", "what_shared", "review_notes")),
+    (DisclosureReview, None, ("review_notes",)),
     (AuthorityRequest, None, ("subject_details",)),
 )
 

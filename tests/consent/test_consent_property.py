@@ -50,7 +50,7 @@ PURPOSES = ("gp_contact", "employer_contact", "research_contact")
 START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 # Each example of the portal machine is ~10 steps of database writes and a page: a few
 # seconds. The rule machine carries the 500 examples.
-PORTAL_EXAMPLES = 25
+PORTAL_EXAMPLES = 15
 LABELS = {"not_asked": "Not asked", "given": "Given", "refused": "Refused", "withdrawn": "Withdrawn",
           "renew": "Ask again: the privacy notice changed",
           "objected": "Not live: the participant objected to research contact"}
