@@ -83,6 +83,10 @@ def test_the_reported_case_through_the_pages(world, login):
     gp = page.split('id="purpose-gp_contact"')[1].split('id="purpose-employer_contact"')[0]
     assert "Withdrawn" in gp and "Withdraw consent" not in gp
     assert "Ended by the withdrawal dated" in gp  # the back-dated "given" shows why it is not live
+    # The record's overview (the same table as the out-of-hours limited view) agrees.
+    record = vrc.get(base).get_data(as_text=True)
+    row = record.split(">GP or health practitioner contact</th>")[1].split("</tr>")[0]
+    assert "Withdrawn" in row and "Withdraw<" not in row
     assert "Write to the GP" not in page
     refused = vrc.get(f"{base}/gp-letters/new")
     assert refused.status_code == 403 and "withdrew it" in refused.get_data(as_text=True)
