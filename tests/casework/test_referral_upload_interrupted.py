@@ -20,11 +20,12 @@ HEADER = "atw_reference,first_name,last_name,date_of_birth,ni_number,email,phone
 
 
 def _file(prefix: str, base: int) -> str:
-    """Six rows (lines 2-7): four good, a bad NI number and a missing first name."""
-    good = [f"ATW-{prefix}-{i:04d},Ann,Lowe,12/05/1980,JT{base + i:06d}A,ann{i}@example.com,,{i} Road,LS2 7EY\n"
+    """Six rows (lines 2-7): four good, a bad NI number and a missing first name (NI numbers
+    starting JK: the factories make JT ones)."""
+    good = [f"ATW-{prefix}-{i:04d},Ann,Lowe,12/05/1980,JK{base + i:06d}A,ann{i}@example.com,,{i} Road,LS2 7EY\n"
             for i in range(4)]
     bad_ni = f"ATW-{prefix}-0100,Bob,Hart,1981-01-02,QQ123456C,bob@example.com,,2 Road,LS2 7EY\n"
-    no_name = f"ATW-{prefix}-0101,,Dunn,1970-01-01,JT{base + 99:06d}B,,07700900111,4 Road,LS2 7EY\n"
+    no_name = f"ATW-{prefix}-0101,,Dunn,1970-01-01,JK{base + 99:06d}B,,07700900111,4 Road,LS2 7EY\n"
     return HEADER + good[0] + good[1] + bad_ni + good[2] + no_name + good[3]
 
 

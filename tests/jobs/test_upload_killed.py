@@ -55,7 +55,7 @@ def test_a_killed_work_horse_leaves_no_row_misreported(app, app_ctx, rq_mode, ma
     manager = make.user(org, ["team_manager"])
     db.session.add(ContractArea(area="LS", org_id=org.id, changed_at=clock.now()))
     db.session.commit()
-    content = HEADER + "".join(f"ATW-KILL-{i:04d},Ann,Lowe,12/05/1980,JT{700000 + i:06d}A,a{i}@example.com,,"
+    content = HEADER + "".join(f"ATW-KILL-{i:04d},Ann,Lowe,12/05/1980,JK{700000 + i:06d}A,a{i}@example.com,,"
                                f"{i} Road,LS2 7EY\n" for i in range(ROWS))
     upload = referral_upload.start_upload(org, "killed.csv", content.encode(), manager.id)
     proc = start_worker(rq_mode)
