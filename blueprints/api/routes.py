@@ -114,12 +114,10 @@ def _summary(report, current_ids: set[int], superseded_by: dict[int, int]) -> di
 @bp.route("/api/v1/reports")
 @token_required("reports:read")
 def reports():
-    month = None
-    if request.args.get("month") is not None:
-        month = Month.parse(request.args["month"])
-        if month is None:
-            return error(400, "invalid_month", "Give the month as YYYY-MM, like 2026-03",
-                         errors=[{"field": "month", "message": "Give the month as YYYY-MM, like 2026-03"}])
+    if openapi.invalid_parameters("listReports", request.args):
+        return error(400, "invalid_month", "Give the month as YYYY-MM, like 2026-03",
+                     errors=[{"field": "month", "message": "Give the month as YYYY-MM, like 2026-03"}])
+    month = Month.parse(request.args["month"]) if "month" in request.args else None
     found = report_publication.published_reports(month)
     everything = found if month is None else report_publication.published_reports()
     superseded_by = {r.supersedes_id: r.id for r in everything if r.supersedes_id}

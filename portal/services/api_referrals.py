@@ -1,7 +1,9 @@
 """Referrals from Access to Work through the API: the casework intake, made idempotent.
 
 A referral arrives as a JSON object with the casework fields under their snake_case
-names. It is checked by the same rules as the referral form (``participant_fields``)
+names. It is checked against the Referral schema the API describes
+(``referral_schema``, built from the casework rules), then by the same rules as the
+referral form (``participant_fields``)
 and taken in by the same service (``referrals.take_in``: routed by postcode area,
 re-referrals linked, team managers told). Idempotency is per client and AtW
 reference: the same body again answers with the referral already made; a different body
@@ -22,11 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from portal import clock
 from portal.extensions import db
 from portal.models import ApiClient, ApiReferral, Appointment, Organisation, Participant
-from portal.services import participant_fields, referrals
+from portal.services import participant_fields, referral_schema, referrals
 from portal.services.validation import Invalid, Problems, clean_atw_reference
 
-FIELDS = referrals.REFERRAL_FIELDS
-REQUIRED = ("atw_reference", "first_name", "last_name", "date_of_birth", "ni_number", "address_line_1", "postcode")
+FIELDS = referral_schema.FIELDS
 STATUSES = ("received", "allocated", "started", "closed", "withheld")
 
 
@@ -50,19 +51,10 @@ def body_hash(body: dict) -> str:
                           .encode()).hexdigest()
 
 
-def _shape_problems(body) -> list[Invalid]:
-    if not isinstance(body, dict):
-        return [Invalid("The body must be a JSON object of referral fields", field="body")]
-    problems = [Invalid("This field is not part of a referral", field=str(name)[:60])
-                for name in sorted(set(body) - set(FIELDS), key=str)]
-    problems += [Invalid("Must be a string", field=name) for name in FIELDS
-                 if name in body and body[name] is not None and not isinstance(body[name], str)]
-    return problems
-
-
 def check(body) -> dict:
-    """The cleaned referral, or ``Problems`` naming every field that is wrong."""
-    problems = _shape_problems(body)
+    """The cleaned referral, or ``Problems`` naming every field that is wrong: first the
+    Referral schema the API describes (``referral_schema``), then the casework cleaners."""
+    problems = referral_schema.problems(body)
     if problems:
         raise Problems(problems)
     return participant_fields.clean(body, FIELDS)
@@ -70,14 +62,8 @@ def check(body) -> dict:
 
 def receive(client: ApiClient, body) -> Received:
     """Take a referral in from ``client``, once. Raises ``Problems`` (422) or ``Conflict`` (409)."""
-    problems = _shape_problems(body)
-    if problems:
-        raise Problems(problems)
-    try:
-        reference = clean_atw_reference(body.get("atw_reference"))
-    except Invalid as problem:
-        check(body)  # raises Problems naming every field that is wrong, the reference among them
-        raise Problems([Invalid(problem.message, field="atw_reference")])
+    check(body)
+    reference = clean_atw_reference(body["atw_reference"])
     digest = body_hash(body)
     claim = _claim_of(client, reference)
     if claim is not None:
@@ -86,7 +72,6 @@ def receive(client: ApiClient, body) -> Received:
         if claim.participant_id is not None:
             return Received(claim, db.session.get(Participant, claim.participant_id), created=False)
     else:
-        check(body)
         claim = ApiReferral(client_pk=client.id, atw_reference=reference, body_sha256=digest, created_at=clock.now())
         db.session.add(claim)
         try:

@@ -12,7 +12,9 @@ from dateutil.relativedelta import relativedelta
 
 from portal import clock
 
-_KEY = re.compile(r"^(\d{4})-(\d{2})$")
+# A month key as the pages and the API take it: 2000-01 to 2999-12 (the API's
+# description declares this very pattern for its ``month`` parameter).
+MONTH_PATTERN = r"^(2[0-9]{3})-(0[1-9]|1[0-2])$"
 
 
 @dataclass(frozen=True, order=True)
@@ -27,13 +29,10 @@ class Month:
     @classmethod
     def parse(cls, key) -> "Month | None":
         """``2026-03`` → March 2026; None for anything else (or a month before 2000)."""
-        match = _KEY.match(str(key or "").strip())
+        match = re.fullmatch(MONTH_PATTERN, str(key or "").strip())
         if not match:
             return None
-        year, month = int(match.group(1)), int(match.group(2))
-        if not (2000 <= year <= 2999 and 1 <= month <= 12):
-            return None
-        return cls(year, month)
+        return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
     def current(cls) -> "Month":

@@ -1,17 +1,19 @@
 """The OpenAPI 3.1 description of the machine API (``GET /api/v1/openapi.json``).
 
-Written by hand next to the routes it describes (blueprints/api); the test suite runs
-Schemathesis against it in-process, so a route that answers outside it fails there.
+Written by hand next to the routes it describes (blueprints/api), but for what the API
+validates: the Referral schema (``referral_schema``) and the query parameters' schemas
+are what the routes check requests against (``parameter_problems``), so the description
+and the validation are one truth. The test suite runs Schemathesis against it in-process
+with every check, positive and negative data, so a route that answers outside it, or
+refuses what it allows, fails there.
 """
-from portal.models.api_client import SCOPES
-from portal.services.api_referrals import FIELDS, REQUIRED, STATUSES
-from portal.services.participant_fields import FIELD_LABELS
+import jsonschema_rs
 
-MAX_LENGTHS = {
-    "atw_reference": 30, "first_name": 100, "last_name": 100, "date_of_birth": 20, "ni_number": 13,
-    "email": 254, "phone": 20, "address_line_1": 200, "address_line_2": 200, "town": 100, "postcode": 10,
-    "occupation": 200, "employer": 200, "health_information": 5000,
-}
+from portal.models.api_client import SCOPES
+from portal.services import referral_schema
+from portal.services.api_referrals import STATUSES
+from portal.services.months import MONTH_PATTERN
+
 EXAMPLE_REFERRAL = {
     "atw_reference": "ATW-2026-000123", "first_name": "Sam", "last_name": "Example", "date_of_birth": "1985-03-27",
     "ni_number": "AB123456C", "email": "sam@example.com", "phone": "07700900123", "address_line_1": "1 Example Street",
@@ -63,17 +65,9 @@ REPORT_SUMMARY = {
 
 
 def document() -> dict:
-    referral_properties = {
-        name: {"type": ["string", "null"], "description": FIELD_LABELS[name], "maxLength": MAX_LENGTHS[name]}
-        for name in FIELDS
-    }
-    referral_properties["date_of_birth"]["format"] = "date"
-    referral_properties["email"]["format"] = "email"
-    for name in REQUIRED:
-        referral_properties[name]["type"] = "string"
     month_param = {"name": "month", "in": "query", "required": False,
-                   "description": "Only the reports of this month (YYYY-MM)",
-                   "schema": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}}
+                   "description": "Only the reports of this month (YYYY-MM, 2000-01 to 2999-12)",
+                   "schema": {"type": "string", "pattern": MONTH_PATTERN}}
     report_id = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
     return {
         "openapi": "3.1.0",
@@ -197,9 +191,7 @@ def document() -> dict:
                         "title", "month", "version", "published_at", "organisations", "total", "progress_return"],
                         "description": "The published document; its canonical text is what sha256 is computed over "
                                        "(GET /dwp/reports/{id}.json gives the text itself)"}}}]},
-                "Referral": {"type": "object", "required": list(REQUIRED), "additionalProperties": False,
-                             "properties": referral_properties,
-                             "description": "Also needs an email address or a phone number"},
+                "Referral": referral_schema.schema(),
                 "ReferralStatus": {"type": "object",
                                    "required": ["atw_reference", "status", "status_date", "received_at",
                                                 "delivering_organisation"],
@@ -215,3 +207,15 @@ def document() -> dict:
             },
         },
     }
+
+
+def invalid_parameters(operation_id: str, args) -> list[str]:
+    """The query parameters of ``operation_id`` that break the schema the description
+    gives them (the very schema served, so the two cannot drift apart)."""
+    for item in document()["paths"].values():
+        for operation in item.values():
+            if operation.get("operationId") == operation_id:
+                return [parameter["name"] for parameter in operation.get("parameters", [])
+                        if parameter["in"] == "query" and parameter["name"] in args
+                        and not jsonschema_rs.is_valid(parameter["schema"], args[parameter["name"]])]
+    raise KeyError(operation_id)
