@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import csrf_from
-from tests.factories import sign_in
+from tests.factories import PASSWORD, sign_in
 
 
 def test_security_headers_on_public_page(client, app_ctx):
@@ -31,12 +31,17 @@ def test_signed_in_pages_are_not_cached(client, make):
     assert client.get("/h2e/").headers["Cache-Control"] == "no-store"
 
 
-def test_session_cookie_flags(client, app_ctx):
-    client.get("/login")
-    header = [h for h in client.get("/login").headers.getlist("Set-Cookie") if h.startswith("portal_session")][0]
-    assert "HttpOnly" in header
-    assert "SameSite=Lax" in header
-    assert "Secure" in header
+def test_session_cookie_flags(client, make):
+    """The anonymous CSRF cookie and, from the password step, the session cookie."""
+    user = make.user(make.org("h2e"))
+    page = client.get("/login")
+    [csrf_cookie] = [h for h in page.headers.getlist("Set-Cookie") if h.startswith("portal_csrf=")]
+    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": user.email, "password": PASSWORD})
+    [header] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("portal_session=")]
+    for cookie in (csrf_cookie, header):
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        assert "Secure" in cookie
 
 
 def test_post_without_csrf_is_refused(client, make):
