@@ -2,6 +2,7 @@
 every call is audited (client, endpoint, status, the participants it showed); each
 client is rate limited. The OpenAPI description is portal/services/openapi.py."""
 from functools import wraps
+from urllib.parse import quote
 
 from authlib.integrations.flask_oauth2.signals import client_authenticated
 from flask import Blueprint, Response, g, jsonify, request, url_for
@@ -162,6 +163,13 @@ def report_csv(report_id):
 
 # ---------------------------------------------------------------- referrals
 
+def status_url(atw_reference: str) -> str:
+    """A referral's status address, its reference one path segment ("/" sent as %2F, as
+    the description's single ``{atw_reference}`` parameter reads it; the route takes
+    either spelling, since the server decodes %2F before routing)."""
+    return f"{url_for('api.send_referral')}/{quote(atw_reference, safe='')}"
+
+
 def _referral_body(referral, participant, org) -> dict:
     status, since = api_referrals.status_of(participant)
     return {
@@ -170,7 +178,7 @@ def _referral_body(referral, participant, org) -> dict:
         "status_date": since,
         "received_at": participant.referred_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "delivering_organisation": {"slug": org.slug, "name": org.name},
-        "links": {"self": url_for("api.referral_status", atw_reference=referral.atw_reference)},
+        "links": {"self": status_url(referral.atw_reference)},
     }
 
 
@@ -193,7 +201,7 @@ def send_referral():
     org = db.session.get(Organisation, received.participant.org_id)
     response = jsonify(_referral_body(received.referral, received.participant, org))
     response.status_code = 201 if received.created else 200
-    response.headers["Location"] = url_for("api.referral_status", atw_reference=received.referral.atw_reference)
+    response.headers["Location"] = status_url(received.referral.atw_reference)
     return response
 
 

@@ -184,3 +184,14 @@ def test_status_follows_the_case_for_the_client_that_sent_it(http, svc, dwp_api,
     assert http.get(url, headers=other_token).status_code == 404
     assert http.get("/api/v1/referrals/ATW-NEVER-SENT", headers=writer).status_code == 404
     assert http.get("/api/v1/referrals/ATW/WITH/SLASH", headers=writer).status_code == 404
+
+
+def test_a_reference_with_a_slash_is_one_path_segment_in_its_links(http, writer):
+    """Found by Schemathesis' stateful phase: the Location of ATW/2026/7 named a second
+    path segment, so a client reading it by the description's one {atw_reference} got 404."""
+    response = http.post("/api/v1/referrals", json={**REFERRAL, "atw_reference": "atw/2026/7"}, headers=writer)
+    assert response.status_code == 201
+    assert response.headers["Location"] == "/api/v1/referrals/ATW%2F2026%2F7"
+    assert response.get_json()["links"]["self"] == response.headers["Location"]
+    found = http.get(response.headers["Location"], headers=writer)
+    assert found.status_code == 200 and found.get_json()["atw_reference"] == "ATW/2026/7"
