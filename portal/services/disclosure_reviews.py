@@ -50,16 +50,19 @@ def reviewed(limit: int = 50) -> list[DisclosureReview]:
     ))
 
 
-def review(item: DisclosureReview, outcome: str, notes, user_id) -> DisclosureReview:
-    """The DPO's review: a breach or not, and notes. The item then leaves the list.
-    A review is recorded once."""
+def record_review(item, outcome: str, outcomes: dict, notes, user_id, what: str) -> None:
+    """The DPO's review of an item on the review list (a flagged disclosure or an
+    emergency override, ``what`` names it): an outcome of ``outcomes`` and notes,
+    recorded once and only by a DPO; the item then leaves the list. The caller audits
+    and commits."""
     user = db.session.get(User, user_id)
     if user is None or "dpo" not in user.all_roles():
-        raise PermissionError("only the DPO reviews a flagged disclosure")
+        raise PermissionError(f"only the DPO reviews {what}")
     if item.reviewed_at is not None:
-        raise Problems([Invalid("This disclosure has already been reviewed", field="outcome")])
+        raise Problems([Invalid(f"This {what.removeprefix('a ').removeprefix('an ')} has already been reviewed",
+                                field="outcome")])
     problems = []
-    if outcome not in DISCLOSURE_REVIEW_OUTCOMES:
+    if outcome not in outcomes:
         problems.append(Invalid("Select the outcome of your review", field="outcome"))
     try:
         notes = clean_text(notes, "your review notes", 5000, required=True)
@@ -72,6 +75,11 @@ def review(item: DisclosureReview, outcome: str, notes, user_id) -> DisclosureRe
     item.reviewed_by_id = user_id
     item.review_outcome = outcome
     item.review_notes = notes
+
+
+def review(item: DisclosureReview, outcome: str, notes, user_id) -> DisclosureReview:
+    """The DPO's review of a flagged disclosure: a breach or not, and notes."""
+    record_review(item, outcome, DISCLOSURE_REVIEW_OUTCOMES, notes, user_id, "a flagged disclosure")
     audit.record("disclosure_review.reviewed", object_type="disclosure_review", object_id=item.id,
                  participant_id=item.participant_id, user_id=user_id, org_id=item.org_id,
                  detail={"outcome": outcome, "kind": item.kind, "disclosure_id": item.disclosure_id})

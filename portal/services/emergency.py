@@ -23,7 +23,7 @@ from portal import audit, clock
 from portal.extensions import db
 from portal.models import EmergencyContact, Membership, Participant, User
 from portal.models.disclosure import EMERGENCY_RECIPIENTS, REVIEW_OUTCOMES
-from portal.services import disclosures, participant_access
+from portal.services import disclosure_reviews, disclosures, participant_access
 from portal.services.validation import Invalid, Problems, clean_text
 
 EMERGENCY_DATA_CATEGORIES = (
@@ -143,25 +143,7 @@ def reviewed(limit: int = 50) -> list[EmergencyContact]:
 def review_override(contact: EmergencyContact, outcome: str, notes, user_id) -> EmergencyContact:
     """The DPO's review: whether the override was appropriate, and notes. The
     contact then leaves the review list. A review is recorded once."""
-    user = db.session.get(User, user_id)
-    if user is None or "dpo" not in user.all_roles():
-        raise PermissionError("only the DPO reviews an emergency override")
-    if contact.reviewed_at is not None:
-        raise Problems([Invalid("This override has already been reviewed", field="outcome")])
-    problems = []
-    if outcome not in REVIEW_OUTCOMES:
-        problems.append(Invalid("Select the outcome of your review", field="outcome"))
-    try:
-        notes = clean_text(notes, "your review notes", 5000, required=True)
-    except Invalid as problem:
-        problem.field = "notes"
-        problems.append(problem)
-    if problems:
-        raise Problems(problems)
-    contact.reviewed_at = clock.now()
-    contact.reviewed_by_id = user_id
-    contact.review_outcome = outcome
-    contact.review_notes = notes
+    disclosure_reviews.record_review(contact, outcome, REVIEW_OUTCOMES, notes, user_id, "an emergency override")
     audit.record("emergency_contact.reviewed", object_type="emergency_contact", object_id=contact.id,
                  participant_id=contact.participant_id, user_id=user_id, org_id=contact.org_id,
                  detail={"outcome": outcome})
