@@ -220,6 +220,8 @@ def test_recheck_puts_each_disclosure_on_a_dead_consent_on_the_dpo_review_list_o
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(DisclosureReview, item_id).review_outcome == "breach"
+    page = dpo.get(f"/dpo/disclosure-reviews/{item_id}").get_data(as_text=True)
+    assert "Breach 12 opened" in page and "Your review" not in page
     assert "Disclosures to review as possible breaches (0)" in dpo.get("/dpo/overrides").get_data(as_text=True)
     assert events("disclosure_review.reviewed", participant_id)
     # Reviewed items are not added again when the check runs again.

@@ -74,6 +74,8 @@ def test_the_dpo_review_pages(world, login):
     assert response.status_code == 302
     assert world.participant.atw_reference not in dpo.get("/dpo/overrides").get_data(as_text=True)
     assert world.participant.atw_reference in dpo.get("/dpo/overrides?show=reviewed").get_data(as_text=True)
+    page = dpo.get(f"/dpo/overrides/{contact.id}").get_data(as_text=True)
+    assert "Proportionate" in page and "Your review" not in page
     assert login(world.vrc).get("/dpo/overrides").status_code == 403
 
 
