@@ -4,14 +4,13 @@ and CSRF is still enforced. On both session stores."""
 import time
 
 import pytest
-from flask import url_for
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.auth.test_sign_in import _code_step, _password_step, _stored_sessions, store  # noqa: F401
 from tests.conftest import csrf_from
-from tests.core.test_route_matrix import _request, _value, build_world
+from tests.core.test_route_matrix import _request, build_world
 from tests.factories import PASSWORD, next_code
-from tests.registry import all_cases
+from tests.registry import all_cases, case_url
 
 CSRF_COOKIE = "portal_csrf"
 # The steps after which a visitor has passed a password step, so a session may be stored:
@@ -114,12 +113,7 @@ def test_no_route_stores_a_session_for_an_anonymous_visitor(store, app):
     with app.app_context():
         world = build_world()
         for case in all_cases():
-            args = dict(_value(case.args, world) or {})
-            rule = next(app.url_map.iter_rules(case.endpoint))
-            if "org" in rule.arguments:
-                args.setdefault("org", world.home.slug)
-            with app.test_request_context():
-                url = url_for(case.endpoint, **args)
+            url = case_url(app, case, world)
             before = _stored_sessions(app)
             client = app.test_client()
             try:

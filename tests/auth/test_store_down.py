@@ -5,14 +5,13 @@ REDIS_URL at a port nothing listens on (no Redis server needed)."""
 import socket
 
 import pytest
-from flask import url_for
 
 from portal import create_app
 from tests.audit.test_proxies import _same_database
 from tests.conftest import csrf_from
-from tests.core.test_route_matrix import _value, build_world
+from tests.core.test_route_matrix import build_world
 from tests.factories import PASSWORD
-from tests.registry import all_cases
+from tests.registry import all_cases, case_url
 
 UNAVAILABLE = "Sorry, the service is unavailable"
 LEAKS = ("Traceback", "ConnectionError", "redis", "Redis", "Errno", "refused")
@@ -86,12 +85,7 @@ def test_every_page_of_the_registry_answers_503(app, down):
         for case in all_cases():
             if case.method != "GET":
                 continue
-            args = dict(_value(case.args, world) or {})
-            rule = next(app.url_map.iter_rules(case.endpoint))
-            if "org" in rule.arguments:
-                args.setdefault("org", world.home.slug)
-            with app.test_request_context():
-                url = url_for(case.endpoint, **args)
+            url = case_url(app, case, world)
             response = _signed_in_browser(down).get(url)
             without_sessions = case.endpoint in ("health.healthz", "static") or url.startswith(("/api/", "/oauth/"))
             if without_sessions:

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, Participant
 from portal.services import participants
 from tests.core.test_route_matrix import _request, _value, build_world, client_for
-from tests.registry import ROLES, all_cases
+from tests.registry import ROLES, all_cases, case_url
 from tests.registry.casework import HEALTH_TEXT, NOTE_TEXT
 
 CASES = all_cases()
@@ -30,13 +30,6 @@ NOT_ENTITLED = [r for r in ROLES if r not in ("vrc", "team_manager")]
 ENTITLED_PAGES = {"dpo": "/dpo/"}
 
 
-def _url(app, case, world, org=None):
-    args = dict(_value(case.args, world) or {})
-    rule = next(app.url_map.iter_rules(case.endpoint))
-    if "org" in rule.arguments:
-        args["org"] = org or world.home.slug
-    with app.test_request_context():
-        return url_for(case.endpoint, **args)
 
 
 def test_health_and_note_text_reach_no_one_else(app):
@@ -46,9 +39,9 @@ def test_health_and_note_text_reach_no_one_else(app):
         for role in NOT_ENTITLED:
             client = client_for(app, world, role)
             for case in GETS:
-                urls = [_url(app, case, world)]
+                urls = [case_url(app, case, world)]
                 if "org" in next(app.url_map.iter_rules(case.endpoint)).arguments:
-                    urls.append(_url(app, case, world, org=world.other.slug))
+                    urls.append(case_url(app, case, world, org=world.other.slug))
                 for url in urls:
                     if role in ENTITLED_PAGES and url.startswith(ENTITLED_PAGES[role]):
                         continue
@@ -90,7 +83,7 @@ def test_every_200_on_a_participant_url_is_audited_with_its_id(app):
             for role in ROLES[1:]:
                 client = client_for(app, world, role)
                 before = _participant_events(world.participant.id)
-                response = client.get(_url(app, case, world))
+                response = client.get(case_url(app, case, world))
                 if response.status_code != 200:
                     continue
                 assert _participant_events(world.participant.id) == before + 1, (case.endpoint, role)
@@ -110,7 +103,7 @@ def test_a_form_shown_again_with_errors_is_audited_too(app):
         from tests.registry import Case
 
         bad = Case(case.endpoint, "POST", args=case.args, data={"note_type": "phone", "text": ""})
-        response = _request(client, bad, _url(app, bad, world), world, False)
+        response = _request(client, bad, case_url(app, bad, world), world, False)
         assert response.status_code == 200
         assert _participant_events(world.participant.id) == before + 1
 
@@ -159,7 +152,7 @@ def test_a_restricted_participant_refuses_every_change(app, case):
         assert roles
         for role in roles:
             before = _snapshot(participant.id)
-            response = _request(client_for(app, world, role), case, _url(app, case, world), world, False)
+            response = _request(client_for(app, world, role), case, case_url(app, case, world), world, False)
             if case.endpoint in ALLOWED_WHILE_RESTRICTED:
                 assert response.status_code == 302
                 break

@@ -1,15 +1,14 @@
 """Nothing of a participant opens to out-of-hours staff without a live grant, walked
 over every participant route of the registry; case notes and health information never
 reach them, nor another VRC, even with one; who needs no check gets none."""
-from flask import url_for
 from sqlalchemy import func, select, update
 
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, OohGrant, Participant
-from tests.core.test_route_matrix import _request, _value, build_world, client_for
+from tests.core.test_route_matrix import _request, build_world, client_for
 from tests.factories import Factory
-from tests.registry import all_cases
+from tests.registry import all_cases, case_url
 from tests.registry.casework import HEALTH_TEXT, NOTE_TEXT
 from tests.ooh.conftest import call_url, run_check, text_of
 
@@ -23,13 +22,6 @@ def _participant_rules(app):
     return {r.endpoint for r in app.url_map.iter_rules() if "participant_id" in r.arguments}
 
 
-def _url(app, case, world):
-    args = dict(_value(case.args, world) or {})
-    rule = next(app.url_map.iter_rules(case.endpoint))
-    if "org" in rule.arguments:
-        args.setdefault("org", world.home.slug)
-    with app.test_request_context():
-        return url_for(case.endpoint, **args)
 
 
 def _withheld(participant: Participant) -> list[str]:
@@ -51,7 +43,7 @@ def test_no_participant_route_answers_out_of_hours_staff_without_a_live_grant(ap
         leaks = []
         for role in ("ooh", "ooh_lead"):
             for case in cases:
-                response = _request(client_for(app, world, role), case, _url(app, case, world), world, False)
+                response = _request(client_for(app, world, role), case, case_url(app, case, world), world, False)
                 # A check completed by a POST of the walk grants access: end it again.
                 db.session.execute(update(OohGrant).values(ended_at=clock.now()))
                 db.session.commit()
@@ -88,7 +80,7 @@ def test_notes_and_health_reach_no_granted_worker_on_any_page(app):
             client = client_for(app, world, role)
             reached = 0
             for case in gets:
-                response = client.get(_url(app, case, world), follow_redirects=True)
+                response = client.get(case_url(app, case, world), follow_redirects=True)
                 reached += response.status_code == 200
                 body = response.get_data(as_text=True)
                 leaks += [f"{role} {case.endpoint}: {m[:12]}" for m in (HEALTH_TEXT, NOTE_TEXT) if m in body]
@@ -164,7 +156,7 @@ def test_every_200_on_a_call_page_is_audited_with_the_participant(app):
             client = client_for(app, world, "ooh_lead")
             before = db.session.scalar(select(func.count()).select_from(AuditEvent)
                                        .where(AuditEvent.participant_id == world.participant.id))
-            assert client.get(_url(app, case, world)).status_code == 200, case.endpoint
+            assert client.get(case_url(app, case, world)).status_code == 200, case.endpoint
             after = db.session.scalar(select(func.count()).select_from(AuditEvent)
                                       .where(AuditEvent.participant_id == world.participant.id))
             assert after == before + 1, case.endpoint

@@ -70,5 +70,26 @@ def all_cases() -> list[Case]:
     return cases
 
 
+def value_of(spec, world):
+    """A case's args, data or json: as given, or computed from the world."""
+    return spec(world) if callable(spec) else spec
+
+
+def case_url(app, case: Case, world, org: str | None = None) -> str:
+    """The URL of ``case`` in ``world``; ``/<org>/`` URLs name ``org`` (default: the
+    case's own, else the world's home organisation)."""
+    from flask import url_for
+
+    args = dict(value_of(case.args, world) or {})
+    rule = next(app.url_map.iter_rules(case.endpoint))
+    if "org" in rule.arguments:
+        if org is not None:
+            args["org"] = org
+        else:
+            args.setdefault("org", world.home.slug)
+    with app.test_request_context():
+        return url_for(case.endpoint, **args)
+
+
 def new_world() -> SimpleNamespace:
     return SimpleNamespace()
