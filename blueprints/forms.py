@@ -10,6 +10,7 @@ fields are also held to ``SHORT_FIELD_MAX`` characters unless they declare a
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, PasswordField, StringField, TextAreaField
 from wtforms.validators import Length
+from werkzeug.datastructures import FileStorage
 
 from portal import hostile_input
 
@@ -41,7 +42,11 @@ def _label(field) -> str:
 
 
 def hostile_problem(field) -> str | None:
-    """The field error for a value this field must refuse before anything reads it."""
+    """The field error for a value this field must refuse before anything reads it
+    (an uploaded file's name included: it is stored as text)."""
+    names = [v.filename for v in (field.raw_data or []) if isinstance(v, FileStorage) and v.filename]
+    if any(hostile_input.has_forbidden(name) for name in names):
+        return f"The name of the file you chose for {_label(field).lower()} has characters that are not allowed: rename it"
     values = [v for v in (field.raw_data or []) if isinstance(v, str)]
     if not values:
         return None

@@ -96,3 +96,17 @@ def test_evidence_added_later_leaves_the_consent_unchanged(world, login, make):
     db.session.expire_all()
     assert [e.content_type for e in consent.evidence] == ["image/png"]
     assert consent.method == "verbal" and consent.decision == "given"
+
+
+def test_a_file_name_with_control_characters_is_a_field_error(world, login, make):
+    """Rule 11: an uploaded file's name is stored as text, so NUL and other control
+    characters in it are refused at the form's boundary (PostgreSQL refuses NUL)."""
+    consent = make.consent(world.participant, "gp_contact", recorded_by=world.vrc)
+    vrc = login(world.vrc)
+    url = f"/h2e/participants/{world.participant.id}/consents/{consent.id}/evidence"
+    for name in ("form\x00.png", "form\x1b.png"):
+        response = post(vrc, url, {"evidence": (io.BytesIO(PNG), name)}, content_type="multipart/form-data")
+        assert response.status_code == 200
+        assert "characters that are not allowed" in errors_of(response)[0]
+    db.session.expire_all()
+    assert consent.evidence == []

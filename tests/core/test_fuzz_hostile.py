@@ -167,6 +167,11 @@ class Fuzz:
                 data = fresh_sample()
                 data[name] = (io.BytesIO(header + b"\n" + row + b"\n"), f"fuzz{number}.csv")
                 send(data, f"hostile file in {name}")
+            # The valid file under a hostile name (the name is stored as text).
+            for filename in ("fuzz\x00.csv", "\x1b[31mfuzz.csv", "fuzz\u0085\r.csv"):
+                data = fresh_sample()
+                data[name] = (data[name][0], filename, *data[name][2:])
+                send(data, f"hostile file name in {name}")
 
     def query(self, case):
         """A page's GET with hostile query-string values: control characters (refused by
