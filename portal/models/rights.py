@@ -84,6 +84,9 @@ class RightsRequest(db.Model):
 
     identity_status: Mapped[str] = mapped_column(String(20), default="not_needed")
     identity_asked_for: Mapped[str] = mapped_column(Text, default="")
+    # The day identity evidence arrived and started the clock. A request closed because
+    # identity failed keeps here the day its clock had started (None if it waited for
+    # evidence), so an overdue request stays overdue (rights_requests.record_identity).
     identity_received_on: Mapped[date | None]
     identity_method: Mapped[str] = mapped_column(String(200), default="")
     # Who recorded the identity outcome (proved, not needed, failed) and why: only the
@@ -154,8 +157,10 @@ class RightsRequest(db.Model):
     @property
     def clock_start(self) -> date | None:
         """The day the clock started: receipt, or the day identity evidence arrived."""
-        if self.identity_status in ("pending", "failed"):
+        if self.identity_status == "pending":
             return None
+        if self.identity_status == "failed":  # the clock it had when it closed, if it ran
+            return self.identity_received_on
         if self.identity_status == "proved" and self.identity_received_on:
             return self.identity_received_on
         return self.received_on

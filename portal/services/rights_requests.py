@@ -165,6 +165,9 @@ def record_identity(request: RightsRequest, decision, received_on: date | None, 
                          "starting the clock on the day the request arrived", "reason")
         request.identity_reason = reason
     else:
+        # The request ends, but not its clock: one that ran (and may be overdue) is
+        # still judged against it; one that waited for evidence never started.
+        request.identity_received_on = request.clock_start
         request.identity_reason = reason
         request.outcome, request.outcome_reason, request.exemption = "refused", reason, IDENTITY_EXEMPTION
         request.response_sent_on, request.response_method = response_sent_on, response_method

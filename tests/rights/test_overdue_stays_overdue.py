@@ -161,6 +161,23 @@ def test_no_clock_change_rewinds_an_overdue_request(world, change):
             d += timedelta(days=7)
 
 
+def test_identity_failing_does_not_wipe_a_running_clock(world):
+    """A request whose clock ran (no evidence asked for at first) and is overdue, then
+    closed because identity is not proved: still judged late, never "no clock"; one that
+    waited for evidence from the start never had a clock."""
+    running = _log(world)                                    # due 19 January, overdue
+    rights_requests.record_identity(running, "failed", None, "", "The ID was someone else's", world.dpo.id,
+                                    response_sent_on=date(2026, 3, 3), response_method="letter")
+    assert running.status == "closed" and running.identity_status == "failed"
+    assert rights_clock.clock_of(running).due == date(2026, 1, 19)
+    waited = _log(world, identity_needed=True)
+    rights_requests.record_identity(waited, "failed", None, "", "No reply", world.dpo.id,
+                                    response_sent_on=date(2026, 3, 3), response_method="letter")
+    assert waited.clock_start is None
+    december = {f.month.key: f for f in rights_figures.monthly(clock.today()).months}["2025-12"]
+    assert (december.received, december.late, december.no_clock) == (2, 1, 1)
+
+
 # ----------------------------------------------------------------- the DPO's table by month
 
 def _answer(found, sent_on, world):
