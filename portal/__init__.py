@@ -27,12 +27,14 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     app.session_interface = ServerSessionInterface()
     if app.config["TRUSTED_PROXIES"]:
-        # Behind N reverse proxies, the client address, scheme and host are the ones the
-        # proxies recorded (the right-most N entries), not what the client claims.
+        # Behind N reverse proxies, the client address and scheme are the ones the
+        # proxies recorded (the right-most N entries), not what the client claims. The
+        # host is not taken from X-Forwarded-Host: proxies pass the Host header itself,
+        # and a client's own X-Forwarded-Host would otherwise pass through unchecked.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     web.init_request_state(app)  # first: every request starts with an empty g
     templating.init_app(app)

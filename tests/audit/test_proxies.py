@@ -107,3 +107,21 @@ def test_failures_of_many_clients_behind_the_proxy_add_up_for_none_of_them(proxi
         _failures_from(f"198.51.100.{100 + n}", 20)
     assert NOT_RIGHT in _body(attempt(through_proxy(proxied, VICTIM), "nobody@example.test", "x-password"))
     assert events("signin.locked") == []
+
+
+def test_a_client_cannot_choose_the_host_behind_the_proxy(proxied):
+    """X-Forwarded-Host is not trusted (the proxy passes Host itself): a client's own
+    header does not become the host the portal builds absolute URLs on."""
+    client = through_proxy(proxied, VICTIM)
+    client.environ_base["HTTP_X_FORWARDED_HOST"] = "attacker.example"
+    seen = {}
+
+    @proxied.after_request
+    def _remember(response):
+        from flask import request
+
+        seen["host"] = request.host
+        return response
+
+    client.get("/login")
+    assert seen["host"] == "localhost"
