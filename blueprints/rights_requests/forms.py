@@ -137,6 +137,8 @@ class CloseForm(BaseForm):
                                                          "‘DPA 2018 Schedule 2 paragraph 16 (third-party data)’")
     response_sent_on = GovDateField("Date the response was sent", description=DATE_HINT)
     response_method = _method("How was it sent?")
+    late_reason = _area("If the request is past its due date but the response was sent by then",
+                        description="Say why it is recorded only now. Needed then, and shown on the request")
     submit = _submit("Close the request")
 
 

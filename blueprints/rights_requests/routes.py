@@ -277,7 +277,7 @@ def portability_download(request_id, export_id):
 def close(request_id):
     return _handle(request_id, CloseForm, lambda r, f: rights_requests.close(
         r, f.outcome.data, f.reason.data, f.exemption.data, f.response_sent_on.data, f.response_method.data,
-        current_user.id), "Close the request", "Request closed",
+        current_user.id, f.late_reason.data), "Close the request", "Request closed",
         discloses=rights_identity.outcome_discloses(rights_requests.get_request(request_id), "done"))
 
 

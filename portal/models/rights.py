@@ -117,6 +117,9 @@ class RightsRequest(db.Model):
     exemption: Mapped[str] = mapped_column(String(300), default="")
     response_sent_on: Mapped[date | None]
     response_method: Mapped[str] = mapped_column(String(20), default="")
+    # Why a response dated by its due date was recorded only after that date (required
+    # then, so an overdue request cannot quietly become "answered on time").
+    response_late_reason: Mapped[str] = mapped_column(Text, default="")
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -304,9 +304,11 @@ def record_dwp_informed(request: RightsRequest, informed_on: date | None, note, 
 
 
 def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: date | None, response_method,
-          user_id) -> RightsRequest:
+          user_id, late_reason="") -> RightsRequest:
     """Every request ends with an outcome; a refusal or partial answer names the
-    reason and the exemption relied on; the response sent is recorded."""
+    reason and the exemption relied on; the response sent is recorded. A response
+    dated by the due date but recorded after it needs a reason, kept and shown: an
+    overdue request never quietly becomes "answered on time"."""
     _open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     _choice(problems, "outcome", outcome, OUTCOMES, "Select the outcome")
@@ -316,6 +318,12 @@ def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: 
     response_sent_on = _date(problems, "response_sent_on", response_sent_on, "the date the response was sent",
                              request.received_on, "the date the request arrived")
     _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the response was sent")
+    due = clock_of(request).due
+    recorded_late = (due is not None and isinstance(response_sent_on, date) and response_sent_on <= due
+                     < clock.today())
+    late_reason = (_text(problems, "late_reason", late_reason,
+                         f"why a response sent by its due date ({due:%-d %B %Y}) is recorded only now", 2000)
+                   if recorded_late else "")
     if request.clock_stopped:
         problems.append(Invalid("The clock is stopped: record the answer to the clarification first",
                                 field="outcome"))
@@ -331,12 +339,13 @@ def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: 
     request.exemption = exemption
     request.response_sent_on = response_sent_on
     request.response_method = response_method
+    request.response_late_reason = late_reason
     request.status = "closed"
     request.closed_by_id = user_id
     request.closed_at = clock.now()
     audit.record("rights_request.closed", object_type="rights_request", object_id=request.id,
                  participant_id=request.participant_id, user_id=user_id,
-                 detail={"outcome": outcome, "response_method": response_method})
+                 detail={"outcome": outcome, "response_method": response_method, "recorded_late": recorded_late})
     db.session.commit()
     return request
 

@@ -161,6 +161,35 @@ def test_no_clock_change_rewinds_an_overdue_request(world, change):
             d += timedelta(days=7)
 
 
+def test_a_response_dated_by_the_due_date_but_recorded_after_it_needs_a_reason(world, login):
+    """Closing an overdue request with a response date on or before its due date is a
+    claim that it was answered on time: it needs a reason, kept and shown, so an overdue
+    request never quietly becomes "answered on time"."""
+    found = _log(world)                                     # due 19 January, overdue
+    rights_workflows.record_no_data(found, world.dpo.id)
+    client = login(world.dpo)
+    data = {"outcome": "done", "response_sent_on": _day(date(2026, 1, 12)), "response_method": "email"}
+    response = post(client, f"/dpo/requests/{found.id}/close", data)
+    assert response.status_code == 200
+    assert any("recorded only now" in e and "19 January 2026" in e for e in errors_of(response)), errors_of(response)
+    assert 'value="12"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert found.status == "open"
+    response = post(client, f"/dpo/requests/{found.id}/close",
+                    {**data, "late_reason": "Sent on 12 January; the case file was found today"})
+    assert response.status_code == 302, errors_of(response)
+    db.session.expire_all()
+    assert found.status == "closed" and found.response_late_reason.startswith("Sent on 12 January")
+    assert events("rights_request.closed")[-1].detail["recorded_late"] is True
+    page = client.get(f"/dpo/requests/{found.id}").get_data(as_text=True)
+    assert "Recorded after the due date" in page and "the case file was found today" in page
+    # A response dated after the due date is simply late: no reason asked.
+    late = _log(world)
+    rights_workflows.record_no_data(late, world.dpo.id)
+    rights_requests.close(late, "done", "", "", date(2026, 3, 2), "email", world.dpo.id)
+    assert late.status == "closed" and late.response_late_reason == ""
+
+
 def test_identity_failing_does_not_wipe_a_running_clock(world):
     """A request whose clock ran (no evidence asked for at first) and is overdue, then
     closed because identity is not proved: still judged late, never "no clock"; one that
@@ -182,7 +211,8 @@ def test_identity_failing_does_not_wipe_a_running_clock(world):
 
 def _answer(found, sent_on, world):
     rights_workflows.record_no_data(found, world.dpo.id)
-    rights_requests.close(found, "done", "", "", sent_on, "email", world.dpo.id)
+    rights_requests.close(found, "done", "", "", sent_on, "email", world.dpo.id,
+                          late_reason="Recorded from the paper file")  # asked for only when dated by the due date
 
 
 def test_dpo_home_table_by_month(world, login):
