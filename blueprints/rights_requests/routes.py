@@ -19,7 +19,7 @@ from portal.services import (
     deadlines, participant_fields, privacy_notices, rights_clock, rights_complaints, rights_figures, rights_identity,
     rights_requests, rights_workflows,
 )
-from portal.services.participant_access import ParticipantRestricted, reads_participant_data
+from portal.services.participant_access import ParticipantRestricted, reads_participant_data, training_current
 from portal.services.rights_workflows import NotLinked
 from portal.services.validation import Problems
 
@@ -112,8 +112,12 @@ def _page(found, template="rights/request.html", **context):
     participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
     others = [(right, endpoint, text) for right, endpoint, text in OTHER_WORKFLOWS
               if (right is None or right in found.right_codes) and endpoint in current_app.view_functions]
+    # Rule 9: with training out of date the request's own page still answers (its clock
+    # must keep running), but says no more of the linked record than that it is linked.
+    withheld = participant is not None and not training_current(current_user)
     return render_template(
-        template, found=found, participant=participant, clock_now=rights_clock.clock_of(found, today),
+        template, found=found, participant=participant, participant_withheld=withheld,
+        clock_now=rights_clock.clock_of(found, today),
         state=rights_clock.state_of(found, today),
         notice_overdue=rights_clock.extension_notice_overdue(found, today), others=others,
         objections=rights_workflows.objections_of(participant.id) if participant else [],

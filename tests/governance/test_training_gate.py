@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Participant
 from tests.conftest import csrf_from
 from tests.core.test_route_matrix import CASES, _value, build_world, client_for
 
@@ -237,3 +237,13 @@ def test_a_dpo_trained_in_2020_cannot_open_a_record_but_keeps_the_clock(app):
         assert not {"participant.viewed", "audit.viewers_listed"} & set(actions)
         for url in ("/dpo/", "/dpo/requests", f"/dpo/requests/{request_id}"):
             assert client.get(url).status_code == 200, url
+        # The request's page names no linked participant until the training is renewed.
+        participant = db.session.get(Participant, world.rights_request.participant_id)
+        assert participant is not None
+        page = client.get(f"/dpo/requests/{request_id}").get_data(as_text=True)
+        assert participant.last_name not in page and participant.atw_reference not in page
+        assert "shows once your data protection training is renewed" in page
+        dpo.dp_training_completed_on = date.today()
+        db.session.commit()
+        page = client.get(f"/dpo/requests/{request_id}").get_data(as_text=True)
+        assert participant.last_name in page and participant.atw_reference in page
