@@ -132,27 +132,33 @@ def _participants(ids) -> dict:
     return {p.id: p for p in rows}
 
 
+def review_page(entry, form, review, reviewed_text, viewed: dict, template, **context):
+    """A review-list item's page (an emergency override, a flagged disclosure): the
+    DPO's review form, or the review recorded; opening it is a view of the participant."""
+    participant = db.session.get(Participant, entry.participant_id)
+    if form.validate_on_submit() and entry.reviewed_at is None:
+        try:
+            review(entry, form.outcome.data, form.notes.data, current_user.id)
+        except Problems as problems:
+            show_problems(form, problems)
+        else:
+            flash(f"Review recorded: the {reviewed_text} has left the review list", "success")
+            return redirect(url_for(".overrides"))
+    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
+                 participant_id=participant.id, detail=viewed)
+    db.session.commit()
+    return render_template(template, participant=participant, org=db.session.get(Organisation, participant.org_id),
+                           form=form, **context)
+
+
 @bp.route("/overrides/<int:override_id>", methods=["GET", "POST"])
 @requires("override.review")
 @reads_participant_data
 def override(override_id):
     contact = _get(EmergencyContact, override_id)
-    participant = db.session.get(Participant, contact.participant_id)
-    form = ReviewForm()
-    if form.validate_on_submit() and contact.reviewed_at is None:
-        try:
-            emergency.review_override(contact, form.outcome.data, form.notes.data, current_user.id)
-        except Problems as problems:
-            show_problems(form, problems)
-        else:
-            flash("Review recorded: the override has left the review list", "success")
-            return redirect(url_for(".overrides"))
-    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, detail={"view": "dpo.override", "override_id": contact.id})
-    db.session.commit()
-    return render_template("consent/dpo/override.html", contact=contact, participant=participant,
-                           org=db.session.get(Organisation, participant.org_id), form=form,
-                           title="Emergency override")
+    return review_page(contact, ReviewForm(), emergency.review_override, "override",
+                       {"view": "dpo.override", "override_id": contact.id}, "consent/dpo/override.html",
+                       contact=contact, title="Emergency override")
 
 
 # ----------------------------------------------------------------- authority requests
