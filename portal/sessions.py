@@ -47,7 +47,9 @@ class StoreUnavailable(Exception):
     """The session store cannot be reached (Redis down)."""
 
 
-def _key(token: str) -> str:
+def session_key(token: str) -> str:
+    """The store's key for a session cookie's token (its SHA-256: the token itself is
+    never stored)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -270,9 +272,9 @@ class ServerSessionInterface(SessionInterface):
             return ServerSession()
         sessions = store()
         try:
-            stored = sessions.load(_key(token))
+            stored = sessions.load(session_key(token))
             if stored is not None and self._expired(app, stored, clock.now()):
-                sessions.delete(_key(token))
+                sessions.delete(session_key(token))
                 stored = None
         except StoreUnavailable:
             unavailable = ServerSession()
@@ -334,22 +336,22 @@ class ServerSessionInterface(SessionInterface):
         sessions = store()
         now = clock.now()
         if session.regenerate_requested and session.token:
-            sessions.delete(_key(session.token))
+            sessions.delete(session_key(session.token))
             session.token = None
         if not session:
             # Emptied (signed out): the stored session goes, the cookie goes. (Its token is
             # None when a regeneration already removed it: a sign-in that then failed.)
             if session.token:
-                sessions.delete(_key(session.token))
+                sessions.delete(session_key(session.token))
             response.delete_cookie(name, **options)
             return
         if session.token is None:
             session.token = secrets.token_urlsafe(32)
             session.created_at = now
-            sessions.create(_key(session.token), Stored(now, now, dict(session)))
+            sessions.create(session_key(session.token), Stored(now, now, dict(session)))
             if session.csrf_cookie_secret:
                 response.delete_cookie(app.config["CSRF_COOKIE_NAME"], **options)  # the secret moved in
-        elif not sessions.update(_key(session.token), Stored(session.created_at, now, dict(session))):
+        elif not sessions.update(session_key(session.token), Stored(session.created_at, now, dict(session))):
             response.delete_cookie(name, **options)  # revoked while this request ran
             return
         response.set_cookie(
@@ -378,4 +380,4 @@ def _become_unavailable_page(response) -> None:
 def end_sessions_of(user_id: int, keep_token: str | None = None) -> int:
     """Revoke every session of a user (deactivation, password change). In the database the
     caller commits; in Redis they end at once."""
-    return store().delete_for_user(user_id, _key(keep_token) if keep_token else None)
+    return store().delete_for_user(user_id, session_key(keep_token) if keep_token else None)

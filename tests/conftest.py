@@ -9,11 +9,12 @@ import os
 import re
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from portal import clock, create_app
 from portal.extensions import db
 from tests.factories import Factory
+from tests.support import database
+from tests.support.web import sign_in
 
 POSTGRES = bool(os.environ.get("DATABASE_URL", "").startswith("postgres"))
 REDIS = bool(os.environ.get("REDIS_URL"))
@@ -46,6 +47,8 @@ def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL); runs in CI's second pass")
     skip_redis = pytest.mark.skip(reason="needs Redis (REDIS_URL); runs in CI's second pass")
     for item in items:
+        if "browser" in item.keywords and "committed" not in item.keywords:
+            item.add_marker(pytest.mark.committed)  # the live server is another connection
         if "postgres" in item.keywords and not POSTGRES:
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not REDIS:
@@ -78,51 +81,21 @@ def app(tmp_path_factory):
     yield application
 
 
-_owner_engines = {}
-
-
-def _owner_engine(app):
-    """One engine for the whole run (the owner's, for migrations-level clean-up)."""
-    url = app.config.get("DATABASE_OWNER_URL") or app.config["SQLALCHEMY_DATABASE_URI"]
-    if url not in _owner_engines:
-        _owner_engines[url] = create_engine(url)
-    return _owner_engines[url]
-
-
-def _clean(app):
-    """Empty every table (as the owner: the app role may not delete audit rows).
-
-    On PostgreSQL only the tables holding rows are truncated: TRUNCATE costs the same
-    for an empty table as for a full one, and most tests touch a handful of tables.
-    """
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    engine = _owner_engine(app)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            probe = " UNION ALL ".join(
-                f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables
-            )
-            used = conn.execute(text(probe)).scalars().all()
-            if used:
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in used) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
-    if engine.dialect.name != "postgresql":
-        engine.dispose()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_state(request):
-    """Each test starts with empty tables and the real clock."""
+    """Each test starts with the real clock and sees no other test's rows: it runs inside
+    a transaction rolled back at its end, or, marked ``committed``, commits for real and
+    has every table emptied after it (tests/support/database.py)."""
     clock.reset()
-    yield
-    clock.reset()
-    if "app" in request.fixturenames:
-        app = request.getfixturevalue("app")
-        with app.app_context():
-            db.session.remove()
-        _clean(app)
+    if "app" not in request.fixturenames:
+        yield
+        clock.reset()
+        return
+    app = request.getfixturevalue("app")
+    isolation = database.committed if request.node.get_closest_marker("committed") else database.rolled_back
+    with isolation(app):
+        yield
+        clock.reset()
 
 
 @pytest.fixture
@@ -143,13 +116,10 @@ def client(app):
     return app.test_client()
 
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_from(response) -> str:
-    match = CSRF_RE.search(response.get_data(as_text=True))
-    assert match, "page has no CSRF token"
-    return match.group(1)
+@pytest.fixture
+def login(app):
+    """login(user) -> a test client signed in as ``user`` (tests/support/web.py)."""
+    return lambda user: sign_in(app, user)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -237,7 +237,7 @@ def next_code(user: User) -> str:
 
 def sign_in(client, user: User, password: str = PASSWORD, follow: bool = False):
     """The full two-step sign-in through the pages; returns the last response."""
-    from tests.conftest import csrf_from
+    from tests.support.web import csrf_from
 
     page = client.get("/login")
     response = client.post("/login", data={

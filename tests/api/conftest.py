@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from portal.services import api_clients
-from tests.reporting.conftest import login, svc  # noqa: F401 - shared fixtures
+from tests.reporting.conftest import svc  # noqa: F401 - shared fixtures
 
 REFERRAL = {
     "atw_reference": "ATW-API-0001", "first_name": "Sam", "last_name": "Example", "date_of_birth": "1985-03-27",

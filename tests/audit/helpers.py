@@ -5,7 +5,7 @@ from sqlalchemy import select, text
 
 from portal.extensions import db
 from portal.models import AuditEvent
-from tests.conftest import _owner_engine
+from tests.support.database import owner_engine as _owner_engine
 
 APPEND_ONLY_TABLES = ("audit_event", "audit_verification")
 
@@ -14,7 +14,8 @@ def tamper(app, sql: str, **params) -> None:
     """Run ``sql`` as the tables' owner, past the append-only trigger, as an attacker
     with the owner's password could. On PostgreSQL a non-superuser owner may disable
     its own table's triggers inside a transaction (session_replication_role needs a
-    superuser); on SQLite there is no trigger."""
+    superuser); on SQLite there is no trigger. The owner's is another connection: a test
+    that tampers is marked ``committed``, so its rows are there to tamper with."""
     db.session.remove()  # no open transaction of the app may hold a lock on the table
     engine = _owner_engine(app)
     try:

@@ -14,9 +14,9 @@ from sqlalchemy.exc import DBAPIError
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import AuditEvent, AuditVerification
-from tests.conftest import _owner_engine
+from tests.support.database import owner_engine as _owner_engine
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.committed]  # other connections: threads, the owner
 
 REWRITES = {
     "audit_event": ("UPDATE audit_event SET action = 'forged'", "DELETE FROM audit_event"),

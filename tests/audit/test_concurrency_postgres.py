@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models import AuditEvent
 from tests.audit.helpers import run_audit_verify
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.committed]  # other connections: threads, the owner
 
 WRITERS = 6
 EVENTS_EACH = 25

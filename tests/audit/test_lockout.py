@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import SignInFailure, SignInLock
 from portal.services import auth, lockout
 from tests.audit.helpers import audit_text, events
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
 
 # 1 July 2026 12:00 UTC is 13:00 in London (BST): the message must show London time.

@@ -9,7 +9,7 @@ from portal import clock, create_app
 from portal.config import ConfigError
 from tests.audit.helpers import events
 from tests.audit.test_lockout import BLOCKED, NOT_RIGHT, _body, _cheap, _failures_from
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD
 
 PROXY = "10.0.0.2"        # the TLS proxy: every request reaches gunicorn from here

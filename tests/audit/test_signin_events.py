@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import StaffSession
 from portal.services import auth, lockout
 from tests.audit.helpers import audit_text, events
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
 
 
@@ -95,7 +95,7 @@ def test_session_revocation_ends_sessions_and_is_audited(app, make):
 
 
 def test_session_revocation_may_spare_the_current_session(app, make):
-    from portal.sessions import _key
+    from portal.sessions import session_key
 
     user = make.user(make.org("h2e"))
     keep, drop = app.test_client(), app.test_client()
@@ -104,7 +104,7 @@ def test_session_revocation_may_spare_the_current_session(app, make):
     token = keep.get_cookie("portal_session").value
     assert auth.revoke_sessions(user.id, "password_changed", keep_token=token) == 1
     db.session.commit()
-    assert db.session.get(StaffSession, _key(token)) is not None
+    assert db.session.get(StaffSession, session_key(token)) is not None
     assert keep.get("/h2e/").status_code == 200
     assert drop.get("/h2e/").status_code == 302
 

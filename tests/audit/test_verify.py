@@ -5,6 +5,8 @@ someone with the owner's password could; the command must exit non-zero naming t
 first event that does not verify, report the count and head, and log the result in
 the (append-only) verification log.
 """
+import pytest
+
 from sqlalchemy import select
 
 from portal import audit
@@ -41,6 +43,7 @@ def test_an_empty_chain_verifies(app, app_ctx):
     assert "events verified: 0" in result.output
 
 
+@pytest.mark.committed  # tampered with as the owner, on a connection of its own
 def test_an_edited_middle_event_is_caught(app, app_ctx):
     second_hash = _append(5)[1].hash
     tamper(app, "UPDATE audit_event SET object_id = '99' WHERE seq = 3")
@@ -54,6 +57,7 @@ def test_an_edited_middle_event_is_caught(app, app_ctx):
     assert "event 3" in entry.message
 
 
+@pytest.mark.committed  # tampered with as the owner, on a connection of its own
 def test_an_edit_with_its_hash_recomputed_breaks_the_next_link(app, app_ctx):
     third = _append(5)[2]
     forged = AuditEvent(**{c.key: getattr(third, c.key) for c in AuditEvent.__table__.columns})
@@ -65,6 +69,7 @@ def test_an_edit_with_its_hash_recomputed_breaks_the_next_link(app, app_ctx):
     assert "FAILED: event 4 does not verify" in result.output
 
 
+@pytest.mark.committed  # tampered with as the owner, on a connection of its own
 def test_a_deleted_middle_event_is_caught(app, app_ctx):
     _append(5)
     tamper(app, "DELETE FROM audit_event WHERE seq = 3")
@@ -75,6 +80,7 @@ def test_a_deleted_middle_event_is_caught(app, app_ctx):
     assert _log()[-1].ok is False
 
 
+@pytest.mark.committed  # tampered with as the owner, on a connection of its own
 def test_a_deleted_newest_event_is_caught_against_the_last_verification(app, app_ctx):
     _append(5)
     assert run_audit_verify(app).exit_code == 0
@@ -89,6 +95,7 @@ def test_a_deleted_newest_event_is_caught_against_the_last_verification(app, app
     assert not second.ok and second.event_count == 4 and second.head_seq == 4
 
 
+@pytest.mark.committed  # tampered with as the owner, on a connection of its own
 def test_a_truncated_tail_stays_reported_on_later_runs(app, app_ctx):
     _append(6)
     assert run_audit_verify(app).exit_code == 0

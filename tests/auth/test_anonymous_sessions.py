@@ -7,7 +7,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.auth.test_sign_in import _code_step, _password_step, _stored_sessions, store  # noqa: F401
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.core.test_route_matrix import _request, build_world
 from tests.factories import PASSWORD, next_code
 from tests.registry import all_cases, case_url

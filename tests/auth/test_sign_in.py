@@ -6,7 +6,7 @@ from flask import request as flask_request
 
 from portal import clock
 from portal.services import totp
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
 
 

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.models import Notification, Participant, ParticipantChange, User
 from portal.services import participants
 from tests.casework.conftest import errors_of, events, post
+from tests.support.queries import statements
 
 
 def _p(participant_id):
@@ -155,19 +156,10 @@ def test_contact_times_are_this_months(cw, make):
 
 
 def _count_queries(client, url):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
-    return len(statements)
+    return len(seen)
 
 
 @pytest.mark.parametrize("path, assign", [

@@ -15,6 +15,7 @@ from portal.models import Disclosure
 from portal.models.rights import Objection
 from portal.services import research_contacts
 from tests.casework.conftest import events, post
+from tests.support.queries import statements
 
 
 @pytest.fixture
@@ -130,19 +131,11 @@ def test_export_with_nobody_on_the_list_discloses_nothing(cw, login, make):
 
 
 def _count_queries(client, path):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
-    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO AUDIT")]
-    return len(statements), len(inserts)
+    inserts = [s for s in seen if s.upper().startswith("INSERT INTO AUDIT")]
+    return len(seen), len(inserts)
 
 
 def test_opening_the_list_costs_the_same_at_3_and_30_rows(rc, login, make):

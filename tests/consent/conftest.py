@@ -2,7 +2,7 @@
 purposes and version 1 of the AtW MHSS privacy notice, published."""
 import pytest
 
-from tests.casework.conftest import cw, login  # noqa: F401  (fixtures)
+from tests.casework.conftest import cw  # noqa: F401  (fixtures)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -37,7 +37,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from portal import clock
 from portal.extensions import db
@@ -46,6 +46,7 @@ from portal.services import consents, disclosures, employer_contacts, gp_letters
 from portal.services.consents import ConsentRequired
 from portal.services.validation import Problems
 from tests.conftest import POSTGRES
+from tests.support import database
 
 PURPOSES = ("gp_contact", "employer_contact", "research_contact")
 START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -135,36 +136,18 @@ class Model:
 # ----------------------------------------------------------------- one transaction per example
 
 class Rollback:
-    """Bind the app's session to one connection in an outer transaction; the
-    services' commits become savepoints (SQLite needs pysqlite's transaction handling
-    switched off for SAVEPOINT to work: SQLAlchemy's documented recipe)."""
+    """Each example inside a savepoint of the test's own rolled-back transaction
+    (tests/support/database.py), so every example starts from the same world."""
 
-    def __init__(self):
-        self.engines = db.engines
-        self.engine = self.engines[None]
+    def __init__(self, app):
+        self.app = app
 
     def begin(self):
-        db.session.remove()
-        db.session.configure(join_transaction_mode="create_savepoint")
-        self.conn = self.engine.connect()
-        if self.conn.dialect.name == "sqlite":
-            self.conn.connection.driver_connection.isolation_level = None
-            event.listen(self.conn, "begin", _sqlite_begin)
-        self.outer = self.conn.begin()
-        self.engines[None] = self.conn
+        self.block = database.rolled_back(self.app)
+        self.block.__enter__()
 
     def end(self):
-        db.session.remove()
-        db.session.session_factory.kw.pop("join_transaction_mode", None)
-        self.engines[None] = self.engine
-        self.outer.rollback()
-        if self.conn.dialect.name == "sqlite":
-            self.conn.invalidate()  # never hand the altered DBAPI connection back to the pool
-        self.conn.close()
-
-
-def _sqlite_begin(conn):
-    conn.exec_driver_sql("BEGIN")
+        self.block.__exit__(None, None, None)
 
 
 # ----------------------------------------------------------------- the rules, shared
@@ -406,7 +389,7 @@ class ConsentPortal(_Rules):
 
 
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
-def test_every_reader_agrees_with_the_reference_model(world, login):
+def test_every_reader_agrees_with_the_reference_model(app, world, login):
     from types import SimpleNamespace
 
     clock.freeze(START)
@@ -417,7 +400,7 @@ def test_every_reader_agrees_with_the_reference_model(world, login):
     client = login(world.vrc)
     ConsentPortal.world = SimpleNamespace(
         participant_id=participant.id, org_id=participant.org_id, vrc_id=world.vrc.id, dpo_id=world.dpo.id,
-        client=client, rollback=Rollback(), consents_url=f"/h2e/participants/{participant.id}/consents",
+        client=client, rollback=Rollback(app), consents_url=f"/h2e/participants/{participant.id}/consents",
     )
     try:
         run_state_machine_as_test(ConsentPortal, settings=settings(

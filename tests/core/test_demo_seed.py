@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from portal import clock, demo
 from portal.extensions import db
 from portal.models import Membership, Organisation, User
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 
 
 def _staff_only(monkeypatch):

@@ -24,7 +24,8 @@ from flask import url_for
 from sqlalchemy import JSON, String, Text, func, select
 
 from portal.extensions import db
-from tests.conftest import POSTGRES, csrf_from
+from tests.conftest import POSTGRES
+from tests.support.web import csrf_from
 from tests.core.test_route_matrix import build_world, client_for
 from tests.registry import ROLES, all_cases
 from tests.registry.api import READ, REFERENCE, WRITE

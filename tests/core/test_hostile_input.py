@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, CaseNote, Participant, ReferralUpload, RightsRequest
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.core.test_route_matrix import build_world, client_for
 from tests.registry.api import WRITE
 

@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.models import Consent, ConsentPurpose, OutboxMessage, Participant, User
 from portal.models.sharing import SEND_METHODS
 from portal.services import contract_reports, gp_letters, months, notifications, report_publication
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 
 README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
 # A key in Notify's format (name, service id, secret): the client accepts it, Notify never sees it.

@@ -1,7 +1,7 @@
 """Headers on every response, error pages, CSRF, body limits and the health check."""
 import pytest
 
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD, sign_in
 
 

@@ -2,20 +2,19 @@
 
 A rule of app.url_map with no case in tests/registry fails here, so a new route is
 covered the day it is added. POSTs carry a valid CSRF token, so a refusal is the
-permission's, not CSRF's.
+permission's, not CSRF's. The world is built once for the module; each request runs in
+a savepoint rolled back after it, so a POST that gets through changes nothing the next
+request sees.
 """
-import secrets
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from portal import clock
 from portal.extensions import db
-from portal.models import StaffSession
-from portal.sessions import _key
-from tests.conftest import _clean, csrf_from
 from tests.factories import Factory
+from tests.support import database
+from tests.support.web import csrf_token, sign_in
 from tests.registry import ROLES, WORLD_BUILDERS, all_cases, new_world
 
 CASES = all_cases()
@@ -49,19 +48,20 @@ def build_world():
     return w
 
 
+@pytest.fixture(scope="module")
+def world(app):
+    """The matrix's world, built once: every test's requests run in savepoints of it."""
+    with database.rolled_back(app), app.app_context():
+        built = build_world()
+        database.detach_loaded(db.session)
+        yield built
+
+
 def client_for(app, world, role):
-    """A test client signed in as ``role`` (a session row made directly: fast)."""
-    client = app.test_client()
+    """A test client signed in as ``role`` (a session stored directly: fast)."""
     if role == "anonymous":
-        return client
-    user = world.users[role]
-    token = secrets.token_urlsafe(32)
-    now = clock.now()
-    db.session.add(StaffSession(id=_key(token), user_id=user.id, created_at=now, last_seen_at=now,
-                                data={"_user_id": str(user.id), "_fresh": True}))
-    db.session.commit()
-    client.set_cookie("portal_session", token)
-    return client
+        return app.test_client()
+    return sign_in(app, world.users[role])
 
 
 def _value(spec, world):
@@ -88,43 +88,21 @@ def test_every_route_has_a_permission(app):
 def _request(client, case, url, world, api):
     kwargs = {"headers": case.headers or {}}
     if case.method != "GET" and not api:
-        page = client.get("/") if client.get_cookie("portal_session") else client.get("/login")
-        if page.status_code != 200:
-            page = client.get("/login")
         data = dict(_value(case.data, world) or {})
-        data["csrf_token"] = csrf_from(page)
+        data["csrf_token"] = csrf_token(client)
         kwargs["data"] = data
     elif case.json is not None:
         kwargs["json"] = _value(case.json, world)
     return client.open(url, method=case.method, **kwargs)
 
 
-def _let_through(response) -> bool:
-    """Whether a request may have changed anything: refusals (4xx), the sign-in redirect
-    and the 303 to the verbal-consent check change nothing but the audit trail."""
-    if response.status_code >= 400:
-        return False
-    location = response.headers.get("Location", "")
-    return not ((response.status_code == 302 and "/login" in location)
-                or (response.status_code == 303 and location.endswith("/check")))
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.endpoint} {c.note}".strip())
-def test_route_answers_each_role(app, case):
-    api = False
-    mutating = case.method != "GET"
-    with app.app_context():
-        world = build_world()
-        failures = []
-        dirty = False  # a POST that was let through may have changed the world: rebuild it
-        for role in ROLES:
-            if mutating and dirty:
-                db.session.remove()
-                _clean(app)
-                world = build_world()
-                dirty = False
+def test_route_answers_each_role(app, world, case):
+    failures = []
+    rule = next(r for r in app.url_map.iter_rules(case.endpoint))
+    for role in ROLES:
+        with database.rolled_back(app):  # whatever a POST let through is undone
             args = dict(_value(case.args, world) or {})
-            rule = next(r for r in app.url_map.iter_rules(case.endpoint))
             if "org" in rule.arguments:
                 args.setdefault("org", world.home.slug)
             with app.test_request_context():
@@ -132,7 +110,6 @@ def test_route_answers_each_role(app, case):
             api = url.startswith(("/api/", "/oauth/"))
             client = client_for(app, world, role)
             response = _request(client, case, url, world, api)
-            dirty = dirty or _let_through(response)
             expected = case.expected(role, api)
             if response.status_code != expected:
                 failures.append(f"{role}: {response.status_code} (expected {expected}) {case.method} {url}")
@@ -141,23 +118,21 @@ def test_route_answers_each_role(app, case):
                     failures.append(f"{role}: redirected to {response.headers.get('Location')}, not /login")
             elif expected == 303 and case.see_other_to and case.see_other_to not in response.headers.get("Location", ""):
                 failures.append(f"{role}: 303 to {response.headers.get('Location')}, not {case.see_other_to}")
-            if "org" in rule.arguments and role != "anonymous":
-                other_args = dict(args, org=world.other.slug)
+        if "org" in rule.arguments and role != "anonymous":
+            with database.rolled_back(app):
                 with app.test_request_context():
-                    other_url = url_for(case.endpoint, **other_args)
+                    other_url = url_for(case.endpoint, **dict(args, org=world.other.slug))
                 response = _request(client_for(app, world, role), case, other_url, world, api)
-                dirty = dirty or _let_through(response)
                 if response.status_code != 404:
                     failures.append(f"{role}: {response.status_code} on another organisation (expected 404) {other_url}")
-        assert not failures, "\n".join(failures)
+    assert not failures, "\n".join(failures)
 
 
-def test_refusals_on_tenant_routes_are_audited(app, client):
+def test_refusals_on_tenant_routes_are_audited(app, world):
     from portal.models import AuditEvent
 
+    c = client_for(app, world, "vrc")
+    assert c.get(f"/{world.other.slug}/").status_code == 404
     with app.app_context():
-        world = build_world()
-        c = client_for(app, world, "vrc")
-        assert c.get(f"/{world.other.slug}/").status_code == 404
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.refused.404")).all()
         assert [e.user_id for e in events] == [world.users["vrc"].id]

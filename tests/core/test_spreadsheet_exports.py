@@ -32,7 +32,7 @@ from portal.services import (access_packages, api_clients, contract_reports, pri
                              rights_workflows)
 from portal.services.months import Month
 from tests.api.conftest import bearer, get_token
-from tests.reporting.conftest import login, post, svc  # noqa: F401 - shared fixtures
+from tests.reporting.conftest import post, svc  # noqa: F401 - shared fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOADS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", '=HYPERLINK("http://x","y")', "\t=1", "\r=1"]

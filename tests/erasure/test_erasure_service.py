@@ -62,16 +62,16 @@ def scan_schema(terms, exempt_rows=frozenset()):
     ``exempt`` lists what was found in the ``exempt_rows`` (table, pk), named apart."""
     found, exempt = [], []
     lowered = [t.lower() for t in terms]
-    with db.engine.connect() as conn:
-        for table in sa.inspect(db.engine).get_table_names():
-            rows = conn.execute(sa.text(f'SELECT * FROM "{table}"')).mappings().all()
-            for row in rows:
-                for column, value in row.items():
-                    text = _values(value).lower()
-                    for term in lowered:
-                        if term in text:
-                            hit = (table, column, row.get("id"), term)
-                            (exempt if (table, row.get("id")) in exempt_rows else found).append(hit)
+    conn = db.session.connection()  # the test's own transaction: it sees what the test wrote
+    for table in sa.inspect(db.engine).get_table_names():
+        rows = conn.execute(sa.text(f'SELECT * FROM "{table}"')).mappings().all()
+        for row in rows:
+            for column, value in row.items():
+                text = _values(value).lower()
+                for term in lowered:
+                    if term in text:
+                        hit = (table, column, row.get("id"), term)
+                        (exempt if (table, row.get("id")) in exempt_rows else found).append(hit)
     return found, exempt
 
 

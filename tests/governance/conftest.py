@@ -1,7 +1,7 @@
 """Governance fixtures: the casework world (tests/casework/conftest.py)."""
 import pytest
 
-from tests.casework.conftest import cw, login  # noqa: F401  (fixtures)
+from tests.casework.conftest import cw  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

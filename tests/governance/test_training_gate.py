@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.core.test_route_matrix import CASES, _value, build_world, client_for
 
 LAPSED_ROLES = ("vrc", "team_manager", "ooh")

@@ -8,7 +8,7 @@ from portal import audit, clock, jobs
 from portal.extensions import db
 from portal.models import AuditEvent, AuditVerification, Job
 from portal.permissions import ACTIONS
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import sign_in
 
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="\d+">')

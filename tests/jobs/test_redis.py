@@ -29,7 +29,7 @@ from portal.job_worker import ABANDONED, reconcile
 from portal.models import Job
 from tests.jobs import sample
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.committed]  # rq workers are other processes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

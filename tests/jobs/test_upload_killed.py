@@ -16,7 +16,7 @@ from portal.models import AuditEvent, ContractArea, Participant, ReferralUpload
 from portal.services import referral_upload
 from tests.jobs.test_redis import finish, row, rq_mode, start_worker  # noqa: F401 - rq_mode: a fixture
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.committed]  # rq workers are other processes
 
 HEADER = "atw_reference,first_name,last_name,date_of_birth,ni_number,email,phone,address_line_1,postcode\n"
 ROWS = 100

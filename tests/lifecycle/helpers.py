@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 
 RESET_LINK_RE = re.compile(r"http://portal\.test(/account/reset-password/[A-Za-z0-9_\-]+)")
 NONCE_RE = re.compile(r'nonce="[^"]*"|name="csrf_token"[^>]*value="[^"]*"')

@@ -8,7 +8,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, ContractArea, ContractAreaChange
 from portal.services import contract_areas
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import sign_in
 
 

@@ -13,9 +13,10 @@ from portal import clock, jobs
 from portal.extensions import db
 from portal.models import AuditEvent, Job, PasswordReset, User
 from portal.services import account, passwords
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
 from tests.lifecycle.helpers import NEW_PASSWORD, comparable, events, outbox, post_form, reset_link
+from tests.support.queries import statements
 
 FORGOT = "/account/forgot-password"
 
@@ -117,21 +118,6 @@ def test_known_and_unknown_addresses_take_similar_time(app, make):
     assert abs(known_median - unknown_median) < 0.02 + 0.5 * min(known_median, unknown_median), (known, unknown)
 
 
-@contextmanager
-def _statements():
-    """The SQL statements sent to the database meanwhile (their text, not their values)."""
-    seen = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-
-
 def test_every_address_enqueues_the_same_job_after_the_same_statements(app, make, monkeypatch):
     """Whether the address has an account, an active one, a set-up one or none at all,
     the request runs the same statements and enqueues the same kind of job with the same
@@ -153,10 +139,10 @@ def test_every_address_enqueues_the_same_job_after_the_same_statements(app, make
     for name, email in addresses.items():
         client = app.test_client()
         token = csrf_from(client.get(FORGOT))
-        with _statements() as statements:
+        with statements() as sent:
             response = client.post(FORGOT, data={"csrf_token": token, "email": email})
         assert response.status_code == 303 and response.headers["Location"] == "/account/forgot-password/sent"
-        seen[name] = statements
+        seen[name] = sent
         db.session.expire_all()
         [enqueued[name]] = db.session.scalars(
             select(Job).where(Job.id.not_in(warm_up + [j.id for j in enqueued.values()])))

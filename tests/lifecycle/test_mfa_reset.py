@@ -11,7 +11,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import MfaReset, Notification, User
 from portal.services import mfa_reset, totp
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD, sign_in
 from tests.lifecycle.helpers import events, post_form, world
 

@@ -1,68 +1,23 @@
 """Out-of-hours fixtures: the lead partner and two delivery partners, their staff, and
 h2e's participant assigned to ``vrc`` (health information and a case note with marker
 texts, an appointment in three days); clients signed in by a session row."""
-import re
-import secrets
-from html import unescape
 from datetime import timedelta
-from types import SimpleNamespace
-
 import pytest
 from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEvent, OohEvent, StaffSession
-from portal.sessions import _key
-from tests.conftest import csrf_from
+from portal.models import AuditEvent, OohEvent
+from tests.support import worlds
+from tests.support.web import errors_of, post, sign_in, text_of  # noqa: F401 - shared helpers
 
-HEALTH_TEXT = "HEALTHMARKER-OOH3 panic attacks at night"
-NOTE_TEXT = "NOTEMARKER-OOH8 spoke about the night shifts"
+HEALTH_TEXT = worlds.OOH_HEALTH_TEXT
+NOTE_TEXT = worlds.OOH_NOTE_TEXT
 
 
 @pytest.fixture
 def w(make):
-    w = SimpleNamespace()
-    w.lead = make.org("ingeus", kind="lead", name="Ingeus UK")
-    w.home = make.org("h2e", name="Health 2 Employment")
-    w.other = make.org("salus", name="Salus")
-    w.vrc = make.user(w.home, ["vrc"], name="Vera Assigned")
-    w.other_vrc = make.user(w.home, ["vrc"], name="Omar Colleague")
-    w.tm = make.user(w.home, ["team_manager"], name="Tess Manager")
-    w.ooh = make.user(w.home, ["ooh"], name="Hal Homeline")
-    w.ooh_lead = make.user(w.lead, ["ooh"], name="Olu Nightline")
-    w.admin = make.user(w.home, ["admin"], name="Ada Admin")
-    w.dpo = make.user(w.lead, ["dpo"], name="Dee Protection")
-    w.salus_vrc = make.user(w.other, ["vrc"])
-    w.salus_tm = make.user(w.other, ["team_manager"], name="Sal Manager")
-    w.participant = make.participant(
-        w.home, w.vrc, first_name="Maryam", last_name="O'Brien", postcode="LS6 2QT", phone="07700900777",
-        email="maryam.obrien@example.com", health_information=HEALTH_TEXT)
-    w.note = make.note(w.participant, w.vrc, text=NOTE_TEXT)
-    w.appointment = make.appointment(w.participant, starts_at=clock.now() + timedelta(days=3))
-    w.elsewhere = make.participant(w.other, w.salus_vrc, first_name="Sam", last_name="Elsewhere", postcode="CF10 1AA")
-    return w
-
-
-@pytest.fixture
-def login(app):
-    """login(user) -> a test client signed in as ``user``."""
-    def _login(user):
-        client = app.test_client()
-        token = secrets.token_urlsafe(32)
-        now = clock.now()
-        db.session.add(StaffSession(id=_key(token), user_id=user.id, created_at=now, last_seen_at=now,
-                                    data={"_user_id": str(user.id), "_fresh": True}))
-        db.session.commit()
-        client.set_cookie("portal_session", token)
-        return client
-    return _login
-
-
-def post(client, url, data=None, **kwargs):
-    """POST with a CSRF token taken from the signed-in home page."""
-    page = client.get("/")
-    return client.post(url, data={**(data or {}), "csrf_token": csrf_from(page)}, **kwargs)
+    return worlds.out_of_hours(make)
 
 
 def call_url(participant, org_slug=None, tail=""):
@@ -105,18 +60,3 @@ def audit_events(action=None):
     if action:
         stmt = stmt.where(AuditEvent.action == action)
     return db.session.scalars(stmt).all()
-
-
-def text_of(response) -> str:
-    """A page's visible text, tags removed (so a marker split by markup still counts)."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S | re.I)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
-def errors_of(response) -> list[str]:
-    html = response.get_data(as_text=True)
-    if "govuk-error-summary__list" not in html:
-        return []
-    block = html.split("govuk-error-summary__list")[1].split("</ul>")[0]
-    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<a href="#[^"]*">(.*?)</a>', block, re.S)]

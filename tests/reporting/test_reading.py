@@ -11,6 +11,7 @@ from portal.services.months import Month
 from tests.api.conftest import bearer, dwp_api, get_token, http  # noqa: F401 - shared fixtures
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
+from tests.support.queries import statements
 
 
 def _publish(svc, month: Month):
@@ -42,18 +43,10 @@ def test_the_month_filter_shows_that_month_only(svc, login):
 
 
 def _queries(client, url, **kwargs) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get(url, **kwargs)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200, url
-    return len(statements)
+    return len(seen)
 
 
 def test_list_pages_cost_the_same_at_one_and_four_reports(svc, login, http, dwp_api):  # noqa: F811

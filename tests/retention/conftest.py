@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from tests.casework.conftest import cw, login  # noqa: F401  (fixtures)
+from tests.casework.conftest import cw  # noqa: F401  (fixtures)
 
 START = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
 CLOSED_ON = date(2026, 1, 5)

@@ -18,6 +18,7 @@ def _events(n):
     db.session.commit()
 
 
+@pytest.mark.committed  # tampered with as the owner, on a connection of its own
 def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, make):
     dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
     _events(10)
@@ -47,6 +48,7 @@ def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, m
     assert result.exit_code != 0 and f"FAILED: event {cut + 2} does not verify" in result.output
 
 
+@pytest.mark.committed  # tampered with as the owner, on a connection of its own
 def test_after_a_checkpoint_a_deleted_first_event_or_a_forged_checkpoint_is_caught(app, app_ctx, make):
     dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
     _events(6)

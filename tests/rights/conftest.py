@@ -5,7 +5,7 @@ import pytest
 
 from portal import clock
 from tests.consent.conftest import notice, world  # noqa: F401  (fixtures)
-from tests.casework.conftest import cw, login  # noqa: F401  (fixtures)
+from tests.casework.conftest import cw  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.services import deadlines, rights_clock, rights_figures, rights_requests, rights_workflows
 from portal.services.validation import Problems
 from tests.casework.conftest import errors_of, events, post
+from tests.support.queries import statements
 
 pytestmark = pytest.mark.usefixtures("march_4")  # today: Wednesday 4 March 2026
 
@@ -244,18 +245,9 @@ def test_dpo_home_table_by_month(world, login):
 
 
 def _queries(call) -> int:
-    count = 0
-
-    def counter(*_args, **_kwargs):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with statements() as seen:
         call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
+    return len(seen)
 
 
 def test_the_table_takes_the_same_queries_for_any_number_of_requests(world, login):

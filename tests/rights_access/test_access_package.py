@@ -97,7 +97,7 @@ def test_redact_release_and_download_the_reviewed_content(world, client):
 
 
 def test_build_is_a_tracked_job_with_progress(world, client):
-    from tests.conftest import csrf_from
+    from tests.support.web import csrf_from
 
     sign_in(client, world["dpo"])
     page = client.get(f"/dpo/requests/{world['request'].id}/access")

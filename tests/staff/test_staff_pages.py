@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, Invitation, Membership, Notification, User
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 from tests.factories import PASSWORD, sign_in
 from tests.staff.helpers import invitation_path, world
 
