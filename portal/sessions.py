@@ -23,7 +23,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template, request
 from flask.sessions import SessionInterface, SessionMixin
@@ -41,6 +41,9 @@ from portal.models import StaffSession
 WITHOUT_SESSIONS_ENDPOINTS = frozenset({"health.healthz", "static"})
 WITHOUT_SESSIONS_PATHS = ("/api/", "/oauth/")
 RETRY_AFTER_SECONDS = 60
+# A session's "last seen" is written at most once a minute (unless its contents changed):
+# most requests then write nothing to the store. The idle timeout is 30 minutes.
+TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 class StoreUnavailable(Exception):
@@ -182,13 +185,14 @@ def store():
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, initial=None, token: str | None = None, created_at=None):
+    def __init__(self, initial=None, token: str | None = None, created_at=None, last_seen_at=None):
         def on_update(self):
             self.modified = True
 
         super().__init__(initial, on_update)
         self.token = token
         self.created_at = created_at
+        self.last_seen_at = last_seen_at
         self.modified = False
         self.regenerate_requested = False
         self.csrf_cookie_secret: str | None = None  # the secret the anonymous CSRF cookie carried
@@ -284,7 +288,7 @@ class ServerSessionInterface(SessionInterface):
             stale = ServerSession()
             stale.stale_cookie = True
             return stale
-        return ServerSession(stored.data, token=token, created_at=stored.created_at)
+        return ServerSession(stored.data, token=token, created_at=stored.created_at, last_seen_at=stored.last_seen_at)
 
     @staticmethod
     def _expired(app, stored: Stored, now) -> bool:
@@ -351,6 +355,8 @@ class ServerSessionInterface(SessionInterface):
             sessions.create(session_key(session.token), Stored(now, now, dict(session)))
             if session.csrf_cookie_secret:
                 response.delete_cookie(app.config["CSRF_COOKIE_NAME"], **options)  # the secret moved in
+        elif not session.modified and session.last_seen_at and now - session.last_seen_at < TOUCH_INTERVAL:
+            return  # unchanged and seen within the minute: nothing to write, the cookie stands
         elif not sessions.update(session_key(session.token), Stored(session.created_at, now, dict(session))):
             response.delete_cookie(name, **options)  # revoked while this request ran
             return

@@ -8,7 +8,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.auth.test_sign_in import _code_step, _password_step, _stored_sessions, store  # noqa: F401
 from tests.support.web import csrf_from
-from tests.core.test_route_matrix import _request, build_world
+from tests.support.matrix import build_world, send
 from tests.factories import PASSWORD, next_code
 from tests.registry import all_cases, case_url
 
@@ -117,7 +117,7 @@ def test_no_route_stores_a_session_for_an_anonymous_visitor(store, app):
             before = _stored_sessions(app)
             client = app.test_client()
             try:
-                _request(client, case, url, world, url.startswith(("/api/", "/oauth/")))
+                send(client, case, url, world, url.startswith(("/api/", "/oauth/")))
             except RuntimeError as error:  # test_only.raise_error propagates in test mode
                 assert "deliberate failure" in str(error)
             if _stored_sessions(app) > before and (case.endpoint, case.method) not in PASSWORD_STEPS:

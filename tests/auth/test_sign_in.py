@@ -165,6 +165,43 @@ def test_idle_and_absolute_timeouts(store, client, make):
     assert response.status_code == 302
 
 
+def test_a_session_is_touched_at_most_once_a_minute(app, client, make):
+    """Most requests write nothing to the session store: "last seen" moves only when a
+    minute has passed (or the session's contents changed), and the idle timeout still
+    counts from it."""
+    from portal.extensions import db
+    from tests.support.queries import statements
+
+    user = make.user(make.org("h2e"))
+    clock.freeze(clock.now())
+    sign_in(client, user)
+    client.get("/")
+    with app.app_context():
+        seen = db.session.scalars(select_sessions(user)).one().last_seen_at
+    clock.advance(timedelta(seconds=50))
+    with statements() as sent:
+        assert client.get("/").status_code == 200
+    assert not [s for s in sent if s.upper().startswith("UPDATE STAFF_SESSION")]
+    with app.app_context():
+        assert db.session.scalars(select_sessions(user)).one().last_seen_at == seen
+    clock.advance(timedelta(seconds=20))
+    with statements() as sent:
+        assert client.get("/").status_code == 200
+    assert [s for s in sent if s.upper().startswith("UPDATE STAFF_SESSION")]
+    with app.app_context():
+        assert db.session.scalars(select_sessions(user)).one().last_seen_at > seen
+    clock.advance(timedelta(minutes=30, seconds=30))
+    assert client.get("/").status_code == 302  # idle since the last write
+
+
+def select_sessions(user):
+    from sqlalchemy import select
+
+    from portal.models import StaffSession
+
+    return select(StaffSession).where(StaffSession.user_id == user.id)
+
+
 def test_revoked_sessions_on_deactivation(store, client, make):
     from portal.extensions import db
     from portal.sessions import end_sessions_of

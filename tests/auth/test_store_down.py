@@ -9,7 +9,7 @@ import pytest
 from portal import create_app
 from tests.audit.test_proxies import _same_database
 from tests.support.web import csrf_from
-from tests.core.test_route_matrix import build_world
+from tests.support.matrix import build_world
 from tests.factories import PASSWORD
 from tests.registry import all_cases, case_url
 

@@ -1,7 +1,8 @@
 """Rule 1 over every route of the registry: what each role can reach never carries
 health information or case notes unless the role is entitled to them; every 200 on a
 participant URL leaves an audit event with the participant's id; a restricted record
-refuses every change."""
+refuses every change. The world is the route matrix's, built once for the module; each
+test's changes are undone in its own savepoint."""
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
@@ -9,7 +10,8 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
 from portal.services import participants
-from tests.core.test_route_matrix import _request, _value, build_world, client_for
+from tests.support.matrix import client_for, send, world  # noqa: F401 - world: a fixture, built once per module
+from tests.registry import value_of
 from tests.registry import ROLES, all_cases, case_url
 from tests.registry.casework import HEALTH_TEXT, NOTE_TEXT
 
@@ -32,9 +34,8 @@ ENTITLED_PAGES = {"dpo": "/dpo/"}
 
 
 
-def test_health_and_note_text_reach_no_one_else(app):
+def test_health_and_note_text_reach_no_one_else(app, world):
     with app.app_context():
-        world = build_world()
         leaks = []
         for role in NOT_ENTITLED:
             client = client_for(app, world, role)
@@ -53,9 +54,8 @@ def test_health_and_note_text_reach_no_one_else(app):
         assert not leaks, "\n".join(leaks)
 
 
-def test_entitled_roles_do_see_them(app):
+def test_entitled_roles_do_see_them(app, world):
     with app.app_context():
-        world = build_world()
         for role in ("vrc", "team_manager"):
             client = client_for(app, world, role)
             record = client.get(f"/h2e/participants/{world.participant.id}").get_data(as_text=True)
@@ -73,9 +73,8 @@ def _participant_events(participant_id):
                              .where(AuditEvent.participant_id == participant_id))
 
 
-def test_every_200_on_a_participant_url_is_audited_with_its_id(app):
+def test_every_200_on_a_participant_url_is_audited_with_its_id(app, world):
     with app.app_context():
-        world = build_world()
         checked = 0
         for case in GETS:
             if not _on_participant_url(case):
@@ -94,16 +93,15 @@ def test_every_200_on_a_participant_url_is_audited_with_its_id(app):
         assert checked >= 60
 
 
-def test_a_form_shown_again_with_errors_is_audited_too(app):
+def test_a_form_shown_again_with_errors_is_audited_too(app, world):
     with app.app_context():
-        world = build_world()
         client = client_for(app, world, "vrc")
         case = next(c for c in CASES if c.endpoint == "participants.new_note" and c.method == "POST")
         before = _participant_events(world.participant.id)
         from tests.registry import Case
 
         bad = Case(case.endpoint, "POST", args=case.args, data={"note_type": "phone", "text": ""})
-        response = _request(client, bad, case_url(app, bad, world), world, False)
+        response = send(client, bad, case_url(app, bad, world), world, False)
         assert response.status_code == 200
         assert _participant_events(world.participant.id) == before + 1
 
@@ -143,16 +141,15 @@ def _snapshot(participant_id):
 
 
 @pytest.mark.parametrize("case", MUTATING, ids=lambda c: c.endpoint)
-def test_a_restricted_participant_refuses_every_change(app, case):
+def test_a_restricted_participant_refuses_every_change(app, world, case):
     with app.app_context():
-        world = build_world()
         participant = db.session.get(Participant, world.participant.id)
         participants.set_restriction(participant, True, "Accuracy disputed", user_id=world.users["dpo"].id)
         roles = [r for r in ROLES if case.expected(r, False) == 302 and r != "anonymous"]
         assert roles
         for role in roles:
             before = _snapshot(participant.id)
-            response = _request(client_for(app, world, role), case, case_url(app, case, world), world, False)
+            response = send(client_for(app, world, role), case, case_url(app, case, world), world, False)
             if case.endpoint in ALLOWED_WHILE_RESTRICTED:
                 assert response.status_code == 302
                 break
@@ -167,18 +164,17 @@ def test_a_restricted_participant_refuses_every_change(app, case):
 PARTICIPANT_CASES = [c for c in CASES if _on_participant_url(c)]
 
 
-def test_another_organisations_participant_is_404_on_every_participant_url(app):
+def test_another_organisations_participant_is_404_on_every_participant_url(app, world):
     """Our URL, their participant's id: indistinguishable from a missing one."""
     with app.app_context():
-        world = build_world()
         failures = []
         for case in PARTICIPANT_CASES:
-            args = dict(_value(case.args, world))
+            args = dict(value_of(case.args, world))
             args["participant_id"] = world.elsewhere.id
             with app.test_request_context():
                 url = url_for(case.endpoint, org=world.home.slug, **args)
             for role in ("team_manager", "vrc"):
-                response = _request(client_for(app, world, role), case, url, world, False)
+                response = send(client_for(app, world, role), case, url, world, False)
                 expected = 404 if case.expected(role, False) != 403 else 403  # a permission the role lacks
                 if response.status_code != expected:
                     failures.append(f"{role} {case.method} {url}: {response.status_code}")

@@ -26,7 +26,7 @@ from sqlalchemy import JSON, String, Text, func, select
 from portal.extensions import db
 from tests.conftest import POSTGRES
 from tests.support.web import csrf_from
-from tests.core.test_route_matrix import build_world, client_for
+from tests.support.matrix import build_world, client_for
 from tests.registry import ROLES, all_cases
 from tests.registry.api import READ, REFERENCE, WRITE
 
@@ -61,7 +61,7 @@ QUERY_NAMES = ("q", "page", "status", "vrc", "month", "measure", "area", "show",
                "published", "back", "from", "to", "action", "user")
 
 
-def _value(spec, world):
+def value_of(spec, world):
     return spec(world) if callable(spec) else spec
 
 
@@ -111,7 +111,7 @@ class Fuzz:
             self.failures.append(f"{response.status_code} {what}")
 
     def url(self, case):
-        args = dict(_value(case.args, self.world) or {})
+        args = dict(value_of(case.args, self.world) or {})
         rule = next(self.app.url_map.iter_rules(case.endpoint))
         if "org" in rule.arguments:
             args.setdefault("org", self.world.home.slug)
@@ -127,7 +127,7 @@ class Fuzz:
             client, token = self.client(role)
             page = client.get(url)
         names = set(FIELD_RE.findall(page.get_data(as_text=True))) if page.status_code == 200 else set()
-        sample = dict(_value(case.data, self.world) or {})
+        sample = dict(value_of(case.data, self.world) or {})
         names = sorted((names | set(sample)) - {"csrf_token"})
         files = {n for n, v in sample.items() if isinstance(v, tuple)}
         text_names = [n for n in names if n not in files]
@@ -138,7 +138,7 @@ class Fuzz:
             self.check(response, f"{what} {label}")
 
         def fresh_sample():
-            return dict(_value(case.data, self.world) or {})
+            return dict(value_of(case.data, self.world) or {})
 
         # 1-4: every text field at once; files keep their valid sample.
         for label, values in (("control", CONTROL_VALUES), ("long", LONG_VALUES), ("payload", PAYLOADS)):

@@ -3,7 +3,7 @@ each role's home page opens for that role (no 403 or 404; an admin's staff link 
 redirect to their own organisation's page)."""
 import re
 
-from tests.core.test_route_matrix import build_world, client_for
+from tests.support.matrix import build_world, client_for
 from tests.registry import ROLES
 
 LINK_RE = re.compile(r'class="govuk-link govuk-task-list__link" href="([^"]+)"')

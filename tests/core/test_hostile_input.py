@@ -14,7 +14,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, CaseNote, Participant, ReferralUpload, RightsRequest
 from tests.support.web import csrf_from
-from tests.core.test_route_matrix import build_world, client_for
+from tests.support.matrix import build_world, client_for
 from tests.registry.api import WRITE
 
 NUL_EMAIL = "vrc1@ingeus.example\x00"

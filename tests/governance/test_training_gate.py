@@ -14,9 +14,12 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEvent, Participant
+from portal.models import AuditEvent, Participant, User
+from tests.registry import all_cases, value_of
+from tests.support.matrix import client_for, world  # noqa: F401 - world: a fixture, built once per module
 from tests.support.web import csrf_from
-from tests.core.test_route_matrix import CASES, _value, build_world, client_for
+
+CASES = all_cases()
 
 LAPSED_ROLES = ("vrc", "team_manager", "ooh")
 # Pages under /<org>/ that list or change participants without /participants/ in the URL.
@@ -37,22 +40,21 @@ def _participant_cases(app):
     return found
 
 
-def test_every_participant_route_shows_the_training_gate(app):
+def test_every_participant_route_shows_the_training_gate(app, world):
     cases = _participant_cases(app)
     assert len(cases) > 60, "the registry should hold many participant routes"
     assert {c.method for c, _, _ in cases} == {"GET", "POST"}
     failures, checked = [], 0
     with app.app_context():
-        world = build_world()
         lapsed_on = clock.today() - relativedelta(months=12, days=1)
         for role in LAPSED_ROLES:
-            world.users[role].dp_training_completed_on = lapsed_on
+            db.session.get(User, world.users[role].id).dp_training_completed_on = lapsed_on
         db.session.commit()
         admin_name = world.users["admin"].name
         clients = {role: client_for(app, world, role) for role in LAPSED_ROLES}
         tokens = {role: csrf_from(clients[role].get("/")) for role in LAPSED_ROLES}
         for case, rule, skipped in cases:
-            args = dict(_value(case.args, world) or {})
+            args = dict(value_of(case.args, world) or {})
             if "org" in rule.arguments:
                 args.setdefault("org", world.home.slug)
             with app.test_request_context():
@@ -65,7 +67,7 @@ def test_every_participant_route_shows_the_training_gate(app):
                 if case.method == "GET":
                     response = clients[role].get(url)
                 else:
-                    data = {**(_value(case.data, world) or {}), "csrf_token": tokens[role]}
+                    data = {**(value_of(case.data, world) or {}), "csrf_token": tokens[role]}
                     response = clients[role].open(url, method=case.method, data=data)
                 html = response.get_data(as_text=True)
                 if response.status_code != 403 or "data protection training" not in html or admin_name not in html:
@@ -138,17 +140,17 @@ def _dpo_cases(app):
 
 def _url(app, case, world):
     with app.test_request_context():
-        return url_for(case.endpoint, **dict(_value(case.args, world) or {}))
+        return url_for(case.endpoint, **dict(value_of(case.args, world) or {}))
 
 
 def _open(client, case, url, world, token):
     if case.method == "GET":
         return client.get(url)
-    data = {**(_value(case.data, world) or {}), "csrf_token": token}
+    data = {**(value_of(case.data, world) or {}), "csrf_token": token}
     return client.open(url, method=case.method, data=data)
 
 
-def test_every_dpo_route_is_gated_or_shows_no_participant_data(app):
+def test_every_dpo_route_is_gated_or_shows_no_participant_data(app, world):
     """The gate covers every role that reads participant data, the DPO included: with
     the DPO's training lapsed, the record (every tab), the access package, erasure,
     portability, rectification, the participant search, the override review, the
@@ -162,8 +164,8 @@ def test_every_dpo_route_is_gated_or_shows_no_participant_data(app):
     cases = _dpo_cases(app)
     failures, gated = [], set()
     with app.app_context():
-        world = build_world()
-        world.users["dpo"].dp_training_completed_on = clock.today() - relativedelta(months=12, days=1)
+        db.session.get(User, world.users["dpo"].id).dp_training_completed_on = (
+            clock.today() - relativedelta(months=12, days=1))
         db.session.commit()
         admin_name = world.users["lead_admin"].name  # the admin of the DPO's organisation
         client = client_for(app, world, "dpo")
@@ -190,12 +192,11 @@ def test_every_dpo_route_is_gated_or_shows_no_participant_data(app):
     assert gated == marked - {e for e in marked if not any(c.endpoint == e for c, _ in cases)}
 
 
-def test_dpo_pages_named_free_write_no_participant_view(app):
+def test_dpo_pages_named_free_write_no_participant_view(app, world):
     """The pages a lapsed DPO still reaches show no participant: opened by a trained
     DPO, none writes a participant view (or list) to the audit trail."""
     failures = []
     with app.app_context():
-        world = build_world()
         client = client_for(app, world, "dpo")
         for case, _ in _dpo_cases(app):
             if case.method != "GET" or case.endpoint not in DPO_PAGES_WITHOUT_PARTICIPANT_DATA:
@@ -211,16 +212,14 @@ def test_dpo_pages_named_free_write_no_participant_view(app):
     assert not failures, "\n".join(failures)
 
 
-def test_a_dpo_trained_in_2020_cannot_open_a_record_but_keeps_the_clock(app):
+def test_a_dpo_trained_in_2020_cannot_open_a_record_but_keeps_the_clock(app, world):
     """The reported case: the DPO's training dated 2020. The linked record, its health
     tab and "who viewed" answer the gate page (audited as a refusal, nothing viewed);
     the dashboard, the requests and a request's own page still answer."""
     from datetime import date
 
     with app.app_context():
-        world = build_world()
-        dpo = world.users["dpo"]
-        dpo.dp_training_completed_on = date(2020, 3, 1)
+        db.session.get(User, world.users["dpo"].id).dp_training_completed_on = date(2020, 3, 1)
         db.session.commit()
         client = client_for(app, world, "dpo")
         request_id = world.rights_request.id
@@ -243,7 +242,7 @@ def test_a_dpo_trained_in_2020_cannot_open_a_record_but_keeps_the_clock(app):
         page = client.get(f"/dpo/requests/{request_id}").get_data(as_text=True)
         assert participant.last_name not in page and participant.atw_reference not in page
         assert "shows once your data protection training is renewed" in page
-        dpo.dp_training_completed_on = date.today()
+        db.session.get(User, world.users["dpo"].id).dp_training_completed_on = date.today()
         db.session.commit()
         page = client.get(f"/dpo/requests/{request_id}").get_data(as_text=True)
         assert participant.last_name in page and participant.atw_reference in page

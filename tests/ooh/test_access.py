@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, OohGrant, Participant
-from tests.core.test_route_matrix import _request, build_world, client_for
+from tests.support.matrix import client_for, send, world  # noqa: F401 - world: a fixture, built once per module
 from tests.factories import Factory
 from tests.registry import all_cases, case_url
 from tests.registry.casework import HEALTH_TEXT, NOTE_TEXT
@@ -29,9 +29,8 @@ def _withheld(participant: Participant) -> list[str]:
             participant.atw_reference, participant.ni_number, participant.address_line_1, HEALTH_TEXT, NOTE_TEXT]
 
 
-def test_no_participant_route_answers_out_of_hours_staff_without_a_live_grant(app):
+def test_no_participant_route_answers_out_of_hours_staff_without_a_live_grant(app, world):
     with app.app_context():
-        world = build_world()
         db.session.execute(update(OohGrant).values(ended_at=clock.now()))
         db.session.commit()
         participant = db.session.get(Participant, world.participant.id)
@@ -43,7 +42,7 @@ def test_no_participant_route_answers_out_of_hours_staff_without_a_live_grant(ap
         leaks = []
         for role in ("ooh", "ooh_lead"):
             for case in cases:
-                response = _request(client_for(app, world, role), case, case_url(app, case, world), world, False)
+                response = send(client_for(app, world, role), case, case_url(app, case, world), world, False)
                 # A check completed by a POST of the walk grants access: end it again.
                 db.session.execute(update(OohGrant).values(ended_at=clock.now()))
                 db.session.commit()
@@ -69,9 +68,8 @@ def test_casework_urls_are_not_found_for_out_of_hours_staff_of_other_organisatio
         assert client.get(f"/h2e/participants/{w.participant.id}{tail}").status_code == 404
 
 
-def test_notes_and_health_reach_no_granted_worker_on_any_page(app):
+def test_notes_and_health_reach_no_granted_worker_on_any_page(app, world):
     with app.app_context():
-        world = build_world()
         for role in ("ooh", "other_vrc"):
             Factory().ooh_grant(world.participant, world.users[role])
         leaks = []
@@ -146,9 +144,8 @@ def test_out_of_date_training_closes_the_call_pages(w, login):
     assert page.status_code == 403 and "data protection training" in text_of(page)
 
 
-def test_every_200_on_a_call_page_is_audited_with_the_participant(app):
+def test_every_200_on_a_call_page_is_audited_with_the_participant(app, world):
     with app.app_context():
-        world = build_world()
         checked = 0
         for case in [c for c in CASES if c.method == "GET" and c.endpoint.startswith("ooh.")]:
             if "participant_id" not in next(app.url_map.iter_rules(case.endpoint)).arguments:
