@@ -94,7 +94,9 @@ def record(
     if user_id is None and has_request_context() and current_user and current_user.is_authenticated:
         user_id = current_user.id
     if org_id is None and has_request_context():
-        org = g.get("org")
+        from portal.tenancy import roles_org
+
+        org = roles_org()
         org_id = org.id if org is not None else None
     _lock_chain()
     seq, prev_hash = _head()

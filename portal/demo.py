@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, tenancy
 from portal.demo_api import api_clients_document, seed_api_clients
 from portal.demo_consent import seed_consent
 from portal.demo_contract_areas import seed_contract_areas
@@ -95,7 +95,7 @@ def seed() -> dict:
     """Create whatever of the demo data is missing; returns the --json document."""
     orgs = {}
     for slug, name, kind in ORGANISATIONS:
-        org = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+        org = tenancy.organisation_by_slug(slug)
         if org is None:
             org = Organisation(slug=slug, name=name, kind=kind)
             db.session.add(org)

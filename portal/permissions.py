@@ -1,15 +1,15 @@
 """Roles → actions, and the one decorator routes use. Fails closed.
 
 A route names the action it performs (``@requires("participant.read")``); this
-module alone says which roles may perform it. On an organisation's URLs
-(``/<org>/...``) only the roles held in that organisation count; on fixed URLs
-(``/dpo/``, ``/lead/``, ``/ooh/``, ``/admin/``...) the roles held anywhere count,
+module alone says which roles may perform it. On casework URLs (``/<org>/...``)
+only the roles held in that organisation count; elsewhere (``/dpo/``, ``/lead/``,
+``/ooh/``, ``/admin/``..., as ``portal.tenancy``'s policies say) the roles held anywhere count,
 and ``lead_admin`` stands for ``admin`` held in the lead partner. An unknown
 action, no user or no matching role is refused.
 """
 from functools import wraps
 
-from flask import abort, g
+from flask import abort
 from flask_login import current_user
 
 ROLES = ("vrc", "team_manager", "ooh", "dpo", "contract_manager", "dwp", "admin")
@@ -154,7 +154,21 @@ def allowed(action: str, user=None, org=None) -> bool:
 
 def can(action: str) -> bool:
     """Template helper: may the signed-in user do this here?"""
-    return allowed(action, org=g.get("org"))
+    from portal.tenancy import roles_org
+
+    return allowed(action, org=roles_org())
+
+
+def enforce(action: str) -> None:
+    """Refuse the request (401 signed out, 403 audited) unless the signed-in user's
+    roles permit ``action``: those held in the request's organisation on casework
+    URLs, those held anywhere elsewhere."""
+    from portal.tenancy import refuse, roles_org
+
+    if not current_user.is_authenticated:
+        abort(401)
+    if not allowed(action, org=roles_org()):
+        refuse(403, object_type="action", object_id=action)
 
 
 def requires(action: str):
@@ -165,12 +179,7 @@ def requires(action: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                abort(401)
-            if not allowed(action, org=g.get("org")):
-                from portal.tenancy import refuse
-
-                refuse(403, object_type="action", object_id=action)
+            enforce(action)
             return view(*args, **kwargs)
 
         wrapped.permission = action

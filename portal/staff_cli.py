@@ -1,8 +1,9 @@
 """`flask --app wsgi create-user`: the way to make the first admin in production."""
 import click
 
+from portal import tenancy
 from portal.permissions import ROLES_BY_KIND
-from portal.services import organisation_admin, organisations, staff
+from portal.services import organisation_admin, staff
 from portal.services.auth import find_user_by_email
 
 
@@ -23,7 +24,7 @@ def create_user(email, slug, roles, name, position, org_name, org_kind):
         email = staff.checked_email(email)
     except staff.StaffError as error:
         raise click.ClickException(error.message)
-    org = organisations.by_slug(slug)
+    org = tenancy.organisation_by_slug(slug)
     if org is None and not org_name:
         raise click.ClickException(f"no organisation with the slug {slug!r}; on a fresh database add "
                                    "--org-name NAME to create it (the lead partner, or --org-kind delivery)")

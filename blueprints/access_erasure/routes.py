@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from blueprints.access_erasure.forms import BuildForm, EraseForm, RedactForm, ReleaseForm
 from blueprints.participants.common import show_problems
-from portal import audit
+from portal import audit, tenancy
 from portal.extensions import db
-from portal.models import Participant
+from portal.models import Participant, RightsRequest
 from portal.permissions import requires
-from portal.services import access_content, access_packages, rights_identity, rights_requests
+from portal.services import access_content, access_packages, rights_identity
 from portal.services import erasure as erasure_service
 from portal.services.participant_access import ensure_not_restricted, reads_participant_data
 from portal.services.validation import Problems
@@ -30,7 +30,7 @@ RECORD_TABS = (
 def _linked(request_id):
     """The request and its linked participant, or 404 (the DPO reaches a record only
     through a request about it)."""
-    found = rights_requests.get_request(request_id)
+    found = tenancy.service_wide_get(RightsRequest, request_id)
     participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
     if participant is None:
         abort(404)

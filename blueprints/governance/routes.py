@@ -1,5 +1,5 @@
 """Governance pages (issue 10). See the package docstring for the URLs."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.consent.forms import fill_now, typed_moment
@@ -17,11 +17,11 @@ from portal.permissions import requires
 from portal.services import access_reviews, audit_search, breaches, maintenance, staff, training
 from portal.services.participant_access import reads_participant_data
 from portal.services.validation import Problems
-from portal.tenancy import refuse
+from portal.tenancy import ADMINISTRATION, org_blueprint
 
 bp = Blueprint("breaches", __name__, url_prefix="/breaches")
 dpo_bp = Blueprint("governance_dpo", __name__, url_prefix="/dpo")
-admin_bp = Blueprint("governance_admin", __name__, url_prefix="/admin")
+admin_bp = org_blueprint("governance_admin", __name__, policy=ADMINISTRATION)
 
 
 # ----------------------------------------------------------------- reporting a breach
@@ -191,13 +191,6 @@ def viewers(participant_id):
 
 # ----------------------------------------------------------------- training
 
-def _org(slug):
-    org = staff.managed_org(current_user, slug)
-    if org is None:
-        refuse(404, object_type="organisation", object_id=slug[:60])
-    return org
-
-
 def _training_page(org, form=None, upload_form=None, upload_errors=None, status=200):
     result = training.compliance(org)
     audit.record("training.compliance_viewed", object_type="organisation", object_id=org.id, org_id=org.id)
@@ -223,14 +216,14 @@ def training_overview():
 
 @admin_bp.route("/<slug>/training")
 @requires("training.manage")
-def training_page(slug):
-    return _training_page(_org(slug))
+def training_page():
+    return _training_page(g.org)
 
 
 @admin_bp.route("/<slug>/training/upload", methods=["POST"])
 @requires("training.manage")
-def training_upload(slug):
-    org = _org(slug)
+def training_upload():
+    org = g.org
     form = TrainingUploadForm()
     if form.validate_on_submit():
         upload = request.files.get("file")
@@ -249,11 +242,9 @@ def training_upload(slug):
 
 @admin_bp.route("/<slug>/staff/<int:user_id>/training", methods=["GET", "POST"])
 @requires("training.manage")
-def training_member(slug, user_id):
-    org = _org(slug)
-    user = staff.member(org, user_id)
-    if user is None:
-        refuse(404, object_type="user", object_id=user_id, org_id=org.id)
+def training_member(user_id):
+    org = g.org
+    user = tenancy.member(user_id)
     form = TrainingForm()
     if request.method == "GET":
         form.completed_on.data = user.dp_training_completed_on
@@ -288,8 +279,8 @@ def access_reviews_overview():
 
 @admin_bp.route("/<slug>/access-review", methods=["GET", "POST"])
 @requires("access_review.manage")
-def access_review(slug):
-    org = _org(slug)
+def access_review():
+    org = g.org
     accounts = access_reviews.accounts(org)
     errors, status = [], 200
     form = ConfirmForm()

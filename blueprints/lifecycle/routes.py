@@ -1,36 +1,25 @@
 """Admin pages of the account lifecycle, under /admin/ beside the staff pages:
 organisations (lead admin), two-admin MFA resets and reactivation (lead admin, or the
-organisation's admin: any other organisation answers 404, as on the staff pages)."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+organisation's admin: any other organisation answers 404, as on the staff pages, through
+the same ``ADMINISTRATION`` policy of ``portal.tenancy``)."""
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.lifecycle.forms import (
     ConfirmForm, CreateOrganisationForm, MfaResetRequestForm, RenameOrganisationForm,
 )
+from portal import tenancy
+from portal.models import MfaReset
 from portal.permissions import requires
-from portal.services import mfa_reset, organisation_admin, reactivation, staff
-from portal.tenancy import refuse
+from portal.services import mfa_reset, organisation_admin, reactivation
+from portal.tenancy import ADMINISTRATION, org_blueprint, refuse
 
-bp = Blueprint("lifecycle", __name__, url_prefix="/admin")
+bp = org_blueprint("lifecycle", __name__, policy=ADMINISTRATION)
 
 
 def _show_problem(form, problem) -> None:
     field = getattr(form, problem.field)
     field.errors = [*field.errors, problem.message]
-
-
-def _managed_org(slug):
-    org = staff.managed_org(current_user, slug)
-    if org is None:
-        refuse(404, object_type="organisation", object_id=slug[:60])
-    return org
-
-
-def _member(org, user_id):
-    user = staff.member(org, user_id)
-    if user is None:
-        refuse(404, object_type="user", object_id=user_id, org_id=org.id)
-    return user
 
 
 # Organisations (lead admin)
@@ -55,9 +44,9 @@ def create_organisation():
 
 @bp.route("/organisations/<slug>/rename", methods=["GET", "POST"])
 @requires("organisation.manage")
-def rename_organisation(slug):
-    org = organisation_admin.by_slug(slug)
-    if org is None or not org.delivers:
+def rename_organisation():
+    org = g.org
+    if not org.delivers:
         abort(404)
     form = RenameOrganisationForm(obj=org)
     if form.validate_on_submit():
@@ -87,9 +76,9 @@ def _mfa_page(org, user, form=None, errors=None, status=200):
 
 @bp.route("/<slug>/staff/<int:user_id>/mfa-reset", methods=["GET", "POST"])
 @requires("staff.mfa_reset")
-def mfa_reset_page(slug, user_id):
-    org = _managed_org(slug)
-    user = _member(org, user_id)
+def mfa_reset_page(user_id):
+    org = g.org
+    user = tenancy.member(user_id)
     form = MfaResetRequestForm()
     if form.validate_on_submit():
         try:
@@ -102,18 +91,11 @@ def mfa_reset_page(slug, user_id):
     return _mfa_page(org, user, form=form)
 
 
-def _reset_in(org, reset_id):
-    reset = mfa_reset.get_in_org(org, reset_id)
-    if reset is None:
-        refuse(404, object_type="mfa_reset", object_id=reset_id, org_id=org.id)
-    return reset
-
-
 @bp.route("/<slug>/mfa-resets/<int:reset_id>/approve", methods=["POST"])
 @requires("staff.mfa_reset")
-def approve_mfa_reset(slug, reset_id):
-    org = _managed_org(slug)
-    reset = _reset_in(org, reset_id)
+def approve_mfa_reset(reset_id):
+    org = g.org
+    reset = tenancy.scoped_get(MfaReset, reset_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -127,9 +109,9 @@ def approve_mfa_reset(slug, reset_id):
 
 @bp.route("/<slug>/mfa-resets/<int:reset_id>/cancel", methods=["POST"])
 @requires("staff.mfa_reset")
-def cancel_mfa_reset(slug, reset_id):
-    org = _managed_org(slug)
-    reset = _reset_in(org, reset_id)
+def cancel_mfa_reset(reset_id):
+    org = g.org
+    reset = tenancy.scoped_get(MfaReset, reset_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -144,9 +126,9 @@ def cancel_mfa_reset(slug, reset_id):
 
 @bp.route("/<slug>/staff/<int:user_id>/reactivate", methods=["GET", "POST"])
 @requires("staff.reactivate")
-def reactivate(slug, user_id):
-    org = _managed_org(slug)
-    user = _member(org, user_id)
+def reactivate(user_id):
+    org = g.org
+    user = tenancy.member(user_id)
     if user.id == current_user.id:
         refuse(403, object_type="user", object_id=user.id, org_id=org.id)
     form = ConfirmForm()

@@ -2,14 +2,15 @@
 the limited view and what a call may change, callbacks, and the worker's grants.
 
 Participant pages live under ``/ooh/<org>/participants/<id>/...``, the organisation
-in the address like casework's, so every lookup is scoped to it. Before any of them
-the gate answers 404 to whoever has no call access to that participant (a missing
-and another organisation's participant look the same), and refuses out-of-date
+in the address like casework's, resolved into ``g.org`` by ``portal.tenancy`` (its
+``OUT_OF_HOURS`` policy), so every lookup is scoped to it. Before any of them the
+gate answers 404 to whoever has no call access to that participant (a missing and
+another organisation's participant look the same), and refuses out-of-date
 data protection training. Each page then asks what it needs: the check pages send
 the assigned VRC and team managers to the record (they need no check); the limited
 view and its actions send anyone without a live grant to the check.
 """
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.ooh.forms import (
@@ -17,15 +18,15 @@ from blueprints.ooh.forms import (
 )
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import local_datetime, options
-from portal.models import Appointment
+from portal.models import Appointment, Participant
 from portal.permissions import requires
 from portal.services import ooh_access, ooh_calls, ooh_search, participant_access
 from portal.services.ooh_access import CheckRefused
 from portal.services.participant_access import FULL, LIMITED, NONE, ParticipantRestricted, get_child
 from portal.services.validation import Invalid, Problems
-from portal.tenancy import refuse
+from portal.tenancy import OUT_OF_HOURS, org_blueprint, refuse, scoped_get
 
-bp = Blueprint("ooh", __name__, url_prefix="/ooh")
+bp = org_blueprint("ooh", __name__, policy=OUT_OF_HOURS)
 
 
 @bp.record_once
@@ -47,9 +48,7 @@ def _participant_gate():
         refuse(404)
     if "participant_id" not in args or not current_user.is_authenticated:
         return None
-    participant = ooh_access.participant_at(args.get("org"), args["participant_id"])
-    if participant is None:
-        refuse(404, object_type="participant")
+    participant = scoped_get(Participant, args["participant_id"])
     level = ooh_access.call_level(current_user, participant)
     if level == NONE:
         refuse(404, object_type="participant", object_id=participant.id)
@@ -61,7 +60,7 @@ def _participant_gate():
 
 def _here(endpoint: str, **values) -> str:
     participant = g.call_participant
-    return url_for(endpoint, org=request.view_args["org"], participant_id=participant.id, **values)
+    return url_for(endpoint, org=g.org.slug, participant_id=participant.id, **values)
 
 
 def _to_record():
@@ -134,7 +133,7 @@ def search():
 
 @bp.route("/<org>/participants/<int:participant_id>/check", methods=["GET", "POST"])
 @requires("ooh.call")
-def check(org, participant_id):
+def check(participant_id):
     participant, elsewhere = _checking()
     if elsewhere:
         return elsewhere
@@ -159,7 +158,7 @@ def check(org, participant_id):
 
 @bp.route("/<org>/participants/<int:participant_id>/check/<int:check_id>", methods=["GET", "POST"])
 @requires("ooh.call")
-def check_result(org, participant_id, check_id):
+def check_result(participant_id, check_id):
     participant, elsewhere = _checking()
     if elsewhere:
         return elsewhere
@@ -200,7 +199,7 @@ def _time(moment) -> str:
 
 @bp.route("/<org>/participants/<int:participant_id>/callback", methods=["GET", "POST"])
 @requires("ooh.call")
-def callback(org, participant_id):
+def callback(participant_id):
     participant, elsewhere = _checking()
     if elsewhere:
         return elsewhere
@@ -229,7 +228,7 @@ def callback(org, participant_id):
 
 @bp.route("/<org>/participants/<int:participant_id>")
 @requires("ooh.call")
-def participant(org, participant_id):
+def participant(participant_id):
     participant, grant = _granted()
     if participant is None:
         return grant
@@ -259,7 +258,7 @@ def _date_field(problems: Problems) -> Problems:
 @bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/reschedule",
           methods=["GET", "POST"])
 @requires("ooh.call")
-def reschedule(org, participant_id, appointment_id):
+def reschedule(participant_id, appointment_id):
     participant, grant = _granted()
     if participant is None:
         return grant
@@ -284,7 +283,7 @@ def reschedule(org, participant_id, appointment_id):
 @bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/cancel",
           methods=["GET", "POST"])
 @requires("ooh.call")
-def cancel(org, participant_id, appointment_id):
+def cancel(participant_id, appointment_id):
     participant, grant = _granted()
     if participant is None:
         return grant
@@ -311,7 +310,7 @@ def cancel(org, participant_id, appointment_id):
 
 @bp.route("/<org>/participants/<int:participant_id>/call-note", methods=["GET", "POST"])
 @requires("ooh.call")
-def call_note(org, participant_id):
+def call_note(participant_id):
     participant, grant = _granted()
     if participant is None:
         return grant
@@ -335,7 +334,7 @@ def call_note(org, participant_id):
 
 @bp.route("/<org>/participants/<int:participant_id>/emergency", methods=["GET", "POST"])
 @requires("ooh.call")
-def emergency(org, participant_id):
+def emergency(participant_id):
     """The emergency override of the consent service (DESIGN.md rule 3), from the call."""
     from blueprints.consent.forms import EmergencyForm, fill_now, typed_moment
     from portal.services import emergency as emergency_service

@@ -1,6 +1,6 @@
 """What every casework page shares: the blueprint, the view audit, the refusal pages
 and mapping a service's problems onto a form."""
-from flask import g, render_template
+from flask import render_template
 from flask_login import current_user
 
 from portal import audit
@@ -9,7 +9,7 @@ from portal.models import Membership, User
 from portal.services import participant_access
 from portal.services.participant_access import AccessRefused, ParticipantRestricted
 from portal.services.validation import Problems
-from portal.tenancy import org_blueprint
+from portal.tenancy import org_blueprint, roles_org
 
 bp = org_blueprint("participants", __name__, url_prefix="/participants")
 bp.before_request(participant_access.gate_casework_url)
@@ -45,7 +45,7 @@ def admins_of(org_id: int) -> list[User]:
 
 @bp.app_errorhandler(AccessRefused)
 def _access_refused(error: AccessRefused):
-    org = g.get("org")
+    org = roles_org()
     return render_template(
         "participants/refused.html", title=_REFUSED_TITLES[error.reason], reason=error.reason,
         refused_participant=error.participant, context=error.context,

@@ -12,7 +12,7 @@ from blueprints.rights_requests.forms import (
 from portal import audit, clock, tenancy
 from portal.extensions import db
 from portal.models import Participant
-from portal.models.rights import PortabilityExport
+from portal.models.rights import Complaint, PortabilityExport, RightsRequest
 from portal.permissions import ACTIONS, requires
 from portal.services import home as home_links
 from portal.services import (
@@ -68,7 +68,7 @@ def new():
 @requires("rights_request.log")
 def logged(request_id):
     """The confirmation for whoever logged it: the reference, nothing else."""
-    found = rights_requests.get_request(request_id)
+    found = tenancy.service_wide_get(RightsRequest, request_id)
     if found.logged_by_id != current_user.id:
         abort(404)
     return render_template("rights/logged.html", found=found, title="Request logged")
@@ -128,7 +128,7 @@ def _page(found, template="rights/request.html", **context):
 @bp.route("/requests/<int:request_id>")
 @requires("rights_request.manage")
 def show(request_id):
-    found = rights_requests.get_request(request_id)
+    found = tenancy.service_wide_get(RightsRequest, request_id)
     audit.record("rights_request.viewed", object_type="rights_request", object_id=found.id,
                  participant_id=found.participant_id, user_id=current_user.id)
     db.session.commit()
@@ -143,7 +143,7 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
     """GET shows the form; POST calls the service and returns to the request.
     ``discloses``: the form can disclose to the requester, so its page says when the
     identity step stands in the way (the service refuses it anyway)."""
-    found = rights_requests.get_request(request_id)
+    found = tenancy.service_wide_get(RightsRequest, request_id)
     form = form_class()
     if prepare:
         prepare(form, found)
@@ -282,7 +282,7 @@ def close(request_id):
     return _handle(request_id, CloseForm, lambda r, f: rights_requests.close(
         r, f.outcome.data, f.reason.data, f.exemption.data, f.response_sent_on.data, f.response_method.data,
         current_user.id, f.late_reason.data), "Close the request", "Request closed",
-        discloses=rights_identity.outcome_discloses(rights_requests.get_request(request_id), "done"))
+        discloses=rights_identity.outcome_discloses(tenancy.service_wide_get(RightsRequest, request_id), "done"))
 
 
 @bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])
@@ -290,7 +290,7 @@ def close(request_id):
 @reads_participant_data
 def link(request_id):
     """Search participants of every organisation; link one, or record no data held."""
-    found = rights_requests.get_request(request_id)
+    found = tenancy.service_wide_get(RightsRequest, request_id)
     form = SearchForm(request.args, meta={"csrf": False})
     results = None
     if any(request.args.get(k) for k in ("name", "date_of_birth", "ni_number")):
@@ -324,7 +324,7 @@ def link(request_id):
 @requires("rights_request.manage")
 @reads_participant_data
 def rectify(request_id, section):
-    found = rights_requests.get_request(request_id)
+    found = tenancy.service_wide_get(RightsRequest, request_id)
     if section not in SECTION_FORMS or found.participant_id is None:
         abort(404)
     participant = db.session.get(Participant, found.participant_id)
@@ -385,7 +385,7 @@ def new_complaint():
 @bp.route("/complaints/<int:complaint_id>", methods=["GET", "POST"])
 @requires("rights_request.manage")
 def complaint(complaint_id):
-    found = rights_complaints.get_complaint(complaint_id)
+    found = tenancy.service_wide_get(Complaint, complaint_id)
     notes, close_form = InvestigationForm(), ComplaintCloseForm()
     if request.method == "GET":
         notes.investigation.data = found.investigation

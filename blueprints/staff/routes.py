@@ -1,31 +1,19 @@
 """Staff accounts under /admin/: organisations, their staff, invitations, roles, deactivation.
 
 The lead admin reaches every organisation; an organisation's admin only their own
-(any other answers 404, so other organisations' staff lists do not leak).
+(any other answers 404, so other organisations' staff lists do not leak): the
+``ADMINISTRATION`` policy of ``portal.tenancy`` resolves ``/admin/<slug>/`` into ``g.org``.
 """
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.staff.forms import ConfirmForm, CreateStaffForm, GrantRoleForm, role_choices, role_hints
+from portal import tenancy
 from portal.permissions import ROLES_BY_KIND, requires
 from portal.services import notifications, staff
-from portal.tenancy import refuse
+from portal.tenancy import ADMINISTRATION, org_blueprint, refuse
 
-bp = Blueprint("staff", __name__, url_prefix="/admin")
-
-
-def _org(slug):
-    org = staff.managed_org(current_user, slug)
-    if org is None:
-        refuse(404, object_type="organisation", object_id=slug[:60])
-    return org
-
-
-def _member(org, user_id):
-    user = staff.member(org, user_id)
-    if user is None:
-        refuse(404, object_type="user", object_id=user_id, org_id=org.id)
-    return user
+bp = org_blueprint("staff", __name__, policy=ADMINISTRATION)
 
 
 def _member_page(org, user, grant_form=None, status=200):
@@ -55,16 +43,16 @@ def index():
 
 @bp.route("/<slug>/")
 @requires("staff.manage")
-def org_staff(slug):
-    org = _org(slug)
+def org_staff():
+    org = g.org
     return render_template("staff/org_staff.html", org=org, rows=staff.staff_list(org),
                            role_names=staff.ROLE_NAMES, lead_admin=staff.is_lead_admin(current_user))
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])
 @requires("staff.manage")
-def create(slug):
-    org = _org(slug)
+def create():
+    org = g.org
     form = CreateStaffForm()
     roles = ROLES_BY_KIND[org.kind]
     form.roles.choices = role_choices(roles)
@@ -85,16 +73,15 @@ def create(slug):
 
 @bp.route("/<slug>/staff/<int:user_id>")
 @requires("staff.manage")
-def member(slug, user_id):
-    org = _org(slug)
-    return _member_page(org, _member(org, user_id))
+def member(user_id):
+    return _member_page(g.org, tenancy.member(user_id))
 
 
 @bp.route("/<slug>/staff/<int:user_id>/roles", methods=["POST"])
 @requires("staff.manage")
-def grant(slug, user_id):
-    org = _org(slug)
-    user = _member(org, user_id)
+def grant(user_id):
+    org = g.org
+    user = tenancy.member(user_id)
     if user.id == current_user.id:
         refuse(403, object_type="user", object_id=user.id, org_id=org.id)
     form = GrantRoleForm()
@@ -112,9 +99,9 @@ def grant(slug, user_id):
 
 @bp.route("/<slug>/staff/<int:user_id>/roles/<role>/remove", methods=["POST"])
 @requires("staff.manage")
-def remove(slug, user_id, role):
-    org = _org(slug)
-    user = _member(org, user_id)
+def remove(user_id, role):
+    org = g.org
+    user = tenancy.member(user_id)
     if user.id == current_user.id:
         refuse(403, object_type="user", object_id=user.id, org_id=org.id)
     try:
@@ -128,9 +115,9 @@ def remove(slug, user_id, role):
 
 @bp.route("/<slug>/staff/<int:user_id>/deactivate", methods=["GET", "POST"])
 @requires("staff.manage")
-def deactivate(slug, user_id):
-    org = _org(slug)
-    user = _member(org, user_id)
+def deactivate(user_id):
+    org = g.org
+    user = tenancy.member(user_id)
     if user.id == current_user.id:
         refuse(403, object_type="user", object_id=user.id, org_id=org.id)
     form = ConfirmForm()
@@ -149,9 +136,9 @@ def deactivate(slug, user_id):
 
 @bp.route("/<slug>/staff/<int:user_id>/invitation", methods=["POST"])
 @requires("staff.manage")
-def reinvite(slug, user_id):
-    org = _org(slug)
-    user = _member(org, user_id)
+def reinvite(user_id):
+    org = g.org
+    user = tenancy.member(user_id)
     try:
         staff.resend_invitation(org, user, current_user.id)
     except staff.StaffError as error:

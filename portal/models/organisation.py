@@ -6,14 +6,6 @@ from portal.extensions import db
 
 KINDS = ("lead", "delivery", "commissioner")
 
-# First path segments of fixed routes: a lead or delivery slug may not be one of them,
-# or its casework URLs would collide with them.
-RESERVED_SLUGS = frozenset({
-    "lead", "dpo", "ooh", "dwp", "account", "api", "oauth", "login", "logout",
-    "healthz", "static", "assets", "admin", "jobs", "authority-requests", "privacy-notices",
-    "rights-requests", "breaches",
-})
-
 
 class Organisation(db.Model):
     __tablename__ = "organisation"

@@ -57,15 +57,6 @@ def recent_for(user_id: int, limit: int = 5) -> list[MfaReset]:
     ))
 
 
-def get_in_org(org: Organisation, reset_id) -> MfaReset | None:
-    """A request made from ``org``'s staff pages, else None (a 404)."""
-    try:
-        reset_id = int(reset_id)
-    except (TypeError, ValueError):
-        return None
-    return db.session.scalars(select(MfaReset).where(MfaReset.id == reset_id, MfaReset.org_id == org.id)).first()
-
-
 @dataclass
 class Permission:
     allowed: bool

@@ -76,18 +76,6 @@ def takes_calls_anywhere(user) -> bool:
     return "ooh" in user.all_roles()
 
 
-def participant_at(slug, participant_id) -> Participant | None:
-    """The participant ``participant_id`` of the lead or delivery organisation
-    ``slug`` (the call pages' address), looked up scoped to that organisation."""
-    if valid_id(participant_id) is None:
-        return None
-    org = db.session.scalars(select(Organisation).where(
-        Organisation.slug == str(slug or ""), Organisation.kind.in_(("lead", "delivery")))).first()
-    if org is None:
-        return None
-    return participant_access.participant_in_org(participant_id, org)
-
-
 def organisation_of(participant: Participant) -> Organisation:
     return participant_access.org_of(participant)
 
@@ -281,8 +269,7 @@ def end_grant(grant: OohGrant, worker_id: int) -> bool:
     if not grant.live(now):
         return False
     grant.ended_at = now
-    participant = participant_access.participant_in_org(grant.participant_id,
-                                                        db.session.get(Organisation, grant.org_id))
+    participant = tenancy.scoped_find(Participant, grant.participant_id, db.session.get(Organisation, grant.org_id))
     ooh_log.record("grant_ended", worker_id, participant, object_id=grant.id, detail={"grant_id": grant.id})
     db.session.commit()
     return True
@@ -294,7 +281,7 @@ def participants_of(grants: list[OohGrant]) -> dict[int, Participant]:
     for grant in grants:
         if grant.participant_id not in found:
             org = db.session.get(Organisation, grant.org_id)
-            participant = participant_access.participant_in_org(grant.participant_id, org)
+            participant = tenancy.scoped_find(Participant, grant.participant_id, org)
             if participant is not None:
                 found[participant.id] = participant
     return found

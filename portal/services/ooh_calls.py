@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, tenancy
 from portal.extensions import db
 from portal.models import (
     Membership, OohCallback, OohCallNote, OohCheck, OohEvent, OohGrant, Organisation, Participant, User,
@@ -294,8 +294,8 @@ def close_callback(callback: OohCallback, user_id: int) -> bool:
         return False
     callback.closed_at = clock.now()
     callback.closed_by_id = user_id
-    participant = participant_access.participant_in_org(callback.participant_id,
-                                                        db.session.get(Organisation, callback.org_id))
+    participant = tenancy.scoped_find(Participant, callback.participant_id,
+                                      db.session.get(Organisation, callback.org_id))
     ooh_log.record("callback_closed", user_id, participant, object_id=callback.id,
                    detail={"callback_id": callback.id})
     db.session.commit()

@@ -1,19 +1,18 @@
 """Organisations (lead admin): create and rename lead and delivery organisations.
 
 A slug is the organisation's first path segment (``/h2e/...``) and its segment under
-``/admin/`` (``/admin/h2e/``), so it must be free of both: the fixed first segments
-(portal.tenancy.slug_problem) and the fixed pages under ``/admin/`` (read from the
-URL map, so a page added later is protected the day it is added). Slugs and names
+``/admin/`` and ``/ooh/`` (``/admin/h2e/``), so it must be free of the fixed segments
+there (``portal.tenancy.slug_problem``, read from the URL map, so a page added later is
+protected the day it is added). Slugs and names
 are unique. There is one lead partner; the commissioner (DWP) is fixed and is
 neither created nor renamed here. Every change is audited by id.
 """
-from flask import current_app
 from sqlalchemy import func, select
 
 from portal import audit
 from portal.extensions import db
 from portal.models import Organisation
-from portal.tenancy import slug_problem
+from portal.tenancy import organisation_by_slug, slug_problem
 
 KIND_NAMES = {"lead": "Lead partner", "delivery": "Delivery partner", "commissioner": "Commissioner"}
 NAME_MAX = 200
@@ -28,26 +27,12 @@ class OrganisationProblem(ValueError):
         self.message = message
 
 
-def admin_page_segments() -> frozenset[str]:
-    """Fixed segments right after ``/admin/`` (``contract-areas``, ``organisations``...)."""
-    segments = set()
-    for rule in current_app.url_map.iter_rules():
-        parts = rule.rule.split("/")
-        if len(parts) > 2 and parts[1] == "admin" and parts[2] and "<" not in parts[2]:
-            segments.add(parts[2])
-    return frozenset(segments)
-
-
 def lead_organisation() -> Organisation | None:
     return db.session.scalars(select(Organisation).where(Organisation.kind == "lead")).first()
 
 
 def all_organisations() -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-
-
-def by_slug(slug: str) -> Organisation | None:
-    return db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
 
 
 def _normalise_slug(slug: str | None) -> str:
@@ -60,9 +45,7 @@ def _check_slug(slug: str, exclude_id: int | None = None) -> None:
     problem = slug_problem(slug)
     if problem:
         raise OrganisationProblem("slug", problem)
-    if slug in admin_page_segments():
-        raise OrganisationProblem("slug", f"‘{slug}’ is reserved for the portal’s own pages")
-    existing = by_slug(slug)
+    existing = organisation_by_slug(slug)
     if existing is not None and existing.id != exclude_id:
         raise OrganisationProblem("slug", f"‘{slug}’ is already used by {existing.name}")
 
@@ -106,7 +89,7 @@ def create_commissioner(name: str, slug: str, *, actor_id: int | None) -> Organi
         raise OrganisationProblem("slug", f"The commissioner’s slug is {COMMISSIONER_SLUG}")
     if db.session.scalars(select(Organisation).where(Organisation.kind == "commissioner")).first() is not None:
         raise OrganisationProblem("kind", "The commissioner exists already: there is only one")
-    if by_slug(slug) is not None:
+    if organisation_by_slug(slug) is not None:
         raise OrganisationProblem("slug", f"‘{slug}’ is already used")
     return _create(name, slug, "commissioner", actor_id)
 

@@ -21,7 +21,3 @@ def staff_of(org: Organisation) -> list[tuple[User, list[str]]]:
         users[user.id] = user
         roles[user.id].append(role)
     return [(users[uid], roles[uid]) for uid in users]
-
-
-def by_slug(slug: str) -> Organisation | None:
-    return db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()

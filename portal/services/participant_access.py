@@ -30,7 +30,7 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import Participant
-from portal.tenancy import refuse, scoped_get, scoped_select
+from portal.tenancy import refuse, scoped_get
 
 # Access levels, strongest first.
 FULL = "full"          # the whole record: health information and case notes included
@@ -234,16 +234,6 @@ def may_see_full(user, participant: Participant) -> bool:
     """Whether ``user`` may see ``participant``'s full record (for links between
     episodes of a re-referral: shown only to those who may see both)."""
     return access_level(user, participant) == FULL and training_current(user)
-
-
-def participant_in_org(participant_id, org) -> Participant | None:
-    """A participant of ``org`` by id, or None (outside a request, or where a missing
-    row is not an error): the same organisation-scoped lookup as ``scoped_get``."""
-    try:
-        participant_id = int(participant_id)
-    except (TypeError, ValueError):
-        return None
-    return db.session.scalars(scoped_select(Participant, org).where(Participant.id == participant_id)).first()
 
 
 # ----------------------------------------------------------------- audit of views

@@ -1,5 +1,5 @@
 """What the participant record's pages show, gathered in one place per page."""
-from portal import clock
+from portal import clock, tenancy
 from portal.models import Participant
 from portal.services import appointments, ooh_calls, participant_access, participants
 from portal.services.participant_fields import FIELD_LABELS
@@ -12,8 +12,8 @@ def overview(participant: Participant, user) -> dict:
     earlier = None
     if participant.previous_episode_id:
         # Only an earlier episode of the same organisation can be one the user may see too.
-        candidate = participant_access.participant_in_org(participant.previous_episode_id,
-                                                          participant_access.org_of(participant))
+        candidate = tenancy.scoped_find(Participant, participant.previous_episode_id,
+                                        participant_access.org_of(participant))
         if candidate is not None and participant_access.may_see_full(user, candidate):
             earlier = candidate
     return {

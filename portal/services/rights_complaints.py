@@ -4,20 +4,12 @@ the privacy notice names the ICO)."""
 from datetime import date
 
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
 from portal import audit, clock
 from portal.extensions import db
 from portal.models.rights import CHANNELS, RESPONSE_METHODS, Complaint
 from portal.services.rights_requests import _choice, _date, _text, require_dpo
 from portal.services.validation import Invalid, Problems
-
-
-def get_complaint(complaint_id) -> Complaint:
-    complaint = db.session.get(Complaint, int(complaint_id))
-    if complaint is None:
-        raise NotFound()
-    return complaint
 
 
 def all_complaints() -> list[Complaint]:

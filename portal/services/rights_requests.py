@@ -14,7 +14,6 @@ from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
 from portal import audit, clock
 from portal.extensions import db
@@ -32,18 +31,6 @@ from portal.services.validation import Invalid, Problems
 
 class RequestClosed(ValueError):
     """A closed request is not changed any more."""
-
-
-def get_request(request_id) -> RightsRequest:
-    """The rights request with this id, or 404. Requests span every organisation:
-    only the DPO's pages (and the DPO's rights workflows) look them up by id."""
-    try:
-        request = db.session.get(RightsRequest, int(request_id))
-    except (TypeError, ValueError):
-        request = None
-    if request is None:
-        raise NotFound()
-    return request
 
 
 def _date(problems, name, value, label, not_before: date | None = None, before_label: str = "") -> date | None:

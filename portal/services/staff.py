@@ -97,27 +97,6 @@ def manageable_orgs(user) -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)))
 
 
-def managed_org(user, slug: str) -> Organisation | None:
-    """The organisation ``slug`` if ``user`` may manage its staff; None otherwise (a 404:
-    an organisation admin learns nothing about other organisations)."""
-    org = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
-    if org is None or not can_manage(user, org):
-        return None
-    return org
-
-
-def member(org: Organisation, user_id) -> User | None:
-    """A user holding at least one role in ``org`` (active or not), else None."""
-    try:
-        user_id = int(user_id)
-    except (TypeError, ValueError):
-        return None
-    return db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(User.id == user_id, Membership.org_id == org.id)
-    ).first()
-
-
 def can_deactivate(actor, user: User) -> bool:
     """Not oneself; an organisation admin only accounts whose every role is in an
     organisation they administer (an account is deactivated everywhere at once)."""

@@ -9,11 +9,11 @@ DESIGN_RESERVED = ("lead", "dpo", "ooh", "dwp", "account", "api", "oauth", "logi
 
 
 @pytest.mark.parametrize("slug", DESIGN_RESERVED)
-def test_every_reserved_segment_of_the_design_is_refused(slug):
+def test_every_reserved_segment_of_the_design_is_refused(app_ctx, slug):
     assert "reserved" in slug_problem(slug)
 
 
-def test_every_fixed_first_segment_of_the_app_is_refused(app):
+def test_every_fixed_first_segment_of_the_app_is_refused(app, app_ctx):
     """Whatever routes later areas add, no organisation slug can shadow them."""
     segments = set()
     for rule in app.url_map.iter_rules():
@@ -26,11 +26,11 @@ def test_every_fixed_first_segment_of_the_app_is_refused(app):
 
 
 @pytest.mark.parametrize("slug", ["ingeus", "h2e", "case-uk", "salus", "tbhg", "a1-b2-c3"])
-def test_ordinary_slugs_are_accepted(slug):
+def test_ordinary_slugs_are_accepted(app_ctx, slug):
     assert slug_problem(slug) is None
 
 
 @pytest.mark.parametrize("slug", ["", "H2E", "case_uk", "-case", "case-", "case--uk", "case uk",
                                   "café", "x" * 41, "../lead", "lead/"])
-def test_malformed_slugs_are_refused(slug):
+def test_malformed_slugs_are_refused(app_ctx, slug):
     assert slug_problem(slug) is not None
