@@ -9,8 +9,7 @@ from blueprints.governance.forms import (
 )
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import local_datetime
-from portal import audit, clock, jobs, tenancy
-from portal.extensions import db
+from portal import clock, tenancy
 from portal.models import Breach, Participant
 from portal.models.governance import BREACH_STATUSES, RISK_LEVELS
 from portal.permissions import requires
@@ -57,9 +56,7 @@ def _breach(breach_id) -> Breach:
 @requires("breach.manage")
 def breach_register():
     rows = breaches.register()
-    audit.record("breach.register_viewed", object_type="list", object_id="breaches",
-                 detail={"breach_ids": [b.id for b in rows]})
-    db.session.commit()
+    breaches.audit_register_view(rows)
     return render_template("governance/breaches.html", rows=rows, clocks={b.id: breaches.clock_state(b) for b in rows},
                            statuses=BREACH_STATUSES, title="Breach register")
 
@@ -83,8 +80,7 @@ def _breach_page(found, decide_form=None, follow_form=None, active=None, status=
 @requires("breach.manage")
 def breach(breach_id):
     found = _breach(breach_id)
-    audit.record("breach.viewed", object_type="breach", object_id=found.id)
-    db.session.commit()
+    breaches.audit_view(found)
     return _breach_page(found)
 
 
@@ -170,9 +166,7 @@ def audit_verify():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    job = jobs.enqueue(maintenance.verify_audit_chain, kind="audit-verify", requested_by=current_user.id)
-    audit.record("job.periodic.run", object_type="job", object_id=str(job.id), detail={"periodic": "audit-verify"})
-    db.session.commit()
+    job = maintenance.request_audit_verification(current_user.id)
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
@@ -182,9 +176,7 @@ def audit_verify():
 def viewers(participant_id):
     participant = tenancy.service_wide_get(Participant, participant_id)
     rows = audit_search.viewers_of(participant.id, limit=500)
-    audit.record("audit.viewers_listed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, detail={"shown": len(rows)})
-    db.session.commit()
+    audit_search.audit_viewers_listed(participant.id, len(rows))
     return render_template("governance/viewers.html", participant=participant, rows=rows,
                            title=f"Who has viewed participant {participant.id}’s record")
 
@@ -193,8 +185,7 @@ def viewers(participant_id):
 
 def _training_page(org, form=None, upload_form=None, upload_errors=None, status=200):
     result = training.compliance(org)
-    audit.record("training.compliance_viewed", object_type="organisation", object_id=org.id, org_id=org.id)
-    db.session.commit()
+    training.audit_compliance_view(org)
     return render_template("governance/training.html", org=org, result=result, form=form,
                            upload_form=upload_form or TrainingUploadForm(formdata=None), upload_errors=upload_errors,
                            training_form=TrainingForm(formdata=None), lapses_on=training.lapses_on,
@@ -208,9 +199,7 @@ def training_overview():
     if len(orgs) == 1:
         return redirect(url_for(".training_page", slug=orgs[0].slug))
     rows = [training.compliance(org) for org in orgs]
-    audit.record("training.compliance_viewed", object_type="list", object_id="organisations",
-                 detail={"org_ids": [o.id for o in orgs]})
-    db.session.commit()
+    training.audit_overview_view(orgs)
     return render_template("governance/training_overview.html", rows=rows, title="Data protection training")
 
 
@@ -234,7 +223,6 @@ def training_upload():
             if not result.errors:
                 flash(f"{result.saved} training dates saved", "success")
                 return redirect(url_for(".training_page", slug=org.slug), code=303)
-            db.session.rollback()
             form.file.errors = [f"Row {n}: {m}" if n else m for n, m in result.errors]
             return _training_page(org, form=form, upload_form=form, upload_errors=result.errors, status=400)
     return _training_page(org, form=form, upload_form=form, status=400)
@@ -297,16 +285,13 @@ def access_review():
         try:
             review = access_reviews.record_review(org, current_user, decisions)
         except Problems as problems:
-            db.session.rollback()
             errors = [{"text": p.message, "href": f"#{p.field or 'accounts'}"} for p in problems.problems]
             status = 400
         else:
             flash(f"Access review for {review.quarter} recorded", "success")
             return redirect(url_for(".access_review", slug=org.slug), code=303)
     else:
-        audit.record("access_review.viewed", object_type="organisation", object_id=org.id, org_id=org.id,
-                     detail={"user_ids": [u.id for u, _ in accounts]})
-        db.session.commit()
+        access_reviews.audit_view(org, accounts)
     today = clock.today()
     return render_template("governance/access_review.html", org=org, accounts=accounts, confirm_form=form,
                            errors=errors, chosen=chosen, role_names=staff.ROLE_NAMES,

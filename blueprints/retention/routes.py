@@ -3,15 +3,12 @@ legal holds, destruction lists (approve, destroy, certificate) and the sealing o
 an audit checkpoint. Only the DPO (``retention.manage``)."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from blueprints.participants.common import show_problems
 from blueprints.retention.forms import (
     ApproveAllForm, ApproveForm, BuildForm, CheckpointForm, DestroyForm, HoldForm, LiftForm, RuleForm,
 )
 from portal import audit, clock, tenancy
-from portal.extensions import db
-from portal.models import AuditEvent, Organisation, Participant
 from portal.models.retention import COUNTED_FROM, DestructionList, LegalHold
 from portal.permissions import requires
 from portal.services import legal_holds, retention
@@ -30,7 +27,6 @@ def _get(model, object_id):
 @requires("retention.manage")
 def rules():
     found = retention.rules()
-    db.session.commit()
     by_id = {r.id: r for r in found}
     return render_template("retention/rules.html", rules=found, history=retention.history(), by_id=by_id,
                            period_label=retention.period_label, counted_from=COUNTED_FROM,
@@ -55,7 +51,6 @@ def edit_rule(key):
         except Problems as problems:
             show_problems(form, problems)
         else:
-            db.session.commit()
             flash("Rule saved" if change else "Nothing changed", "success")
             return redirect(url_for(".rules"))
     return render_template("retention/rule_form.html", form=form, rule=found, title=f"Retention: {found.name}")
@@ -66,15 +61,9 @@ def edit_rule(key):
 @bp.route("/legal-holds")
 @requires("retention.manage")
 def holds():
-    found = legal_holds.holds()
-    participants = {p.id: p for p in db.session.scalars(
-        select(Participant).where(Participant.id.in_({h.participant_id for h in found})))}
-    orgs = {o.id: o for o in db.session.scalars(select(Organisation))}
-    if participants:
-        audit.record("legal_hold.list", object_type="legal_hold", detail={"participant_ids": sorted(participants)})
-    db.session.commit()
-    return render_template("retention/holds.html", holds=found, participants=participants, orgs=orgs,
-                           title="Legal holds")
+    found = legal_holds.view_holds()
+    return render_template("retention/holds.html", holds=found.holds, participants=found.participants,
+                           orgs=found.orgs, title="Legal holds")
 
 
 @bp.route("/legal-holds/new", methods=["GET", "POST"])
@@ -83,9 +72,7 @@ def new_hold():
     form = HoldForm()
     if form.validate_on_submit():
         problems = []
-        reference = "".join((form.atw_reference.data or "").split()).upper()
-        participant = db.session.scalar(select(Participant).where(Participant.atw_reference == reference)) \
-            if reference else None
+        participant = legal_holds.participant_with_reference(form.atw_reference.data)
         if participant is None:
             problems.append(Invalid("Enter the Access to Work reference of a participant", "atw_reference"))
         if not (form.reason.data or "").strip():
@@ -104,7 +91,6 @@ def new_hold():
         except Problems as error:
             show_problems(form, error)
         else:
-            db.session.commit()
             flash(f"Legal hold {hold.id} placed: nothing of this participant will be destroyed or erased "
                   "until it is lifted", "success")
             return redirect(url_for(".holds"))
@@ -123,7 +109,6 @@ def lift_hold(hold_id):
             show_problems(form, Problems([Invalid("Enter why the hold is lifted", "reason")]))
         else:
             legal_holds.lift_hold(hold, lifted_by=current_user, reason=form.reason.data)
-            db.session.commit()
             flash(f"Legal hold {hold.id} lifted", "success")
             return redirect(url_for(".holds"))
     return render_template("retention/lift.html", form=form, hold=hold, title=f"Lift legal hold {hold.id}")
@@ -145,7 +130,6 @@ def build():
     if not form.validate_on_submit():
         abort(400)
     found = retention.build_list(current_user)
-    db.session.commit()
     flash(f"Destruction list {found.id} built: {len(found.items)} items", "success")
     return redirect(url_for(".destruction_list", list_id=found.id), 303)
 
@@ -182,7 +166,6 @@ def approve(list_id):
         form.items.errors = ["Select the items to approve"]
         return _list_page(found, approve_form=form, status=400)
     count = retention.approve(found, None if every else form.items.data, current_user)
-    db.session.commit()
     flash(f"{count} item{'s' if count != 1 else ''} approved for destruction", "success")
     return redirect(url_for(".destruction_list", list_id=found.id), 303)
 
@@ -198,7 +181,6 @@ def destroy(list_id):
         form.confirm.errors = ["Confirm that the approved items are to be destroyed"]
         return _list_page(found, destroy_form=form, status=400)
     job = retention.start_destruction(found, current_user)
-    db.session.commit()
     return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
@@ -227,19 +209,13 @@ def checkpoint():
             try:
                 sealed = retention.seal_checkpoint(cut, current_user)
             except retention.CheckpointRefused as refused:
-                db.session.rollback()
                 form.confirm.errors = [f"The checkpoint was not sealed: {refused}"]
             else:
                 flash(f"Checkpoint sealed at audit event {sealed.checkpoint_seq}: {sealed.event_count} events "
                       "archived and removed", "success")
                 return redirect(url_for(".rules"), 303)
-    count = 0
-    sealed = audit.latest_checkpoint()
-    if cut is not None:
-        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.seq <= cut)
-        if sealed:
-            query = query.where(AuditEvent.seq > sealed.checkpoint_seq)
-        count = db.session.scalar(query)
-    return render_template("retention/checkpoint.html", form=form, cut=cut, count=count, sealed=sealed,
+    count = retention.events_to_seal(cut) if cut is not None else 0
+    return render_template("retention/checkpoint.html", form=form, cut=cut, count=count,
+                           sealed=audit.latest_checkpoint(),
                            rule=retention.rule("audit_events"), period_label=retention.period_label,
                            title="Seal an audit checkpoint")

@@ -75,11 +75,19 @@ def accounts(org: Organisation) -> list[tuple[User, list[str]]]:
     return [(u, sorted(u.roles_in(org.id))) for u in users]
 
 
+def audit_view(org: Organisation, rows: list[tuple[User, list[str]]]) -> None:
+    """Opening an organisation's access review is audited, naming each account shown (rule 10)."""
+    audit.record("access_review.viewed", object_type="organisation", object_id=org.id, org_id=org.id,
+                 detail={"user_ids": [u.id for u, _ in rows]})
+    db.session.commit()
+
+
 def record_review(org: Organisation, actor: User, decisions: dict) -> AccessReview:
     """``decisions`` maps each account's id to ``("keep", [])`` or ``("remove", [roles])``.
     Every active account must be decided. Removing all of an account's roles is refused
     when they are its only roles anywhere (deactivate the account instead); nobody
-    removes their own roles."""
+    removes their own roles. Every decision is checked before anything changes; the
+    review, the removals and their audit events commit together."""
     problems = []
     rows = accounts(org)
     plan = []

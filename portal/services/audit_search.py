@@ -80,6 +80,13 @@ def viewers_of(participant_id: int, *, limit: int = MAX_ROWS) -> list[Viewer]:
     return result
 
 
+def audit_viewers_listed(participant_id: int, shown: int) -> None:
+    """Listing who viewed a record is itself audited against the participant (rule 10)."""
+    audit.record("audit.viewers_listed", object_type="participant", object_id=participant_id,
+                 participant_id=participant_id, detail={"shown": shown})
+    db.session.commit()
+
+
 # ----------------------------------------------------------------- search
 
 @dataclass

@@ -106,6 +106,19 @@ def register(status: str | None = None, limit: int = 200) -> list[Breach]:
     return list(db.session.scalars(stmt))
 
 
+def audit_register_view(rows: list[Breach]) -> None:
+    """The DPO's look at the register is audited, naming every breach shown (rule 10)."""
+    audit.record("breach.register_viewed", object_type="list", object_id="breaches",
+                 detail={"breach_ids": [b.id for b in rows]})
+    db.session.commit()
+
+
+def audit_view(breach: Breach) -> None:
+    """The DPO's look at one breach record is audited (rule 10)."""
+    audit.record("breach.viewed", object_type="breach", object_id=breach.id)
+    db.session.commit()
+
+
 def decide(breach: Breach, user, *, risk_level, risk_assessment, report_to_ico, reasons, delay_reason="") -> Breach:
     """The DPO's decision to report to the ICO or not, with reasons (and a reason for
     the delay when more than 72 clock hours have passed since discovery)."""

@@ -1,11 +1,13 @@
 """Legal holds on participants (DESIGN.md rule 7): while a hold stands, neither the
 retention destroyers nor the erasure service touch the participant's records."""
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from portal import audit, clock
 from portal.extensions import db
+from portal.models import Organisation, Participant
 from portal.models.retention import LegalHold
 
 
@@ -38,7 +40,37 @@ def holds(include_lifted: bool = True) -> list[LegalHold]:
     return list(db.session.scalars(query))
 
 
+@dataclass
+class HoldsList:
+    holds: list[LegalHold]
+    participants: dict[int, Participant]
+    orgs: dict[int, Organisation]
+
+
+def view_holds() -> HoldsList:
+    """Every hold (standing ones first) with its participant and organisation. The look
+    is audited naming each participant shown (rule 1); a list naming nobody is not."""
+    found = holds()
+    participants = {p.id: p for p in db.session.scalars(
+        select(Participant).where(Participant.id.in_({h.participant_id for h in found})))}
+    orgs = {o.id: o for o in db.session.scalars(select(Organisation))}
+    if participants:
+        audit.record("legal_hold.list", object_type="legal_hold", detail={"participant_ids": sorted(participants)})
+        db.session.commit()
+    return HoldsList(found, participants, orgs)
+
+
+def participant_with_reference(atw_reference: str) -> Participant | None:
+    """The participant a hold is placed on, by Access to Work reference (any organisation:
+    the DPO's holds are service-wide); spaces and case are ignored."""
+    reference = "".join((atw_reference or "").split()).upper()
+    if not reference:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.atw_reference == reference))
+
+
 def place_hold(participant, *, reason: str, review_on: date, placed_by) -> LegalHold:
+    """Place a hold on a participant with none standing; the hold and its event commit together."""
     if active_hold(participant):
         raise HoldError("This participant already has a legal hold.")
     hold = LegalHold(
@@ -54,10 +86,12 @@ def place_hold(participant, *, reason: str, review_on: date, placed_by) -> Legal
     audit.record("legal_hold.place", object_type="legal_hold", object_id=str(hold.id), user_id=placed_by.id,
                  participant_id=participant.id, org_id=participant.org_id,
                  detail={"review_on": review_on.isoformat()})
+    db.session.commit()
     return hold
 
 
 def lift_hold(hold: LegalHold, *, lifted_by, reason: str = "") -> LegalHold:
+    """Lift a standing hold; the change and its event commit together."""
     if hold.lifted_at is not None:
         raise HoldError("This legal hold has already been lifted.")
     hold.lifted_at = clock.now()
@@ -66,4 +100,5 @@ def lift_hold(hold: LegalHold, *, lifted_by, reason: str = "") -> LegalHold:
     db.session.flush()
     audit.record("legal_hold.lift", object_type="legal_hold", object_id=str(hold.id), user_id=lifted_by.id,
                  participant_id=hold.participant_id, org_id=hold.org_id)
+    db.session.commit()
     return hold

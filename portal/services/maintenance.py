@@ -2,9 +2,9 @@
 from flask import current_app
 from sqlalchemy import delete, or_
 
-from portal import clock, jobs
+from portal import audit, clock, jobs
 from portal.extensions import db
-from portal.models import StaffSession
+from portal.models import Job, StaffSession
 
 
 def purge_expired_sessions() -> dict:
@@ -26,11 +26,18 @@ def purge_expired_sessions() -> dict:
 def verify_audit_chain() -> dict:
     """Recompute the audit chain and log the result (portal.audit.verify_and_log). A
     broken chain fails the job (no retry: recomputing gives the same answer)."""
-    from portal import audit
-
     jobs.set_progress(10, "Recomputing the audit chain")
     result = audit.verify_and_log()
     if not result.ok:
         raise jobs.Fail(f"Audit chain check failed: {result.message}")
     return {"ok": True, "events": result.count, "head": result.head_seq,
             "message": f"{result.count} audit events verified: {result.message}"}
+
+
+def request_audit_verification(requested_by: int) -> Job:
+    """The DPO asks for the audit chain to be checked now: a tracked job, audited as a
+    run of the periodic ``audit-verify`` job."""
+    job = jobs.enqueue(verify_audit_chain, kind="audit-verify", requested_by=requested_by)
+    audit.record("job.periodic.run", object_type="job", object_id=str(job.id), detail={"periodic": "audit-verify"})
+    db.session.commit()
+    return job

@@ -90,6 +90,8 @@ def period_label(months: int) -> str:
 
 
 def update_rule(found: RetentionRule, period_months, counted_from, note, user) -> RetentionRuleChange | None:
+    """Change a rule's period or starting event, with the reason; the rule, its history
+    row and the event commit together. None when nothing changed."""
     problems = []
     try:
         months = int(str(period_months or "").strip())
@@ -117,6 +119,7 @@ def update_rule(found: RetentionRule, period_months, counted_from, note, user) -
     audit.record("retention.rule_change", object_type="retention_rule", object_id=found.key, user_id=user.id,
                  detail={"change_id": change.id, "period_months": [change.old_period_months, months],
                          "counted_from": [change.old_counted_from, counted_from]})
+    db.session.commit()
     return change
 
 
@@ -247,7 +250,8 @@ def _listed_already() -> set[tuple[str, str]]:
 
 def build_list(user: User | None = None) -> DestructionList:
     """List everything past its period that is not listed already; items of a
-    participant under a legal hold are listed as held."""
+    participant under a legal hold are listed as held. The list, its items and the
+    event commit together."""
     listed = _listed_already()
     audit_listed = any(k == "audit_events" for k, _ in db.session.execute(
         select(DestructionItem.kind, DestructionItem.id).where(
@@ -274,6 +278,7 @@ def build_list(user: User | None = None) -> DestructionList:
     audit.record("retention.list_built", object_type="destruction_list", object_id=str(found.id),
                  user_id=user.id if user else None,
                  detail={"items": dict(counts), "held": sum(1 for i in found.items if i.status == "held")})
+    db.session.commit()
     return found
 
 
@@ -281,7 +286,6 @@ def nightly() -> dict:
     """The periodic job: build tonight's destruction list for the DPO."""
     jobs.set_progress(10, "Finding records past their retention period")
     found = build_list()
-    db.session.commit()
     n = len(found.items)
     return {"list_id": found.id, "items": n,
             "message": f"Destruction list {found.id}: {n} item{'s' if n != 1 else ''} past their period"}
@@ -305,7 +309,9 @@ def _refresh_holds(found: DestructionList) -> None:
 
 
 def approve(found: DestructionList, item_ids, user) -> int:
-    """The DPO approves items (all pending ones when ``item_ids`` is None)."""
+    """The DPO approves items (all pending ones when ``item_ids`` is None). Items whose
+    participant was held or released since are brought up to date first; all of it
+    commits with the event."""
     _refresh_holds(found)
     wanted = None if item_ids is None else {int(i) for i in item_ids}
     approved = []
@@ -317,6 +323,7 @@ def approve(found: DestructionList, item_ids, user) -> int:
     if approved:
         audit.record("retention.approve", object_type="destruction_list", object_id=str(found.id), user_id=user.id,
                      detail={"item_ids": approved})
+    db.session.commit()
     return len(approved)
 
 
@@ -392,8 +399,8 @@ def running_destruction(found: DestructionList) -> Job | None:
 
 def start_destruction(found: DestructionList, user) -> Job:
     """Hand the approved items of a list to a tracked job (DESIGN.md "Jobs"): one job
-    per list at a time; asking again while it runs gives the running job. The caller
-    commits."""
+    per list at a time; asking again while it runs gives the running job. The job and
+    its event commit together (the job is handed over on that commit)."""
     running = running_destruction(found)
     if running is not None:
         return running
@@ -401,6 +408,7 @@ def start_destruction(found: DestructionList, user) -> Job:
     audit.record("retention.destroy_requested", object_type="destruction_list", object_id=str(found.id),
                  user_id=user.id, detail={"job_id": job.id,
                                           "approved": sum(1 for i in found.items if i.status == "approved")})
+    db.session.commit()
     return job
 
 
@@ -474,8 +482,21 @@ def seal_checkpoint(upto_seq: int, user, commit: bool = True) -> AuditVerificati
     is appended to the verification log; the sealed events are archived with their
     hashes to a private JSON-lines file; then the owner's database function (on
     PostgreSQL; a direct delete on SQLite) removes the rows. Verification then starts
-    from the checkpoint."""
-    user_id = getattr(user, "id", user)
+    from the checkpoint. On its own (``commit``) the seal is one unit of work: it
+    commits with its event, or a refusal rolls the session back; inside a destruction
+    list's savepoint (``commit=False``) the list decides."""
+    try:
+        checkpoint = _seal(upto_seq, getattr(user, "id", user))
+    except CheckpointRefused:
+        if commit:
+            db.session.rollback()
+        raise
+    if commit:
+        db.session.commit()
+    return checkpoint
+
+
+def _seal(upto_seq: int, user_id: int) -> AuditVerification:
     db.session.flush()
     result = audit.verify_chain()
     if not result.ok:
@@ -513,9 +534,16 @@ def seal_checkpoint(upto_seq: int, user, commit: bool = True) -> AuditVerificati
     audit.record("audit.checkpoint", object_type="audit_verification", object_id=str(checkpoint.id),
                  user_id=user_id,
                  detail={"checkpoint_seq": upto_seq, "events": len(events), "removed": removed})
-    if commit:
-        db.session.commit()
     return checkpoint
+
+
+def events_to_seal(upto_seq: int) -> int:
+    """How many audit events a checkpoint at ``upto_seq`` would archive and remove."""
+    query = select(func.count()).select_from(AuditEvent).where(AuditEvent.seq <= upto_seq)
+    sealed = audit.latest_checkpoint()
+    if sealed:
+        query = query.where(AuditEvent.seq > sealed.checkpoint_seq)
+    return db.session.scalar(query)
 
 
 def audit_cut(today: date | None = None) -> int | None:

@@ -154,6 +154,19 @@ def compliance(org: Organisation, today: date | None = None) -> Compliance:
     return result
 
 
+def audit_compliance_view(org: Organisation) -> None:
+    """Looking at an organisation's training records is audited (rule 10)."""
+    audit.record("training.compliance_viewed", object_type="organisation", object_id=org.id, org_id=org.id)
+    db.session.commit()
+
+
+def audit_overview_view(orgs: list[Organisation]) -> None:
+    """Looking at several organisations' training at once is one event naming them all (rule 10)."""
+    audit.record("training.compliance_viewed", object_type="list", object_id="organisations",
+                 detail={"org_ids": [o.id for o in orgs]})
+    db.session.commit()
+
+
 def send_lapse_notices() -> dict:
     """Daily: tell each active member of staff whose training lapses within 30 days,
     once per lapse date (a TrainingNotice row per user and date)."""

@@ -89,7 +89,6 @@ def test_checkpoint_item_on_the_destruction_list(app_ctx, make):
     found = retention.build_list(dpo)
     item = next(i for i in found.items if i.kind == "audit_events")
     retention.approve(found, [item.id], dpo)
-    db.session.commit()
     assert retention.destroy_approved(found, dpo)["destroyed"] == 1
     assert audit.latest_checkpoint().checkpoint_seq == int(item.object_id)
     assert audit.verify_chain().ok

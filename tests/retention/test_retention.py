@@ -32,7 +32,6 @@ def test_nothing_listed_before_the_period(world):
 def test_records_listed_after_the_period_and_nothing_destroyed_unapproved(world):
     _after(72)
     found = retention.build_list(world.dpo)
-    db.session.commit()
     assert ("participant_record", str(world.participant.id)) in _kinds(found)
     assert ("appointments", str(world.appointment.id)) in _kinds(found)
     assert ("consents", str(world.consent.id)) in _kinds(found)
@@ -61,7 +60,6 @@ def test_approved_items_destroyed_with_tombstones_and_certificate(world):
     found = retention.build_list(world.dpo)
     appointment_item = next(i for i in found.items if i.kind == "appointments")
     assert retention.approve(found, [appointment_item.id], world.dpo) == 1
-    db.session.commit()
     results = retention.destroy_approved(found, world.dpo)
     assert results["destroyed"] == 1
     assert db.session.get(Appointment, appointment_id) is None
@@ -71,7 +69,6 @@ def test_approved_items_destroyed_with_tombstones_and_certificate(world):
     assert stone.confirmed_by_id == world.dpo.id
     # Then everything else, participant included (through the erasure service).
     retention.approve(found, None, world.dpo)
-    db.session.commit()
     results = retention.destroy_approved(found, world.dpo)
     assert results["failed"] == 0
     assert db.session.get(Consent, consent_id) is None
@@ -88,7 +85,7 @@ def test_approved_items_destroyed_with_tombstones_and_certificate(world):
 def test_legal_hold_stops_destruction_and_erasure(world):
     hold = legal_holds.place_hold(world.participant, reason="Employment tribunal claim", review_on=date(2033, 1, 1),
                                   placed_by=world.dpo)
-    db.session.commit()
+    db.session.rollback()  # the hold committed with its event
     assert legal_holds.active_hold(world.participant) == hold
     _after(72)
     found = retention.build_list(world.dpo)
@@ -103,12 +100,11 @@ def test_legal_hold_stops_destruction_and_erasure(world):
         erasure.erase_participant(world.participant, confirmed_by=world.dpo, basis="retention")
     # Lifted: the items await approval again, and can be destroyed.
     legal_holds.lift_hold(hold, lifted_by=world.dpo, reason="Claim settled")
-    db.session.commit()
+    db.session.rollback()
     assert legal_holds.active_hold(world.participant) is None
     assert [e.action for e in events(participant_id=world.participant.id) if e.action.startswith("legal_hold")] == [
         "legal_hold.place", "legal_hold.lift"]
     assert retention.approve(found, None, world.dpo) >= 3
-    db.session.commit()
     assert retention.destroy_approved(found, world.dpo)["destroyed"] >= 3
 
 
@@ -117,7 +113,6 @@ def test_hold_placed_after_approval_still_stops_destruction(world):
     found = retention.build_list(world.dpo)
     retention.approve(found, None, world.dpo)
     legal_holds.place_hold(world.participant, reason="Claim", review_on=date(2033, 1, 1), placed_by=world.dpo)
-    db.session.commit()
     retention.destroy_approved(found, world.dpo)
     assert db.session.get(Appointment, world.appointment.id) is not None
     assert {i.status for i in found.items if i.participant_id} == {"held"}
@@ -126,7 +121,7 @@ def test_hold_placed_after_approval_still_stops_destruction(world):
 def test_rule_change_is_kept_in_history_and_audited(world):
     rule = retention.rule("appointments")
     retention.update_rule(rule, "24", "case_closed", "Contract variation 4", world.dpo)
-    db.session.commit()
+    db.session.rollback()  # the rule, its history and the event committed together
     change = db.session.scalars(select(RetentionRuleChange)).one()
     assert (change.old_period_months, change.new_period_months) == (72, 24)
     assert events("retention.rule_change")[-1].object_id == "appointments"
@@ -179,3 +174,29 @@ def test_readme_documents_the_default_rules(app_ctx):
         number, unit = kept_for.split()
         months = int(number) * (12 if unit.startswith("year") else 1)
         assert (months, counted_from) == (found.period_months, COUNTED_FROM[found.counted_from].lower()), found.key
+
+
+def test_the_holds_list_is_audited_naming_each_held_participant(world):
+    assert legal_holds.view_holds().holds == [] and not events("legal_hold.list")
+    legal_holds.place_hold(world.participant, reason="Claim", review_on=date(2033, 1, 1), placed_by=world.dpo)
+    shown = legal_holds.view_holds()
+    db.session.rollback()  # the look committed with its event
+    assert list(shown.participants) == [world.participant.id] and world.home.id in shown.orgs
+    assert events("legal_hold.list")[-1].detail == {"participant_ids": [world.participant.id]}
+    reference = " " + world.participant.atw_reference.lower()
+    assert legal_holds.participant_with_reference(reference) == world.participant
+    assert legal_holds.participant_with_reference("  ") is None
+
+
+def test_a_refused_seal_rolls_back_and_a_sealed_one_commits(world):
+    audit.record("old.event")
+    db.session.commit()
+    audit.record("pending.event")  # not committed: the refusal takes it with it
+    with pytest.raises(retention.CheckpointRefused):
+        retention.seal_checkpoint(999, world.dpo)
+    assert not events("pending.event")
+    head = events("old.event")[-1].seq
+    assert retention.events_to_seal(head) > 0
+    sealed = retention.seal_checkpoint(head, world.dpo)
+    db.session.rollback()
+    assert audit.latest_checkpoint() == sealed and retention.events_to_seal(head) == 0
