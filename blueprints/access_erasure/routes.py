@@ -5,13 +5,13 @@ from flask_login import current_user
 
 from blueprints.access_erasure.forms import BuildForm, EraseForm, RedactForm, ReleaseForm
 from blueprints.participants.common import show_problems
-from portal import audit, tenancy
+from portal import tenancy
 from portal.extensions import db
 from portal.models import Participant, RightsRequest
 from portal.permissions import requires
 from portal.services import access_content, access_packages, rights_identity
 from portal.services import erasure as erasure_service
-from portal.services.participant_access import ensure_not_restricted, reads_participant_data
+from portal.services.participant_access import reads_participant_data
 from portal.services.validation import Problems
 
 bp = Blueprint("rights", __name__, url_prefix="/dpo")
@@ -29,12 +29,11 @@ RECORD_TABS = (
 
 def _linked(request_id):
     """The request and its linked participant, or 404 (the DPO reaches a record only
-    through a request about it)."""
+    through a request about it). A restricted record stays open to these workflows (rule 5)."""
     found = tenancy.service_wide_get(RightsRequest, request_id)
     participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
     if participant is None:
         abort(404)
-    ensure_not_restricted(participant, "rights.workflow", "the DPO's rights workflow")
     return found, participant
 
 
@@ -50,10 +49,7 @@ def participant_record(request_id, tab):
     if chosen is None:
         abort(404)
     sections = {s["key"]: s for s in access_content.collect(participant)}
-    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, user_id=current_user.id, org_id=participant.org_id,
-                 detail={"view": f"dpo.record.{tab}", "rights_request_id": found.id})
-    db.session.commit()
+    access_content.audit_full_read(found, participant, tab, current_user.id)
     return render_template("access/record.html", found=found, participant=participant, tabs=RECORD_TABS, tab=tab,
                            sections=[sections[key] for key in chosen[2]],
                            title=f"Record of participant {participant.atw_reference}")
@@ -156,17 +152,12 @@ def erasure(request_id):
             form.confirm.errors = ["Confirm that you have checked the plan"]
         else:
             try:
-                erasure_service.erase_participant(participant, confirmed_by=current_user.id, basis="rights_request",
-                                          rights_request=found)
-                db.session.commit()
+                erasure_service.erase_for_request(found, participant, current_user.id)
             except erasure_service.ErasureRefused as refused:
-                db.session.rollback()
                 form.confirm.errors = [refused.reason]
             else:
                 flash("The participant’s data is erased. A tombstone records what was erased.")
                 return redirect(url_for(".erasure", request_id=found.id), 303)
-    audit.record("erasure.plan_viewed", object_type="rights_request", object_id=found.id,
-                 participant_id=participant.id, user_id=current_user.id, org_id=participant.org_id)
-    db.session.commit()
+    erasure_service.audit_plan_view(found, participant, current_user.id)
     return render_template("access/erasure.html", found=found, participant=participant, plan=plan, tombstones=done,
                            form=form, title=f"Erasure: {found.reference}"), 400 if form.errors else 200

@@ -9,7 +9,7 @@ from blueprints.rights_requests.forms import (
     InvestigationForm, LiftForm, LinkForm, NoDataForm, NoticeForm, ObjectionForm, PortabilityForm, RestrictForm,
     SearchForm, SentForm, StopForm,
 )
-from portal import audit, clock, tenancy
+from portal import clock, tenancy
 from portal.extensions import db
 from portal.models import Participant
 from portal.models.rights import Complaint, PortabilityExport, RightsRequest
@@ -99,10 +99,7 @@ def requests():
     rows = rights_requests.open_requests()
     items = [(r, rights_clock.clock_of(r, today), rights_clock.state_of(r, today),
               rights_clock.extension_notice_overdue(r, today)) for r in rows]
-    audit.record("rights_request.list", object_type="rights_request", user_id=current_user.id,
-                 detail={"request_ids": [r.id for r in rows],
-                         "participant_ids": sorted({r.participant_id for r in rows if r.participant_id})})
-    db.session.commit()
+    rights_requests.audit_list(rows, current_user.id)
     return render_template("rights/requests.html", items=items, closed=rights_requests.closed_requests(),
                            title="Rights requests")
 
@@ -129,9 +126,7 @@ def _page(found, template="rights/request.html", **context):
 @requires("rights_request.manage")
 def show(request_id):
     found = tenancy.service_wide_get(RightsRequest, request_id)
-    audit.record("rights_request.viewed", object_type="rights_request", object_id=found.id,
-                 participant_id=found.participant_id, user_id=current_user.id)
-    db.session.commit()
+    rights_requests.audit_view(found, current_user.id)
     return _page(found)
 
 
@@ -155,13 +150,10 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
         except rights_identity.IdentityNotVerified as refused:
             form.submit.errors = [refused.message]
         except rights_requests.RequestClosed:
-            db.session.rollback()
             form.submit.errors = ["The request is closed"]
         except NotLinked:
-            db.session.rollback()
             form.submit.errors = ["Link the request to a participant first"]
         except ParticipantRestricted:
-            db.session.rollback()
             form.submit.errors = ["The record is restricted: lift the restriction first"]
         else:
             flash(done, "success")
@@ -314,7 +306,6 @@ def link(request_id):
         except Problems as problems:
             show_problems(form, problems)
         except rights_requests.RequestClosed:
-            db.session.rollback()
             abort(404)
     return render_template("rights/link.html", found=found, form=form, results=results, link_form=link_form,
                            no_data_form=no_data_form, title="Link the request to a participant")
@@ -332,17 +323,13 @@ def rectify(request_id, section):
     if request.method == "GET":
         if section == "preferences":
             form.safe_to_call_at_work.data = "yes" if participant.safe_to_call_at_work else "no"
-        audit.record("rights_request.rectify_viewed", object_type="rights_request", object_id=found.id,
-                     participant_id=participant.id, org_id=participant.org_id, user_id=current_user.id,
-                     detail={"section": section})
-        db.session.commit()
+        rights_workflows.audit_rectify_view(found, participant, section, current_user.id)
     if form.validate_on_submit():
         try:
             changed = rights_workflows.rectify(found, section, form.data, current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         except rights_requests.RequestClosed:
-            db.session.rollback()
             abort(404)
         else:
             flash(f"{participant_fields.SECTIONS[section][0]} corrected" if changed else "Nothing was changed",
@@ -357,9 +344,7 @@ def rectify(request_id, section):
 @requires("rights_request.manage")
 def complaints():
     rows = rights_complaints.all_complaints()
-    audit.record("complaint.list", object_type="complaint", user_id=current_user.id,
-                 detail={"complaint_ids": [c.id for c in rows]})
-    db.session.commit()
+    rights_complaints.audit_list(rows, current_user.id)
     return render_template("rights/complaints.html", complaints=rows, title="Complaints")
 
 
@@ -389,8 +374,7 @@ def complaint(complaint_id):
     notes, close_form = InvestigationForm(), ComplaintCloseForm()
     if request.method == "GET":
         notes.investigation.data = found.investigation
-        audit.record("complaint.viewed", object_type="complaint", object_id=found.id, user_id=current_user.id)
-        db.session.commit()
+        rights_complaints.audit_view(found, current_user.id)
     elif "save_notes" in request.form and notes.validate_on_submit():
         try:
             rights_complaints.record_investigation(found, notes.investigation.data, current_user.id)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from portal import audit
 from portal.extensions import db
 from portal.models import (Appointment, Assessment, CaseNote, CaseNoteVersion, Consent, ConsentWithdrawal, Disclosure,
                            EmployerContact, GpLetter, Milestone, OohCallback, OohCallNote, OohCheck, Participant,
@@ -60,6 +61,15 @@ def _section(key, title, columns, rows, passages=()):
 
 def _all(query):
     return list(db.session.scalars(query))
+
+
+def audit_full_read(request: RightsRequest, participant: Participant, tab: str, user_id: int) -> None:
+    """Record that the DPO's full read showed ``tab`` of ``participant``'s record,
+    reached through ``request`` (rule 1), and commit."""
+    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
+                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id,
+                 detail={"view": f"dpo.record.{tab}", "rights_request_id": request.id})
+    db.session.commit()
 
 
 def collect(participant: Participant, progress=None) -> list[dict]:

@@ -364,6 +364,22 @@ def erase_participant(participant: Participant, *, confirmed_by, basis: str, rig
     return tombstones[0]
 
 
+def erase_for_request(request: RightsRequest, participant: Participant, user_id: int) -> Tombstone:
+    """The DPO's erasure in answer to ``request``: ``erase_participant`` as one unit
+    of work, committed with its audit events; refused (nothing changed) while a
+    legal hold stands."""
+    tombstone = erase_participant(participant, confirmed_by=user_id, basis="rights_request", rights_request=request)
+    db.session.commit()
+    return tombstone
+
+
+def audit_plan_view(request: RightsRequest, participant: Participant, user_id: int) -> None:
+    """Record that the DPO was shown the erasure page of ``participant`` and commit."""
+    audit.record("erasure.plan_viewed", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id)
+    db.session.commit()
+
+
 def tombstones_of(participant_id: int) -> list[Tombstone]:
     return list(db.session.scalars(select(Tombstone).where(
         Tombstone.object_type == "participant", Tombstone.object_id == str(participant_id)).order_by(Tombstone.id)))

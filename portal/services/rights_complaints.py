@@ -17,6 +17,19 @@ def all_complaints() -> list[Complaint]:
     return [c for c in rows if c.status == "open"] + [c for c in rows if c.status != "open"]
 
 
+def audit_list(rows: list[Complaint], user_id) -> None:
+    """Record that the complaints list showed ``rows`` and commit."""
+    audit.record("complaint.list", object_type="complaint", user_id=user_id,
+                 detail={"complaint_ids": [c.id for c in rows]})
+    db.session.commit()
+
+
+def audit_view(complaint: Complaint, user_id) -> None:
+    """Record that the DPO opened ``complaint`` and commit."""
+    audit.record("complaint.viewed", object_type="complaint", object_id=complaint.id, user_id=user_id)
+    db.session.commit()
+
+
 def log_complaint(name, contact, about, received_on: date | None, channel, user_id) -> Complaint:
     require_dpo(user_id)
     problems: list[Invalid] = []

@@ -349,6 +349,21 @@ def open_requests() -> list[RightsRequest]:
     return sorted(rows, key=lambda r: (dues[r.id] is not None, dues[r.id] or date.min, r.id))
 
 
+def audit_list(rows: list[RightsRequest], user_id) -> None:
+    """Record that the DPO's dashboard showed ``rows`` (ids only, rule 10) and commit."""
+    audit.record("rights_request.list", object_type="rights_request", user_id=user_id,
+                 detail={"request_ids": [r.id for r in rows],
+                         "participant_ids": sorted({r.participant_id for r in rows if r.participant_id})})
+    db.session.commit()
+
+
+def audit_view(request: RightsRequest, user_id) -> None:
+    """Record that the DPO opened ``request``'s page and commit."""
+    audit.record("rights_request.viewed", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id)
+    db.session.commit()
+
+
 def closed_requests(limit: int = 100) -> list[RightsRequest]:
     return list(db.session.scalars(select(RightsRequest).where(RightsRequest.status == "closed")
                                    .order_by(RightsRequest.closed_at.desc()).limit(limit)))

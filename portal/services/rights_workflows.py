@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models import Consent, Participant
 from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
 from portal.services import participant_fields, private_files, statistics
+from portal.services.participant_access import ensure_not_restricted
 from portal.services.participants import record_change
 from portal.services.rights_requests import _choice, _date, _open_for_dpo, _text
 from portal.services.validation import Invalid, Problems, clean_ni_number, parse_date
@@ -182,6 +183,15 @@ def rectify(request: RightsRequest, section: str, raw: dict, user_id) -> list[st
     return changed
 
 
+def audit_rectify_view(request: RightsRequest, participant: Participant, section: str, user_id) -> None:
+    """Record that the rectification form showed ``section`` of the linked record
+    (rule 1) and commit."""
+    audit.record("rights_request.rectify_viewed", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
+                 detail={"section": section})
+    db.session.commit()
+
+
 # ---------------------------------------------------------------- restriction
 
 def set_restriction(request: RightsRequest, reason, user_id) -> RestrictionNotice:
@@ -305,6 +315,8 @@ def create_portability_export(request: RightsRequest, user_id) -> PortabilityExp
     _open_for_dpo(request, user_id)
     participant = _participant(request)
     require_identity_verified(request, "make the portability file", user_id)
+    # The file's release is a disclosure, refused while restricted: refuse before storing it.
+    ensure_not_restricted(participant, "disclosure.record", "sharing their data")
     content = portability_zip(participant)
     stored = private_files.store("rights_portability", content, "application/zip")
     export = PortabilityExport(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,

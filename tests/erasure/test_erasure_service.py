@@ -155,3 +155,14 @@ def test_plan_shows_what_is_erased_and_what_is_kept_and_why(world):
     assert any("Retention duty" in reason for reason in kept.values())
     assert any("Legal claim" in reason for reason in kept.values())
     assert any("Audit trail" == what for what in kept)
+
+
+def test_the_dpos_erasure_is_one_committed_unit_and_the_plan_view_is_recorded(world):
+    zed, request, dpo = world["zed"], world["request"], world["dpo"]
+    erasure.audit_plan_view(request, zed, dpo.id)
+    tombstone = erasure.erase_for_request(request, zed, dpo.id)
+    db.session.rollback()  # both were committed
+    actions = list(db.session.scalars(sa.select(AuditEvent.action).where(
+        AuditEvent.action.in_(("erasure.plan_viewed", "participant.erased"))).order_by(AuditEvent.seq)))
+    assert actions == ["erasure.plan_viewed", "participant.erased"]
+    assert erasure.tombstones_of(zed.id)[0].id == tombstone.id and tombstone.rights_request_id == request.id

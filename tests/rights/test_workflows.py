@@ -18,6 +18,7 @@ from portal.services import (
 )
 from portal.services.consents import ConsentRequired
 from portal.services.months import Month
+from portal.services.participant_access import ParticipantRestricted
 from portal.services.validation import Problems
 from tests.casework.conftest import events
 
@@ -224,3 +225,34 @@ def test_complaints(world):
                                       "letter", world.dpo.id)
     assert complaint.status == "closed" and complaint.ico_told_on == date(2026, 3, 4)
     assert "Pat" not in str([e.detail for e in events("complaint.logged")])
+
+
+def test_page_views_are_recorded_and_committed_by_the_services(world):
+    found = _log(world, rights=("rectification",))
+    rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
+    complaint = rights_complaints.log_complaint("Pat", "pat@example.org", "Letter went to my employer",
+                                                date(2026, 3, 1), "email", world.dpo.id)
+    rights_requests.audit_list([found], world.dpo.id)
+    rights_requests.audit_view(found, world.dpo.id)
+    rights_workflows.audit_rectify_view(found, world.participant, "contact", world.dpo.id)
+    rights_complaints.audit_list([complaint], world.dpo.id)
+    rights_complaints.audit_view(complaint, world.dpo.id)
+    db.session.rollback()  # each was committed
+    assert events("rights_request.list")[-1].detail == {"request_ids": [found.id],
+                                                        "participant_ids": [world.participant.id]}
+    viewed = events("rights_request.viewed")[-1]
+    assert viewed.object_id == str(found.id) and viewed.participant_id == world.participant.id
+    rectify = events("rights_request.rectify_viewed")[-1]
+    assert rectify.detail == {"section": "contact"} and rectify.org_id == world.participant.org_id
+    assert events("complaint.list")[-1].detail == {"complaint_ids": [complaint.id]}
+    assert events("complaint.viewed")[-1].object_id == str(complaint.id)
+
+
+def test_portability_refused_while_restricted_before_anything_is_stored(world):
+    found = _log(world, rights=("portability",))
+    rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
+    rights_requests.record_identity(found, "not_needed", None, "", "Known to the VRC, asked in person", world.dpo.id)
+    rights_workflows.set_restriction(found, "Accuracy contested", world.dpo.id)
+    with pytest.raises(ParticipantRestricted):
+        rights_workflows.create_portability_export(found, world.dpo.id)
+    assert rights_workflows.exports_of(found) == [] and not events("rights_request.portability_export")

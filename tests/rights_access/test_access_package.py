@@ -127,3 +127,14 @@ def test_dpo_full_read_is_audited_and_other_roles_refused(world, client):
     assert "anxiety at work" in health.get_data(as_text=True)
     # The DPO still gets 404 on the casework URL of the same participant.
     assert client.get(f"/h2e/participants/{world['zed'].id}").status_code == 404
+
+
+def test_the_full_read_view_is_recorded_and_committed(world):
+    from portal.models import AuditEvent
+
+    access_content.audit_full_read(world["request"], world["zed"], "health", world["dpo"].id)
+    db.session.rollback()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "participant.viewed",
+                                                        AuditEvent.user_id == world["dpo"].id)).one()
+    assert event.participant_id == world["zed"].id
+    assert event.detail == {"view": "dpo.record.health", "rights_request_id": world["request"].id}
