@@ -6,8 +6,6 @@ from blueprints.consent.common import bp
 from blueprints.consent.forms import CancelLetterForm, IssueForm, LetterForm, SentForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
-from portal import audit
-from portal.extensions import db
 from portal.models import GpLetter
 from portal.permissions import requires
 from portal.services import consents, gp_letters
@@ -108,8 +106,6 @@ def letter_pdf(participant_id, letter_id):
     found = get_child(GpLetter, letter_id, participant)
     if not found.pdf_key:
         abort(404)
-    audit.record("gp_letter.downloaded", object_type="gp_letter", object_id=found.id, participant_id=participant.id)
-    db.session.commit()
     return gp_letters.pdf_download(found)
 
 

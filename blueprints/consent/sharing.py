@@ -6,8 +6,6 @@ from blueprints.consent.common import bp
 from blueprints.consent.forms import EmergencyForm, EmployerContactForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
-from portal import audit
-from portal.extensions import db
 from portal.models import Disclosure
 from portal.permissions import requires
 from portal.services import consents, disclosures, emergency, employer_contacts, ooh_calls
@@ -91,6 +89,4 @@ def disclosure_copy(participant_id, disclosure_id):
     found = get_child(Disclosure, disclosure_id, participant)
     if not found.copy_key:
         abort(404)
-    audit.record("disclosure.copy_viewed", object_type="disclosure", object_id=found.id, participant_id=participant.id)
-    db.session.commit()
     return disclosures.copy_download(found)

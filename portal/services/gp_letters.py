@@ -231,4 +231,9 @@ def letters_of(participant: Participant) -> list[GpLetter]:
 
 
 def pdf_download(letter: GpLetter):
+    """The issued letter's PDF as a download, the download audited (the route has
+    checked access)."""
+    audit.record("gp_letter.downloaded", object_type="gp_letter", object_id=letter.id,
+                 participant_id=letter.participant_id)
+    db.session.commit()
     return private_files.response(letter.pdf_key, "application/pdf", f"gp-letter-{letter.id}.pdf")
