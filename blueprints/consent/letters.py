@@ -9,7 +9,7 @@ from blueprints.participants.forms import options
 from portal.models import GpLetter
 from portal.permissions import requires
 from portal.services import consents, gp_letters
-from portal.services.participant_access import FULL, ensure_not_restricted, get_child, get_participant
+from portal.services.participant_access import FULL, get_child, get_participant
 from portal.services.validation import Problems
 
 LETTER_SHOWS = ("health",)
@@ -37,8 +37,7 @@ def _letter_values(form) -> tuple:
 @requires("gp_letter.write")
 def new_letter(participant_id):
     participant = get_participant(participant_id, FULL)
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
-    consents.require_live_consent(participant, gp_letters.PURPOSE)
+    gp_letters.ensure_may_write(participant)
     form = _letter_form(participant)
     if form.validate_on_submit():
         try:
@@ -70,8 +69,7 @@ def edit_letter(participant_id, letter_id):
     found = get_child(GpLetter, letter_id, participant)
     if found.status != "draft":
         abort(404)
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
-    consents.require_live_consent(participant, gp_letters.PURPOSE)
+    gp_letters.ensure_may_write(participant)
     form = _letter_form(participant, found)
     if form.validate_on_submit():
         try:

@@ -9,7 +9,7 @@ from blueprints.participants.forms import options
 from portal.models import Disclosure
 from portal.permissions import requires
 from portal.services import consents, disclosures, emergency, employer_contacts, ooh_calls
-from portal.services.participant_access import FULL, LIMITED, current_level, ensure_not_restricted, get_child
+from portal.services.participant_access import FULL, LIMITED, current_level, get_child
 from portal.services.participant_access import get_participant
 from portal.services.validation import Problems
 from portal.tenancy import refuse
@@ -19,8 +19,7 @@ from portal.tenancy import refuse
 @requires("employer_contact.record")
 def new_employer_contact(participant_id):
     participant = get_participant(participant_id, FULL)
-    ensure_not_restricted(participant, "employer_contact.record", "contact with the employer")
-    consents.require_live_consent(participant, employer_contacts.PURPOSE)
+    employer_contacts.ensure_may_record(participant)
     form = EmployerContactForm()
     purpose = consents.purpose_by_code(employer_contacts.PURPOSE)
     form.data_categories.choices = options((c, c) for c in purpose.data_categories)

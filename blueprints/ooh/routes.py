@@ -310,7 +310,7 @@ def call_note(participant_id):
         return grant
     form = CallNoteForm()
     try:
-        participant_access.ensure_not_restricted(participant, "ooh.call_note", "adding a call note")
+        ooh_calls.ensure_may_add_call_note(participant)
         if form.validate_on_submit():
             try:
                 ooh_calls.add_call_note(participant, grant, form.text.data, current_user)
