@@ -1,10 +1,7 @@
 """The consent blueprint under ``/<org>/participants/<id>/...``: shared helpers and
 the page shown when an action is refused for want of a live consent."""
 from flask import g, render_template, request
-from flask_login import current_user
 
-from portal import audit
-from portal.extensions import db
 from portal.services import consents, participant_access
 from portal.services.consents import ConsentRequired, Upload
 from portal.tenancy import org_blueprint
@@ -21,11 +18,8 @@ def consent_states(participant):
 
 @bp.app_errorhandler(ConsentRequired)
 def _consent_required(error: ConsentRequired):
-    db.session.rollback()
+    consents.audit_refusal(error)
     participant = error.participant
-    audit.record_and_commit("consent.required", object_type="participant", object_id=participant.id,
-                            participant_id=participant.id, outcome="refused", detail={"purpose": error.code},
-                            user_id=current_user.id if current_user.is_authenticated else None)
     return render_template("consent/refused.html", title="This needs the participant’s consent",
                            message=error.message, refused_participant=participant,
                            in_org=g.get("org") is not None and g.org.id == participant.org_id), 403

@@ -8,13 +8,13 @@ from blueprints.consent.forms import (
 )
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import options
-from portal import audit, tenancy
+from portal import tenancy
 from portal.extensions import db
 from portal.models.disclosure import LEGAL_BASES
 from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
 from portal.permissions import requires
 from portal.services import authority_requests, disclosure_reviews, emergency, privacy_notices
-from portal.services.participant_access import reads_participant_data
+from portal.services.participant_access import audit_list, audit_review_view, reads_participant_data
 from portal.services.privacy_notices import NoticePublished
 from portal.services.validation import Problems
 
@@ -93,7 +93,6 @@ def publish_notice(notice_id):
     except NoticePublished:
         flash(f"Version {found.version} was already published", "info")
     except Problems as problems:
-        db.session.rollback()
         return render_template("consent/dpo/notice.html", notice=found, publish_form=PublishForm(),
                                current=privacy_notices.current_notice(), title=f"Privacy notice version {found.version}",
                                errors=[{"text": p.message, "href": "#publish"} for p in problems.problems])
@@ -115,9 +114,7 @@ def overrides():
     flagged = disclosure_reviews.awaiting_review()
     flagged_done = disclosure_reviews.reviewed() if show_reviewed else []
     shown = [c.participant_id for c in waiting + done + flagged + flagged_done]
-    audit.record("participants.listed", object_type="list", object_id="dpo.overrides",
-                 detail={"view": "dpo.overrides", "participant_ids": shown})
-    db.session.commit()
+    audit_list("dpo.overrides", shown)
     return render_template("consent/dpo/overrides.html", waiting=waiting, done=done, flagged=flagged,
                            flagged_done=flagged_done, show_reviewed=show_reviewed,
                            participants=_participants(shown), title="Emergency overrides to review")
@@ -144,9 +141,7 @@ def review_page(entry, form, review, reviewed_text, viewed: dict, template, **co
         else:
             flash(f"Review recorded: the {reviewed_text} has left the review list", "success")
             return redirect(url_for(".overrides"))
-    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, detail=viewed)
-    db.session.commit()
+    audit_review_view(participant, viewed)
     return render_template(template, participant=participant, org=db.session.get(Organisation, participant.org_id),
                            form=form, **context)
 
@@ -173,9 +168,7 @@ def authority_requests_list():
 def _request_page(found: AuthorityRequest, decide_form=None, disclose_form=None, status=200):
     participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
     if participant is not None:
-        audit.record("participant.viewed", object_type="participant", object_id=participant.id,
-                     participant_id=participant.id, detail={"view": "dpo.authority_request", "request_id": found.id})
-        db.session.commit()
+        audit_review_view(participant, {"view": "dpo.authority_request", "request_id": found.id})
     if decide_form is None and found.status == "awaiting_decision":
         decide_form = DecideForm()
         decide_form.atw_reference.data = _reference_in(found.subject_details)

@@ -6,12 +6,10 @@ from blueprints.consent.common import bp
 from blueprints.consent.forms import CancelLetterForm, IssueForm, LetterForm, SentForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
-from portal import audit
-from portal.extensions import db
 from portal.models import GpLetter
 from portal.permissions import requires
 from portal.services import consents, gp_letters
-from portal.services.participant_access import FULL, ensure_not_restricted, get_child, get_participant
+from portal.services.participant_access import FULL, get_child, get_participant
 from portal.services.validation import Problems
 
 LETTER_SHOWS = ("health",)
@@ -39,8 +37,7 @@ def _letter_values(form) -> tuple:
 @requires("gp_letter.write")
 def new_letter(participant_id):
     participant = get_participant(participant_id, FULL)
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
-    consents.require_live_consent(participant, gp_letters.PURPOSE)
+    gp_letters.ensure_may_write(participant)
     form = _letter_form(participant)
     if form.validate_on_submit():
         try:
@@ -72,8 +69,7 @@ def edit_letter(participant_id, letter_id):
     found = get_child(GpLetter, letter_id, participant)
     if found.status != "draft":
         abort(404)
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
-    consents.require_live_consent(participant, gp_letters.PURPOSE)
+    gp_letters.ensure_may_write(participant)
     form = _letter_form(participant, found)
     if form.validate_on_submit():
         try:
@@ -108,8 +104,6 @@ def letter_pdf(participant_id, letter_id):
     found = get_child(GpLetter, letter_id, participant)
     if not found.pdf_key:
         abort(404)
-    audit.record("gp_letter.downloaded", object_type="gp_letter", object_id=found.id, participant_id=participant.id)
-    db.session.commit()
     return gp_letters.pdf_download(found)
 
 

@@ -6,12 +6,11 @@ from blueprints.consent.common import bp, upload_from
 from blueprints.consent.forms import ConsentForm, EvidenceForm, WithdrawForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
-from portal import audit
 from portal.extensions import db
 from portal.models import Consent, ConsentEvidence, Organisation
 from portal.permissions import requires
 from portal.services import (
-    consents, disclosures, emergency, employer_contacts, gp_letters, ooh_calls, private_files, privacy_notices,
+    consents, disclosures, emergency, employer_contacts, gp_letters, ooh_calls, privacy_notices,
 )
 from portal.services.participant_access import FULL, LIMITED, get_child, get_participant
 from portal.services.validation import Problems
@@ -125,11 +124,7 @@ def evidence(participant_id, consent_id, evidence_id):
     item = get_child(ConsentEvidence, evidence_id, participant)
     if item.consent_id != consent.id:
         abort(404)
-    audit.record("consent.evidence_viewed", object_type="consent_evidence", object_id=item.id,
-                 participant_id=participant.id, detail={"consent_id": consent.id})
-    db.session.commit()
-    suffix = private_files.SUFFIXES[item.content_type]
-    return private_files.response(item.storage_key, item.content_type, f"consent-{consent.id}-form-{item.id}{suffix}")
+    return consents.evidence_download(consent, item)
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/receipt")

@@ -6,12 +6,10 @@ from blueprints.consent.common import bp
 from blueprints.consent.forms import EmergencyForm, EmployerContactForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
-from portal import audit
-from portal.extensions import db
 from portal.models import Disclosure
 from portal.permissions import requires
 from portal.services import consents, disclosures, emergency, employer_contacts, ooh_calls
-from portal.services.participant_access import FULL, LIMITED, current_level, ensure_not_restricted, get_child
+from portal.services.participant_access import FULL, LIMITED, current_level, get_child
 from portal.services.participant_access import get_participant
 from portal.services.validation import Problems
 from portal.tenancy import refuse
@@ -21,8 +19,7 @@ from portal.tenancy import refuse
 @requires("employer_contact.record")
 def new_employer_contact(participant_id):
     participant = get_participant(participant_id, FULL)
-    ensure_not_restricted(participant, "employer_contact.record", "contact with the employer")
-    consents.require_live_consent(participant, employer_contacts.PURPOSE)
+    employer_contacts.ensure_may_record(participant)
     form = EmployerContactForm()
     purpose = consents.purpose_by_code(employer_contacts.PURPOSE)
     form.data_categories.choices = options((c, c) for c in purpose.data_categories)
@@ -91,6 +88,4 @@ def disclosure_copy(participant_id, disclosure_id):
     found = get_child(Disclosure, disclosure_id, participant)
     if not found.copy_key:
         abort(404)
-    audit.record("disclosure.copy_viewed", object_type="disclosure", object_id=found.id, participant_id=participant.id)
-    db.session.commit()
     return disclosures.copy_download(found)

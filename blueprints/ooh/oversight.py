@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from blueprints.ooh.forms import LogFilterForm
 from blueprints.participants.forms import options
-from portal.extensions import db
 from portal.models import Organisation
 from portal.permissions import requires
 from portal.services import ooh_access, ooh_calls, ooh_log, participant_access
@@ -79,8 +78,6 @@ def callback_done(callback_id):
         refuse(404, object_type="ooh_callback", object_id=callback_id)
     if ooh_calls.close_callback(callback, current_user.id):
         flash("Callback marked as done", "success")
-    else:
-        db.session.rollback()
     if request.form.get("back") == "record":
         return redirect(url_for("participants.record", participant_id=callback.participant_id))
     if "vrc" in current_user.roles_in(g.org.id) and callback.vrc_id == current_user.id:

@@ -87,15 +87,9 @@ def _granted():
 
 
 def _audit_restricted(error: ParticipantRestricted) -> None:
-    """A change the restriction refused (DESIGN.md rule 5), audited with the action."""
-    from portal import audit
-    from portal.extensions import db
-
-    db.session.rollback()
-    participant = error.participant
-    audit.record_and_commit("participant.refused.restricted", object_type="participant", object_id=participant.id,
-                            participant_id=participant.id, org_id=participant.org_id, outcome="refused",
-                            detail={"action": error.action})
+    """A change the restriction refused (DESIGN.md rule 5), audited with the action
+    under the participant's organisation."""
+    participant_access.audit_restricted_refusal(error, org_id=error.participant.org_id)
 
 
 def _restricted(error: ParticipantRestricted):
@@ -316,7 +310,7 @@ def call_note(participant_id):
         return grant
     form = CallNoteForm()
     try:
-        participant_access.ensure_not_restricted(participant, "ooh.call_note", "adding a call note")
+        ooh_calls.ensure_may_add_call_note(participant)
         if form.validate_on_submit():
             try:
                 ooh_calls.add_call_note(participant, grant, form.text.data, current_user)

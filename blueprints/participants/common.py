@@ -3,7 +3,6 @@ and mapping a service's problems onto a form."""
 from flask import render_template
 from flask_login import current_user
 
-from portal import audit
 from portal.extensions import db
 from portal.models import Membership, User
 from portal.services import participant_access
@@ -74,10 +73,6 @@ _REFUSED_TITLES = {
 
 @bp.app_errorhandler(ParticipantRestricted)
 def _restricted(error: ParticipantRestricted):
-    db.session.rollback()
-    participant = error.participant
-    audit.record_and_commit("participant.refused.restricted", object_type="participant", object_id=participant.id,
-                            participant_id=participant.id, outcome="refused", detail={"action": error.action},
-                            user_id=current_user.id if current_user.is_authenticated else None)
+    participant_access.audit_restricted_refusal(error)
     return render_template("participants/restricted.html", title="This record is restricted",
-                           refused_participant=participant, message=error.message), 403
+                           refused_participant=error.participant, message=error.message), 403

@@ -105,6 +105,15 @@ class ConsentRequired(Exception):
         super().__init__(self.message)
 
 
+def audit_refusal(error: ConsentRequired) -> None:
+    """Discard what the refused request had begun and audit the refusal, naming the
+    purpose whose consent was missing."""
+    db.session.rollback()
+    participant = error.participant
+    audit.record_and_commit("consent.required", object_type="participant", object_id=participant.id,
+                            participant_id=participant.id, outcome="refused", detail={"purpose": error.code})
+
+
 @dataclass
 class Upload:
     """A file as the browser sent it: the name is kept for the record only."""
@@ -619,6 +628,17 @@ def add_evidence(participant: Participant, consent: Consent, upload: Upload | No
                  participant_id=participant.id, user_id=user_id, detail={"consent_id": consent.id})
     _commit_or_remove(evidence.storage_key)
     return evidence
+
+
+def evidence_download(consent: Consent, evidence: ConsentEvidence):
+    """The signed form itself as a download, its viewing audited (the route has
+    checked that the viewer may see the full record)."""
+    audit.record("consent.evidence_viewed", object_type="consent_evidence", object_id=evidence.id,
+                 participant_id=evidence.participant_id, detail={"consent_id": consent.id})
+    db.session.commit()
+    suffix = private_files.SUFFIXES[evidence.content_type]
+    return private_files.response(evidence.storage_key, evidence.content_type,
+                                  f"consent-{consent.id}-form-{evidence.id}{suffix}")
 
 
 def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: datetime | None, method: str,

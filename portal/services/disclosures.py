@@ -133,8 +133,11 @@ def disclosures_of(participant: Participant) -> list[Disclosure]:
 
 
 def copy_download(disclosure: Disclosure):
-    """The stored copy of what was sent, as a download (the route has checked access
-    and audits the view)."""
+    """The stored copy of what was sent, as a download, its viewing audited (the route
+    has checked access)."""
+    audit.record("disclosure.copy_viewed", object_type="disclosure", object_id=disclosure.id,
+                 participant_id=disclosure.participant_id)
+    db.session.commit()
     suffix = private_files.SUFFIXES.get(disclosure.copy_content_type, "")
     return private_files.response(disclosure.copy_key, disclosure.copy_content_type,
                                   f"disclosure-{disclosure.id}{suffix}")

@@ -21,10 +21,22 @@ from portal.services.validation import Invalid, Problems, clean_text
 PURPOSE = "employer_contact"
 
 
+def ensure_may_record(participant: Participant) -> None:
+    """The form for a contact with the employer opens only while the record is not
+    restricted and the employer-contact consent is live now; recording it checks
+    both again, the consent at the moment of the contact."""
+    _ensure_not_restricted(participant)
+    consents.require_live_consent(participant, PURPOSE)
+
+
+def _ensure_not_restricted(participant: Participant) -> None:
+    ensure_not_restricted(participant, "employer_contact.record", "contact with the employer")
+
+
 def record_employer_contact(participant: Participant, kind: str, contacted_at: datetime | None, employer_name,
                             contact_name, what_shared, data_categories, user_id) -> EmployerContact:
     """Record a contact with the employer and what was shared (the disclosure)."""
-    ensure_not_restricted(participant, "employer_contact.record", "contact with the employer")
+    _ensure_not_restricted(participant)
     purpose = consents.purpose_by_code(PURPOSE)
     allowed = list(purpose.data_categories or []) if purpose else []
     problems = []

@@ -77,11 +77,17 @@ def _clean(participant: Participant, addressee, practice_name, practice_address,
     return values
 
 
-def draft_letter(participant: Participant, addressee, practice_name, practice_address, body, data_categories,
-                 user_id) -> GpLetter:
-    """Start a letter. Needs a live GP consent now; refused while restricted."""
+def ensure_may_write(participant: Participant) -> None:
+    """Writing to the GP (the letter form, a draft, a change to it) needs a live GP
+    consent now and is refused while the record is restricted."""
     ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
     consents.require_live_consent(participant, PURPOSE)
+
+
+def draft_letter(participant: Participant, addressee, practice_name, practice_address, body, data_categories,
+                 user_id) -> GpLetter:
+    """Start a letter (``ensure_may_write``)."""
+    ensure_may_write(participant)
     values = _clean(participant, addressee, practice_name, practice_address, body, data_categories)
     now = clock.now()
     letter = GpLetter(org_id=participant.org_id, participant_id=participant.id, status="draft", created_by_id=user_id,
@@ -99,8 +105,7 @@ def update_letter(participant: Participant, letter: GpLetter, addressee, practic
     """Change a draft (an issued letter is fixed: its PDF is what goes to the GP)."""
     if letter.status != "draft":
         raise LetterNotDraft(letter.id)
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
-    consents.require_live_consent(participant, PURPOSE)
+    ensure_may_write(participant)
     values = _clean(participant, addressee, practice_name, practice_address, body, data_categories)
     for name, value in values.items():
         setattr(letter, name, value)
@@ -231,4 +236,9 @@ def letters_of(participant: Participant) -> list[GpLetter]:
 
 
 def pdf_download(letter: GpLetter):
+    """The issued letter's PDF as a download, the download audited (the route has
+    checked access)."""
+    audit.record("gp_letter.downloaded", object_type="gp_letter", object_id=letter.id,
+                 participant_id=letter.participant_id)
+    db.session.commit()
     return private_files.response(letter.pdf_key, "application/pdf", f"gp-letter-{letter.id}.pdf")

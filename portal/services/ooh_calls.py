@@ -136,10 +136,15 @@ def _through_casework(action, *args):
         raise
 
 
+def ensure_may_add_call_note(participant: Participant) -> None:
+    """A restricted record takes no call note: the page refuses as the note would."""
+    ensure_not_restricted(participant, "ooh.call_note", "adding a call note")
+
+
 def add_call_note(participant: Participant, grant: OohGrant, text: str, worker: User) -> OohCallNote:
     """A short note of the call for the assigned VRC: not a case note, shown on the
-    record's out-of-hours section. A restricted record takes none."""
-    ensure_not_restricted(participant, "ooh.call_note", "adding a call note")
+    record's out-of-hours section (``ensure_may_add_call_note``)."""
+    ensure_may_add_call_note(participant)
     try:
         text = clean_text(text, "the call note", 1000, required=True)
     except Invalid as problem:

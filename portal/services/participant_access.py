@@ -254,6 +254,15 @@ def audit_view(participant: Participant, view: str, shows: tuple[str, ...] = ())
     db.session.commit()
 
 
+def audit_review_view(participant: Participant, detail: dict) -> None:
+    """Record that a DPO's review page (an override, a flagged disclosure, an
+    authority's request) showed ``participant`` (rule 1); ``detail`` names the page
+    and its item. These pages are outside casework: no access level applies."""
+    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
+                 participant_id=participant.id, detail=detail)
+    db.session.commit()
+
+
 def audit_list(view: str, participant_ids: list[int]) -> None:
     """One event for a list page, naming every participant it showed (rule 1),
     whatever the page size. Search terms are never recorded (rule 10)."""
@@ -267,6 +276,17 @@ def audit_list(view: str, participant_ids: list[int]) -> None:
 def ensure_not_restricted(participant: Participant, action: str, what: str = "this change") -> None:
     """Refuse ``action`` while ``participant``'s processing is restricted (rule 5):
     every change, letter, contact and individual export, except the few actions in
-    ``ALLOWED_WHILE_RESTRICTED``. The refusal is audited by the handler that shows it."""
+    ``ALLOWED_WHILE_RESTRICTED``. The handler that shows the refusal audits it
+    through ``audit_restricted_refusal``."""
     if participant.restricted and action not in ALLOWED_WHILE_RESTRICTED:
         raise ParticipantRestricted(participant, action, what)
+
+
+def audit_restricted_refusal(error: ParticipantRestricted, org_id: int | None = None) -> None:
+    """Discard what the refused request had begun and audit the refusal with the
+    action the restriction refused (rule 5). ``org_id`` defaults to the request's."""
+    db.session.rollback()
+    participant = error.participant
+    audit.record_and_commit("participant.refused.restricted", object_type="participant", object_id=participant.id,
+                            participant_id=participant.id, org_id=org_id, outcome="refused",
+                            detail={"action": error.action})
