@@ -7,6 +7,7 @@ from blueprints.consent.forms import CancelLetterForm, IssueForm, LetterForm, Se
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
 from portal import audit
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import GpLetter
 from portal.permissions import requires
@@ -36,10 +37,10 @@ def _letter_values(form) -> tuple:
 
 
 @bp.route("/<int:participant_id>/gp-letters/new", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def new_letter(participant_id):
     participant = get_participant(participant_id, FULL)
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
+    ensure_not_restricted(participant, Action.GP_LETTER_WRITE, "writing to the GP")
     consents.require_live_consent(participant, gp_letters.PURPOSE)
     form = _letter_form(participant)
     if form.validate_on_submit():
@@ -54,7 +55,7 @@ def new_letter(participant_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>")
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def letter(participant_id, letter_id):
     """The letter as it will be (or was) sent: the preview, and what can be done next."""
     participant = get_participant(participant_id, FULL)
@@ -66,13 +67,13 @@ def letter(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/edit", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def edit_letter(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
     if found.status != "draft":
         abort(404)
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
+    ensure_not_restricted(participant, Action.GP_LETTER_WRITE, "writing to the GP")
     consents.require_live_consent(participant, gp_letters.PURPOSE)
     form = _letter_form(participant, found)
     if form.validate_on_submit():
@@ -87,7 +88,7 @@ def edit_letter(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/issue", methods=["POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def issue_letter(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
@@ -102,7 +103,7 @@ def issue_letter(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/pdf")
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def letter_pdf(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
@@ -114,7 +115,7 @@ def letter_pdf(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/sent", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def letter_sent(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
@@ -137,7 +138,7 @@ def letter_sent(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/cancel", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def cancel_letter(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)

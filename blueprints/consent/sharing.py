@@ -7,6 +7,7 @@ from blueprints.consent.forms import EmergencyForm, EmployerContactForm, fill_no
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
 from portal import audit
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Disclosure
 from portal.permissions import requires
@@ -18,10 +19,10 @@ from portal.tenancy import refuse
 
 
 @bp.route("/<int:participant_id>/employer-contacts/new", methods=["GET", "POST"])
-@requires("employer_contact.record")
+@requires(Action.EMPLOYER_CONTACT_RECORD)
 def new_employer_contact(participant_id):
     participant = get_participant(participant_id, FULL)
-    ensure_not_restricted(participant, "employer_contact.record", "contact with the employer")
+    ensure_not_restricted(participant, Action.EMPLOYER_CONTACT_RECORD, "contact with the employer")
     consents.require_live_consent(participant, employer_contacts.PURPOSE)
     form = EmployerContactForm()
     purpose = consents.purpose_by_code(employer_contacts.PURPOSE)
@@ -45,7 +46,7 @@ def new_employer_contact(participant_id):
 
 
 @bp.route("/<int:participant_id>/emergency-contact", methods=["GET", "POST"])
-@requires("emergency.override")
+@requires(Action.EMERGENCY_OVERRIDE)
 def emergency_contact(participant_id):
     """Contact with the emergency services or the GP without consent (rule 3)."""
     participant = get_participant(participant_id, LIMITED)
@@ -76,7 +77,7 @@ def emergency_contact(participant_id):
 
 
 @bp.route("/<int:participant_id>/disclosures/<int:disclosure_id>")
-@requires("consent.view")
+@requires(Action.CONSENT_VIEW)
 def disclosure(participant_id, disclosure_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(Disclosure, disclosure_id, participant)
@@ -85,7 +86,7 @@ def disclosure(participant_id, disclosure_id):
 
 
 @bp.route("/<int:participant_id>/disclosures/<int:disclosure_id>/copy")
-@requires("consent.view")
+@requires(Action.CONSENT_VIEW)
 def disclosure_copy(participant_id, disclosure_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(Disclosure, disclosure_id, participant)

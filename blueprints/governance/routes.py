@@ -10,6 +10,7 @@ from blueprints.governance.forms import (
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import local_datetime
 from portal import audit, clock, jobs, tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Breach, Participant
 from portal.models.governance import BREACH_STATUSES, RISK_LEVELS
@@ -27,7 +28,7 @@ admin_bp = org_blueprint("governance_admin", __name__, policy=ADMINISTRATION)
 # ----------------------------------------------------------------- reporting a breach
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("breach.report")
+@requires(Action.BREACH_REPORT)
 def new():
     form = BreachReportForm()
     if not form.is_submitted():
@@ -54,7 +55,7 @@ def _breach(breach_id) -> Breach:
 
 
 @dpo_bp.route("/breaches")
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def breach_register():
     rows = breaches.register()
     audit.record("breach.register_viewed", object_type="list", object_id="breaches",
@@ -80,7 +81,7 @@ def _breach_page(found, decide_form=None, follow_form=None, active=None, status=
 
 
 @dpo_bp.route("/breaches/<int:breach_id>")
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def breach(breach_id):
     found = _breach(breach_id)
     audit.record("breach.viewed", object_type="breach", object_id=found.id)
@@ -89,7 +90,7 @@ def breach(breach_id):
 
 
 @dpo_bp.route("/breaches/<int:breach_id>/decision", methods=["POST"])
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def decide_breach(breach_id):
     found = _breach(breach_id)
     form = BreachDecisionForm()
@@ -108,7 +109,7 @@ def decide_breach(breach_id):
 
 
 @dpo_bp.route("/breaches/<int:breach_id>/follow-up", methods=["POST"])
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def follow_up_breach(breach_id):
     found = _breach(breach_id)
     if found.decided_at is None:
@@ -138,7 +139,7 @@ _int = tenancy.valid_id
 
 
 @dpo_bp.route("/audit")
-@requires("audit.search")
+@requires(Action.AUDIT_SEARCH)
 def audit_search_page():
     form = AuditSearchForm(request.args)
     filters, page = None, None
@@ -165,19 +166,19 @@ def audit_search_page():
 
 
 @dpo_bp.route("/audit/verify", methods=["POST"])
-@requires("audit.search")
+@requires(Action.AUDIT_SEARCH)
 def audit_verify():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    job = jobs.enqueue(maintenance.verify_audit_chain, kind="audit-verify", requested_by=current_user.id)
-    audit.record("job.periodic.run", object_type="job", object_id=str(job.id), detail={"periodic": "audit-verify"})
+    job = jobs.enqueue(maintenance.verify_audit_chain, kind=Action.AUDIT_VERIFY, requested_by=current_user.id)
+    audit.record("job.periodic.run", object_type="job", object_id=str(job.id), detail={"periodic": Action.AUDIT_VERIFY})
     db.session.commit()
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
 @dpo_bp.route("/audit/participants/<int:participant_id>/viewers")
-@requires("audit.search")
+@requires(Action.AUDIT_SEARCH)
 @reads_participant_data
 def viewers(participant_id):
     participant = tenancy.service_wide_get(Participant, participant_id)
@@ -202,7 +203,7 @@ def _training_page(org, form=None, upload_form=None, upload_errors=None, status=
 
 
 @admin_bp.route("/training-compliance")
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_overview():
     orgs = staff.manageable_orgs(current_user)
     if len(orgs) == 1:
@@ -215,13 +216,13 @@ def training_overview():
 
 
 @admin_bp.route("/<slug>/training")
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_page():
     return _training_page(g.org)
 
 
 @admin_bp.route("/<slug>/training/upload", methods=["POST"])
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_upload():
     org = g.org
     form = TrainingUploadForm()
@@ -241,7 +242,7 @@ def training_upload():
 
 
 @admin_bp.route("/<slug>/staff/<int:user_id>/training", methods=["GET", "POST"])
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_member(user_id):
     org = g.org
     user = tenancy.member(user_id)
@@ -268,7 +269,7 @@ def training_member(user_id):
 # ----------------------------------------------------------------- access reviews
 
 @admin_bp.route("/access-reviews")
-@requires("access_review.oversee")
+@requires(Action.ACCESS_REVIEW_OVERSEE)
 def access_reviews_overview():
     rows = access_reviews.statuses(staff.manageable_orgs(current_user))
     today = clock.today()
@@ -278,7 +279,7 @@ def access_reviews_overview():
 
 
 @admin_bp.route("/<slug>/access-review", methods=["GET", "POST"])
-@requires("access_review.manage")
+@requires(Action.ACCESS_REVIEW_MANAGE)
 def access_review():
     org = g.org
     accounts = access_reviews.accounts(org)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import EmployerContact, Participant
 from portal.models.sharing import EMPLOYER_CONTACT_KINDS
@@ -24,7 +25,7 @@ PURPOSE = "employer_contact"
 def record_employer_contact(participant: Participant, kind: str, contacted_at: datetime | None, employer_name,
                             contact_name, what_shared, data_categories, user_id) -> EmployerContact:
     """Record a contact with the employer and what was shared (the disclosure)."""
-    ensure_not_restricted(participant, "employer_contact.record", "contact with the employer")
+    ensure_not_restricted(participant, Action.EMPLOYER_CONTACT_RECORD, "contact with the employer")
     purpose = consents.purpose_by_code(PURPOSE)
     allowed = list(purpose.data_categories or []) if purpose else []
     problems = []

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal import clock, tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import (
     Membership, OohCallback, OohCallNote, OohCheck, OohEvent, OohGrant, Organisation, Participant, User,
@@ -139,7 +140,7 @@ def _through_casework(action, *args):
 def add_call_note(participant: Participant, grant: OohGrant, text: str, worker: User) -> OohCallNote:
     """A short note of the call for the assigned VRC: not a case note, shown on the
     record's out-of-hours section. A restricted record takes none."""
-    ensure_not_restricted(participant, "ooh.call_note", "adding a call note")
+    ensure_not_restricted(participant, Action.OOH_CALL_NOTE, "adding a call note")
     try:
         text = clean_text(text, "the call note", 1000, required=True)
     except Invalid as problem:
