@@ -14,10 +14,12 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal import audit, clock, spreadsheets, tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Consent, Participant
 from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
 from portal.services import participant_fields, private_files, statistics
+from portal.services.participant_access import ensure_not_restricted
 from portal.services.participants import record_change
 from portal.services.rights_requests import _choice, _date, _open_for_dpo, _text
 from portal.services.validation import Invalid, Problems, clean_ni_number, parse_date
@@ -62,9 +64,11 @@ def objectors(participant_ids, scope: str) -> set[int]:
 def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]:
     """UK GDPR Art. 21: the participant objects to research contact and/or
     statistics. Research objectors are refused as ``research_contact`` (consents);
-    statistics objectors are left out of every statistics extract."""
+    statistics objectors are left out of every statistics extract. Allowed while the
+    record is restricted (rule 5)."""
     _open_for_dpo(request, user_id)
     participant = _participant(request)
+    ensure_not_restricted(participant, Action.OBJECTION_RECORD, "recording an objection")
     scopes = [s for s in dict.fromkeys(scopes or [])]
     if not scopes or any(s not in ("research", "statistics") for s in scopes):
         raise Problems([Invalid("Select what the participant objects to", field="scopes")])
