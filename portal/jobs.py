@@ -1,7 +1,7 @@
 """Background jobs: rq on Redis when REDIS_URL is set, inline otherwise.
 
-    job = jobs.enqueue(export_caseload, org.id, kind="export.caseload",
-                       org_id=org.id, requested_by=current_user.id)
+    job = jobs.enqueue(build_package, package.id, kind=Action.ACCESS_PACKAGE,
+                       org_id=participant.org_id, requested_by=user_id)
     ... the service commits ...
     return redirect(url_for("jobs.show", job_id=job.id), 303)
 
@@ -44,6 +44,7 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from portal import clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models.job import UNFINISHED, Job
 
@@ -78,14 +79,16 @@ class Kind:
     roles: tuple[str, ...] = ()
 
 
-# kind -> Kind. Later areas add theirs here; periodic jobs (below) are added automatically.
-KINDS: dict[str, Kind] = {
-    "email": Kind("Send an email", ("lead_admin",)),
-    "account.password_reset": Kind("Send a password reset link, if the address has an account", ("lead_admin",)),
-    "referral_upload": Kind("Read a CSV file of referrals", ("team_manager",)),
-    "contract_report": Kind("Build a monthly contract report", ("contract_manager",)),
-    "access_package": Kind("Build an access package", ("dpo",)),
-    "retention.destroy": Kind("Destroy the approved records of a destruction list", ("dpo",)),
+# kind -> Kind (each kind an Action, stored as its string in Job.kind). Later areas add
+# theirs here; periodic jobs (below) are added automatically.
+KINDS: dict[Action, Kind] = {
+    Action.EMAIL: Kind("Send an email", ("lead_admin",)),
+    Action.ACCOUNT_PASSWORD_RESET: Kind("Send a password reset link, if the address has an account",
+                                        ("lead_admin",)),
+    Action.REFERRAL_UPLOAD: Kind("Read a CSV file of referrals", ("team_manager",)),
+    Action.CONTRACT_REPORT: Kind("Build a monthly contract report", ("contract_manager",)),
+    Action.ACCESS_PACKAGE: Kind("Build an access package", ("dpo",)),
+    Action.RETENTION_DESTROY: Kind("Destroy the approved records of a destruction list", ("dpo",)),
 }
 
 # Roles whose reach is the whole service rather than one organisation.
@@ -98,9 +101,10 @@ CROSS_ORG_ROLES = frozenset({"dpo", "contract_manager", "lead_admin", "dwp"})
 class Periodic:
     """A job run on a schedule. ``cron`` is read in Europe/London (a 06:00 job runs at
     06:00 UK time all year); ``function`` ("module:function") takes no arguments;
-    ``role`` owns it: it sees its runs and may run it now (/jobs/periodic)."""
+    ``role`` owns it: it sees its runs and may run it now (/jobs/periodic). ``name`` is
+    also the ``Job.kind`` of its runs."""
 
-    name: str
+    name: Action
     cron: str
     function: str
     role: str
@@ -109,25 +113,25 @@ class Periodic:
 
 
 PERIODIC: list[Periodic] = [
-    Periodic("purge-expired-sessions", "*/15 * * * *", "portal.services.maintenance:purge_expired_sessions",
+    Periodic(Action.PURGE_EXPIRED_SESSIONS, "*/15 * * * *", "portal.services.maintenance:purge_expired_sessions",
              "lead_admin", "Remove expired sign-in sessions",
              "Deletes server-side sessions past the idle or absolute time-out."),
-    Periodic("audit-verify", "30 2 * * *", "portal.services.maintenance:verify_audit_chain",
+    Periodic(Action.AUDIT_VERIFY, "30 2 * * *", "portal.services.maintenance:verify_audit_chain",
              "dpo", "Verify the audit trail",
              "Recomputes the audit chain's hashes and logs the result; fails if any event was altered."),
-    Periodic("reconcile-jobs", "*/10 * * * *", "portal.job_worker:reconcile_job",
+    Periodic(Action.RECONCILE_JOBS, "*/10 * * * *", "portal.job_worker:reconcile_job",
              "lead_admin", "Check background jobs",
              "Hands jobs lost by Redis back to the queue and marks abandoned ones retried or failed."),
-    Periodic("monthly-contract-report", "0 6 1 * *", "portal.services.contract_reports:build_previous_month",
+    Periodic(Action.MONTHLY_CONTRACT_REPORT, "0 6 1 * *", "portal.services.contract_reports:build_previous_month",
              "contract_manager", "Build last month’s contract report",
              "Builds the draft DWP contract report for the month just ended and tells the contract managers."),
-    Periodic("retention-nightly", "0 3 * * *", "portal.services.retention:nightly",
+    Periodic(Action.RETENTION_NIGHTLY, "0 3 * * *", "portal.services.retention:nightly",
              "dpo", "Build the destruction list",
              "Lists the records past their retention period (and audit events to seal) for the DPO to approve."),
-    Periodic("rights-reminders", "0 7 * * *", "portal.services.rights_requests:daily_reminders",
+    Periodic(Action.RIGHTS_REMINDERS, "0 7 * * *", "portal.services.rights_requests:daily_reminders",
              "dpo", "Remind the DPO of rights deadlines",
              "Tells the DPO of requests due within 5 working days and of extension notices not yet sent."),
-    Periodic("training-reminders", "15 7 * * *", "portal.services.training:send_lapse_notices",
+    Periodic(Action.TRAINING_REMINDERS, "15 7 * * *", "portal.services.training:send_lapse_notices",
              "lead_admin", "Remind staff of data protection training",
              "Tells each member of staff once, 30 days before their data protection training runs out."),
 ]
@@ -227,7 +231,7 @@ def resolve(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def enqueue(func, *ids, kind: str, org_id: int | None = None, requested_by: int | None = None,
+def enqueue(func, *ids, kind: Action, org_id: int | None = None, requested_by: int | None = None,
             _dedupe_key: str | None = None, _mode: str | None = None) -> Job:
     """Store a Job for ``func(*ids)`` and hand it over once the caller's transaction
     commits (inside a request); outside a request (and outside a running job) the session
@@ -256,7 +260,7 @@ def in_request() -> bool:
     return has_request_context() and getattr(request, "portal_jobs_request", False)
 
 
-def run_by_hand(func, *ids, kind: str, requested_by: int | None = None) -> Job:
+def run_by_hand(func, *ids, kind: Action, requested_by: int | None = None) -> Job:
     """Run a job here and now whatever the mode (``flask run-periodic``): a Job row all
     the same, so its run is recorded like any other."""
     return enqueue(func, *ids, kind=kind, requested_by=requested_by, _mode="inline")

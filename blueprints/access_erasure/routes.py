@@ -6,6 +6,7 @@ from flask_login import current_user
 from blueprints.access_erasure.forms import BuildForm, EraseForm, RedactForm, ReleaseForm
 from blueprints.participants.common import show_problems
 from portal import tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Participant, RightsRequest
 from portal.permissions import requires
@@ -41,7 +42,7 @@ def _linked(request_id):
 
 @bp.route("/requests/<int:request_id>/record", defaults={"tab": "details"})
 @bp.route("/requests/<int:request_id>/record/<tab>")
-@requires("participant.dpo_read")
+@requires(Action.PARTICIPANT_DPO_READ)
 @reads_participant_data
 def participant_record(request_id, tab):
     found, participant = _linked(request_id)
@@ -58,7 +59,7 @@ def participant_record(request_id, tab):
 # ----------------------------------------------------------------- access
 
 @bp.route("/requests/<int:request_id>/access", methods=["GET", "POST"])
-@requires("rights.access")
+@requires(Action.RIGHTS_ACCESS)
 @reads_participant_data
 def access_package(request_id):
     found, participant = _linked(request_id)
@@ -85,14 +86,14 @@ def _review_page(found, participant, package, redact_form=None, status=200, refu
 
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>")
-@requires("rights.access")
+@requires(Action.RIGHTS_ACCESS)
 @reads_participant_data
 def access_review(request_id, package_id):
     return _review_page(*_package(request_id, package_id))
 
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>/redact", methods=["POST"])
-@requires("rights.access")
+@requires(Action.RIGHTS_ACCESS)
 @reads_participant_data
 def access_redact(request_id, package_id):
     found, participant, package = _package(request_id, package_id)
@@ -111,7 +112,7 @@ def access_redact(request_id, package_id):
 
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>/release", methods=["POST"])
-@requires("rights.access")
+@requires(Action.RIGHTS_ACCESS)
 @reads_participant_data
 def access_release(request_id, package_id):
     found, participant, package = _package(request_id, package_id)
@@ -127,7 +128,7 @@ def access_release(request_id, package_id):
 
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>/download")
-@requires("rights.access")
+@requires(Action.RIGHTS_ACCESS)
 @reads_participant_data
 def access_download(request_id, package_id):
     found, participant, package = _package(request_id, package_id)
@@ -140,7 +141,7 @@ def access_download(request_id, package_id):
 # ----------------------------------------------------------------- erasure
 
 @bp.route("/requests/<int:request_id>/erasure", methods=["GET", "POST"])
-@requires("rights.erase")
+@requires(Action.RIGHTS_ERASE)
 @reads_participant_data
 def erasure(request_id):
     found, participant = _linked(request_id)

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_user
 
 from blueprints.account.forms import ChangePasswordForm, EnrolForm, ForgotPasswordForm, ResetPasswordForm
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public, requires
@@ -20,7 +21,7 @@ def _show_problem(form, problem) -> None:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@requires("account.password")
+@requires(Action.ACCOUNT_PASSWORD)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

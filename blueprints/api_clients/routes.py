@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 
 from blueprints.api_clients.forms import RegisterForm, RevokeForm, RotateForm
 from blueprints.participants.common import show_problems
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import api_clients
 from portal.services.validation import Problems
@@ -20,13 +21,13 @@ def _client_or_404(client_pk):
 
 
 @bp.route("/")
-@requires("api_client.manage")
+@requires(Action.API_CLIENT_MANAGE)
 def index():
     return render_template("api_clients/index.html", clients=api_clients.clients())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("api_client.manage")
+@requires(Action.API_CLIENT_MANAGE)
 def register():
     form = RegisterForm()
     form.organisation.choices = [SelectChoice(str(o.id), o.name) for o in api_clients.organisations()]
@@ -41,7 +42,7 @@ def register():
 
 
 @bp.route("/<int:client_pk>/rotate", methods=["GET", "POST"])
-@requires("api_client.manage")
+@requires(Action.API_CLIENT_MANAGE)
 def rotate(client_pk):
     client = _client_or_404(client_pk)
     form = RotateForm()
@@ -56,7 +57,7 @@ def rotate(client_pk):
 
 
 @bp.route("/<int:client_pk>/revoke", methods=["GET", "POST"])
-@requires("api_client.manage")
+@requires(Action.API_CLIENT_MANAGE)
 def revoke(client_pk):
     client = _client_or_404(client_pk)
     form = RevokeForm()

@@ -8,6 +8,7 @@ from blueprints.caseload.forms import ReallocateCaseloadForm
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import options
 from portal import clock
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import allocation, caseloads, ooh_calls, participant_access, team
 from portal.services import research_contacts as research
@@ -31,7 +32,7 @@ def _filters():
 
 
 @bp.route("/caseload")
-@requires("caseload.own")
+@requires(Action.CASELOAD_OWN)
 def mine():
     filters = _filters()
     callbacks = ooh_calls.open_callbacks(g.org, current_user.id, None)  # in the page's one list event
@@ -42,7 +43,7 @@ def mine():
 
 
 @bp.route("/team/caseload")
-@requires("caseload.team")
+@requires(Action.CASELOAD_TEAM)
 def team_caseload():
     filters = _filters()
     vrcs = allocation.vrcs_of(g.org.id)
@@ -57,7 +58,7 @@ def team_caseload():
 
 
 @bp.route("/team/unallocated")
-@requires("caseload.team")
+@requires(Action.CASELOAD_TEAM)
 def unallocated():
     filters = _filters()
     result = caseloads.caseload(g.org, unallocated=True, view="caseload.unallocated", **filters)
@@ -66,14 +67,14 @@ def unallocated():
 
 
 @bp.route("/team")
-@requires("caseload.team")
+@requires(Action.CASELOAD_TEAM)
 def overview():
     return render_template("caseload/team.html", title="Your team", loads=team.vrc_loads(g.org),
                            unallocated=team.unallocated_count(g.org), times=team.contact_times(g.org))
 
 
 @bp.route("/team/reallocate", methods=["GET", "POST"])
-@requires("participant.allocate")
+@requires(Action.PARTICIPANT_ALLOCATE)
 def reallocate():
     form = ReallocateCaseloadForm()
     choices = options([("", "Select a VRC")] + [(v.id, v.name) for v in allocation.vrcs_of(g.org.id)])
@@ -95,14 +96,14 @@ def reallocate():
 
 
 @bp.route("/team/research-contacts")
-@requires("research_contacts.view")
+@requires(Action.RESEARCH_CONTACTS_VIEW)
 def research_contacts():
     return render_template("caseload/research_contacts.html", title="Research and focus-group contacts",
                            contacts=research.open_list(g.org))
 
 
 @bp.route("/team/research-contacts.csv", methods=["POST"])
-@requires("research_contacts.export")
+@requires(Action.RESEARCH_CONTACTS_EXPORT)
 def research_contacts_csv():
     content, _count = research.export_csv(g.org, current_user.id)
     name = f"research-contacts-{g.org.slug}-{clock.today():%Y-%m-%d}.csv"

@@ -9,6 +9,7 @@ from blueprints.consent.forms import (
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import options
 from portal import tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models.disclosure import LEGAL_BASES
 from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
@@ -28,14 +29,14 @@ def _get(model, object_id):
 # ----------------------------------------------------------------- notices
 
 @bp.route("/notices")
-@requires("privacy_notice.manage")
+@requires(Action.PRIVACY_NOTICE_MANAGE)
 def notices():
     return render_template("consent/dpo/notices.html", notices=privacy_notices.all_notices(),
                            current=privacy_notices.current_notice(), title="Privacy notice versions")
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
-@requires("privacy_notice.manage")
+@requires(Action.PRIVACY_NOTICE_MANAGE)
 def new_notice():
     form = NoticeForm()
     latest = privacy_notices.latest_published()
@@ -55,7 +56,7 @@ def new_notice():
 
 
 @bp.route("/notices/<int:notice_id>")
-@requires("privacy_notice.manage")
+@requires(Action.PRIVACY_NOTICE_MANAGE)
 def notice(notice_id):
     found = _get(PrivacyNotice, notice_id)
     return render_template("consent/dpo/notice.html", notice=found, publish_form=PublishForm(),
@@ -63,7 +64,7 @@ def notice(notice_id):
 
 
 @bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
-@requires("privacy_notice.manage")
+@requires(Action.PRIVACY_NOTICE_MANAGE)
 def edit_notice(notice_id):
     found = _get(PrivacyNotice, notice_id)
     if found.published:
@@ -83,7 +84,7 @@ def edit_notice(notice_id):
 
 
 @bp.route("/notices/<int:notice_id>/publish", methods=["POST"])
-@requires("privacy_notice.manage")
+@requires(Action.PRIVACY_NOTICE_MANAGE)
 def publish_notice(notice_id):
     found = _get(PrivacyNotice, notice_id)
     if not PublishForm().validate_on_submit():
@@ -104,7 +105,7 @@ def publish_notice(notice_id):
 # ----------------------------------------------------------------- overrides
 
 @bp.route("/overrides")
-@requires("override.review")
+@requires(Action.OVERRIDE_REVIEW)
 @reads_participant_data
 def overrides():
     show_reviewed = request.args.get("show") == "reviewed"
@@ -147,7 +148,7 @@ def review_page(entry, form, review, reviewed_text, viewed: dict, template, **co
 
 
 @bp.route("/overrides/<int:override_id>", methods=["GET", "POST"])
-@requires("override.review")
+@requires(Action.OVERRIDE_REVIEW)
 @reads_participant_data
 def override(override_id):
     contact = _get(EmergencyContact, override_id)
@@ -159,7 +160,7 @@ def override(override_id):
 # ----------------------------------------------------------------- authority requests
 
 @bp.route("/authority-requests")
-@requires("authority_request.decide")
+@requires(Action.AUTHORITY_REQUEST_DECIDE)
 def authority_requests_list():
     return render_template("consent/dpo/authority_requests.html", requests=authority_requests.all_requests(),
                            title="Requests from authorities")
@@ -197,14 +198,14 @@ def _disclose_form() -> AuthorityDisclosureForm:
 
 
 @bp.route("/authority-requests/<int:request_id>")
-@requires("authority_request.decide")
+@requires(Action.AUTHORITY_REQUEST_DECIDE)
 @reads_participant_data
 def authority_request(request_id):
     return _request_page(_get(AuthorityRequest, request_id))
 
 
 @bp.route("/authority-requests/<int:request_id>/decide", methods=["POST"])
-@requires("authority_request.decide")
+@requires(Action.AUTHORITY_REQUEST_DECIDE)
 @reads_participant_data
 def decide_authority_request(request_id):
     found = _get(AuthorityRequest, request_id)
@@ -225,7 +226,7 @@ def decide_authority_request(request_id):
 
 
 @bp.route("/authority-requests/<int:request_id>/disclose", methods=["POST"])
-@requires("authority_request.decide")
+@requires(Action.AUTHORITY_REQUEST_DECIDE)
 @reads_participant_data
 def disclose_authority_request(request_id):
     found = _get(AuthorityRequest, request_id)

@@ -3,6 +3,7 @@ each waits on ``/dpo/overrides`` beside the emergency overrides until reviewed."
 from blueprints.consent.dpo import bp, review_page
 from blueprints.consent.forms import DisclosureReviewForm
 from portal import tenancy
+from portal.actions import Action
 from portal.models import DisclosureReview
 from portal.permissions import requires
 from portal.services import disclosure_reviews
@@ -10,7 +11,7 @@ from portal.services.participant_access import reads_participant_data
 
 
 @bp.route("/disclosure-reviews/<int:review_id>", methods=["GET", "POST"])
-@requires("override.review")
+@requires(Action.OVERRIDE_REVIEW)
 @reads_participant_data
 def disclosure_review(review_id):
     item = tenancy.service_wide_get(DisclosureReview, review_id)

@@ -6,6 +6,7 @@ from blueprints.consent.common import bp
 from blueprints.consent.forms import CancelLetterForm, IssueForm, LetterForm, SentForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
+from portal.actions import Action
 from portal.models import GpLetter
 from portal.permissions import requires
 from portal.services import consents, gp_letters
@@ -34,7 +35,7 @@ def _letter_values(form) -> tuple:
 
 
 @bp.route("/<int:participant_id>/gp-letters/new", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def new_letter(participant_id):
     participant = get_participant(participant_id, FULL)
     gp_letters.ensure_may_write(participant)
@@ -51,7 +52,7 @@ def new_letter(participant_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>")
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def letter(participant_id, letter_id):
     """The letter as it will be (or was) sent: the preview, and what can be done next."""
     participant = get_participant(participant_id, FULL)
@@ -63,7 +64,7 @@ def letter(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/edit", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def edit_letter(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
@@ -83,7 +84,7 @@ def edit_letter(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/issue", methods=["POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def issue_letter(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
@@ -98,7 +99,7 @@ def issue_letter(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/pdf")
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def letter_pdf(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
@@ -108,7 +109,7 @@ def letter_pdf(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/sent", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def letter_sent(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
@@ -131,7 +132,7 @@ def letter_sent(participant_id, letter_id):
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/cancel", methods=["GET", "POST"])
-@requires("gp_letter.write")
+@requires(Action.GP_LETTER_WRITE)
 def cancel_letter(participant_id, letter_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)

@@ -6,6 +6,7 @@ from blueprints.consent.common import bp, upload_from
 from blueprints.consent.forms import ConsentForm, EvidenceForm, WithdrawForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Consent, ConsentEvidence, Organisation
 from portal.permissions import requires
@@ -17,7 +18,7 @@ from portal.services.validation import Problems
 
 
 @bp.route("/<int:participant_id>/consents")
-@requires("consent.view")
+@requires(Action.CONSENT_VIEW)
 def overview(participant_id):
     participant = get_participant(participant_id, FULL)
     return render_participant(
@@ -32,7 +33,7 @@ def overview(participant_id):
 
 
 @bp.route("/<int:participant_id>/consents/new", methods=["GET", "POST"])
-@requires("consent.record")
+@requires(Action.CONSENT_RECORD)
 def record_decision(participant_id):
     participant = get_participant(participant_id, FULL)
     form = ConsentForm()
@@ -64,7 +65,7 @@ def record_decision(participant_id):
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/withdraw", methods=["GET", "POST"])
-@requires("consent.withdraw")
+@requires(Action.CONSENT_WITHDRAW)
 def withdraw(participant_id, consent_id):
     participant = get_participant(participant_id, LIMITED)
     consent = get_child(Consent, consent_id, participant)
@@ -98,7 +99,7 @@ def _full() -> bool:
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/evidence", methods=["GET", "POST"])
-@requires("consent.record")
+@requires(Action.CONSENT_RECORD)
 def add_evidence(participant_id, consent_id):
     participant = get_participant(participant_id, FULL)
     consent = get_child(Consent, consent_id, participant)
@@ -116,7 +117,7 @@ def add_evidence(participant_id, consent_id):
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/evidence/<int:evidence_id>")
-@requires("consent.view")
+@requires(Action.CONSENT_VIEW)
 def evidence(participant_id, consent_id, evidence_id):
     """The signed form itself: only to those who may see the full record; audited."""
     participant = get_participant(participant_id, FULL)
@@ -128,7 +129,7 @@ def evidence(participant_id, consent_id, evidence_id):
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/receipt")
-@requires("consent.view")
+@requires(Action.CONSENT_VIEW)
 def receipt(participant_id, consent_id):
     participant = get_participant(participant_id, FULL)
     consent = get_child(Consent, consent_id, participant)

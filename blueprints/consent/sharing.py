@@ -6,6 +6,7 @@ from blueprints.consent.common import bp
 from blueprints.consent.forms import EmergencyForm, EmployerContactForm, fill_now, typed_moment
 from blueprints.participants.common import render_participant, show_problems
 from blueprints.participants.forms import options
+from portal.actions import Action
 from portal.models import Disclosure
 from portal.permissions import requires
 from portal.services import consents, disclosures, emergency, employer_contacts, ooh_calls
@@ -16,7 +17,7 @@ from portal.tenancy import refuse
 
 
 @bp.route("/<int:participant_id>/employer-contacts/new", methods=["GET", "POST"])
-@requires("employer_contact.record")
+@requires(Action.EMPLOYER_CONTACT_RECORD)
 def new_employer_contact(participant_id):
     participant = get_participant(participant_id, FULL)
     employer_contacts.ensure_may_record(participant)
@@ -42,7 +43,7 @@ def new_employer_contact(participant_id):
 
 
 @bp.route("/<int:participant_id>/emergency-contact", methods=["GET", "POST"])
-@requires("emergency.override")
+@requires(Action.EMERGENCY_OVERRIDE)
 def emergency_contact(participant_id):
     """Contact with the emergency services or the GP without consent (rule 3)."""
     participant = get_participant(participant_id, LIMITED)
@@ -73,7 +74,7 @@ def emergency_contact(participant_id):
 
 
 @bp.route("/<int:participant_id>/disclosures/<int:disclosure_id>")
-@requires("consent.view")
+@requires(Action.CONSENT_VIEW)
 def disclosure(participant_id, disclosure_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(Disclosure, disclosure_id, participant)
@@ -82,7 +83,7 @@ def disclosure(participant_id, disclosure_id):
 
 
 @bp.route("/<int:participant_id>/disclosures/<int:disclosure_id>/copy")
-@requires("consent.view")
+@requires(Action.CONSENT_VIEW)
 def disclosure_copy(participant_id, disclosure_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(Disclosure, disclosure_id, participant)

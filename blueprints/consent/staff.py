@@ -6,6 +6,7 @@ from flask_login import current_user
 from blueprints.consent.forms import AuthorityRequestForm
 from blueprints.participants.common import show_problems
 from portal import clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import AuthorityRequest, PrivacyNotice
 from portal.permissions import requires
@@ -17,14 +18,14 @@ notices_bp = Blueprint("privacy_notices", __name__, url_prefix="/privacy-notices
 
 
 @bp.route("/")
-@requires("authority_request.log")
+@requires(Action.AUTHORITY_REQUEST_LOG)
 def index():
     return render_template("consent/authority/index.html", requests=authority_requests.logged_by(current_user.id),
                            title="Requests from authorities you logged")
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("authority_request.log")
+@requires(Action.AUTHORITY_REQUEST_LOG)
 def new():
     form = AuthorityRequestForm()
     if not form.is_submitted():
@@ -45,7 +46,7 @@ def new():
 
 
 @bp.route("/<int:request_id>")
-@requires("authority_request.log")
+@requires(Action.AUTHORITY_REQUEST_LOG)
 def show(request_id):
     """The status of a request, for the person who logged it only (the DPO works on
     it under /dpo/); it never says which participant it was matched to."""
@@ -56,7 +57,7 @@ def show(request_id):
 
 
 @notices_bp.route("/<int:notice_id>")
-@requires("privacy_notice.read")
+@requires(Action.PRIVACY_NOTICE_READ)
 def show_notice(notice_id):
     """A published version of the notice, as participants were given it."""
     notice = db.session.get(PrivacyNotice, notice_id)

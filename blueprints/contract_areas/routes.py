@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from blueprints.contract_areas.forms import AddAreaForm, ChangeAreaForm, RemoveAreaForm, organisation_choices
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import contract_areas
 
@@ -22,7 +23,7 @@ def _area_or_404(area: str):
 
 
 @bp.route("/")
-@requires("contract_area.manage")
+@requires(Action.CONTRACT_AREA_MANAGE)
 def index():
     return render_template(
         "contract_areas/index.html",
@@ -32,7 +33,7 @@ def index():
 
 
 @bp.route("/add", methods=["GET", "POST"])
-@requires("contract_area.manage")
+@requires(Action.CONTRACT_AREA_MANAGE)
 def add():
     form = AddAreaForm()
     form.organisation.choices = organisation_choices(contract_areas.delivering_organisations())
@@ -48,7 +49,7 @@ def add():
 
 
 @bp.route("/<area>/change", methods=["GET", "POST"])
-@requires("contract_area.manage")
+@requires(Action.CONTRACT_AREA_MANAGE)
 def change(area):
     row = _area_or_404(area)
     form = ChangeAreaForm()
@@ -68,7 +69,7 @@ def change(area):
 
 
 @bp.route("/<area>/remove", methods=["GET", "POST"])
-@requires("contract_area.manage")
+@requires(Action.CONTRACT_AREA_MANAGE)
 def remove(area):
     row = _area_or_404(area)
     form = RemoveAreaForm()
@@ -82,7 +83,7 @@ def remove(area):
 
 
 @bp.route("/history")
-@requires("contract_area.manage")
+@requires(Action.CONTRACT_AREA_MANAGE)
 def history():
     area = contract_areas.normalise_area(request.args.get("area"))
     return render_template("contract_areas/history.html", area=area, changes=contract_areas.history(area or None))

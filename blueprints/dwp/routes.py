@@ -4,6 +4,7 @@ as DWP does."""
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import contract_reports, report_figures, report_formats, report_publication, statistics
 from portal.services.months import Month
@@ -19,7 +20,7 @@ DOWNLOADS = {
 
 
 @bp.route("/")
-@requires("report.read_published")
+@requires(Action.REPORT_READ_PUBLISHED)
 def reports():
     month = Month.parse(request.args.get("month"))
     return render_template("dwp/reports.html", month=month, reports=report_publication.published_reports(month),
@@ -43,7 +44,7 @@ def _report_or_404(report_id):
 
 
 @bp.route("/reports/<int:report_id>")
-@requires("report.read_published")
+@requires(Action.REPORT_READ_PUBLISHED)
 def report(report_id):
     found = _report_or_404(report_id)
     document = report_publication.document_of(found)
@@ -60,7 +61,7 @@ def report(report_id):
 
 
 @bp.route("/reports/<int:report_id>.<any(csv, xlsx, json):fmt>")
-@requires("report.read_published")
+@requires(Action.REPORT_READ_PUBLISHED)
 def download(report_id, fmt):
     found = _report_or_404(report_id)
     report_publication.record_read(found, fmt, user_id=current_user.id)
@@ -78,7 +79,7 @@ def download(report_id, fmt):
 
 
 @bp.route("/statistics")
-@requires("statistics.view")
+@requires(Action.STATISTICS_VIEW)
 def statistics_page():
     latest = Month.current().previous()
     month = Month.parse(request.args.get("month")) or latest

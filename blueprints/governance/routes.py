@@ -10,6 +10,7 @@ from blueprints.governance.forms import (
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import local_datetime
 from portal import clock, tenancy
+from portal.actions import Action
 from portal.models import Breach, Participant
 from portal.models.governance import BREACH_STATUSES, RISK_LEVELS
 from portal.permissions import requires
@@ -26,7 +27,7 @@ admin_bp = org_blueprint("governance_admin", __name__, policy=ADMINISTRATION)
 # ----------------------------------------------------------------- reporting a breach
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("breach.report")
+@requires(Action.BREACH_REPORT)
 def new():
     form = BreachReportForm()
     if not form.is_submitted():
@@ -53,7 +54,7 @@ def _breach(breach_id) -> Breach:
 
 
 @dpo_bp.route("/breaches")
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def breach_register():
     rows = breaches.register()
     breaches.audit_register_view(rows)
@@ -77,7 +78,7 @@ def _breach_page(found, decide_form=None, follow_form=None, active=None, status=
 
 
 @dpo_bp.route("/breaches/<int:breach_id>")
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def breach(breach_id):
     found = _breach(breach_id)
     breaches.audit_view(found)
@@ -85,7 +86,7 @@ def breach(breach_id):
 
 
 @dpo_bp.route("/breaches/<int:breach_id>/decision", methods=["POST"])
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def decide_breach(breach_id):
     found = _breach(breach_id)
     form = BreachDecisionForm()
@@ -104,7 +105,7 @@ def decide_breach(breach_id):
 
 
 @dpo_bp.route("/breaches/<int:breach_id>/follow-up", methods=["POST"])
-@requires("breach.manage")
+@requires(Action.BREACH_MANAGE)
 def follow_up_breach(breach_id):
     found = _breach(breach_id)
     if found.decided_at is None:
@@ -134,7 +135,7 @@ _int = tenancy.valid_id
 
 
 @dpo_bp.route("/audit")
-@requires("audit.search")
+@requires(Action.AUDIT_SEARCH)
 def audit_search_page():
     form = AuditSearchForm(request.args)
     filters, page = None, None
@@ -161,7 +162,7 @@ def audit_search_page():
 
 
 @dpo_bp.route("/audit/verify", methods=["POST"])
-@requires("audit.search")
+@requires(Action.AUDIT_SEARCH)
 def audit_verify():
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -171,7 +172,7 @@ def audit_verify():
 
 
 @dpo_bp.route("/audit/participants/<int:participant_id>/viewers")
-@requires("audit.search")
+@requires(Action.AUDIT_SEARCH)
 @reads_participant_data
 def viewers(participant_id):
     participant = tenancy.service_wide_get(Participant, participant_id)
@@ -193,7 +194,7 @@ def _training_page(org, form=None, upload_form=None, upload_errors=None, status=
 
 
 @admin_bp.route("/training-compliance")
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_overview():
     orgs = staff.manageable_orgs(current_user)
     if len(orgs) == 1:
@@ -204,13 +205,13 @@ def training_overview():
 
 
 @admin_bp.route("/<slug>/training")
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_page():
     return _training_page(g.org)
 
 
 @admin_bp.route("/<slug>/training/upload", methods=["POST"])
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_upload():
     org = g.org
     form = TrainingUploadForm()
@@ -229,7 +230,7 @@ def training_upload():
 
 
 @admin_bp.route("/<slug>/staff/<int:user_id>/training", methods=["GET", "POST"])
-@requires("training.manage")
+@requires(Action.TRAINING_MANAGE)
 def training_member(user_id):
     org = g.org
     user = tenancy.member(user_id)
@@ -256,7 +257,7 @@ def training_member(user_id):
 # ----------------------------------------------------------------- access reviews
 
 @admin_bp.route("/access-reviews")
-@requires("access_review.oversee")
+@requires(Action.ACCESS_REVIEW_OVERSEE)
 def access_reviews_overview():
     rows = access_reviews.statuses(staff.manageable_orgs(current_user))
     today = clock.today()
@@ -266,7 +267,7 @@ def access_reviews_overview():
 
 
 @admin_bp.route("/<slug>/access-review", methods=["GET", "POST"])
-@requires("access_review.manage")
+@requires(Action.ACCESS_REVIEW_MANAGE)
 def access_review():
     org = g.org
     accounts = access_reviews.accounts(org)

@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import home, notifications
 
@@ -9,7 +10,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@requires("home.view")
+@requires(Action.HOME_VIEW)
 def index():
     return render_template("home/index.html", sections=home.sections_for(current_user),
                            notifications=notifications.unread_for(current_user.id))

@@ -3,6 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import jobs
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import jobs as job_pages
 from portal.tenancy import refuse
@@ -13,7 +14,7 @@ REFRESH_SECONDS = 3
 
 
 @bp.route("/<int:job_id>")
-@requires("jobs.view")
+@requires(Action.JOBS_VIEW)
 def show(job_id):
     job = job_pages.visible_job(job_id, current_user)
     if job is None:
@@ -26,13 +27,13 @@ def show(job_id):
 
 
 @bp.route("/periodic")
-@requires("jobs.periodic")
+@requires(Action.JOBS_PERIODIC)
 def periodic():
     return render_template("jobs/periodic.html", rows=job_pages.periodic_for(current_user))
 
 
 @bp.route("/periodic/<name>/run", methods=["POST"])
-@requires("jobs.periodic")
+@requires(Action.JOBS_PERIODIC)
 def run_periodic(name):
     job = job_pages.run_now(name, current_user)
     if job is None:

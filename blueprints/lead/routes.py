@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from blueprints.lead.forms import BuildForm, PublishForm, month_choices
 from blueprints.participants.common import show_problems
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import contract_reports, dashboard, report_figures, report_publication
 from portal.services.months import Month, last_months
@@ -17,7 +18,7 @@ BUILDABLE_MONTHS = 24
 
 
 @bp.route("/")
-@requires("lead.dashboard")
+@requires(Action.LEAD_DASHBOARD)
 def dashboard_page():
     month = Month.parse(request.args.get("month")) or dashboard.default_month()
     if month > Month.current():
@@ -34,7 +35,7 @@ def _build_form() -> BuildForm:
 
 
 @bp.route("/reports")
-@requires("report.manage")
+@requires(Action.REPORT_MANAGE)
 def reports():
     form = _build_form()
     return render_template("lead/reports.html", form=form, **_overview())
@@ -46,7 +47,7 @@ def _overview() -> dict:
 
 
 @bp.route("/reports/build", methods=["POST"])
-@requires("report.manage")
+@requires(Action.REPORT_MANAGE)
 def build():
     form = _build_form()
     if form.validate_on_submit():
@@ -82,14 +83,14 @@ def _render_draft(month, draft, form, status=200):
 
 
 @bp.route("/reports/<month>/draft")
-@requires("report.manage")
+@requires(Action.REPORT_MANAGE)
 def draft(month):
     month, found = _draft_or_404(month)
     return _render_draft(month, found, PublishForm())
 
 
 @bp.route("/reports/<month>/publish", methods=["POST"])
-@requires("report.manage")
+@requires(Action.REPORT_MANAGE)
 def publish(month):
     month, found = _draft_or_404(month)
     form = PublishForm()

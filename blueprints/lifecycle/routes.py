@@ -9,6 +9,7 @@ from blueprints.lifecycle.forms import (
     ConfirmForm, CreateOrganisationForm, MfaResetRequestForm, RenameOrganisationForm,
 )
 from portal import tenancy
+from portal.actions import Action
 from portal.models import MfaReset
 from portal.permissions import requires
 from portal.services import mfa_reset, organisation_admin, reactivation
@@ -25,7 +26,7 @@ def _show_problem(form, problem) -> None:
 # Organisations (lead admin)
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
-@requires("organisation.manage")
+@requires(Action.ORGANISATION_MANAGE)
 def create_organisation():
     form = CreateOrganisationForm()
     if form.validate_on_submit():
@@ -43,7 +44,7 @@ def create_organisation():
 
 
 @bp.route("/organisations/<slug>/rename", methods=["GET", "POST"])
-@requires("organisation.manage")
+@requires(Action.ORGANISATION_MANAGE)
 def rename_organisation():
     org = g.org
     if not org.delivers:
@@ -75,7 +76,7 @@ def _mfa_page(org, user, form=None, errors=None, status=200):
 
 
 @bp.route("/<slug>/staff/<int:user_id>/mfa-reset", methods=["GET", "POST"])
-@requires("staff.mfa_reset")
+@requires(Action.STAFF_MFA_RESET)
 def mfa_reset_page(user_id):
     org = g.org
     user = tenancy.member(user_id)
@@ -92,7 +93,7 @@ def mfa_reset_page(user_id):
 
 
 @bp.route("/<slug>/mfa-resets/<int:reset_id>/approve", methods=["POST"])
-@requires("staff.mfa_reset")
+@requires(Action.STAFF_MFA_RESET)
 def approve_mfa_reset(reset_id):
     org = g.org
     reset = tenancy.scoped_get(MfaReset, reset_id)
@@ -108,7 +109,7 @@ def approve_mfa_reset(reset_id):
 
 
 @bp.route("/<slug>/mfa-resets/<int:reset_id>/cancel", methods=["POST"])
-@requires("staff.mfa_reset")
+@requires(Action.STAFF_MFA_RESET)
 def cancel_mfa_reset(reset_id):
     org = g.org
     reset = tenancy.scoped_get(MfaReset, reset_id)
@@ -125,7 +126,7 @@ def cancel_mfa_reset(reset_id):
 # Reactivation
 
 @bp.route("/<slug>/staff/<int:user_id>/reactivate", methods=["GET", "POST"])
-@requires("staff.reactivate")
+@requires(Action.STAFF_REACTIVATE)
 def reactivate(user_id):
     org = g.org
     user = tenancy.member(user_id)

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import notifications
 
@@ -16,13 +17,13 @@ def _back():
 
 
 @bp.route("/notifications")
-@requires("notifications.view")
+@requires(Action.NOTIFICATIONS_VIEW)
 def index():
     return render_template("notifications/index.html", items=notifications.recent_for(current_user.id))
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
-@requires("notifications.view")
+@requires(Action.NOTIFICATIONS_VIEW)
 def mark_read(notification_id):
     if not notifications.mark_read(current_user.id, notification_id):
         abort(404)
@@ -30,14 +31,14 @@ def mark_read(notification_id):
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
-@requires("notifications.view")
+@requires(Action.NOTIFICATIONS_VIEW)
 def mark_all_read():
     notifications.mark_all_read(current_user.id)
     return _back()
 
 
 @bp.route("/dev-outbox")
-@requires("notifications.dev_outbox")
+@requires(Action.NOTIFICATIONS_DEV_OUTBOX)
 def dev_outbox():
     """Development and test only: the emails that would have gone through GOV.UK Notify."""
     if not notifications.dev_outbox_enabled():

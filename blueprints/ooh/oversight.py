@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from blueprints.ooh.forms import LogFilterForm
 from blueprints.participants.forms import options
+from portal.actions import Action
 from portal.models import Organisation
 from portal.permissions import requires
 from portal.services import ooh_access, ooh_calls, ooh_log, participant_access
@@ -58,20 +59,20 @@ def _date(value, errors) -> date | None:
 
 
 @dpo_bp.route("/ooh-log")
-@requires("ooh.log")
+@requires(Action.OOH_LOG)
 @participant_access.reads_participant_data
 def dpo_log():
     return _log(None, "ooh_dpo.dpo_log")
 
 
 @org_bp.route("/ooh-log")
-@requires("ooh.log.org")
+@requires(Action.OOH_LOG_ORG)
 def org_log():
     return _log(g.org, "ooh_org.org_log")
 
 
 @org_bp.route("/callbacks/<int:callback_id>/done", methods=["POST"])
-@requires("ooh.callback.close")
+@requires(Action.OOH_CALLBACK_CLOSE)
 def callback_done(callback_id):
     callback = ooh_calls.callback_for_closing(g.org, callback_id, current_user)
     if callback is None:

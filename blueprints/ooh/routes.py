@@ -18,6 +18,7 @@ from blueprints.ooh.forms import (
 )
 from blueprints.participants.common import show_problems
 from blueprints.participants.forms import local_datetime, options
+from portal.actions import Action
 from portal.models import Appointment, Participant
 from portal.permissions import requires
 from portal.services import ooh_access, ooh_calls, ooh_search, participant_access
@@ -103,7 +104,7 @@ def _restricted(error: ParticipantRestricted):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@requires("ooh.search")
+@requires(Action.OOH_SEARCH)
 def search():
     participant_access.require_current_training()
     form = SearchForm()
@@ -126,7 +127,7 @@ def search():
 
 
 @bp.route("/<org>/participants/<int:participant_id>/check", methods=["GET", "POST"])
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def check(participant_id):
     participant, elsewhere = _checking()
     if elsewhere:
@@ -151,7 +152,7 @@ def check(participant_id):
 
 
 @bp.route("/<org>/participants/<int:participant_id>/check/<int:check_id>", methods=["GET", "POST"])
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def check_result(participant_id, check_id):
     participant, elsewhere = _checking()
     if elsewhere:
@@ -192,7 +193,7 @@ def _time(moment) -> str:
 
 
 @bp.route("/<org>/participants/<int:participant_id>/callback", methods=["GET", "POST"])
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def callback(participant_id):
     participant, elsewhere = _checking()
     if elsewhere:
@@ -221,7 +222,7 @@ def callback(participant_id):
 
 
 @bp.route("/<org>/participants/<int:participant_id>")
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def participant(participant_id):
     participant, grant = _granted()
     if participant is None:
@@ -251,7 +252,7 @@ def _date_field(problems: Problems) -> Problems:
 
 @bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/reschedule",
           methods=["GET", "POST"])
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def reschedule(participant_id, appointment_id):
     participant, grant = _granted()
     if participant is None:
@@ -276,7 +277,7 @@ def reschedule(participant_id, appointment_id):
 
 @bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/cancel",
           methods=["GET", "POST"])
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def cancel(participant_id, appointment_id):
     participant, grant = _granted()
     if participant is None:
@@ -303,7 +304,7 @@ def cancel(participant_id, appointment_id):
 
 
 @bp.route("/<org>/participants/<int:participant_id>/call-note", methods=["GET", "POST"])
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def call_note(participant_id):
     participant, grant = _granted()
     if participant is None:
@@ -327,7 +328,7 @@ def call_note(participant_id):
 
 
 @bp.route("/<org>/participants/<int:participant_id>/emergency", methods=["GET", "POST"])
-@requires("ooh.call")
+@requires(Action.OOH_CALL)
 def emergency(participant_id):
     """The emergency override of the consent service (DESIGN.md rule 3), from the call."""
     from blueprints.consent.forms import EmergencyForm, fill_now, typed_moment
@@ -362,7 +363,7 @@ def emergency(participant_id):
 
 
 @bp.route("/access")
-@requires("ooh.access")
+@requires(Action.OOH_ACCESS)
 def grants():
     participant_access.require_current_training()
     live, ended = ooh_access.grants_of(current_user.id)
@@ -375,7 +376,7 @@ def grants():
 
 
 @bp.route("/access/<int:grant_id>/end", methods=["POST"])
-@requires("ooh.access")
+@requires(Action.OOH_ACCESS)
 def end_grant(grant_id):
     grant = ooh_access.own_grant(current_user.id, grant_id)
     if grant is None:

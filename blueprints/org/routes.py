@@ -2,6 +2,7 @@
 from flask import g, render_template
 from flask_login import current_user
 
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import organisations
 from portal.tenancy import org_blueprint
@@ -10,7 +11,7 @@ bp = org_blueprint("org", __name__)
 
 
 @bp.route("/")
-@requires("org.view")
+@requires(Action.ORG_VIEW)
 def home():
     return render_template(
         "org/home.html",

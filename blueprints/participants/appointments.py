@@ -8,6 +8,7 @@ from blueprints.participants.forms import (
     AppointmentForm, CancelForm, OutcomeForm, RescheduleForm, local_datetime,
 )
 from portal import clock
+from portal.actions import Action
 from portal.models import Appointment
 from portal.permissions import requires
 from portal.services import appointments, ooh_calls
@@ -33,7 +34,7 @@ def _date_problems(problems: Problems) -> Problems:
 
 
 @bp.route("/<int:participant_id>/appointments")
-@requires("participant.view")
+@requires(Action.PARTICIPANT_VIEW)
 def appointments_list(participant_id):
     participant = get_participant(participant_id, FULL)
     return render_participant("participants/appointments.html", participant, "appointments",
@@ -42,7 +43,7 @@ def appointments_list(participant_id):
 
 
 @bp.route("/<int:participant_id>/appointments/new", methods=["GET", "POST"])
-@requires("appointment.manage")
+@requires(Action.APPOINTMENT_MANAGE)
 def new_appointment(participant_id):
     participant = get_participant(participant_id, FULL)
     form = AppointmentForm()
@@ -60,7 +61,7 @@ def new_appointment(participant_id):
 
 
 @bp.route("/<int:participant_id>/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"])
-@requires("appointment.change")
+@requires(Action.APPOINTMENT_CHANGE)
 def reschedule(participant_id, appointment_id):
     participant = get_participant(participant_id, LIMITED)
     appointment = get_child(Appointment, appointment_id, participant)
@@ -83,7 +84,7 @@ def reschedule(participant_id, appointment_id):
 
 
 @bp.route("/<int:participant_id>/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
-@requires("appointment.change")
+@requires(Action.APPOINTMENT_CHANGE)
 def cancel(participant_id, appointment_id):
     participant = get_participant(participant_id, LIMITED)
     appointment = get_child(Appointment, appointment_id, participant)
@@ -105,7 +106,7 @@ def cancel(participant_id, appointment_id):
 
 
 @bp.route("/<int:participant_id>/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
-@requires("appointment.manage")
+@requires(Action.APPOINTMENT_MANAGE)
 def outcome(participant_id, appointment_id):
     participant = get_participant(participant_id, FULL)
     appointment = get_child(Appointment, appointment_id, participant)

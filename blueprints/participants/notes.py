@@ -5,6 +5,7 @@ from flask_login import current_user
 from blueprints.participants.common import bp, render_participant, show_problems
 from blueprints.participants.forms import AmendNoteForm, NoteForm
 from portal import clock
+from portal.actions import Action
 from portal.models import CaseNote
 from portal.permissions import requires
 from portal.services import case_notes
@@ -15,7 +16,7 @@ NOTES = ("case_notes",)
 
 
 @bp.route("/<int:participant_id>/notes")
-@requires("participant.view")
+@requires(Action.PARTICIPANT_VIEW)
 def notes(participant_id):
     participant = get_participant(participant_id, FULL)
     return render_participant("participants/notes.html", participant, "notes", shows=NOTES,
@@ -23,7 +24,7 @@ def notes(participant_id):
 
 
 @bp.route("/<int:participant_id>/notes/new", methods=["GET", "POST"])
-@requires("case_note.write")
+@requires(Action.CASE_NOTE_WRITE)
 def new_note(participant_id):
     participant = get_participant(participant_id, FULL)
     form = NoteForm()
@@ -43,7 +44,7 @@ def new_note(participant_id):
 
 
 @bp.route("/<int:participant_id>/notes/<int:note_id>")
-@requires("participant.view")
+@requires(Action.PARTICIPANT_VIEW)
 def note(participant_id, note_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(CaseNote, note_id, participant)
@@ -51,7 +52,7 @@ def note(participant_id, note_id):
 
 
 @bp.route("/<int:participant_id>/notes/<int:note_id>/amend", methods=["GET", "POST"])
-@requires("case_note.write")
+@requires(Action.CASE_NOTE_WRITE)
 def amend_note(participant_id, note_id):
     participant = get_participant(participant_id, FULL)
     found = get_child(CaseNote, note_id, participant)

@@ -5,6 +5,7 @@ from flask_login import current_user
 from blueprints.participants.common import bp, render_participant, show_problems
 from blueprints.participants.forms import ActionForm, AssessmentForm, ConfirmForm, MilestoneForm
 from portal import clock
+from portal.actions import Action
 from portal.models import SupportPlanAction
 from portal.permissions import requires
 from portal.services import milestones, support_plans
@@ -13,7 +14,7 @@ from portal.services.validation import Problems
 
 
 @bp.route("/<int:participant_id>/plan")
-@requires("participant.view")
+@requires(Action.PARTICIPANT_VIEW)
 def plan(participant_id):
     participant = get_participant(participant_id, FULL)
     return render_participant("participants/plan.html", participant, "plan",
@@ -24,7 +25,7 @@ def plan(participant_id):
 
 
 @bp.route("/<int:participant_id>/assessment", methods=["GET", "POST"])
-@requires("support_plan.manage")
+@requires(Action.SUPPORT_PLAN_MANAGE)
 def assessment(participant_id):
     participant = get_participant(participant_id, FULL)
     existing = support_plans.assessment_of(participant)
@@ -45,7 +46,7 @@ def assessment(participant_id):
 
 
 @bp.route("/<int:participant_id>/plan/actions/new", methods=["GET", "POST"])
-@requires("support_plan.manage")
+@requires(Action.SUPPORT_PLAN_MANAGE)
 def new_action(participant_id):
     participant = get_participant(participant_id, FULL)
     form = ActionForm()
@@ -63,7 +64,7 @@ def new_action(participant_id):
 
 
 @bp.route("/<int:participant_id>/plan/actions/<int:action_id>/done", methods=["POST"])
-@requires("support_plan.manage")
+@requires(Action.SUPPORT_PLAN_MANAGE)
 def action_done(participant_id, action_id):
     participant = get_participant(participant_id, FULL)
     action = get_child(SupportPlanAction, action_id, participant)
@@ -78,7 +79,7 @@ def action_done(participant_id, action_id):
 
 
 @bp.route("/<int:participant_id>/milestones/new", methods=["GET", "POST"])
-@requires("milestone.record")
+@requires(Action.MILESTONE_RECORD)
 def new_milestone(participant_id):
     participant = get_participant(participant_id, FULL)
     form = MilestoneForm()

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from blueprints.participants.common import bp, render_participant, show_problems
 from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, PassOnForm, options
+from portal.actions import Action
 from portal.permissions import requires
 from portal.services import allocation, participant_access, participants, record_view
 from portal.services.participant_access import FULL, LIMITED, get_participant
@@ -12,7 +13,7 @@ from portal.services.validation import Problems
 
 
 @bp.route("/<int:participant_id>")
-@requires("participant.view")
+@requires(Action.PARTICIPANT_VIEW)
 def record(participant_id):
     participant = get_participant(participant_id, LIMITED)
     if participant_access.current_level() == LIMITED:
@@ -23,7 +24,7 @@ def record(participant_id):
 
 
 @bp.route("/<int:participant_id>/edit/<section>", methods=["GET", "POST"])
-@requires("participant.edit")
+@requires(Action.PARTICIPANT_EDIT)
 def edit(participant_id, section):
     participant = get_participant(participant_id, FULL)
     if section not in SECTION_FORMS:
@@ -46,7 +47,7 @@ def edit(participant_id, section):
 
 
 @bp.route("/<int:participant_id>/history")
-@requires("participant.view")
+@requires(Action.PARTICIPANT_VIEW)
 def history(participant_id):
     participant = get_participant(participant_id, FULL)
     return render_participant("participants/history.html", participant, "history", shows=("health",),
@@ -54,7 +55,7 @@ def history(participant_id):
 
 
 @bp.route("/<int:participant_id>/allocate", methods=["GET", "POST"])
-@requires("participant.allocate")
+@requires(Action.PARTICIPANT_ALLOCATE)
 def allocate(participant_id):
     participant = get_participant(participant_id, FULL)
     form = AllocateForm()
@@ -73,7 +74,7 @@ def allocate(participant_id):
 
 
 @bp.route("/<int:participant_id>/pass-on", methods=["GET", "POST"])
-@requires("participant.allocate")
+@requires(Action.PARTICIPANT_ALLOCATE)
 def pass_on(participant_id):
     """The lead partner's team manager passes an unallocated referral to a partner."""
     participant = get_participant(participant_id, FULL)
@@ -95,7 +96,7 @@ def pass_on(participant_id):
 
 
 @bp.route("/<int:participant_id>/close", methods=["GET", "POST"])
-@requires("participant.close")
+@requires(Action.PARTICIPANT_CLOSE)
 def close(participant_id):
     participant = get_participant(participant_id, FULL)
     form = CloseForm()

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from blueprints.participants.common import show_problems
 from blueprints.referrals.forms import ReferralForm, UploadForm
+from portal.actions import Action
 from portal.models import ReferralUpload
 from portal.permissions import requires
 from portal.services import participant_access, referral_upload, referrals
@@ -15,7 +16,7 @@ bp.before_request(participant_access.gate_casework_lists)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("referral.take_in")
+@requires(Action.REFERRAL_TAKE_IN)
 def new():
     form = ReferralForm()
     if form.validate_on_submit():
@@ -35,7 +36,7 @@ def new():
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@requires("referral.take_in")
+@requires(Action.REFERRAL_TAKE_IN)
 def upload():
     form = UploadForm()
     if form.validate_on_submit():
@@ -54,7 +55,7 @@ def upload():
 
 
 @bp.route("/uploads/<int:upload_id>")
-@requires("referral.take_in")
+@requires(Action.REFERRAL_TAKE_IN)
 def upload_result(upload_id):
     found = scoped_get(ReferralUpload, upload_id)
     shown = [r["participant_id"] for r in found.results or []

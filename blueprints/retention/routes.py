@@ -9,6 +9,7 @@ from blueprints.retention.forms import (
     ApproveAllForm, ApproveForm, BuildForm, CheckpointForm, DestroyForm, HoldForm, LiftForm, RuleForm,
 )
 from portal import audit, clock, tenancy
+from portal.actions import Action
 from portal.models.retention import COUNTED_FROM, DestructionList, LegalHold
 from portal.permissions import requires
 from portal.services import legal_holds, retention
@@ -24,7 +25,7 @@ def _get(model, object_id):
 # ----------------------------------------------------------------- rules
 
 @bp.route("/retention")
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def rules():
     found = retention.rules()
     by_id = {r.id: r for r in found}
@@ -34,7 +35,7 @@ def rules():
 
 
 @bp.route("/retention/<key>", methods=["GET", "POST"])
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def edit_rule(key):
     found = retention.rule(key)
     if found is None:
@@ -59,7 +60,7 @@ def edit_rule(key):
 # ----------------------------------------------------------------- legal holds
 
 @bp.route("/legal-holds")
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def holds():
     found = legal_holds.view_holds()
     return render_template("retention/holds.html", holds=found.holds, participants=found.participants,
@@ -67,7 +68,7 @@ def holds():
 
 
 @bp.route("/legal-holds/new", methods=["GET", "POST"])
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def new_hold():
     form = HoldForm()
     if form.validate_on_submit():
@@ -98,7 +99,7 @@ def new_hold():
 
 
 @bp.route("/legal-holds/<int:hold_id>/lift", methods=["GET", "POST"])
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def lift_hold(hold_id):
     hold = _get(LegalHold, hold_id)
     if not hold.active:
@@ -117,14 +118,14 @@ def lift_hold(hold_id):
 # ----------------------------------------------------------------- destruction lists
 
 @bp.route("/destruction")
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def lists():
     return render_template("retention/lists.html", lists=retention.lists(), build_form=BuildForm(),
                            title="Destruction lists")
 
 
 @bp.route("/destruction/build", methods=["POST"])
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def build():
     form = BuildForm()
     if not form.validate_on_submit():
@@ -147,13 +148,13 @@ def _list_page(found, approve_form=None, destroy_form=None, status=200):
 
 
 @bp.route("/destruction/<int:list_id>")
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def destruction_list(list_id):
     return _list_page(_get(DestructionList, list_id))
 
 
 @bp.route("/destruction/<int:list_id>/approve", methods=["POST"])
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def approve(list_id):
     found = _get(DestructionList, list_id)
     every = "approve_all" in request.form
@@ -171,7 +172,7 @@ def approve(list_id):
 
 
 @bp.route("/destruction/<int:list_id>/destroy", methods=["POST"])
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def destroy(list_id):
     found = _get(DestructionList, list_id)
     form = DestroyForm()
@@ -185,7 +186,7 @@ def destroy(list_id):
 
 
 @bp.route("/destruction/<int:list_id>/certificate.pdf")
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def certificate(list_id):
     found = _get(DestructionList, list_id)
     pdf = retention.certificate_pdf(found, current_user)
@@ -198,7 +199,7 @@ def certificate(list_id):
 # ----------------------------------------------------------------- audit checkpoint
 
 @bp.route("/retention/audit-checkpoint", methods=["GET", "POST"])
-@requires("retention.manage")
+@requires(Action.RETENTION_MANAGE)
 def checkpoint():
     cut = retention.audit_cut()
     form = CheckpointForm()

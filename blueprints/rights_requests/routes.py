@@ -10,6 +10,7 @@ from blueprints.rights_requests.forms import (
     SearchForm, SentForm, StopForm,
 )
 from portal import clock, tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Participant
 from portal.models.rights import Complaint, PortabilityExport, RightsRequest
@@ -42,7 +43,7 @@ def open_rights_requests(participant_id) -> int:
 # ----------------------------------------------------------------- intake
 
 @intake.route("/new", methods=["GET", "POST"])
-@requires("rights_request.log")
+@requires(Action.RIGHTS_REQUEST_LOG)
 def new():
     form = IntakeForm()
     if not form.is_submitted():
@@ -65,7 +66,7 @@ def new():
 
 
 @intake.route("/<int:request_id>/logged")
-@requires("rights_request.log")
+@requires(Action.RIGHTS_REQUEST_LOG)
 def logged(request_id):
     """The confirmation for whoever logged it: the reference, nothing else."""
     found = tenancy.service_wide_get(RightsRequest, request_id)
@@ -77,7 +78,7 @@ def logged(request_id):
 # ----------------------------------------------------------------- DPO home and dashboard
 
 @bp.route("/")
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def home():
     today = clock.today()
     rows = rights_requests.open_requests()
@@ -93,7 +94,7 @@ def home():
 
 
 @bp.route("/requests")
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def requests():
     today = clock.today()
     rows = rights_requests.open_requests()
@@ -123,7 +124,7 @@ def _page(found, template="rights/request.html", **context):
 
 
 @bp.route("/requests/<int:request_id>")
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def show(request_id):
     found = tenancy.service_wide_get(RightsRequest, request_id)
     rights_requests.audit_view(found, current_user.id)
@@ -162,7 +163,7 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
 
 
 @bp.route("/requests/<int:request_id>/identity", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def identity(request_id):
     return _handle(request_id, IdentityForm, lambda r, f: rights_requests.record_identity(
         r, f.decision.data, f.received_on.data, f.method.data, f.reason.data, current_user.id,
@@ -171,7 +172,7 @@ def identity(request_id):
 
 
 @bp.route("/requests/<int:request_id>/clarify", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def clarify(request_id):
     return _handle(request_id, StopForm, lambda r, f: rights_requests.stop_clock(
         r, f.asked_on.data, f.question.data, current_user.id), "Ask what the request covers",
@@ -179,14 +180,14 @@ def clarify(request_id):
 
 
 @bp.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def answer(request_id):
     return _handle(request_id, AnswerForm, lambda r, f: rights_requests.restart_clock(
         r, f.answered_on.data, f.note.data, current_user.id), "The answer arrived", "Clock restarted")
 
 
 @bp.route("/requests/<int:request_id>/extend", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def extend(request_id):
     return _handle(request_id, ExtendForm, lambda r, f: rights_requests.extend(
         r, f.reason.data, f.detail.data, current_user.id), "Extend the deadline",
@@ -194,7 +195,7 @@ def extend(request_id):
 
 
 @bp.route("/requests/<int:request_id>/extension-notice", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def extension_notice(request_id):
     return _handle(request_id, SentForm, lambda r, f: rights_requests.record_extension_notice(
         r, f.sent_on.data, f.method.data, current_user.id), "The person was told of the extension",
@@ -202,7 +203,7 @@ def extension_notice(request_id):
 
 
 @bp.route("/requests/<int:request_id>/dwp", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def dwp(request_id):
     return _handle(request_id, DwpForm, lambda r, f: rights_requests.record_dwp_informed(
         r, f.informed_on.data, f.note.data, current_user.id), "DWP informed or consulted", "Recorded")
@@ -217,7 +218,7 @@ def _notice_choices(form, found):
 
 
 @bp.route("/requests/<int:request_id>/notice", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def notice(request_id):
     return _handle(request_id, NoticeForm, lambda r, f: rights_workflows.record_notice_sent(
         r, f.notice_id.data, f.sent_on.data, f.method.data, current_user.id), "Send the privacy notice",
@@ -225,14 +226,14 @@ def notice(request_id):
 
 
 @bp.route("/requests/<int:request_id>/restrict", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def restrict(request_id):
     return _handle(request_id, RestrictForm, lambda r, f: rights_workflows.set_restriction(
         r, f.reason.data, current_user.id), "Restrict the record", "The record is restricted")
 
 
 @bp.route("/requests/<int:request_id>/lift-restriction", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def lift_restriction(request_id):
     return _handle(request_id, LiftForm, lambda r, f: rights_workflows.lift_restriction(
         r, f.reason.data, f.told_on.data, f.told_method.data, current_user.id), "Lift the restriction",
@@ -240,14 +241,14 @@ def lift_restriction(request_id):
 
 
 @bp.route("/requests/<int:request_id>/objection", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def objection(request_id):
     return _handle(request_id, ObjectionForm, lambda r, f: rights_workflows.record_objection(
         r, f.scopes.data, current_user.id), "Record an objection", "Objection recorded")
 
 
 @bp.route("/requests/<int:request_id>/portability", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 @reads_participant_data
 def portability(request_id):
     return _handle(request_id, PortabilityForm, lambda r, f: rights_workflows.create_portability_export(
@@ -256,7 +257,7 @@ def portability(request_id):
 
 
 @bp.route("/requests/<int:request_id>/portability/<int:export_id>")
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 @reads_participant_data
 def portability_download(request_id, export_id):
     export = tenancy.service_wide_get(PortabilityExport, export_id)
@@ -269,7 +270,7 @@ def portability_download(request_id, export_id):
 
 
 @bp.route("/requests/<int:request_id>/close", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def close(request_id):
     return _handle(request_id, CloseForm, lambda r, f: rights_requests.close(
         r, f.outcome.data, f.reason.data, f.exemption.data, f.response_sent_on.data, f.response_method.data,
@@ -278,7 +279,7 @@ def close(request_id):
 
 
 @bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 @reads_participant_data
 def link(request_id):
     """Search participants of every organisation; link one, or record no data held."""
@@ -312,7 +313,7 @@ def link(request_id):
 
 
 @bp.route("/requests/<int:request_id>/rectify/<section>", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 @reads_participant_data
 def rectify(request_id, section):
     found = tenancy.service_wide_get(RightsRequest, request_id)
@@ -341,7 +342,7 @@ def rectify(request_id, section):
 # ----------------------------------------------------------------- complaints
 
 @bp.route("/complaints")
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def complaints():
     rows = rights_complaints.all_complaints()
     rights_complaints.audit_list(rows, current_user.id)
@@ -349,7 +350,7 @@ def complaints():
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def new_complaint():
     form = ComplaintForm()
     if not form.is_submitted():
@@ -368,7 +369,7 @@ def new_complaint():
 
 
 @bp.route("/complaints/<int:complaint_id>", methods=["GET", "POST"])
-@requires("rights_request.manage")
+@requires(Action.RIGHTS_REQUEST_MANAGE)
 def complaint(complaint_id):
     found = tenancy.service_wide_get(Complaint, complaint_id)
     notes, close_form = InvestigationForm(), ComplaintCloseForm()

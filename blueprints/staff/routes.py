@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from blueprints.staff.forms import ConfirmForm, CreateStaffForm, GrantRoleForm, role_choices, role_hints
 from portal import tenancy
+from portal.actions import Action
 from portal.permissions import ROLES_BY_KIND, requires
 from portal.services import notifications, staff
 from portal.tenancy import ADMINISTRATION, org_blueprint, refuse
@@ -33,7 +34,7 @@ def _member_page(org, user, grant_form=None, status=200):
 
 
 @bp.route("/")
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def index():
     orgs = staff.manageable_orgs(current_user)
     if len(orgs) == 1:
@@ -42,7 +43,7 @@ def index():
 
 
 @bp.route("/<slug>/")
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def org_staff():
     org = g.org
     return render_template("staff/org_staff.html", org=org, rows=staff.staff_list(org),
@@ -50,7 +51,7 @@ def org_staff():
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def create():
     org = g.org
     form = CreateStaffForm()
@@ -72,13 +73,13 @@ def create():
 
 
 @bp.route("/<slug>/staff/<int:user_id>")
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def member(user_id):
     return _member_page(g.org, tenancy.member(user_id))
 
 
 @bp.route("/<slug>/staff/<int:user_id>/roles", methods=["POST"])
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def grant(user_id):
     org = g.org
     user = tenancy.member(user_id)
@@ -98,7 +99,7 @@ def grant(user_id):
 
 
 @bp.route("/<slug>/staff/<int:user_id>/roles/<role>/remove", methods=["POST"])
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def remove(user_id, role):
     org = g.org
     user = tenancy.member(user_id)
@@ -114,7 +115,7 @@ def remove(user_id, role):
 
 
 @bp.route("/<slug>/staff/<int:user_id>/deactivate", methods=["GET", "POST"])
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def deactivate(user_id):
     org = g.org
     user = tenancy.member(user_id)
@@ -135,7 +136,7 @@ def deactivate(user_id):
 
 
 @bp.route("/<slug>/staff/<int:user_id>/invitation", methods=["POST"])
-@requires("staff.manage")
+@requires(Action.STAFF_MANAGE)
 def reinvite(user_id):
     org = g.org
     user = tenancy.member(user_id)

@@ -23,6 +23,7 @@ from flask import render_template, url_for
 from sqlalchemy import select
 
 from portal import audit, clock, jobs, spreadsheets
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import AccessPackage, AccessRedaction, Participant
 from portal.models.rights import RightsRequest
@@ -44,7 +45,7 @@ def _participant(request: RightsRequest) -> Participant:
     if request.participant_id is None:
         raise NotLinked(request.id)
     participant = db.session.get(Participant, request.participant_id)
-    ensure_not_restricted(participant, "rights.workflow", "an access package")
+    ensure_not_restricted(participant, Action.RIGHTS_WORKFLOW, "an access package")
     return participant
 
 
@@ -71,7 +72,7 @@ def start_package(request: RightsRequest, user_id: int) -> AccessPackage:
                             status="building", created_by_id=user_id, created_at=clock.now())
     db.session.add(package)
     db.session.flush()
-    job = jobs.enqueue(build_package, package.id, kind="access_package", org_id=participant.org_id,
+    job = jobs.enqueue(build_package, package.id, kind=Action.ACCESS_PACKAGE, org_id=participant.org_id,
                        requested_by=user_id)
     package.job_id = job.id
     audit.record("access_package.requested", object_type="access_package", object_id=package.id,

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from portal import audit, clock, jobs
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Job, PasswordReset, User
 from portal.services import auth, lockout, notifications, passwords
@@ -28,7 +29,6 @@ RESET_VALID_FOR = timedelta(hours=1)
 # At most this many reset emails per account per hour: the form cannot be used to
 # flood someone's inbox. Further requests get the same answer and no email.
 RESET_EMAILS_PER_HOUR = 3
-RESET_JOB = "account.password_reset"  # the job kind (portal.jobs.KINDS)
 
 
 class AccountProblem(ValueError):
@@ -119,7 +119,7 @@ def request_password_reset(email: str) -> Job:
     SECRET_KEY: neither the job row nor the audit trail holds the address.
     """
     key = lockout.account_key(auth.normalise_email(email))
-    job = jobs.enqueue(send_password_reset, key, kind=RESET_JOB)
+    job = jobs.enqueue(send_password_reset, key, kind=Action.ACCOUNT_PASSWORD_RESET)
     audit.record("account.password_reset_asked", object_type="job", object_id=job.id)
     db.session.commit()
     return job

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Membership, Organisation, Participant, User
 from portal.models.participant import CLOSED_STATUSES
@@ -58,7 +59,7 @@ def _assign(participant: Participant, vrc: User, reason: str, user_id: int | Non
 def allocate(participant: Participant, vrc_id, reason: str, user_id: int | None) -> User:
     """Allocate ``participant`` to a VRC of its organisation, or reallocate it (a
     reason is then required). The VRC is notified. Commits."""
-    ensure_not_restricted(participant, "participant.allocate", "allocating or reallocating the participant")
+    ensure_not_restricted(participant, Action.PARTICIPANT_ALLOCATE, "allocating or reallocating the participant")
     problems = []
     if participant.closed:
         problems.append(Invalid("This case is closed: it cannot be allocated", field="vrc"))
@@ -175,7 +176,7 @@ def pass_to_partner(participant: Participant, org_id, reason: str, user_id: int 
     (append-only), rights requests and API submissions as received. The receiving
     team managers are told; the change is kept in the record's history. Commits.
     """
-    ensure_not_restricted(participant, "participant.allocate", "passing the referral to another partner")
+    ensure_not_restricted(participant, Action.PARTICIPANT_ALLOCATE, "passing the referral to another partner")
     if not may_pass_on(participant):
         raise Problems([Invalid("Only an unallocated referral in the lead partner’s queue can be passed on",
                                 field="organisation")])

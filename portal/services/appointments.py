@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Appointment, AppointmentReschedule, Participant
 from portal.models.appointment import CANCELLED_BY, CHANNELS
@@ -34,7 +35,7 @@ def _time_problems(starts_at: datetime | None, field: str = "starts_at") -> list
 def schedule(participant: Participant, starts_at: datetime | None, duration_minutes, channel: str,
              location: str, user_id: int | None) -> Appointment:
     """Book an appointment (date, time, length, channel, location)."""
-    ensure_not_restricted(participant, "appointment.schedule", "booking an appointment")
+    ensure_not_restricted(participant, Action.APPOINTMENT_SCHEDULE, "booking an appointment")
     problems = _time_problems(starts_at)
     if participant.closed:
         problems.append(Invalid("This case is closed: appointments cannot be booked", field="starts_at"))
@@ -77,7 +78,7 @@ def _must_be_scheduled(appointment: Appointment, field: str) -> list[Invalid]:
 def reschedule(participant: Participant, appointment: Appointment, starts_at: datetime | None, reason: str,
                user_id: int | None) -> AppointmentReschedule:
     """Move an appointment to a new time, keeping the old time and the reason."""
-    ensure_not_restricted(participant, "appointment.reschedule", "rescheduling an appointment")
+    ensure_not_restricted(participant, Action.APPOINTMENT_RESCHEDULE, "rescheduling an appointment")
     problems = _must_be_scheduled(appointment, "starts_at") or _time_problems(starts_at)
     if not problems and starts_at == appointment.starts_at:
         problems.append(Invalid("Enter a different date or time from the current one", field="starts_at"))
@@ -108,8 +109,8 @@ def cancel(participant: Participant, appointment: Appointment, cancelled_by: str
     request this is allowed even while the record is restricted."""
     if cancelled_by not in CANCELLED_BY:
         raise Problems([Invalid("Select who asked for the cancellation", field="cancelled_by")])
-    action = ("appointment.cancel_at_participant_request" if cancelled_by == "participant"
-              else "appointment.cancel")
+    action = (Action.APPOINTMENT_CANCEL_AT_PARTICIPANT_REQUEST if cancelled_by == "participant"
+              else Action.APPOINTMENT_CANCEL)
     ensure_not_restricted(participant, action, "cancelling an appointment other than at the participant’s request")
     problems = _must_be_scheduled(appointment, "cancelled_by")
     try:
@@ -132,7 +133,7 @@ def cancel(participant: Participant, appointment: Appointment, cancelled_by: str
 def record_outcome(participant: Participant, appointment: Appointment, outcome: str, user_id: int | None) -> None:
     """Mark an appointment attended or did-not-attend, once it has started. The first
     attended appointment after allocation is the participant's first contact."""
-    ensure_not_restricted(participant, "appointment.outcome", "recording whether an appointment was attended")
+    ensure_not_restricted(participant, Action.APPOINTMENT_OUTCOME, "recording whether an appointment was attended")
     problems = _must_be_scheduled(appointment, "outcome")
     if outcome not in ("attended", "did_not_attend"):
         problems.append(Invalid("Select whether the participant attended", field="outcome"))

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import CaseNote, CaseNoteVersion, Participant
 from portal.models.case_note import CONTACT_NOTE_TYPES, NOTE_TYPES
@@ -35,7 +36,7 @@ def write_note(participant: Participant, contact_date: date | None, note_type: s
                author_id: int | None) -> CaseNote:
     """Write a case note (author and time stamped). A phone or email contact logged
     after allocation is the participant's first contact if none came before."""
-    ensure_not_restricted(participant, "case_note.write", "writing a case note")
+    ensure_not_restricted(participant, Action.CASE_NOTE_WRITE, "writing a case note")
     problems = _note_problems(contact_date, participant)
     if note_type not in NOTE_TYPES:
         problems.append(Invalid("Select the type of contact", field="note_type"))
@@ -64,7 +65,7 @@ def write_note(participant: Participant, contact_date: date | None, note_type: s
 def amend_note(participant: Participant, note: CaseNote, text: str, reason: str,
                author_id: int | None) -> CaseNoteVersion:
     """Amend a note by adding a new version with the reason; earlier versions stay."""
-    ensure_not_restricted(participant, "case_note.amend", "amending a case note")
+    ensure_not_restricted(participant, Action.CASE_NOTE_AMEND, "amending a case note")
     problems = []
     try:
         text = clean_text(text, "the amended note", MAX_NOTE_LENGTH, required=True)

@@ -30,6 +30,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import (
     Consent, ConsentEvidence, ConsentPurpose, ConsentWithdrawal, Participant, PrivacyNotice, User,
@@ -544,7 +545,7 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
     A decision dated more than ``BACKDATE_TOLERANCE`` before now is back-dated and
     needs ``backdated_reason``; it takes its place in the history by its date, so
     one dated before a withdrawal is recorded but is not live (``resolve``)."""
-    ensure_not_restricted(participant, "consent.record", "recording a consent")
+    ensure_not_restricted(participant, Action.CONSENT_RECORD, "recording a consent")
     problems = []
     purpose = purpose_by_code(purpose_code or "")
     if purpose is None or not purpose.active:
@@ -616,7 +617,7 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
 def add_evidence(participant: Participant, consent: Consent, upload: Upload | None, user_id) -> ConsentEvidence:
     """Attach a signed form to a consent already recorded (a form posted back after
     a verbal consent, say). The consent itself is not changed."""
-    ensure_not_restricted(participant, "consent.evidence", "adding evidence to a consent")
+    ensure_not_restricted(participant, Action.CONSENT_EVIDENCE, "adding evidence to a consent")
     if upload is None or not upload.content:
         raise Problems([Invalid("Select the signed consent form to upload", field="evidence")])
     try:
@@ -646,7 +647,7 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
     """Record that the participant withdrew a consent: when and how they said so.
     It takes effect from that moment, so the very next action that needs it is
     refused. Allowed while the record is restricted (DESIGN.md rule 5)."""
-    ensure_not_restricted(participant, "consent.withdraw", "withdrawing a consent")
+    ensure_not_restricted(participant, Action.CONSENT_WITHDRAW, "withdrawing a consent")
     if consent.decision != "given":
         raise Problems([Invalid("Only a consent that was given can be withdrawn", field="method")])
     if consent.withdrawal is not None:

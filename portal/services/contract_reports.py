@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal import audit, clock, jobs
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import (
     Appointment, CaseNote, ContractReport, ContractReportDraft, Job, Membership, Milestone, Participant, User,
@@ -260,7 +261,7 @@ def reportable(month: Month | None) -> Month:
 def request_build(month: Month | None, user_id: int) -> Job:
     """Queue the job that builds ``month``'s draft for the contract manager. Commits."""
     month = reportable(month)
-    job = jobs.enqueue(build_draft, month.key, user_id, kind="contract_report", requested_by=user_id)
+    job = jobs.enqueue(build_draft, month.key, user_id, kind=Action.CONTRACT_REPORT, requested_by=user_id)
     audit.record("contract_report.build_requested", object_type="job", object_id=job.id,
                  detail={"month": month.key}, user_id=user_id)
     db.session.commit()

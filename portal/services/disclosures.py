@@ -21,6 +21,7 @@ from typing import Iterable
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Consent, Disclosure, Participant
 from portal.models.disclosure import LEGAL_BASES, RECIPIENT_TYPES
@@ -59,7 +60,7 @@ def _check(participant: Participant, recipient_type: str, recipient_name: str, p
             # A live consent exists, but not the one passed: rely on the live one.
             raise DisclosureNotAllowed("the consent relied on is not the participant's live consent")
     if legal_basis != "vital_interests":
-        action = "rights.workflow" if source in RIGHTS_WORKFLOW_SOURCES else "disclosure.record"
+        action = Action.RIGHTS_WORKFLOW if source in RIGHTS_WORKFLOW_SOURCES else Action.DISCLOSURE_RECORD
         ensure_not_restricted(participant, action, "sharing their data")
     return categories
 

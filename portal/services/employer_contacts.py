@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import EmployerContact, Participant
 from portal.models.sharing import EMPLOYER_CONTACT_KINDS
@@ -30,7 +31,7 @@ def ensure_may_record(participant: Participant) -> None:
 
 
 def _ensure_not_restricted(participant: Participant) -> None:
-    ensure_not_restricted(participant, "employer_contact.record", "contact with the employer")
+    ensure_not_restricted(participant, Action.EMPLOYER_CONTACT_RECORD, "contact with the employer")
 
 
 def record_employer_contact(participant: Participant, kind: str, contacted_at: datetime | None, employer_name,

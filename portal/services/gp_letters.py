@@ -13,6 +13,7 @@ from flask import render_template
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import GpLetter, Organisation, Participant, User
 from portal.models.sharing import SEND_METHODS
@@ -80,7 +81,7 @@ def _clean(participant: Participant, addressee, practice_name, practice_address,
 def ensure_may_write(participant: Participant) -> None:
     """Writing to the GP (the letter form, a draft, a change to it) needs a live GP
     consent now and is refused while the record is restricted."""
-    ensure_not_restricted(participant, "gp_letter.write", "writing to the GP")
+    ensure_not_restricted(participant, Action.GP_LETTER_WRITE, "writing to the GP")
     consents.require_live_consent(participant, PURPOSE)
 
 
@@ -142,7 +143,7 @@ def issue_letter(participant: Participant, letter: GpLetter, user_id) -> GpLette
     letter can then be sent. Needs a live GP consent now; refused while restricted."""
     if letter.status != "draft":
         raise LetterNotDraft(letter.id)
-    ensure_not_restricted(participant, "gp_letter.issue", "issuing a letter to the GP")
+    ensure_not_restricted(participant, Action.GP_LETTER_ISSUE, "issuing a letter to the GP")
     consent = consents.require_live_consent(participant, PURPOSE)
     now = clock.now()
     user = db.session.get(User, user_id) if user_id else None
@@ -173,7 +174,7 @@ def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at
     if letter.status != "issued":
         raise Problems([Invalid("Only an issued letter that has not been sent can be recorded as sent",
                                 field="method")])
-    ensure_not_restricted(participant, "gp_letter.send", "sending a letter to the GP")
+    ensure_not_restricted(participant, Action.GP_LETTER_SEND, "sending a letter to the GP")
     problems = []
     if method not in SEND_METHODS:
         problems.append(Invalid("Select how the letter was sent", field="method"))

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
+from portal.actions import Action
 from portal.permissions import allowed
 
 
@@ -20,70 +21,70 @@ class Section:
 
 
 # (action that must be allowed, link text, endpoint, hint) for fixed, cross-organisation pages.
-GLOBAL_LINKS: list[tuple[str, str, str, str]] = [
-    ("override.review", "Emergency overrides to review", "privacy.overrides",
+GLOBAL_LINKS: list[tuple[Action, str, str, str]] = [
+    (Action.OVERRIDE_REVIEW, "Emergency overrides to review", "privacy.overrides",
      "Contacts with the emergency services or a GP made without consent, until you review them"),
-    ("authority_request.decide", "Requests from authorities", "privacy.authority_requests_list",
+    (Action.AUTHORITY_REQUEST_DECIDE, "Requests from authorities", "privacy.authority_requests_list",
      "Approve or refuse requests from HMRC, the police and others; record what was disclosed"),
-    ("privacy_notice.manage", "Privacy notice versions", "privacy.notices",
+    (Action.PRIVACY_NOTICE_MANAGE, "Privacy notice versions", "privacy.notices",
      "Publish a new version of the participant privacy notice, with its change note"),
-    ("retention.manage", "Retention and destruction", "retention.lists",
+    (Action.RETENTION_MANAGE, "Retention and destruction", "retention.lists",
      "Approve the destruction list, place or lift legal holds, set retention rules, seal audit checkpoints"),
-    ("breach.manage", "Breach register", "governance_dpo.breach_register",
+    (Action.BREACH_MANAGE, "Breach register", "governance_dpo.breach_register",
      "Suspected personal data breaches: the 72-hour clock, your decision on reporting to the ICO, what followed"),
-    ("audit.search", "Audit trail", "governance_dpo.audit_search_page",
+    (Action.AUDIT_SEARCH, "Audit trail", "governance_dpo.audit_search_page",
      "Search audit events by participant, staff member, action and date; who viewed a record; check the chain"),
-    ("breach.report", "Report a suspected personal data breach", "breaches.new",
+    (Action.BREACH_REPORT, "Report a suspected personal data breach", "breaches.new",
      "Data sent to the wrong person, lost or seen by someone who should not: tell the DPO at once"),
-    ("training.manage", "Data protection training", "governance_admin.training_overview",
+    (Action.TRAINING_MANAGE, "Data protection training", "governance_admin.training_overview",
      "Record training dates (one by one or by CSV) and see who is current, due within 30 days or lapsed"),
-    ("access_review.oversee", "Quarterly access reviews", "governance_admin.access_reviews_overview",
+    (Action.ACCESS_REVIEW_OVERSEE, "Quarterly access reviews", "governance_admin.access_reviews_overview",
      "Which organisations have confirmed their staff’s roles this quarter, and which are overdue"),
-    ("rights_request.manage", "Data protection: rights requests and complaints", "dpo_rights.home",
+    (Action.RIGHTS_REQUEST_MANAGE, "Data protection: rights requests and complaints", "dpo_rights.home",
      "Rights requests by due date (overdue, due within 5 working days, stopped clocks), complaints"),
-    ("rights_request.log", "Log a data protection rights request", "rights_intake.new",
+    (Action.RIGHTS_REQUEST_LOG, "Log a data protection rights request", "rights_intake.new",
      "Someone asked for their data, or to correct, erase or restrict it: log it on the day it arrives"),
-    ("authority_request.log", "Log a request from an authority", "authority_requests.index",
+    (Action.AUTHORITY_REQUEST_LOG, "Log a request from an authority", "authority_requests.index",
      "HMRC, the police or another authority asked for a participant’s information: log it for the DPO"),
-    ("lead.dashboard", "Contract dashboard", "lead.dashboard_page",
+    (Action.LEAD_DASHBOARD, "Contract dashboard", "lead.dashboard_page",
      "Each organisation’s monthly figures and their trend over 12 months"),
-    ("report.manage", "Monthly contract reports", "lead.reports",
+    (Action.REPORT_MANAGE, "Monthly contract reports", "lead.reports",
      "Build, review and publish the DWP contract report; correct a published month"),
-    ("report.read_published", "Published contract reports", "dwp.reports",
+    (Action.REPORT_READ_PUBLISHED, "Published contract reports", "dwp.reports",
      "The reports published to DWP: every version, with CSV, XLSX and JSON downloads"),
-    ("statistics.view", "Statistics", "dwp.statistics_page",
+    (Action.STATISTICS_VIEW, "Statistics", "dwp.statistics_page",
      "Cases closed by month, organisation, postcode area and outcome, with small counts suppressed"),
-    ("api_client.manage", "API clients", "api_clients.index",
+    (Action.API_CLIENT_MANAGE, "API clients", "api_clients.index",
      "Register the machine clients of the API, rotate their secrets, revoke them"),
-    ("ooh.search", "Out-of-hours line", "ooh.search",
+    (Action.OOH_SEARCH, "Out-of-hours line", "ooh.search",
      "Find a caller, check who they are and whether they agree, then change an appointment or leave a callback"),
-    ("ooh.access", "Your access to participants’ records", "ooh.grants",
+    (Action.OOH_ACCESS, "Your access to participants’ records", "ooh.grants",
      "Records a participant opened to you on a call, until the end of your shift; end access early"),
-    ("ooh.log", "Out-of-hours log", "ooh_dpo.dpo_log",
+    (Action.OOH_LOG, "Out-of-hours log", "ooh_dpo.dpo_log",
      "Every out-of-hours search, verbal-consent check, grant, refusal, view and action"),
-    ("contract_area.manage", "Contract areas", "contract_areas.index",
+    (Action.CONTRACT_AREA_MANAGE, "Contract areas", "contract_areas.index",
      "Which organisation delivers in each postcode area, and the history of changes"),
-    ("staff.manage", "Staff accounts", "staff.index",
+    (Action.STAFF_MANAGE, "Staff accounts", "staff.index",
      "Create staff accounts, give and remove roles, deactivate accounts"),
-    ("jobs.periodic", "Scheduled jobs", "jobs.periodic",
+    (Action.JOBS_PERIODIC, "Scheduled jobs", "jobs.periodic",
      "Jobs that run on their own (audit checks, housekeeping): their last run, and run one now"),
-    ("account.password", "Change your password", "account.change_password",
+    (Action.ACCOUNT_PASSWORD, "Change your password", "account.change_password",
      "Anywhere else you are signed in is signed out"),
 ]
 
 # (action allowed in the organisation, link text, endpoint, hint) for each organisation's pages.
-ORG_LINKS: list[tuple[str, str, str, str]] = [
-    ("caseload.own", "Your caseload", "caseload.mine",
+ORG_LINKS: list[tuple[Action, str, str, str]] = [
+    (Action.CASELOAD_OWN, "Your caseload", "caseload.mine",
      "Your participants: new allocations, next appointments, overdue actions"),
-    ("caseload.team", "Your team", "caseload.overview",
+    (Action.CASELOAD_TEAM, "Your team", "caseload.overview",
      "Each VRC’s load, unallocated referrals and this month’s time to first contact"),
-    ("caseload.team", "Team caseload", "caseload.team_caseload", "Every participant of the organisation"),
-    ("research_contacts.view", "Research and focus-group contacts", "caseload.research_contacts",
+    (Action.CASELOAD_TEAM, "Team caseload", "caseload.team_caseload", "Every participant of the organisation"),
+    (Action.RESEARCH_CONTACTS_VIEW, "Research and focus-group contacts", "caseload.research_contacts",
      "Participants who agreed to be contacted for research, with a CSV export for the research team"),
-    ("ooh.log.org", "Out-of-hours log", "ooh_org.org_log",
+    (Action.OOH_LOG_ORG, "Out-of-hours log", "ooh_org.org_log",
      "Out-of-hours searches, checks, grants, refusals and actions about your participants"),
-    ("referral.take_in", "Take in referrals", "referrals.new", "One by form, or many by CSV upload"),
-    ("org.view", "Organisation home", "org.home", "Your roles and the staff list"),
+    (Action.REFERRAL_TAKE_IN, "Take in referrals", "referrals.new", "One by form, or many by CSV upload"),
+    (Action.ORG_VIEW, "Organisation home", "org.home", "Your roles and the staff list"),
 ]
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Milestone, Participant
 from portal.models.milestone import MAX_SUPPORT_MONTHS, MILESTONE_KINDS
@@ -31,7 +32,7 @@ def milestones_of(participant: Participant) -> list[Milestone]:
 def record_milestone(participant: Participant, kind: str, achieved_on: date | None, month_number,
                      left_early_reason: str, reason: str, user_id: int | None) -> None:
     """Record a milestone once (months of support once per month number)."""
-    ensure_not_restricted(participant, "milestone.record", "recording a milestone")
+    ensure_not_restricted(participant, Action.MILESTONE_RECORD, "recording a milestone")
     if kind in CLOSING_KINDS:
         try:
             participants.close_case(participant, CLOSING_KINDS[kind], achieved_on, reason, left_early_reason,

@@ -13,6 +13,7 @@ from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import func, select, update
 
 from portal import clock, jobs, outbound
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Notification, OutboxMessage, User
 
@@ -68,7 +69,7 @@ def queue_email(user_id: int, kind: str, subject: str, body: str, sensitive: boo
     db.session.add(message)
     db.session.flush()
     if sending:
-        jobs.enqueue(send_email, message.id, kind="email")
+        jobs.enqueue(send_email, message.id, kind=Action.EMAIL)
     return message
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal import clock, tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import (
     Membership, OohCallback, OohCallNote, OohCheck, OohEvent, OohGrant, Organisation, Participant, User,
@@ -138,7 +139,7 @@ def _through_casework(action, *args):
 
 def ensure_may_add_call_note(participant: Participant) -> None:
     """A restricted record takes no call note: the page refuses as the note would."""
-    ensure_not_restricted(participant, "ooh.call_note", "adding a call note")
+    ensure_not_restricted(participant, Action.OOH_CALL_NOTE, "adding a call note")
 
 
 def add_call_note(participant: Participant, grant: OohGrant, text: str, worker: User) -> OohCallNote:

@@ -28,6 +28,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Participant
 from portal.tenancy import refuse, scoped_get
@@ -46,10 +47,10 @@ TRAINING_VALID_FOR = relativedelta(months=12)
 
 # What is still allowed on a restricted record (DESIGN.md rule 5).
 ALLOWED_WHILE_RESTRICTED = frozenset({
-    "appointment.cancel_at_participant_request",
-    "consent.withdraw",
-    "objection.record",
-    "rights.workflow",
+    Action.APPOINTMENT_CANCEL_AT_PARTICIPANT_REQUEST,
+    Action.CONSENT_WITHDRAW,
+    Action.OBJECTION_RECORD,
+    Action.RIGHTS_WORKFLOW,
 })
 
 
@@ -68,7 +69,7 @@ class AccessRefused(Forbidden):
 class ParticipantRestricted(Exception):
     """The service refuses an action because the participant's record is restricted."""
 
-    def __init__(self, participant: Participant, action: str, what: str):
+    def __init__(self, participant: Participant, action: Action, what: str):
         self.participant = participant
         self.action = action
         self.message = (f"This participant’s record is restricted, so {what} cannot be done until the "
@@ -273,7 +274,7 @@ def audit_list(view: str, participant_ids: list[int]) -> None:
 
 # ----------------------------------------------------------------- restriction
 
-def ensure_not_restricted(participant: Participant, action: str, what: str = "this change") -> None:
+def ensure_not_restricted(participant: Participant, action: Action, what: str = "this change") -> None:
     """Refuse ``action`` while ``participant``'s processing is restricted (rule 5):
     every change, letter, contact and individual export, except the few actions in
     ``ALLOWED_WHILE_RESTRICTED``. The handler that shows the refusal audits it

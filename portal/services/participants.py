@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Milestone, Participant, ParticipantChange, StatusChange
 from portal.models.milestone import LEFT_EARLY_REASONS
@@ -40,7 +41,7 @@ def update_section(participant: Participant, section: str, raw: dict, user_id: i
     if section not in participant_fields.SECTIONS:
         raise LookupError(section)
     title, fields = participant_fields.SECTIONS[section]
-    ensure_not_restricted(participant, "participant.edit", f"a change to the {title.lower()}")
+    ensure_not_restricted(participant, Action.PARTICIPANT_EDIT, f"a change to the {title.lower()}")
     cleaned = participant_fields.clean(raw, fields)
     changed = []
     for field in fields:
@@ -90,7 +91,7 @@ def close_case(participant: Participant, status: str, closed_on: date, reason: s
     "programme completed" milestone; leaving early records the "left early" milestone
     with its reason from the fixed list the contract report counts.
     """
-    ensure_not_restricted(participant, "participant.close", "closing the case")
+    ensure_not_restricted(participant, Action.PARTICIPANT_CLOSE, "closing the case")
     problems = []
     if participant.closed:
         problems.append(Invalid("This case is already closed", field="status"))

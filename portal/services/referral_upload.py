@@ -13,6 +13,7 @@ import io
 from sqlalchemy import select
 
 from portal import audit, clock, hostile_input
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Organisation, ReferralUpload
 from portal.models.job import Job
@@ -25,7 +26,6 @@ MAX_ROWS = 5000
 COLUMNS = referrals.REFERRAL_FIELDS
 REQUIRED_COLUMNS = ("atw_reference", "first_name", "last_name", "date_of_birth", "ni_number",
                     "address_line_1", "postcode")
-JOB_KIND = "referral_upload"
 
 
 def _decode(content: bytes) -> str:
@@ -97,7 +97,7 @@ def start_upload(org: Organisation, filename: str, content: bytes, user_id: int 
     )
     db.session.add(upload)
     db.session.flush()
-    job = jobs.enqueue(process_upload, upload.id, kind=JOB_KIND, org_id=org.id, requested_by=user_id)
+    job = jobs.enqueue(process_upload, upload.id, kind=Action.REFERRAL_UPLOAD, org_id=org.id, requested_by=user_id)
     upload.job_id = job.id
     audit.record("referral_upload.started", object_type="referral_upload", object_id=upload.id,
                  org_id=org.id, user_id=user_id, detail={"rows": len(rows), "job_id": job.id})

@@ -19,6 +19,7 @@ from flask import render_template, url_for
 from sqlalchemy import func, select, text
 
 from portal import audit, clock, jobs
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import AuditEvent, AuditVerification, Job, Participant, User
 from portal.models.job import UNFINISHED
@@ -388,12 +389,9 @@ def destroy_approved(found: DestructionList, user) -> Counter:
     return results
 
 
-DESTROY_KIND = "retention.destroy"
-
-
 def running_destruction(found: DestructionList) -> Job | None:
     """The unfinished destruction job of this list, if any."""
-    unfinished = db.session.scalars(select(Job).where(Job.kind == DESTROY_KIND, Job.status.in_(UNFINISHED)))
+    unfinished = db.session.scalars(select(Job).where(Job.kind == Action.RETENTION_DESTROY, Job.status.in_(UNFINISHED)))
     return next((j for j in unfinished if j.args and j.args[0] == found.id), None)
 
 
@@ -404,7 +402,7 @@ def start_destruction(found: DestructionList, user) -> Job:
     running = running_destruction(found)
     if running is not None:
         return running
-    job = jobs.enqueue(destroy_list_job, found.id, user.id, kind=DESTROY_KIND, requested_by=user.id)
+    job = jobs.enqueue(destroy_list_job, found.id, user.id, kind=Action.RETENTION_DESTROY, requested_by=user.id)
     audit.record("retention.destroy_requested", object_type="destruction_list", object_id=str(found.id),
                  user_id=user.id, detail={"job_id": job.id,
                                           "approved": sum(1 for i in found.items if i.status == "approved")})

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal import audit, clock, spreadsheets, tenancy
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Consent, Participant
 from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
@@ -63,9 +64,11 @@ def objectors(participant_ids, scope: str) -> set[int]:
 def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]:
     """UK GDPR Art. 21: the participant objects to research contact and/or
     statistics. Research objectors are refused as ``research_contact`` (consents);
-    statistics objectors are left out of every statistics extract."""
+    statistics objectors are left out of every statistics extract. Allowed while the
+    record is restricted (rule 5)."""
     _open_for_dpo(request, user_id)
     participant = _participant(request)
+    ensure_not_restricted(participant, Action.OBJECTION_RECORD, "recording an objection")
     scopes = [s for s in dict.fromkeys(scopes or [])]
     if not scopes or any(s not in ("research", "statistics") for s in scopes):
         raise Problems([Invalid("Select what the participant objects to", field="scopes")])
@@ -316,7 +319,7 @@ def create_portability_export(request: RightsRequest, user_id) -> PortabilityExp
     participant = _participant(request)
     require_identity_verified(request, "make the portability file", user_id)
     # The file's release is a disclosure, refused while restricted: refuse before storing it.
-    ensure_not_restricted(participant, "disclosure.record", "sharing their data")
+    ensure_not_restricted(participant, Action.DISCLOSURE_RECORD, "sharing their data")
     content = portability_zip(participant)
     stored = private_files.store("rights_portability", content, "application/zip")
     export = PortabilityExport(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,

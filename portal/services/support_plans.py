@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Assessment, Participant, SupportPlanAction
 from portal.models.support_plan import SUPPORT_LEVELS
@@ -31,7 +32,7 @@ def record_assessment(participant: Participant, assessed_on: date | None, suppor
                       work_obstacles: str, goals: str, user_id: int | None) -> Assessment:
     """Record the initial assessment, or update it (each changed field kept in the
     record's history as ``assessment.<field>``)."""
-    ensure_not_restricted(participant, "assessment.record", "recording the assessment")
+    ensure_not_restricted(participant, Action.ASSESSMENT_RECORD, "recording the assessment")
     problems = []
     if assessed_on is None:
         problems.append(Invalid("Enter the date of the assessment", field="assessed_on"))
@@ -89,7 +90,7 @@ def actions_of(participant: Participant) -> list[SupportPlanAction]:
 def add_action(participant: Participant, description: str, owner: str, due_on: date | None,
                user_id: int | None) -> SupportPlanAction:
     """Add an action to the support plan: what, who owns it, by when."""
-    ensure_not_restricted(participant, "support_plan.edit", "changing the support plan")
+    ensure_not_restricted(participant, Action.SUPPORT_PLAN_EDIT, "changing the support plan")
     problems = []
     values = {}
     for field, label, value, length in (("description", "the action", description, 500),
@@ -117,7 +118,7 @@ def add_action(participant: Participant, description: str, owner: str, due_on: d
 
 def mark_action_done(participant: Participant, action: SupportPlanAction, user_id: int | None) -> None:
     """Mark an action done today."""
-    ensure_not_restricted(participant, "support_plan.edit", "changing the support plan")
+    ensure_not_restricted(participant, Action.SUPPORT_PLAN_EDIT, "changing the support plan")
     if action.done_on is not None:
         raise Problems([Invalid("This action is already done", field="action")])
     action.done_on = clock.today()
