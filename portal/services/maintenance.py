@@ -3,6 +3,7 @@ from flask import current_app
 from sqlalchemy import delete, or_
 
 from portal import audit, clock, jobs
+from portal.actions import Action
 from portal.extensions import db
 from portal.models import Job, StaffSession
 
@@ -37,7 +38,8 @@ def verify_audit_chain() -> dict:
 def request_audit_verification(requested_by: int) -> Job:
     """The DPO asks for the audit chain to be checked now: a tracked job, audited as a
     run of the periodic ``audit-verify`` job."""
-    job = jobs.enqueue(verify_audit_chain, kind="audit-verify", requested_by=requested_by)
-    audit.record("job.periodic.run", object_type="job", object_id=str(job.id), detail={"periodic": "audit-verify"})
+    job = jobs.enqueue(verify_audit_chain, kind=Action.AUDIT_VERIFY, requested_by=requested_by)
+    audit.record("job.periodic.run", object_type="job", object_id=str(job.id),
+                 detail={"periodic": Action.AUDIT_VERIFY})
     db.session.commit()
     return job
