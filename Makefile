@@ -52,10 +52,12 @@ run: install assets pdf-libs
 	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Two workers (pytest-xdist), one a core; each has its own database (tests/conftest.py).
+# Work stealing: a worker that runs out takes tests queued for the other, so one long
+# test (the consent state machine) does not leave a core idle at the end.
 PYTEST_WORKERS ?= 2
 
 test: install assets browser pdf-libs
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/dist instance/portal.sqlite
