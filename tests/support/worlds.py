@@ -14,9 +14,9 @@ OOH_HEALTH_TEXT = "HEALTHMARKER-OOH3 panic attacks at night"
 OOH_NOTE_TEXT = "NOTEMARKER-OOH8 spoke about the night shifts"
 
 
-def casework(make) -> SimpleNamespace:
-    """A small service (lead, two delivery partners), its staff and a participant of h2e
-    assigned to ``vrc`` with a health text and a case note (the markers above)."""
+def _partners_and_vrcs(make) -> SimpleNamespace:
+    """The lead partner, h2e (``home``) and Salus (``other``); h2e's two VRCs and its
+    team manager."""
     w = SimpleNamespace()
     w.lead = make.org("ingeus", kind="lead", name="Ingeus UK")
     w.home = make.org("h2e", name="Health 2 Employment")
@@ -24,6 +24,13 @@ def casework(make) -> SimpleNamespace:
     w.vrc = make.user(w.home, ["vrc"], name="Vera Assigned")
     w.other_vrc = make.user(w.home, ["vrc"], name="Omar Colleague")
     w.tm = make.user(w.home, ["team_manager"], name="Tess Manager")
+    return w
+
+
+def casework(make) -> SimpleNamespace:
+    """A small service (lead, two delivery partners), its staff and a participant of h2e
+    assigned to ``vrc`` with a health text and a case note (the markers above)."""
+    w = _partners_and_vrcs(make)
     w.ooh = make.user(w.home, ["ooh"])
     w.admin = make.user(w.home, ["admin"], name="Ada Admin")
     w.dpo = make.user(w.lead, ["dpo"])
@@ -39,13 +46,7 @@ def casework(make) -> SimpleNamespace:
 def out_of_hours(make) -> SimpleNamespace:
     """The casework service with out-of-hours staff at h2e and the lead partner, and
     h2e's participant (health text, a case note, an appointment in three days)."""
-    w = SimpleNamespace()
-    w.lead = make.org("ingeus", kind="lead", name="Ingeus UK")
-    w.home = make.org("h2e", name="Health 2 Employment")
-    w.other = make.org("salus", name="Salus")
-    w.vrc = make.user(w.home, ["vrc"], name="Vera Assigned")
-    w.other_vrc = make.user(w.home, ["vrc"], name="Omar Colleague")
-    w.tm = make.user(w.home, ["team_manager"], name="Tess Manager")
+    w = _partners_and_vrcs(make)
     w.ooh = make.user(w.home, ["ooh"], name="Hal Homeline")
     w.ooh_lead = make.user(w.lead, ["ooh"], name="Olu Nightline")
     w.admin = make.user(w.home, ["admin"], name="Ada Admin")
