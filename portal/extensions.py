@@ -14,7 +14,11 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+# A commit does not expire what the session has loaded: a page rendered after its
+# service commits reads the objects it already holds instead of reloading each one.
+# A service whose bulk UPDATE/DELETE or server-side value makes a loaded object stale
+# refreshes that object itself.
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -18,6 +18,7 @@ from portal.services.participant_access import ensure_not_restricted
 from portal.services.participants import record_change
 from portal.services.referrals import path_for
 from portal.services.validation import Invalid, Problems, clean_text
+from portal.stale import expire_rows
 
 
 def vrcs_of(org_id: int) -> list[User]:
@@ -207,6 +208,7 @@ def pass_to_partner(participant: Participant, org_id, reason: str, user_id: int 
             continue
         db.session.execute(table.update().where(columns.participant_id == participant.id)
                            .values(org_id=target.id))
+        expire_rows(table, columns=[columns.org_id])  # a Core UPDATE leaves the session's copies stale
     participant.org_id = target.id
     participant.updated_at = clock.now()
     audit.record("participant.passed_on", object_type="participant", object_id=participant.id,

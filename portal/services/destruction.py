@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from portal import audit, clock
 from portal.extensions import db
 from portal.services import legal_holds, private_files
+from portal.stale import expire_rows
 
 FILE_COLUMNS = ("storage_key", "copy_key", "file_key", "pdf_key", "draft_key", "released_key")
 
@@ -65,13 +66,13 @@ def _destroy_rows(table, where, files: list, fields: set) -> int:
     fields.update(c.name for c in table.c if c.name not in ("id",))
     count = 0
     for other, column in _dependants(table):
-        if other is table:
+        if other is table or column.nullable:
             db.session.execute(update(other).where(column.in_(ids)).values({column.name: None}))
-        elif column.nullable:
-            db.session.execute(update(other).where(column.in_(ids)).values({column.name: None}))
+            expire_rows(other, columns=[column])  # Core statements leave the session's copies stale
         else:
             count += _destroy_rows(other, column.in_(ids), files, fields)
     count += db.session.execute(delete(table).where(table.c.id.in_(ids))).rowcount
+    expire_rows(table, ids)
     return count
 
 

@@ -41,6 +41,7 @@ from portal.models import (AccessPackage, Appointment, AppointmentReschedule, As
                            Participant, ParticipantChange, StatusChange, SupportPlanAction, Tombstone)
 from portal.models.rights import PortabilityExport, RightsRequest
 from portal.services import legal_holds, private_files
+from portal.stale import expire_rows
 
 ERASED = "[erased]"
 ERASED_DOB = date(1900, 1, 1)
@@ -266,6 +267,7 @@ def _sweep(terms: list[str], keep_request_id: int | None) -> list[str]:
                 new = _scrub_value(value, pattern)
                 if new != value:
                     db.session.execute(sa.update(table).where(pk == row_id).values({column.name: new}))
+                    expire_rows(table, [row_id], [column])  # a Core UPDATE leaves the session's copy stale
                     changed.append(f"{table.name}.{column.name}")
     return sorted(set(changed))
 
