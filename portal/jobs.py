@@ -251,6 +251,7 @@ def enqueue(func, *ids, kind: Action, org_id: int | None = None, requested_by: i
     if not in_request() and _current_job.get() is None:
         db.session.commit()
         drain(db.session)
+        db.session.refresh(job)  # an inline job ran in a session of its own
     return job
 
 

@@ -160,7 +160,8 @@ def redact(package: AccessPackage, passage_key: str, reason: str, user_id: int) 
         problems.append(Invalid("Reason must be 500 characters or fewer", "reason"))
     if problems:
         raise Problems(problems)
-    redaction = AccessRedaction(package_id=package.id, passage_key=passage_key, reason=reason,
+    # Through the relationship, so the package's loaded redactions include it after the commit.
+    redaction = AccessRedaction(package=package, passage_key=passage_key, reason=reason,
                                 redacted_by_id=user_id, redacted_at=clock.now())
     db.session.add(redaction)
     db.session.flush()

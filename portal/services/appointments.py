@@ -94,6 +94,7 @@ def reschedule(participant: Participant, appointment: Appointment, starts_at: da
         new_starts_at=starts_at, reason=reason, changed_by_id=user_id, changed_at=clock.now(),
     )
     db.session.add(change)
+    db.session.expire(appointment, ["reschedules"])  # loaded before this one was added
     appointment.starts_at = starts_at
     appointment.updated_by_id = user_id
     appointment.updated_at = clock.now()

@@ -81,7 +81,8 @@ def amend_note(participant: Participant, note: CaseNote, text: str, reason: str,
         problems.append(problem)
     if problems:
         raise Problems(problems)
-    version = CaseNoteVersion(org_id=participant.org_id, note_id=note.id, number=note.current.number + 1,
+    # Through the relationship, so the note's loaded versions include it after the commit.
+    version = CaseNoteVersion(org_id=participant.org_id, note=note, number=note.current.number + 1,
                               text=text, reason=reason, author_id=author_id, created_at=clock.now())
     db.session.add(version)
     audit.record("case_note.amended", object_type="case_note", object_id=note.id,

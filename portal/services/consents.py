@@ -494,6 +494,7 @@ def _store_evidence(participant: Participant, consent: Consent, upload: Upload, 
     )
     db.session.add(evidence)
     db.session.flush()
+    db.session.expire(consent, ["evidence"])  # loaded before this one was added
     return evidence
 
 

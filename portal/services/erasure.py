@@ -41,7 +41,7 @@ from portal.models import (AccessPackage, Appointment, AppointmentReschedule, As
                            Participant, ParticipantChange, StatusChange, SupportPlanAction, Tombstone)
 from portal.models.rights import PortabilityExport, RightsRequest
 from portal.services import legal_holds, private_files
-from portal.stale import expire_rows
+from portal.stale import expire_relationships_to, expire_rows
 
 ERASED = "[erased]"
 ERASED_DOB = date(1900, 1, 1)
@@ -306,6 +306,9 @@ def _delete_files(ids: list[int]) -> list[str]:
             fields.append("access_package.file")
         package.draft_key = package.released_key = None
     db.session.flush()
+    for model, _, row_goes in FILES:
+        if row_goes:
+            expire_relationships_to(model.__table__)  # a consent's loaded evidence, say, still lists them
     return fields
 
 

@@ -267,7 +267,8 @@ def grant_role(org: Organisation, user: User, role: str, actor_id: int) -> None:
         raise StaffError("role", f"They already have the role {ROLE_NAMES[role]} here")
     if not user.active:
         raise StaffError("role", "This account is deactivated")
-    db.session.add(Membership(user_id=user.id, org_id=org.id, role=role))
+    # Through the relationship, so the user's loaded memberships include it after the commit.
+    db.session.add(Membership(user=user, org_id=org.id, role=role))
     audit.record("staff.role_granted", object_type="user", object_id=user.id, org_id=org.id,
                  user_id=actor_id, detail={"role": role})
     notifications.notify(user.id, "staff.role_granted",
