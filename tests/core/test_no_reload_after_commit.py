@@ -37,4 +37,4 @@ def test_the_notes_page_takes_the_same_queries_for_3_notes_as_for_30(app, make, 
     few = page()
     add(27)
     many = page()
-    assert (few, many) == (few, few)
+    assert many == few, (few, many)  # with commits expiring: 20 queries for 3 notes, 74 for 30
