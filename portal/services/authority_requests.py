@@ -147,6 +147,7 @@ def decide(request: AuthorityRequest, decision: str, atw_reference, legal_basis,
     request.status = "approved" if decision == "approve" else "refused"
     request.legal_basis = legal_basis if decision == "approve" else None
     request.decided_by_id = user_id
+    db.session.expire(request, ["decided_by"])  # its joined relationship was loaded with the old value
     request.decided_at = clock.now()
     request.decision_reasons = reasons
     audit.record("authority_request.decided", object_type="authority_request", object_id=request.id,

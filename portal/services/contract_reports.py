@@ -306,6 +306,7 @@ def store_draft(month: Month, built: Built, requested_by: int | None) -> Contrac
     draft.built_by_id = requested_by
     draft.job_id = current_job_id()
     db.session.flush()  # a build of the same month racing this one fails here, and is retried
+    db.session.expire(draft, ["built_by"])  # a replaced draft's joined relationship holds the old value
     audit.record("contract_report.draft_built", object_type="contract_report_draft", object_id=draft.id,
                  user_id=requested_by, detail={"month": month.key, "sha256": built.sha256,
                                                "participants": len(built.participant_ids), "withheld": built.withheld})

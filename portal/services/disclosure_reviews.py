@@ -73,6 +73,7 @@ def record_review(item, outcome: str, outcomes: dict, notes, user_id, what: str)
         raise Problems(problems)
     item.reviewed_at = clock.now()
     item.reviewed_by_id = user_id
+    db.session.expire(item, ["reviewed_by"])  # its joined relationship was loaded with the old value
     item.review_outcome = outcome
     item.review_notes = notes
 

@@ -101,6 +101,7 @@ def record_emergency_contact(participant: Participant, user_id: int, recipient_t
         disclosed_at=contacted_at, user_id=user_id, source="emergency_contact", source_id=contact.id,
     )
     contact.disclosure_id = disclosure.id
+    db.session.expire(contact, ["disclosure"])  # its joined relationship was loaded with the old value
     audit.record("emergency_contact.recorded", object_type="emergency_contact", object_id=contact.id,
                  participant_id=participant.id, user_id=user_id, org_id=participant.org_id,
                  detail={"recipient_type": recipient_type, "made_as": made_as, "disclosure_id": disclosure.id,

@@ -152,6 +152,7 @@ def issue_letter(participant: Participant, letter: GpLetter, user_id) -> GpLette
     letter.status = "issued"
     letter.issued_at = now
     letter.issued_by_id = user_id
+    db.session.expire(letter, ["issued_by"])  # its joined relationship was loaded with the old value
     letter.consent_id = consent.id
     letter.pdf_key = stored.key
     letter.pdf_sha256 = stored.sha256

@@ -96,6 +96,7 @@ def lift_hold(hold: LegalHold, *, lifted_by, reason: str = "") -> LegalHold:
         raise HoldError("This legal hold has already been lifted.")
     hold.lifted_at = clock.now()
     hold.lifted_by_id = lifted_by.id
+    db.session.expire(hold, ["lifted_by"])  # its joined relationship was loaded with the old value
     hold.lift_reason = reason.strip()
     db.session.flush()
     audit.record("legal_hold.lift", object_type="legal_hold", object_id=str(hold.id), user_id=lifted_by.id,

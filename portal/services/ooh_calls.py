@@ -300,6 +300,7 @@ def close_callback(callback: OohCallback, user_id: int) -> bool:
         return False
     callback.closed_at = clock.now()
     callback.closed_by_id = user_id
+    db.session.expire(callback, ["closed_by"])  # its joined relationship was loaded with the old value
     participant = tenancy.scoped_find(Participant, callback.participant_id,
                                       db.session.get(Organisation, callback.org_id))
     ooh_log.record("callback_closed", user_id, participant, object_id=callback.id,

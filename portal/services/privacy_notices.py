@@ -93,6 +93,7 @@ def publish(notice: PrivacyNotice, user_id) -> PrivacyNotice:
                                 field="published_on")])
     notice.status = "published"
     notice.published_by_id = user_id
+    db.session.expire(notice, ["published_by"])  # its joined relationship was loaded with the old value
     notice.published_at = clock.now()
     audit.record("privacy_notice.published", object_type="privacy_notice", object_id=notice.id, user_id=user_id,
                  detail={"reconsent_required": notice.reconsent_required})

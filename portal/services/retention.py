@@ -115,6 +115,7 @@ def update_rule(found: RetentionRule, period_months, counted_from, note, user) -
                                  changed_by_id=user.id, changed_at=clock.now())
     found.period_months, found.counted_from = months, counted_from
     found.updated_at, found.updated_by_id = change.changed_at, user.id
+    db.session.expire(found, ["updated_by"])  # its joined relationship was loaded with the old value
     db.session.add(change)
     db.session.flush()
     audit.record("retention.rule_change", object_type="retention_rule", object_id=found.key, user_id=user.id,
@@ -305,6 +306,7 @@ def _refresh_holds(found: DestructionList) -> None:
         if hold:
             item.status, item.hold_id = "held", hold.id
             item.approved_by_id = item.approved_at = None
+            db.session.expire(item, ["approved_by"])  # its joined relationship was loaded with the old value
         elif item.status == "held":
             item.status, item.hold_id = "pending", None
 
@@ -319,6 +321,7 @@ def approve(found: DestructionList, item_ids, user) -> int:
     for item in found.items:
         if item.status == "pending" and (wanted is None or item.id in wanted):
             item.status, item.approved_by_id, item.approved_at = "approved", user.id, clock.now()
+            db.session.expire(item, ["approved_by"])  # its joined relationship was loaded with the old value
             approved.append(item.id)
     db.session.flush()
     if approved:
