@@ -8,9 +8,13 @@ import pytest
 
 from portal.extensions import db
 from tests.factories import Factory
-from tests.registry import WORLD_BUILDERS, new_world, value_of
+from tests.registry import WORLD_BUILDERS, all_cases, new_world, value_of
 from tests.support import database
 from tests.support.web import csrf_token, sign_in
+
+# Every route's case; loading the registry's area modules also registers their world
+# builders, which build_world needs whoever imports it first.
+CASES = all_cases()
 
 
 def build_world():
