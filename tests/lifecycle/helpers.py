@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage
 from tests.support.web import csrf_from
+from tests.support import worlds
 
 RESET_LINK_RE = re.compile(r"http://portal\.test(/account/reset-password/[A-Za-z0-9_\-]+)")
 NONCE_RE = re.compile(r'nonce="[^"]*"|name="csrf_token"[^>]*value="[^"]*"')
@@ -14,11 +15,7 @@ NEW_PASSWORD = "quiet orchard lantern 4817"
 
 
 def world(make) -> SimpleNamespace:
-    w = SimpleNamespace()
-    w.lead = make.org("ingeus", kind="lead", name="Ingeus UK")
-    w.h2e = make.org("h2e", name="Health 2 Employment")
-    w.salus = make.org("salus", name="Salus")
-    w.dwp = make.org("dwp", kind="commissioner", name="DWP")
+    w = worlds.organisations(make)
     w.lead_admin = make.user(w.lead, ["admin"])
     w.admin = make.user(w.h2e, ["admin"])
     w.second_admin = make.user(w.h2e, ["admin"])

@@ -6,16 +6,13 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OutboxMessage
+from tests.support import worlds
 
 LINK_RE = re.compile(r"http://portal\.test(/account/invitation/[A-Za-z0-9_\-]+)")
 
 
 def world(make) -> SimpleNamespace:
-    w = SimpleNamespace()
-    w.lead = make.org("ingeus", kind="lead", name="Ingeus UK")
-    w.h2e = make.org("h2e", name="Health 2 Employment")
-    w.salus = make.org("salus", name="Salus")
-    w.dwp = make.org("dwp", kind="commissioner", name="DWP")
+    w = worlds.organisations(make)
     w.lead_admin = make.user(w.lead, ["admin"])
     w.admin = make.user(w.h2e, ["admin"])
     w.vrc = make.user(w.h2e, ["vrc"])

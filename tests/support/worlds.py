@@ -62,13 +62,20 @@ def out_of_hours(make) -> SimpleNamespace:
     return w
 
 
-def reporting(make) -> SimpleNamespace:
-    """The service (lead partner, two delivery partners, DWP) and its staff."""
+def organisations(make, dwp_as: str = "dwp", dwp_name: str = "DWP") -> SimpleNamespace:
+    """The lead partner, h2e and Salus (delivery partners) and DWP (the commissioner,
+    under the attribute ``dwp_as``)."""
     w = SimpleNamespace()
     w.lead = make.org("ingeus", kind="lead", name="Ingeus UK")
     w.h2e = make.org("h2e", name="Health 2 Employment")
     w.salus = make.org("salus", name="Salus")
-    w.dwp_org = make.org("dwp", kind="commissioner", name="Department for Work and Pensions")
+    setattr(w, dwp_as, make.org("dwp", kind="commissioner", name=dwp_name))
+    return w
+
+
+def reporting(make) -> SimpleNamespace:
+    """The service (lead partner, two delivery partners, DWP) and its staff."""
+    w = organisations(make, dwp_as="dwp_org", dwp_name="Department for Work and Pensions")
     w.cm = make.user(w.lead, ["contract_manager"], name="Carla Contracts")
     w.dwp = make.user(w.dwp_org, ["dwp"], name="Dev Analyst")
     w.lead_admin = make.user(w.lead, ["admin"], name="Lee Admin")
