@@ -48,7 +48,7 @@ run: install assets pdf-libs
 	mkdir -p instance
 	PORTAL_ENV=development $(FLASK) db upgrade
 	PORTAL_ENV=development $(FLASK) seed-demo --json instance/demo-accounts.json
-	@PORTAL_ENV=development $(BIN)/python -m portal.demo_accounts instance/demo-accounts.json
+	@PORTAL_ENV=development $(BIN)/python -m portal.demo.accounts instance/demo-accounts.json
 	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Two workers (pytest-xdist), one a core; each has its own database (tests/conftest.py).

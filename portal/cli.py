@@ -6,22 +6,22 @@ import click
 from flask import current_app
 
 from portal.extensions import db
-from portal.staff_cli import create_user
+from portal.accounts.cli import create_user
 
 
 def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(audit_verify)
-    from portal.jobs_cli import run_periodic, scheduler, worker
+    from portal.jobs.cli import run_periodic, scheduler, worker
 
     app.cli.add_command(worker)
     app.cli.add_command(scheduler)
     app.cli.add_command(run_periodic)
     app.cli.add_command(create_user)
-    from portal.consent_cli import recheck_consent_disclosures
+    from portal.consent.cli import recheck_consent_disclosures
 
     app.cli.add_command(recheck_consent_disclosures)
-    from portal.rights_cli import recheck_rights_disclosures
+    from portal.rights.cli import recheck_rights_disclosures
 
     app.cli.add_command(recheck_rights_disclosures)
 

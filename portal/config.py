@@ -62,7 +62,7 @@ def defaults(env: str, instance_path: str) -> dict:
         "HSTS": not development,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         # Signed consent forms and issued letters: outside the web root, served only
-        # through routes that check access (portal/services/private_files.py).
+        # through routes that check access (portal/private_files.py).
         "PRIVATE_FILES_DIR": os.path.join(instance_path, "private-files"),
         "CONSENT_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
         # A CSRF token is bounded by its session's lifetime, or, before anyone has passed

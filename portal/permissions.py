@@ -49,7 +49,7 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.NOTIFICATIONS_DEV_OUTBOX: ANY_ROLE,
     Action.STAFF_MANAGE: frozenset({"admin", "lead_admin"}),
     # Casework (issue 5). On /<org>/participants/... the participant access service
-    # (portal.services.participant_access) further decides per participant: the
+    # (portal.access.participant_access) further decides per participant: the
     # assigned VRC and team managers get the full record, other VRCs and ooh staff the
     # verbal-consent check, every other role a 404.
     Action.CASELOAD_OWN: frozenset({"vrc"}),
@@ -92,7 +92,7 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.RIGHTS_ERASE: frozenset({"dpo"}),
     Action.PARTICIPANT_DPO_READ: frozenset({"dpo"}),
     # Out-of-hours service (issue 7). The search reaches every organisation; on the call
-    # pages (/ooh/<org>/participants/...) portal.services.ooh_access decides per
+    # pages (/ooh/<org>/participants/...) portal.access.ooh_access decides per
     # participant: the assigned VRC and team managers go to the record, the org's other
     # VRCs and ooh staff of any organisation through the verbal-consent check, everyone
     # else a 404.
@@ -123,7 +123,7 @@ ACTIONS: dict[Action, frozenset[str]] = {
 
 PUBLIC = "public"
 # Machine API views: reached with an OAuth2 bearer token, which the view checks itself
-# (scope, expiry, revocation: portal.services.api_access), never with a staff session.
+# (scope, expiry, revocation: portal.api.api_access), never with a staff session.
 API_TOKEN = "api_token"
 
 

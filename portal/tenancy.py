@@ -56,15 +56,15 @@ def _holds_a_role_there(user, org) -> bool:
 
 
 def _takes_its_calls(user, org) -> bool:
-    from portal.services.ooh_access import takes_calls_anywhere
+    from portal.access.ooh_access import takes_calls_anywhere
 
     # The organisation's own staff, and out-of-hours staff of any organisation; the
-    # call pages then decide per participant (portal.services.ooh_access.call_level).
+    # call pages then decide per participant (portal.access.ooh_access.call_level).
     return takes_calls_anywhere(user) or bool(user.roles_in(org.id))
 
 
 def _manages(user, org) -> bool:
-    from portal.services.staff import can_manage
+    from portal.accounts.staff import can_manage
 
     return can_manage(user, org)
 

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher, profiles
 from portal import clock
 from portal.extensions import db
 from portal.models import Membership, Organisation, User
-from portal.services import passwords, totp
+from portal.accounts import passwords, totp
 
 PASSWORD = "a-long-test-password-9431"
 _counter = itertools.count(1)
@@ -166,7 +166,7 @@ class Factory:
 
     # Consent and disclosures (issue 6): rows made directly, so tests can set any state.
     def consent_purposes(self):
-        from portal.services.consents import ensure_default_purposes
+        from portal.consent.consents import ensure_default_purposes
 
         return {p.code: p for p in ensure_default_purposes()}
 
@@ -175,7 +175,7 @@ class Factory:
         """A notice version; version 1 carries the AtW MHSS notice text of the demo."""
         from datetime import date
 
-        from portal.demo_consent import notice_text
+        from portal.demo.consent import notice_text
         from portal.models import PrivacyNotice
 
         now = clock.now()

@@ -10,10 +10,10 @@ from portal.actions import Action
 from portal.extensions import db
 from portal.models import Participant, RightsRequest
 from portal.permissions import requires
-from portal.services import access_content, access_packages, rights_identity
-from portal.services import erasure as erasure_service
-from portal.services.participant_access import reads_participant_data
-from portal.services.validation import Problems
+from portal.rights import access_content, access_packages, rights_identity
+from portal.rights import erasure as erasure_service
+from portal.access.participant_access import reads_participant_data
+from portal.validation import Problems
 
 bp = Blueprint("rights", __name__, url_prefix="/dpo")
 

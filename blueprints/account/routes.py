@@ -8,7 +8,7 @@ from portal.actions import Action
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public, requires
-from portal.services import account, lockout, mfa_reset, staff, totp
+from portal.accounts import account, lockout, mfa_reset, staff, totp
 
 bp = Blueprint("account", __name__)
 

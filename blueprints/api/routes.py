@@ -1,6 +1,6 @@
 """The machine API. Every answer is JSON (CSV for a report's .csv), errors included;
 every call is audited (client, endpoint, status, the participants it showed); each
-client is rate limited. The OpenAPI description is portal/services/openapi.py."""
+client is rate limited. The OpenAPI description is portal/api/openapi.py."""
 from functools import wraps
 from urllib.parse import quote
 
@@ -12,9 +12,10 @@ from portal.errors import exception_headers
 from portal.extensions import csrf, db
 from portal.models import Organisation
 from portal.permissions import API_TOKEN, public
-from portal.services import api_access, api_referrals, openapi, report_formats, report_publication
-from portal.services.months import Month
-from portal.services.validation import Problems
+from portal.api import api_access, api_referrals, openapi
+from portal.reporting import report_formats, report_publication
+from portal.months import Month
+from portal.validation import Problems
 
 bp = Blueprint("api", __name__)
 API_PREFIXES = ("/api/", "/oauth/")

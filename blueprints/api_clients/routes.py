@@ -7,8 +7,8 @@ from blueprints.api_clients.forms import RegisterForm, RevokeForm, RotateForm
 from blueprints.participants.common import show_problems
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import api_clients
-from portal.services.validation import Problems
+from portal.api import api_clients
+from portal.validation import Problems
 
 bp = Blueprint("api_clients", __name__, url_prefix="/admin/api-clients")
 

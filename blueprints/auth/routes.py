@@ -8,7 +8,7 @@ from blueprints.auth.forms import CodeForm, LoginForm, SignOutForm
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public
-from portal.services import auth, lockout, mfa_reset
+from portal.accounts import auth, lockout, mfa_reset
 
 bp = Blueprint("auth", __name__)
 

@@ -10,9 +10,11 @@ from blueprints.participants.forms import options
 from portal import clock
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import allocation, caseloads, ooh_calls, participant_access, team
-from portal.services import research_contacts as research
-from portal.services.validation import Problems
+from portal.access import participant_access
+from portal.casework import allocation, caseloads, team
+from portal.ooh import ooh_calls
+from portal.casework import research_contacts as research
+from portal.validation import Problems
 from portal.tenancy import org_blueprint
 
 bp = org_blueprint("caseload", __name__)

@@ -2,8 +2,9 @@
 the page shown when an action is refused for want of a live consent."""
 from flask import g, render_template, request
 
-from portal.services import consents, participant_access
-from portal.services.consents import ConsentRequired, Upload
+from portal.access import participant_access
+from portal.consent import consents
+from portal.consent.consents import ConsentRequired, Upload
 from portal.tenancy import org_blueprint
 
 bp = org_blueprint("consent", __name__, url_prefix="/participants")

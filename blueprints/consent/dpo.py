@@ -14,10 +14,10 @@ from portal.extensions import db
 from portal.models.disclosure import LEGAL_BASES
 from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
 from portal.permissions import requires
-from portal.services import authority_requests, disclosure_reviews, emergency, privacy_notices
-from portal.services.participant_access import audit_list, audit_review_view, reads_participant_data
-from portal.services.privacy_notices import NoticePublished
-from portal.services.validation import Problems
+from portal.consent import authority_requests, disclosure_reviews, emergency, privacy_notices
+from portal.access.participant_access import audit_list, audit_review_view, reads_participant_data
+from portal.consent.privacy_notices import NoticePublished
+from portal.validation import Problems
 
 bp = Blueprint("privacy", __name__, url_prefix="/dpo")
 

@@ -6,8 +6,8 @@ from portal import tenancy
 from portal.actions import Action
 from portal.models import DisclosureReview
 from portal.permissions import requires
-from portal.services import disclosure_reviews
-from portal.services.participant_access import reads_participant_data
+from portal.consent import disclosure_reviews
+from portal.access.participant_access import reads_participant_data
 
 
 @bp.route("/disclosure-reviews/<int:review_id>", methods=["GET", "POST"])

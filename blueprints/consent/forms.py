@@ -15,7 +15,7 @@ from portal.models.authority_request import AUTHORITY_TYPES, REQUEST_REASONS
 from portal.models.consent import DECISIONS, METHODS, WITHDRAWAL_METHODS
 from portal.models.disclosure import DISCLOSURE_REVIEW_OUTCOMES, EMERGENCY_RECIPIENTS, LEGAL_BASES, REVIEW_OUTCOMES
 from portal.models.sharing import EMPLOYER_CONTACT_KINDS, SEND_METHODS
-from portal.services.validation import Invalid, Problems
+from portal.validation import Invalid, Problems
 
 DATE_HINT = "For example, 27 3 2026"
 TIME_HINT = "Use the 24-hour clock, for example 14:30"

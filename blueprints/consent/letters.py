@@ -9,9 +9,10 @@ from blueprints.participants.forms import options
 from portal.actions import Action
 from portal.models import GpLetter
 from portal.permissions import requires
-from portal.services import consents, gp_letters
-from portal.services.participant_access import FULL, get_child, get_participant
-from portal.services.validation import Problems
+from portal.casework import gp_letters
+from portal.consent import consents
+from portal.access.participant_access import FULL, get_child, get_participant
+from portal.validation import Problems
 
 LETTER_SHOWS = ("health",)
 

@@ -10,11 +10,11 @@ from portal.actions import Action
 from portal.extensions import db
 from portal.models import Consent, ConsentEvidence, Organisation
 from portal.permissions import requires
-from portal.services import (
-    consents, disclosures, emergency, employer_contacts, gp_letters, ooh_calls, privacy_notices,
-)
-from portal.services.participant_access import FULL, LIMITED, get_child, get_participant
-from portal.services.validation import Problems
+from portal.casework import employer_contacts, gp_letters
+from portal.consent import consents, disclosures, emergency, privacy_notices
+from portal.ooh import ooh_calls
+from portal.access.participant_access import FULL, LIMITED, get_child, get_participant
+from portal.validation import Problems
 
 
 @bp.route("/<int:participant_id>/consents")
@@ -93,7 +93,7 @@ def withdraw(participant_id, consent_id):
 
 
 def _full() -> bool:
-    from portal.services.participant_access import current_level
+    from portal.access.participant_access import current_level
 
     return current_level() == FULL
 

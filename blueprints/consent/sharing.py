@@ -9,10 +9,12 @@ from blueprints.participants.forms import options
 from portal.actions import Action
 from portal.models import Disclosure
 from portal.permissions import requires
-from portal.services import consents, disclosures, emergency, employer_contacts, ooh_calls
-from portal.services.participant_access import FULL, LIMITED, current_level, get_child
-from portal.services.participant_access import get_participant
-from portal.services.validation import Problems
+from portal.casework import employer_contacts
+from portal.consent import consents, disclosures, emergency
+from portal.ooh import ooh_calls
+from portal.access.participant_access import FULL, LIMITED, current_level, get_child
+from portal.access.participant_access import get_participant
+from portal.validation import Problems
 from portal.tenancy import refuse
 
 

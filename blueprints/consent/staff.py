@@ -10,8 +10,8 @@ from portal.actions import Action
 from portal.extensions import db
 from portal.models import AuthorityRequest, PrivacyNotice
 from portal.permissions import requires
-from portal.services import authority_requests
-from portal.services.validation import Problems
+from portal.consent import authority_requests
+from portal.validation import Problems
 
 bp = Blueprint("authority_requests", __name__, url_prefix="/authority-requests")
 notices_bp = Blueprint("privacy_notices", __name__, url_prefix="/privacy-notices")

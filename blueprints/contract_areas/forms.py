@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from blueprints.forms import BaseForm
-from portal.services.contract_areas import area_problem
+from portal.referrals.contract_areas import area_problem
 
 
 def organisation_choices(organisations) -> list[SelectChoice]:

@@ -5,7 +5,7 @@ from flask_login import current_user
 from blueprints.contract_areas.forms import AddAreaForm, ChangeAreaForm, RemoveAreaForm, organisation_choices
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import contract_areas
+from portal.referrals import contract_areas
 
 bp = Blueprint("contract_areas", __name__, url_prefix="/admin/contract-areas")
 

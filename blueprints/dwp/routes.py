@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import contract_reports, report_figures, report_formats, report_publication, statistics
-from portal.services.months import Month
-from portal.services.participant_access import require_current_training
+from portal.reporting import contract_reports, report_figures, report_formats, report_publication, statistics
+from portal.months import Month
+from portal.access.participant_access import require_current_training
 
 bp = Blueprint("dwp", __name__, url_prefix="/dwp")
 

@@ -14,9 +14,11 @@ from portal.actions import Action
 from portal.models import Breach, Participant
 from portal.models.governance import BREACH_STATUSES, RISK_LEVELS
 from portal.permissions import requires
-from portal.services import access_reviews, audit_search, breaches, maintenance, staff, training
-from portal.services.participant_access import reads_participant_data
-from portal.services.validation import Problems
+from portal.accounts import staff
+from portal.governance import access_reviews, audit_search, breaches, training
+from portal.jobs import housekeeping as maintenance
+from portal.access.participant_access import reads_participant_data
+from portal.validation import Problems
 from portal.tenancy import ADMINISTRATION, org_blueprint
 
 bp = Blueprint("breaches", __name__, url_prefix="/breaches")

@@ -4,7 +4,8 @@ from flask_login import current_user
 
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import home, notifications
+from portal import notifications
+from portal.accounts import home
 
 bp = Blueprint("home", __name__)
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from portal import jobs
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import jobs as job_pages
+from portal.jobs import pages as job_pages
 from portal.tenancy import refuse
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")

@@ -7,10 +7,10 @@ from blueprints.lead.forms import BuildForm, PublishForm, month_choices
 from blueprints.participants.common import show_problems
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import contract_reports, dashboard, report_figures, report_publication
-from portal.services.months import Month, last_months
-from portal.services.participant_access import require_current_training
-from portal.services.validation import Invalid, Problems
+from portal.reporting import contract_reports, dashboard, report_figures, report_publication
+from portal.months import Month, last_months
+from portal.access.participant_access import require_current_training
+from portal.validation import Invalid, Problems
 
 bp = Blueprint("lead", __name__, url_prefix="/lead")
 

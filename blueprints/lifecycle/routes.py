@@ -12,7 +12,7 @@ from portal import tenancy
 from portal.actions import Action
 from portal.models import MfaReset
 from portal.permissions import requires
-from portal.services import mfa_reset, organisation_admin, reactivation
+from portal.accounts import mfa_reset, organisation_admin, reactivation
 from portal.tenancy import ADMINISTRATION, org_blueprint, refuse
 
 bp = org_blueprint("lifecycle", __name__, policy=ADMINISTRATION)

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import notifications
+from portal import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/account")
 

@@ -12,8 +12,9 @@ from blueprints.participants.forms import options
 from portal.actions import Action
 from portal.models import Organisation
 from portal.permissions import requires
-from portal.services import ooh_access, ooh_calls, ooh_log, participant_access
-from portal.services.ooh_log import LogFilters
+from portal.access import ooh_access, ooh_log, participant_access
+from portal.ooh import ooh_calls
+from portal.access.ooh_log import LogFilters
 from portal.tenancy import org_blueprint, refuse
 
 dpo_bp = Blueprint("ooh_dpo", __name__, url_prefix="/dpo")

@@ -21,10 +21,11 @@ from blueprints.participants.forms import local_datetime, options
 from portal.actions import Action
 from portal.models import Appointment, Participant
 from portal.permissions import requires
-from portal.services import ooh_access, ooh_calls, ooh_search, participant_access
-from portal.services.ooh_access import CheckRefused
-from portal.services.participant_access import FULL, LIMITED, NONE, ParticipantRestricted, get_child
-from portal.services.validation import Invalid, Problems
+from portal.access import ooh_access, participant_access
+from portal.ooh import ooh_calls, ooh_search
+from portal.access.ooh_access import CheckRefused
+from portal.access.participant_access import FULL, LIMITED, NONE, ParticipantRestricted, get_child
+from portal.validation import Invalid, Problems
 from portal.tenancy import OUT_OF_HOURS, org_blueprint, refuse, scoped_get
 
 bp = org_blueprint("ooh", __name__, policy=OUT_OF_HOURS)
@@ -332,7 +333,7 @@ def call_note(participant_id):
 def emergency(participant_id):
     """The emergency override of the consent service (DESIGN.md rule 3), from the call."""
     from blueprints.consent.forms import EmergencyForm, fill_now, typed_moment
-    from portal.services import emergency as emergency_service
+    from portal.consent import emergency as emergency_service
 
     participant, grant = _granted()
     if participant is None:

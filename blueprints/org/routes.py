@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import organisations
+from portal.accounts import organisations
 from portal.tenancy import org_blueprint
 
 bp = org_blueprint("org", __name__)

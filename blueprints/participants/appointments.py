@@ -11,9 +11,10 @@ from portal import clock
 from portal.actions import Action
 from portal.models import Appointment
 from portal.permissions import requires
-from portal.services import appointments, ooh_calls
-from portal.services.participant_access import FULL, LIMITED, current_level, get_child, get_participant
-from portal.services.validation import Invalid, Problems
+from portal.casework import appointments
+from portal.ooh import ooh_calls
+from portal.access.participant_access import FULL, LIMITED, current_level, get_child, get_participant
+from portal.validation import Invalid, Problems
 
 
 def _starts_at(form):
@@ -125,7 +126,7 @@ def outcome(participant_id, appointment_id):
 
 def _back(participant):
     """The full list for the full record; the record's limited view otherwise."""
-    from portal.services.participant_access import current_level
+    from portal.access.participant_access import current_level
 
     if current_level() == FULL:
         return url_for(".appointments_list", participant_id=participant.id)

@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.models import Membership, User
-from portal.services import participant_access
-from portal.services.participant_access import AccessRefused, ParticipantRestricted
-from portal.services.validation import Problems
+from portal.access import participant_access
+from portal.access.participant_access import AccessRefused, ParticipantRestricted
+from portal.validation import Problems
 from portal.tenancy import org_blueprint, roles_org
 
 bp = org_blueprint("participants", __name__, url_prefix="/participants")

@@ -15,8 +15,8 @@ from portal.models.case_note import NOTE_TYPES
 from portal.models.milestone import LEFT_EARLY_REASONS, MAX_SUPPORT_MONTHS, MILESTONE_KINDS
 from portal.models.participant import CONTACT_CHANNELS, STATUS_LABELS
 from portal.models.support_plan import SUPPORT_LEVELS
-from portal.services.appointments import DURATIONS
-from portal.services.participant_fields import FIELD_LABELS
+from portal.casework.appointments import DURATIONS
+from portal.participant_fields import FIELD_LABELS
 
 
 def options(pairs) -> list[SelectChoice]:

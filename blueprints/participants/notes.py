@@ -8,9 +8,9 @@ from portal import clock
 from portal.actions import Action
 from portal.models import CaseNote
 from portal.permissions import requires
-from portal.services import case_notes
-from portal.services.participant_access import FULL, get_child, get_participant
-from portal.services.validation import Problems
+from portal.casework import case_notes
+from portal.access.participant_access import FULL, get_child, get_participant
+from portal.validation import Problems
 
 NOTES = ("case_notes",)
 

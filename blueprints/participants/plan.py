@@ -8,9 +8,9 @@ from portal import clock
 from portal.actions import Action
 from portal.models import SupportPlanAction
 from portal.permissions import requires
-from portal.services import milestones, support_plans
-from portal.services.participant_access import FULL, get_child, get_participant
-from portal.services.validation import Problems
+from portal.casework import milestones, support_plans
+from portal.access.participant_access import FULL, get_child, get_participant
+from portal.validation import Problems
 
 
 @bp.route("/<int:participant_id>/plan")

@@ -6,10 +6,11 @@ from blueprints.participants.common import bp, render_participant, show_problems
 from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, PassOnForm, options
 from portal.actions import Action
 from portal.permissions import requires
-from portal.services import allocation, participant_access, participants, record_view
-from portal.services.participant_access import FULL, LIMITED, get_participant
-from portal.services.participant_fields import HEALTH_SECTIONS, SECTIONS
-from portal.services.validation import Problems
+from portal.access import participant_access
+from portal.casework import allocation, participants, record_view
+from portal.access.participant_access import FULL, LIMITED, get_participant
+from portal.participant_fields import HEALTH_SECTIONS, SECTIONS
+from portal.validation import Problems
 
 
 @bp.route("/<int:participant_id>")

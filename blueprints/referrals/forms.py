@@ -4,7 +4,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 
 from blueprints.forms import BaseForm
 from blueprints.participants.forms import GovDateField
-from portal.services.participant_fields import FIELD_LABELS
+from portal.participant_fields import FIELD_LABELS
 
 
 def _text(name, description=None):

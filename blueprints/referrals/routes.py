@@ -7,8 +7,9 @@ from blueprints.referrals.forms import ReferralForm, UploadForm
 from portal.actions import Action
 from portal.models import ReferralUpload
 from portal.permissions import requires
-from portal.services import participant_access, referral_upload, referrals
-from portal.services.validation import Problems
+from portal.access import participant_access
+from portal.referrals import referral_upload, referrals
+from portal.validation import Problems
 from portal.tenancy import org_blueprint, scoped_get
 
 bp = org_blueprint("referrals", __name__, url_prefix="/referrals")

@@ -12,8 +12,9 @@ from portal import audit, clock, tenancy
 from portal.actions import Action
 from portal.models.retention import COUNTED_FROM, DestructionList, LegalHold
 from portal.permissions import requires
-from portal.services import legal_holds, retention
-from portal.services.validation import Invalid, Problems
+from portal.governance import legal_holds
+from portal.retention import retention
+from portal.validation import Invalid, Problems
 
 bp = Blueprint("retention", __name__, url_prefix="/dpo")
 

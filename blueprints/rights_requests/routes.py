@@ -15,14 +15,13 @@ from portal.extensions import db
 from portal.models import Participant
 from portal.models.rights import Complaint, PortabilityExport, RightsRequest
 from portal.permissions import ACTIONS, requires
-from portal.services import home as home_links
-from portal.services import (
-    deadlines, participant_fields, privacy_notices, rights_clock, rights_complaints, rights_figures, rights_identity,
-    rights_requests, rights_workflows,
-)
-from portal.services.participant_access import ParticipantRestricted, reads_participant_data, training_current
-from portal.services.rights_workflows import NotLinked
-from portal.services.validation import Problems
+from portal.accounts import home as home_links
+from portal import deadlines, participant_fields
+from portal.consent import privacy_notices
+from portal.rights import rights_clock, rights_complaints, rights_figures, rights_identity, rights_requests, rights_workflows
+from portal.access.participant_access import ParticipantRestricted, reads_participant_data, training_current
+from portal.rights.rights_workflows import NotLinked
+from portal.validation import Problems
 
 intake = Blueprint("rights_intake", __name__, url_prefix="/rights-requests")
 bp = Blueprint("dpo_rights", __name__, url_prefix="/dpo")

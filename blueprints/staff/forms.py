@@ -5,7 +5,7 @@ from wtforms import PasswordField, RadioField, SelectMultipleField, StringField,
 from wtforms.validators import InputRequired, Length
 
 from blueprints.forms import BaseForm
-from portal.services.staff import ROLE_HINTS, ROLE_NAMES
+from portal.accounts.staff import ROLE_HINTS, ROLE_NAMES
 
 
 def role_choices(roles) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from blueprints.staff.forms import EnrolCodeForm, SetPasswordForm
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public
-from portal.services import passwords, staff, totp
+from portal.accounts import passwords, staff, totp
 
 bp = Blueprint("invitation", __name__, url_prefix="/account/invitation")
 

@@ -11,7 +11,8 @@ from blueprints.staff.forms import ConfirmForm, CreateStaffForm, GrantRoleForm, 
 from portal import tenancy
 from portal.actions import Action
 from portal.permissions import ROLES_BY_KIND, requires
-from portal.services import notifications, staff
+from portal import notifications
+from portal.accounts import staff
 from portal.tenancy import ADMINISTRATION, org_blueprint, refuse
 
 bp = org_blueprint("staff", __name__, policy=ADMINISTRATION)

@@ -16,7 +16,7 @@ down_revision = '0007_lifecycle'
 branch_labels = None
 depends_on = None
 
-# The purposes of DESIGN.md rule 2 (portal.services.consents.DEFAULT_PURPOSES holds
+# The purposes of DESIGN.md rule 2 (portal.consent.consents.DEFAULT_PURPOSES holds
 # the same rows for demo data and tests). Purposes are data: more may be added.
 PURPOSES = [
     {

@@ -23,7 +23,7 @@ down_revision = '0011_rights'
 branch_labels = None
 depends_on = None
 
-# The README's "Retention defaults" (portal.services.retention.DEFAULT_RULES holds the same).
+# The README's "Retention defaults" (portal.retention.retention.DEFAULT_RULES holds the same).
 RULES = [
     ("participant_record", "Participant record and case notes", 72, "case_closed", 1),
     ("appointments", "Appointments", 72, "case_closed", 2),

@@ -17,7 +17,7 @@ from portal.models.types import UTCDateTime
 from portal.models.user import User
 
 # The out-of-hours search finds callers by date of birth across every organisation
-# (portal.services.ooh_search): an index on the participant table, declared here with
+# (portal.ooh.ooh_search): an index on the participant table, declared here with
 # the search that needs it (migration 0009_ooh).
 Index("ix_participant_date_of_birth", Participant.date_of_birth)
 

@@ -5,9 +5,9 @@ A request is logged on the day it arrives by any staff member but DWP; the DPO t
 links it to a participant (``org_id``/``participant_id``) or records that no data is
 held. The rights asked for are rows (``RightsRequestRight``), one request often asking
 for several. ``due_on`` is the result of
-``portal.services.deadlines.response_due`` over the clock start, the extension and the
+``portal.deadlines.response_due`` over the clock start, the extension and the
 clarification stops, stored at each change for sorting; pages, jobs and figures read
-the live clock (``portal.services.rights_clock.clock_of``), which also lapses an
+the live clock (``portal.rights.rights_clock.clock_of``), which also lapses an
 extension the person was not told of in time. It is ``None`` while the clock waits for
 identity or authority evidence.
 """

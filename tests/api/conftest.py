@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.services import api_clients
+from portal.api import api_clients
 from tests.reporting.conftest import svc  # noqa: F401 - shared fixtures
 
 REFERRAL = {

@@ -8,7 +8,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import ApiClient, ApiToken, AuditEvent
 from portal.models.api_client import sha256_hex
-from portal.services import api_clients
+from portal.api import api_clients
 from tests.api.conftest import basic, bearer, get_token
 
 

@@ -17,8 +17,9 @@ from schemathesis.generation import GenerationMode
 
 from portal import clock
 from portal.extensions import db
-from portal.services import contract_areas, contract_reports, report_publication
-from portal.services.months import Month
+from portal.referrals import contract_areas
+from portal.reporting import contract_reports, report_publication
+from portal.months import Month
 from tests.api.conftest import REFERRAL, bearer, get_token
 from tests.reporting import dataset
 from tests.reporting.dataset import utc

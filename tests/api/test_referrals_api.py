@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.extensions import db
 from portal.models import ApiReferral, AuditEvent, Participant
-from portal.services import api_clients, contract_areas
+from portal.api import api_clients
+from portal.referrals import contract_areas
 from tests.api.conftest import REFERRAL, bearer, get_token
 from tests.factories import Factory
 
@@ -75,7 +76,7 @@ def test_a_reference_the_service_already_holds_is_a_conflict_without_saying_wher
 
 
 def test_an_interrupted_intake_is_finished_by_sending_the_body_again(http, svc, dwp_api, writer):
-    from portal.services import api_referrals
+    from portal.api import api_referrals
 
     claim = ApiReferral(client_pk=dwp_api.client.id, atw_reference="ATW-API-0001",
                         body_sha256=api_referrals.body_hash(REFERRAL), created_at=clock.now())

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
-from portal.services import contract_reports, report_publication
-from portal.services.months import Month
+from portal.reporting import contract_reports, report_publication
+from portal.months import Month
 from tests.api.conftest import bearer, get_token
 from tests.reporting import dataset
 from tests.reporting.dataset import utc

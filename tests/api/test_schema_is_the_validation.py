@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal import clock
-from portal.services import participant_fields, referral_schema, validation
-from portal.services.months import Month
+from portal import participant_fields, validation
+from portal.referrals import referral_schema
+from portal.months import Month
 from tests.api.conftest import REFERRAL, bearer, get_token
 
 

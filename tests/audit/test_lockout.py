@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.extensions import db
 from portal.models import SignInFailure, SignInLock
-from portal.services import auth, lockout
+from portal.accounts import auth, lockout
 from tests.audit.helpers import audit_text, events
 from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in

@@ -8,7 +8,7 @@ from werkzeug.exceptions import Forbidden
 from portal import permissions
 from portal.extensions import db
 from portal.models import StaffSession
-from portal.services import auth, lockout
+from portal.accounts import auth, lockout
 from tests.audit.helpers import audit_text, events
 from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in

@@ -5,7 +5,7 @@ import pytest
 from flask import request as flask_request
 
 from portal import clock
-from portal.services import totp
+from portal.accounts import totp
 from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
 

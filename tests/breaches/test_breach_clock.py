@@ -1,11 +1,11 @@
-"""The 72-hour ICO clock (portal/services/breach_clock.py), shown in Europe/London."""
+"""The 72-hour ICO clock (portal/governance/breach_clock.py), shown in Europe/London."""
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from portal import clock
-from portal.services.breach_clock import (
+from portal.governance.breach_clock import (
     ICO_WINDOW,
     decision_late,
     hours_remaining,

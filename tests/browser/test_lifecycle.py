@@ -30,7 +30,7 @@ def _new_staff(live_server, slug="h2e"):
     from portal.demo import DEMO_PASSWORD
     from portal.extensions import db
     from portal.models import Organisation, User
-    from portal.services.passwords import hash_password
+    from portal.accounts.passwords import hash_password
     from tests.factories import Factory
 
     with live_server.app.app_context():

@@ -3,7 +3,7 @@ month's report; DWP reads it and the statistics; the dashboard's charts; the lea
 registers an API client. Every page accessible, no console errors (CSP included)."""
 import pytest
 
-from portal.services.months import Month
+from portal.months import Month
 from tests.browser.conftest import assert_accessible, submit
 
 pytestmark = pytest.mark.browser

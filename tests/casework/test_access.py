@@ -6,8 +6,8 @@ from dateutil.relativedelta import relativedelta
 from portal import clock
 from portal.extensions import db
 from portal.models import User
-from portal.services import participant_access
-from portal.services.participant_access import CHECK, FULL, LIMITED, NONE, access_level
+from portal.access import participant_access
+from portal.access.participant_access import CHECK, FULL, LIMITED, NONE, access_level
 from tests.casework.conftest import HEALTH_TEXT, NOTE_TEXT, events
 
 

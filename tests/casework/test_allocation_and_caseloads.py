@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 from portal import clock
 from portal.extensions import db
 from portal.models import Notification, Participant, ParticipantChange, User
-from portal.services import participants
+from portal.casework import participants
 from tests.casework.conftest import errors_of, events, post
 from tests.support.queries import statements
 
@@ -109,7 +109,7 @@ def test_search_and_filter_never_audit_the_terms(cw, login, make):
 
 
 def test_pagination(cw, login, make, monkeypatch):
-    from portal.services import caseloads
+    from portal.casework import caseloads
 
     monkeypatch.setattr(caseloads, "PAGE_SIZE", 2)
     for _ in range(4):
@@ -143,7 +143,7 @@ def test_team_manager_pages(cw, login, make):
 
 
 def test_contact_times_are_this_months(cw, make):
-    from portal.services import team
+    from portal.casework import team
 
     clock.freeze(datetime(2026, 3, 20, 12, tzinfo=timezone.utc))
     make.participant(cw.home, cw.vrc, referred_at=clock.now() - timedelta(days=6), allocated_at=clock.now() - timedelta(days=5),

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from portal import clock, demo
 from portal.extensions import db
 from portal.models import Appointment, CaseNote, Milestone, Participant
-from portal.services import validation
+from portal import validation
 
 
 def test_demo_participants(app_ctx):

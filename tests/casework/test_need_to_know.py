@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
-from portal.services import participants
+from portal.casework import participants
 from tests.support.matrix import client_for, send, world  # noqa: F401 - world: a fixture, built once per module
 from tests.registry import value_of
 from tests.registry import ROLES, all_cases, case_url
@@ -113,7 +113,7 @@ MUTATING = [c for c in CASES if c.method == "POST" and _on_participant_url(c)
             and any(c.expected(r, False) == 302 for r in ROLES if r != "anonymous")]
 # Rule 5: still allowed on a restricted record (the registry's cancel is at the
 # participant's own request; withdrawing a consent). Cancelling a GP letter stops a
-# sharing (portal/services/gp_letters.py); the emergency override stays possible in a
+# sharing (portal/casework/gp_letters.py); the emergency override stays possible in a
 # risk to life and is flagged for the DPO (tests/consent/test_overrides.py).
 ALLOWED_WHILE_RESTRICTED = {"participants.cancel", "consent.withdraw", "consent.cancel_letter",
                             "consent.emergency_contact"}

@@ -163,7 +163,7 @@ def test_first_attended_appointment_is_first_contact(cw, login, make):
 
 
 def test_cancelling_at_the_participants_request_is_allowed_while_restricted(cw, login, make):
-    from portal.services import participants
+    from portal.casework import participants
 
     appointment = make.appointment(cw.participant)
     participants.set_restriction(db.session.get(Participant, cw.participant.id), True, "Objection", None)

@@ -68,7 +68,7 @@ def test_only_unallocated_referrals_of_the_lead_partner_can_be_passed_on(cw, log
 
 
 def test_a_restricted_referral_stays_where_it_is(cw, login, make):
-    from portal.services import participants
+    from portal.casework import participants
 
     waiting = _queue_referral(cw, make)
     participants.set_restriction(waiting, True, "Accuracy disputed", user_id=cw.dpo.id)

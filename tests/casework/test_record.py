@@ -4,7 +4,7 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models import Milestone, Participant, ParticipantChange
-from portal.services import participants
+from portal.casework import participants
 from tests.casework.conftest import HEALTH_TEXT, errors_of, events, post
 
 

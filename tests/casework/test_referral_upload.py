@@ -8,8 +8,8 @@ from portal import clock
 from portal.extensions import db
 from portal.models import ContractArea, Participant, ReferralUpload
 from portal.models.job import Job
-from portal.services import referral_upload
-from portal.services.validation import Invalid
+from portal.referrals import referral_upload
+from portal.validation import Invalid
 from tests.casework.conftest import events, post
 
 HEADER = "atw_reference,first_name,last_name,date_of_birth,ni_number,email,phone,address_line_1,postcode\n"

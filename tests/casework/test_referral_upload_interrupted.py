@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal import clock, jobs
 from portal.extensions import db
 from portal.models import ContractArea, Participant, ReferralUpload
-from portal.services import referral_upload, referrals
+from portal.referrals import referral_upload, referrals
 from tests.casework.conftest import events
 
 HEADER = "atw_reference,first_name,last_name,date_of_birth,ni_number,email,phone,address_line_1,postcode\n"

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import ContractArea, Notification, Participant
-from portal.services import referrals
-from portal.services.validation import Problems
+from portal.referrals import referrals
+from portal.validation import Problems
 from tests.casework.conftest import errors_of, events, post
 
 REFERRAL = {

@@ -13,7 +13,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Disclosure
 from portal.models.rights import Objection
-from portal.services import research_contacts
+from portal.casework import research_contacts
 from tests.casework.conftest import events, post
 from tests.support.queries import statements
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.services import validation as v
+from portal import validation as v
 
 
 @pytest.mark.parametrize("raw, stored", [

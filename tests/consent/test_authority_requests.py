@@ -6,8 +6,8 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.services import authority_requests, disclosures
-from portal.services.validation import Problems
+from portal.consent import authority_requests, disclosures
+from portal.validation import Problems
 from tests.casework.conftest import post
 
 

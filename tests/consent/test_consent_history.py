@@ -14,9 +14,10 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Consent, ConsentWithdrawal, Disclosure, DisclosureReview, Notification
-from portal.services import consents, disclosures, employer_contacts, gp_letters, privacy_notices
-from portal.services.consents import ConsentRequired
-from portal.services.validation import Problems
+from portal.casework import employer_contacts, gp_letters
+from portal.consent import consents, disclosures, privacy_notices
+from portal.consent.consents import ConsentRequired
+from portal.validation import Problems
 from tests.casework.conftest import errors_of, events, post
 
 CATEGORIES = ["Health and wellbeing information"]

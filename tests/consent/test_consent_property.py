@@ -42,9 +42,10 @@ from sqlalchemy import update
 from portal import clock
 from portal.extensions import db
 from portal.models import Consent, ConsentWithdrawal, Objection, Participant, PrivacyNotice, StaffSession
-from portal.services import consents, disclosures, employer_contacts, gp_letters, privacy_notices
-from portal.services.consents import ConsentRequired
-from portal.services.validation import Problems
+from portal.casework import employer_contacts, gp_letters
+from portal.consent import consents, disclosures, privacy_notices
+from portal.consent.consents import ConsentRequired
+from portal.validation import Problems
 from tests.conftest import POSTGRES
 from tests.support import database
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from portal import clock
-from portal.services import privacy_notices
-from portal.services.privacy_notices import NoticePublished
-from portal.services.validation import Problems
+from portal.consent import privacy_notices
+from portal.consent.privacy_notices import NoticePublished
+from portal.validation import Problems
 from tests.casework.conftest import errors_of, post
 
 

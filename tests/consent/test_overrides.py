@@ -7,8 +7,8 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import Notification
-from portal.services import disclosures, emergency
-from portal.services.validation import Problems
+from portal.consent import disclosures, emergency
+from portal.validation import Problems
 from tests.casework.conftest import events, post
 
 

@@ -8,7 +8,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import ConsentEvidence, Disclosure, GpLetter
-from portal.services import private_files
+from portal import private_files
 from tests.casework.conftest import errors_of, events, post
 from tests.consent.conftest import PDF
 
@@ -37,7 +37,7 @@ def test_record_show_and_withdraw_through_the_pages(world, login):
     record = vrc.get(base).get_data(as_text=True)
     assert "GP or health practitioner contact" in record and "Given" in record
 
-    from portal.services import consents
+    from portal.consent import consents
 
     consent = consents.live_consent(world.participant, "gp_contact")
     receipt = vrc.get(f"{base}/consents/{consent.id}/receipt").get_data(as_text=True)

@@ -1,8 +1,9 @@
 """Audits the services own: a DPO review page's view and the refusals the error
 pages show, each committed by the service itself."""
-from portal.services import consents, participant_access
-from portal.services.consents import ConsentRequired
-from portal.services.participant_access import ParticipantRestricted
+from portal.access import participant_access
+from portal.consent import consents
+from portal.consent.consents import ConsentRequired
+from portal.access.participant_access import ParticipantRestricted
 from tests.casework.conftest import events
 
 

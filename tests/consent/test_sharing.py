@@ -7,10 +7,12 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import Disclosure
-from portal.services import consents, disclosures, employer_contacts, gp_letters, private_files
-from portal.services.consents import ConsentRequired
-from portal.services.participant_access import ParticipantRestricted
-from portal.services.validation import Problems
+from portal import private_files
+from portal.casework import employer_contacts, gp_letters
+from portal.consent import consents, disclosures
+from portal.consent.consents import ConsentRequired
+from portal.access.participant_access import ParticipantRestricted
+from portal.validation import Problems
 
 CATEGORIES = ["Health and wellbeing information"]
 

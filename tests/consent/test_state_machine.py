@@ -7,9 +7,9 @@ import pytest
 from portal import clock
 from portal.models import Consent
 from portal.extensions import db
-from portal.services import consents, privacy_notices
-from portal.services.consents import ConsentRequired
-from portal.services.validation import Problems
+from portal.consent import consents, privacy_notices
+from portal.consent.consents import ConsentRequired
+from portal.validation import Problems
 
 
 def _record(world, decision="given", purpose="gp_contact", words="Yes, write to my GP", at=None, notice=None):
@@ -138,7 +138,7 @@ def test_withdrawal_only_once_and_only_of_the_latest(world):
 
 
 def test_restricted_record_refuses_recording_but_allows_withdrawal(world):
-    from portal.services.participant_access import ParticipantRestricted
+    from portal.access.participant_access import ParticipantRestricted
 
     consent = _record(world)
     world.participant.restricted = True

@@ -12,8 +12,8 @@ from pathlib import Path
 from portal import jobs
 from portal.actions import Action
 from portal.permissions import ACTIONS, API_TOKEN, PUBLIC
-from portal.services import home
-from portal.services.participant_access import ALLOWED_WHILE_RESTRICTED
+from portal.accounts import home
+from portal.access.participant_access import ALLOWED_WHILE_RESTRICTED
 from portal.web import permission_of
 
 ROOT = Path(__file__).resolve().parents[2]

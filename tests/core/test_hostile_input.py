@@ -180,7 +180,7 @@ def test_a_referral_csv_row_with_nul_is_a_row_error_and_no_nul_is_stored(app, wo
 
 
 def test_a_training_csv_row_with_nul_is_a_row_error(app, world):
-    from portal.services import training
+    from portal.governance import training
 
     result = training.upload(world.home, b"email,completed_on\nsomeone\x00@example.com,2026-01-01\n",
                              world.users["admin"].id)

@@ -17,11 +17,13 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock, demo, outbound
-from portal.demo_api import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from portal.demo.api import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from portal.extensions import db
 from portal.models import Consent, ConsentPurpose, OutboxMessage, Participant, User
 from portal.models.sharing import SEND_METHODS
-from portal.services import contract_reports, gp_letters, months, notifications, report_publication
+from portal import months, notifications
+from portal.casework import gp_letters
+from portal.reporting import contract_reports, report_publication
 from tests.support.web import csrf_from
 
 README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")

@@ -28,9 +28,11 @@ from portal import clock, spreadsheets
 from portal.extensions import db
 from portal.models import Organisation, Participant
 from portal.models.rights import RightsRequest, RightsRequestRight
-from portal.services import (access_packages, api_clients, contract_reports, private_files, report_publication,
-                             rights_workflows)
-from portal.services.months import Month
+from portal import private_files
+from portal.api import api_clients
+from portal.reporting import contract_reports, report_publication
+from portal.rights import access_packages, rights_workflows
+from portal.months import Month
 from tests.api.conftest import bearer, get_token
 from tests.reporting.conftest import post, svc  # noqa: F401 - shared fixtures
 
@@ -129,12 +131,12 @@ def research_contact_files(w, http) -> dict[str, bytes]:
 
 
 EXPORTS = [
-    Export("access package (every section's CSV)", ("portal.services.access_packages:_csv",), access_package_files),
-    Export("portability export (details.csv, consents.csv)", ("portal.services.rights_workflows:portability_zip",),
+    Export("access package (every section's CSV)", ("portal.rights.access_packages:_csv",), access_package_files),
+    Export("portability export (details.csv, consents.csv)", ("portal.rights.rights_workflows:portability_zip",),
            portability_files),
-    Export("contract report CSV (DWP page and API)", ("portal.services.report_formats:to_csv",), report_csv_files),
-    Export("contract report XLSX", ("portal.services.report_formats:to_xlsx",), report_xlsx_files),
-    Export("research and focus-group contacts CSV", ("portal.services.research_contacts:export_csv",),
+    Export("contract report CSV (DWP page and API)", ("portal.reporting.report_formats:to_csv",), report_csv_files),
+    Export("contract report XLSX", ("portal.reporting.report_formats:to_xlsx",), report_xlsx_files),
+    Export("research and focus-group contacts CSV", ("portal.casework.research_contacts:export_csv",),
            research_contact_files),
 ]
 

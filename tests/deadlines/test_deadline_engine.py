@@ -1,4 +1,4 @@
-"""The deadline engine (portal/services/deadlines.py) against the ICO's examples and our own.
+"""The deadline engine (portal/deadlines.py) against the ICO's examples and our own.
 
 Dates in comments name the weekday so each expectation can be checked by eye.
 """
@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from portal.services import deadlines
-from portal.services.deadlines import (
+from portal import deadlines
+from portal.deadlines import (
     DUE_SOON,
     ON_TRACK,
     OVERDUE,

@@ -11,7 +11,8 @@ from portal.extensions import db
 from portal.models import (Assessment, CaseNoteVersion, ConsentEvidence, Job, Notification, OohCallNote, OohEvent,
                            OutboxMessage, Participant, ParticipantChange, ReferralUpload)
 from portal.models.rights import RightsRequest
-from portal.services import disclosures, private_files
+from portal import private_files
+from portal.consent import disclosures
 
 
 @dataclass

@@ -9,7 +9,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Participant, Tombstone
 from portal.models.rights import RightsRequest, RightsRequestRight
-from portal.services import legal_holds
+from portal.governance import legal_holds
 from tests.support.web import csrf_from
 from tests.erasure.rich import ZED, rich_participant
 from tests.factories import sign_in

@@ -15,7 +15,9 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, GpLetter, Participant, Tombstone
 from portal.models.rights import RightsRequest
-from portal.services import access_packages, erasure, legal_holds, private_files, rights_workflows
+from portal import private_files
+from portal.governance import legal_holds
+from portal.rights import access_packages, erasure, rights_workflows
 from tests.erasure.rich import OTHER, ZED, rich_world
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AccessReviewDecision, AuditEvent, Membership
-from portal.services import access_reviews
-from portal.services.validation import Problems
+from portal.governance import access_reviews
+from portal.validation import Problems
 from tests.casework.conftest import post
 
 

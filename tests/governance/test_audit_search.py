@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Job
-from portal.services import audit_search
+from portal.governance import audit_search
 from tests.casework.conftest import post
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Breach, Notification
-from portal.services import breaches
-from portal.services.validation import Problems
+from portal.governance import breaches
+from portal.validation import Problems
 from tests.casework.conftest import errors_of, post
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import Notification, TrainingNotice
-from portal.services import training
+from portal.governance import training
 from tests.casework.conftest import errors_of, post
 
 

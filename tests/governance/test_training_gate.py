@@ -125,7 +125,7 @@ DPO_PAGES_WITHOUT_PARTICIPANT_DATA = {
     "retention.certificate": "destruction certificate (kinds and ids)",
     "retention.checkpoint": "audit checkpoint",
 }
-# Audit actions that say a page showed participants (portal.services.participant_access).
+# Audit actions that say a page showed participants (portal.access.participant_access).
 PARTICIPANT_VIEWS = ("participant.viewed", "participants.listed")
 
 

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Job
-from portal.services import access_reviews, audit_search, breaches, maintenance, training
+from portal.governance import access_reviews, audit_search, breaches, training
+from portal.jobs import housekeeping as maintenance
 
 
 def _kept(action) -> AuditEvent:

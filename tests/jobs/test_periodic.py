@@ -35,7 +35,7 @@ def test_purge_expired_sessions_by_hand(app, app_ctx, inline, make):
     job = db.session.scalars(select(Job)).one()
     assert (job.kind, job.status, job.result["removed"]) == ("purge-expired-sessions", "done", 2)
     # Safe to run twice: nothing more to remove.
-    again = jobs.run_by_hand("portal.services.maintenance:purge_expired_sessions", kind="purge-expired-sessions")
+    again = jobs.run_by_hand("portal.jobs.housekeeping:purge_expired_sessions", kind="purge-expired-sessions")
     assert again.result["removed"] == 0
 
 
@@ -64,7 +64,7 @@ def test_run_periodic_names_the_jobs_when_asked_for_an_unknown_one(app, inline):
 
 
 def test_reconcile_job_has_nothing_to_do_inline(app, app_ctx, inline):
-    job = jobs.run_by_hand("portal.job_worker:reconcile_job", kind="reconcile-jobs")
+    job = jobs.run_by_hand("portal.jobs.worker:reconcile_job", kind="reconcile-jobs")
     assert job.status == "done" and "inline" in job.result["message"]
 
 

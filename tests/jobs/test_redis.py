@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from portal import clock, jobs
 from portal.extensions import db
-from portal.job_worker import ABANDONED, reconcile
+from portal.jobs.worker import ABANDONED, reconcile
 from portal.models import Job
 from tests.jobs import sample
 

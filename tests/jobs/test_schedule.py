@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from portal import clock, jobs, schedule
+from portal import clock, jobs
+from portal.jobs import schedule
 from portal.extensions import db
 from portal.models import Job
 

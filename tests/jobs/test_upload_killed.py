@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, ContractArea, Participant, ReferralUpload
-from portal.services import referral_upload
+from portal.referrals import referral_upload
 from tests.jobs.test_redis import finish, row, rq_mode, start_worker  # noqa: F401 - rq_mode: a fixture
 
 pytestmark = [pytest.mark.redis, pytest.mark.committed]  # rq workers are other processes

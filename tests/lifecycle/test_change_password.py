@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import Notification, SignInFailure, User
-from portal.services import passwords
+from portal.accounts import passwords
 from tests.factories import PASSWORD, sign_in
 from tests.lifecycle.helpers import NEW_PASSWORD, events, post_form
 

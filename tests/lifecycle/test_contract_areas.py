@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, ContractArea, ContractAreaChange
-from portal.services import contract_areas
+from portal.referrals import contract_areas
 from tests.support.web import csrf_from
 from tests.factories import sign_in
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from portal import clock, jobs
 from portal.extensions import db
 from portal.models import AuditEvent, Job, PasswordReset, User
-from portal.services import account, passwords
+from portal.accounts import account, passwords
 from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
 from tests.lifecycle.helpers import NEW_PASSWORD, comparable, events, outbox, post_form, reset_link
@@ -152,7 +152,7 @@ def test_every_address_enqueues_the_same_job_after_the_same_statements(app, make
         assert seen[name] == seen["active"], name
         job = enqueued[name]
         assert (job.kind, job.function, job.status) == ("account.password_reset",
-                                                        "portal.services.account:send_password_reset", "queued")
+                                                        "portal.accounts.account:send_password_reset", "queued")
         assert [(type(a), len(a)) for a in job.args] == [(str, 64)]  # an HMAC, never the address
         assert not any(email.split("@")[0].lower() in json.dumps(job.args).lower() for email in addresses.values())
     assert outbox("account.password_reset") == [] and events("account.password_reset_requested") == []

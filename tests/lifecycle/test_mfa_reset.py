@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import MfaReset, Notification, User
-from portal.services import mfa_reset, totp
+from portal.accounts import mfa_reset, totp
 from tests.support.web import csrf_from
 from tests.factories import PASSWORD, sign_in
 from tests.lifecycle.helpers import events, post_form, world

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Organisation
-from portal.services import organisation_admin
+from portal.accounts import organisation_admin
 from tests.factories import sign_in
 from tests.lifecycle.helpers import events, post_form, world
 

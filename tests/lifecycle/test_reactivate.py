@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Membership, Notification, User
-from portal.services import reactivation, staff
+from portal.accounts import reactivation, staff
 from tests.factories import sign_in
 from tests.lifecycle.helpers import events, post_form, world
 

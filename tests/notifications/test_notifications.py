@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Notification, OutboxMessage
-from portal.services import notifications
+from portal import notifications
 from tests.support.web import csrf_from
 from tests.factories import sign_in
 

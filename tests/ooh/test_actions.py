@@ -12,8 +12,9 @@ from portal.extensions import db
 from portal.models import (
     Appointment, AppointmentReschedule, CaseNote, Notification, OohCallback, OohCallNote, Participant,
 )
-from portal.services import ooh_calls, participants
-from portal.services.validation import Problems
+from portal.casework import participants
+from portal.ooh import ooh_calls
+from portal.validation import Problems
 from tests.ooh.conftest import call_url, errors_of, ooh_events, post, run_check, text_of
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.extensions import db
 from portal.models import OohCheck, OohGrant
-from portal.services import ooh_access
+from portal.access import ooh_access
 from tests.ooh.conftest import (
     HEALTH_TEXT, NOTE_TEXT, audit_events, call_url, errors_of, identity, ooh_events, post, run_check, text_of,
 )

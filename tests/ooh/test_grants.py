@@ -9,7 +9,7 @@ from portal import clock, create_app
 from portal.config import ConfigError
 from portal.extensions import db
 from portal.models import OohGrant
-from portal.services import ooh_access
+from portal.access import ooh_access
 from tests.ooh.conftest import call_url, ooh_events, post, run_check, text_of
 
 

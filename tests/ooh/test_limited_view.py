@@ -64,7 +64,7 @@ def test_numbers_no_row_can_have_are_not_found(w, login):
 
 
 def test_a_cancellation_the_restriction_refuses_is_audited(w, login):
-    from portal.services import participants
+    from portal.casework import participants
 
     participants.set_restriction(db.session.get(Participant, w.participant.id), True, "Accuracy disputed",
                                  user_id=w.dpo.id)

@@ -29,7 +29,7 @@ def test_a_search_shows_initial_surname_birth_date_postcode_area_and_organisatio
 
 
 def test_only_the_first_half_of_a_postcode_is_shown_however_it_was_stored():
-    from portal.services.validation import outward_code
+    from portal.validation import outward_code
 
     assert [outward_code(pc) for pc in ("LS6 2QT", "ls62qt", "SW1A 1AA", "M1 1AE", "", None, "AB1")] == [
         "LS6", "LS6", "SW1A", "M1", "", "", ""]

@@ -9,7 +9,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import ApiReferral, ApiToken
 from portal.models.api_client import sha256_hex
-from portal.services import api_clients
+from portal.api import api_clients
 from tests.factories import Factory
 from tests.registry import WORLD_BUILDERS, Case
 

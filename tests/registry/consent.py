@@ -20,7 +20,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import (AuthorityRequest, ConsentEvidence, Disclosure, DisclosureReview, EmergencyContact,
                            GpLetter)
-from portal.services import private_files
+from portal import private_files
 from tests.factories import Factory
 from tests.registry import WORLD_BUILDERS, Case
 from tests.registry.casework import CHECK, NO_ACCESS

@@ -9,11 +9,11 @@ def _jobs(w):
 
     now = clock.now()
     # Asked for by h2e's VRC; kind "email" is owned by the lead admin.
-    w.asked_job = Job(kind="email", function="portal.services.maintenance:purge_expired_sessions",
+    w.asked_job = Job(kind="email", function="portal.jobs.housekeeping:purge_expired_sessions",
                       args=[], requested_by=w.users["vrc"].id, org_id=w.home.id, status="running",
                       progress=40, progress_message="", attempts=1, created_at=now, started_at=now)
     # A scheduled run nobody asked for: the DPO owns audit-verify.
-    w.periodic_job = Job(kind="audit-verify", function="portal.services.maintenance:verify_audit_chain",
+    w.periodic_job = Job(kind="audit-verify", function="portal.jobs.housekeeping:verify_audit_chain",
                          args=[], status="done", progress=100, progress_message="", attempts=1,
                          result={"message": "verified"}, created_at=now, started_at=now, finished_at=now)
     db.session.add_all([w.asked_job, w.periodic_job])

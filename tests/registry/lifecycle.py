@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from portal import clock
 from portal.models import ContractArea, MfaReset, Membership, PasswordReset, User
-from portal.services.account import token_hash
+from portal.accounts.account import token_hash
 from tests.factories import PASSWORD
 from tests.registry import WORLD_BUILDERS, Case
 

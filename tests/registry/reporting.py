@@ -6,8 +6,9 @@ The world: last month's report is published (``w.report``, version 1), and the m
 before has a draft waiting for review (``w.draft_month``); DWP holds an API client
 ``w.api_client`` that the lead admin can rotate and revoke.
 """
-from portal.services import api_clients, contract_reports, report_publication
-from portal.services.months import Month
+from portal.api import api_clients
+from portal.reporting import contract_reports, report_publication
+from portal.months import Month
 from tests.registry import WORLD_BUILDERS, Case
 
 CM = {"contract_manager": 200}

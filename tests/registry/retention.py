@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from portal import clock
 from portal.extensions import db
-from portal.services import legal_holds, retention
+from portal.governance import legal_holds
+from portal.retention import retention
 from tests.registry import WORLD_BUILDERS, Case
 
 DPO = {"dpo": 200}

@@ -12,7 +12,7 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models.rights import ClockStop, Complaint, PortabilityExport, RightsRequest, RightsRequestRight
-from portal.services import private_files
+from portal import private_files
 from tests.factories import Factory
 from tests.registry import WORLD_BUILDERS, Case
 

@@ -11,7 +11,8 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AccessPackage
 from portal.models.rights import RightsRequestRight
-from portal.services import access_content, access_packages, private_files
+from portal import private_files
+from portal.rights import access_content, access_packages
 from tests.factories import Factory
 from tests.registry import WORLD_BUILDERS, Case
 from tests.registry import rights as _rights  # noqa: F401  (its world comes first)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from portal import clock
 from portal.models import Invitation, Membership, User
-from portal.services.staff import token_hash
+from portal.accounts.staff import token_hash
 from tests.registry import WORLD_BUILDERS, Case
 
 REGISTRY_TOKEN = "registry-invitation-token-0123456789"

@@ -3,9 +3,9 @@ organisation, as accessible SVG charts with their data tables, rendered on the s
 import re
 
 from portal import clock
-from portal.services import dashboard
-from portal.services.charts import bar_chart
-from portal.services.months import Month
+from portal.reporting import dashboard
+from portal.reporting.charts import bar_chart
+from portal.months import Month
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
 

@@ -6,8 +6,8 @@ from datetime import date
 from portal import clock
 from portal.extensions import db
 from portal.models import Appointment, Participant
-from portal.services import contract_reports, report_figures
-from portal.services.months import Month
+from portal.reporting import contract_reports, report_figures
+from portal.months import Month
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
 
@@ -179,7 +179,7 @@ def test_first_contact_target_is_a_setting(svc, app):
 def test_a_month_must_have_ended_to_be_reported(svc, app):
     import pytest
 
-    from portal.services.validation import Problems
+    from portal.validation import Problems
 
     clock.freeze(utc(2026, 3, 31, 12))
     with pytest.raises(Problems):

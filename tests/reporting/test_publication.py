@@ -12,9 +12,9 @@ from portal import clock, jobs
 from portal.extensions import db
 from portal.models import AuditEvent, ContractReport, ContractReportDraft, Disclosure, Job, Notification, Participant
 from portal.models.contract_report import PublishedReportImmutable
-from portal.services import contract_reports, report_publication
-from portal.services.months import Month
-from portal.services.validation import Problems
+from portal.reporting import contract_reports, report_publication
+from portal.months import Month
+from portal.validation import Problems
 from tests.reporting import dataset
 from tests.reporting.conftest import post
 from tests.reporting.dataset import utc

@@ -6,8 +6,8 @@ from sqlalchemy import event, select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent
-from portal.services import contract_reports, report_publication
-from portal.services.months import Month
+from portal.reporting import contract_reports, report_publication
+from portal.months import Month
 from tests.api.conftest import bearer, dwp_api, get_token, http  # noqa: F401 - shared fixtures
 from tests.reporting import dataset
 from tests.reporting.dataset import utc

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
-from portal.services import statistics
-from portal.services.disclosure_control import CONFIDENTIAL, TOTAL
-from portal.services.months import Month
+from portal.reporting import statistics
+from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL
+from portal.months import Month
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
 from tests.statistics.lp import recoverable

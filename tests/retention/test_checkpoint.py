@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import AuditEvent
-from portal.services import retention
+from portal.retention import retention
 from tests.audit.helpers import run_audit_verify, tamper
 
 

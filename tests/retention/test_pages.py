@@ -8,7 +8,8 @@ from portal import audit, clock
 from portal.extensions import db
 from portal.models import Appointment, Job
 from portal.models.retention import DestructionList, LegalHold
-from portal.services import legal_holds, retention
+from portal.governance import legal_holds
+from portal.retention import retention
 from tests.casework.conftest import errors_of, events, post
 
 

@@ -10,7 +10,9 @@ from portal.extensions import db
 from portal.models import Appointment, AuditEvent, Consent
 from portal.models.erasure import Tombstone
 from portal.models.retention import DestructionList, RetentionRuleChange
-from portal.services import destruction, erasure, legal_holds, retention
+from portal.governance import legal_holds
+from portal.retention import destruction, retention
+from portal.rights import erasure
 from tests.casework.conftest import events
 from tests.retention.conftest import CLOSED_ON
 
@@ -131,7 +133,7 @@ def test_rule_change_is_kept_in_history_and_audited(world):
 
 
 def test_rule_change_refuses_bad_input(world):
-    from portal.services.validation import Problems
+    from portal.validation import Problems
 
     with pytest.raises(Problems) as caught:
         retention.update_rule(retention.rule("reports"), "ten", "case_closed", "", world.dpo)

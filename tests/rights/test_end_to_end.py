@@ -13,7 +13,8 @@ import pytest
 from portal.extensions import db
 from portal.models import ParticipantChange
 from portal.models.rights import RIGHTS, RightsRequest
-from portal.services import deadlines, rights_workflows
+from portal import deadlines
+from portal.rights import rights_workflows
 from tests.casework.conftest import errors_of, post
 
 MARCH_2 = ["2", "3", "2026"]

@@ -15,9 +15,9 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AccessPackage, Disclosure, DisclosureReview, Notification, User
 from portal.models.rights import PortabilityExport
-from portal.services import access_packages, rights_identity, rights_requests, rights_workflows
-from portal.services.rights_disclosure_check import recheck_identity_disclosures
-from portal.services.validation import Problems
+from portal.rights import access_packages, rights_identity, rights_requests, rights_workflows
+from portal.rights.rights_disclosure_check import recheck_identity_disclosures
+from portal.validation import Problems
 from tests.casework.conftest import errors_of, events, post
 
 pytestmark = pytest.mark.usefixtures("march_4")
@@ -131,9 +131,9 @@ def test_every_service_that_discloses_to_the_requester_checks_identity():
     """The class of the bug: any service function that records a disclosure to the data
     subject (an access package, a rights request's answer) calls
     ``require_identity_verified`` first. A new path that forgets fails here."""
-    root = pathlib.Path(__file__).resolve().parents[2] / "portal" / "services"
+    root = pathlib.Path(__file__).resolve().parents[2] / "portal"
     offenders, found = [], []
-    for path in sorted(root.glob("*.py")):
+    for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.FunctionDef):
                 continue

@@ -11,8 +11,9 @@ from sqlalchemy import event
 
 from portal import clock
 from portal.extensions import db
-from portal.services import deadlines, rights_clock, rights_figures, rights_requests, rights_workflows
-from portal.services.validation import Problems
+from portal import deadlines
+from portal.rights import rights_clock, rights_figures, rights_requests, rights_workflows
+from portal.validation import Problems
 from tests.casework.conftest import errors_of, events, post
 from tests.support.queries import statements
 

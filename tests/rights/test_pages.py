@@ -7,7 +7,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models.rights import RightsRequest
-from portal.services import rights_requests, rights_workflows
+from portal.rights import rights_requests, rights_workflows
 from tests.casework.conftest import errors_of, events, post
 
 FORM = {"requester_name": "Pat Example", "requester_contact": "pat@example.org", "rights": ["access", "objection"],

@@ -13,13 +13,14 @@ from portal import clock, jobs
 from portal.extensions import db
 from portal.models import Notification, ParticipantChange
 from portal.models.rights import CHANNELS
-from portal.services import (
-    consents, deadlines, private_files, rights_clock, rights_complaints, rights_requests, rights_workflows, statistics,
-)
-from portal.services.consents import ConsentRequired
-from portal.services.months import Month
-from portal.services.participant_access import ParticipantRestricted
-from portal.services.validation import Problems
+from portal import deadlines, private_files
+from portal.consent import consents
+from portal.reporting import statistics
+from portal.rights import rights_clock, rights_complaints, rights_requests, rights_workflows
+from portal.consent.consents import ConsentRequired
+from portal.months import Month
+from portal.access.participant_access import ParticipantRestricted
+from portal.validation import Problems
 from tests.casework.conftest import events
 
 

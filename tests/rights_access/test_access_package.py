@@ -12,8 +12,9 @@ from sqlalchemy import select
 from portal import audit
 from portal.extensions import db
 from portal.models import AccessPackage, AccessRedaction, Disclosure, Job
-from portal.services import access_content, access_packages, private_files
-from portal.services.validation import Problems
+from portal import private_files
+from portal.rights import access_content, access_packages
+from portal.validation import Problems
 from tests.erasure.rich import OTHER, ZED, rich_world
 from tests.factories import sign_in
 

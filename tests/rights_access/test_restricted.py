@@ -7,8 +7,9 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Disclosure
 from portal.models.rights import RightsRequest, RightsRequestRight
-from portal.services import access_packages, disclosures, erasure
-from portal.services.participant_access import ParticipantRestricted
+from portal.consent import disclosures
+from portal.rights import access_packages, erasure
+from portal.access.participant_access import ParticipantRestricted
 from tests.factories import sign_in
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, User
-from portal.services import staff
+from portal.accounts import staff
 from tests.support.web import csrf_from
 from tests.factories import sign_in
 from tests.staff.helpers import invitation_path, world

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linprog
 
-from portal.services.disclosure_control import CONFIDENTIAL, TOTAL
+from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL
 
 
 def ranges(published, minimum=0) -> dict:

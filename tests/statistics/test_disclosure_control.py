@@ -1,4 +1,4 @@
-"""Statistical disclosure control (portal/services/disclosure_control.py).
+"""Statistical disclosure control (portal/reporting/disclosure_control.py).
 
 Crafted tables with exactly the expected cells suppressed; determinism and idempotence;
 and, for crafted and seeded random tables, an attacker's check by linear programming
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from portal.services.disclosure_control import (
+from portal.reporting.disclosure_control import (
     CONFIDENTIAL,
     TOTAL,
     SuppressedTable,

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from portal.services.disclosure_control import CONFIDENTIAL, TOTAL, narrowed_together, suppress
-from portal.services.months import Month, last_months
-from portal.services.statistics import OUTCOMES, Closure, linked_tables
+from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL, narrowed_together, suppress
+from portal.months import Month, last_months
+from portal.reporting.statistics import OUTCOMES, Closure, linked_tables
 from tests.statistics.lp import recoverable_together
 
 MONTH = Month(2026, 3)

@@ -1,0 +1,470 @@
+"""Background jobs: rq on Redis when REDIS_URL is set, inline otherwise.
+
+    job = jobs.enqueue(build_package, package.id, kind=Action.ACCESS_PACKAGE,
+                       org_id=participant.org_id, requested_by=user_id)
+    ... the service commits ...
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
+
+``enqueue`` stores a ``Job`` row (portal/models/job.py) in the caller's transaction. The
+work is handed over only once that transaction commits, so a job never runs for data that
+was rolled back:
+
+- **rq** (``REDIS_URL`` set): the job is pushed to the rq queue (JSON serializer, an rq job
+  id derived from the row, ``Retry`` with backoff) as the session commits; a worker
+  (``flask --app wsgi worker``) runs it.
+- **inline** (no ``REDIS_URL``): inside a request the job runs right after the request's
+  commit, before the response is sent (so a redirect to its page shows it finished); outside
+  a request ``enqueue`` commits and runs it at once. A failure is shown at once (no retries).
+- **rq-sync** (the test suite on Redis): as inline, but through rq's synchronous queue.
+
+``config["JOBS_MODE"]`` forces one of the three; by default it follows ``REDIS_URL``.
+
+A job function is a module-level function taking ids and plain JSON values (never ORM
+objects). It runs in its own app context, database session and request context (so
+``url_for`` works; ``_external=True`` gives PUBLIC_BASE_URL), may call
+``set_progress(percent, message)``, and returns a JSON-able value that becomes the job's
+result; a dict result with ``"link"`` (a path in the portal) is shown on the job page as a
+link (``"link_text"``) and ``"message"`` as text. Whatever the function leaves uncommitted
+is committed with the job's success. Jobs run at least once: a job must be safe to run
+twice, and a job already done is never run again.
+Raise ``jobs.Fail("why")`` for a failure that retrying cannot mend.
+"""
+from __future__ import annotations
+
+import contextvars
+import importlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, has_request_context, request
+from redis import Redis
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
+
+from portal import clock
+from portal.actions import Action
+from portal.extensions import db
+from portal.models.job import UNFINISHED, Job
+
+log = logging.getLogger(__name__)
+
+MODES = ("inline", "rq", "rq-sync")
+DEFAULT_QUEUE = "portal"
+DEFAULT_RETRY_INTERVALS = (30, 120, 600)  # seconds before the 2nd, 3rd and 4th attempts
+DEFAULT_TIMEOUT = 1800  # seconds a single attempt may take before rq stops it
+
+_PENDING = "portal_jobs_pending"  # session.info: ids added in the open transaction
+_READY = "portal_jobs_ready"      # session.info: ids committed, waiting to run inline
+
+# The id of the job running in this context (set by the runner), for set_progress().
+_current_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("portal_job", default=None)
+
+
+class Fail(Exception):
+    """A job failure that retrying cannot mend: the job is marked failed at once."""
+
+
+# --------------------------------------------------------------------------- kinds
+
+@dataclass(frozen=True)
+class Kind:
+    """What a kind of job is called and which roles (besides whoever asked) may see its
+    jobs. Roles are those of permissions.ROLES plus ``lead_admin``; a job with an
+    ``org_id`` is visible to an owning role held in that organisation, or to a
+    service-wide role (``CROSS_ORG_ROLES``) held anywhere."""
+
+    title: str
+    roles: tuple[str, ...] = ()
+
+
+# kind -> Kind (each kind an Action, stored as its string in Job.kind). Later areas add
+# theirs here; periodic jobs (below) are added automatically.
+KINDS: dict[Action, Kind] = {
+    Action.EMAIL: Kind("Send an email", ("lead_admin",)),
+    Action.ACCOUNT_PASSWORD_RESET: Kind("Send a password reset link, if the address has an account",
+                                        ("lead_admin",)),
+    Action.REFERRAL_UPLOAD: Kind("Read a CSV file of referrals", ("team_manager",)),
+    Action.CONTRACT_REPORT: Kind("Build a monthly contract report", ("contract_manager",)),
+    Action.ACCESS_PACKAGE: Kind("Build an access package", ("dpo",)),
+    Action.RETENTION_DESTROY: Kind("Destroy the approved records of a destruction list", ("dpo",)),
+}
+
+# Roles whose reach is the whole service rather than one organisation.
+CROSS_ORG_ROLES = frozenset({"dpo", "contract_manager", "lead_admin", "dwp"})
+
+
+# ------------------------------------------------------------------- periodic jobs
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job run on a schedule. ``cron`` is read in Europe/London (a 06:00 job runs at
+    06:00 UK time all year); ``function`` ("module:function") takes no arguments;
+    ``role`` owns it: it sees its runs and may run it now (/jobs/periodic). ``name`` is
+    also the ``Job.kind`` of its runs."""
+
+    name: Action
+    cron: str
+    function: str
+    role: str
+    title: str
+    description: str = ""
+
+
+PERIODIC: list[Periodic] = [
+    Periodic(Action.PURGE_EXPIRED_SESSIONS, "*/15 * * * *", "portal.jobs.housekeeping:purge_expired_sessions",
+             "lead_admin", "Remove expired sign-in sessions",
+             "Deletes server-side sessions past the idle or absolute time-out."),
+    Periodic(Action.AUDIT_VERIFY, "30 2 * * *", "portal.jobs.housekeeping:verify_audit_chain",
+             "dpo", "Verify the audit trail",
+             "Recomputes the audit chain's hashes and logs the result; fails if any event was altered."),
+    Periodic(Action.RECONCILE_JOBS, "*/10 * * * *", "portal.jobs.worker:reconcile_job",
+             "lead_admin", "Check background jobs",
+             "Hands jobs lost by Redis back to the queue and marks abandoned ones retried or failed."),
+    Periodic(Action.MONTHLY_CONTRACT_REPORT, "0 6 1 * *", "portal.reporting.contract_reports:build_previous_month",
+             "contract_manager", "Build last month’s contract report",
+             "Builds the draft DWP contract report for the month just ended and tells the contract managers."),
+    Periodic(Action.RETENTION_NIGHTLY, "0 3 * * *", "portal.retention.retention:nightly",
+             "dpo", "Build the destruction list",
+             "Lists the records past their retention period (and audit events to seal) for the DPO to approve."),
+    Periodic(Action.RIGHTS_REMINDERS, "0 7 * * *", "portal.rights.rights_requests:daily_reminders",
+             "dpo", "Remind the DPO of rights deadlines",
+             "Tells the DPO of requests due within 5 working days and of extension notices not yet sent."),
+    Periodic(Action.TRAINING_REMINDERS, "15 7 * * *", "portal.governance.training:send_lapse_notices",
+             "lead_admin", "Remind staff of data protection training",
+             "Tells each member of staff once, 30 days before their data protection training runs out."),
+]
+
+
+def periodic(name: str) -> Periodic | None:
+    return next((p for p in PERIODIC if p.name == name), None)
+
+
+def kind_of(kind: str) -> Kind:
+    found = KINDS.get(kind)
+    if found:
+        return found
+    p = periodic(kind)
+    if p:
+        return Kind(p.title, (p.role,))
+    return Kind(kind.replace("-", " ").replace(".", ": ").replace("_", " ").capitalize())
+
+
+def can_see(job: Job, user) -> bool:
+    """Whoever asked for the job, and the roles that own its kind, may see it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if job.requested_by is not None and job.requested_by == user.id:
+        return True
+    owners = set(kind_of(job.kind).roles)
+    if not owners:
+        return False
+    from portal.permissions import effective_roles
+
+    held = effective_roles(user)
+    if job.org_id is not None:
+        held = user.roles_in(job.org_id) | (held & CROSS_ORG_ROLES)
+    return bool(held & owners)
+
+
+# ------------------------------------------------------------------------ settings
+
+def mode() -> str:
+    chosen = current_app.config.get("JOBS_MODE")
+    if chosen:
+        if chosen not in MODES:
+            raise ValueError(f"JOBS_MODE must be one of {', '.join(MODES)}, not {chosen!r}")
+        return chosen
+    return "rq" if current_app.config.get("REDIS_URL") else "inline"
+
+
+def redis_connection() -> Redis:
+    """The Redis of REDIS_URL (its DB number included), one client per app."""
+    url = current_app.config["REDIS_URL"]
+    cached = current_app.extensions.get("portal_redis")
+    if cached is None or cached[0] != url:
+        cached = (url, Redis.from_url(url, socket_connect_timeout=2))
+        current_app.extensions["portal_redis"] = cached
+    return cached[1]
+
+
+def queue_name() -> str:
+    return current_app.config.get("JOBS_QUEUE") or DEFAULT_QUEUE
+
+
+def retry_intervals() -> list[int]:
+    intervals = current_app.config.get("JOBS_RETRY_INTERVALS")
+    return list(DEFAULT_RETRY_INTERVALS if intervals is None else intervals)
+
+
+def max_attempts() -> int:
+    return 1 + len(retry_intervals())
+
+
+def rq_queue(name: str | None = None, is_async: bool = True):
+    from rq import Queue
+    from rq.serializers import JSONSerializer
+
+    return Queue(name or queue_name(), connection=redis_connection(), serializer=JSONSerializer,
+                 is_async=is_async)
+
+
+# ------------------------------------------------------------------------- enqueue
+
+def function_path(func) -> str:
+    """"package.module:function" of a module-level function (or that string itself)."""
+    if isinstance(func, str):
+        path = func
+    else:
+        if "." in getattr(func, "__qualname__", "") or func.__name__ == "<lambda>":
+            raise TypeError("a job function must be a module-level function")
+        path = f"{func.__module__}:{func.__name__}"
+    if ":" not in path:
+        raise ValueError(f"job function {path!r} must be written 'package.module:function'")
+    resolve(path)  # fail now, in the caller, not later in a worker
+    return path
+
+
+def resolve(path: str):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def enqueue(func, *ids, kind: Action, org_id: int | None = None, requested_by: int | None = None,
+            _dedupe_key: str | None = None, _mode: str | None = None) -> Job:
+    """Store a Job for ``func(*ids)`` and hand it over once the caller's transaction
+    commits (inside a request); outside a request (and outside a running job) the session
+    is committed here. Returns the Job row."""
+    try:
+        args = json.loads(json.dumps(list(ids)))
+    except TypeError as error:
+        raise TypeError(f"job arguments must be ids or plain JSON values: {error}") from None
+    job = Job(
+        kind=kind, function=function_path(func), args=args, org_id=org_id,
+        requested_by=requested_by, status="queued", progress=0, progress_message="",
+        attempts=0, dedupe_key=_dedupe_key, created_at=clock.now(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING, []).append((job.id, job.rq_id, _mode or mode()))
+    if not in_request() and _current_job.get() is None:
+        db.session.commit()
+        drain(db.session)
+        db.session.refresh(job)  # an inline job ran in a session of its own
+    return job
+
+
+def in_request() -> bool:
+    """Whether a request is being handled (not merely a request context pushed by a
+    script, a job or a test, which count as "outside a request")."""
+    return has_request_context() and getattr(request, "portal_jobs_request", False)
+
+
+def run_by_hand(func, *ids, kind: Action, requested_by: int | None = None) -> Job:
+    """Run a job here and now whatever the mode (``flask run-periodic``): a Job row all
+    the same, so its run is recorded like any other."""
+    return enqueue(func, *ids, kind=kind, requested_by=requested_by, _mode="inline")
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    ready = session.info.setdefault(_READY, [])
+    for job_id, rq_id, how in pending:
+        if how == "rq":
+            _dispatch_safely(job_id, rq_id)
+        else:
+            ready.append((job_id, rq_id, how))
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session):
+    session.info.pop(_PENDING, None)
+
+
+def _dispatch_safely(job_id: int, rq_id: str) -> None:
+    """Push to rq; if Redis is down the row stays queued and reconcile() hands it over
+    later (a committed request must not turn into an error page)."""
+    try:
+        dispatch(job_id, rq_id)
+    except Exception:  # noqa: BLE001 - logged; the Job row is still queued
+        log.exception("could not hand job %s to rq; reconcile will retry", job_id)
+
+
+def dispatch(job_id: int, rq_id: str, is_async: bool = True) -> bool:
+    """Hand Job ``job_id`` to rq under its deterministic id. Returns False when rq holds
+    that job already (dispatching twice is one rq job)."""
+    from rq import Retry
+    from rq.exceptions import DuplicateJobError
+
+    intervals = retry_intervals()
+    queue = rq_queue(is_async=is_async)
+    try:
+        queue.enqueue_call(
+            "portal.jobs.perform", args=[job_id], job_id=rq_id,
+            timeout=current_app.config.get("JOBS_TIMEOUT") or DEFAULT_TIMEOUT,
+            retry=Retry(max=len(intervals), interval=intervals) if intervals and is_async else None,
+            result_ttl=3600 if is_async else 0,
+            failure_ttl=7 * 24 * 3600 if is_async else 60,
+            description=f"portal job {job_id}",
+            unique=is_async,
+        )
+    except DuplicateJobError:
+        return False
+    return True
+
+
+def drain(session=None) -> None:
+    """Run the committed inline jobs of ``session`` (jobs they enqueue run after them)."""
+    session = session if session is not None else db.session
+    while True:
+        ready = session.info.get(_READY)
+        if not ready:
+            return
+        job_id, rq_id, how = ready.pop(0)
+        try:
+            if how == "rq-sync":
+                dispatch(job_id, rq_id, is_async=False)
+            else:
+                execute(job_id)
+        except Exception as error:  # noqa: BLE001 - the job must not stay "queued" unseen
+            log.exception("inline job %s could not be run", job_id)
+            _record_failure_apart(job_id, describe(error))
+
+
+def _record_failure_apart(job_id: int, message: str) -> None:
+    app = current_app._get_current_object()
+    try:
+        with app.app_context():
+            record_failure(job_id, message, final=True)
+            db.session.remove()
+    except Exception:  # noqa: BLE001 - the database itself is failing: logged above
+        log.exception("could not record the failure of job %s", job_id)
+
+
+def init_app(app) -> None:
+    """Inline jobs of a request run once it is over (after the session interface's own
+    commit, too), before the response is handed to the server."""
+
+    @app.url_value_preprocessor  # runs before every before_request hook, which may answer early
+    def _mark_request(endpoint, values):
+        request.portal_jobs_request = True
+
+    @app.teardown_request
+    def _run_inline_jobs(error=None):
+        if db.session.info.get(_READY):
+            drain(db.session)
+
+
+# -------------------------------------------------------------------------- runner
+
+def perform(job_id: int) -> None:
+    """rq's entry point (``portal.jobs.perform``): run Job ``job_id``."""
+    from rq import get_current_job
+
+    rq_job = get_current_job()
+    is_async = bool(rq_job and rq_job.origin and rq_job.worker_name not in (None, "", "sync"))
+    execute(job_id, rq_job=rq_job if is_async else None)
+
+
+def execute(job_id: int, rq_job=None) -> str | None:
+    """Run one job in a fresh app context, session and request context. Returns its final
+    status, or None when there was nothing to run (missing, done or failed already).
+    With ``rq_job`` (a real worker) a failure is re-raised so rq retries it."""
+    app = current_app._get_current_object()
+    base_url = app.config.get("PUBLIC_BASE_URL") or "http://localhost"
+    with app.app_context(), app.test_request_context("/", base_url=base_url):
+        try:
+            return _execute(job_id, rq_job)
+        finally:
+            db.session.remove()
+
+
+def _execute(job_id: int, rq_job) -> str | None:
+    job = db.session.get(Job, job_id)
+    if job is None or job.status not in UNFINISHED:
+        return None  # done jobs are not run again; failed ones stay failed
+    job.status = "running"
+    job.attempts += 1
+    job.started_at = clock.now()
+    job.error = None
+    db.session.commit()
+    token = _current_job.set(job_id)
+    try:
+        func = resolve(job.function)
+        result = func(*job.args)
+        result = json.loads(json.dumps(result)) if result is not None else None
+        job = db.session.get(Job, job_id)
+        job.status = "done"
+        job.progress = 100
+        job.result = result
+        job.finished_at = clock.now()
+        db.session.commit()
+        status = "done"
+    except Exception as error:  # noqa: BLE001 - every failure is recorded, then re-raised for rq
+        db.session.rollback()
+        log.warning("job %s failed", job_id, exc_info=True)
+        final = isinstance(error, Fail) or rq_job is None or not (rq_job.retries_left or 0) > 0
+        status = record_failure(job_id, describe(error), final=final)
+        if rq_job is not None and not isinstance(error, Fail):
+            raise
+    finally:
+        _current_job.reset(token)
+    drain(db.session)  # jobs this one enqueued (inline modes)
+    return status
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, Fail):
+        return str(error)[:1000]
+    text = str(error)
+    return (f"{type(error).__name__}: {text}" if text else type(error).__name__)[:1000]
+
+
+def record_failure(job_id: int, message: str, final: bool, only_if_running: bool = False) -> str | None:
+    """Mark a job failed (``final``) or retrying, with its error. Used by the runner, by the
+    worker when a work-horse dies and by the reaper for abandoned jobs."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.status not in UNFINISHED:
+        return None
+    if only_if_running and job.status != "running":
+        return None
+    job.status = "failed" if final else "retrying"
+    job.error = message[:1000]
+    if final:
+        job.finished_at = clock.now()
+    db.session.commit()
+    return job.status
+
+
+# ------------------------------------------------------------------ inside a job
+
+def current_job_id() -> int | None:
+    """The id of the job running here, or None outside a job."""
+    return _current_job.get()
+
+
+def set_progress(percent: int | float, message: str = "") -> None:
+    """Report progress (0–100) of the running job; its page shows it at the next refresh.
+    Outside a job it does nothing, so a job function can also be called directly."""
+    job_id = _current_job.get()
+    if job_id is None:
+        return
+    percent = max(0, min(100, int(percent)))
+    values = {"progress": percent, "progress_message": (message or "")[:200]}
+    if db.engine.dialect.name == "sqlite":
+        # One writer at a time: a second connection would wait on the job's own
+        # uncommitted work. Inline on SQLite nobody watches mid-job anyway.
+        db.session.execute(update(Job).where(Job.id == job_id).values(**values))
+        return
+    with db.engine.begin() as conn:  # its own transaction: visible while the job runs
+        conn.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+def elapsed(job: Job) -> timedelta | None:
+    if job.started_at is None:
+        return None
+    return (job.finished_at or clock.now()) - job.started_at

@@ -1,0 +1,53 @@
+"""CLI commands for background jobs: worker, scheduler, run-periodic."""
+import click
+from flask import current_app
+
+from portal import jobs
+from portal.extensions import db
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the jobs queued now, then stop (tests, one-off catch-up).")
+@click.option("--queue", "queue_name", default=None, help="Queue to work on (default: JOBS_QUEUE, 'portal').")
+@click.option("--no-scheduler", is_flag=True, help="Do not move retries that are due back to the queue.")
+def worker(burst, queue_name, no_scheduler):
+    """Run an rq worker for the portal's jobs (needs REDIS_URL)."""
+    if jobs.mode() != "rq":
+        raise click.ClickException("the worker needs REDIS_URL: without Redis, jobs run inline")
+    from portal.jobs.worker import run_worker
+
+    run_worker(queue_name, burst=burst, with_scheduler=not no_scheduler)
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Enqueue what is due now (catching up the last hour), then stop.")
+def scheduler(once):
+    """Enqueue the periodic jobs (portal.jobs.PERIODIC) on time, Europe/London."""
+    from portal import clock
+    from portal.jobs import schedule
+
+    if once:
+        for job in schedule.tick(clock.now() - schedule.catch_up_window(current_app)):
+            click.echo(f"enqueued {job.kind} as job {job.id}")
+        db.session.remove()
+        return
+    schedule.run_forever(current_app._get_current_object(), echo=click.echo)
+
+
+@click.command("run-periodic")
+@click.argument("name")
+def run_periodic(name):
+    """Run one periodic job here and now, by name (the names are in portal.jobs.PERIODIC)."""
+    p = jobs.periodic(name)
+    if p is None:
+        names = ", ".join(p.name for p in jobs.PERIODIC)
+        raise click.ClickException(f"no periodic job {name!r}; there are: {names}")
+    job = jobs.run_by_hand(p.function, kind=p.name)
+    db.session.refresh(job)
+    click.echo(f"job {job.id} {p.name}: {job.status}")
+    if job.result is not None:
+        message = job.result.get("message") if isinstance(job.result, dict) else None
+        click.echo(message or str(job.result))
+    db.session.remove()
+    if job.status != "done":
+        raise click.ClickException(job.error or "the job did not finish")

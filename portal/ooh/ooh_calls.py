@@ -1,0 +1,362 @@
+"""What a worker does on an out-of-hours call once the participant agreed: the limited
+view, cancelling and rescheduling appointments, a call note; and, whatever the check
+said, a callback note for the assigned VRC.
+
+Every action goes through the casework services (appointments keep their own
+history), is logged, and is told to the assigned VRC (or, with none, the
+organisation's team managers), who also sees it on the record. Notifications carry
+ids and links only: they are emailed.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from portal import clock, tenancy
+from portal.actions import Action
+from portal.extensions import db
+from portal.models import (
+    Membership, OohCallback, OohCallNote, OohCheck, OohEvent, OohGrant, Organisation, Participant, User,
+)
+from portal.models.appointment import CANCELLED_BY
+from portal import notifications
+from portal.access import ooh_access, ooh_log, participant_access
+from portal.casework import appointments
+from portal.access.participant_access import ensure_not_restricted
+from portal.validation import Invalid, Problems, clean_phone, clean_text
+
+RECENT_APPOINTMENTS = 5
+# A callback can be left on the call the check was made on (or while access lasts).
+CALLBACK_WITHIN = timedelta(hours=2)
+
+
+def _organisation(participant: Participant) -> Organisation:
+    return db.session.get(Organisation, participant.org_id)
+
+
+def record_url(participant: Participant) -> str:
+    """The participant's casework record (for the assigned VRC and team managers)."""
+    return f"/{_organisation(participant).slug}/participants/{participant.id}"
+
+
+def recipients_for(participant: Participant) -> list[int]:
+    """Who hears of out-of-hours activity: the assigned VRC, or with none, the
+    organisation's team managers."""
+    if participant.assigned_vrc_id:
+        return [participant.assigned_vrc_id]
+    return list(db.session.scalars(
+        select(User.id).join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == participant.org_id, Membership.role == "team_manager", User.active.is_(True))
+        .order_by(User.id)))
+
+
+def _tell(participant: Participant, kind: str, text: str, link: str | None = None) -> None:
+    for user_id in recipients_for(participant):
+        notifications.notify(user_id, kind, text, link or record_url(participant),
+                             email_subject="Out-of-hours call about one of your participants")
+
+
+# ----------------------------------------------------------------- the limited view
+
+
+def limited_view(participant: Participant, grant: OohGrant) -> dict:
+    """What a call needs (DESIGN.md "limited view"): contact details and preferences,
+    the assigned VRC, upcoming and recent appointments, current consents, and the
+    worker's own notes of this call. Never case notes or health information."""
+    now = clock.now()
+    items = appointments.appointments_of(participant)
+    upcoming = [a for a in items if a.status == "scheduled" and a.starts_at >= now]
+    recent = [a for a in items if not (a.status == "scheduled" and a.starts_at >= now)]
+    recent = recent[-RECENT_APPOINTMENTS:][::-1]
+    notes = list(db.session.scalars(
+        select(OohCallNote).where(OohCallNote.org_id == participant.org_id,
+                                  OohCallNote.participant_id == participant.id, OohCallNote.grant_id == grant.id)
+        .order_by(OohCallNote.created_at)))
+    return {"upcoming": upcoming, "recent": recent, "grant": grant, "call_notes": notes,
+            "consents": current_consents(participant), "organisation": _organisation(participant)}
+
+
+def current_consents(participant: Participant) -> list:
+    """Each consent purpose's current state (given, refused, withdrawn...)."""
+    from portal.consent import consents
+
+    return consents.purpose_states(participant)
+
+
+# ----------------------------------------------------------------- actions
+
+
+def reschedule_appointment(participant: Participant, appointment, starts_at: datetime | None, reason: str,
+                           requested_by: str, worker: User) -> None:
+    """Move an appointment on a call (the casework service keeps the old time and the
+    reason), recording who asked for it (required)."""
+    if requested_by not in CANCELLED_BY:
+        raise Problems([Invalid("Select who asked for the change", field="requested_by")])
+    detail = {"appointment_id": appointment.id, "requested_by": requested_by}
+    _stage_action(participant, "appointment_rescheduled", appointment.id, detail, worker,
+                  f"Out-of-hours call: appointment {appointment.id} of participant {participant.id} was "
+                  f"rescheduled by {worker.name}.")
+    _through_casework(appointments.reschedule, participant, appointment, starts_at, reason, worker.id)
+
+
+def cancel_appointment(participant: Participant, appointment, cancelled_by: str, reason: str, worker: User) -> None:
+    """Cancel an appointment on a call, recording who asked. While the record is
+    restricted only a cancellation at the participant's own request is allowed."""
+    _stage_action(participant, "appointment_cancelled", appointment.id,
+                  {"appointment_id": appointment.id, "requested_by": cancelled_by if cancelled_by in CANCELLED_BY
+                   else None}, worker,
+                  f"Out-of-hours call: appointment {appointment.id} of participant {participant.id} was "
+                  f"cancelled by {worker.name}.")
+    _through_casework(appointments.cancel, participant, appointment, cancelled_by, reason, worker.id)
+
+
+def withdraw_consent(participant: Participant, consent, withdrawn_at: datetime | None, method: str, words: str,
+                     worker: User):
+    """Record a consent withdrawal the participant asked for on a call (the consent
+    service keeps the history), logged and told to the assigned VRC."""
+    from portal.consent import consents
+
+    _stage_action(participant, "consent_withdrawn", consent.id,
+                  {"consent_id": consent.id, "purpose": consent.purpose.code}, worker,
+                  f"Out-of-hours call: a consent of participant {participant.id} was withdrawn, recorded by "
+                  f"{worker.name}.")
+    return _through_casework(consents.withdraw_consent, participant, consent, withdrawn_at, method, words, worker.id)
+
+
+def _stage_action(participant, kind, object_id, detail, worker, text) -> None:
+    """Log and notify in the same transaction as the change the casework service
+    commits (or rolls back, with the change, when it refuses)."""
+    ooh_log.record(kind, worker.id, participant, object_id=object_id, detail=detail)
+    _tell(participant, "ooh.action", text)
+
+
+def _through_casework(action, *args):
+    """Run the casework service that makes the change; its refusal rolls back the staged log."""
+    try:
+        return action(*args)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def ensure_may_add_call_note(participant: Participant) -> None:
+    """A restricted record takes no call note: the page refuses as the note would."""
+    ensure_not_restricted(participant, Action.OOH_CALL_NOTE, "adding a call note")
+
+
+def add_call_note(participant: Participant, grant: OohGrant, text: str, worker: User) -> OohCallNote:
+    """A short note of the call for the assigned VRC: not a case note, shown on the
+    record's out-of-hours section (``ensure_may_add_call_note``)."""
+    ensure_may_add_call_note(participant)
+    try:
+        text = clean_text(text, "the call note", 1000, required=True)
+    except Invalid as problem:
+        problem.field = "text"
+        raise Problems([problem])
+    note = OohCallNote(org_id=participant.org_id, participant_id=participant.id, worker_id=worker.id,
+                       grant_id=grant.id, text=text, created_at=clock.now())
+    db.session.add(note)
+    db.session.flush()
+    ooh_log.record("call_note", worker.id, participant, object_id=note.id, detail={"call_note_id": note.id})
+    _tell(participant, "ooh.action",
+          f"Out-of-hours call: {worker.name} left a call note on participant {participant.id}'s record.")
+    db.session.commit()
+    return note
+
+
+def may_override_consent(user, participant: Participant) -> bool:
+    from portal.consent import emergency
+
+    return emergency.may_make_emergency_contact(user, participant) is not None
+
+
+def record_emergency_contact(participant: Participant, worker: User, recipient_type, recipient_name, reason,
+                             what_shared, data_categories, contacted_at):
+    """The consent service's emergency override (a written reason, vital interests, the
+    DPO's review list), made on a call: logged, and the assigned VRC told."""
+    from portal.consent import emergency
+
+    if not may_override_consent(worker, participant):
+        # The consent service refuses (and audits the refusal) with nothing staged here.
+        return emergency.record_emergency_contact(participant, worker.id, recipient_type, recipient_name, reason,
+                                                  what_shared, data_categories, contacted_at)
+    event = ooh_log.record("emergency_override", worker.id, participant, detail={"recipient_type": recipient_type})
+    _tell(participant, "ooh.action", f"Out-of-hours call: {worker.name} contacted "
+          f"{'the emergency services' if recipient_type == 'emergency_services' else 'the GP'} without consent "
+          f"about participant {participant.id}. The Data Protection Officer will review it.")
+    try:
+        contact = emergency.record_emergency_contact(participant, worker.id, recipient_type, recipient_name, reason,
+                                                     what_shared, data_categories, contacted_at)
+    except Exception:
+        db.session.rollback()
+        raise
+    event.object_id = contact.id
+    db.session.commit()
+    return contact
+
+
+# ----------------------------------------------------------------- callbacks
+
+
+def _latest_check(participant: Participant, worker_id: int) -> OohCheck | None:
+    return db.session.scalars(
+        select(OohCheck).where(OohCheck.org_id == participant.org_id, OohCheck.participant_id == participant.id,
+                               OohCheck.worker_id == worker_id)
+        .order_by(OohCheck.started_at.desc(), OohCheck.id.desc()).limit(1)).first()
+
+
+def may_leave_callback(participant: Participant, worker_id: int) -> bool:
+    """On the call a check was made on, whatever its outcome (a locked check
+    included), or while access lasts."""
+    if ooh_access.live_grant(worker_id, participant) is not None or ooh_access.locked(worker_id, participant):
+        return True
+    latest = _latest_check(participant, worker_id)
+    return latest is not None and clock.as_utc(latest.started_at) >= clock.now() - CALLBACK_WITHIN
+
+
+def leave_callback(participant: Participant, reason: str, best_time: str, phone: str, worker: User) -> OohCallback:
+    """A note for the assigned VRC to call the participant back, tied to the worker's
+    latest check of the participant. Allowed on a restricted record too: it changes
+    nothing of it."""
+    problems = []
+    values = {}
+    for field, value, label, size in (("reason", reason, "the reason for the call", 500),
+                                      ("best_time", best_time, "the best time to call back", 200)):
+        try:
+            values[field] = clean_text(value, label, size, required=True)
+        except Invalid as problem:
+            problem.field = field
+            problems.append(problem)
+    try:
+        values["phone"] = clean_phone(phone, required=True)
+    except Invalid as problem:
+        problem.field = "phone"
+        problems.append(problem)
+    if problems:
+        raise Problems(problems)
+    latest = _latest_check(participant, worker.id)
+    callback = OohCallback(org_id=participant.org_id, participant_id=participant.id,
+                           check_id=latest.id if latest else None,
+                           worker_id=worker.id, vrc_id=participant.assigned_vrc_id, created_at=clock.now(),
+                           **values)
+    db.session.add(callback)
+    db.session.flush()
+    ooh_log.record("callback", worker.id, participant, object_id=callback.id, detail={"callback_id": callback.id})
+    _tell(participant, "ooh.callback",
+          f"Out-of-hours call: please call participant {participant.id} back. {worker.name} left a callback note "
+          f"with the reason, the best time and number.", _caseload_link(participant))
+    db.session.commit()
+    return callback
+
+
+def _caseload_link(participant: Participant) -> str:
+    slug = _organisation(participant).slug
+    return f"/{slug}/caseload" if participant.assigned_vrc_id else f"/{slug}/team/caseload"
+
+
+@dataclass
+class CallbackRow:
+    callback: OohCallback
+    participant_id: int
+    participant_name: str
+    restricted: bool
+
+
+def open_callbacks(org: Organisation, vrc_id: int | None, view: str | None) -> list[CallbackRow]:
+    """Open callbacks for a VRC's caseload (``vrc_id``), or for the team managers
+    those of participants with no VRC (``vrc_id`` None), oldest first. The list is
+    audited with the participant ids it shows under ``view``; with ``view`` None the
+    caller names them in its own page's one list event."""
+    condition = OohCallback.vrc_id == vrc_id if vrc_id is not None else OohCallback.vrc_id.is_(None)
+    rows = db.session.execute(
+        select(OohCallback, Participant.first_name, Participant.last_name, Participant.restricted)
+        .join(Participant, Participant.id == OohCallback.participant_id)
+        .where(OohCallback.org_id == org.id, Participant.org_id == org.id, condition,
+               OohCallback.closed_at.is_(None))
+        .order_by(OohCallback.created_at, OohCallback.id)).all()
+    result = [CallbackRow(c, c.participant_id, f"{first} {last}", restricted) for c, first, last, restricted in rows]
+    if result and view is not None:
+        participant_access.audit_list(view, [r.participant_id for r in result])
+    return result
+
+
+def callback_for_closing(org: Organisation, callback_id, user) -> OohCallback | None:
+    """An open or closed callback the user may mark done: the VRC it was left for, or
+    a team manager of the organisation. None (a 404) for anyone else."""
+    callback_id = ooh_access.valid_id(callback_id)
+    if callback_id is None:
+        return None
+    callback = db.session.scalars(
+        select(OohCallback).where(OohCallback.org_id == org.id, OohCallback.id == callback_id)).first()
+    if callback is None:
+        return None
+    roles = user.roles_in(org.id)
+    if "team_manager" in roles or ("vrc" in roles and callback.vrc_id == user.id):
+        return callback
+    return None
+
+
+def close_callback(callback: OohCallback, user_id: int) -> bool:
+    """The VRC called back: the note leaves the caseload. False if already done."""
+    if callback.closed_at is not None:
+        return False
+    callback.closed_at = clock.now()
+    callback.closed_by_id = user_id
+    db.session.expire(callback, ["closed_by"])  # its joined relationship was loaded with the old value
+    participant = tenancy.scoped_find(Participant, callback.participant_id,
+                                      db.session.get(Organisation, callback.org_id))
+    ooh_log.record("callback_closed", user_id, participant, object_id=callback.id,
+                   detail={"callback_id": callback.id})
+    db.session.commit()
+    return True
+
+
+# ----------------------------------------------------------------- on the record
+
+
+@dataclass
+class ActivityItem:
+    event: OohEvent
+    call_note: OohCallNote | None = None
+    callback: OohCallback | None = None
+    # For a run of pages viewed by one worker: how many (the event is the latest).
+    views: int = 0
+
+
+ACTIVITY_KINDS = ("check", "grant", "refusal", "grant_ended", "view", "appointment_rescheduled",
+                  "appointment_cancelled", "consent_withdrawn", "call_note", "callback", "callback_closed",
+                  "emergency_override")
+# Views are many (one a page); the record shows each run of them by one worker as one line.
+VIEWS_READ = 500
+
+
+def activity_for(participant: Participant, limit: int = 30) -> list[ActivityItem]:
+    """What happened on out-of-hours calls about the participant, newest first, for
+    the assigned VRC's record: checks and their outcome, grants, refusals, views of
+    the limited view (a run of pages by one worker as one line), actions, call notes
+    and callbacks."""
+    events = list(db.session.scalars(
+        select(OohEvent).where(OohEvent.org_id == participant.org_id, OohEvent.participant_id == participant.id,
+                               OohEvent.kind.in_(ACTIVITY_KINDS))
+        .order_by(OohEvent.at.desc(), OohEvent.id.desc()).limit(limit + VIEWS_READ)))
+    notes = {n.id: n for n in db.session.scalars(
+        select(OohCallNote).where(OohCallNote.org_id == participant.org_id,
+                                  OohCallNote.participant_id == participant.id))}
+    callbacks = {c.id: c for c in db.session.scalars(
+        select(OohCallback).where(OohCallback.org_id == participant.org_id,
+                                  OohCallback.participant_id == participant.id))}
+    items: list[ActivityItem] = []
+    for e in events:
+        if e.kind == "view":
+            last = items[-1] if items else None
+            if last is not None and last.views and last.event.worker_id == e.worker_id:
+                last.views += 1
+                continue
+            items.append(ActivityItem(e, views=1))
+        else:
+            items.append(ActivityItem(e, notes.get(e.object_id) if e.kind == "call_note" else None,
+                                      callbacks.get(e.object_id) if e.kind in ("callback", "callback_closed")
+                                      else None))
+        if len(items) > limit:
+            break
+    return items[:limit]

@@ -1,0 +1,354 @@
+"""The monthly DWP contract report: what it holds, and the job that builds its draft.
+
+The report of a calendar month (Europe/London) holds the month's figures per delivering
+organisation and in total (``report_figures``) and the participant-level progress
+return the contract requires: AtW reference, NI number, delivering organisation,
+referral date, start date, the milestones reached in the month, and the outcome with its
+date. Participants whose processing is restricted are withheld from the return and
+counted as withheld (DESIGN.md rule 5: no individual reporting while restricted).
+
+A tracked job builds the draft (at 06:00 on the 1st for the month before, and when the
+contract manager asks). The content is canonical JSON with sorted keys and sorted rows
+and no build time, so building the same month twice from the same data gives the same
+draft, byte for byte (and the same SHA-256). Validation warnings for the reviewer are
+kept beside the content, never published.
+"""
+import hashlib
+import json
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal import audit, clock, jobs
+from portal.actions import Action
+from portal.extensions import db
+from portal.models import (
+    Appointment, CaseNote, ContractReport, ContractReportDraft, Job, Membership, Milestone, Participant, User,
+)
+from portal.models.milestone import MILESTONE_KINDS
+from portal.models.participant import STATUS_LABELS
+from portal.reporting import report_figures
+from portal.months import Month
+from portal.validation import Invalid, Problems
+
+TITLE = "Access to Work Mental Health Support Service: monthly contract report"
+RETURN_FIELDS = ("atw_reference", "ni_number", "organisation", "referral_date", "start_date",
+                 "milestones_in_month", "outcome", "outcome_date")
+RETURN_LABELS = {
+    "atw_reference": "AtW reference",
+    "ni_number": "NI number",
+    "organisation": "Delivering organisation",
+    "referral_date": "Referral date",
+    "start_date": "Start date",
+    "milestones_in_month": "Milestones reached in the month",
+    "outcome": "Outcome",
+    "outcome_date": "Outcome date",
+}
+NO_CONTACT_DAYS = 30
+# Milestones that only make sense once the participant has started.
+AFTER_START_KINDS = ("support_plan_agreed", "month_of_support", "job_retained", "moved_to_suitable_work",
+                     "programme_completed")
+CONTACT_NOTE_TYPES = ("appointment", "phone", "email")
+
+
+def canonical_json(document: dict) -> str:
+    """The one serialisation of a report: sorted keys, two-space indent, UTF-8 text."""
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------ the content
+
+class Built:
+    """A month's report content as the builder made it."""
+
+    def __init__(self, content: dict, participant_ids: list[int], withheld: int, warnings: list[dict]):
+        self.content = content
+        self.participant_ids = participant_ids
+        self.withheld = withheld
+        self.warnings = warnings
+        self.text = canonical_json(content)
+        self.sha256 = sha256_of(self.text)
+
+
+def build_content(month: Month, progress=lambda percent, message: None) -> Built:
+    """The report of ``month`` from the data as it stands (no writes)."""
+    progress(10, "Reading the month’s records")
+    facts = report_figures.load(month, month)
+    progress(40, "Counting the figures")
+    block = report_figures.month_figures(month, facts)
+    progress(60, "Writing the progress return")
+    rows, ids, withheld = _progress_return(facts, month)
+    progress(80, "Checking for warnings")
+    warnings = _warnings(facts, month, ids)
+    start, end = month.first_day, month.last_day
+    content = {
+        "title": TITLE,
+        "month": month.key,
+        "period": {"from": start.isoformat(), "to": end.isoformat(), "timezone": "Europe/London"},
+        "first_contact_target_working_days": report_figures.first_contact_target(),
+        "organisations": block["organisations"],
+        "total": block["total"],
+        "progress_return": {
+            "fields": list(RETURN_FIELDS),
+            "rows": rows,
+            "withheld": withheld,
+        },
+    }
+    return Built(content, ids, withheld["total"], warnings)
+
+
+def _on_programme(p, month: Month) -> bool:
+    return p.referred_on <= month.last_day and (p.closed_on is None or p.closed_on >= month.first_day)
+
+
+def _progress_return(facts, month: Month) -> tuple[list[dict], list[int], dict]:
+    """Rows (sorted by organisation then AtW reference), the participant ids in them,
+    and the withheld counts {"total", "by_organisation": {slug: n}}."""
+    slugs = {o.id: o.slug for o in facts.organisations}
+    included = [p for p in facts.participants.values() if _on_programme(p, month)]
+    withheld_by_org = {o.slug: 0 for o in facts.organisations}
+    shown = []
+    for p in included:
+        if p.restricted:
+            withheld_by_org[slugs[p.org_id]] += 1
+        else:
+            shown.append(p)
+    identity = {}
+    for chunk in _chunks([p.id for p in shown]):
+        for r in db.session.execute(select(Participant.id, Participant.atw_reference, Participant.ni_number)
+                                    .where(Participant.id.in_(chunk))):
+            identity[r.id] = (r.atw_reference, r.ni_number)
+    reached: dict[int, list[dict]] = {}
+    for m in sorted(facts.milestones, key=lambda m: (m[4], m[2], m[3])):
+        if month.contains(m[4]):
+            reached.setdefault(m[1], []).append(
+                {"kind": m[2], "month_number": m[3] or None, "achieved_on": m[4].isoformat()})
+    rows = []
+    for p in shown:
+        closed = p.closed_on is not None and p.closed_on <= month.last_day
+        rows.append({
+            "participant_id": p.id,
+            "atw_reference": identity[p.id][0],
+            "ni_number": identity[p.id][1],
+            "organisation": slugs[p.org_id],
+            "referral_date": p.referred_on.isoformat(),
+            "start_date": p.started_on.isoformat() if p.started_on and p.started_on <= month.last_day else None,
+            "milestones_in_month": reached.get(p.id, []),
+            "outcome": p.status if closed else None,
+            "outcome_date": p.closed_on.isoformat() if closed else None,
+        })
+    rows.sort(key=lambda r: (r["organisation"], r["atw_reference"]))
+    ids = [r.pop("participant_id") for r in rows]
+    return rows, ids, {"total": sum(withheld_by_org.values()), "by_organisation": withheld_by_org}
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for k in range(0, len(ids), size):
+        yield ids[k:k + size]
+
+
+def milestone_text(item: dict) -> str:
+    """"Month of support completed: month 3 (2026-03-20)" for a return row's milestone."""
+    label = MILESTONE_KINDS.get(item["kind"], item["kind"])
+    if item.get("month_number"):
+        label = f"{label}: month {item['month_number']}"
+    return f"{label} ({item['achieved_on']})"
+
+
+def outcome_text(outcome: str | None) -> str:
+    return STATUS_LABELS.get(outcome, outcome) if outcome else ""
+
+
+# --------------------------------------------------------------------- warnings
+
+def _warnings(facts, month: Month, shown_ids: list[int]) -> list[dict]:
+    """What the reviewer should look at before publishing: participants open at month
+    end with no contact for more than 30 days, and milestones recorded out of order.
+    Restricted participants are not in the return, so not here either."""
+    orgs = {o.id: o for o in facts.organisations}
+    people = [facts.participants[i] for i in shown_ids]
+    end = month.last_day
+    last_contact: dict[int, date] = {}
+    for chunk in _chunks(shown_ids):
+        for pid, at in db.session.execute(
+            select(Appointment.participant_id, func.max(Appointment.starts_at))
+            .where(Appointment.participant_id.in_(chunk), Appointment.status == "attended",
+                   Appointment.starts_at < month.ends_at)
+            .group_by(Appointment.participant_id)
+        ):
+            last_contact[pid] = clock.local(clock.as_utc(at)).date()
+        for pid, on in db.session.execute(
+            select(CaseNote.participant_id, func.max(CaseNote.contact_date))
+            .where(CaseNote.participant_id.in_(chunk), CaseNote.note_type.in_(CONTACT_NOTE_TYPES),
+                   CaseNote.contact_date <= end)
+            .group_by(CaseNote.participant_id)
+        ):
+            last_contact[pid] = max(on, last_contact.get(pid, on))
+    history: dict[int, list] = {}
+    for chunk in _chunks(shown_ids):
+        for r in db.session.execute(
+            select(Milestone.participant_id, Milestone.kind, Milestone.month_number, Milestone.achieved_on)
+            .where(Milestone.participant_id.in_(chunk), Milestone.achieved_on <= end)
+        ):
+            history.setdefault(r.participant_id, []).append(r)
+    identity = {}
+    for chunk in _chunks(shown_ids):
+        for r in db.session.execute(select(Participant.id, Participant.atw_reference).where(Participant.id.in_(chunk))):
+            identity[r.id] = r.atw_reference
+    out = []
+
+    def warn(p, code: str, text: str) -> None:
+        org = orgs[p.org_id]
+        out.append({"code": code, "org": org.slug, "organisation": org.name, "participant_id": p.id,
+                    "atw_reference": identity[p.id], "text": text})
+
+    for p in people:
+        open_at_end = p.allocated_on is not None and p.allocated_on <= end and not (
+            p.closed_on is not None and p.closed_on <= end)
+        if open_at_end:
+            candidates = [d for d in (p.first_contact_on, last_contact.get(p.id)) if d is not None and d <= end]
+            since = max(candidates) if candidates else None
+            gap = (end - (since or p.allocated_on)).days
+            if gap > NO_CONTACT_DAYS:
+                what = (f"last contact on {_day(since)}" if since
+                        else f"no contact since allocation on {_day(p.allocated_on)}")
+                warn(p, "no_contact", f"No contact in the {NO_CONTACT_DAYS} days before the month’s end ({what})")
+        for text in _order_problems(history.get(p.id, []), p.started_on):
+            warn(p, "milestone_order", text)
+    out.sort(key=lambda w: (w["org"], w["atw_reference"], w["code"], w["text"]))
+    return out
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _order_problems(milestones: list, started_on: date | None) -> list[str]:
+    problems = []
+    months = {m.month_number: m.achieved_on for m in milestones if m.kind == "month_of_support"}
+    for number in sorted(months):
+        if number > 1 and number - 1 not in months:
+            problems.append(f"Month {number} of support is recorded but month {number - 1} is not")
+        elif number > 1 and months[number - 1] > months[number]:
+            problems.append(f"Month {number} of support is dated before month {number - 1}")
+    for m in sorted(milestones, key=lambda m: (m.achieved_on, m.kind, m.month_number)):
+        if m.kind not in AFTER_START_KINDS:
+            continue
+        label = MILESTONE_KINDS[m.kind] + (f" (month {m.month_number})" if m.month_number else "")
+        if started_on is None:
+            problems.append(f"{label} is recorded but the participant has not attended an appointment")
+        elif m.achieved_on < started_on:
+            problems.append(f"{label} is dated {_day(m.achieved_on)}, before the start on {_day(started_on)}")
+    return problems
+
+
+# ----------------------------------------------------------------- the drafts
+
+def reportable(month: Month | None) -> Month:
+    """A month a report can be built for: one that has ended. Raises ``Problems``."""
+    if month is None:
+        raise Problems([Invalid("Enter the month as a year and month, like 2026-03", field="month")])
+    if month >= Month.current():
+        raise Problems([Invalid("Choose a month that has ended: a report covers a whole calendar month",
+                                field="month")])
+    return month
+
+
+def request_build(month: Month | None, user_id: int) -> Job:
+    """Queue the job that builds ``month``'s draft for the contract manager. Commits."""
+    month = reportable(month)
+    job = jobs.enqueue(build_draft, month.key, user_id, kind=Action.CONTRACT_REPORT, requested_by=user_id)
+    audit.record("contract_report.build_requested", object_type="job", object_id=job.id,
+                 detail={"month": month.key}, user_id=user_id)
+    db.session.commit()
+    return job
+
+
+def build_draft(month_key: str, requested_by: int | None = None) -> dict:
+    """Job: build (or rebuild) the month's draft. Safe to run twice: the same data gives
+    the same draft, and a rebuild replaces the draft in place."""
+    month = Month.parse(month_key)
+    if month is None:
+        raise jobs.Fail(f"not a month: {month_key!r}")
+    built = build_content(month, jobs.set_progress)
+    draft = store_draft(month, built, requested_by)
+    jobs.set_progress(95, "Saved")
+    from portal.referrals.referrals import path_for
+
+    warned = len(built.warnings)
+    return {
+        "message": (f"The draft report for {month.label} is ready: {len(built.participant_ids)} participants in the "
+                    f"progress return, {built.withheld} withheld, {warned} warning{'s' if warned != 1 else ''}."),
+        "link": path_for("lead.draft", month=month.key),
+        "link_text": f"Review the draft for {month.label}",
+        "sha256": draft.content_sha256,
+    }
+
+
+def store_draft(month: Month, built: Built, requested_by: int | None) -> ContractReportDraft:
+    """Replace the month's draft with ``built`` (the caller's transaction; flushes)."""
+    from portal.jobs import current_job_id
+
+    draft = draft_of(month)
+    if draft is None:
+        draft = ContractReportDraft(month=month.first_day)
+        db.session.add(draft)
+    draft.content = built.text
+    draft.content_sha256 = built.sha256
+    draft.warnings = built.warnings
+    draft.participant_ids = built.participant_ids
+    draft.withheld = built.withheld
+    draft.built_at = clock.now()
+    draft.built_by_id = requested_by
+    draft.job_id = current_job_id()
+    db.session.flush()  # a build of the same month racing this one fails here, and is retried
+    db.session.expire(draft, ["built_by"])  # a replaced draft's joined relationship holds the old value
+    audit.record("contract_report.draft_built", object_type="contract_report_draft", object_id=draft.id,
+                 user_id=requested_by, detail={"month": month.key, "sha256": built.sha256,
+                                               "participants": len(built.participant_ids), "withheld": built.withheld})
+    return draft
+
+
+def build_previous_month() -> dict:
+    """Periodic job (06:00 on the 1st, Europe/London): build last month's draft and tell the
+    contract managers it is waiting for review. A month already published is left alone."""
+    month = Month.current().previous()
+    published = db.session.scalar(select(func.count()).select_from(ContractReport)
+                                  .where(ContractReport.month == month.first_day))
+    if published:
+        return {"message": f"{month.label} is already published: no draft built."}
+    result = build_draft(month.key, None)
+    from portal.notifications import notify
+
+    managers = db.session.scalars(
+        select(User.id).join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == "contract_manager", User.active.is_(True)).distinct()
+    ).all()
+    for user_id in managers:
+        notify(user_id, "contract_report.draft", f"The draft contract report for {month.label} is ready for review",
+               result["link"], email_subject="A draft contract report is ready for review")
+    return result
+
+
+def draft_of(month: Month) -> ContractReportDraft | None:
+    return db.session.scalars(select(ContractReportDraft).where(ContractReportDraft.month == month.first_day)).first()
+
+
+def all_drafts() -> list[ContractReportDraft]:
+    """Drafts waiting for review, newest month first."""
+    return list(db.session.scalars(select(ContractReportDraft).order_by(ContractReportDraft.month.desc())))
+
+
+def record_draft_view(draft: ContractReportDraft) -> None:
+    """Audit a view of the draft (rule 1: the participants of its progress return). Commits."""
+    audit.record("contract_report.draft_viewed", object_type="contract_report_draft", object_id=draft.id,
+                 detail={"month": f"{draft.month:%Y-%m}", "participant_ids": list(draft.participant_ids)})
+    db.session.commit()
+
+
+def draft_content(draft: ContractReportDraft) -> dict:
+    return json.loads(draft.content)

@@ -1,0 +1,391 @@
+"""Erasure of a participant (UK GDPR Art. 17; DESIGN.md rules 7 and 10): the one
+service that erases, used by the DPO's erasure workflow and by retention.
+
+What happens to a participant's data:
+
+- the participant row is anonymised in place (name, NI number, date of birth,
+  contact, employment, GP and health details replaced or blanked); its id, status and
+  dates stay, because contract figures already reported to DWP count it (retention
+  duty), and because the rows below refer to it;
+- every free-text field about them (case note versions, assessments, plan actions,
+  appointments' places and reasons, consent words, out-of-hours notes and callbacks,
+  letters, disclosures' summaries, change history...) is blanked; every stored file of
+  theirs (consent evidence, GP letters, disclosure copies, access packages,
+  portability exports) is deleted;
+- then every text and JSON column of every table is searched for what identifies
+  them (each part of the name, NI number raw and normalised, date of birth in ISO and
+  UK forms, email, phone) and each occurrence replaced (notifications, outbox, job
+  results, referral uploads, ooh logs, other people's notes that name them...).
+
+Kept, and why (``erasure_plan`` shows it): the audit trail (ids only, rule 10); the
+erasure request's own record (requester's name and contact, for accountability);
+the anonymised skeleton of the record, consents and the disclosures register
+(retention duty and legal claims). Nothing is erased while a legal hold stands.
+Every erased episode leaves a ``Tombstone``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from portal import audit, clock
+from portal.extensions import db
+from portal.models import (AccessPackage, Appointment, AppointmentReschedule, Assessment, AuthorityRequest, CaseNote,
+                           CaseNoteVersion, Consent, ConsentEvidence, ConsentWithdrawal, Disclosure, DisclosureReview,
+                           EmergencyContact, EmployerContact, GpLetter, Milestone, OohCallback, OohCallNote, OohCheck,
+                           Participant, ParticipantChange, StatusChange, SupportPlanAction, Tombstone)
+from portal.models.rights import PortabilityExport, RightsRequest
+from portal import private_files
+from portal.governance import legal_holds
+from portal.stale import expire_relationships_to, expire_rows
+
+ERASED = "[erased]"
+ERASED_DOB = date(1900, 1, 1)
+
+# Participant fields anonymised in place (blanked unless named in _PARTICIPANT_REPLACEMENTS).
+PARTICIPANT_FIELDS = (
+    "first_name", "last_name", "date_of_birth", "ni_number", "atw_reference", "gender", "family_circumstances",
+    "email", "phone", "address_line_1", "address_line_2", "town", "postcode", "times_to_avoid", "occupation",
+    "employer", "employer_contact", "gp_practice_name", "gp_practice_address", "health_information",
+    "closure_reason", "restriction_reason",
+)
+
+# Free text about the participant in the rows that hang off them: (model, how the row
+# reaches the participant, fields blanked). Structural columns (status, dates, codes)
+# stay so that figures and histories still add up.
+FREE_TEXT = (
+    (ParticipantChange, None, ("old_value", "new_value", "reason")),
+    (StatusChange, None, ("reason",)),
+    (CaseNoteVersion, (CaseNoteVersion.note_id, CaseNote), ("text", "reason")),
+    (Assessment, None, ("work_obstacles", "goals")),
+    (SupportPlanAction, None, ("description", "owner")),
+    (Appointment, None, ("location", "cancellation_reason")),
+    (AppointmentReschedule, (AppointmentReschedule.appointment_id, Appointment), ("reason",)),
+    (Consent, None, ("participant_words", "backdated_reason")),
+    (ConsentWithdrawal, None, ("participant_words",)),
+    (Disclosure, None, ("summary", "legal_basis_detail")),
+    (Milestone, None, ("left_early_reason",)),
+    (OohCheck, None, ("consent_note",)),
+    (OohCallback, None, ("reason", "best_time", "phone")),
+    (OohCallNote, None, ("text",)),
+    (EmployerContact, None, ("employer_name", "contact_name", "what_shared")),
+    (GpLetter, None, ("practice_name", "practice_address", "addressee", "body")),
+    (EmergencyContact, None, ("reason", "what_shared", "review_notes")),
+    (DisclosureReview, None, ("review_notes",)),
+    (AuthorityRequest, None, ("subject_details",)),
+)
+
+# Stored files: (model, key column, whether the row goes with the file).
+FILES = (
+    (ConsentEvidence, "storage_key", True),
+    (GpLetter, "pdf_key", False),
+    (Disclosure, "copy_key", False),
+    (PortabilityExport, "file_key", True),
+)
+
+# Tables the identifier sweep leaves alone: the audit trail holds ids only (rule 10);
+# staff and organisations are not the participant (a colleague sharing a first name
+# keeps it).
+SWEEP_EXEMPT_TABLES = {"audit_event", "audit_verification", "user_account", "organisation", "alembic_version"}
+# The erasure request's own record keeps the requester's name and contact.
+REQUEST_EXEMPT_COLUMNS = ("requester_name", "requester_contact")
+
+
+class ErasureRefused(Exception):
+    """Erasure cannot go ahead (a legal hold stands); ``reason`` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class PlanItem:
+    what: str
+    count: int
+    reason: str = ""
+
+
+@dataclass
+class ErasurePlan:
+    participant_ids: list[int]
+    erased: list[PlanItem] = field(default_factory=list)
+    kept: list[PlanItem] = field(default_factory=list)
+    hold: object | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.hold is None
+
+
+def _episodes(participant: Participant) -> list[Participant]:
+    """Every episode of the same person: the participant, and any other referral with
+    the same NI number (a re-referral), so that erasing the person leaves no copy."""
+    rows = [participant]
+    if participant.ni_number:
+        rows += list(db.session.scalars(
+            select(Participant).where(Participant.ni_number == participant.ni_number, Participant.id != participant.id)
+            .order_by(Participant.id)))
+    return rows
+
+
+def _rows(model, via, ids: list[int]):
+    if via is None:
+        return select(model).where(model.participant_id.in_(ids))
+    link_column, parent = via
+    return select(model).where(link_column.in_(select(parent.id).where(parent.participant_id.in_(ids))))
+
+
+def _count(model, via, ids) -> int:
+    return db.session.scalar(select(sa.func.count()).select_from(_rows(model, via, ids).subquery())) or 0
+
+
+def _held(participants: list[Participant]):
+    for p in participants:
+        hold = legal_holds.active_hold(p)
+        if hold is not None:
+            return hold
+    return None
+
+
+def erasure_plan(participant: Participant) -> ErasurePlan:
+    """What erasing ``participant`` would erase, and what must be kept and why
+    (retention duty, legal claim, legal hold). Reads nothing personal."""
+    episodes = _episodes(participant)
+    ids = [p.id for p in episodes]
+    plan = ErasurePlan(participant_ids=ids, hold=_held(episodes))
+    plan.erased.append(PlanItem("Personal details (name, NI number, date of birth, contact, employment, GP, health)",
+                                len(ids)))
+    for model, via, _fields in FREE_TEXT:
+        n = _count(model, via, ids)
+        if n:
+            plan.erased.append(PlanItem(f"Text of {model.__tablename__.replace('_', ' ')} records", n))
+    files = sum(_count(model, None, ids) for model, _key, _ in FILES) + _count(AccessPackage, None, ids)
+    if files:
+        plan.erased.append(PlanItem("Stored files (evidence, letters, copies, access packages, exports)", files))
+    plan.erased.append(PlanItem("Mentions in notifications, emails, job results, uploads and other records", 0))
+    if plan.hold is not None:
+        plan.kept.append(PlanItem("Everything: a legal hold stands", len(ids),
+                                  f"Legal hold placed on {plan.hold.placed_at:%d/%m/%Y}, review on "
+                                  f"{plan.hold.review_on:%d/%m/%Y}"))
+    plan.kept.append(PlanItem("Audit trail", 0, "Holds ids only, never personal data (audit duty, rule 10)"))
+    plan.kept.append(PlanItem("Anonymised record: id, organisation, status and dates", len(ids),
+                              "Retention duty: counted in contract figures already reported to DWP"))
+    consents = _count(Consent, None, ids)
+    if consents:
+        plan.kept.append(PlanItem("Consent records without the participant's words", consents,
+                                  "Legal claim: shows what each sharing relied on"))
+    disclosures = _count(Disclosure, None, ids)
+    if disclosures:
+        plan.kept.append(PlanItem("Disclosures register without summaries or copies", disclosures,
+                                  "Legal claim and accountability: who received data, when and on what basis"))
+    requests = db.session.scalar(select(sa.func.count()).select_from(RightsRequest)
+                                 .where(RightsRequest.participant_id.in_(ids))) or 0
+    if requests:
+        plan.kept.append(PlanItem("Rights requests: requester's name and contact", requests,
+                                  "Accountability: the request and how it was answered"))
+    return plan
+
+
+# ----------------------------------------------------------------------- identifiers
+
+def identifiers(participant: Participant) -> list[str]:
+    """Every form in which the participant's identity may have been written down."""
+    terms = set()
+    for part in re.split(r"[\s\-']+", f"{participant.first_name} {participant.last_name}"):
+        if len(part) >= 2:
+            terms.add(part)
+    terms.add(participant.name)
+    ni = (participant.ni_number or "").upper()
+    if ni:
+        terms |= {ni, participant.ni_number_display}
+    dob = participant.date_of_birth
+    if dob and dob != ERASED_DOB:
+        terms |= {dob.isoformat(), f"{dob:%d/%m/%Y}", f"{dob.day} {dob:%B %Y}", f"{dob:%d %B %Y}"}
+    if participant.email:
+        terms.add(participant.email)
+    if participant.phone:
+        terms.add(participant.phone)
+        digits = re.sub(r"\s+", "", participant.phone)
+        terms.add(digits)
+    if participant.postcode:
+        terms.add(participant.postcode)
+    if participant.address_line_1:
+        terms.add(participant.address_line_1)
+    return sorted((t for t in terms if t and t.strip()), key=len, reverse=True)
+
+
+def _pattern(terms: list[str]) -> re.Pattern:
+    # Names and codes are matched as whole words; e-mail addresses and dates as they are.
+    parts = [rf"(?<![\w]){re.escape(t)}(?![\w])" for t in terms]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _scrub_value(value, pattern: re.Pattern):
+    if isinstance(value, str):
+        return pattern.sub(ERASED, value)
+    if isinstance(value, list):
+        return [_scrub_value(v, pattern) for v in value]
+    if isinstance(value, dict):
+        return {_scrub_value(k, pattern): _scrub_value(v, pattern) for k, v in value.items()}
+    return value
+
+
+def _sweep(terms: list[str], keep_request_id: int | None) -> list[str]:
+    """Replace every occurrence of ``terms`` in every text and JSON column of the schema
+    (but the exempt tables and the erasure request's requester columns). Returns the
+    ``table.column`` names changed."""
+    pattern = _pattern(terms)
+    changed = []
+    for table in db.metadata.sorted_tables:
+        if table.name in SWEEP_EXEMPT_TABLES:
+            continue
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1:
+            continue
+        pk = pk[0]
+        for column in table.columns:
+            is_json = isinstance(column.type, sa.JSON)
+            if not (is_json or isinstance(column.type, (sa.String, sa.Text))) or column.primary_key:
+                continue
+            text = sa.cast(column, sa.Text) if is_json else column
+            condition = sa.or_(*[sa.func.lower(text).like(f"%{t.lower()}%") for t in terms])
+            query = select(pk, column).where(condition)
+            exempt_request = table.name == RightsRequest.__tablename__ and column.name in REQUEST_EXEMPT_COLUMNS
+            if exempt_request and keep_request_id is not None:
+                query = query.where(pk != keep_request_id)
+            for row_id, value in db.session.execute(query).all():
+                if is_json and isinstance(value, str):
+                    try:
+                        value = json.loads(value)
+                    except ValueError:
+                        pass
+                new = _scrub_value(value, pattern)
+                if new != value:
+                    db.session.execute(sa.update(table).where(pk == row_id).values({column.name: new}))
+                    expire_rows(table, [row_id], [column])  # a Core UPDATE leaves the session's copy stale
+                    changed.append(f"{table.name}.{column.name}")
+    return sorted(set(changed))
+
+
+# ----------------------------------------------------------------------- erasure
+
+def _anonymise(participant: Participant) -> None:
+    participant.first_name = "Erased"
+    participant.last_name = f"participant {participant.id}"
+    participant.date_of_birth = ERASED_DOB
+    participant.ni_number = ""
+    participant.atw_reference = f"ERASED-{participant.id}"
+    for name in PARTICIPANT_FIELDS:
+        if name not in ("first_name", "last_name", "date_of_birth", "ni_number", "atw_reference"):
+            setattr(participant, name, "")
+    participant.updated_at = clock.now()
+
+
+def _delete_files(ids: list[int]) -> list[str]:
+    fields = []
+    for model, key_name, row_goes in FILES:
+        for row in db.session.scalars(select(model).where(model.participant_id.in_(ids))):
+            key = getattr(row, key_name)
+            if key:
+                private_files.delete(key)
+                fields.append(f"{model.__tablename__}.{key_name}")
+            if row_goes:
+                db.session.delete(row)
+            else:
+                setattr(row, key_name, None)
+    for package in db.session.scalars(select(AccessPackage).where(AccessPackage.participant_id.in_(ids))):
+        for key in (package.draft_key, package.released_key):
+            if key:
+                private_files.delete(key)
+        if package.draft_key or package.released_key:
+            fields.append("access_package.file")
+        package.draft_key = package.released_key = None
+    db.session.flush()
+    for model, _, row_goes in FILES:
+        if row_goes:
+            expire_relationships_to(model.__table__)  # a consent's loaded evidence, say, still lists them
+    return fields
+
+
+def _user_id(user) -> int | None:
+    if user is None or isinstance(user, int):
+        return user
+    return user.id
+
+
+def erase_participant(participant: Participant, *, confirmed_by, basis: str, rights_request=None,
+                      rule: str | None = None) -> Tombstone:
+    """Erase ``participant`` (and their other episodes) across every table and stored
+    file, in the caller's transaction (the caller commits), and leave a tombstone per
+    episode; returns the participant's own. Refused (``ErasureRefused``) while a legal
+    hold stands (rule 7). ``basis`` is ``rights_request`` or ``retention``."""
+    if basis not in ("rights_request", "retention"):
+        raise ValueError(f"unknown erasure basis {basis!r}")
+    episodes = _episodes(participant)
+    hold = _held(episodes)
+    if hold is not None:
+        raise ErasureRefused("A legal hold stands on this participant: nothing can be erased until it is lifted.")
+    ids = [p.id for p in episodes]
+    request_id = rights_request if isinstance(rights_request, int) or rights_request is None else rights_request.id
+    terms = sorted({t for p in episodes for t in identifiers(p)}, key=len, reverse=True)
+    fields = [f"participant.{name}" for name in PARTICIPANT_FIELDS]
+    counts = {}
+    for model, via, names in FREE_TEXT:
+        n = 0
+        for row in db.session.scalars(_rows(model, via, ids)):
+            for name in names:
+                column = model.__table__.columns[name]
+                setattr(row, name, None if column.nullable else "")
+            n += 1
+        if n:
+            counts[model.__tablename__] = n
+            fields += [f"{model.__tablename__}.{name}" for name in names]
+    fields += _delete_files(ids)
+    for p in episodes:
+        _anonymise(p)
+    db.session.flush()
+    fields += _sweep(terms, request_id)
+    fields = sorted(set(fields))
+    what = "participant record anonymised; text erased from " + (
+        ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in sorted(counts.items())) or "no other records")
+    now = clock.now()
+    confirmed_by_id = _user_id(confirmed_by)
+    tombstones = []
+    for p in episodes:
+        tombstone = Tombstone(object_type="participant", object_id=str(p.id), what=what, fields=fields, erased_at=now,
+                              confirmed_by_id=confirmed_by_id, rights_request_id=request_id, basis=basis, rule=rule)
+        db.session.add(tombstone)
+        db.session.flush()
+        audit.record("participant.erased", object_type="participant", object_id=p.id, participant_id=p.id,
+                     org_id=p.org_id, user_id=confirmed_by_id,
+                     detail={"tombstone_id": tombstone.id, "basis": basis, "rights_request_id": request_id,
+                             "rule": rule})
+        tombstones.append(tombstone)
+    return tombstones[0]
+
+
+def erase_for_request(request: RightsRequest, participant: Participant, user_id: int) -> Tombstone:
+    """The DPO's erasure in answer to ``request``: ``erase_participant`` as one unit
+    of work, committed with its audit events; refused (nothing changed) while a
+    legal hold stands."""
+    tombstone = erase_participant(participant, confirmed_by=user_id, basis="rights_request", rights_request=request)
+    db.session.commit()
+    return tombstone
+
+
+def audit_plan_view(request: RightsRequest, participant: Participant, user_id: int) -> None:
+    """Record that the DPO was shown the erasure page of ``participant`` and commit."""
+    audit.record("erasure.plan_viewed", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id)
+    db.session.commit()
+
+
+def tombstones_of(participant_id: int) -> list[Tombstone]:
+    return list(db.session.scalars(select(Tombstone).where(
+        Tombstone.object_type == "participant", Tombstone.object_id == str(participant_id)).order_by(Tombstone.id)))

@@ -1,0 +1,422 @@
+"""Data-subject rights requests: taking them in, the clock, and how they end.
+
+DESIGN.md rule 5 and "Rights deadlines": a request is logged on the day it arrives,
+by any staff member but DWP's; the clock starts that day, or the day the identity (or
+authority) evidence arrives where it was needed; days spent waiting for a
+clarification do not count; an extension for a complex request, or several requests,
+runs three months from the same start and the person must be told within the first
+month. Every due date comes from ``portal.deadlines.response_due``: this
+module recomputes ``RightsRequest.due_on`` on every change of its inputs, so a
+request cannot silently pass its deadline. Only the DPO works a request after it is
+logged; the audit trail holds ids and codes, never what was asked or by whom.
+"""
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import select
+
+from portal import audit, clock
+from portal.extensions import db
+from portal.models import User
+from portal.models.rights import (CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONSE_METHODS, RIGHTS, ClockStop,
+                                  RightsRequest, RightsRequestRight)
+from portal.permissions import STAFF
+from portal import deadlines
+from portal.rights.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due, state_of
+from portal.rights.rights_identity import outcome_discloses, require_identity_verified
+# The DPO-only check and the per-field text cleaning are those of authority requests.
+from portal.consent.authority_requests import NotTheDpo, _require_dpo as require_dpo, _text
+from portal.validation import Invalid, Problems
+
+
+class RequestClosed(ValueError):
+    """A closed request is not changed any more."""
+
+
+def _date(problems, name, value, label, not_before: date | None = None, before_label: str = "") -> date | None:
+    if value is None:
+        problems.append(Invalid(f"Enter {label}", field=name))
+        return None
+    if value > clock.today():
+        problems.append(Invalid(f"{label[0].upper()}{label[1:]} must be today or in the past", field=name))
+    elif not_before is not None and value < not_before:
+        problems.append(Invalid(f"{label[0].upper()}{label[1:]} must be on or after {before_label}", field=name))
+    return value
+
+
+def _choice(problems, name, value, choices, message) -> str:
+    if value not in choices:
+        problems.append(Invalid(message, field=name))
+    return value
+
+
+# ---------------------------------------------------------------- taking in
+
+def log_request(*, requester_name, requester_contact, what_requested, rights, received_on: date | None, channel,
+                on_behalf: bool, on_behalf_of, identity_needed: bool, identity_asked_for, user_id,
+                org_id: int | None = None) -> RightsRequest:
+    """Log a request as it arrived (any staff member; DWP's users may not). Several
+    rights may be asked in one request. Where the requester's identity or authority
+    is not yet proved, the DPO's list shows the clock waiting for the evidence."""
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not (user.all_roles() & STAFF):
+        raise PermissionError("only staff of the partnership log rights requests")
+    problems: list[Invalid] = []
+    requester_name = _text(problems, "requester_name", requester_name, "the name of the person asking", 200)
+    requester_contact = _text(problems, "requester_contact", requester_contact, "how to reach the person asking",
+                              500)
+    what_requested = _text(problems, "what_requested", what_requested, "what they ask for", 5000)
+    rights = [r for r in dict.fromkeys(rights or [])]
+    if not rights or any(r not in RIGHTS for r in rights):
+        problems.append(Invalid("Select the rights the request asks for", field="rights"))
+    _choice(problems, "channel", channel, CHANNELS, "Select how the request arrived")
+    received_on = _date(problems, "received_on", received_on, "the date the request arrived")
+    on_behalf_of = _text(problems, "on_behalf_of", on_behalf_of, "whom they act for and in what capacity", 500,
+                         required=bool(on_behalf)) if on_behalf else ""
+    identity_asked_for = _text(problems, "identity_asked_for", identity_asked_for,
+                               "what evidence of identity or authority was asked for", 2000,
+                               required=bool(identity_needed)) if identity_needed else ""
+    if problems:
+        raise Problems(problems)
+    request = RightsRequest(
+        requester_name=requester_name, requester_contact=requester_contact, what_requested=what_requested,
+        received_on=received_on, channel=channel, on_behalf=bool(on_behalf), on_behalf_of=on_behalf_of,
+        identity_status="pending" if identity_needed else "not_needed", identity_asked_for=identity_asked_for,
+        logged_by_id=user_id, logged_by_org_id=org_id, logged_at=clock.now(), status="open",
+        rights=[RightsRequestRight(right=r) for r in rights],
+    )
+    recompute_due(request)
+    db.session.add(request)
+    db.session.flush()
+    audit.record("rights_request.logged", object_type="rights_request", object_id=request.id, user_id=user_id,
+                 detail={"rights": rights, "channel": channel, "on_behalf": bool(on_behalf),
+                         "identity_pending": bool(identity_needed)})
+    from portal.consent.emergency import dpo_user_ids
+    from portal.notifications import notify
+
+    for dpo_id in dpo_user_ids():
+        notify(dpo_id, "rights_request", f"A rights request was logged: {request.reference}",
+               f"/dpo/requests/{request.id}", email_subject="A rights request was logged")
+    db.session.commit()
+    return request
+
+
+def _open_for_dpo(request: RightsRequest, user_id) -> None:
+    require_dpo(user_id)
+    if not request.open:
+        raise RequestClosed(request.id)
+
+
+IDENTITY_EXEMPTION = "Identity or authority not verified (UK GDPR Articles 11(2) and 12(2) and (6))"
+
+
+def record_identity(request: RightsRequest, decision, received_on: date | None, method, reason, user_id,
+                    response_sent_on: date | None = None, response_method=None) -> RightsRequest:
+    """The DPO's identity (or authority) step, one of three outcomes:
+
+    * ``proved``: the evidence arrived; the clock starts that day;
+    * ``not_needed``: the DPO is satisfied without evidence, and says why; only then
+      does "not needed" let a disclosure go to the requester (a colleague logging the
+      request cannot waive the check);
+    * ``failed``: the evidence did not prove who they are or that they act for the
+      person: the request closes, refused, with the reason and when and how the
+      person was told.
+
+    Proved is final. DESIGN.md rule 5: nothing is disclosed to a requester before this.
+    """
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    if request.identity_status == "proved":
+        raise Problems([Invalid("Identity is already proved", field="decision")])
+    _choice(problems, "decision", decision, ("proved", "not_needed", "failed"),
+            "Select whether their identity or authority is proved, not needed or not proved")
+    if decision == "proved":
+        received_on = _date(problems, "received_on", received_on, "the date the evidence arrived",
+                            request.received_on, "the date the request arrived")
+        method = _text(problems, "method", method, "how the evidence arrived and what it was", 200)
+    elif decision == "not_needed":
+        reason = _text(problems, "reason", reason, "why no evidence of identity or authority is needed", 2000)
+    elif decision == "failed":
+        reason = _text(problems, "reason", reason, "why their identity or authority is not proved", 2000)
+        response_sent_on = _date(problems, "response_sent_on", response_sent_on, "the date the person was told",
+                                 request.received_on, "the date the request arrived")
+        _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the person was told")
+    if problems:
+        raise Problems(problems)
+    if decision == "proved":
+        refuse_later_due(request, replace(inputs_of(request), start=received_on),
+                         "identity evidence that arrived on that date", "received_on")
+        request.identity_received_on, request.identity_method = received_on, method
+    elif decision == "not_needed":
+        refuse_later_due(request, replace(inputs_of(request), start=request.received_on),
+                         "starting the clock on the day the request arrived", "reason")
+        request.identity_reason = reason
+    else:
+        # The request ends, but not its clock: one that ran (and may be overdue) is
+        # still judged against it; one that waited for evidence never started.
+        request.identity_received_on = request.clock_start
+        request.identity_reason = reason
+        request.outcome, request.outcome_reason, request.exemption = "refused", reason, IDENTITY_EXEMPTION
+        request.response_sent_on, request.response_method = response_sent_on, response_method
+        request.status, request.closed_by_id, request.closed_at = "closed", user_id, clock.now()
+    request.identity_status = decision
+    request.identity_decided_by_id, request.identity_decided_at = user_id, clock.now()
+    recompute_due(request)
+    audit.record(f"rights_request.identity_{decision}", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id)
+    db.session.commit()
+    return request
+
+
+def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id) -> ClockStop:
+    """The DPO asks what the request covers: the clock stops from that day."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    if request.clock_stopped:
+        problems.append(Invalid("The clock is already stopped: record the answer first", field="asked_on"))
+    asked_on = _date(problems, "asked_on", asked_on, "the date you asked", request.received_on,
+                     "the date the request arrived")
+    question = _text(problems, "question", question, "what you asked", 2000)
+    if problems:
+        raise Problems(problems)
+    current = inputs_of(request)
+    refuse_later_due(request, replace(current, periods=current.periods + ((asked_on, None),)),
+                     "a clarification asked for on that date", "asked_on")
+    stop = ClockStop(asked_on=asked_on, question=question, asked_by_id=user_id)
+    request.stops.append(stop)
+    recompute_due(request)
+    db.session.flush()
+    audit.record("rights_request.clock_stopped", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"stop_id": stop.id})
+    db.session.commit()
+    return stop
+
+
+def restart_clock(request: RightsRequest, answered_on: date | None, note, user_id) -> ClockStop:
+    """The answer arrived: the clock restarts; the days asked to answered, both
+    included, are added to the due date."""
+    _open_for_dpo(request, user_id)
+    stop = next((s for s in request.stops if s.answered_on is None), None)
+    problems: list[Invalid] = []
+    if stop is None:
+        raise Problems([Invalid("The clock is not stopped", field="answered_on")])
+    answered_on = _date(problems, "answered_on", answered_on, "the date the answer arrived", stop.asked_on,
+                        "the date you asked")
+    note = _text(problems, "note", note, "what the answer says the request covers", 2000)
+    if problems:
+        raise Problems(problems)
+    current = inputs_of(request)
+    refuse_later_due(request, replace(current, periods=tuple(
+        (asked, answered_on if asked == stop.asked_on and answered is None else answered)
+        for asked, answered in current.periods)), "an answer that arrived on that date", "answered_on")
+    stop.answered_on = answered_on
+    stop.answer_note = note
+    stop.answered_by_id = user_id
+    recompute_due(request)
+    audit.record("rights_request.clock_restarted", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"stop_id": stop.id})
+    db.session.commit()
+    return stop
+
+
+def extend(request: RightsRequest, reason, detail, user_id) -> RightsRequest:
+    """Extend to three months from the same start (complex, or several requests);
+    the person must then be told before the one-month date (plus stopped days)."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    if request.extension_reason:
+        problems.append(Invalid("The request is already extended", field="reason"))
+    if request.clock_start is None:
+        problems.append(Invalid("The clock has not started: record the identity evidence first", field="reason"))
+    _choice(problems, "reason", reason, EXTENSION_REASONS, "Select why the request needs more time")
+    detail = _text(problems, "detail", detail, "the reasons to give the person", 2000)
+    if problems:
+        raise Problems(problems)
+    current = clock_of(request)
+    if current.start is not None:
+        # Judged at face value: three months from the start (an extension recorded
+        # after the one-month date could never be told in time, and would lapse).
+        refuse_later_due(request, deadlines.response_due(current.start, months=3, stopped_days=current.stopped_days),
+                         "an extension", "reason")
+    request.extension_reason = reason
+    request.extension_detail = detail
+    request.extended_at = clock.now()
+    recompute_due(request)
+    audit.record("rights_request.extended", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"reason": reason})
+    db.session.commit()
+    return request
+
+
+def record_extension_notice(request: RightsRequest, sent_on: date | None, method, user_id) -> RightsRequest:
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    if not request.extension_reason:
+        problems.append(Invalid("The request is not extended", field="sent_on"))
+    sent_on = _date(problems, "sent_on", sent_on, "the date the person was told", request.received_on,
+                    "the date the request arrived")
+    _choice(problems, "method", method, RESPONSE_METHODS, "Select how the person was told")
+    if problems:
+        raise Problems(problems)
+    notice_due = clock_of(request).extension_notice_due
+    if sent_on > notice_due:
+        raise Problems([Invalid(
+            f"The person had to be told of the extension by {notice_due:%-d %B %Y}: told later, the extension does "
+            "not count and the one-month due date stands", field="sent_on")])
+    refuse_later_due(request, replace(inputs_of(request), notice_sent_on=sent_on),
+                     "an extension notice recorded after the due date", "sent_on")
+    request.extension_notice_sent_on = sent_on
+    request.extension_notice_method = method
+    audit.record("rights_request.extension_notice_sent", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"method": method})
+    db.session.commit()
+    return request
+
+
+def record_dwp_informed(request: RightsRequest, informed_on: date | None, note, user_id) -> RightsRequest:
+    """Where the contract requires it, DWP (the controller) was informed or consulted."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    informed_on = _date(problems, "informed_on", informed_on, "the date DWP was informed", request.received_on,
+                        "the date the request arrived")
+    note = _text(problems, "note", note, "what DWP was told or asked", 2000)
+    if problems:
+        raise Problems(problems)
+    request.dwp_informed_on = informed_on
+    request.dwp_informed_note = note
+    audit.record("rights_request.dwp_informed", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id)
+    db.session.commit()
+    return request
+
+
+def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: date | None, response_method,
+          user_id, late_reason="") -> RightsRequest:
+    """Every request ends with an outcome; a refusal or partial answer names the
+    reason and the exemption relied on; the response sent is recorded. A response
+    dated by the due date but recorded after it needs a reason, kept and shown: an
+    overdue request never quietly becomes "answered on time"."""
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    _choice(problems, "outcome", outcome, OUTCOMES, "Select the outcome")
+    partial = outcome in ("refused", "partly_done")
+    reason = _text(problems, "reason", reason, "the reason", 2000, required=partial)
+    exemption = _text(problems, "exemption", exemption, "the exemption relied on", 300, required=partial)
+    response_sent_on = _date(problems, "response_sent_on", response_sent_on, "the date the response was sent",
+                             request.received_on, "the date the request arrived")
+    _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the response was sent")
+    due = clock_of(request).due
+    recorded_late = (due is not None and isinstance(response_sent_on, date) and response_sent_on <= due
+                     < clock.today())
+    late_reason = (_text(problems, "late_reason", late_reason,
+                         f"why a response sent by its due date ({due:%-d %B %Y}) is recorded only now", 2000)
+                   if recorded_late else "")
+    if request.clock_stopped:
+        problems.append(Invalid("The clock is stopped: record the answer to the clarification first",
+                                field="outcome"))
+    if request.participant_id is None and not request.no_data_held:
+        problems.append(Invalid("Link the request to a participant, or record that no data is held, first",
+                                field="outcome"))
+    if problems:
+        raise Problems(problems)
+    if outcome_discloses(request, outcome):
+        require_identity_verified(request, "close the request as answered", user_id)
+    request.outcome = outcome
+    request.outcome_reason = reason
+    request.exemption = exemption
+    request.response_sent_on = response_sent_on
+    request.response_method = response_method
+    request.response_late_reason = late_reason
+    request.status = "closed"
+    request.closed_by_id = user_id
+    request.closed_at = clock.now()
+    audit.record("rights_request.closed", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id,
+                 detail={"outcome": outcome, "response_method": response_method, "recorded_late": recorded_late})
+    db.session.commit()
+    return request
+
+
+# ---------------------------------------------------------------- lists
+
+def open_requests() -> list[RightsRequest]:
+    """Every open request in every organisation, soonest due first; requests whose
+    clock waits for identity evidence come first (they have no due date yet)."""
+    rows = db.session.scalars(select(RightsRequest).where(RightsRequest.status == "open")).all()
+    today = clock.today()
+    # The clock's due date, not the stored one: an extension lapses with time passing.
+    dues = {r.id: clock_of(r, today).due for r in rows}
+    return sorted(rows, key=lambda r: (dues[r.id] is not None, dues[r.id] or date.min, r.id))
+
+
+def audit_list(rows: list[RightsRequest], user_id) -> None:
+    """Record that the DPO's dashboard showed ``rows`` (ids only, rule 10) and commit."""
+    audit.record("rights_request.list", object_type="rights_request", user_id=user_id,
+                 detail={"request_ids": [r.id for r in rows],
+                         "participant_ids": sorted({r.participant_id for r in rows if r.participant_id})})
+    db.session.commit()
+
+
+def audit_view(request: RightsRequest, user_id) -> None:
+    """Record that the DPO opened ``request``'s page and commit."""
+    audit.record("rights_request.viewed", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id)
+    db.session.commit()
+
+
+def closed_requests(limit: int = 100) -> list[RightsRequest]:
+    return list(db.session.scalars(select(RightsRequest).where(RightsRequest.status == "closed")
+                                   .order_by(RightsRequest.closed_at.desc()).limit(limit)))
+
+
+def open_count_for(participant_id: int) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(RightsRequest.id)).where(
+        RightsRequest.participant_id == participant_id, RightsRequest.status == "open")) or 0
+
+
+def requests_for_participant(participant_id: int) -> list[RightsRequest]:
+    return list(db.session.scalars(select(RightsRequest).where(RightsRequest.participant_id == participant_id)
+                                   .order_by(RightsRequest.received_on.desc(), RightsRequest.id.desc())))
+
+
+# ---------------------------------------------------------------- the daily reminder
+
+def daily_reminders() -> dict:
+    """The daily job: tell every DPO of each open request due within 5 working days
+    (or overdue), and of each extension whose notice to the person is not yet
+    recorded as sent. Safe to run twice: a reminder already sent today is not repeated."""
+    from datetime import datetime, time
+
+    from portal import jobs
+    from portal.models import Notification
+    from portal.consent.emergency import dpo_user_ids
+    from portal.notifications import notify
+
+    today = clock.today()
+    since = datetime.combine(today, time.min, tzinfo=clock.LONDON)
+    dpos = dpo_user_ids()
+    sent = 0
+    items = []
+    for request in open_requests():
+        state = state_of(request, today)
+        if state in (deadlines.DUE_SOON, deadlines.OVERDUE):
+            when = "is overdue" if state == deadlines.OVERDUE else f"is due on {request.due_on:%-d %B %Y}"
+            items.append(("rights_due", f"Rights request {request.reference} {when}", request))
+        if request.extension_reason and request.extension_notice_sent_on is None:
+            due = clock_of(request, today).extension_notice_due
+            items.append(("rights_extension_notice", f"Rights request {request.reference}: tell the person of the "
+                          f"extension by {due:%-d %B %Y}", request))
+    jobs.set_progress(50, f"{len(items)} reminders to send")
+    for kind, text, request in items:
+        link = f"/dpo/requests/{request.id}"
+        for dpo_id in dpos:
+            already = db.session.scalar(select(Notification.id).where(
+                Notification.user_id == dpo_id, Notification.kind == kind, Notification.link == link,
+                Notification.created_at >= since).limit(1))
+            if already is None:
+                notify(dpo_id, kind, text, link, email_subject="A rights request needs you")
+                sent += 1
+    db.session.commit()
+    return {"reminders": sent, "message": f"{sent} reminder{'s' if sent != 1 else ''} sent"}

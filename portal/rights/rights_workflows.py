@@ -1,0 +1,355 @@
+"""The DPO's rights workflows on a linked request: finding the participant,
+rectification, restriction, objection, portability and the privacy notice.
+
+DESIGN.md rule 5: a restricted record stays read-only except for these workflows
+(rectification goes through the same history-keeping edit as casework, with the
+request as the reason). Searches for the participant never put what was typed in the
+audit trail (rule 10): the event lists the ids shown.
+"""
+import io
+import json
+import zipfile
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal import audit, clock, spreadsheets, tenancy
+from portal.actions import Action
+from portal.extensions import db
+from portal.models import Consent, Participant
+from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
+from portal import participant_fields, private_files
+from portal.reporting import statistics
+from portal.access.participant_access import ensure_not_restricted
+from portal.casework.participants import record_change
+from portal.rights.rights_requests import _choice, _date, _open_for_dpo, _text
+from portal.validation import Invalid, Problems, clean_ni_number, parse_date
+
+
+class NotLinked(ValueError):
+    """The workflow needs the request linked to a participant first."""
+
+
+def _participant(request: RightsRequest) -> Participant:
+    if request.participant_id is None:
+        raise NotLinked(request.id)
+    return db.session.get(Participant, request.participant_id)
+
+
+# ---------------------------------------------------------------- objections
+
+def _statistics_objectors():
+    return select(Objection.participant_id).where(Objection.scope == "statistics", Objection.withdrawn_at.is_(None))
+
+
+# Statistics leave out every participant this source names (portal.reporting.statistics).
+statistics.OBJECTION_SOURCES.append(_statistics_objectors)
+
+
+def objects_to(participant_id: int, scope: str) -> bool:
+    return db.session.scalar(select(func.count(Objection.id)).where(
+        Objection.participant_id == participant_id, Objection.scope == scope,
+        Objection.withdrawn_at.is_(None))) > 0
+
+
+def objectors(participant_ids, scope: str) -> set[int]:
+    """Those of ``participant_ids`` with a standing objection of ``scope`` (a list's
+    ``objects_to``, in one query)."""
+    ids = list(participant_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Objection.participant_id).where(
+        Objection.participant_id.in_(ids), Objection.scope == scope, Objection.withdrawn_at.is_(None))))
+
+
+def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]:
+    """UK GDPR Art. 21: the participant objects to research contact and/or
+    statistics. Research objectors are refused as ``research_contact`` (consents);
+    statistics objectors are left out of every statistics extract. Allowed while the
+    record is restricted (rule 5)."""
+    _open_for_dpo(request, user_id)
+    participant = _participant(request)
+    ensure_not_restricted(participant, Action.OBJECTION_RECORD, "recording an objection")
+    scopes = [s for s in dict.fromkeys(scopes or [])]
+    if not scopes or any(s not in ("research", "statistics") for s in scopes):
+        raise Problems([Invalid("Select what the participant objects to", field="scopes")])
+    rows = []
+    for scope in scopes:
+        if objects_to(participant.id, scope):
+            continue
+        row = Objection(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
+                        scope=scope, recorded_by_id=user_id, recorded_at=clock.now())
+        db.session.add(row)
+        rows.append(row)
+    db.session.flush()
+    audit.record("rights_request.objection_recorded", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
+                 detail={"scopes": scopes, "objection_ids": [r.id for r in rows]})
+    db.session.commit()
+    return rows
+
+
+def objections_of(participant_id: int) -> list[Objection]:
+    return list(db.session.scalars(select(Objection).where(Objection.participant_id == participant_id)
+                                   .order_by(Objection.id)))
+
+
+# ---------------------------------------------------------------- linking
+
+def search_participants(name, date_of_birth, ni_number, user_id, request: RightsRequest) -> list[Participant]:
+    """Participants of every organisation matching what the DPO typed (any of name,
+    date of birth, NI number, normalised as at referral). The audit holds the ids
+    found, never the terms."""
+    conditions = []
+    name = " ".join(str(name or "").split())
+    for part in name.split(" ")[:3] if name else []:
+        like = f"%{part.lower()}%"
+        conditions.append(func.lower(Participant.first_name).like(like) | func.lower(Participant.last_name).like(like))
+    if date_of_birth:
+        try:
+            conditions.append(Participant.date_of_birth == parse_date(date_of_birth))
+        except Invalid:
+            raise Problems([Invalid("Enter a real date of birth, like 27 3 1985", field="date_of_birth")])
+    if ni_number and str(ni_number).strip():
+        try:
+            conditions.append(Participant.ni_number == clean_ni_number(ni_number))
+        except Invalid as problem:
+            problem.field = "ni_number"
+            raise Problems([problem])
+    if not conditions:
+        raise Problems([Invalid("Enter a name, a date of birth or a National Insurance number", field="name")])
+    found = list(db.session.scalars(select(Participant).where(*conditions)
+                                    .order_by(Participant.last_name, Participant.id).limit(50)))
+    audit.record("rights_request.participant_search", object_type="rights_request", object_id=request.id,
+                 user_id=user_id, detail={"participant_ids": [p.id for p in found]})
+    db.session.commit()
+    return found
+
+
+def link_participant(request: RightsRequest, participant_id, user_id) -> RightsRequest:
+    _open_for_dpo(request, user_id)
+    participant_id = tenancy.valid_id(participant_id)
+    participant = db.session.get(Participant, participant_id) if participant_id else None
+    if participant is None:
+        raise Problems([Invalid("Select the participant the request is about", field="participant_id")])
+    request.participant_id = participant.id
+    request.org_id = participant.org_id
+    request.no_data_held = False
+    request.linked_by_id = user_id
+    request.linked_at = clock.now()
+    audit.record("rights_request.linked", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id)
+    db.session.commit()
+    return request
+
+
+def record_no_data(request: RightsRequest, user_id) -> RightsRequest:
+    """The search found no one: the portal holds no data about the requester."""
+    _open_for_dpo(request, user_id)
+    request.participant_id = None
+    request.org_id = None
+    request.no_data_held = True
+    request.linked_by_id = user_id
+    request.linked_at = clock.now()
+    audit.record("rights_request.no_data_held", object_type="rights_request", object_id=request.id, user_id=user_id)
+    db.session.commit()
+    return request
+
+
+# ---------------------------------------------------------------- rectification
+
+RECTIFIABLE = {k: v for k, v in participant_fields.SECTIONS.items()}
+
+
+def rectify(request: RightsRequest, section: str, raw: dict, user_id) -> list[str]:
+    """UK GDPR Art. 16: correct one section through the same history-keeping edit as
+    casework (each changed field kept, old and new), the request as the reason.
+    Allowed while the record is restricted: it is a rights workflow (rule 5)."""
+    _open_for_dpo(request, user_id)
+    participant = _participant(request)
+    if section not in RECTIFIABLE:
+        raise LookupError(section)
+    fields = RECTIFIABLE[section][1]
+    cleaned = participant_fields.clean(raw, fields)
+    changed = []
+    for field in fields:
+        old, new = getattr(participant, field), cleaned[field]
+        if old != new:
+            record_change(participant, field, old, new, user_id, reason=f"Rectification, request {request.reference}")
+            setattr(participant, field, new)
+            changed.append(field)
+    if changed:
+        participant.updated_at = clock.now()
+    audit.record("rights_request.rectified", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
+                 detail={"section": section, "fields": changed})
+    db.session.commit()
+    return changed
+
+
+def audit_rectify_view(request: RightsRequest, participant: Participant, section: str, user_id) -> None:
+    """Record that the rectification form showed ``section`` of the linked record
+    (rule 1) and commit."""
+    audit.record("rights_request.rectify_viewed", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
+                 detail={"section": section})
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- restriction
+
+def set_restriction(request: RightsRequest, reason, user_id) -> RestrictionNotice:
+    """UK GDPR Art. 18: restrict the record (read-only, no sharing, no individual
+    reporting) through ``participants.set_restriction``."""
+    from portal.casework import participants
+
+    _open_for_dpo(request, user_id)
+    participant = _participant(request)
+    problems: list[Invalid] = []
+    reason = _text(problems, "reason", reason, "why processing is restricted", 500)
+    if participant.restricted:
+        problems.append(Invalid("The record is already restricted", field="reason"))
+    if problems:
+        raise Problems(problems)
+    notice = RestrictionNotice(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
+                               action="set", reason=reason, recorded_by_id=user_id, recorded_at=clock.now())
+    db.session.add(notice)
+    db.session.flush()
+    participants.set_restriction(participant, True, reason, user_id)  # audits and commits
+    return notice
+
+
+def lift_restriction(request: RightsRequest, reason, told_on: date | None, told_method, user_id) -> RestrictionNotice:
+    """Lift the restriction; Art. 18(3): the person is told before it is lifted, so
+    the lifting records when and how they were told."""
+    from portal.casework import participants
+
+    _open_for_dpo(request, user_id)
+    participant = _participant(request)
+    problems: list[Invalid] = []
+    reason = _text(problems, "reason", reason, "why the restriction is lifted", 500)
+    if not participant.restricted:
+        problems.append(Invalid("The record is not restricted", field="reason"))
+    told_on = _date(problems, "told_on", told_on, "the date the person was told")
+    _choice(problems, "told_method", told_method, RESPONSE_METHODS, "Select how the person was told")
+    if problems:
+        raise Problems(problems)
+    notice = RestrictionNotice(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
+                               action="lifted", reason=reason, recorded_by_id=user_id, recorded_at=clock.now(),
+                               told_on=told_on, told_method=told_method)
+    db.session.add(notice)
+    db.session.flush()
+    participants.set_restriction(participant, False, reason, user_id)
+    return notice
+
+
+def restriction_notices(request: RightsRequest) -> list[RestrictionNotice]:
+    return list(db.session.scalars(select(RestrictionNotice).where(RestrictionNotice.request_id == request.id)
+                                   .order_by(RestrictionNotice.id)))
+
+
+# ---------------------------------------------------------------- to be informed
+
+def record_notice_sent(request: RightsRequest, notice_id, sent_on: date | None, method, user_id) -> RightsRequest:
+    """The right to be informed: the current privacy notice was sent."""
+    from portal.models import PrivacyNotice
+
+    _open_for_dpo(request, user_id)
+    problems: list[Invalid] = []
+    notice = db.session.get(PrivacyNotice, int(notice_id)) if str(notice_id or "").isdigit() else None
+    if notice is None or notice.status != "published":
+        problems.append(Invalid("Select the version of the notice sent", field="notice_id"))
+    sent_on = _date(problems, "sent_on", sent_on, "the date it was sent", request.received_on,
+                    "the date the request arrived")
+    _choice(problems, "method", method, RESPONSE_METHODS, "Select how it was sent")
+    if problems:
+        raise Problems(problems)
+    request.notice_id = notice.id
+    request.notice_sent_on = sent_on
+    request.notice_method = method
+    audit.record("rights_request.notice_sent", object_type="rights_request", object_id=request.id,
+                 participant_id=request.participant_id, user_id=user_id, detail={"notice_id": notice.id})
+    db.session.commit()
+    return request
+
+
+# ---------------------------------------------------------------- portability
+
+PROVIDED_FIELDS = (
+    # What the participant gave at referral or intake (Art. 20: "provided by" them).
+    "first_name", "last_name", "date_of_birth", "gender", "family_circumstances", "ni_number",
+    "email", "phone", "address_line_1", "address_line_2", "town", "postcode",
+    "preferred_channel", "safe_to_call_at_work", "times_to_avoid",
+    "occupation", "employer", "gp_practice_name", "gp_practice_address",
+)
+
+
+def _portable(participant: Participant) -> dict:
+    details = {f: participant_fields.as_text(getattr(participant, f)) for f in PROVIDED_FIELDS}
+    consents = db.session.scalars(select(Consent).where(Consent.participant_id == participant.id)
+                                  .order_by(Consent.decided_at, Consent.id)).all()
+    return {
+        "details": details,
+        "consents": [{"purpose": c.purpose.code, "decision": c.decision, "method": c.method,
+                      "decided_at": c.decided_at.isoformat(), "notice_version": c.notice.version,
+                      "withdrawn_at": c.withdrawal.withdrawn_at.isoformat() if c.withdrawal else ""}
+                     for c in consents],
+    }
+
+
+def portability_zip(participant: Participant) -> bytes:
+    data = _portable(participant)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        archive.writestr("details.csv", spreadsheets.csv_text(data["details"].items(), header=["field", "value"]))
+        columns = ["purpose", "decision", "method", "decided_at", "notice_version", "withdrawn_at"]
+        archive.writestr("consents.csv", spreadsheets.csv_text(([c[k] for k in columns] for c in data["consents"]),
+                                                                header=columns))
+    return out.getvalue()
+
+
+def create_portability_export(request: RightsRequest, user_id) -> PortabilityExport:
+    """UK GDPR Art. 20: the data the participant provided, CSV and JSON in a ZIP,
+    kept as a private file; its release is a disclosure to the participant, so it is
+    refused until the requester's identity is verified (rule 5)."""
+    from portal.consent import disclosures
+    from portal.rights.rights_identity import require_identity_verified
+
+    _open_for_dpo(request, user_id)
+    participant = _participant(request)
+    require_identity_verified(request, "make the portability file", user_id)
+    # The file's release is a disclosure, refused while restricted: refuse before storing it.
+    ensure_not_restricted(participant, Action.DISCLOSURE_RECORD, "sharing their data")
+    content = portability_zip(participant)
+    stored = private_files.store("rights_portability", content, "application/zip")
+    export = PortabilityExport(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
+                               file_key=stored.key, sha256=stored.sha256, created_by_id=user_id,
+                               created_at=clock.now())
+    db.session.add(export)
+    db.session.flush()
+    disclosure = disclosures.record_disclosure(
+        participant, "other", "The participant (data subject)", "Data portability request",
+        ["Personal details they provided", "Contact details and preferences", "Their consents"],
+        summary=f"Data provided by the participant (CSV and JSON), request {request.reference}",
+        legal_basis="legal_obligation", legal_basis_detail="UK GDPR Article 20 (data portability)", copy_path=stored.key, copy_content_type="application/zip",
+        method="Secure download", user_id=user_id, source="rights_request", source_id=request.id)
+    export.disclosure_id = disclosure.id
+    audit.record("rights_request.portability_export", object_type="rights_request", object_id=request.id,
+                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
+                 detail={"export_id": export.id, "sha256": stored.sha256})
+    db.session.commit()
+    return export
+
+
+def exports_of(request: RightsRequest) -> list[PortabilityExport]:
+    return list(db.session.scalars(select(PortabilityExport).where(PortabilityExport.request_id == request.id)
+                                   .order_by(PortabilityExport.id)))
+
+
+def read_export(export: PortabilityExport, user_id) -> bytes:
+    audit.record("rights_request.portability_downloaded", object_type="rights_request", object_id=export.request_id,
+                 participant_id=export.participant_id, org_id=export.org_id, user_id=user_id,
+                 detail={"export_id": export.id})
+    db.session.commit()
+    return private_files.read(export.file_key)

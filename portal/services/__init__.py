@@ -1,1 +1,0 @@
-"""Domain rules as plain functions over the session; testable without HTTP."""
