@@ -9,10 +9,13 @@ action, no user or no matching role is refused.
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
+
+from portal import audit
 from portal.actions import Action
+from portal.models import Organisation
 
 ROLES = ("vrc", "team_manager", "ooh", "dpo", "contract_manager", "dwp", "admin")
 
@@ -157,8 +160,6 @@ def allowed(action: Action | str, user=None, org=None) -> bool:
 
 def can(action: Action | str) -> bool:
     """Template helper: may the signed-in user do this here?"""
-    from portal.tenancy import roles_org
-
     return allowed(action, org=roles_org())
 
 
@@ -166,8 +167,6 @@ def enforce(action: Action | None) -> None:
     """Refuse the request (401 signed out, 403 audited) unless the signed-in user's
     roles permit ``action``: those held in the request's organisation on casework
     URLs, those held anywhere elsewhere. No action (a view naming none) is refused."""
-    from portal.tenancy import refuse, roles_org
-
     if not current_user.is_authenticated:
         abort(401)
     if not allowed(action, org=roles_org()):
@@ -189,3 +188,34 @@ def requires(action: Action):
         return wrapped
 
     return decorator
+
+
+def is_lead_admin(user) -> bool:
+    """An admin of the lead organisation: manages every organisation's staff."""
+    return "lead_admin" in effective_roles(user)
+
+
+def can_manage(user, org) -> bool:
+    """The lead admin manages every organisation; an admin their own."""
+    return is_lead_admin(user) or "admin" in user.roles_in(org.id)
+
+
+def takes_calls_anywhere(user) -> bool:
+    """Out-of-hours staff reach participants of every organisation (DESIGN.md)."""
+    return "ooh" in user.all_roles()
+
+
+def roles_org() -> Organisation | None:
+    """The organisation whose roles count on this request (``g.org`` on casework
+    URLs), or None where the roles held anywhere count (fixed URLs, ``/ooh/<org>/``,
+    ``/admin/<slug>/``)."""
+    policy = g.get("org_policy")
+    if policy is not None and not policy.roles_in_org:
+        return None
+    return g.get("org")
+
+
+def refuse(code: int, **audit_fields):
+    """Answer 403/404 on a tenant route, leaving an audit event of the refusal."""
+    audit.record_and_commit(f"access.refused.{code}", outcome="refused", **audit_fields)
+    abort(code)

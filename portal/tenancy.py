@@ -20,7 +20,9 @@ from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import permissions
 from portal.extensions import db
+from portal.permissions import refuse as refuse, roles_org as roles_org  # re-exported: tenancy's own
 from portal.models import Membership, Organisation, User
 from portal.models.organisation import KINDS
 
@@ -56,17 +58,13 @@ def _holds_a_role_there(user, org) -> bool:
 
 
 def _takes_its_calls(user, org) -> bool:
-    from portal.access.ooh_access import takes_calls_anywhere
-
     # The organisation's own staff, and out-of-hours staff of any organisation; the
     # call pages then decide per participant (portal.access.ooh_access.call_level).
-    return takes_calls_anywhere(user) or bool(user.roles_in(org.id))
+    return permissions.takes_calls_anywhere(user) or bool(user.roles_in(org.id))
 
 
 def _manages(user, org) -> bool:
-    from portal.accounts.staff import can_manage
-
-    return can_manage(user, org)
+    return permissions.can_manage(user, org)
 
 
 # Casework: members of a lead or delivery organisation; their roles there count.
@@ -113,8 +111,6 @@ def enter_org(policy: OrgPolicy) -> None:
         return
     slug = str(request.org_slug or "")
     if policy.permission_first:
-        from portal import permissions
-
         view = current_app.view_functions.get(request.endpoint)
         permissions.enforce(getattr(view, "permission", None))
     org = organisation_by_slug(slug, policy.kinds)
@@ -126,30 +122,12 @@ def enter_org(policy: OrgPolicy) -> None:
     g.org_policy = policy
 
 
-def roles_org() -> Organisation | None:
-    """The organisation whose roles count on this request (``g.org`` on casework
-    URLs), or None where the roles held anywhere count (fixed URLs, ``/ooh/<org>/``,
-    ``/admin/<slug>/``)."""
-    policy = g.get("org_policy")
-    if policy is not None and not policy.roles_in_org:
-        return None
-    return g.get("org")
-
-
 def organisation_by_slug(slug: str, kinds: tuple[str, ...] | None = None) -> Organisation | None:
     """The organisation with this slug (of one of ``kinds`` when given), or None."""
     query = select(Organisation).where(Organisation.slug == str(slug or ""))
     if kinds is not None:
         query = query.where(Organisation.kind.in_(kinds))
     return db.session.scalars(query).first()
-
-
-def refuse(code: int, **audit_fields):
-    """Answer 403/404 on a tenant route, leaving an audit event of the refusal."""
-    from portal import audit
-
-    audit.record_and_commit(f"access.refused.{code}", outcome="refused", **audit_fields)
-    abort(code)
 
 
 def scoped_select(model, org: Organisation | None = None):

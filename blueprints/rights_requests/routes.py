@@ -17,7 +17,7 @@ from portal.models.rights import Complaint, PortabilityExport, RightsRequest
 from portal.permissions import ACTIONS, requires
 from portal.accounts import home as home_links
 from portal import deadlines, participant_fields
-from portal.consent import privacy_notices
+from portal.consent import objections, privacy_notices
 from portal.rights import rights_clock, rights_complaints, rights_figures, rights_identity, rights_requests, rights_workflows
 from portal.access.participant_access import ParticipantRestricted, reads_participant_data, training_current
 from portal.rights.rights_workflows import NotLinked
@@ -117,7 +117,7 @@ def _page(found, template="rights/request.html", **context):
         clock_now=rights_clock.clock_of(found, today),
         state=rights_clock.state_of(found, today),
         notice_overdue=rights_clock.extension_notice_overdue(found, today), others=others,
-        objections=rights_workflows.objections_of(participant.id) if participant else [],
+        objections=objections.objections_of(participant.id) if participant else [],
         restrictions=rights_workflows.restriction_notices(found), exports=rights_workflows.exports_of(found),
         title=context.pop("title", f"Rights request {found.reference}"), **context)
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from blueprints.staff.forms import ConfirmForm, CreateStaffForm, GrantRoleForm, role_choices, role_hints
 from portal import tenancy
+from portal import permissions
 from portal.actions import Action
 from portal.permissions import ROLES_BY_KIND, requires
 from portal import notifications
@@ -48,7 +49,7 @@ def index():
 def org_staff():
     org = g.org
     return render_template("staff/org_staff.html", org=org, rows=staff.staff_list(org),
-                           role_names=staff.ROLE_NAMES, lead_admin=staff.is_lead_admin(current_user))
+                           role_names=staff.ROLE_NAMES, lead_admin=permissions.is_lead_admin(current_user))
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])

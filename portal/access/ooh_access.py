@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from portal import clock, tenancy
 from portal.config import ConfigError
 from portal.extensions import db
+from portal import permissions
 from portal.models import OohCheck, OohGrant, Organisation, Participant, User
 from portal.access import ooh_log, participant_access
 from portal.access.participant_access import CHECK, LIMITED, NONE
@@ -71,11 +72,6 @@ def grant_expiry(now: datetime | None = None) -> datetime:
 # ----------------------------------------------------------------- who may call for whom
 
 
-def takes_calls_anywhere(user) -> bool:
-    """Out-of-hours staff reach participants of every organisation (DESIGN.md)."""
-    return "ooh" in user.all_roles()
-
-
 def organisation_of(participant: Participant) -> Organisation:
     return participant_access.org_of(participant)
 
@@ -110,7 +106,7 @@ def call_level(user, participant: Participant) -> str:
     casework rules, plus out-of-hours staff of other organisations (check, then the
     limited view)."""
     level = participant_access.access_level(user, participant)
-    if level == NONE and user is not None and user.is_authenticated and takes_calls_anywhere(user):
+    if level == NONE and user is not None and user.is_authenticated and permissions.takes_calls_anywhere(user):
         level = LIMITED if has_live_grant(user, participant) else CHECK
     return level
 

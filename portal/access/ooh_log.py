@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, or_, select
 
 from portal import audit, clock
 from portal.extensions import db
-from portal.models import OohEvent, OohSearchHit, Organisation, Participant, User
+from portal.models import OohCallback, OohCallNote, OohEvent, OohSearchHit, Organisation, Participant, User
 
 PAGE_SIZE = 50
 
@@ -136,3 +136,54 @@ def workers_in_log(only_org_id: int | None = None) -> list[User]:
 
 def organisations() -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+# ----------------------------------------------------------------- on the record
+
+
+@dataclass
+class ActivityItem:
+    event: OohEvent
+    call_note: OohCallNote | None = None
+    callback: OohCallback | None = None
+    # For a run of pages viewed by one worker: how many (the event is the latest).
+    views: int = 0
+
+
+ACTIVITY_KINDS = ("check", "grant", "refusal", "grant_ended", "view", "appointment_rescheduled",
+                  "appointment_cancelled", "consent_withdrawn", "call_note", "callback", "callback_closed",
+                  "emergency_override")
+# Views are many (one a page); the record shows each run of them by one worker as one line.
+VIEWS_READ = 500
+
+
+def activity_for(participant: Participant, limit: int = 30) -> list[ActivityItem]:
+    """What happened on out-of-hours calls about the participant, newest first, for
+    the assigned VRC's record: checks and their outcome, grants, refusals, views of
+    the limited view (a run of pages by one worker as one line), actions, call notes
+    and callbacks."""
+    events = list(db.session.scalars(
+        select(OohEvent).where(OohEvent.org_id == participant.org_id, OohEvent.participant_id == participant.id,
+                               OohEvent.kind.in_(ACTIVITY_KINDS))
+        .order_by(OohEvent.at.desc(), OohEvent.id.desc()).limit(limit + VIEWS_READ)))
+    notes = {n.id: n for n in db.session.scalars(
+        select(OohCallNote).where(OohCallNote.org_id == participant.org_id,
+                                  OohCallNote.participant_id == participant.id))}
+    callbacks = {c.id: c for c in db.session.scalars(
+        select(OohCallback).where(OohCallback.org_id == participant.org_id,
+                                  OohCallback.participant_id == participant.id))}
+    items: list[ActivityItem] = []
+    for e in events:
+        if e.kind == "view":
+            last = items[-1] if items else None
+            if last is not None and last.views and last.event.worker_id == e.worker_id:
+                last.views += 1
+                continue
+            items.append(ActivityItem(e, views=1))
+        else:
+            items.append(ActivityItem(e, notes.get(e.object_id) if e.kind == "call_note" else None,
+                                      callbacks.get(e.object_id) if e.kind in ("callback", "callback_closed")
+                                      else None))
+        if len(items) > limit:
+            break
+    return items[:limit]

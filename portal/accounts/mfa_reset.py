@@ -13,9 +13,10 @@ from sqlalchemy import select, update
 
 from portal import audit, clock
 from portal.extensions import db
+from portal import permissions
 from portal.models import Membership, MfaReset, Organisation, User
 from portal import notifications
-from portal.accounts import auth, lockout, staff, totp
+from portal.accounts import auth, lockout, totp
 
 REQUEST_VALID_FOR = timedelta(hours=72)
 REASON_MAX = 500
@@ -67,7 +68,7 @@ class Permission:
 def may_request(actor: User, org: Organisation, user: User) -> Permission:
     if actor.id == user.id:
         return Permission(False, "You cannot reset your own security codes: ask another administrator")
-    if not staff.can_manage(actor, org):
+    if not permissions.can_manage(actor, org):
         return Permission(False, "You do not manage this organisation’s staff")
     if not user.active:
         return Permission(False, "This account is deactivated")
@@ -86,7 +87,7 @@ def may_approve(actor: User, reset: MfaReset) -> Permission:
         return Permission(False, "You asked for this reset, so another administrator must approve it")
     if actor.id == reset.user_id:
         return Permission(False, "You cannot approve a reset of your own security codes")
-    if not staff.can_manage(actor, reset.organisation):
+    if not permissions.can_manage(actor, reset.organisation):
         return Permission(False, "You do not manage this organisation’s staff")
     return Permission(True)
 
@@ -160,7 +161,7 @@ def approve(actor: User, reset: MfaReset) -> None:
 
 def cancel(actor: User, reset: MfaReset) -> None:
     """Withdraw (the requester) or decline (another admin) a request still waiting."""
-    if actor.id == reset.user_id or not staff.can_manage(actor, reset.organisation):
+    if actor.id == reset.user_id or not permissions.can_manage(actor, reset.organisation):
         raise MfaResetProblem("cancel", "You cannot cancel this request")
     if state(reset) != "pending":
         raise MfaResetProblem("cancel", "This request is no longer waiting for approval")

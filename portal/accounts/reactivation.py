@@ -7,10 +7,10 @@ themselves. The account signs in again with its old password and authenticator;
 one never set up needs a new invitation. Audited by id; the user is told.
 """
 from portal import audit
+from portal import permissions
 from portal.extensions import db
 from portal.models import Organisation, User
 from portal import notifications
-from portal.accounts import staff
 
 
 class ReactivationRefused(ValueError):
@@ -22,7 +22,7 @@ class ReactivationRefused(ValueError):
 def can_reactivate(actor: User, user: User) -> bool:
     if actor.id == user.id or user.active:
         return False
-    if staff.is_lead_admin(actor):
+    if permissions.is_lead_admin(actor):
         return True
     administered = {m.org_id for m in actor.memberships if m.role == "admin"}
     return all(m.org_id in administered for m in user.memberships)

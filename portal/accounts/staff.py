@@ -19,8 +19,9 @@ from sqlalchemy import delete, func, select, update
 
 from portal import audit, clock
 from portal.extensions import db
+from portal import permissions
 from portal.models import Invitation, Membership, Organisation, User
-from portal.permissions import ROLES_BY_KIND, effective_roles
+from portal.permissions import ROLES_BY_KIND
 from portal import notifications
 from portal.accounts import auth, passwords, totp
 from portal.accounts.auth import find_user_by_email, normalise_email
@@ -80,17 +81,8 @@ class StaffRow:
 
 # Who may manage whom
 
-def is_lead_admin(user) -> bool:
-    return "lead_admin" in effective_roles(user)
-
-
-def can_manage(user, org: Organisation) -> bool:
-    """The lead admin manages every organisation; an admin their own."""
-    return is_lead_admin(user) or "admin" in user.roles_in(org.id)
-
-
 def manageable_orgs(user) -> list[Organisation]:
-    if is_lead_admin(user):
+    if permissions.is_lead_admin(user):
         return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     ids = {m.org_id for m in user.memberships if m.role == "admin"}
     if not ids:
@@ -103,7 +95,7 @@ def can_deactivate(actor, user: User) -> bool:
     organisation they administer (an account is deactivated everywhere at once)."""
     if actor.id == user.id or not user.active:
         return False
-    if is_lead_admin(actor):
+    if permissions.is_lead_admin(actor):
         return True
     administered = {m.org_id for m in actor.memberships if m.role == "admin"}
     return all(m.org_id in administered for m in user.memberships)

@@ -3,7 +3,7 @@ from portal import clock, tenancy
 from portal.models import Participant
 from portal.access import participant_access
 from portal.casework import appointments, participants
-from portal.ooh import ooh_calls
+from portal.access import ooh_log
 from portal.participant_fields import FIELD_LABELS
 from portal.casework.support_plans import actions_of, assessment_of
 
@@ -25,7 +25,7 @@ def overview(participant: Participant, user) -> dict:
         "overdue_actions": sum(1 for a in actions_of(participant) if a.overdue(clock.today())),
         "has_assessment": assessment_of(participant) is not None,
         # Out-of-hours calls about the participant: checks, grants, actions, callbacks.
-        "ooh_activity": ooh_calls.activity_for(participant),
+        "ooh_activity": ooh_log.activity_for(participant),
     }
 
 

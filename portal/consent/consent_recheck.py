@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit
 from portal.extensions import db
 from portal.models import Disclosure, Participant
 from portal.consent import consents, disclosure_reviews

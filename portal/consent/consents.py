@@ -37,7 +37,7 @@ from portal.models import (
 )
 from portal.models.consent import BACKDATE_TOLERANCE, DECISIONS, METHODS, WITHDRAWAL_METHODS
 from portal import private_files
-from portal.consent import privacy_notices
+from portal.consent import objections, privacy_notices
 from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems, clean_text
 
@@ -345,10 +345,8 @@ def decision_state(consent: Consent, at: datetime | None = None) -> tuple[str, C
 
 def _objects_to_research(participant: Participant) -> bool:
     """UK GDPR Art. 21: an objection recorded through a rights request outweighs any
-    consent to identifiable research contact (portal.rights.rights_workflows)."""
-    from portal.rights.rights_workflows import objects_to
-
-    return objects_to(participant.id, "research")
+    consent to identifiable research contact (``portal.consent.objections``)."""
+    return objections.objects_to(participant.id, "research")
 
 
 def live_consent(participant: Participant, purpose_code: str, at: datetime | None = None) -> Consent | None:
@@ -369,15 +367,13 @@ def live_consents(participants: Iterable[Participant], purpose_code: str,
     whole history, research objectors left out), in a number of queries that does not
     grow with the list: the histories are read together and each notice version is
     checked for renewal once."""
-    from portal.rights.rights_workflows import objectors
-
     at = at or clock.now()
     purpose = purpose_by_code(purpose_code)
     ids = {p.id for p in participants}
     if purpose is None or not ids:
         return {}
     if purpose_code == "research_contact":
-        ids -= objectors(ids, "research")
+        ids -= objections.objectors(ids, "research")
     histories: dict[int, list[Consent]] = {}
     for consent in db.session.scalars(select(Consent).where(Consent.participant_id.in_(ids),
                                                              Consent.purpose_id == purpose.id)).unique():

@@ -13,10 +13,9 @@ postcode). Left out: participants who objected to the use of their data for rese
 and statistics (UK GDPR Art. 21; ``objector_ids``), and participants whose processing
 is restricted (Art. 18: stored, not used).
 """
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Milestone, Participant
@@ -24,6 +23,7 @@ from portal.referrals.contract_areas import postcode_area
 from portal.reporting.disclosure_control import TOTAL, SuppressedTable, narrowed_together, suppress
 from portal.months import Month, last_months
 from portal.reporting.report_figures import delivering_organisations
+from portal.consent import objections
 
 OUTCOMES = {
     "job_retained": "Completed: job retained",
@@ -35,19 +35,10 @@ OUTCOMES = {
 TREND_MONTHS = 12
 UNKNOWN_AREA = "Unknown"
 
-# Where objections to research and statistics are recorded: each function returns a
-# select of participant ids. The rights area (issue 8) appends its own when it records
-# objections; every statistic here then leaves those participants out.
-OBJECTION_SOURCES: list[Callable[[], Select]] = []
-
-
 def objector_ids() -> set[int]:
     """Participants who objected to their data being used for research and statistics:
     the single place statistics ask."""
-    ids: set[int] = set()
-    for source in OBJECTION_SOURCES:
-        ids.update(db.session.scalars(source()))
-    return ids
+    return objections.all_objectors("statistics")
 
 
 @dataclass

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit
 from portal.extensions import db
 from portal.models import AccessPackage, Disclosure
 from portal.models.rights import PortabilityExport, RightsRequest

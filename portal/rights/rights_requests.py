@@ -25,7 +25,7 @@ from portal import deadlines
 from portal.rights.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due, state_of
 from portal.rights.rights_identity import outcome_discloses, require_identity_verified
 # The DPO-only check and the per-field text cleaning are those of authority requests.
-from portal.consent.authority_requests import NotTheDpo, _require_dpo as require_dpo, _text
+from portal.consent.authority_requests import _require_dpo as require_dpo, _text
 from portal.validation import Invalid, Problems
 
 

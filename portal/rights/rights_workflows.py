@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.models import Consent, Participant
 from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
 from portal import participant_fields, private_files
-from portal.reporting import statistics
+from portal.consent import objections
 from portal.access.participant_access import ensure_not_restricted
 from portal.casework.participants import record_change
 from portal.rights.rights_requests import _choice, _date, _open_for_dpo, _text
@@ -38,30 +38,6 @@ def _participant(request: RightsRequest) -> Participant:
 
 # ---------------------------------------------------------------- objections
 
-def _statistics_objectors():
-    return select(Objection.participant_id).where(Objection.scope == "statistics", Objection.withdrawn_at.is_(None))
-
-
-# Statistics leave out every participant this source names (portal.reporting.statistics).
-statistics.OBJECTION_SOURCES.append(_statistics_objectors)
-
-
-def objects_to(participant_id: int, scope: str) -> bool:
-    return db.session.scalar(select(func.count(Objection.id)).where(
-        Objection.participant_id == participant_id, Objection.scope == scope,
-        Objection.withdrawn_at.is_(None))) > 0
-
-
-def objectors(participant_ids, scope: str) -> set[int]:
-    """Those of ``participant_ids`` with a standing objection of ``scope`` (a list's
-    ``objects_to``, in one query)."""
-    ids = list(participant_ids)
-    if not ids:
-        return set()
-    return set(db.session.scalars(select(Objection.participant_id).where(
-        Objection.participant_id.in_(ids), Objection.scope == scope, Objection.withdrawn_at.is_(None))))
-
-
 def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]:
     """UK GDPR Art. 21: the participant objects to research contact and/or
     statistics. Research objectors are refused as ``research_contact`` (consents);
@@ -75,7 +51,7 @@ def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]
         raise Problems([Invalid("Select what the participant objects to", field="scopes")])
     rows = []
     for scope in scopes:
-        if objects_to(participant.id, scope):
+        if objections.objects_to(participant.id, scope):
             continue
         row = Objection(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
                         scope=scope, recorded_by_id=user_id, recorded_at=clock.now())
@@ -87,11 +63,6 @@ def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]
                  detail={"scopes": scopes, "objection_ids": [r.id for r in rows]})
     db.session.commit()
     return rows
-
-
-def objections_of(participant_id: int) -> list[Objection]:
-    return list(db.session.scalars(select(Objection).where(Objection.participant_id == participant_id)
-                                   .order_by(Objection.id)))
 
 
 # ---------------------------------------------------------------- linking

@@ -2,7 +2,6 @@
 writes, previews and issues a GP letter and records sending it, then records the
 participant's withdrawal and sees the next letter refused; axe finds no serious or
 critical violation on any page."""
-import re
 
 from sqlalchemy import select
 

@@ -3,7 +3,7 @@ the same number of queries at 5 and at 50 rows)."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db

@@ -1,6 +1,6 @@
 """Quarterly access reviews: overdue across quarters (30 days' grace), a review recorded
 with per-account decisions and a role removed, the lead admin's overview."""
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select

@@ -3,11 +3,9 @@ hour (only its hash stored), every session ended, and no way around the lockout.
 import json
 import statistics
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 
 from portal import clock, jobs
 from portal.extensions import db

@@ -1,11 +1,9 @@
 """Out-of-hours fixtures: the lead partner and two delivery partners, their staff, and
 h2e's participant assigned to ``vrc`` (health information and a case note with marker
 texts, an appointment in three days); clients signed in by a session row."""
-from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, OohEvent
 from tests.support import worlds

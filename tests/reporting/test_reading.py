@@ -1,7 +1,7 @@
 """Reading what was published: the DWP report page is audited with the participants it
 shows, the month filter shows that month only, and the list pages and the API's list
 cost the same number of queries whatever the number of published reports."""
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db

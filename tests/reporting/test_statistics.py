@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
+from portal.consent import objections
 from portal.reporting import statistics
 from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL
 from portal.months import Month
@@ -101,8 +102,7 @@ def test_postcode_area_and_month_tables(closures):
 
 def test_objectors_and_restricted_participants_are_left_out(closures, monkeypatch):
     objector, restricted = closures[0], closures[1]
-    monkeypatch.setattr(statistics, "OBJECTION_SOURCES",
-                        [lambda: select(Participant.id).where(Participant.id == objector.id)])
+    monkeypatch.setattr(objections, "all_objectors", lambda scope: {objector.id} if scope == "statistics" else set())
     assert statistics.objector_ids() == {objector.id}
     db.session.get(Participant, restricted.id).restricted = True
     db.session.commit()

@@ -13,6 +13,7 @@ import pytest
 from portal.extensions import db
 from portal.models import ParticipantChange
 from portal.models.rights import RIGHTS, RightsRequest
+from portal.consent import objections
 from portal import deadlines
 from portal.rights import rights_workflows
 from tests.casework.conftest import errors_of, post
@@ -76,7 +77,7 @@ def test_every_right_through_the_pages(world, login):
 
     step("objection", {"scopes": ["research", "statistics"]}, "Objection to identifiable research contact recorded",
          "Objection to statistics recorded")
-    assert rights_workflows.objects_to(p.id, "statistics")
+    assert objections.objects_to(p.id, "statistics")
 
     step("portability", {}, "Portability file built")
     export = rights_workflows.exports_of(found)[0]

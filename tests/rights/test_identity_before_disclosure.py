@@ -6,12 +6,13 @@ why and link to the identity step; the one-off check puts past disclosures on th
 review list."""
 import ast
 import pathlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from portal import clock
+from portal.consent import authority_requests
 from portal.extensions import db
 from portal.models import AccessPackage, Disclosure, DisclosureReview, Notification, User
 from portal.models.rights import PortabilityExport
@@ -87,7 +88,7 @@ def test_every_disclosure_goes_once_verified(world, path, decision):
 def test_only_the_dpo_waives_identity_and_only_with_a_reason(world):
     found = _log(world, identity_needed=False)
     assert found.identity_status == "not_needed" and not found.identity_verified
-    with pytest.raises(rights_requests.NotTheDpo):
+    with pytest.raises(authority_requests.NotTheDpo):
         rights_requests.record_identity(found, "not_needed", None, "", "I know them", world.vrc.id)
     with pytest.raises(Problems) as problems:
         rights_requests.record_identity(found, "not_needed", None, "", "  ", world.dpo.id)

@@ -7,7 +7,6 @@ request, whatever its dates, makes the due date later. Plus the DPO's table by m
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event
 
 from portal import clock
 from portal.extensions import db

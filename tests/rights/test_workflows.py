@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock, jobs
+from portal.consent import authority_requests
 from portal.extensions import db
 from portal.models import Notification, ParticipantChange
 from portal.models.rights import CHANNELS
@@ -59,7 +60,7 @@ def test_intake_every_channel_several_rights_on_behalf(world, make):
 def test_identity_pending_clock_starts_when_evidence_arrives(world):
     found = _log(world, identity=True)
     assert found.due_on is None and rights_clock.state_of(found) is None
-    with pytest.raises(rights_requests.NotTheDpo):
+    with pytest.raises(authority_requests.NotTheDpo):
         rights_requests.record_identity(found, "proved", date(2026, 3, 3), "Passport", "", world.vrc.id)
     rights_requests.record_identity(found, "proved", date(2026, 3, 3), "Passport copy by post", "", world.dpo.id)
     # 3 April 2026 is Good Friday, 6 April Easter Monday.
@@ -217,7 +218,7 @@ def test_outcomes_need_reason_and_exemption_when_refused(world):
 
 
 def test_complaints(world):
-    with pytest.raises(rights_requests.NotTheDpo):
+    with pytest.raises(authority_requests.NotTheDpo):
         rights_complaints.log_complaint("Pat", "pat@example.org", "x", date(2026, 3, 1), "email", world.vrc.id)
     complaint = rights_complaints.log_complaint("Pat", "pat@example.org", "Letter went to my employer",
                                                 date(2026, 3, 1), "email", world.dpo.id)
