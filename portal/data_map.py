@@ -513,8 +513,8 @@ HOLDINGS: tuple[Holding, ...] = (
         free_text=("reason", "what_shared", "review_notes"),
         sections=(Section(
             "emergency_contacts", "Emergency contacts made without your consent", 135,
-            _c(("contacted_at", "When"), ("recipient", "Recipient", "recipient_label"), ("recipient_name", "Recipient name"),
-               ("reason", "Why"), ("what_shared", "What was shared")),
+            _c(("contacted_at", "When"), ("recipient", "Recipient", "recipient_label"),
+               ("recipient_name", "Recipient name"), ("reason", "Why"), ("what_shared", "What was shared")),
             ("reason", "what_shared"), order_by=("contacted_at", "id")),),
         erasure=Erasure("redact", fields=("reason", "what_shared", "review_notes")),
         retention=_KEPT_WITH_RECORD,
@@ -867,7 +867,7 @@ def text_columns(table: sa.Table) -> Iterator[sa.Column[Any]]:
 def unclassified(holdings: Sequence[Holding], metadata: sa.MetaData) -> list[str]:
     """``table.column`` of every text column of a registered table that no kind names,
     or that two kinds name, or that names no column of the table."""
-    problems = []
+    problems: list[str] = []
     for found in holdings:
         table = metadata.tables.get(found.table)
         if table is None:
@@ -890,7 +890,7 @@ def unmapped(holdings: Sequence[Holding], no_data: dict[str, NoData], metadata: 
     data, registered and listed both, listed without a reason, or listed although they
     have a ``participant_id`` column."""
     registered = {h.table for h in holdings}
-    problems = []
+    problems: list[str] = []
     for name, table in metadata.tables.items():
         listed = name in no_data
         if name in registered and listed:

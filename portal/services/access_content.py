@@ -65,7 +65,7 @@ def audit_full_read(request: RightsRequest, participant: Participant, tab: str, 
     db.session.commit()
 
 
-def _value(row: Any, column: data_map.Col, staff: dict) -> Any:
+def _value(row: Any, column: data_map.Col, staff: dict[int, str]) -> Any:
     """A section column's value on ``row``: an attribute path, or a staff member's name."""
     if column.path.startswith("staff:"):
         return _staff(getattr(row, column.path.removeprefix("staff:")), staff)
@@ -83,14 +83,14 @@ def _section_rows(found: data_map.Holding, section: data_map.Section, participan
     return _all(data_map.section_query(found, section, participant.id, participant.org_id))
 
 
-def collect(participant: Participant, progress: Callable[[int, str], Any] | None = None) -> list[dict]:
+def collect(participant: Participant, progress: Callable[[int, str], Any] | None = None) -> list[dict[str, Any]]:
     """Every kind of record held about ``participant``, as sections in package order:
     the sections the participant-data registry declares (``portal.data_map``), each
     read by its holding's finder. ``progress(percent, message)`` is told as each
     announced section is reached."""
-    staff: dict = {}
+    staff: dict[int, str] = {}
     declared = data_map.sections()
-    sections = []
+    sections: list[dict[str, Any]] = []
     for found, section in declared:
         if section.progress and progress:
             progress(int(100 * len(sections) / len(declared)), section.progress)

@@ -104,7 +104,8 @@ def test_each_holding_says_what_every_consumer_does():
         for section in found.sections:
             if not set(section.passages) <= {c.key for c in section.columns}:
                 problems.append(f"{name}: passages of {section.key} are not its columns")
-            if isinstance(section.rows_from, data_map.Provider) and section.rows_from.name not in access_content.PROVIDERS:
+            provider = section.rows_from
+            if isinstance(provider, data_map.Provider) and provider.name not in access_content.PROVIDERS:
                 problems.append(f"{name}: no provider {section.rows_from.name}")
         if section_needs_a_query(found) and not data_map.queryable(found):
             problems.append(f"{name}: has a section but cannot be queried per participant")
@@ -213,7 +214,8 @@ def everything(make):
         for kind in data_map.FILE_KINDS:  # a stored file behind every key
             if kind.table == found.table:
                 for key in kind.keys:
-                    fixed[key] = private_files.store(kind.kind, f"file of {found.table}".encode(), "application/pdf").key
+                    content = f"file of {found.table}".encode()
+                    fixed[key] = private_files.store(kind.kind, content, "application/pdf").key
         rows[found.table] = fill(table, fixed)
     db.session.commit()
     return world | {"rows": rows}
