@@ -21,10 +21,11 @@ RECORD_TABS = (
     ("details", "Personal details", ("personal_details", "personal_details_history", "status_history")),
     ("case-notes", "Case notes", ("case_notes",)),
     ("health", "Health information", ("health_information", "assessments", "support_plan", "milestones")),
-    ("appointments", "Appointments", ("appointments",)),
-    ("consents", "Consents", ("consents", "consent_history", "notice_versions")),
-    ("disclosures", "Disclosures", ("disclosures", "gp_letters", "employer_contacts")),
+    ("appointments", "Appointments", ("appointments", "appointment_changes")),
+    ("consents", "Consents", ("consents", "consent_history", "consent_evidence", "notice_versions")),
+    ("disclosures", "Disclosures", ("disclosures", "emergency_contacts", "gp_letters", "employer_contacts")),
     ("out-of-hours", "Out of hours", ("ooh_checks", "ooh_callbacks", "ooh_call_notes")),
+    ("rights", "Rights", ("rights_requests", "objections", "restrictions", "complaints")),
 )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from portal import audit, clock
+from portal import audit, clock, data_map
 from portal.extensions import db
 from portal import private_files
 from portal.governance import legal_holds
@@ -96,8 +96,8 @@ def tombstone(*, object_type, object_id, what, fields, confirmed_by, basis="rete
 
 
 def _report_table(object_type):
-    return _table(object_type) if object_type in ("contract_report_draft", "rights_portability_export",
-                                                  "access_package") else None
+    """A table of the "reports" rule (the participant-data registry's, portal.data_map)."""
+    return _table(object_type) if object_type in {h.table for h in data_map.listed_by("reports")} else None
 
 
 def destroy(kind: str, object_type: str, object_id, *, participant_id, confirmed_by, rule: str) -> Destroyed:

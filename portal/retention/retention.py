@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from flask import render_template, url_for
 from sqlalchemy import func, select, text
 
-from portal import audit, clock, jobs
+from portal import audit, clock, data_map, jobs
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import AuditEvent, AuditVerification, Job, Participant, User
@@ -54,6 +54,10 @@ ALLOWED_FROM = {
 }
 STATUS_LABELS = {"pending": "Awaiting approval", "held": "Kept: legal hold", "approved": "Approved",
                  "destroyed": "Destroyed", "failed": "Not destroyed"}
+# Rules whose items are found apart: the participant record, rights requests,
+# generated reports and packages, the audit trail; every other rule lists rows of a
+# participant's table, counted from the case closing or the row's creation.
+COUNTED_APART = ("participant_record", "rights_requests", "reports", "audit_events")
 # Kinds destroyed first: a participant's erasure and the audit seal come last.
 ORDER = {"appointments": 0, "consents": 1, "disclosures": 2, "rights_requests": 3, "reports": 4,
          "participant_record": 5, "audit_events": 6}
@@ -177,48 +181,49 @@ def due(today: date | None = None) -> list[dict]:
                             participant_id=participant_id, org_id=org_id, counted_from_on=counted_on,
                             period_ended_on=counted_on + relativedelta(months=found.period_months)))
 
+    # What each rule lists is the participant-data registry's (portal.data_map.listed_by).
     r = found_rules["participant_record"]
     cutoff = _cutoff(r, today)
-    if r.counted_from == "case_closed":
-        for pid, org_id, closed_on in _closed_participants(cutoff):
-            add(r.key, "participant", pid, pid, org_id, closed_on)
-    else:
-        limit = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=clock.LONDON)
-        for pid, org_id, referred_at in db.session.execute(
-                select(Participant.id, Participant.org_id, Participant.referred_at)
-                .where(Participant.referred_at < limit)).all():
-            add(r.key, "participant", pid, pid, org_id, _date(referred_at))
+    for holding in data_map.listed_by(r.key):  # the participant record itself
+        table = db.metadata.tables[holding.table]
+        if r.counted_from == "case_closed":
+            for pid, org_id, closed_on in _closed_participants(cutoff):
+                add(r.key, holding.table, pid, pid, org_id, closed_on)
+        else:
+            limit = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=clock.LONDON)
+            created = table.c[holding.retention.item_from]
+            for pid, org_id, referred_at in db.session.execute(
+                    select(table.c.id, table.c.org_id, created).where(created < limit)).all():
+                add(r.key, holding.table, pid, pid, org_id, _date(referred_at))
 
-    for key, table_name, created_column in (("appointments", "appointment", "created_at"),
-                                            ("consents", "consent", "recorded_at"),
-                                            ("disclosures", "disclosure", "recorded_at")):
+    for key in found_rules:  # the rules of a participant's own rows (appointments, consents, disclosures)
+        if key in COUNTED_APART:
+            continue
         found = found_rules[key]
-        for object_type, oid, pid, org_id, counted_on in _participant_rows(
-                table_name, created_column, found, _cutoff(found, today), today):
-            add(key, object_type, oid, pid, org_id, counted_on)
+        for holding in data_map.listed_by(key):
+            for object_type, oid, pid, org_id, counted_on in _participant_rows(
+                    holding.table, holding.retention.item_from, found, _cutoff(found, today), today):
+                add(key, object_type, oid, pid, org_id, counted_on)
 
     found = found_rules["rights_requests"]
-    table = db.metadata.tables.get("rights_request")
-    if table is not None:
+    for holding in data_map.listed_by(found.key):
+        table = db.metadata.tables[holding.table]
         cutoff = _cutoff(found, today)
         if found.counted_from == "request_closed":
             rows = db.session.execute(select(table.c.id, table.c.participant_id, table.c.org_id, table.c.closed_at)
                                       .where(table.c.status == "closed", table.c.closed_at.is_not(None))).all()
         else:
             rows = db.session.execute(select(table.c.id, table.c.participant_id, table.c.org_id,
-                                             table.c.received_on)).all()
+                                             table.c[holding.retention.item_from])).all()
         for oid, pid, org_id, when in rows:
             if when is not None and _date(when) <= cutoff:
-                add(found.key, "rights_request", oid, pid, org_id, _date(when))
+                add(found.key, holding.table, oid, pid, org_id, _date(when))
 
     found = found_rules["reports"]
     cutoff = _cutoff(found, today)
-    for table_name, created_column in (("contract_report_draft", "built_at"),
-                                       ("rights_portability_export", "created_at"),
-                                       ("access_package", "created_at")):
-        table = db.metadata.tables.get(table_name)
-        if table is None or created_column not in table.c:
-            continue
+    for holding in data_map.listed_by(found.key):
+        table_name, created_column = holding.table, holding.retention.item_from
+        table = db.metadata.tables[table_name]
         pid_col = table.c.participant_id if "participant_id" in table.c else None
         org_col = table.c.org_id if "org_id" in table.c else None
         cols = [table.c.id, table.c[created_column]]

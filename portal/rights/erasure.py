@@ -11,7 +11,8 @@ What happens to a participant's data:
   appointments' places and reasons, consent words, out-of-hours notes and callbacks,
   letters, disclosures' summaries, change history...) is blanked; every stored file of
   theirs (consent evidence, GP letters, disclosure copies, access packages,
-  portability exports) is deleted;
+  portability exports) is deleted: which tables and fields, and which files, is the
+  participant-data registry's (``portal.data_map``);
 - then every text and JSON column of every table is searched for what identifies
   them (each part of the name, NI number raw and normalised, date of birth in ISO and
   UK forms, email, phone) and each occurrence replaced (notifications, outbox, job
@@ -33,13 +34,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit, clock, data_map
 from portal.extensions import db
-from portal.models import (AccessPackage, Appointment, AppointmentReschedule, Assessment, AuthorityRequest, CaseNote,
-                           CaseNoteVersion, Consent, ConsentEvidence, ConsentWithdrawal, Disclosure, DisclosureReview,
-                           EmergencyContact, EmployerContact, GpLetter, Milestone, OohCallback, OohCallNote, OohCheck,
-                           Participant, ParticipantChange, StatusChange, SupportPlanAction, Tombstone)
-from portal.models.rights import PortabilityExport, RightsRequest
+from portal.models import Consent, Disclosure, Participant, Tombstone
+from portal.models.rights import RightsRequest
 from portal import private_files
 from portal.governance import legal_holds
 from portal.stale import expire_relationships_to, expire_rows
@@ -47,53 +45,18 @@ from portal.stale import expire_relationships_to, expire_rows
 ERASED = "[erased]"
 ERASED_DOB = date(1900, 1, 1)
 
-# Participant fields anonymised in place (blanked unless named in _PARTICIPANT_REPLACEMENTS).
-PARTICIPANT_FIELDS = (
-    "first_name", "last_name", "date_of_birth", "ni_number", "atw_reference", "gender", "family_circumstances",
-    "email", "phone", "address_line_1", "address_line_2", "town", "postcode", "times_to_avoid", "occupation",
-    "employer", "employer_contact", "gp_practice_name", "gp_practice_address", "health_information",
-    "closure_reason", "restriction_reason",
-)
-
-# Free text about the participant in the rows that hang off them: (model, how the row
-# reaches the participant, fields blanked). Structural columns (status, dates, codes)
-# stay so that figures and histories still add up.
-FREE_TEXT = (
-    (ParticipantChange, None, ("old_value", "new_value", "reason")),
-    (StatusChange, None, ("reason",)),
-    (CaseNoteVersion, (CaseNoteVersion.note_id, CaseNote), ("text", "reason")),
-    (Assessment, None, ("work_obstacles", "goals")),
-    (SupportPlanAction, None, ("description", "owner")),
-    (Appointment, None, ("location", "cancellation_reason")),
-    (AppointmentReschedule, (AppointmentReschedule.appointment_id, Appointment), ("reason",)),
-    (Consent, None, ("participant_words", "backdated_reason")),
-    (ConsentWithdrawal, None, ("participant_words",)),
-    (Disclosure, None, ("summary", "legal_basis_detail")),
-    (Milestone, None, ("left_early_reason",)),
-    (OohCheck, None, ("consent_note",)),
-    (OohCallback, None, ("reason", "best_time", "phone")),
-    (OohCallNote, None, ("text",)),
-    (EmployerContact, None, ("employer_name", "contact_name", "what_shared")),
-    (GpLetter, None, ("practice_name", "practice_address", "addressee", "body")),
-    (EmergencyContact, None, ("reason", "what_shared", "review_notes")),
-    (DisclosureReview, None, ("review_notes",)),
-    (AuthorityRequest, None, ("subject_details",)),
-)
-
-# Stored files: (model, key column, whether the row goes with the file).
-FILES = (
-    (ConsentEvidence, "storage_key", True),
-    (GpLetter, "pdf_key", False),
-    (Disclosure, "copy_key", False),
-    (PortabilityExport, "file_key", True),
-)
-
+# What erasure does to each table and stored file is the participant-data registry's
+# (portal/data_map.py): the participant row's fields anonymised in place, the free
+# text blanked in the rows that hang off them (structural columns, such as status,
+# dates and codes, stay so that figures and histories still add up), the stored files
+# deleted, and the tables the identifier sweep leaves alone.
+PARTICIPANT_FIELDS = data_map.holding("participant").erasure.fields
 # Tables the identifier sweep leaves alone: the audit trail holds ids only (rule 10);
 # staff and organisations are not the participant (a colleague sharing a first name
 # keeps it).
-SWEEP_EXEMPT_TABLES = {"audit_event", "audit_verification", "user_account", "organisation", "alembic_version"}
+SWEEP_EXEMPT_TABLES = data_map.unswept_tables() | {"alembic_version"}
 # The erasure request's own record keeps the requester's name and contact.
-REQUEST_EXEMPT_COLUMNS = ("requester_name", "requester_contact")
+REQUEST_EXEMPT_COLUMNS = data_map.holding(RightsRequest.__tablename__).erasure.kept
 
 
 class ErasureRefused(Exception):
@@ -134,15 +97,9 @@ def _episodes(participant: Participant) -> list[Participant]:
     return rows
 
 
-def _rows(model, via, ids: list[int]):
-    if via is None:
-        return select(model).where(model.participant_id.in_(ids))
-    link_column, parent = via
-    return select(model).where(link_column.in_(select(parent.id).where(parent.participant_id.in_(ids))))
-
-
-def _count(model, via, ids) -> int:
-    return db.session.scalar(select(sa.func.count()).select_from(_rows(model, via, ids).subquery())) or 0
+def _count(table: str, ids: list[int]) -> int:
+    query = data_map.rows_query(data_map.holding(table), ids)
+    return db.session.scalar(select(sa.func.count()).select_from(query.subquery())) or 0
 
 
 def _held(participants: list[Participant]):
@@ -161,11 +118,11 @@ def erasure_plan(participant: Participant) -> ErasurePlan:
     plan = ErasurePlan(participant_ids=ids, hold=_held(episodes))
     plan.erased.append(PlanItem("Personal details (name, NI number, date of birth, contact, employment, GP, health)",
                                 len(ids)))
-    for model, via, _fields in FREE_TEXT:
-        n = _count(model, via, ids)
+    for found in data_map.redacted():
+        n = _count(found.table, ids)
         if n:
-            plan.erased.append(PlanItem(f"Text of {model.__tablename__.replace('_', ' ')} records", n))
-    files = sum(_count(model, None, ids) for model, _key, _ in FILES) + _count(AccessPackage, None, ids)
+            plan.erased.append(PlanItem(f"Text of {found.table.replace('_', ' ')} records", n))
+    files = sum(_count(kind.table, ids) for kind in data_map.FILE_KINDS)
     if files:
         plan.erased.append(PlanItem("Stored files (evidence, letters, copies, access packages, exports)", files))
     plan.erased.append(PlanItem("Mentions in notifications, emails, job results, uploads and other records", 0))
@@ -176,11 +133,11 @@ def erasure_plan(participant: Participant) -> ErasurePlan:
     plan.kept.append(PlanItem("Audit trail", 0, "Holds ids only, never personal data (audit duty, rule 10)"))
     plan.kept.append(PlanItem("Anonymised record: id, organisation, status and dates", len(ids),
                               "Retention duty: counted in contract figures already reported to DWP"))
-    consents = _count(Consent, None, ids)
+    consents = _count(Consent.__tablename__, ids)
     if consents:
         plan.kept.append(PlanItem("Consent records without the participant's words", consents,
                                   "Legal claim: shows what each sharing relied on"))
-    disclosures = _count(Disclosure, None, ids)
+    disclosures = _count(Disclosure.__tablename__, ids)
     if disclosures:
         plan.kept.append(PlanItem("Disclosures register without summaries or copies", disclosures,
                                   "Legal claim and accountability: who received data, when and on what basis"))
@@ -288,28 +245,31 @@ def _anonymise(participant: Participant) -> None:
 
 
 def _delete_files(ids: list[int]) -> list[str]:
-    fields = []
-    for model, key_name, row_goes in FILES:
+    """Delete every stored file of the participant (the registry's file kinds); the
+    row goes with its file or keeps its place without the key."""
+    fields: list[str] = []
+    for kind in data_map.FILE_KINDS:
+        model = data_map.model_of(kind.table)
         for row in db.session.scalars(select(model).where(model.participant_id.in_(ids))):
-            key = getattr(row, key_name)
-            if key:
-                private_files.delete(key)
-                fields.append(f"{model.__tablename__}.{key_name}")
-            if row_goes:
+            deleted = False
+            for key_name in kind.keys:
+                key = getattr(row, key_name)
+                if key:
+                    private_files.delete(key)
+                    deleted = True
+                    if kind.erased_as is None:
+                        fields.append(f"{kind.table}.{key_name}")
+                if not kind.row_goes:
+                    setattr(row, key_name, None)
+            if deleted and kind.erased_as is not None:
+                fields.append(kind.erased_as)
+            if kind.row_goes:
                 db.session.delete(row)
-            else:
-                setattr(row, key_name, None)
-    for package in db.session.scalars(select(AccessPackage).where(AccessPackage.participant_id.in_(ids))):
-        for key in (package.draft_key, package.released_key):
-            if key:
-                private_files.delete(key)
-        if package.draft_key or package.released_key:
-            fields.append("access_package.file")
-        package.draft_key = package.released_key = None
     db.session.flush()
-    for model, _, row_goes in FILES:
-        if row_goes:
-            expire_relationships_to(model.__table__)  # a consent's loaded evidence, say, still lists them
+    for kind in data_map.FILE_KINDS:
+        if kind.row_goes:
+            # a consent's loaded evidence, say, still lists them
+            expire_relationships_to(db.metadata.tables[kind.table])
     return fields
 
 
@@ -336,16 +296,21 @@ def erase_participant(participant: Participant, *, confirmed_by, basis: str, rig
     terms = sorted({t for p in episodes for t in identifiers(p)}, key=len, reverse=True)
     fields = [f"participant.{name}" for name in PARTICIPANT_FIELDS]
     counts = {}
-    for model, via, names in FREE_TEXT:
+    for found in data_map.redacted():
+        table = db.metadata.tables[found.table]
+        replace = dict(found.erasure.replace)
         n = 0
-        for row in db.session.scalars(_rows(model, via, ids)):
-            for name in names:
-                column = model.__table__.columns[name]
-                setattr(row, name, None if column.nullable else "")
+        for row in db.session.scalars(data_map.rows_query(found, ids)):
+            values = {column.key: getattr(row, column.key) for column in table.columns}
+            for name in found.erasure.fields:
+                if name in replace:
+                    setattr(row, name, replace[name].format_map(values))
+                else:
+                    setattr(row, name, None if table.columns[name].nullable else "")
             n += 1
         if n:
-            counts[model.__tablename__] = n
-            fields += [f"{model.__tablename__}.{name}" for name in names]
+            counts[found.table] = n
+            fields += [f"{found.table}.{name}" for name in found.erasure.fields]
     fields += _delete_files(ids)
     for p in episodes:
         _anonymise(p)

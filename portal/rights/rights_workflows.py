@@ -10,13 +10,14 @@ import io
 import json
 import zipfile
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
-from portal import audit, clock, spreadsheets, tenancy
+from portal import audit, clock, data_map, spreadsheets, tenancy
 from portal.actions import Action
 from portal.extensions import db
-from portal.models import Consent, Participant
+from portal.models import Participant
 from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
 from portal import participant_fields, private_files
 from portal.consent import objections
@@ -246,26 +247,39 @@ def record_notice_sent(request: RightsRequest, notice_id, sent_on: date | None, 
 
 # ---------------------------------------------------------------- portability
 
-PROVIDED_FIELDS = (
-    # What the participant gave at referral or intake (Art. 20: "provided by" them).
-    "first_name", "last_name", "date_of_birth", "gender", "family_circumstances", "ni_number",
-    "email", "phone", "address_line_1", "address_line_2", "town", "postcode",
-    "preferred_channel", "safe_to_call_at_work", "times_to_avoid",
-    "occupation", "employer", "gp_practice_name", "gp_practice_address",
-)
+# What the participant gave at referral or intake (Art. 20: "provided by" them): the
+# participant-data registry's (portal.data_map: each holding's ``portable``).
+PROVIDED_FIELDS = data_map.PROVIDED_FIELDS
 
 
-def _portable(participant: Participant) -> dict:
-    details = {f: participant_fields.as_text(getattr(participant, f)) for f in PROVIDED_FIELDS}
-    consents = db.session.scalars(select(Consent).where(Consent.participant_id == participant.id)
-                                  .order_by(Consent.decided_at, Consent.id)).all()
-    return {
-        "details": details,
-        "consents": [{"purpose": c.purpose.code, "decision": c.decision, "method": c.method,
-                      "decided_at": c.decided_at.isoformat(), "notice_version": c.notice.version,
-                      "withdrawn_at": c.withdrawal.withdrawn_at.isoformat() if c.withdrawal else ""}
-                     for c in consents],
-    }
+def _export_value(value: Any, style: str) -> Any:
+    if style == "text":
+        return participant_fields.as_text(value)
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _path(row: Any, path: str) -> Any:
+    for part in path.split("."):
+        if row is None:
+            return None
+        row = getattr(row, part)
+    return row
+
+
+def _portable(participant: Participant) -> dict[str, Any]:
+    """What the registry marks portable, per holding: one row as a dict, or a list."""
+    data: dict[str, Any] = {}
+    for holding in data_map.portable():
+        spec = holding.portable
+        assert spec is not None
+        query = data_map.rows_query(holding, [participant.id]).order_by(
+            *data_map.order_columns(holding.table, spec.order_by))
+        rows = [{c.key: _export_value(_path(row, c.path), spec.style) for c in spec.fields}
+                for row in db.session.scalars(query)]
+        data[spec.key] = (rows[0] if rows else {}) if spec.single else rows
+    return data
 
 
 def portability_zip(participant: Participant) -> bytes:
@@ -273,10 +287,16 @@ def portability_zip(participant: Participant) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
-        archive.writestr("details.csv", spreadsheets.csv_text(data["details"].items(), header=["field", "value"]))
-        columns = ["purpose", "decision", "method", "decided_at", "notice_version", "withdrawn_at"]
-        archive.writestr("consents.csv", spreadsheets.csv_text(([c[k] for k in columns] for c in data["consents"]),
-                                                                header=columns))
+        for holding in data_map.portable():
+            spec = holding.portable
+            assert spec is not None
+            if spec.single:
+                content = spreadsheets.csv_text(data[spec.key].items(), header=["field", "value"])
+            else:
+                columns = [c.key for c in spec.fields]
+                content = spreadsheets.csv_text(([row[k] for k in columns] for row in data[spec.key]),
+                                                header=columns)
+            archive.writestr(f"{spec.key}.csv", content)
     return out.getvalue()
 
 

@@ -174,7 +174,7 @@ def test_every_spreadsheet_the_portal_writes_is_in_the_list():
 
 def test_the_guard_finds_a_new_caller():
     probe = "from portal import spreadsheets\n\ndef export(rows):\n    return spreadsheets.xlsx_bytes(rows)\n"
-    assert writer_callers([("portal.services.probe", probe)]) == {"portal.services.probe:export"}
+    assert writer_callers([("portal.reporting.probe", probe)]) == {"portal.reporting.probe:export"}
 
 
 def test_no_spreadsheet_is_written_but_by_the_one_writer():
