@@ -1,72 +1,23 @@
-"""One package per area of the portal; each registers its blueprint here."""
+"""The portal's pages: one package per thing served, each registering one blueprint of
+its own name (``blueprints/<name>/`` → blueprint ``<name>``). The DPO's pages are one
+package, ``dpo``, whose parts are nested blueprints. Shared page helpers live in
+``blueprints.common``."""
+from importlib import import_module
+
+from flask import Flask
+
+# Registration order matters only for URLs: the organisation URLs (``/<org>/...``)
+# come last, so that a fixed first segment (``/dpo``, ``/admin``...) always wins.
+BLUEPRINTS = (
+    "auth", "health", "home", "jobs", "contract_areas", "account", "lifecycle", "notifications", "invitation",
+    "staff", "dpo", "authority_requests", "privacy_notices", "rights_intake", "ooh", "breaches", "governance",
+    "lead", "dwp", "api", "api_clients",
+    "org", "caseload", "participants", "referrals", "consent", "ooh_oversight",
+)
+TESTING_ONLY = ("test_only",)
 
 
-def register_blueprints(app):
-    from blueprints.account.routes import bp as account
-    from blueprints.auth.routes import bp as auth
-    from blueprints.contract_areas.routes import bp as contract_areas
-    from blueprints.health.routes import bp as health
-    from blueprints.home.routes import bp as home
-    from blueprints.jobs.routes import bp as jobs
-    from blueprints.lifecycle.routes import bp as lifecycle
-    from blueprints.notifications.routes import bp as notifications
-    from blueprints.org.routes import bp as org
-    from blueprints.staff.invitation import bp as invitation
-    from blueprints.staff.routes import bp as staff
-
-    for blueprint in (auth, health, home):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(jobs)
-    app.register_blueprint(contract_areas)
-    app.register_blueprint(account)
-    app.register_blueprint(lifecycle)
-    for blueprint in (notifications, invitation, staff):
-        app.register_blueprint(blueprint)
-    if app.config["TESTING"]:
-        from blueprints.health.routes import test_only
-
-        app.register_blueprint(test_only)
-    from blueprints.consent import authority_bp, dpo_bp, notices_bp
-
-    for blueprint in (dpo_bp, authority_bp, notices_bp):
-        app.register_blueprint(blueprint)
-    from blueprints.rights_requests.routes import bp as dpo_rights, intake as rights_intake
-
-    for blueprint in (dpo_rights, rights_intake):
-        app.register_blueprint(blueprint)
-    from blueprints.access_erasure.routes import bp as rights
-
-    app.register_blueprint(rights)
-    from blueprints.ooh.oversight import dpo_bp as ooh_dpo
-    from blueprints.ooh.routes import bp as ooh
-
-    for blueprint in (ooh, ooh_dpo):
-        app.register_blueprint(blueprint)
-    from blueprints.retention.routes import bp as retention
-
-    app.register_blueprint(retention)
-    from blueprints.governance.routes import admin_bp as governance_admin, bp as breaches, dpo_bp as governance_dpo
-
-    for blueprint in (breaches, governance_dpo, governance_admin):
-        app.register_blueprint(blueprint)
-    from blueprints.api.routes import bp as api
-    from blueprints.api_clients.routes import bp as api_clients
-    from blueprints.dwp.routes import bp as dwp
-    from blueprints.lead.routes import bp as lead
-
-    for blueprint in (lead, dwp, api, api_clients):
-        app.register_blueprint(blueprint)
-    # Organisation URLs (/<org>/...) last, so fixed first segments win.
-    app.register_blueprint(org)
-    from blueprints.caseload.routes import bp as caseload
-    from blueprints.participants import bp as participants
-    from blueprints.referrals.routes import bp as referrals
-
-    for blueprint in (caseload, participants, referrals):
-        app.register_blueprint(blueprint)
-    from blueprints.consent import bp as consent
-
-    app.register_blueprint(consent)
-    from blueprints.ooh.oversight import org_bp as ooh_org
-
-    app.register_blueprint(ooh_org)
+def register_blueprints(app: Flask) -> None:
+    names = BLUEPRINTS + (TESTING_ONLY if app.config["TESTING"] else ())
+    for name in names:
+        app.register_blueprint(import_module(f"blueprints.{name}").bp)

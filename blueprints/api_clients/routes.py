@@ -4,7 +4,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from blueprints.api_clients.forms import RegisterForm, RevokeForm, RotateForm
-from blueprints.participants.common import show_problems
+from blueprints.common import show_problems
 from portal.actions import Action
 from portal.permissions import requires
 from portal.api import api_clients

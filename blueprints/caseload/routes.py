@@ -5,8 +5,8 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from blueprints.caseload.forms import ReallocateCaseloadForm
-from blueprints.participants.common import show_problems
-from blueprints.participants.forms import options
+from blueprints.common import show_problems
+from blueprints.common import options
 from portal import clock
 from portal.actions import Action
 from portal.permissions import requires

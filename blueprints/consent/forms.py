@@ -9,7 +9,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms import TextAreaField
 
 from blueprints.forms import BaseForm
-from blueprints.participants.forms import GovDateField, local_datetime, options
+from blueprints.common import GovDateField, local_datetime, options
 from portal import clock
 from portal.models.authority_request import AUTHORITY_TYPES, REQUEST_REASONS
 from portal.models.consent import DECISIONS, METHODS, WITHDRAWAL_METHODS

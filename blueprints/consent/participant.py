@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from blueprints.consent.common import bp, upload_from
 from blueprints.consent.forms import ConsentForm, EvidenceForm, WithdrawForm, fill_now, typed_moment
-from blueprints.participants.common import render_participant, show_problems
-from blueprints.participants.forms import options
+from blueprints.common import show_problems
+from blueprints.participants.common import render_participant
+from blueprints.common import options
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import Consent, ConsentEvidence, Organisation

@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from blueprints.consent.common import bp
 from blueprints.consent.forms import EmergencyForm, EmployerContactForm, fill_now, typed_moment
-from blueprints.participants.common import render_participant, show_problems
-from blueprints.participants.forms import options
+from blueprints.common import show_problems
+from blueprints.participants.common import render_participant
+from blueprints.common import options
 from portal.actions import Action
 from portal.models import Disclosure
 from portal.permissions import requires

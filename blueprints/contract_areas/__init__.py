@@ -1,1 +1,2 @@
 """Contract areas (lead admin): postcode area → delivering organisation."""
+from blueprints.contract_areas.routes import bp  # noqa: F401

@@ -5,7 +5,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 
 from blueprints.consent.forms import DATE_HINT, TIME_HINT
 from blueprints.forms import BaseForm
-from blueprints.participants.forms import GovDateField, options
+from blueprints.common import GovDateField, options
 from portal.models.governance import RISK_LEVELS
 
 

@@ -1,190 +1,23 @@
-"""Governance pages (issue 10). See the package docstring for the URLs."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+"""Training records and compliance (``/admin/<org>/training``) and quarterly access reviews (``/admin/<org>/access-review``, ``/admin/access-reviews`` for the lead admin)."""
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.consent.forms import fill_now, typed_moment
 from blueprints.governance.forms import (
-    AuditSearchForm, BreachDecisionForm, BreachFollowUpForm, BreachReportForm, ConfirmForm, TrainingForm,
+    ConfirmForm, TrainingForm,
     TrainingUploadForm,
 )
-from blueprints.participants.common import show_problems
-from blueprints.participants.forms import local_datetime
 from portal import clock, tenancy
 from portal.actions import Action
-from portal.models import Breach, Participant
-from portal.models.governance import BREACH_STATUSES, RISK_LEVELS
 from portal.permissions import requires
 from portal.accounts import staff
-from portal.governance import access_reviews, audit_search, breaches, training
-from portal.jobs import housekeeping as maintenance
-from portal.access.participant_access import reads_participant_data
+from portal.governance import access_reviews, training
 from portal.validation import Problems
 from portal.tenancy import ADMINISTRATION, org_blueprint
 
-bp = Blueprint("breaches", __name__, url_prefix="/breaches")
-dpo_bp = Blueprint("governance_dpo", __name__, url_prefix="/dpo")
-admin_bp = org_blueprint("governance_admin", __name__, policy=ADMINISTRATION)
+bp = org_blueprint("governance", __name__, policy=ADMINISTRATION)
 
 
 # ----------------------------------------------------------------- reporting a breach
-
-@bp.route("/new", methods=["GET", "POST"])
-@requires(Action.BREACH_REPORT)
-def new():
-    form = BreachReportForm()
-    if not form.is_submitted():
-        fill_now(form, "discovered_on", "discovered_time")
-    if form.validate_on_submit():
-        try:
-            found = breaches.report(
-                current_user, what_happened=form.what_happened.data,
-                discovered_at=typed_moment(form, "discovered_on", "discovered_time"),
-                data_affected=form.data_affected.data, people_affected=form.people_affected.data,
-                organisations_involved=form.organisations_involved.data)
-        except Problems as problems:
-            show_problems(form, problems)
-        else:
-            flash(f"Breach reported (reference {found.id}): the Data Protection Officer has been told", "success")
-            return redirect(url_for("home.index"), code=303)
-    return render_template("governance/breach_new.html", form=form, title="Report a suspected personal data breach")
-
-
-# ----------------------------------------------------------------- the DPO's register
-
-def _breach(breach_id) -> Breach:
-    return tenancy.service_wide_get(Breach, breach_id)
-
-
-@dpo_bp.route("/breaches")
-@requires(Action.BREACH_MANAGE)
-def breach_register():
-    rows = breaches.register()
-    breaches.audit_register_view(rows)
-    return render_template("governance/breaches.html", rows=rows, clocks={b.id: breaches.clock_state(b) for b in rows},
-                           statuses=BREACH_STATUSES, title="Breach register")
-
-
-def _breach_page(found, decide_form=None, follow_form=None, active=None, status=200):
-    if decide_form is None and found.decided_at is None:
-        decide_form = BreachDecisionForm(formdata=None)
-    if follow_form is None and found.decided_at is not None:
-        follow_form = BreachFollowUpForm(formdata=None, obj=found)
-        for name, attr in (("ico_reported_on", "ico_reported_at"), ("dwp_told_on", "dwp_told_at"),
-                           ("people_told_on", "people_told_at")):
-            value = getattr(found, attr)
-            follow_form[name].data = clock.local(value).date() if value else None
-    return render_template("governance/breach.html", found=found, state=breaches.clock_state(found),
-                           decide_form=decide_form, follow_form=follow_form, form=active,
-                           statuses=BREACH_STATUSES, risk_levels=RISK_LEVELS,
-                           title=f"Breach {found.id}"), status
-
-
-@dpo_bp.route("/breaches/<int:breach_id>")
-@requires(Action.BREACH_MANAGE)
-def breach(breach_id):
-    found = _breach(breach_id)
-    breaches.audit_view(found)
-    return _breach_page(found)
-
-
-@dpo_bp.route("/breaches/<int:breach_id>/decision", methods=["POST"])
-@requires(Action.BREACH_MANAGE)
-def decide_breach(breach_id):
-    found = _breach(breach_id)
-    form = BreachDecisionForm()
-    if form.validate_on_submit():
-        choice = {"yes": True, "no": False}.get(form.report_to_ico.data)
-        try:
-            breaches.decide(found, current_user, risk_level=form.risk_level.data,
-                            risk_assessment=form.risk_assessment.data, report_to_ico=choice,
-                            reasons=form.reasons.data, delay_reason=form.delay_reason.data)
-        except Problems as problems:
-            show_problems(form, problems)
-        else:
-            flash("Decision recorded", "success")
-            return redirect(url_for(".breach", breach_id=found.id), code=303)
-    return _breach_page(found, decide_form=form, active=form, status=400)
-
-
-@dpo_bp.route("/breaches/<int:breach_id>/follow-up", methods=["POST"])
-@requires(Action.BREACH_MANAGE)
-def follow_up_breach(breach_id):
-    found = _breach(breach_id)
-    if found.decided_at is None:
-        abort(404)
-    form = BreachFollowUpForm()
-
-    def moment(field):
-        return local_datetime(form[field].data, "12:00") if form[field].data else None
-
-    if form.validate_on_submit():
-        try:
-            breaches.follow_up(found, current_user, ico_reference=form.ico_reference.data,
-                               ico_reported_at=moment("ico_reported_on"), dwp_told_at=moment("dwp_told_on"),
-                               people_told_at=moment("people_told_on"), actions_taken=form.actions_taken.data,
-                               close=form.close.data == "yes")
-        except Problems as problems:
-            show_problems(form, problems)
-        else:
-            flash("Breach record updated", "success")
-            return redirect(url_for(".breach", breach_id=found.id), code=303)
-    return _breach_page(found, follow_form=form, active=form, status=400)
-
-
-# ----------------------------------------------------------------- audit search
-
-_int = tenancy.valid_id
-
-
-@dpo_bp.route("/audit")
-@requires(Action.AUDIT_SEARCH)
-def audit_search_page():
-    form = AuditSearchForm(request.args)
-    filters, page = None, None
-    if request.args.get("submit") is not None or request.args.get("page"):
-        form.validate()
-        for name in ("participant_id", "user_id"):
-            raw = (form[name].data or "").strip()
-            if raw and _int(raw) is None:
-                form[name].errors = list(form[name].errors or []) + ["Enter a number, like 1042"]
-        if form.date_from.data and form.date_to.data and form.date_from.data > form.date_to.data:
-            form.date_to.errors = list(form.date_to.errors or []) + ["The ‘to’ date must be on or after the ‘from’ date"]
-        if not any(f.errors for f in form):
-            filters = audit_search.SearchFilters(
-                participant_id=_int(form.participant_id.data), user_id=_int(form.user_id.data),
-                action=(form.action.data or "").strip()[:80] or None,
-                date_from=form.date_from.data, date_to=form.date_to.data)
-            page = audit_search.search(filters, _int(request.args.get("page")) or 1)
-            audit_search.audit_search_made(filters, page.page, len(page.events))
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("governance/audit_search.html", form=form if any(f.errors for f in form) else None,
-                           search_form=form, results=page, args=args,
-                           last=audit_search.last_verification(), confirm_form=ConfirmForm(),
-                           title="Search the audit trail")
-
-
-@dpo_bp.route("/audit/verify", methods=["POST"])
-@requires(Action.AUDIT_SEARCH)
-def audit_verify():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    job = maintenance.request_audit_verification(current_user.id)
-    return redirect(url_for("jobs.show", job_id=job.id), code=303)
-
-
-@dpo_bp.route("/audit/participants/<int:participant_id>/viewers")
-@requires(Action.AUDIT_SEARCH)
-@reads_participant_data
-def viewers(participant_id):
-    participant = tenancy.service_wide_get(Participant, participant_id)
-    rows = audit_search.viewers_of(participant.id, limit=500)
-    audit_search.audit_viewers_listed(participant.id, len(rows))
-    return render_template("governance/viewers.html", participant=participant, rows=rows,
-                           title=f"Who has viewed participant {participant.id}’s record")
-
-
-# ----------------------------------------------------------------- training
 
 def _training_page(org, form=None, upload_form=None, upload_errors=None, status=200):
     result = training.compliance(org)
@@ -195,7 +28,7 @@ def _training_page(org, form=None, upload_form=None, upload_errors=None, status=
                            title=f"Data protection training: {org.name}"), status
 
 
-@admin_bp.route("/training-compliance")
+@bp.route("/training-compliance")
 @requires(Action.TRAINING_MANAGE)
 def training_overview():
     orgs = staff.manageable_orgs(current_user)
@@ -206,13 +39,13 @@ def training_overview():
     return render_template("governance/training_overview.html", rows=rows, title="Data protection training")
 
 
-@admin_bp.route("/<slug>/training")
+@bp.route("/<slug>/training")
 @requires(Action.TRAINING_MANAGE)
 def training_page():
     return _training_page(g.org)
 
 
-@admin_bp.route("/<slug>/training/upload", methods=["POST"])
+@bp.route("/<slug>/training/upload", methods=["POST"])
 @requires(Action.TRAINING_MANAGE)
 def training_upload():
     org = g.org
@@ -231,7 +64,7 @@ def training_upload():
     return _training_page(org, form=form, upload_form=form, status=400)
 
 
-@admin_bp.route("/<slug>/staff/<int:user_id>/training", methods=["GET", "POST"])
+@bp.route("/<slug>/staff/<int:user_id>/training", methods=["GET", "POST"])
 @requires(Action.TRAINING_MANAGE)
 def training_member(user_id):
     org = g.org
@@ -258,7 +91,7 @@ def training_member(user_id):
 
 # ----------------------------------------------------------------- access reviews
 
-@admin_bp.route("/access-reviews")
+@bp.route("/access-reviews")
 @requires(Action.ACCESS_REVIEW_OVERSEE)
 def access_reviews_overview():
     rows = access_reviews.statuses(staff.manageable_orgs(current_user))
@@ -268,7 +101,7 @@ def access_reviews_overview():
                            title="Quarterly access reviews")
 
 
-@admin_bp.route("/<slug>/access-review", methods=["GET", "POST"])
+@bp.route("/<slug>/access-review", methods=["GET", "POST"])
 @requires(Action.ACCESS_REVIEW_MANAGE)
 def access_review():
     org = g.org
@@ -303,7 +136,7 @@ def access_review():
                            title=f"Access review: {org.name}"), status
 
 
-@admin_bp.app_template_global()
+@bp.app_template_global()
 def overdue_access_reviews() -> list:
     """Organisations whose quarterly access review is overdue (for the lead admin's page)."""
     return [s.org for s in access_reviews.statuses(staff.manageable_orgs(current_user)) if s.overdue]

@@ -1,12 +1,9 @@
-"""Health check for load balancers and monitoring; no personal data."""
+"""``/healthz``: the database answers, for the load balancer."""
 from flask import Blueprint, current_app, jsonify
 from portal.health import database_answers
 from portal.permissions import public
 
 bp = Blueprint("health", __name__)
-test_only = Blueprint("test_only", __name__)
-
-
 @bp.route("/healthz")
 @public
 def healthz():
@@ -20,10 +17,3 @@ def healthz():
         except Exception:
             status["redis"] = "down"
     return jsonify(status), 200 if status["database"] == "ok" else 503
-
-
-@test_only.route("/_test/raise")
-@public
-def raise_error():
-    """Registered only in test mode: proves the 500 page hides the stack trace."""
-    raise RuntimeError("deliberate failure for the 500 page test")

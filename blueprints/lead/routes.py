@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.lead.forms import BuildForm, PublishForm, month_choices
-from blueprints.participants.common import show_problems
+from blueprints.common import show_problems
 from portal.actions import Action
 from portal.permissions import requires
 from portal.reporting import contract_reports, dashboard, report_figures, report_publication

@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 
 from blueprints.forms import BaseForm
-from blueprints.participants.forms import GovDateField, options
+from blueprints.common import GovDateField, options
 from portal.models.appointment import CANCELLED_BY
 from portal.models.ooh import CALLERS, CONSENT_ANSWERS
 

@@ -16,8 +16,8 @@ from flask_login import current_user
 from blueprints.ooh.forms import (
     CallbackForm, CallNoteForm, CancelForm, ConsentForm, IdentityForm, RescheduleForm, SearchForm,
 )
-from blueprints.participants.common import show_problems
-from blueprints.participants.forms import local_datetime, options
+from blueprints.common import show_problems
+from blueprints.common import local_datetime, options
 from portal.actions import Action
 from portal.models import Appointment, Participant
 from portal.permissions import requires

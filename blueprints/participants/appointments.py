@@ -3,10 +3,10 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from blueprints.ooh.forms import RescheduleForm as CallRescheduleForm
-from blueprints.participants.common import bp, render_participant, show_problems
-from blueprints.participants.forms import (
-    AppointmentForm, CancelForm, OutcomeForm, RescheduleForm, local_datetime,
-)
+from blueprints.common import show_problems
+from blueprints.participants.common import bp, render_participant
+from blueprints.common import local_datetime
+from blueprints.participants.forms import AppointmentForm, CancelForm, OutcomeForm, RescheduleForm
 from portal import clock
 from portal.actions import Action
 from portal.models import Appointment

@@ -7,7 +7,6 @@ from portal.extensions import db
 from portal.models import Membership, User
 from portal.access import participant_access
 from portal.access.participant_access import AccessRefused, ParticipantRestricted
-from portal.validation import Problems
 from portal.tenancy import org_blueprint, roles_org
 
 bp = org_blueprint("participants", __name__, url_prefix="/participants")
@@ -19,17 +18,6 @@ def render_participant(template: str, participant, view: str, shows=(), **contex
     participant_access.audit_view(participant, view, tuple(shows))
     return render_template(template, participant=participant, level=participant_access.current_level(),
                            **context)
-
-
-def show_problems(form, problems: Problems) -> None:
-    """Put a service's problems on the form's fields (GOV.UK error summary and
-    messages); nothing half-done is kept."""
-    db.session.rollback()
-    for problem in problems.problems:
-        field = getattr(form, problem.field or "", None)
-        if field is None:
-            field = next(iter(f for f in form if f.name != "csrf_token"))
-        field.errors = list(field.errors or []) + [problem.message]
 
 
 def admins_of(org_id: int) -> list[User]:

@@ -1,15 +1,13 @@
 """Forms of the participant record. They parse; the services decide what is valid
 (so the same rules serve the pages, the CSV upload and the API)."""
-from datetime import datetime, time
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 
+from blueprints.common import GovDateField, options
 from blueprints.forms import BaseForm
-from portal import clock
 from portal.models.appointment import CANCELLED_BY, CHANNELS
 from portal.models.case_note import NOTE_TYPES
 from portal.models.milestone import LEFT_EARLY_REASONS, MAX_SUPPORT_MONTHS, MILESTONE_KINDS
@@ -17,33 +15,6 @@ from portal.models.participant import CONTACT_CHANNELS, STATUS_LABELS
 from portal.models.support_plan import SUPPORT_LEVELS
 from portal.casework.appointments import DURATIONS
 from portal.participant_fields import FIELD_LABELS
-
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes; empty boxes are no date (the service says what is
-    missing), impossible dates an error in the GOV.UK style."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-
-    def process_formdata(self, valuelist):
-        # The widget shows exactly three boxes, whatever a crafted request sent.
-        self.raw_data = (list(valuelist or []) + ["", "", ""])[:3]
-        if not valuelist or not "".join(v.strip() for v in valuelist):
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(" ".join(v.strip() for v in valuelist), "%d %m %Y").date()
-        except ValueError:
-            self.data = None
-            raise ValueError(f"{self.label.text} must be a real date")
 
 
 def _text(name, **kwargs):
@@ -229,16 +200,3 @@ class MilestoneForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that posts (CSRF included)."""
-
-
-def local_datetime(day, time_text: str):
-    """A date and a typed 24-hour time in Europe/London, as a UTC time; None when
-    either is missing or the time is not real (the service then says so)."""
-    if day is None:
-        return None
-    text = (time_text or "").strip().replace(".", ":")
-    try:
-        moment = time.fromisoformat(text if len(text) > 2 else f"{text}:00")
-    except ValueError:
-        return None
-    return clock.as_utc(datetime.combine(day, moment, tzinfo=clock.LONDON))

@@ -2,7 +2,8 @@
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
-from blueprints.participants.common import bp, render_participant, show_problems
+from blueprints.common import show_problems
+from blueprints.participants.common import bp, render_participant
 from blueprints.participants.forms import ActionForm, AssessmentForm, ConfirmForm, MilestoneForm
 from portal import clock
 from portal.actions import Action

@@ -2,8 +2,10 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.participants.common import bp, render_participant, show_problems
-from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, PassOnForm, options
+from blueprints.common import show_problems
+from blueprints.participants.common import bp, render_participant
+from blueprints.common import options
+from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, PassOnForm
 from portal.actions import Action
 from portal.permissions import requires
 from portal.access import participant_access

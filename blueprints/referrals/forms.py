@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, Gov
 from wtforms import StringField, SubmitField, TextAreaField
 
 from blueprints.forms import BaseForm
-from blueprints.participants.forms import GovDateField
+from blueprints.common import GovDateField
 from portal.participant_fields import FIELD_LABELS
 
 

@@ -2,7 +2,7 @@
 from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.participants.common import show_problems
+from blueprints.common import show_problems
 from blueprints.referrals.forms import ReferralForm, UploadForm
 from portal.actions import Action
 from portal.models import ReferralUpload

@@ -433,7 +433,7 @@ def destroy_list_job(list_id: int, user_id: int) -> dict:
     destroyed, failed = results["destroyed"], results["failed"]
     return {"list_id": list_id, "destroyed": destroyed, "failed": failed,
             "message": f"{destroyed} destroyed, {failed} not destroyed",
-            "link": url_for("retention.destruction_list", list_id=list_id),
+            "link": url_for("dpo.retention.destruction_list", list_id=list_id),
             "link_text": f"Back to destruction list {list_id}"}
 
 

@@ -120,7 +120,7 @@ def build_package(package_id: int) -> dict:
                      participant_id=package.participant_id, org_id=package.org_id,
                      detail={"sha256": stored.sha256, "sections": len(sections)})
     return {"message": "The access package is ready for review.",
-            "link": url_for("rights.access_review", request_id=package.rights_request_id, package_id=package.id),
+            "link": url_for("dpo.rights.access_review", request_id=package.rights_request_id, package_id=package.id),
             "link_text": "Review the access package"}
 
 

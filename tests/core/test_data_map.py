@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from blueprints.access_erasure.routes import RECORD_TABS
+from blueprints.dpo.rights import RECORD_TABS
 from portal import audit, clock, data_map
 from portal.data_map import HOLDINGS, NO_PARTICIPANT_DATA, ByColumn, Erasure, Holding, NoData, Retention, Via
 from portal.extensions import db

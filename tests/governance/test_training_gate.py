@@ -83,47 +83,47 @@ DPO_PAGES_WITHOUT_PARTICIPANT_DATA = {
     # Rights requests as logged (requester's own words, dates, deadlines): the statutory
     # clock keeps running and is managed without opening the record; the record itself,
     # the participant search, rectification, portability, access and erasure are gated.
-    "dpo_rights.home": "counts of requests by state",
-    "dpo_rights.requests": "the requests as logged, by due date",
-    "dpo_rights.show": "a request as logged; its record link is gated",
-    "dpo_rights.identity": "identity evidence received",
-    "dpo_rights.clarify": "clarification stops",
-    "dpo_rights.answer": "clarification answered",
-    "dpo_rights.extend": "deadline extension",
-    "dpo_rights.extension_notice": "extension notice sent",
-    "dpo_rights.dwp": "DWP informed",
-    "dpo_rights.notice": "privacy notice version sent",
-    "dpo_rights.restrict": "restriction protects the person; it opens nothing",
-    "dpo_rights.lift_restriction": "lifting a restriction opens nothing",
-    "dpo_rights.objection": "objection recorded; it opens nothing",
-    "dpo_rights.close": "outcome recorded",
-    "dpo_rights.complaints": "complaints register",
-    "dpo_rights.new_complaint": "complaint intake",
-    "dpo_rights.complaint": "a complaint",
-    "governance_dpo.breach_register": "breach register",
-    "governance_dpo.breach": "a breach",
-    "governance_dpo.decide_breach": "ICO decision",
-    "governance_dpo.follow_up_breach": "breach follow-up",
-    "governance_dpo.audit_search_page": "audit events hold ids only (rule 10)",
-    "governance_dpo.audit_verify": "chain verification",
-    "privacy.notices": "privacy notice versions",
-    "privacy.notice": "a privacy notice",
-    "privacy.new_notice": "a new privacy notice",
-    "privacy.edit_notice": "a draft privacy notice",
-    "privacy.publish_notice": "publishing a notice",
-    "privacy.authority_requests_list": "authorities and reasons; the request page is gated",
-    "retention.rules": "retention periods",
-    "retention.edit_rule": "a retention period",
-    "retention.holds": "legal holds by reference",
-    "retention.new_hold": "a legal hold",
-    "retention.lift_hold": "lifting a legal hold",
-    "retention.lists": "destruction lists (kinds and ids)",
-    "retention.build": "building a destruction list",
-    "retention.destruction_list": "a destruction list (kinds and ids)",
-    "retention.approve": "approving destruction",
-    "retention.destroy": "destroying approved items",
-    "retention.certificate": "destruction certificate (kinds and ids)",
-    "retention.checkpoint": "audit checkpoint",
+    "dpo.requests.home": "counts of requests by state",
+    "dpo.requests.requests": "the requests as logged, by due date",
+    "dpo.requests.show": "a request as logged; its record link is gated",
+    "dpo.requests.identity": "identity evidence received",
+    "dpo.requests.clarify": "clarification stops",
+    "dpo.requests.answer": "clarification answered",
+    "dpo.requests.extend": "deadline extension",
+    "dpo.requests.extension_notice": "extension notice sent",
+    "dpo.requests.dwp": "DWP informed",
+    "dpo.requests.notice": "privacy notice version sent",
+    "dpo.requests.restrict": "restriction protects the person; it opens nothing",
+    "dpo.requests.lift_restriction": "lifting a restriction opens nothing",
+    "dpo.requests.objection": "objection recorded; it opens nothing",
+    "dpo.requests.close": "outcome recorded",
+    "dpo.requests.complaints": "complaints register",
+    "dpo.requests.new_complaint": "complaint intake",
+    "dpo.requests.complaint": "a complaint",
+    "dpo.governance.breach_register": "breach register",
+    "dpo.governance.breach": "a breach",
+    "dpo.governance.decide_breach": "ICO decision",
+    "dpo.governance.follow_up_breach": "breach follow-up",
+    "dpo.governance.audit_search_page": "audit events hold ids only (rule 10)",
+    "dpo.governance.audit_verify": "chain verification",
+    "dpo.privacy.notices": "privacy notice versions",
+    "dpo.privacy.notice": "a privacy notice",
+    "dpo.privacy.new_notice": "a new privacy notice",
+    "dpo.privacy.edit_notice": "a draft privacy notice",
+    "dpo.privacy.publish_notice": "publishing a notice",
+    "dpo.privacy.authority_requests_list": "authorities and reasons; the request page is gated",
+    "dpo.retention.rules": "retention periods",
+    "dpo.retention.edit_rule": "a retention period",
+    "dpo.retention.holds": "legal holds by reference",
+    "dpo.retention.new_hold": "a legal hold",
+    "dpo.retention.lift_hold": "lifting a legal hold",
+    "dpo.retention.lists": "destruction lists (kinds and ids)",
+    "dpo.retention.build": "building a destruction list",
+    "dpo.retention.destruction_list": "a destruction list (kinds and ids)",
+    "dpo.retention.approve": "approving destruction",
+    "dpo.retention.destroy": "destroying approved items",
+    "dpo.retention.certificate": "destruction certificate (kinds and ids)",
+    "dpo.retention.checkpoint": "audit checkpoint",
 }
 # Audit actions that say a page showed participants (portal.access.participant_access).
 PARTICIPANT_VIEWS = ("participant.viewed", "participants.listed")
@@ -160,7 +160,7 @@ def test_every_dpo_route_is_gated_or_shows_no_participant_data(app, world):
     assert not (marked & set(DPO_PAGES_WITHOUT_PARTICIPANT_DATA)), "marked as reading participant data, yet named free"
     unjudged = endpoints - marked - set(DPO_PAGES_WITHOUT_PARTICIPANT_DATA)
     assert not unjudged, f"/dpo/ routes neither gated nor named as showing no participant data: {sorted(unjudged)}"
-    assert {"rights.participant_record", "governance_dpo.viewers"} <= marked
+    assert {"dpo.rights.participant_record", "dpo.governance.viewers"} <= marked
     cases = _dpo_cases(app)
     failures, gated = [], set()
     with app.app_context():
@@ -182,7 +182,7 @@ def test_every_dpo_route_is_gated_or_shows_no_participant_data(app, world):
             elif refused or response.status_code >= 500:
                 failures.append(f"free page refused: {response.status_code} {case.method} {url}")
         # The record's tabs (the health tab above all) beyond the registry's sample.
-        participant_record = next(c for c, _ in cases if c.endpoint == "rights.participant_record")
+        participant_record = next(c for c, _ in cases if c.endpoint == "dpo.rights.participant_record")
         for tab in ("health", "case-notes", "consents"):
             url = _url(app, participant_record, world).rstrip("/").split("/record")[0] + f"/record/{tab}"
             response = client.get(url)

@@ -113,8 +113,8 @@ CASES = [
     Case("ooh.end_grant", "POST", args=lambda w: {"grant_id": w.ooh_grant.id},
          expect={"ooh_lead": 302, "vrc": 404, "other_vrc": 404, "ooh": 404}),
     # Oversight
-    Case("ooh_dpo.dpo_log", expect={"dpo": 200}),
-    Case("ooh_org.org_log", expect={"team_manager": 200, **NOT_MEMBERS}),
-    Case("ooh_org.callback_done", "POST", args=lambda w: {"callback_id": w.ooh_callback.id},
+    Case("dpo.ooh.dpo_log", expect={"dpo": 200}),
+    Case("ooh_oversight.org_log", expect={"team_manager": 200, **NOT_MEMBERS}),
+    Case("ooh_oversight.callback_done", "POST", args=lambda w: {"callback_id": w.ooh_callback.id},
          expect={"vrc": 302, "team_manager": 302, "other_vrc": 404, **NOT_MEMBERS}),
 ]

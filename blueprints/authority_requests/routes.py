@@ -1,22 +1,18 @@
-"""Pages for any staff member: logging a request from an authority (and following
-its status), and reading a published version of the privacy notice."""
+"""Requests from authorities (HMRC, the police) for a participant's data (``/authority-requests/``): logged by any member of staff, decided by the DPO."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.consent.forms import AuthorityRequestForm
-from blueprints.participants.common import show_problems
+from blueprints.common import show_problems
 from portal import clock
 from portal.actions import Action
 from portal.extensions import db
-from portal.models import AuthorityRequest, PrivacyNotice
+from portal.models import AuthorityRequest
 from portal.permissions import requires
 from portal.consent import authority_requests
 from portal.validation import Problems
 
 bp = Blueprint("authority_requests", __name__, url_prefix="/authority-requests")
-notices_bp = Blueprint("privacy_notices", __name__, url_prefix="/privacy-notices")
-
-
 @bp.route("/")
 @requires(Action.AUTHORITY_REQUEST_LOG)
 def index():
@@ -54,13 +50,3 @@ def show(request_id):
     if found is None or found.logged_by_id != current_user.id:
         abort(404)
     return render_template("consent/authority/show.html", found=found, title="Request from an authority")
-
-
-@notices_bp.route("/<int:notice_id>")
-@requires(Action.PRIVACY_NOTICE_READ)
-def show_notice(notice_id):
-    """A published version of the notice, as participants were given it."""
-    notice = db.session.get(PrivacyNotice, notice_id)
-    if notice is None or not notice.published:
-        abort(404)
-    return render_template("consent/notice.html", notice=notice, title=f"Privacy notice version {notice.version}")

@@ -3,8 +3,8 @@ hold the rules and write the audit."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.access_erasure.forms import BuildForm, EraseForm, RedactForm, ReleaseForm
-from blueprints.participants.common import show_problems
+from blueprints.dpo.rights_forms import BuildForm, EraseForm, RedactForm, ReleaseForm
+from blueprints.common import show_problems
 from portal import tenancy
 from portal.actions import Action
 from portal.extensions import db
@@ -15,7 +15,7 @@ from portal.rights import erasure as erasure_service
 from portal.access.participant_access import reads_participant_data
 from portal.validation import Problems
 
-bp = Blueprint("rights", __name__, url_prefix="/dpo")
+bp = Blueprint("rights", __name__)
 
 RECORD_TABS = (
     ("details", "Personal details", ("personal_details", "personal_details_history", "status_history")),

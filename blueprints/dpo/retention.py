@@ -4,8 +4,8 @@ an audit checkpoint. Only the DPO (``retention.manage``)."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.participants.common import show_problems
-from blueprints.retention.forms import (
+from blueprints.common import show_problems
+from blueprints.dpo.retention_forms import (
     ApproveAllForm, ApproveForm, BuildForm, CheckpointForm, DestroyForm, HoldForm, LiftForm, RuleForm,
 )
 from portal import audit, clock, tenancy
@@ -16,7 +16,7 @@ from portal.governance import legal_holds
 from portal.retention import retention
 from portal.validation import Invalid, Problems
 
-bp = Blueprint("retention", __name__, url_prefix="/dpo")
+bp = Blueprint("retention", __name__)
 
 
 def _get(model, object_id):

@@ -1,14 +1,11 @@
-"""Oversight of the out-of-hours service: the log of searches, checks, grants,
-refusals, views and actions, for the DPO (``/dpo/ooh-log``, every organisation) and
-for team managers (``/<org>/ooh-log``, their organisation); and the VRC's "called
-back" button for a callback note."""
+"""Oversight of the out-of-hours service in an organisation: the team manager's log (``/<org>/ooh-log``) and the VRC's "called back" button for a callback note; ``show_log`` also draws the DPO's log (``blueprints.dpo.ooh``)."""
 from datetime import date
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.ooh.forms import LogFilterForm
-from blueprints.participants.forms import options
+from blueprints.common import options
 from portal.actions import Action
 from portal.models import Organisation
 from portal.permissions import requires
@@ -17,18 +14,17 @@ from portal.ooh import ooh_calls
 from portal.access.ooh_log import LogFilters
 from portal.tenancy import org_blueprint, refuse
 
-dpo_bp = Blueprint("ooh_dpo", __name__, url_prefix="/dpo")
-org_bp = org_blueprint("ooh_org", __name__)
-org_bp.before_request(participant_access.gate_casework_lists)
+bp = org_blueprint("ooh_oversight", __name__)
+bp.before_request(participant_access.gate_casework_lists)
 
 
-def _int(value) -> int | None:
+def int_arg(value) -> int | None:
     """A positive id or page number from the query string, or None (a number too big
     to be a row id filters on nothing rather than failing)."""
     return ooh_access.valid_id(value)
 
 
-def _log(only_org: Organisation | None, endpoint: str):
+def show_log(only_org: Organisation | None, endpoint: str):
     form = LogFilterForm(formdata=request.args)
     form.worker.choices = options([("", "Every worker")] + [(w.id, w.name) for w in ooh_log.workers_in_log(
         only_org.id if only_org else None)])
@@ -36,18 +32,18 @@ def _log(only_org: Organisation | None, endpoint: str):
     form.organisation.choices = options([("", "Every organisation")] + [(o.id, o.name) for o in delivering])
     if request.args:
         form.validate()
-        if (request.args.get("participant") or "").strip() and _int(request.args.get("participant")) is None:
+        if (request.args.get("participant") or "").strip() and int_arg(request.args.get("participant")) is None:
             form.participant.errors = list(form.participant.errors or []) + [
                 "Enter the participant’s number, like 1042"]
         if (form.date_from.data and form.date_to.data and form.date_from.data > form.date_to.data):
             form.date_to.errors = list(form.date_to.errors or []) + ["The end date must be on or after the start date"]
     filters = LogFilters(
-        date_from=_date(form.date_from.data, form.date_from.errors),
-        date_to=_date(form.date_to.data, form.date_to.errors),
-        worker_id=_int(request.args.get("worker")),
-        org_id=None if only_org else _int(request.args.get("organisation")),
-        participant_id=_int(request.args.get("participant")),
-        page=_int(request.args.get("page")) or 1,
+        date_from=date_arg(form.date_from.data, form.date_from.errors),
+        date_to=date_arg(form.date_to.data, form.date_to.errors),
+        worker_id=int_arg(request.args.get("worker")),
+        org_id=None if only_org else int_arg(request.args.get("organisation")),
+        participant_id=int_arg(request.args.get("participant")),
+        page=int_arg(request.args.get("page")) or 1,
     )
     result = ooh_log.log_page(filters, only_org_id=only_org.id if only_org else None, viewer_id=current_user.id)
     query = {k: request.args.getlist(k) for k in request.args if k != "page"}
@@ -55,24 +51,17 @@ def _log(only_org: Organisation | None, endpoint: str):
                            only_org=only_org, endpoint=endpoint, query=query)
 
 
-def _date(value, errors) -> date | None:
+def date_arg(value, errors) -> date | None:
     return None if errors else value
 
 
-@dpo_bp.route("/ooh-log")
-@requires(Action.OOH_LOG)
-@participant_access.reads_participant_data
-def dpo_log():
-    return _log(None, "ooh_dpo.dpo_log")
-
-
-@org_bp.route("/ooh-log")
+@bp.route("/ooh-log")
 @requires(Action.OOH_LOG_ORG)
 def org_log():
-    return _log(g.org, "ooh_org.org_log")
+    return show_log(g.org, "ooh_oversight.org_log")
 
 
-@org_bp.route("/callbacks/<int:callback_id>/done", methods=["POST"])
+@bp.route("/callbacks/<int:callback_id>/done", methods=["POST"])
 @requires(Action.OOH_CALLBACK_CLOSE)
 def callback_done(callback_id):
     callback = ooh_calls.callback_for_closing(g.org, callback_id, current_user)

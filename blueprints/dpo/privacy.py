@@ -6,8 +6,8 @@ from flask_login import current_user
 from blueprints.consent.forms import (
     AuthorityDisclosureForm, DecideForm, NoticeForm, PublishForm, ReviewForm, fill_now, typed_moment,
 )
-from blueprints.participants.common import show_problems
-from blueprints.participants.forms import options
+from blueprints.common import show_problems
+from blueprints.common import options
 from portal import tenancy
 from portal.actions import Action
 from portal.extensions import db
@@ -19,7 +19,7 @@ from portal.access.participant_access import audit_list, audit_review_view, read
 from portal.consent.privacy_notices import NoticePublished
 from portal.validation import Problems
 
-bp = Blueprint("privacy", __name__, url_prefix="/dpo")
+bp = Blueprint("privacy", __name__)
 
 
 def _get(model, object_id):

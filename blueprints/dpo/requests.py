@@ -1,12 +1,11 @@
-"""Routes of the rights area: thin; the services hold the rules and write the audit."""
+"""The DPO's home (``/dpo/``), the rights requests dashboard, each request's workflows, and complaints."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.participants.common import show_problems
+from blueprints.common import show_problems, submit_form
 from blueprints.participants.forms import SECTION_FORMS
-from blueprints.rights_requests.forms import (
-    AnswerForm, CloseForm, ComplaintCloseForm, ComplaintForm, DwpForm, ExtendForm, IdentityForm, IntakeForm,
-    InvestigationForm, LiftForm, LinkForm, NoDataForm, NoticeForm, ObjectionForm, PortabilityForm, RestrictForm,
+from blueprints.dpo.requests_forms import (
+    AnswerForm, CloseForm, ComplaintCloseForm, ComplaintForm, DwpForm, ExtendForm, IdentityForm, InvestigationForm, LiftForm, LinkForm, NoDataForm, NoticeForm, ObjectionForm, PortabilityForm, RestrictForm,
     SearchForm, SentForm, StopForm,
 )
 from portal import clock, tenancy
@@ -23,13 +22,12 @@ from portal.access.participant_access import ParticipantRestricted, reads_partic
 from portal.rights.rights_workflows import NotLinked
 from portal.validation import Problems
 
-intake = Blueprint("rights_intake", __name__, url_prefix="/rights-requests")
-bp = Blueprint("dpo_rights", __name__, url_prefix="/dpo")
+bp = Blueprint("requests", __name__)
 
 # Parts of a request done on the access/erasure pages (built by that area).
-OTHER_WORKFLOWS = (("access", "rights.access_package", "Build the access package"),
-                   ("erasure", "rights.erasure", "Plan and confirm erasure"),
-                   (None, "rights.participant_record", "Read the participant’s full record"))
+OTHER_WORKFLOWS = (("access", "dpo.rights.access_package", "Build the access package"),
+                   ("erasure", "dpo.rights.erasure", "Plan and confirm erasure"),
+                   (None, "dpo.rights.participant_record", "Read the participant’s full record"))
 
 
 @bp.app_template_global()
@@ -40,41 +38,6 @@ def open_rights_requests(participant_id) -> int:
 
 
 # ----------------------------------------------------------------- intake
-
-@intake.route("/new", methods=["GET", "POST"])
-@requires(Action.RIGHTS_REQUEST_LOG)
-def new():
-    form = IntakeForm()
-    if not form.is_submitted():
-        form.received_on.data = clock.today()
-    if form.validate_on_submit():
-        try:
-            found = rights_requests.log_request(
-                requester_name=form.requester_name.data, requester_contact=form.requester_contact.data,
-                what_requested=form.what_requested.data, rights=form.rights.data, received_on=form.received_on.data,
-                channel=form.channel.data, on_behalf=form.on_behalf.data, on_behalf_of=form.on_behalf_of.data,
-                identity_needed=form.identity_needed.data, identity_asked_for=form.identity_asked_for.data,
-                user_id=current_user.id)
-        except Problems as problems:
-            show_problems(form, problems)
-        else:
-            if "dpo" in current_user.all_roles():
-                return redirect(url_for("dpo_rights.show", request_id=found.id))
-            return redirect(url_for(".logged", request_id=found.id))
-    return render_template("rights/intake.html", form=form, title="Log a data protection rights request")
-
-
-@intake.route("/<int:request_id>/logged")
-@requires(Action.RIGHTS_REQUEST_LOG)
-def logged(request_id):
-    """The confirmation for whoever logged it: the reference, nothing else."""
-    found = tenancy.service_wide_get(RightsRequest, request_id)
-    if found.logged_by_id != current_user.id:
-        abort(404)
-    return render_template("rights/logged.html", found=found, title="Request logged")
-
-
-# ----------------------------------------------------------------- DPO home and dashboard
 
 @bp.route("/")
 @requires(Action.RIGHTS_REQUEST_MANAGE)
@@ -134,6 +97,15 @@ def _form_page(found, form, action, title, **extra):
     return render_template("rights/form.html", found=found, form=form, action=action, title=title, **extra)
 
 
+# A refusal by the service, shown on the form's button.
+REFUSALS = (
+    (rights_identity.IdentityNotVerified, lambda refused: refused.message),
+    (rights_requests.RequestClosed, lambda _: "The request is closed"),
+    (NotLinked, lambda _: "Link the request to a participant first"),
+    (ParticipantRestricted, lambda _: "The record is restricted: lift the restriction first"),
+)
+
+
 def _handle(request_id, form_class, call, title, done, prepare=None, discloses=False):
     """GET shows the form; POST calls the service and returns to the request.
     ``discloses``: the form can disclose to the requester, so its page says when the
@@ -142,22 +114,10 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
     form = form_class()
     if prepare:
         prepare(form, found)
-    if form.validate_on_submit():
-        try:
-            call(found, form)
-        except Problems as problems:
-            show_problems(form, problems)
-        except rights_identity.IdentityNotVerified as refused:
-            form.submit.errors = [refused.message]
-        except rights_requests.RequestClosed:
-            form.submit.errors = ["The request is closed"]
-        except NotLinked:
-            form.submit.errors = ["Link the request to a participant first"]
-        except ParticipantRestricted:
-            form.submit.errors = ["The record is restricted: lift the restriction first"]
-        else:
-            flash(done, "success")
-            return redirect(url_for(".show", request_id=found.id))
+    done_page = submit_form(form, lambda: call(found, form), done, url_for(".show", request_id=found.id),
+                            refusals=REFUSALS)
+    if done_page is not None:
+        return done_page
     return _form_page(found, form, request.path, title, identity_gate=discloses)
 
 
@@ -396,4 +356,3 @@ def complaint(complaint_id):
     errors = [{"text": e, "href": f"#{f.id}"} for form in (notes, close_form) for f in form for e in (f.errors or [])]
     return render_template("rights/complaint.html", found=found, notes=notes, close_form=close_form, errors=errors,
                            title=f"Complaint {found.reference}")
-

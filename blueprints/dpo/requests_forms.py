@@ -3,7 +3,7 @@ from wtforms import BooleanField, HiddenField, SelectField
 
 from blueprints.consent.forms import DATE_HINT, _area, _checkboxes, _radio, _submit, _text
 from blueprints.forms import BaseForm
-from blueprints.participants.forms import GovDateField, options
+from blueprints.common import GovDateField, options
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
 from portal.models.rights import CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONSE_METHODS, RIGHTS
 

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from blueprints.forms import BaseForm
-from blueprints.participants.forms import GovDateField
+from blueprints.common import GovDateField
 
 DATE_HINT = "For example, 27 3 2027"
 
