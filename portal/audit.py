@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, AuditVerification
+from portal.request_org import roles_org
 
 GENESIS_HASH = "0" * 64
 # Any constant shared by every writer; the advisory lock is held until commit.
@@ -94,8 +95,6 @@ def record(
     if user_id is None and has_request_context() and current_user and current_user.is_authenticated:
         user_id = current_user.id
     if org_id is None and has_request_context():
-        from portal.tenancy import roles_org
-
         org = roles_org()
         org_id = org.id if org is not None else None
     _lock_chain()

@@ -9,13 +9,13 @@ action, no user or no matching role is refused.
 """
 from functools import wraps
 
-from flask import abort, g
+from flask import abort
 from flask_login import current_user
 
 
 from portal import audit
 from portal.actions import Action
-from portal.models import Organisation
+from portal.request_org import roles_org
 
 ROLES = ("vrc", "team_manager", "ooh", "dpo", "contract_manager", "dwp", "admin")
 
@@ -203,16 +203,6 @@ def can_manage(user, org) -> bool:
 def takes_calls_anywhere(user) -> bool:
     """Out-of-hours staff reach participants of every organisation (DESIGN.md)."""
     return "ooh" in user.all_roles()
-
-
-def roles_org() -> Organisation | None:
-    """The organisation whose roles count on this request (``g.org`` on casework
-    URLs), or None where the roles held anywhere count (fixed URLs, ``/ooh/<org>/``,
-    ``/admin/<slug>/``)."""
-    policy = g.get("org_policy")
-    if policy is not None and not policy.roles_in_org:
-        return None
-    return g.get("org")
 
 
 def refuse(code: int, **audit_fields):

@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from portal import permissions
 from portal.extensions import db
-from portal.permissions import refuse as refuse, roles_org as roles_org  # re-exported: tenancy's own
+from portal.permissions import refuse as refuse  # re-exported: tenancy's own
+from portal.request_org import roles_org as roles_org  # re-exported: tenancy's own
 from portal.models import Membership, Organisation, User
 from portal.models.organisation import KINDS
 

@@ -85,7 +85,7 @@ def _granted():
     if g.participant_access != LIMITED:
         return None, redirect(_here(".check"), 303)
     participant = g.call_participant
-    return participant, ooh_access.live_grant(current_user.id, participant)
+    return participant, participant_access.live_grant(current_user.id, participant)
 
 
 def _audit_restricted(error: ParticipantRestricted) -> None:
@@ -148,7 +148,7 @@ def check(participant_id):
     participant_access.audit_view(participant, "ooh.check")
     return render_template("ooh/check.html", title="Verbal-consent check", form=form, participant=participant,
                            organisation=ooh_access.organisation_of(participant), locked=locked,
-                           grant=ooh_access.live_grant(current_user.id, participant),
+                           grant=participant_access.live_grant(current_user.id, participant),
                            may_callback=ooh_calls.may_leave_callback(participant, current_user.id))
 
 
@@ -181,7 +181,7 @@ def check_result(participant_id, check_id):
                            answer_open=ooh_access.answer_open(made),
                            attempts_left=ooh_access.MAX_FAILED_CHECKS - ooh_access.failed_checks(current_user.id,
                                                                                                  participant),
-                           grant=ooh_access.live_grant(current_user.id, participant))
+                           grant=participant_access.live_grant(current_user.id, participant))
 
 
 def _time(moment) -> str:

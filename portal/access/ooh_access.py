@@ -81,33 +81,13 @@ def record_url(participant: Participant) -> str:
     return url_for("participants.record", org=organisation_of(participant).slug, participant_id=participant.id)
 
 
-def check_url(participant: Participant) -> str:
-    """Where the verbal-consent check for ``participant`` is done (the 303 of "Who may
-    see what" for the organisation's other VRCs and its out-of-hours staff)."""
-    return url_for("ooh.check", org=organisation_of(participant).slug, participant_id=participant.id)
-
-
-def live_grant(user_id: int, participant: Participant) -> OohGrant | None:
-    now = clock.now()
-    return db.session.scalars(
-        select(OohGrant).where(OohGrant.org_id == participant.org_id, OohGrant.participant_id == participant.id,
-                               OohGrant.worker_id == user_id, OohGrant.ended_at.is_(None),
-                               OohGrant.expires_at > now)
-        .order_by(OohGrant.expires_at.desc()).limit(1)
-    ).first()
-
-
-def has_live_grant(user, participant: Participant) -> bool:
-    return user is not None and user.is_authenticated and live_grant(user.id, participant) is not None
-
-
 def call_level(user, participant: Participant) -> str:
     """The access of ``user`` to ``participant`` on the out-of-hours pages: the
     casework rules, plus out-of-hours staff of other organisations (check, then the
     limited view)."""
     level = participant_access.access_level(user, participant)
     if level == NONE and user is not None and user.is_authenticated and permissions.takes_calls_anywhere(user):
-        level = LIMITED if has_live_grant(user, participant) else CHECK
+        level = LIMITED if participant_access.has_live_grant(user, participant) else CHECK
     return level
 
 

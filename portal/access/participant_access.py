@@ -23,14 +23,16 @@ from datetime import date
 from functools import wraps
 
 from dateutil.relativedelta import relativedelta
-from flask import g, redirect
+from sqlalchemy import select
+from flask import g, redirect, url_for
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException
 
 from portal import audit, clock
 from portal.actions import Action
 from portal.extensions import db
-from portal.models import Participant
+from portal.models import OohGrant, Participant
+from portal.access import ooh_log
 from portal.tenancy import refuse, scoped_get
 
 # Access levels, strongest first.
@@ -79,27 +81,27 @@ class ParticipantRestricted(Exception):
         super().__init__(self.message)
 
 
-# ----------------------------------------------------------------- extension points
+# ----------------------------------------------------------------- verbal-consent grants
+
+def verbal_consent_check_url(participant: Participant) -> str:
+    """Where the verbal-consent check for ``participant`` is done (the 303 of "Who may
+    see what" for the organisation's other VRCs and its out-of-hours staff)."""
+    return url_for("ooh.check", org=org_of(participant).slug, participant_id=participant.id)
+
+
+def live_grant(user_id: int, participant: Participant) -> OohGrant | None:
+    now = clock.now()
+    return db.session.scalars(
+        select(OohGrant).where(OohGrant.org_id == participant.org_id, OohGrant.participant_id == participant.id,
+                               OohGrant.worker_id == user_id, OohGrant.ended_at.is_(None),
+                               OohGrant.expires_at > now)
+        .order_by(OohGrant.expires_at.desc()).limit(1)
+    ).first()
+
 
 def has_live_grant(user, participant: Participant) -> bool:
-    """Whether ``user`` holds a live, time-boxed access grant to ``participant``,
-    given by the participant's verbal consent (DESIGN.md rule 4): the out-of-hours
-    service (``portal.access.ooh_access``) records the check and the grant."""
-    from portal.access import ooh_access
+    return user is not None and user.is_authenticated and live_grant(user.id, participant) is not None
 
-    return ooh_access.has_live_grant(user, participant)
-
-
-def verbal_consent_check_url(participant: Participant) -> str | None:
-    """Where the verbal-consent check for ``participant`` is done: the out-of-hours
-    service's check page (``/ooh/<org>/participants/<id>/check``). A None here would
-    refuse with a 403 page that says why, instead of the 303 to the check."""
-    from portal.access import ooh_access
-
-    return ooh_access.check_url(participant)
-
-
-# ----------------------------------------------------------------- the rules
 
 def access_level(user, participant: Participant) -> str:
     """The access ``user`` has to ``participant`` on its organisation's casework URLs."""
@@ -249,7 +251,6 @@ def audit_view(participant: Participant, view: str, shows: tuple[str, ...] = ())
                  participant_id=participant.id, detail=detail)
     if detail["level"] == LIMITED:
         # Views under a verbal-consent grant are on the out-of-hours log too.
-        from portal.access import ooh_log
 
         ooh_log.record_view(participant, view)
     db.session.commit()

@@ -208,7 +208,7 @@ def _latest_check(participant: Participant, worker_id: int) -> OohCheck | None:
 def may_leave_callback(participant: Participant, worker_id: int) -> bool:
     """On the call a check was made on, whatever its outcome (a locked check
     included), or while access lasts."""
-    if ooh_access.live_grant(worker_id, participant) is not None or ooh_access.locked(worker_id, participant):
+    if participant_access.live_grant(worker_id, participant) is not None or ooh_access.locked(worker_id, participant):
         return True
     latest = _latest_check(participant, worker_id)
     return latest is not None and clock.as_utc(latest.started_at) >= clock.now() - CALLBACK_WITHIN
