@@ -15,6 +15,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -25,6 +26,9 @@ from portal.extensions import db
 from portal.models import Job, PasswordReset, User
 from portal import notifications
 from portal.accounts import auth, lockout, passwords
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
 RESET_VALID_FOR = timedelta(hours=1)
 # At most this many reset emails per account per hour: the form cannot be used to
@@ -157,6 +161,7 @@ def send_password_reset(key: str) -> None:
                      object_type="user" if user is not None else None,
                      object_id=user.id if user is not None else None)
         return
+    assert user is not None  # the outcome is "ok" only for an account
     token = secrets.token_urlsafe(32)
     _revoke_resets(user.id, now)
     reset = PasswordReset(user_id=user.id, token_hash=token_hash(token), created_at=now,
@@ -179,10 +184,10 @@ def send_password_reset(key: str) -> None:
 
 
 def _recent_resets(user_id: int, now: datetime) -> int:
-    return db.session.scalar(
+    return cast(int, db.session.scalar(  # COUNT(*) always gives a row
         select(func.count()).select_from(PasswordReset)
         .where(PasswordReset.user_id == user_id, PasswordReset.created_at > now - timedelta(hours=1))
-    )
+    ))
 
 
 def _revoke_resets(user_id: int, now: datetime) -> None:
@@ -222,17 +227,18 @@ def reset_password(token: str, new: str, confirm: str) -> ResetDone:
     if reset is None:
         raise LookupError("reset link not usable")
     user = db.session.get(User, reset.user_id)
+    assert user is not None  # usable_reset found the account
     problem = new_password_problem(user, new, confirm)
     if problem:
         raise problem
     now = clock.now()
     # Used up in one conditional statement: of two tabs racing, only one wins.
-    claimed = db.session.execute(
+    claimed = cast("CursorResult[Any]", db.session.execute(
         update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None), PasswordReset.revoked_at.is_(None),
                PasswordReset.expires_at > now)
         .values(used_at=now)
-    ).rowcount
+    )).rowcount
     if claimed != 1:
         db.session.rollback()
         raise LookupError("reset link not usable")

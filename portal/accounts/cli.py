@@ -18,7 +18,8 @@ from portal.accounts.auth import find_user_by_email
                    "(a fresh production database has none).")
 @click.option("--org-kind", type=click.Choice(["lead", "delivery", "commissioner"]), default="lead",
               show_default=True, help="Kind of the organisation --org-name creates (the commissioner's slug is dwp).")
-def create_user(email, slug, roles, name, position, org_name, org_kind):
+def create_user(email: str, slug: str, roles: tuple[str, ...], name: str | None, position: str, org_name: str | None,
+                org_kind: str) -> None:
     """Create a staff account and print its single-use invitation link (valid 72 hours)."""
     try:
         email = staff.checked_email(email)
@@ -37,6 +38,7 @@ def create_user(email, slug, roles, name, position, org_name, org_kind):
         raise click.ClickException(f"{slug} ({kind}) cannot hold {', '.join(bad)}; "
                                    f"choose from {', '.join(allowed)}")
     if org is None:
+        assert org_name  # without an organisation, --org-name was required above
         if find_user_by_email(email) is not None:  # checked before the organisation is made
             raise click.ClickException("An account with this email address already exists")
         try:

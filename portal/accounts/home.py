@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 
 from portal.actions import Action
+from portal.models import User
 from portal.permissions import allowed
 
 
@@ -88,7 +89,7 @@ ORG_LINKS: list[tuple[Action, str, str, str]] = [
 ]
 
 
-def sections_for(user) -> list[Section]:
+def sections_for(user: User) -> list[Section]:
     sections = []
     service = Section("Service-wide")
     for action, text, endpoint, hint in GLOBAL_LINKS:

@@ -126,6 +126,7 @@ def record_failure(account: str, address: str | None, user_id: int | None = None
             select(func.count()).select_from(SignInFailure)
             .where(columns[scope] == key, SignInFailure.at >= since)
         )
+        assert failures is not None  # COUNT(*) always gives a row
         if failures >= limit:
             lock = SignInLock(scope=scope, key=key, locked_at=now, until=now + duration)
             db.session.add(lock)

@@ -7,7 +7,8 @@ sign-in, after the password, they enrol a new authenticator instead of typing a
 code. A request left unapproved for REQUEST_VALID_FOR lapses. Every step is audited.
 """
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select, update
 
@@ -17,6 +18,9 @@ from portal import permissions
 from portal.models import Membership, MfaReset, Organisation, User
 from portal import notifications
 from portal.accounts import auth, lockout, totp
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
 REQUEST_VALID_FOR = timedelta(hours=72)
 REASON_MAX = 500
@@ -31,7 +35,7 @@ class MfaResetProblem(ValueError):
         self.message = message
 
 
-def state(reset: MfaReset, now=None) -> str:
+def state(reset: MfaReset, now: datetime | None = None) -> str:
     """pending, approved, cancelled, or lapsed (pending for too long)."""
     now = now or clock.now()
     if reset.status == "pending" and now - reset.requested_at >= REQUEST_VALID_FOR:
@@ -39,7 +43,7 @@ def state(reset: MfaReset, now=None) -> str:
     return reset.status
 
 
-def expires_at(reset: MfaReset):
+def expires_at(reset: MfaReset) -> datetime:
     return reset.requested_at + REQUEST_VALID_FOR
 
 
@@ -132,14 +136,15 @@ def approve(actor: User, reset: MfaReset) -> None:
     if state(reset) != "pending":
         raise MfaResetProblem("approve", "This request is no longer waiting for approval")
     user = db.session.get(User, reset.user_id)
+    assert user is not None  # a reset belongs to an existing account
     if not user.active:
         raise MfaResetProblem("approve", "This account is deactivated")
     now = clock.now()
     # Decided once: of two admins approving at the same moment, only one does it.
-    claimed = db.session.execute(
+    claimed = cast("CursorResult[Any]", db.session.execute(
         update(MfaReset).where(MfaReset.id == reset.id, MfaReset.status == "pending")
         .values(status="approved", decided_by=actor.id, decided_at=now)
-    ).rowcount
+    )).rowcount
     if claimed != 1:
         db.session.rollback()
         raise MfaResetProblem("approve", "This request is no longer waiting for approval")
@@ -165,10 +170,10 @@ def cancel(actor: User, reset: MfaReset) -> None:
         raise MfaResetProblem("cancel", "You cannot cancel this request")
     if state(reset) != "pending":
         raise MfaResetProblem("cancel", "This request is no longer waiting for approval")
-    claimed = db.session.execute(
+    claimed = cast("CursorResult[Any]", db.session.execute(
         update(MfaReset).where(MfaReset.id == reset.id, MfaReset.status == "pending")
         .values(status="cancelled", decided_by=actor.id, decided_at=clock.now())
-    ).rowcount
+    )).rowcount
     if claimed != 1:
         db.session.rollback()
         raise MfaResetProblem("cancel", "This request is no longer waiting for approval")
@@ -218,10 +223,10 @@ def enrol(user: User, secret: str, code: str, address: str | None = None) -> boo
             raise lockout.LockedOut(lock.scope, lock.until)
         return False
     # Only if still without one: a second tab cannot replace what the first saved.
-    saved = db.session.execute(
+    saved = cast("CursorResult[Any]", db.session.execute(
         update(User).where(User.id == user.id, User.totp_secret.is_(None))
         .values(totp_secret=secret, totp_last_step=step)
-    ).rowcount
+    )).rowcount
     if saved != 1:
         db.session.rollback()
         return False

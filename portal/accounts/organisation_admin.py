@@ -94,7 +94,7 @@ def create_commissioner(name: str, slug: str, *, actor_id: int | None) -> Organi
     return _create(name, slug, "commissioner", actor_id)
 
 
-def _clean_name(name) -> str:
+def _clean_name(name: str | None) -> str:
     return " ".join((name or "").split())
 
 

@@ -1,4 +1,6 @@
 """Password hashing (argon2id) and the strength rule for new passwords."""
+from collections.abc import Sequence
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
@@ -20,7 +22,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problem(password: str, user_inputs: list[str] = ()) -> str | None:
+def password_problem(password: str, user_inputs: Sequence[str] = ()) -> str | None:
     """Why a new password is not acceptable, or None: 12+ characters, not weak or common."""
     if len(password) < MIN_LENGTH:
         return f"Password must be {MIN_LENGTH} characters or more"

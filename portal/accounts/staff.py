@@ -8,8 +8,10 @@ reach or lock others out by removing itself. Every change is audited by id.
 import base64
 import hashlib
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import qrcode
 import qrcode.image.svg
@@ -25,6 +27,9 @@ from portal.permissions import ROLES_BY_KIND
 from portal import notifications
 from portal.accounts import auth, passwords, totp
 from portal.accounts.auth import find_user_by_email, normalise_email
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
 INVITATION_VALID_FOR = timedelta(hours=72)
 
@@ -81,7 +86,7 @@ class StaffRow:
 
 # Who may manage whom
 
-def manageable_orgs(user) -> list[Organisation]:
+def manageable_orgs(user: User) -> list[Organisation]:
     if permissions.is_lead_admin(user):
         return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     ids = {m.org_id for m in user.memberships if m.role == "admin"}
@@ -90,7 +95,7 @@ def manageable_orgs(user) -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)))
 
 
-def can_deactivate(actor, user: User) -> bool:
+def can_deactivate(actor: User, user: User) -> bool:
     """Not oneself; an organisation admin only accounts whose every role is in an
     organisation they administer (an account is deactivated everywhere at once)."""
     if actor.id == user.id or not user.active:
@@ -108,7 +113,7 @@ def grantable_roles(org: Organisation, user: User) -> list[str]:
 
 # Lists
 
-def status_of(user: User, latest: Invitation | None, now=None) -> str:
+def status_of(user: User, latest: Invitation | None, now: datetime | None = None) -> str:
     now = now or clock.now()
     if not user.active:
         return "deactivated"
@@ -119,7 +124,7 @@ def status_of(user: User, latest: Invitation | None, now=None) -> str:
     return "active"
 
 
-def latest_invitations(user_ids) -> dict[int, Invitation]:
+def latest_invitations(user_ids: Sequence[int]) -> dict[int, Invitation]:
     """The newest invitation of each user (one query)."""
     if not user_ids:
         return {}
@@ -171,8 +176,8 @@ def checked_email(email: str) -> str:
     return normalise_email(result.normalized)
 
 
-def create_account(org: Organisation, *, email: str, name: str, position: str, roles, actor_id: int | None,
-                   send: bool = True) -> tuple[User, str]:
+def create_account(org: Organisation, *, email: str, name: str, position: str, roles: Iterable[str],
+                   actor_id: int | None, send: bool = True) -> tuple[User, str]:
     """Create an account holding ``roles`` in ``org`` and invite it; returns the user and
     the invitation token (shown once: only its hash is stored). Emails are unique across
     the portal. ``send`` emails the invitation (the create-user command prints it instead)."""
@@ -229,7 +234,7 @@ def _issue_invitation(user: User, actor_id: int | None, org: Organisation) -> st
     return token
 
 
-def _revoke_invitations(user_id: int, now) -> None:
+def _revoke_invitations(user_id: int, now: datetime) -> None:
     for invitation in db.session.scalars(
         select(Invitation).where(Invitation.user_id == user_id, Invitation.used_at.is_(None),
                                  Invitation.revoked_at.is_(None))
@@ -297,7 +302,7 @@ def _org_link(org: Organisation) -> str:
     return f"/{org.slug}/" if org.delivers else "/"
 
 
-def deactivate(org: Organisation, user: User, actor) -> None:
+def deactivate(org: Organisation, user: User, actor: User) -> None:
     """Stop an account signing in: its sessions end at once (a replayed cookie lands on
     the sign-in page) and any pending invitation stops working."""
     if user.id == actor.id:
@@ -345,6 +350,7 @@ def usable_invitation(token: str) -> Invitation | None:
 
 def password_problem_for(invitation: Invitation, password: str, confirm: str) -> str | None:
     user = db.session.get(User, invitation.user_id)
+    assert user is not None  # an invitation belongs to an existing account
     problem = passwords.password_problem(password, [user.email, user.email.split("@")[0], *user.name.split()])
     if problem:
         return problem
@@ -367,16 +373,17 @@ def accept_invitation(invitation: Invitation, password_hash: str, totp_secret: s
         return False
     now = clock.now()
     # Used up in one conditional statement: of two tabs racing, only one wins.
-    claimed = db.session.execute(
+    claimed = cast("CursorResult[Any]", db.session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None),
                Invitation.expires_at > now)
         .values(used_at=now)
-    ).rowcount
+    )).rowcount
     if claimed != 1:
         db.session.rollback()
         return False
     user = db.session.get(User, invitation.user_id)
+    assert user is not None  # an invitation belongs to an existing account
     user.password_hash = password_hash
     user.password_changed_at = now
     user.totp_secret = totp_secret

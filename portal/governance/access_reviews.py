@@ -9,6 +9,7 @@ completed review in the current calendar quarter once ``GRACE_DAYS`` (30) days o
 quarter have passed. So the Q4 review (October to December) is due by 30 October and
 overdue from 31 October until one is completed; from 1 January the Q1 review is due.
 """
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -57,7 +58,7 @@ class OrgReviewStatus:
     done_this_quarter: bool
 
 
-def statuses(orgs, today: date | None = None) -> list[OrgReviewStatus]:
+def statuses(orgs: Iterable[Organisation], today: date | None = None) -> list[OrgReviewStatus]:
     today = today or clock.today()
     result = []
     for org in orgs:
@@ -82,7 +83,8 @@ def audit_view(org: Organisation, rows: list[tuple[User, list[str]]]) -> None:
     db.session.commit()
 
 
-def record_review(org: Organisation, actor: User, decisions: dict) -> AccessReview:
+def record_review(org: Organisation, actor: User,
+                  decisions: Mapping[int, tuple[str | None, Sequence[str] | None]]) -> AccessReview:
     """``decisions`` maps each account's id to ``("keep", [])`` or ``("remove", [roles])``.
     Every active account must be decided. Removing all of an account's roles is refused
     when they are its only roles anywhere (deactivate the account instead); nobody

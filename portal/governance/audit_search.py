@@ -8,10 +8,11 @@ showed the participant's data (a page, a download, a copy), with the staff membe
 when and which page. It is the shared contract used by the access package (right of
 access), so its shape is kept small and stable.
 """
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from portal import audit, clock
 from portal.extensions import db
@@ -44,7 +45,7 @@ class Viewer:
     event_seq: int
 
 
-def _users(user_ids) -> dict[int, User]:
+def _users(user_ids: Iterable[int | None]) -> dict[int | None, User]:
     ids = {uid for uid in user_ids if uid is not None}
     if not ids:
         return {}
@@ -103,8 +104,8 @@ class SearchFilters:
 
 @dataclass
 class SearchPage:
-    events: list
-    users: dict
+    events: Sequence[AuditEvent]
+    users: dict[int | None, User]  # by the events' user_id (None: no user)
     page: int
     has_next: bool
     total: int  # capped at MAX_ROWS
@@ -115,8 +116,8 @@ def _to_utc_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.LONDON).astimezone(timezone.utc)
 
 
-def _where(filters: SearchFilters):
-    conditions = []
+def _where(filters: SearchFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.participant_id:
         conditions.append(AuditEvent.participant_id == filters.participant_id)
     if filters.user_id:

@@ -33,24 +33,24 @@ def dpos() -> list[User]:
         .where(Membership.role == "dpo", User.active.is_(True)).distinct().order_by(User.id)))
 
 
-def _is_dpo(user) -> bool:
+def _is_dpo(user: User) -> bool:
     return "dpo" in user.all_roles()
 
 
-def _required(value, field, message, problems):
+def _required(value: str | None, field: str, message: str, problems: list[Invalid]) -> str:
     value = (value or "").strip()
     if not value:
         problems.append(Invalid(message, field=field))
     return value
 
 
-def report(user, *, what_happened, discovered_at: datetime | None, data_affected, people_affected,
-           organisations_involved="") -> Breach:
+def report(user: User, *, what_happened: str | None, discovered_at: datetime | None, data_affected: str | None,
+           people_affected: str | None, organisations_involved: str | None = "") -> Breach:
     """Record a suspected breach and tell every DPO. DWP users may not report here."""
     roles = user.all_roles()
     if not roles or roles <= {"dwp"}:
         raise PermissionError("DWP users report breaches to their own DPO")
-    problems = []
+    problems: list[Invalid] = []
     what = _required(what_happened, "what_happened", "Enter what happened", problems)
     data = _required(data_affected, "data_affected", "Enter what data was affected", problems)
     people = _required(people_affected, "people_affected", "Enter who was affected and roughly how many", problems)
@@ -61,6 +61,7 @@ def report(user, *, what_happened, discovered_at: datetime | None, data_affected
         problems.append(Invalid("The time it was discovered must be in the past", field="discovered_on"))
     if problems:
         raise Problems(problems)
+    assert discovered_at is not None  # refused above when missing
     org = next((m.organisation for m in user.memberships), None)
     breach = Breach(org_id=org.id if org else None, reported_by_id=user.id, reported_at=now,
                     discovered_at=discovered_at, what_happened=what, data_affected=data, people_affected=people,
@@ -120,12 +121,13 @@ def audit_view(breach: Breach) -> None:
     db.session.commit()
 
 
-def decide(breach: Breach, user, *, risk_level, risk_assessment, report_to_ico, reasons, delay_reason="") -> Breach:
+def decide(breach: Breach, user: User, *, risk_level: str | None, risk_assessment: str | None,
+           report_to_ico: bool | None, reasons: str | None, delay_reason: str | None = "") -> Breach:
     """The DPO's decision to report to the ICO or not, with reasons (and a reason for
     the delay when more than 72 clock hours have passed since discovery)."""
     if not _is_dpo(user):
         raise NotTheDpo("only the DPO decides on a breach")
-    problems = []
+    problems: list[Invalid] = []
     if risk_level not in RISK_LEVELS:
         problems.append(Invalid("Select the risk to the people affected", field="risk_level"))
     assessment = _required(risk_assessment, "risk_assessment", "Enter your assessment of the risk", problems)
@@ -151,13 +153,14 @@ def decide(breach: Breach, user, *, risk_level, risk_assessment, report_to_ico, 
     return breach
 
 
-def follow_up(breach: Breach, user, *, ico_reference="", ico_reported_at=None, dwp_told_at=None,
-              people_told_at=None, actions_taken="", close=False) -> Breach:
+def follow_up(breach: Breach, user: User, *, ico_reference: str | None = "", ico_reported_at: datetime | None = None,
+              dwp_told_at: datetime | None = None, people_told_at: datetime | None = None,
+              actions_taken: str | None = "", close: bool = False) -> Breach:
     """What followed the decision: the ICO reference, whether and when DWP and the
     people affected were told, the actions taken; optionally closing the record."""
     if not _is_dpo(user):
         raise NotTheDpo("only the DPO records what followed")
-    problems = []
+    problems: list[Invalid] = []
     now = clock.now()
     for field, value in (("ico_reported_on", ico_reported_at), ("dwp_told_on", dwp_told_at),
                          ("people_told_on", people_told_at)):
@@ -176,8 +179,8 @@ def follow_up(breach: Breach, user, *, ico_reference="", ico_reported_at=None, d
         "actions_taken": (actions_taken or "").strip(),
     }
     changed = sorted(k for k, v in changes.items() if getattr(breach, k) != v)
-    for key, value in changes.items():
-        setattr(breach, key, value)
+    for key, new_value in changes.items():
+        setattr(breach, key, new_value)
     if close:
         breach.status = "closed"
         changed.append("status")

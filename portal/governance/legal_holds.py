@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import audit, clock
 from portal.extensions import db
-from portal.models import Organisation, Participant
+from portal.models import Organisation, Participant, User
 from portal.models.retention import LegalHold
 
 
@@ -15,11 +15,11 @@ class HoldError(ValueError):
     pass
 
 
-def _participant_id(participant) -> int:
+def _participant_id(participant: Participant | int) -> int:
     return participant if isinstance(participant, int) else participant.id
 
 
-def active_hold(participant) -> LegalHold | None:
+def active_hold(participant: Participant | int) -> LegalHold | None:
     """The standing (not lifted) hold on a participant (object or id), newest first."""
     return db.session.scalars(
         select(LegalHold)
@@ -69,7 +69,7 @@ def participant_with_reference(atw_reference: str) -> Participant | None:
     return db.session.scalar(select(Participant).where(Participant.atw_reference == reference))
 
 
-def place_hold(participant, *, reason: str, review_on: date, placed_by) -> LegalHold:
+def place_hold(participant: Participant, *, reason: str, review_on: date, placed_by: User) -> LegalHold:
     """Place a hold on a participant with none standing; the hold and its event commit together."""
     if active_hold(participant):
         raise HoldError("This participant already has a legal hold.")
@@ -90,7 +90,7 @@ def place_hold(participant, *, reason: str, review_on: date, placed_by) -> Legal
     return hold
 
 
-def lift_hold(hold: LegalHold, *, lifted_by, reason: str = "") -> LegalHold:
+def lift_hold(hold: LegalHold, *, lifted_by: User, reason: str = "") -> LegalHold:
     """Lift a standing hold; the change and its event commit together."""
     if hold.lifted_at is not None:
         raise HoldError("This legal hold has already been lifted.")

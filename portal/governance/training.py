@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -41,7 +42,7 @@ def status_of(user: User, today: date | None = None) -> str:
     return "current"
 
 
-def _clean_completed(value, today: date) -> date:
+def _clean_completed(value: date | str | None, today: date) -> date:
     try:
         day = parse_date(value)
     except Invalid:
@@ -53,7 +54,8 @@ def _clean_completed(value, today: date) -> date:
     return day
 
 
-def record(org: Organisation, user: User, completed_on, actor_id: int, source: str = "form") -> None:
+def record(org: Organisation, user: User, completed_on: date | str | None, actor_id: int,
+           source: str = "form") -> None:
     """Record ``user``'s training date (the caller checked the actor may manage ``org``
     and that ``user`` is a member of it)."""
     day = _clean_completed(completed_on, clock.today())
@@ -66,7 +68,7 @@ def record(org: Organisation, user: User, completed_on, actor_id: int, source: s
 @dataclass
 class UploadResult:
     saved: int = 0
-    errors: list = field(default_factory=list)   # (row number, message)
+    errors: list[tuple[int, str]] = field(default_factory=list)   # (row number, message)
 
 
 def members_of(org: Organisation) -> list[User]:
@@ -119,8 +121,8 @@ def upload(org: Organisation, content: bytes, actor_id: int) -> UploadResult:
         seen.add(email)
         try:
             updates.append((user, _clean_completed(completed, today)))
-        except Invalid as problem:
-            result.errors.append((number, problem.message))
+        except Invalid as invalid:
+            result.errors.append((number, invalid.message))
     if result.errors:
         return result
     if not updates:
@@ -138,9 +140,9 @@ def upload(org: Organisation, content: bytes, actor_id: int) -> UploadResult:
 @dataclass
 class Compliance:
     org: Organisation
-    current: list
-    due: list
-    lapsed: list      # lapsed or never recorded
+    current: list[User]
+    due: list[User]
+    lapsed: list[User]      # lapsed or never recorded
 
 
 def compliance(org: Organisation, today: date | None = None) -> Compliance:
@@ -167,7 +169,7 @@ def audit_overview_view(orgs: list[Organisation]) -> None:
     db.session.commit()
 
 
-def send_lapse_notices() -> dict:
+def send_lapse_notices() -> dict[str, Any]:
     """Daily: tell each active member of staff whose training lapses within 30 days,
     once per lapse date (a TrainingNotice row per user and date)."""
     today = clock.today()
@@ -180,6 +182,7 @@ def send_lapse_notices() -> dict:
     sent = 0
     for user in candidates:
         last = lapses_on(user.dp_training_completed_on)
+        assert last is not None  # the query kept only users with a training date
         if not (today <= last <= today + timedelta(days=NOTICE_DAYS)):
             continue
         exists = db.session.scalar(select(func.count()).select_from(TrainingNotice).where(

@@ -35,10 +35,12 @@ import contextvars
 import importlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
-from flask import current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from redis import Redis
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
@@ -47,6 +49,15 @@ from portal import clock
 from portal.actions import Action
 from portal.extensions import db
 from portal.models.job import UNFINISHED, Job
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.session import Session as FlaskSession
+    from rq import Queue
+    from rq.job import Job as RqJob
+    from sqlalchemy.orm import scoped_session
+    from werkzeug.local import LocalProxy
+
+    from portal.models import User
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +153,7 @@ def periodic(name: str) -> Periodic | None:
 
 
 def kind_of(kind: str) -> Kind:
-    found = KINDS.get(kind)
+    found = KINDS.get(cast(Action, kind))  # a StrEnum key is found by its string
     if found:
         return found
     p = periodic(kind)
@@ -151,7 +162,7 @@ def kind_of(kind: str) -> Kind:
     return Kind(kind.replace("-", " ").replace(".", ": ").replace("_", " ").capitalize())
 
 
-def can_see(job: Job, user) -> bool:
+def can_see(job: Job, user: User | None) -> bool:
     """Whoever asked for the job, and the roles that own its kind, may see it."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -171,7 +182,7 @@ def can_see(job: Job, user) -> bool:
 # ------------------------------------------------------------------------ settings
 
 def mode() -> str:
-    chosen = current_app.config.get("JOBS_MODE")
+    chosen: str | None = current_app.config.get("JOBS_MODE")
     if chosen:
         if chosen not in MODES:
             raise ValueError(f"JOBS_MODE must be one of {', '.join(MODES)}, not {chosen!r}")
@@ -179,7 +190,7 @@ def mode() -> str:
     return "rq" if current_app.config.get("REDIS_URL") else "inline"
 
 
-def redis_connection() -> Redis:
+def redis_connection() -> Redis[bytes]:
     """The Redis of REDIS_URL (its DB number included), one client per app."""
     url = current_app.config["REDIS_URL"]
     cached = current_app.extensions.get("portal_redis")
@@ -202,7 +213,7 @@ def max_attempts() -> int:
     return 1 + len(retry_intervals())
 
 
-def rq_queue(name: str | None = None, is_async: bool = True):
+def rq_queue(name: str | None = None, is_async: bool = True) -> Queue:
     from rq import Queue
     from rq.serializers import JSONSerializer
 
@@ -212,7 +223,7 @@ def rq_queue(name: str | None = None, is_async: bool = True):
 
 # ------------------------------------------------------------------------- enqueue
 
-def function_path(func) -> str:
+def function_path(func: Callable[..., Any] | str) -> str:
     """"package.module:function" of a module-level function (or that string itself)."""
     if isinstance(func, str):
         path = func
@@ -226,13 +237,14 @@ def function_path(func) -> str:
     return path
 
 
-def resolve(path: str):
+def resolve(path: str) -> Callable[..., Any]:
     module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
+    func: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return func
 
 
-def enqueue(func, *ids, kind: Action, org_id: int | None = None, requested_by: int | None = None,
-            _dedupe_key: str | None = None, _mode: str | None = None) -> Job:
+def enqueue(func: Callable[..., Any] | str, *ids: object, kind: Action, org_id: int | None = None,
+            requested_by: int | None = None, _dedupe_key: str | None = None, _mode: str | None = None) -> Job:
     """Store a Job for ``func(*ids)`` and hand it over once the caller's transaction
     commits (inside a request); outside a request (and outside a running job) the session
     is committed here. Returns the Job row."""
@@ -261,14 +273,14 @@ def in_request() -> bool:
     return has_request_context() and getattr(request, "portal_jobs_request", False)
 
 
-def run_by_hand(func, *ids, kind: Action, requested_by: int | None = None) -> Job:
+def run_by_hand(func: Callable[..., Any] | str, *ids: object, kind: Action, requested_by: int | None = None) -> Job:
     """Run a job here and now whatever the mode (``flask run-periodic``): a Job row all
     the same, so its run is recorded like any other."""
     return enqueue(func, *ids, kind=kind, requested_by=requested_by, _mode="inline")
 
 
 @event.listens_for(Session, "after_commit")
-def _after_commit(session):
+def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
@@ -281,7 +293,7 @@ def _after_commit(session):
 
 
 @event.listens_for(Session, "after_rollback")
-def _after_rollback(session):
+def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
@@ -317,7 +329,7 @@ def dispatch(job_id: int, rq_id: str, is_async: bool = True) -> bool:
     return True
 
 
-def drain(session=None) -> None:
+def drain(session: scoped_session[FlaskSession] | None = None) -> None:
     """Run the committed inline jobs of ``session`` (jobs they enqueue run after them)."""
     session = session if session is not None else db.session
     while True:
@@ -336,7 +348,7 @@ def drain(session=None) -> None:
 
 
 def _record_failure_apart(job_id: int, message: str) -> None:
-    app = current_app._get_current_object()
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     try:
         with app.app_context():
             record_failure(job_id, message, final=True)
@@ -345,16 +357,16 @@ def _record_failure_apart(job_id: int, message: str) -> None:
         log.exception("could not record the failure of job %s", job_id)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Inline jobs of a request run once it is over (after the session interface's own
     commit, too), before the response is handed to the server."""
 
     @app.url_value_preprocessor  # runs before every before_request hook, which may answer early
-    def _mark_request(endpoint, values):
-        request.portal_jobs_request = True
+    def _mark_request(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        setattr(request, "portal_jobs_request", True)  # our own flag: not an attribute Request declares
 
     @app.teardown_request
-    def _run_inline_jobs(error=None):
+    def _run_inline_jobs(error: BaseException | None = None) -> None:
         if db.session.info.get(_READY):
             drain(db.session)
 
@@ -370,11 +382,11 @@ def perform(job_id: int) -> None:
     execute(job_id, rq_job=rq_job if is_async else None)
 
 
-def execute(job_id: int, rq_job=None) -> str | None:
+def execute(job_id: int, rq_job: RqJob | None = None) -> str | None:
     """Run one job in a fresh app context, session and request context. Returns its final
     status, or None when there was nothing to run (missing, done or failed already).
     With ``rq_job`` (a real worker) a failure is re-raised so rq retries it."""
-    app = current_app._get_current_object()
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     base_url = app.config.get("PUBLIC_BASE_URL") or "http://localhost"
     with app.app_context(), app.test_request_context("/", base_url=base_url):
         try:
@@ -383,7 +395,7 @@ def execute(job_id: int, rq_job=None) -> str | None:
             db.session.remove()
 
 
-def _execute(job_id: int, rq_job) -> str | None:
+def _execute(job_id: int, rq_job: RqJob | None) -> str | None:
     job = db.session.get(Job, job_id)
     if job is None or job.status not in UNFINISHED:
         return None  # done jobs are not run again; failed ones stay failed
@@ -398,12 +410,13 @@ def _execute(job_id: int, rq_job) -> str | None:
         result = func(*job.args)
         result = json.loads(json.dumps(result)) if result is not None else None
         job = db.session.get(Job, job_id)
+        assert job is not None  # the row was read and committed above
         job.status = "done"
         job.progress = 100
         job.result = result
         job.finished_at = clock.now()
         db.session.commit()
-        status = "done"
+        status: str | None = "done"
     except Exception as error:  # noqa: BLE001 - every failure is recorded, then re-raised for rq
         db.session.rollback()
         log.warning("job %s failed", job_id, exc_info=True)

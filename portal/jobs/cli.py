@@ -1,16 +1,21 @@
 """CLI commands for background jobs: worker, scheduler, run-periodic."""
+from typing import TYPE_CHECKING, cast
+
 import click
-from flask import current_app
+from flask import Flask, current_app
 
 from portal import jobs
 from portal.extensions import db
+
+if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run the jobs queued now, then stop (tests, one-off catch-up).")
 @click.option("--queue", "queue_name", default=None, help="Queue to work on (default: JOBS_QUEUE, 'portal').")
 @click.option("--no-scheduler", is_flag=True, help="Do not move retries that are due back to the queue.")
-def worker(burst, queue_name, no_scheduler):
+def worker(burst: bool, queue_name: str | None, no_scheduler: bool) -> None:
     """Run an rq worker for the portal's jobs (needs REDIS_URL)."""
     if jobs.mode() != "rq":
         raise click.ClickException("the worker needs REDIS_URL: without Redis, jobs run inline")
@@ -21,7 +26,7 @@ def worker(burst, queue_name, no_scheduler):
 
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Enqueue what is due now (catching up the last hour), then stop.")
-def scheduler(once):
+def scheduler(once: bool) -> None:
     """Enqueue the periodic jobs (portal.jobs.PERIODIC) on time, Europe/London."""
     from portal import clock
     from portal.jobs import schedule
@@ -31,12 +36,12 @@ def scheduler(once):
             click.echo(f"enqueued {job.kind} as job {job.id}")
         db.session.remove()
         return
-    schedule.run_forever(current_app._get_current_object(), echo=click.echo)
+    schedule.run_forever(cast("LocalProxy[Flask]", current_app)._get_current_object(), echo=click.echo)
 
 
 @click.command("run-periodic")
 @click.argument("name")
-def run_periodic(name):
+def run_periodic(name: str) -> None:
     """Run one periodic job here and now, by name (the names are in portal.jobs.PERIODIC)."""
     p = jobs.periodic(name)
     if p is None:

@@ -1,4 +1,6 @@
 """Housekeeping run as periodic jobs (portal.jobs.PERIODIC)."""
+from typing import TYPE_CHECKING, Any, cast
+
 from flask import current_app
 from sqlalchemy import delete, or_
 
@@ -7,24 +9,27 @@ from portal.actions import Action
 from portal.extensions import db
 from portal.models import Job, StaffSession
 
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
-def purge_expired_sessions() -> dict:
+
+def purge_expired_sessions() -> dict[str, Any]:
     """Delete server-side sessions past the idle or the absolute time-out. They could not
     be used any more (portal.sessions refuses them); this keeps the table small. Safe to
     run twice."""
     now = clock.now()
     jobs.set_progress(10, "Removing expired sessions")
-    removed = db.session.execute(
+    removed = cast("CursorResult[Any]", db.session.execute(
         delete(StaffSession).where(or_(
             StaffSession.last_seen_at < now - current_app.config["SESSION_IDLE_TIMEOUT"],
             StaffSession.created_at < now - current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
         ))
-    ).rowcount
+    )).rowcount
     db.session.commit()
     return {"removed": removed, "message": f"{removed} expired session{'s' if removed != 1 else ''} removed"}
 
 
-def verify_audit_chain() -> dict:
+def verify_audit_chain() -> dict[str, Any]:
     """Recompute the audit chain and log the result (portal.audit.verify_and_log). A
     broken chain fails the job (no retry: recomputing gives the same answer)."""
     jobs.set_progress(10, "Recomputing the audit chain")

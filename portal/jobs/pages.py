@@ -7,11 +7,11 @@ from sqlalchemy import select
 from portal import audit, clock, jobs
 from portal.jobs import schedule
 from portal.extensions import db
-from portal.models import Job
+from portal.models import Job, User
 from portal.permissions import effective_roles
 
 
-def visible_job(job_id: int, user) -> Job | None:
+def visible_job(job_id: int, user: User | None) -> Job | None:
     """The job, if ``user`` asked for it or holds a role that owns its kind; else None
     (the page answers 404 either way, so a job's existence does not leak)."""
     job = db.session.get(Job, job_id)
@@ -20,7 +20,7 @@ def visible_job(job_id: int, user) -> Job | None:
     return job
 
 
-def owns(periodic: jobs.Periodic, user) -> bool:
+def owns(periodic: jobs.Periodic, user: User) -> bool:
     return periodic.role in effective_roles(user)
 
 
@@ -31,7 +31,7 @@ class PeriodicRow:
     last: Job | None
 
 
-def periodic_for(user) -> list[PeriodicRow]:
+def periodic_for(user: User) -> list[PeriodicRow]:
     """The periodic jobs ``user`` owns, with their next run and their latest job."""
     now = clock.now()
     rows = []
@@ -45,7 +45,7 @@ def periodic_for(user) -> list[PeriodicRow]:
     return rows
 
 
-def run_now(name: str, user) -> Job | None:
+def run_now(name: str, user: User) -> Job | None:
     """Queue a periodic job now for its owner; None if unknown or not theirs."""
     p = jobs.periodic(name)
     if p is None or not owns(p, user):

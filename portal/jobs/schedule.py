@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from croniter import croniter
 from sqlalchemy import select
@@ -26,6 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from portal import clock, jobs
 from portal.extensions import db
 from portal.models import Job
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +102,7 @@ def tick(since: datetime, now: datetime | None = None) -> list[Job]:
     return enqueued
 
 
-def catch_up_window(app) -> timedelta:
+def catch_up_window(app: Flask) -> timedelta:
     return app.config.get("JOBS_SCHEDULER_CATCH_UP") or DEFAULT_CATCH_UP
 
 
@@ -105,7 +110,8 @@ def next_due(now: datetime) -> datetime:
     return min(next_run(p.cron, now) for p in jobs.PERIODIC)
 
 
-def run_forever(app, echo=print, max_sleep: float = 30.0) -> None:  # pragma: no cover - a loop
+def run_forever(app: Flask, echo: Callable[[str], object] = print,  # pragma: no cover - a loop
+                max_sleep: float = 30.0) -> None:
     """The scheduler process: enqueue each run on time, forever."""
     since = clock.now() - catch_up_window(app)
     echo(f"scheduler: {len(jobs.PERIODIC)} periodic jobs, mode {jobs.mode()}")

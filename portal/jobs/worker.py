@@ -18,6 +18,8 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from rq import Worker
 from rq.exceptions import AbandonedJobError, NoSuchJobError
@@ -30,6 +32,12 @@ from portal import clock, jobs
 from portal.extensions import db
 from portal.models.job import UNFINISHED, Job
 
+if TYPE_CHECKING:
+    from resource import struct_rusage
+
+    from redis import Redis
+    from rq import Queue
+
 log = logging.getLogger(__name__)
 
 KILLED = "The job stopped unexpectedly (its process was killed)"
@@ -37,7 +45,7 @@ ABANDONED = "The worker running this job stopped unexpectedly"
 LOST = "The queue lost this job"
 
 
-def portal_job_id(rq_job) -> int | None:
+def portal_job_id(rq_job: RqJob) -> int | None:
     """The Job row id an rq job carries (None for rq jobs that are not ours)."""
     try:
         if rq_job.func_name == "portal.jobs.perform" and rq_job.args:
@@ -47,7 +55,7 @@ def portal_job_id(rq_job) -> int | None:
     return None
 
 
-def _will_retry(rq_job) -> bool:
+def _will_retry(rq_job: RqJob) -> bool:
     return bool(rq_job.retries_left and rq_job.retries_left > 0)
 
 
@@ -55,7 +63,7 @@ def _failure_text(reason: str, retry: bool) -> str:
     return f"{reason}; it will be tried again." if retry else f"{reason}."
 
 
-def _record_for(rq_job, reason: str) -> None:
+def _record_for(rq_job: RqJob, reason: str) -> None:
     job_id = portal_job_id(rq_job)
     if job_id is None:
         return
@@ -70,20 +78,23 @@ class PortalWorker(Worker):
     """rq's forking worker, with the database handled across the fork and every way a
     job can die recorded on its Job row."""
 
-    def execute_job(self, job, queue):
+    def execute_job(self, job: RqJob, queue: Queue) -> None:
         db.session.remove()  # no pooled connection is shared with the work-horse
         super().execute_job(job, queue)
 
-    def main_work_horse(self, job, queue):
+    def main_work_horse(self, job: RqJob, queue: Queue) -> None:
         db.engine.dispose(close=False)  # the horse opens its own connections
         super().main_work_horse(job, queue)
 
-    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
-        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+    def handle_work_horse_killed(self, job: RqJob, retpid: int | None, ret_val: int | None,
+                                 rusage: struct_rusage | None) -> None:
+        # rq leaves this hook unannotated, so the call is untyped whatever we declare here.
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
         _record_for(job, KILLED)
 
 
-def on_abandoned(rq_job, exc_type, exc_value, traceback) -> bool:
+def on_abandoned(rq_job: RqJob, exc_type: type[BaseException] | None, exc_value: BaseException | None,
+                 traceback: TracebackType | None) -> bool:
     """rq exception handler: an abandoned job (its worker died) is recorded on its row.
     Other exceptions were recorded by the runner already. Returns True: rq carries on."""
     if exc_type is AbandonedJobError or isinstance(exc_value, AbandonedJobError):
@@ -91,7 +102,7 @@ def on_abandoned(rq_job, exc_type, exc_value, traceback) -> bool:
     return True
 
 
-def _worker_is_dead(name: str | None, connection) -> bool:
+def _worker_is_dead(name: str | None, connection: Redis[bytes]) -> bool:
     if not name:
         return False
     worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
@@ -107,7 +118,7 @@ def _worker_is_dead(name: str | None, connection) -> bool:
     return False
 
 
-def reap_abandoned(queue) -> list[str]:
+def reap_abandoned(queue: Queue) -> list[str]:
     """Started jobs of ``queue`` whose worker is gone go through rq's abandoned-job
     handling now (retried if they have retries left, else failed). Returns their rq ids."""
     registry = queue.started_job_registry
@@ -129,7 +140,7 @@ def reap_abandoned(queue) -> list[str]:
     return list(expire.values())
 
 
-def reconcile(min_age: timedelta = timedelta(minutes=1)) -> dict:
+def reconcile(min_age: timedelta = timedelta(minutes=1)) -> dict[str, Any]:
     """Unfinished Job rows older than ``min_age`` whose rq job is missing (or finished
     without running them) are queued again; those rq gave up on are marked failed."""
     if jobs.mode() != "rq":
@@ -169,7 +180,7 @@ def reconcile(min_age: timedelta = timedelta(minutes=1)) -> dict:
             "message": f"{requeued} job(s) queued again, {failed} marked failed"}
 
 
-def reconcile_job() -> dict:
+def reconcile_job() -> dict[str, Any]:
     """Periodic job ``reconcile-jobs``: reap abandoned rq jobs, then reconcile rows."""
     if jobs.mode() != "rq":
         return reconcile()
