@@ -105,7 +105,6 @@ def collect(participant: Participant, progress: Callable[[int, str], Any] | None
 
 
 def passages(sections: list[dict[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
-
     """Every reviewable passage: (key, section title, column label, text), non-empty only.
     The key is ``section/row/column``: stable for one built package."""
     for section in sections:

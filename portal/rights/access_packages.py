@@ -233,7 +233,6 @@ def release(package: AccessPackage, user_id: int) -> AccessPackage:
 
 
 def released_file(package: AccessPackage, user_id: int) -> Response:
-
     """The released file as a download: exactly what was released (hash checked)."""
     if package.status != "released" or not package.released_key:
         raise NotReady("the package has not been released")

@@ -281,7 +281,6 @@ def _user_id(user: User | int | None) -> int | None:
 
 def erase_participant(participant: Participant, *, confirmed_by: User | int | None, basis: str,
                       rights_request: RightsRequest | int | None = None, rule: str | None = None) -> Tombstone:
-
     """Erase ``participant`` (and their other episodes) across every table and stored
     file, in the caller's transaction (the caller commits), and leave a tombstone per
     episode; returns the participant's own. Refused (``ErasureRefused``) while a legal

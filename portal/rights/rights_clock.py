@@ -56,7 +56,6 @@ def clock_from(inputs: ClockInputs, today: date) -> Clock:
     notice_due = deadlines.extension_notice_due(inputs.start, stopped) if inputs.extended else None
     lapsed = bool(inputs.extended and notice_due is not None
                   and (inputs.notice_sent_on > notice_due if inputs.notice_sent_on else today > notice_due))
-
     months = 3 if inputs.extended and not lapsed else 1
     return Clock(inputs.start, stopped, deadlines.response_due(inputs.start, months=months, stopped_days=stopped),
                  provisional, notice_due, lapsed)

@@ -82,7 +82,6 @@ def close_complaint(complaint: Complaint, outcome: str | None, outcome_on: date 
     if problems:
         raise Problems(problems)
     assert ico_told_method is not None  # checked above
-
     complaint.outcome = outcome
     complaint.outcome_on = outcome_on
     complaint.ico_told_on = ico_told_on

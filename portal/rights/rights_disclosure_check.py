@@ -86,7 +86,6 @@ def recheck_identity_disclosures() -> RecheckResult:
         assert disclosure is not None  # only rows with a disclosure are listed
         item = disclosure_reviews.flag(
             disclosure, KIND,
-
             f"{label} {source_id} for rights request {request.reference} was disclosed on "
             f"{london_date(moment):%-d %B %Y} while the requester's identity was {state}", FOUND_BY)
         if item is None:

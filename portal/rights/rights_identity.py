@@ -53,7 +53,6 @@ DISCLOSING_RIGHTS = frozenset(RIGHTS) - {"informed"}
 
 
 def outcome_discloses(request: RightsRequest, outcome: str | None) -> bool:
-
     """An outcome discloses when it answers, in whole or in part, a request linked to
     a participant for a right other than the privacy notice."""
     return (outcome in ("done", "partly_done") and request.participant_id is not None

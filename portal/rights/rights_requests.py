@@ -276,7 +276,7 @@ def record_extension_notice(request: RightsRequest, sent_on: date | None, method
         raise Problems(problems)
     assert sent_on is not None and method is not None  # checked above
     notice_due = clock_of(request).extension_notice_due
-    assert notice_due is not None  # the request is extended, and only a request whose clock runs can be
+    assert notice_due is not None  # extended, so its clock runs (an extension needs a started clock)
     if sent_on > notice_due:
         raise Problems([Invalid(
             f"The person had to be told of the extension by {notice_due:%-d %B %Y}: told later, the extension does "
@@ -340,7 +340,6 @@ def close(request: RightsRequest, outcome: str | None, reason: str | None, exemp
     if problems:
         raise Problems(problems)
     assert response_method is not None  # checked above
-
     if outcome_discloses(request, outcome):
         require_identity_verified(request, "close the request as answered", user_id)
     request.outcome = outcome
@@ -406,7 +405,6 @@ def requests_for_participant(participant_id: int) -> list[RightsRequest]:
 # ---------------------------------------------------------------- the daily reminder
 
 def daily_reminders() -> dict[str, Any]:
-
     """The daily job: tell every DPO of each open request due within 5 working days
     (or overdue), and of each extension whose notice to the person is not yet
     recorded as sent. Safe to run twice: a reminder already sent today is not repeated."""

@@ -228,7 +228,6 @@ def restriction_notices(request: RightsRequest) -> list[RestrictionNotice]:
 # ---------------------------------------------------------------- to be informed
 
 def record_notice_sent(request: RightsRequest, notice_id: str | int, sent_on: date | None, method: str | None,
-
                        user_id: int | None) -> RightsRequest:
     """The right to be informed: the current privacy notice was sent."""
     from portal.models import PrivacyNotice
@@ -347,7 +346,6 @@ def exports_of(request: RightsRequest) -> list[PortabilityExport]:
 
 
 def read_export(export: PortabilityExport, user_id: int | None) -> bytes:
-
     audit.record("rights_request.portability_downloaded", object_type="rights_request", object_id=export.request_id,
                  participant_id=export.participant_id, org_id=export.org_id, user_id=user_id,
                  detail={"export_id": export.id})
