@@ -8,8 +8,11 @@ nullable reference is cleared, a required one is destroyed with it) and their pr
 files (consent evidence, disclosure copies, exported packages). Each destruction
 leaves a ``Tombstone`` naming the kind and id, never what the record said.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
+import sqlalchemy as sa
 from sqlalchemy import delete, select, update
 
 from portal import audit, clock, data_map
@@ -17,6 +20,10 @@ from portal.extensions import db
 from portal import private_files
 from portal.governance import legal_holds
 from portal.stale import expire_rows
+
+if TYPE_CHECKING:
+    from portal.models import User
+    from portal.models.erasure import Tombstone
 
 FILE_COLUMNS = ("storage_key", "copy_key", "file_key", "pdf_key", "draft_key", "released_key")
 
@@ -38,14 +45,14 @@ class DestructionRefused(RuntimeError):
 class Destroyed:
     tombstone_id: int | None
     rows: int
-    files: list
+    files: list[str]
 
 
-def _table(name):
+def _table(name: str) -> sa.Table | None:
     return db.metadata.tables.get(name)
 
 
-def _dependants(table):
+def _dependants(table: sa.Table) -> list[tuple[sa.Table, sa.Column[Any]]]:
     """(table, column) pairs with a foreign key to ``table``'s id."""
     found = []
     for other in db.metadata.tables.values():
@@ -55,7 +62,7 @@ def _dependants(table):
     return found
 
 
-def _destroy_rows(table, where, files: list, fields: set) -> int:
+def _destroy_rows(table: sa.Table, where: sa.ColumnElement[bool], files: list[str], fields: set[str]) -> int:
     """Delete the rows of ``table`` matching ``where`` and, first, what depends on them."""
     ids = list(db.session.execute(select(table.c.id).where(where)).scalars())
     if not ids:
@@ -72,13 +79,14 @@ def _destroy_rows(table, where, files: list, fields: set) -> int:
             expire_rows(other, columns=[column])  # Core statements leave the session's copies stale
         else:
             count += _destroy_rows(other, column.in_(ids), files, fields)
-    count += db.session.execute(delete(table).where(table.c.id.in_(ids))).rowcount
+    count += cast(sa.CursorResult[Any], db.session.execute(delete(table).where(table.c.id.in_(ids)))).rowcount
     expire_rows(table, ids)
     return count
 
 
-def tombstone(*, object_type, object_id, what, fields, confirmed_by, basis="retention", rule=None,
-              rights_request_id=None):
+def tombstone(*, object_type: str, object_id: int | str, what: str, fields: Iterable[str],
+              confirmed_by: "User | int", basis: str = "retention", rule: str | None = None,
+              rights_request_id: int | None = None) -> "Tombstone":
     """Leave a Tombstone (portal.models.erasure, the access/erasure area's model)."""
     from portal.models.erasure import Tombstone
 
@@ -95,12 +103,13 @@ def tombstone(*, object_type, object_id, what, fields, confirmed_by, basis="rete
     return stone
 
 
-def _report_table(object_type):
+def _report_table(object_type: str) -> sa.Table | None:
     """A table of the "reports" rule (the participant-data registry's, portal.data_map)."""
     return _table(object_type) if object_type in {h.table for h in data_map.listed_by("reports")} else None
 
 
-def destroy(kind: str, object_type: str, object_id, *, participant_id, confirmed_by, rule: str) -> Destroyed:
+def destroy(kind: str, object_type: str, object_id: int | str, *, participant_id: int | None,
+            confirmed_by: "User | int", rule: str) -> Destroyed:
     """Destroy one record of ``kind`` (not a participant record: see erasure) and leave
     a tombstone. Refuses while a legal hold stands on the participant. The caller
     commits, then removes ``files`` (``remove_files``)."""
@@ -109,10 +118,11 @@ def destroy(kind: str, object_type: str, object_id, *, participant_id, confirmed
     if kind not in KINDS:
         raise DestructionRefused(f"no destroyer for {kind}")
     table_name, what = KINDS[kind]
-    table = _report_table(object_type) if kind == "reports" else _table(table_name)
+    table = _report_table(object_type) if kind == "reports" else _table(cast(str, table_name))  # named but for reports
     if table is None:
         raise DestructionRefused(f"unknown record type {object_type}")
-    files, fields = [], set()
+    files: list[str] = []
+    fields: set[str] = set()
     rows = _destroy_rows(table, table.c.id == int(object_id), files, fields)
     if rows == 0:
         raise DestructionRefused("the record no longer exists")
@@ -124,7 +134,7 @@ def destroy(kind: str, object_type: str, object_id, *, participant_id, confirmed
     return Destroyed(stone.id, rows, files)
 
 
-def remove_files(keys) -> None:
+def remove_files(keys: Iterable[str]) -> None:
     for key in keys:
         try:
             private_files.delete(key)

@@ -12,11 +12,13 @@ import json
 import os
 import secrets
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, TypedDict, cast
 
 from dateutil.relativedelta import relativedelta
 from flask import render_template, url_for
-from sqlalchemy import func, select, text
+from sqlalchemy import CursorResult, Row, func, select, text
 
 from portal import audit, clock, data_map, jobs
 from portal.actions import Action
@@ -63,6 +65,17 @@ ORDER = {"appointments": 0, "consents": 1, "disclosures": 2, "rights_requests": 
          "participant_record": 5, "audit_events": 6}
 
 
+class DueItem(TypedDict):
+    """One record past its period (``due``): the fields of its ``DestructionItem``."""
+    kind: str
+    object_type: str
+    object_id: str
+    participant_id: int | None
+    org_id: int | None
+    counted_from_on: date
+    period_ended_on: date
+
+
 # ------------------------------------------------------------------ rules
 
 def ensure_rules() -> None:
@@ -96,10 +109,12 @@ def period_label(months: int) -> str:
     return f"{months} month{'s' if months != 1 else ''}"
 
 
-def update_rule(found: RetentionRule, period_months, counted_from, note, user) -> RetentionRuleChange | None:
+def update_rule(found: RetentionRule, period_months: str | int | None, counted_from: str | None, note: str | None,
+                user: User) -> RetentionRuleChange | None:
     """Change a rule's period or starting event, with the reason; the rule, its history
     row and the event commit together. None when nothing changed."""
-    problems = []
+    problems: list[Invalid] = []
+    months: int | None
     try:
         months = int(str(period_months or "").strip())
         if not 1 <= months <= 1200:
@@ -114,6 +129,7 @@ def update_rule(found: RetentionRule, period_months, counted_from, note, user) -
         problems.append(Invalid("Enter why the rule changes", "note"))
     if problems:
         raise Problems(problems)
+    assert months is not None and counted_from is not None  # checked above
     if months == found.period_months and counted_from == found.counted_from:
         return None
     change = RetentionRuleChange(rule_id=found.id, old_period_months=found.period_months, new_period_months=months,
@@ -133,7 +149,7 @@ def update_rule(found: RetentionRule, period_months, counted_from, note, user) -
 
 # ------------------------------------------------------------------ what is due
 
-def _date(value) -> date:
+def _date(value: date) -> date:
     return clock.local(value).date() if isinstance(value, datetime) else value
 
 
@@ -141,7 +157,7 @@ def _cutoff(found: RetentionRule, today: date) -> date:
     return today - relativedelta(months=found.period_months)
 
 
-def _closed_participants(cutoff: date):
+def _closed_participants(cutoff: date) -> Sequence[Row[int, int, date | None]]:
     return db.session.execute(
         select(Participant.id, Participant.org_id, Participant.closed_on)
         .where(Participant.status.in_(CLOSED_STATUSES), Participant.closed_on.is_not(None),
@@ -149,7 +165,8 @@ def _closed_participants(cutoff: date):
     ).all()
 
 
-def _participant_rows(table_name, created_column, found, cutoff, today):
+def _participant_rows(table_name: str, created_column: str, found: RetentionRule, cutoff: date,
+                      today: date) -> list[tuple[str, int, int | None, int | None, date]]:
     """Rows of a participant's table past the rule: counted from the case closing or
     from the row's own creation."""
     table = db.metadata.tables[table_name]
@@ -169,17 +186,21 @@ def _participant_rows(table_name, created_column, found, cutoff, today):
     return [(table_name, r[0], r[1], r[2], _date(r[3])) for r in rows]
 
 
-def due(today: date | None = None) -> list[dict]:
+def due(today: date | None = None) -> list[DueItem]:
     """Everything past its period today: kind, object, participant, rule dates."""
     today = today or clock.today()
     found_rules = {r.key: r for r in rules()}
-    results = []
+    results: list[DueItem] = []
+    # Each kind's records: not every one belongs to a participant or an organisation.
+    pid: int | None
+    org_id: int | None
 
-    def add(key, object_type, object_id, participant_id, org_id, counted_on):
+    def add(key: str, object_type: str, object_id: int | str, participant_id: int | None, org_id: int | None,
+            counted_on: date) -> None:
         found = found_rules[key]
-        results.append(dict(kind=key, object_type=object_type, object_id=str(object_id),
-                            participant_id=participant_id, org_id=org_id, counted_from_on=counted_on,
-                            period_ended_on=counted_on + relativedelta(months=found.period_months)))
+        results.append(DueItem(kind=key, object_type=object_type, object_id=str(object_id),
+                               participant_id=participant_id, org_id=org_id, counted_from_on=counted_on,
+                               period_ended_on=counted_on + relativedelta(months=found.period_months)))
 
     # What each rule lists is the participant-data registry's (portal.data_map.listed_by).
     r = found_rules["participant_record"]
@@ -188,9 +209,11 @@ def due(today: date | None = None) -> list[dict]:
         table = db.metadata.tables[holding.table]
         if r.counted_from == "case_closed":
             for pid, org_id, closed_on in _closed_participants(cutoff):
+                assert closed_on is not None  # selected where set
                 add(r.key, holding.table, pid, pid, org_id, closed_on)
         else:
             limit = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=clock.LONDON)
+            assert holding.retention.item_from is not None  # listed_by lists only holdings that name it
             created = table.c[holding.retention.item_from]
             for pid, org_id, referred_at in db.session.execute(
                     select(table.c.id, table.c.org_id, created).where(created < limit)).all():
@@ -201,6 +224,7 @@ def due(today: date | None = None) -> list[dict]:
             continue
         found = found_rules[key]
         for holding in data_map.listed_by(key):
+            assert holding.retention.item_from is not None  # listed_by lists only holdings that name it
             for object_type, oid, pid, org_id, counted_on in _participant_rows(
                     holding.table, holding.retention.item_from, found, _cutoff(found, today), today):
                 add(key, object_type, oid, pid, org_id, counted_on)
@@ -213,6 +237,7 @@ def due(today: date | None = None) -> list[dict]:
             rows = db.session.execute(select(table.c.id, table.c.participant_id, table.c.org_id, table.c.closed_at)
                                       .where(table.c.status == "closed", table.c.closed_at.is_not(None))).all()
         else:
+            assert holding.retention.item_from is not None  # listed_by lists only holdings that name it
             rows = db.session.execute(select(table.c.id, table.c.participant_id, table.c.org_id,
                                              table.c[holding.retention.item_from])).all()
         for oid, pid, org_id, when in rows:
@@ -223,6 +248,7 @@ def due(today: date | None = None) -> list[dict]:
     cutoff = _cutoff(found, today)
     for holding in data_map.listed_by(found.key):
         table_name, created_column = holding.table, holding.retention.item_from
+        assert created_column is not None  # listed_by lists only holdings that name it
         table = db.metadata.tables[table_name]
         pid_col = table.c.participant_id if "participant_id" in table.c else None
         org_col = table.c.org_id if "org_id" in table.c else None
@@ -291,7 +317,7 @@ def build_list(user: User | None = None) -> DestructionList:
     return found
 
 
-def nightly() -> dict:
+def nightly() -> dict[str, Any]:
     """The periodic job: build tonight's destruction list for the DPO."""
     jobs.set_progress(10, "Finding records past their retention period")
     found = build_list()
@@ -318,7 +344,7 @@ def _refresh_holds(found: DestructionList) -> None:
             item.status, item.hold_id = "pending", None
 
 
-def approve(found: DestructionList, item_ids, user) -> int:
+def approve(found: DestructionList, item_ids: Iterable[str | int] | None, user: User) -> int:
     """The DPO approves items (all pending ones when ``item_ids`` is None). Items whose
     participant was held or released since are brought up to date first; all of it
     commits with the event."""
@@ -338,7 +364,7 @@ def approve(found: DestructionList, item_ids, user) -> int:
     return len(approved)
 
 
-def _erase(item: DestructionItem, user):
+def _erase(item: DestructionItem, user: User | int) -> tuple[int, list[str]]:
     from portal.rights import erasure
 
     participant = db.session.get(Participant, int(item.object_id))
@@ -351,7 +377,7 @@ def _erase(item: DestructionItem, user):
     return stone.id, []
 
 
-def destroy_approved(found: DestructionList, user) -> Counter:
+def destroy_approved(found: DestructionList, user: User) -> Counter[str]:
     """Carry out the approved items of a list, each in its own savepoint: a refusal
     (a hold placed since, a record gone) marks that item and goes on. (Sealing an
     audit checkpoint verifies the chain, which empties the session: items are
@@ -359,13 +385,15 @@ def destroy_approved(found: DestructionList, user) -> Counter:
     user_id, list_id = user.id, found.id
     _refresh_holds(found)
     db.session.flush()
-    results = Counter()
-    files = []
+    results: Counter[str] = Counter()
+    files: list[str] = []
     todo = [(i.id, i.kind) for i in sorted(found.items, key=lambda i: (ORDER.get(i.kind, 9), i.id))
             if i.status == "approved"]
     for done_count, (item_id, kind) in enumerate(todo):
         jobs.set_progress(100 * done_count / len(todo), f"Destroying item {done_count + 1} of {len(todo)}")
         item = db.session.get(DestructionItem, item_id)
+        assert item is not None  # an item of the list
+        tombstone_id: int | None
         try:
             with db.session.begin_nested():
                 if kind == "participant_record":
@@ -379,15 +407,17 @@ def destroy_approved(found: DestructionList, user) -> Counter:
                     tombstone_id, removed = done.tombstone_id, done.files
         except (destruction.DestructionRefused, CheckpointRefused) as refused:
             item = db.session.get(DestructionItem, item_id)
+            assert item is not None  # an item of the list
             item.status, item.error = "failed", str(refused)[:300]
             results["failed"] += 1
             continue
         item = db.session.get(DestructionItem, item_id)
+        assert item is not None  # an item of the list
         files.extend(removed)
         item.status, item.destroyed_at, item.tombstone_id = "destroyed", clock.now(), tombstone_id
         results["destroyed"] += 1
         db.session.flush()
-    found = db.session.get(DestructionList, list_id)
+    found = cast(DestructionList, db.session.get(DestructionList, list_id))  # the list being worked
     db.session.refresh(found)
     if all(i.status in ("destroyed", "failed", "held") for i in found.items) and found.status == "open":
         found.status, found.completed_at = "completed", clock.now()
@@ -405,7 +435,7 @@ def running_destruction(found: DestructionList) -> Job | None:
     return next((j for j in unfinished if j.args and j.args[0] == found.id), None)
 
 
-def start_destruction(found: DestructionList, user) -> Job:
+def start_destruction(found: DestructionList, user: User) -> Job:
     """Hand the approved items of a list to a tracked job (DESIGN.md "Jobs"): one job
     per list at a time; asking again while it runs gives the running job. The job and
     its event commit together (the job is handed over on that commit)."""
@@ -420,7 +450,7 @@ def start_destruction(found: DestructionList, user) -> Job:
     return job
 
 
-def destroy_list_job(list_id: int, user_id: int) -> dict:
+def destroy_list_job(list_id: int, user_id: int) -> dict[str, Any]:
     """The job: destroy the list's approved items (``destroy_approved``). Safe to run
     twice: items already destroyed or refused are not approved any more. The list row
     is locked first (PostgreSQL), so two runs of one list take turns."""
@@ -439,9 +469,9 @@ def destroy_list_job(list_id: int, user_id: int) -> dict:
 
 # ------------------------------------------------------------------ certificate
 
-def certificate_rows(found: DestructionList) -> list[dict]:
+def certificate_rows(found: DestructionList) -> list[dict[str, Any]]:
     by_rule = {r.key: r for r in rules()}
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for item in found.items:
         if item.status != "destroyed":
             continue
@@ -462,7 +492,7 @@ def certificate_html(found: DestructionList) -> str:
                            issued_at=clock.now(), period_label=period_label, counted_from=COUNTED_FROM)
 
 
-def certificate_pdf(found: DestructionList, user) -> bytes:
+def certificate_pdf(found: DestructionList, user: User) -> bytes:
     from portal.casework.gp_letters import _pdf
 
     pdf = _pdf(certificate_html(found))
@@ -483,7 +513,7 @@ def archive_dir() -> str:
     return path
 
 
-def seal_checkpoint(upto_seq: int, user, commit: bool = True) -> AuditVerification:
+def seal_checkpoint(upto_seq: int, user: User | int, commit: bool = True) -> AuditVerification:
     """Seal the audit chain at ``upto_seq`` and remove the events at or below it.
 
     The whole chain is verified first; the checkpoint (sequence, count, head hash)
@@ -511,6 +541,7 @@ def _seal(upto_seq: int, user_id: int) -> AuditVerification:
         raise CheckpointRefused(f"the audit chain does not verify: {result.message}")
     sealed = audit.latest_checkpoint()
     floor = sealed.checkpoint_seq if sealed else 0
+    assert floor is not None  # a checkpoint names the sequence it sealed
     head = db.session.get(AuditEvent, upto_seq)
     if head is None or upto_seq <= floor:
         raise CheckpointRefused(f"audit event {upto_seq} is not in the chain")
@@ -535,7 +566,8 @@ def _seal(upto_seq: int, user_id: int) -> AuditVerification:
     if db.session.get_bind().dialect.name == "postgresql":
         removed = db.session.execute(text("SELECT audit_expire_to_checkpoint(:upto)"), {"upto": upto_seq}).scalar()
     else:
-        removed = db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.seq <= upto_seq)).rowcount
+        removed = cast(CursorResult[Any], db.session.execute(
+            AuditEvent.__table__.delete().where(AuditEvent.seq <= upto_seq))).rowcount
     for event in events:
         if event in db.session:
             db.session.expunge(event)
@@ -551,7 +583,9 @@ def events_to_seal(upto_seq: int) -> int:
     sealed = audit.latest_checkpoint()
     if sealed:
         query = query.where(AuditEvent.seq > sealed.checkpoint_seq)
-    return db.session.scalar(query)
+    count = db.session.scalar(query)
+    assert count is not None  # a count is always a number
+    return count
 
 
 def audit_cut(today: date | None = None) -> int | None:

@@ -10,9 +10,11 @@ are, what each shows and how its rows are found is the participant-data registry
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy import Select
 
 from portal import audit, data_map
 from portal.extensions import db
@@ -26,7 +28,7 @@ PROVIDERS: dict[str, Callable[[int], list[Any]]] = {
 }
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes")
     if isinstance(value, date):
@@ -38,7 +40,7 @@ def _plain(value):
     return "" if value is None else value
 
 
-def _staff(user_id: int | None, cache: dict) -> str:
+def _staff(user_id: int | None, cache: dict[int, str]) -> str:
     if user_id is None:
         return ""
     if user_id not in cache:
@@ -47,12 +49,13 @@ def _staff(user_id: int | None, cache: dict) -> str:
     return cache[user_id]
 
 
-def _section(key, title, columns, rows, passages=()):
+def _section(key: str, title: str, columns: Iterable[tuple[str, str]], rows: Iterable[dict[str, Any]],
+             passages: Iterable[str] = ()) -> dict[str, Any]:
     return {"key": key, "title": title, "columns": [list(c) for c in columns],
             "rows": [{k: _plain(v) for k, v in row.items()} for row in rows], "passages": list(passages)}
 
 
-def _all(query):
+def _all(query: Select[Any]) -> list[Any]:
     return list(db.session.scalars(query))
 
 
@@ -101,7 +104,7 @@ def collect(participant: Participant, progress: Callable[[int, str], Any] | None
     return sections
 
 
-def passages(sections: list[dict]):
+def passages(sections: list[dict[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
     """Every reviewable passage: (key, section title, column label, text), non-empty only.
     The key is ``section/row/column``: stable for one built package."""
     for section in sections:

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import zipfile
+from typing import TYPE_CHECKING, Any
 
 from flask import render_template, url_for
 from sqlalchemy import select
@@ -33,6 +34,9 @@ from portal.rights import access_content, rights_identity, rights_requests
 from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems
 
+if TYPE_CHECKING:
+    from flask import Response
+
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same content always makes the same file
 REDACTED = "[Redacted: {reason}]"
 
@@ -47,6 +51,7 @@ def _participant(request: RightsRequest) -> Participant:
     if request.participant_id is None:
         raise NotLinked(request.id)
     participant = db.session.get(Participant, request.participant_id)
+    assert participant is not None  # the request's foreign key
     ensure_not_restricted(participant, Action.RIGHTS_WORKFLOW, "an access package")
     return participant
 
@@ -56,7 +61,7 @@ def packages_of(request: RightsRequest) -> list[AccessPackage]:
                                    .order_by(AccessPackage.id.desc())))
 
 
-def get_package(request: RightsRequest, package_id) -> AccessPackage:
+def get_package(request: RightsRequest, package_id: int | str) -> AccessPackage:
     """The request's package with this id, or 404."""
     from werkzeug.exceptions import NotFound
 
@@ -84,12 +89,12 @@ def start_package(request: RightsRequest, user_id: int) -> AccessPackage:
     return package
 
 
-def _csv(section: dict) -> bytes:
+def _csv(section: dict[str, Any]) -> bytes:
     return spreadsheets.csv_bytes(([row.get(key, "") for key, _label in section["columns"]] for row in section["rows"]),
                                   header=[label for _key, label in section["columns"]])
 
 
-def make_zip(package: AccessPackage, sections: list[dict]) -> bytes:
+def make_zip(package: AccessPackage, sections: list[dict[str, Any]]) -> bytes:
     """The package file: summary.html, data.json and one CSV per section."""
     buffer = io.BytesIO()
     html = render_template("access/package_summary.html", sections=sections, package=package)
@@ -104,7 +109,7 @@ def make_zip(package: AccessPackage, sections: list[dict]) -> bytes:
     return buffer.getvalue()
 
 
-def build_package(package_id: int) -> dict:
+def build_package(package_id: int) -> dict[str, Any]:
     """The job: collect the record and store the draft. Safe to run twice (a package
     already built is left as it is)."""
     package = db.session.get(AccessPackage, package_id)
@@ -112,6 +117,7 @@ def build_package(package_id: int) -> dict:
         raise jobs.Fail("no such access package")
     if package.status == "building":
         participant = db.session.get(Participant, package.participant_id)
+        assert participant is not None  # the package's foreign key
         sections = access_content.collect(participant, progress=jobs.set_progress)
         jobs.set_progress(95, "Writing the package")
         stored = private_files.store("access_packages", make_zip(package, sections), "application/zip")
@@ -124,15 +130,16 @@ def build_package(package_id: int) -> dict:
             "link_text": "Review the access package"}
 
 
-def draft_sections(package: AccessPackage) -> list[dict]:
+def draft_sections(package: AccessPackage) -> list[dict[str, Any]]:
     """The content the DPO reviews: the draft file's data.json."""
     if package.draft_key is None:
         raise NotReady("the package has not been built")
     with zipfile.ZipFile(io.BytesIO(private_files.read(package.draft_key))) as archive:
-        return json.loads(archive.read("data.json"))["sections"]
+        sections: list[dict[str, Any]] = json.loads(archive.read("data.json"))["sections"]
+        return sections
 
 
-def review(package: AccessPackage, user_id: int) -> list[tuple]:
+def review(package: AccessPackage, user_id: int) -> list[tuple[str, str, str, str, AccessRedaction | None]]:
     """The draft's passages, each with its redaction (or None); the read is audited."""
     sections = draft_sections(package)
     redactions = {r.passage_key: r for r in package.redactions}
@@ -174,7 +181,7 @@ def redact(package: AccessPackage, passage_key: str, reason: str, user_id: int) 
     return redaction
 
 
-def reviewed_sections(package: AccessPackage) -> list[dict]:
+def reviewed_sections(package: AccessPackage) -> list[dict[str, Any]]:
     """The draft with every redacted passage replaced by the redaction notice."""
     sections = draft_sections(package)
     by_key = {r.passage_key: r.reason for r in package.redactions}
@@ -201,6 +208,7 @@ def release(package: AccessPackage, user_id: int) -> AccessPackage:
         raise NotReady("a package is released only in answer to a rights request")
     rights_identity.require_identity_verified(request, "release the access package", user_id)
     participant = db.session.get(Participant, package.participant_id)
+    assert participant is not None  # the package's foreign key
     sections = reviewed_sections(package)
     stored = private_files.store("access_packages", make_zip(package, sections), "application/zip")
     try:
@@ -224,7 +232,7 @@ def release(package: AccessPackage, user_id: int) -> AccessPackage:
     return package
 
 
-def released_file(package: AccessPackage, user_id: int):
+def released_file(package: AccessPackage, user_id: int) -> Response:
     """The released file as a download: exactly what was released (hash checked)."""
     if package.status != "released" or not package.released_key:
         raise NotReady("the package has not been released")

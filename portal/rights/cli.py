@@ -5,7 +5,7 @@ from portal.extensions import db
 
 
 @click.command("recheck-rights-disclosures")
-def recheck_rights_disclosures():
+def recheck_rights_disclosures() -> None:
     """Put access packages released and portability exports made before the
     requester's identity was verified on the DPO's review list (safe to run twice)."""
     from portal.rights.rights_disclosure_check import recheck_identity_disclosures

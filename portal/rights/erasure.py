@@ -36,7 +36,7 @@ from sqlalchemy import select
 
 from portal import audit, clock, data_map
 from portal.extensions import db
-from portal.models import Consent, Disclosure, Participant, Tombstone
+from portal.models import Consent, Disclosure, LegalHold, Participant, Tombstone, User
 from portal.models.rights import RightsRequest
 from portal import private_files
 from portal.governance import legal_holds
@@ -79,7 +79,7 @@ class ErasurePlan:
     participant_ids: list[int]
     erased: list[PlanItem] = field(default_factory=list)
     kept: list[PlanItem] = field(default_factory=list)
-    hold: object | None = None
+    hold: LegalHold | None = None
 
     @property
     def allowed(self) -> bool:
@@ -102,7 +102,7 @@ def _count(table: str, ids: list[int]) -> int:
     return db.session.scalar(select(sa.func.count()).select_from(query.subquery())) or 0
 
 
-def _held(participants: list[Participant]):
+def _held(participants: list[Participant]) -> LegalHold | None:
     for p in participants:
         hold = legal_holds.active_hold(p)
         if hold is not None:
@@ -177,13 +177,13 @@ def identifiers(participant: Participant) -> list[str]:
     return sorted((t for t in terms if t and t.strip()), key=len, reverse=True)
 
 
-def _pattern(terms: list[str]) -> re.Pattern:
+def _pattern(terms: list[str]) -> re.Pattern[str]:
     # Names and codes are matched as whole words; e-mail addresses and dates as they are.
     parts = [rf"(?<![\w]){re.escape(t)}(?![\w])" for t in terms]
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def _scrub_value(value, pattern: re.Pattern):
+def _scrub_value(value: object, pattern: re.Pattern[str]) -> object:
     if isinstance(value, str):
         return pattern.sub(ERASED, value)
     if isinstance(value, list):
@@ -202,10 +202,10 @@ def _sweep(terms: list[str], keep_request_id: int | None) -> list[str]:
     for table in db.metadata.sorted_tables:
         if table.name in SWEEP_EXEMPT_TABLES:
             continue
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1:
+        pks = list(table.primary_key.columns)
+        if len(pks) != 1:
             continue
-        pk = pk[0]
+        pk = pks[0]
         for column in table.columns:
             is_json = isinstance(column.type, sa.JSON)
             if not (is_json or isinstance(column.type, (sa.String, sa.Text))) or column.primary_key:
@@ -273,14 +273,14 @@ def _delete_files(ids: list[int]) -> list[str]:
     return fields
 
 
-def _user_id(user) -> int | None:
+def _user_id(user: User | int | None) -> int | None:
     if user is None or isinstance(user, int):
         return user
     return user.id
 
 
-def erase_participant(participant: Participant, *, confirmed_by, basis: str, rights_request=None,
-                      rule: str | None = None) -> Tombstone:
+def erase_participant(participant: Participant, *, confirmed_by: User | int | None, basis: str,
+                      rights_request: RightsRequest | int | None = None, rule: str | None = None) -> Tombstone:
     """Erase ``participant`` (and their other episodes) across every table and stored
     file, in the caller's transaction (the caller commits), and leave a tombstone per
     episode; returns the participant's own. Refused (``ErasureRefused``) while a legal

@@ -54,8 +54,8 @@ def clock_from(inputs: ClockInputs, today: date) -> Clock:
     provisional = any(answered is None for _asked, answered in inputs.periods)
     stopped = deadlines.stopped_days(inputs.periods, open_until=today)
     notice_due = deadlines.extension_notice_due(inputs.start, stopped) if inputs.extended else None
-    lapsed = bool(inputs.extended and (inputs.notice_sent_on > notice_due if inputs.notice_sent_on
-                                       else today > notice_due))
+    lapsed = bool(inputs.extended and notice_due is not None
+                  and (inputs.notice_sent_on > notice_due if inputs.notice_sent_on else today > notice_due))
     months = 3 if inputs.extended and not lapsed else 1
     return Clock(inputs.start, stopped, deadlines.response_due(inputs.start, months=months, stopped_days=stopped),
                  provisional, notice_due, lapsed)

@@ -17,20 +17,21 @@ def all_complaints() -> list[Complaint]:
     return [c for c in rows if c.status == "open"] + [c for c in rows if c.status != "open"]
 
 
-def audit_list(rows: list[Complaint], user_id) -> None:
+def audit_list(rows: list[Complaint], user_id: int | None) -> None:
     """Record that the complaints list showed ``rows`` and commit."""
     audit.record("complaint.list", object_type="complaint", user_id=user_id,
                  detail={"complaint_ids": [c.id for c in rows]})
     db.session.commit()
 
 
-def audit_view(complaint: Complaint, user_id) -> None:
+def audit_view(complaint: Complaint, user_id: int | None) -> None:
     """Record that the DPO opened ``complaint`` and commit."""
     audit.record("complaint.viewed", object_type="complaint", object_id=complaint.id, user_id=user_id)
     db.session.commit()
 
 
-def log_complaint(name, contact, about, received_on: date | None, channel, user_id) -> Complaint:
+def log_complaint(name: str | None, contact: str | None, about: str | None, received_on: date | None,
+                  channel: str | None, user_id: int | None) -> Complaint:
     require_dpo(user_id)
     problems: list[Invalid] = []
     name = _text(problems, "complainant_name", name, "the name of the person complaining", 200)
@@ -50,7 +51,7 @@ def log_complaint(name, contact, about, received_on: date | None, channel, user_
     return complaint
 
 
-def record_investigation(complaint: Complaint, notes, user_id) -> Complaint:
+def record_investigation(complaint: Complaint, notes: str | None, user_id: int | None) -> Complaint:
     require_dpo(user_id)
     problems: list[Invalid] = []
     notes = _text(problems, "investigation", notes, "what the investigation found", 10000)
@@ -65,8 +66,8 @@ def record_investigation(complaint: Complaint, notes, user_id) -> Complaint:
     return complaint
 
 
-def close_complaint(complaint: Complaint, outcome, outcome_on: date | None, ico_told_on: date | None, ico_told_method,
-                    user_id) -> Complaint:
+def close_complaint(complaint: Complaint, outcome: str | None, outcome_on: date | None, ico_told_on: date | None,
+                    ico_told_method: str | None, user_id: int | None) -> Complaint:
     """The outcome, and when and how the person was told they may complain to the ICO."""
     require_dpo(user_id)
     problems: list[Invalid] = []
@@ -80,6 +81,7 @@ def close_complaint(complaint: Complaint, outcome, outcome_on: date | None, ico_
     _choice(problems, "ico_told_method", ico_told_method, RESPONSE_METHODS, "Select how they were told")
     if problems:
         raise Problems(problems)
+    assert ico_told_method is not None  # checked above
     complaint.outcome = outcome
     complaint.outcome_on = outcome_on
     complaint.ico_told_on = ico_told_on

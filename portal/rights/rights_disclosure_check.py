@@ -10,8 +10,10 @@ DPO's review list (``DisclosureReview``, the list the emergency overrides use) a
 possible breach. It is audited, and safe to run twice: a disclosure already on the
 list for this concern is not added again.
 """
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import select
 
@@ -42,7 +44,7 @@ def identity_state_at(request: RightsRequest, moment: datetime) -> str | None:
         if decided_at is not None:
             return None if decided_at <= moment else "still pending"
         arrived = request.identity_received_on
-        return None if arrived is None or arrived <= london_date(moment) else "still pending"
+        return None if arrived is None or arrived <= cast(date, london_date(moment)) else "still pending"
     if status == "not_needed":
         if request.identity_decided_by_id is not None and decided_at is not None and decided_at <= moment:
             return None
@@ -50,13 +52,14 @@ def identity_state_at(request: RightsRequest, moment: datetime) -> str | None:
     return "still pending" if status == "pending" else "never proved (the request was closed for that)"
 
 
-def _disclosures():
+def _disclosures() -> Iterator[tuple[str, int, AccessPackage | PortabilityExport, datetime, RightsRequest]]:
     """(what, its id, its row, when, request) for every disclosure to a requester."""
     packages = db.session.execute(
         select(AccessPackage, RightsRequest).join(RightsRequest, RightsRequest.id == AccessPackage.rights_request_id)
         .where(AccessPackage.status == "released", AccessPackage.disclosure_id.is_not(None))
         .order_by(AccessPackage.id)).all()
     for package, request in packages:
+        assert package.released_at is not None  # set when a package is released
         yield "Access package", package.id, package, package.released_at, request
     exports = db.session.execute(
         select(PortabilityExport, RightsRequest).join(RightsRequest, RightsRequest.id == PortabilityExport.request_id)
@@ -73,14 +76,16 @@ def recheck_identity_disclosures() -> RecheckResult:
     from portal.notifications import notify
 
     result = RecheckResult()
-    participant_ids = []
+    participant_ids: list[int] = []
     for label, source_id, row, moment, request in list(_disclosures()):
         result.checked += 1
         state = identity_state_at(request, moment)
         if state is None:
             continue
+        disclosure = db.session.get(Disclosure, row.disclosure_id)
+        assert disclosure is not None  # only rows with a disclosure are listed
         item = disclosure_reviews.flag(
-            db.session.get(Disclosure, row.disclosure_id), KIND,
+            disclosure, KIND,
             f"{label} {source_id} for rights request {request.reference} was disclosed on "
             f"{london_date(moment):%-d %B %Y} while the requester's identity was {state}", FOUND_BY)
         if item is None:

@@ -31,7 +31,7 @@ class IdentityNotVerified(PermissionError):
         super().__init__(self.message)
 
 
-def require_identity_verified(request: RightsRequest, what: str, user_id) -> None:
+def require_identity_verified(request: RightsRequest, what: str, user_id: int | None) -> None:
     """DESIGN.md rule 5 and the notice (identity is confirmed before a request is
     answered): every disclosure to a requester (an access package released, a
     portability export, an outcome that discloses) calls this first. It passes when
@@ -52,7 +52,7 @@ def require_identity_verified(request: RightsRequest, what: str, user_id) -> Non
 DISCLOSING_RIGHTS = frozenset(RIGHTS) - {"informed"}
 
 
-def outcome_discloses(request: RightsRequest, outcome) -> bool:
+def outcome_discloses(request: RightsRequest, outcome: str | None) -> bool:
     """An outcome discloses when it answers, in whole or in part, a request linked to
     a participant for a right other than the privacy notice."""
     return (outcome in ("done", "partly_done") and request.participant_id is not None

@@ -10,8 +10,10 @@ module recomputes ``RightsRequest.due_on`` on every change of its inputs, so a
 request cannot silently pass its deadline. Only the DPO works a request after it is
 logged; the audit trail holds ids and codes, never what was asked or by whom.
 """
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,15 +27,19 @@ from portal import deadlines
 from portal.rights.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due, state_of
 from portal.rights.rights_identity import outcome_discloses, require_identity_verified
 # The DPO-only check and the per-field text cleaning are those of authority requests.
-from portal.consent.authority_requests import _require_dpo as require_dpo, _text
+from portal.consent.authority_requests import _require_dpo, _text as _text
 from portal.validation import Invalid, Problems
+
+# Re-exported for the other rights modules (rights_complaints, access_packages).
+require_dpo = _require_dpo
 
 
 class RequestClosed(ValueError):
     """A closed request is not changed any more."""
 
 
-def _date(problems, name, value, label, not_before: date | None = None, before_label: str = "") -> date | None:
+def _date(problems: list[Invalid], name: str, value: date | None, label: str, not_before: date | None = None,
+          before_label: str = "") -> date | None:
     if value is None:
         problems.append(Invalid(f"Enter {label}", field=name))
         return None
@@ -44,7 +50,8 @@ def _date(problems, name, value, label, not_before: date | None = None, before_l
     return value
 
 
-def _choice(problems, name, value, choices, message) -> str:
+def _choice(problems: list[Invalid], name: str, value: str | None, choices: Collection[str],
+            message: str) -> str | None:
     if value not in choices:
         problems.append(Invalid(message, field=name))
     return value
@@ -52,9 +59,10 @@ def _choice(problems, name, value, choices, message) -> str:
 
 # ---------------------------------------------------------------- taking in
 
-def log_request(*, requester_name, requester_contact, what_requested, rights, received_on: date | None, channel,
-                on_behalf: bool, on_behalf_of, identity_needed: bool, identity_asked_for, user_id,
-                org_id: int | None = None) -> RightsRequest:
+def log_request(*, requester_name: str | None, requester_contact: str | None, what_requested: str | None,
+                rights: Iterable[str] | None, received_on: date | None, channel: str | None,
+                on_behalf: bool, on_behalf_of: str | None, identity_needed: bool, identity_asked_for: str | None,
+                user_id: int | None, org_id: int | None = None) -> RightsRequest:
     """Log a request as it arrived (any staff member; DWP's users may not). Several
     rights may be asked in one request. Where the requester's identity or authority
     is not yet proved, the DPO's list shows the clock waiting for the evidence."""
@@ -101,7 +109,7 @@ def log_request(*, requester_name, requester_contact, what_requested, rights, re
     return request
 
 
-def _open_for_dpo(request: RightsRequest, user_id) -> None:
+def _open_for_dpo(request: RightsRequest, user_id: int | None) -> None:
     require_dpo(user_id)
     if not request.open:
         raise RequestClosed(request.id)
@@ -110,8 +118,9 @@ def _open_for_dpo(request: RightsRequest, user_id) -> None:
 IDENTITY_EXEMPTION = "Identity or authority not verified (UK GDPR Articles 11(2) and 12(2) and (6))"
 
 
-def record_identity(request: RightsRequest, decision, received_on: date | None, method, reason, user_id,
-                    response_sent_on: date | None = None, response_method=None) -> RightsRequest:
+def record_identity(request: RightsRequest, decision: str | None, received_on: date | None, method: str | None,
+                    reason: str | None, user_id: int | None, response_sent_on: date | None = None,
+                    response_method: str | None = None) -> RightsRequest:
     """The DPO's identity (or authority) step, one of three outcomes:
 
     * ``proved``: the evidence arrived; the clock starts that day;
@@ -143,15 +152,19 @@ def record_identity(request: RightsRequest, decision, received_on: date | None, 
         _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
+    assert decision is not None  # one of the three (checked above)
     if decision == "proved":
+        assert method is not None  # cleaned above
         refuse_later_due(request, replace(inputs_of(request), start=received_on),
                          "identity evidence that arrived on that date", "received_on")
         request.identity_received_on, request.identity_method = received_on, method
     elif decision == "not_needed":
+        assert reason is not None  # cleaned above
         refuse_later_due(request, replace(inputs_of(request), start=request.received_on),
                          "starting the clock on the day the request arrived", "reason")
         request.identity_reason = reason
     else:
+        assert reason is not None and response_method is not None  # cleaned and checked above
         # The request ends, but not its clock: one that ran (and may be overdue) is
         # still judged against it; one that waited for evidence never started.
         request.identity_received_on = request.clock_start
@@ -168,7 +181,7 @@ def record_identity(request: RightsRequest, decision, received_on: date | None, 
     return request
 
 
-def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id) -> ClockStop:
+def stop_clock(request: RightsRequest, asked_on: date | None, question: str | None, user_id: int | None) -> ClockStop:
     """The DPO asks what the request covers: the clock stops from that day."""
     _open_for_dpo(request, user_id)
     problems: list[Invalid] = []
@@ -179,6 +192,7 @@ def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id)
     question = _text(problems, "question", question, "what you asked", 2000)
     if problems:
         raise Problems(problems)
+    assert asked_on is not None  # checked above
     current = inputs_of(request)
     refuse_later_due(request, replace(current, periods=current.periods + ((asked_on, None),)),
                      "a clarification asked for on that date", "asked_on")
@@ -192,7 +206,8 @@ def stop_clock(request: RightsRequest, asked_on: date | None, question, user_id)
     return stop
 
 
-def restart_clock(request: RightsRequest, answered_on: date | None, note, user_id) -> ClockStop:
+def restart_clock(request: RightsRequest, answered_on: date | None, note: str | None,
+                  user_id: int | None) -> ClockStop:
     """The answer arrived: the clock restarts; the days asked to answered, both
     included, are added to the due date."""
     _open_for_dpo(request, user_id)
@@ -219,7 +234,7 @@ def restart_clock(request: RightsRequest, answered_on: date | None, note, user_i
     return stop
 
 
-def extend(request: RightsRequest, reason, detail, user_id) -> RightsRequest:
+def extend(request: RightsRequest, reason: str | None, detail: str | None, user_id: int | None) -> RightsRequest:
     """Extend to three months from the same start (complex, or several requests);
     the person must then be told before the one-month date (plus stopped days)."""
     _open_for_dpo(request, user_id)
@@ -248,7 +263,8 @@ def extend(request: RightsRequest, reason, detail, user_id) -> RightsRequest:
     return request
 
 
-def record_extension_notice(request: RightsRequest, sent_on: date | None, method, user_id) -> RightsRequest:
+def record_extension_notice(request: RightsRequest, sent_on: date | None, method: str | None,
+                            user_id: int | None) -> RightsRequest:
     _open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     if not request.extension_reason:
@@ -258,7 +274,9 @@ def record_extension_notice(request: RightsRequest, sent_on: date | None, method
     _choice(problems, "method", method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
+    assert sent_on is not None and method is not None  # checked above
     notice_due = clock_of(request).extension_notice_due
+    assert notice_due is not None  # extended, so its clock runs (an extension needs a started clock)
     if sent_on > notice_due:
         raise Problems([Invalid(
             f"The person had to be told of the extension by {notice_due:%-d %B %Y}: told later, the extension does "
@@ -273,7 +291,8 @@ def record_extension_notice(request: RightsRequest, sent_on: date | None, method
     return request
 
 
-def record_dwp_informed(request: RightsRequest, informed_on: date | None, note, user_id) -> RightsRequest:
+def record_dwp_informed(request: RightsRequest, informed_on: date | None, note: str | None,
+                        user_id: int | None) -> RightsRequest:
     """Where the contract requires it, DWP (the controller) was informed or consulted."""
     _open_for_dpo(request, user_id)
     problems: list[Invalid] = []
@@ -290,8 +309,9 @@ def record_dwp_informed(request: RightsRequest, informed_on: date | None, note, 
     return request
 
 
-def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: date | None, response_method,
-          user_id, late_reason="") -> RightsRequest:
+def close(request: RightsRequest, outcome: str | None, reason: str | None, exemption: str | None,
+          response_sent_on: date | None, response_method: str | None, user_id: int | None,
+          late_reason: str | None = "") -> RightsRequest:
     """Every request ends with an outcome; a refusal or partial answer names the
     reason and the exemption relied on; the response sent is recorded. A response
     dated by the due date but recorded after it needs a reason, kept and shown: an
@@ -319,6 +339,7 @@ def close(request: RightsRequest, outcome, reason, exemption, response_sent_on: 
                                 field="outcome"))
     if problems:
         raise Problems(problems)
+    assert response_method is not None  # checked above
     if outcome_discloses(request, outcome):
         require_identity_verified(request, "close the request as answered", user_id)
     request.outcome = outcome
@@ -349,7 +370,7 @@ def open_requests() -> list[RightsRequest]:
     return sorted(rows, key=lambda r: (dues[r.id] is not None, dues[r.id] or date.min, r.id))
 
 
-def audit_list(rows: list[RightsRequest], user_id) -> None:
+def audit_list(rows: list[RightsRequest], user_id: int | None) -> None:
     """Record that the DPO's dashboard showed ``rows`` (ids only, rule 10) and commit."""
     audit.record("rights_request.list", object_type="rights_request", user_id=user_id,
                  detail={"request_ids": [r.id for r in rows],
@@ -357,7 +378,7 @@ def audit_list(rows: list[RightsRequest], user_id) -> None:
     db.session.commit()
 
 
-def audit_view(request: RightsRequest, user_id) -> None:
+def audit_view(request: RightsRequest, user_id: int | None) -> None:
     """Record that the DPO opened ``request``'s page and commit."""
     audit.record("rights_request.viewed", object_type="rights_request", object_id=request.id,
                  participant_id=request.participant_id, user_id=user_id)
@@ -383,7 +404,7 @@ def requests_for_participant(participant_id: int) -> list[RightsRequest]:
 
 # ---------------------------------------------------------------- the daily reminder
 
-def daily_reminders() -> dict:
+def daily_reminders() -> dict[str, Any]:
     """The daily job: tell every DPO of each open request due within 5 working days
     (or overdue), and of each extension whose notice to the person is not yet
     recorded as sent. Safe to run twice: a reminder already sent today is not repeated."""

@@ -9,10 +9,11 @@ audit trail (rule 10): the event lists the ids shown.
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from portal import audit, clock, data_map, spreadsheets, tenancy
 from portal.actions import Action
@@ -34,12 +35,14 @@ class NotLinked(ValueError):
 def _participant(request: RightsRequest) -> Participant:
     if request.participant_id is None:
         raise NotLinked(request.id)
-    return db.session.get(Participant, request.participant_id)
+    participant = db.session.get(Participant, request.participant_id)
+    assert participant is not None  # the request's foreign key
+    return participant
 
 
 # ---------------------------------------------------------------- objections
 
-def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]:
+def record_objection(request: RightsRequest, scopes: Iterable[str] | None, user_id: int | None) -> list[Objection]:
     """UK GDPR Art. 21: the participant objects to research contact and/or
     statistics. Research objectors are refused as ``research_contact`` (consents);
     statistics objectors are left out of every statistics extract. Allowed while the
@@ -68,11 +71,12 @@ def record_objection(request: RightsRequest, scopes, user_id) -> list[Objection]
 
 # ---------------------------------------------------------------- linking
 
-def search_participants(name, date_of_birth, ni_number, user_id, request: RightsRequest) -> list[Participant]:
+def search_participants(name: str | None, date_of_birth: str | None, ni_number: str | None, user_id: int | None,
+                        request: RightsRequest) -> list[Participant]:
     """Participants of every organisation matching what the DPO typed (any of name,
     date of birth, NI number, normalised as at referral). The audit holds the ids
     found, never the terms."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     name = " ".join(str(name or "").split())
     for part in name.split(" ")[:3] if name else []:
         like = f"%{part.lower()}%"
@@ -98,7 +102,7 @@ def search_participants(name, date_of_birth, ni_number, user_id, request: Rights
     return found
 
 
-def link_participant(request: RightsRequest, participant_id, user_id) -> RightsRequest:
+def link_participant(request: RightsRequest, participant_id: str | int | None, user_id: int | None) -> RightsRequest:
     _open_for_dpo(request, user_id)
     participant_id = tenancy.valid_id(participant_id)
     participant = db.session.get(Participant, participant_id) if participant_id else None
@@ -115,7 +119,7 @@ def link_participant(request: RightsRequest, participant_id, user_id) -> RightsR
     return request
 
 
-def record_no_data(request: RightsRequest, user_id) -> RightsRequest:
+def record_no_data(request: RightsRequest, user_id: int | None) -> RightsRequest:
     """The search found no one: the portal holds no data about the requester."""
     _open_for_dpo(request, user_id)
     request.participant_id = None
@@ -133,7 +137,7 @@ def record_no_data(request: RightsRequest, user_id) -> RightsRequest:
 RECTIFIABLE = {k: v for k, v in participant_fields.SECTIONS.items()}
 
 
-def rectify(request: RightsRequest, section: str, raw: dict, user_id) -> list[str]:
+def rectify(request: RightsRequest, section: str, raw: dict[str, Any], user_id: int | None) -> list[str]:
     """UK GDPR Art. 16: correct one section through the same history-keeping edit as
     casework (each changed field kept, old and new), the request as the reason.
     Allowed while the record is restricted: it is a rights workflow (rule 5)."""
@@ -159,7 +163,7 @@ def rectify(request: RightsRequest, section: str, raw: dict, user_id) -> list[st
     return changed
 
 
-def audit_rectify_view(request: RightsRequest, participant: Participant, section: str, user_id) -> None:
+def audit_rectify_view(request: RightsRequest, participant: Participant, section: str, user_id: int | None) -> None:
     """Record that the rectification form showed ``section`` of the linked record
     (rule 1) and commit."""
     audit.record("rights_request.rectify_viewed", object_type="rights_request", object_id=request.id,
@@ -170,7 +174,7 @@ def audit_rectify_view(request: RightsRequest, participant: Participant, section
 
 # ---------------------------------------------------------------- restriction
 
-def set_restriction(request: RightsRequest, reason, user_id) -> RestrictionNotice:
+def set_restriction(request: RightsRequest, reason: str | None, user_id: int | None) -> RestrictionNotice:
     """UK GDPR Art. 18: restrict the record (read-only, no sharing, no individual
     reporting) through ``participants.set_restriction``."""
     from portal.casework import participants
@@ -191,7 +195,8 @@ def set_restriction(request: RightsRequest, reason, user_id) -> RestrictionNotic
     return notice
 
 
-def lift_restriction(request: RightsRequest, reason, told_on: date | None, told_method, user_id) -> RestrictionNotice:
+def lift_restriction(request: RightsRequest, reason: str | None, told_on: date | None, told_method: str | None,
+                     user_id: int | None) -> RestrictionNotice:
     """Lift the restriction; Art. 18(3): the person is told before it is lifted, so
     the lifting records when and how they were told."""
     from portal.casework import participants
@@ -222,7 +227,8 @@ def restriction_notices(request: RightsRequest) -> list[RestrictionNotice]:
 
 # ---------------------------------------------------------------- to be informed
 
-def record_notice_sent(request: RightsRequest, notice_id, sent_on: date | None, method, user_id) -> RightsRequest:
+def record_notice_sent(request: RightsRequest, notice_id: str | int, sent_on: date | None, method: str | None,
+                       user_id: int | None) -> RightsRequest:
     """The right to be informed: the current privacy notice was sent."""
     from portal.models import PrivacyNotice
 
@@ -236,6 +242,7 @@ def record_notice_sent(request: RightsRequest, notice_id, sent_on: date | None, 
     _choice(problems, "method", method, RESPONSE_METHODS, "Select how it was sent")
     if problems:
         raise Problems(problems)
+    assert notice is not None and method is not None  # checked above
     request.notice_id = notice.id
     request.notice_sent_on = sent_on
     request.notice_method = method
@@ -300,7 +307,7 @@ def portability_zip(participant: Participant) -> bytes:
     return out.getvalue()
 
 
-def create_portability_export(request: RightsRequest, user_id) -> PortabilityExport:
+def create_portability_export(request: RightsRequest, user_id: int | None) -> PortabilityExport:
     """UK GDPR Art. 20: the data the participant provided, CSV and JSON in a ZIP,
     kept as a private file; its release is a disclosure to the participant, so it is
     refused until the requester's identity is verified (rule 5)."""
@@ -338,7 +345,7 @@ def exports_of(request: RightsRequest) -> list[PortabilityExport]:
                                    .order_by(PortabilityExport.id)))
 
 
-def read_export(export: PortabilityExport, user_id) -> bytes:
+def read_export(export: PortabilityExport, user_id: int | None) -> bytes:
     audit.record("rights_request.portability_downloaded", object_type="rights_request", object_id=export.request_id,
                  participant_id=export.participant_id, org_id=export.org_id, user_id=user_id,
                  detail={"export_id": export.id})
