@@ -14,13 +14,14 @@ token checks with scopes, and a per-client rate limit.
   the limit), which the API answers as JSON.
 """
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6750 import BearerTokenValidator
-from flask import current_app
+from flask import Flask, Response, current_app
 from flask import request as flask_request
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +31,10 @@ from portal.extensions import db
 from portal.models import ApiClient, ApiRateWindow, ApiToken
 from portal.models.api_client import SCOPES, sha256_hex
 
+if TYPE_CHECKING:
+    from flask.wrappers import Request
+    from werkzeug.datastructures import ImmutableMultiDict
+
 REALM = "atw-mhss"
 DEFAULTS = {"API_TOKEN_LIFETIME": 3600, "API_RATE_LIMIT": 120, "API_RATE_WINDOW": 60}
 
@@ -38,41 +43,41 @@ def setting(name: str) -> int:
     return int(current_app.config.get(name, DEFAULTS[name]))
 
 
-class _FormOnlyPayload(FlaskOAuth2Payload):
+class _FormOnlyPayload(FlaskOAuth2Payload):  # type: ignore[misc]  # Authlib ships no type information
     @property
-    def data(self):
-        return self._request.form
+    def data(self) -> "ImmutableMultiDict[str, str]":
+        return cast("ImmutableMultiDict[str, str]", self._request.form)
 
 
-class _FormOnlyRequest(FlaskOAuth2Request):
-    def __init__(self, request):
+class _FormOnlyRequest(FlaskOAuth2Request):  # type: ignore[misc]  # Authlib ships no type information
+    def __init__(self, request: "Request") -> None:
         super().__init__(request)
         self.payload = _FormOnlyPayload(request)
 
 
-class PortalAuthorizationServer(AuthorizationServer):
-    def create_oauth2_request(self, request):
+class PortalAuthorizationServer(AuthorizationServer):  # type: ignore[misc]  # Authlib ships no type information
+    def create_oauth2_request(self, request: object) -> _FormOnlyRequest:
         return _FormOnlyRequest(flask_request)
 
 
-class RateLimited(OAuth2Error):
+class RateLimited(OAuth2Error):  # type: ignore[misc]  # Authlib ships no type information
     """429 from the token endpoint: the client has used up its window."""
 
     error = "rate_limited"
     status_code = 429
 
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int) -> None:
         super().__init__("Too many requests from this client: wait and try again")
         self.retry_after = retry_after
 
-    def get_headers(self):
-        return super().get_headers() + [("Retry-After", str(self.retry_after))]
+    def get_headers(self) -> list[tuple[str, str]]:
+        return cast("list[tuple[str, str]]", super().get_headers()) + [("Retry-After", str(self.retry_after))]
 
 
-class ClientCredentials(ClientCredentialsGrant):
+class ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]  # Authlib ships no type information
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
-    def validate_token_request(self):
+    def validate_token_request(self) -> None:
         """Authlib's checks, then the client's rate limit: token requests count in the
         same window as its API calls (only once the client has authenticated, so nobody
         can use up another client's window by naming it)."""
@@ -82,7 +87,7 @@ class ClientCredentials(ClientCredentialsGrant):
             raise RateLimited(retry_after)
 
 
-def query_client(client_id):
+def query_client(client_id: str | None) -> ApiClient | None:
     if not client_id:
         return None
     return db.session.scalars(
@@ -90,7 +95,7 @@ def query_client(client_id):
     ).first()
 
 
-def save_token(token: dict, request) -> None:
+def save_token(token: dict[str, Any], request: _FormOnlyRequest) -> None:
     """Keep the token's hash, scope and expiry (never the token), audited. Commits."""
     now = clock.now()
     client = request.client
@@ -104,8 +109,8 @@ def save_token(token: dict, request) -> None:
     db.session.commit()
 
 
-class TokenValidator(BearerTokenValidator):
-    def authenticate_token(self, token_string):
+class TokenValidator(BearerTokenValidator):  # type: ignore[misc]  # Authlib ships no type information
+    def authenticate_token(self, token_string: str | None) -> ApiToken | None:
         if not token_string:
             return None
         return db.session.scalars(select(ApiToken).where(ApiToken.token_sha256 == sha256_hex(token_string))).first()
@@ -116,7 +121,7 @@ resource_protector = ResourceProtector()
 resource_protector.register_token_validator(TokenValidator(realm=REALM))
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.config.setdefault("OAUTH2_SCOPES_SUPPORTED", list(SCOPES))
     lifetime = int(app.config.get("API_TOKEN_LIFETIME", DEFAULTS["API_TOKEN_LIFETIME"]))
     app.config["OAUTH2_TOKEN_EXPIRES_IN"] = {"client_credentials": lifetime}
@@ -125,13 +130,13 @@ def init_app(app) -> None:
         authorization.register_grant(ClientCredentials)
 
 
-def token_response():
+def token_response() -> Response:
     """The token endpoint's response (Authlib's, JSON, with Cache-Control: no-store)."""
-    return authorization.create_token_response()
+    return cast(Response, authorization.create_token_response())
 
 
 class ApiRefused(Exception):
-    def __init__(self, status: int, error: str, message: str, headers: dict | None = None):
+    def __init__(self, status: int, error: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.error = error
@@ -143,7 +148,7 @@ def authenticate(scope: str) -> ApiToken:
     """The request's valid bearer token holding ``scope``, counted against its client's
     rate limit. Raises ``ApiRefused``."""
     try:
-        token = resource_protector.acquire_token([scope])
+        token: ApiToken = resource_protector.acquire_token([scope])
     except OAuth2Error as error:
         if error.error == "insufficient_scope":
             challenge = f'Bearer realm="{REALM}", error="insufficient_scope", scope="{scope}"'
@@ -166,7 +171,7 @@ def record_call(client: ApiClient | None, endpoint: str | None, method: str, sta
                 participant_ids: list[int] | None = None) -> None:
     """One audit event per API call, whatever its outcome: the client, the endpoint, the
     status and the participants the answer showed (ids and codes only). Commits."""
-    detail = {"endpoint": endpoint, "method": method, "status": status}
+    detail: dict[str, Any] = {"endpoint": endpoint, "method": method, "status": status}
     if client is not None:
         detail["client_id"] = client.client_id
     if participant_ids:
@@ -192,4 +197,5 @@ def count_request(client: ApiClient) -> int:
     db.session.execute(delete(ApiRateWindow).where(ApiRateWindow.client_pk == client.id,
                                                    ApiRateWindow.window_start < start))
     db.session.commit()
+    assert count is not None  # the upsert above made the row
     return 0 if count <= setting("API_RATE_LIMIT") else start + window - now

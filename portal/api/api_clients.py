@@ -8,7 +8,9 @@ reports and send referrals; the lead partner may read published reports; deliver
 partners receive neither (their data reaches DWP through the lead partner's report).
 """
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select, update
 
@@ -17,6 +19,9 @@ from portal.extensions import db
 from portal.models import ApiClient, ApiToken, Organisation
 from portal.models.api_client import SCOPES, sha256_hex
 from portal.validation import Invalid, Problems, clean_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
 SCOPES_BY_KIND = {
     "commissioner": ("reports:read", "referrals:write"),
@@ -44,7 +49,7 @@ def clients() -> list[ApiClient]:
                                                               ApiClient.id)))
 
 
-def get_client(client_pk) -> ApiClient | None:
+def get_client(client_pk: int | str) -> ApiClient | None:
     try:
         client_pk = int(client_pk)
     except (TypeError, ValueError):
@@ -58,11 +63,11 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def register(org_id, name: str, scopes, user_id: int | None, *, client_id: str | None = None,
-             secret: str | None = None) -> Issued:
+def register(org_id: int | str | None, name: str, scopes: Iterable[str] | None, user_id: int | None, *,
+             client_id: str | None = None, secret: str | None = None) -> Issued:
     """Register a client for an organisation with some of the scopes its kind allows.
     ``client_id`` and ``secret`` are for the demo seed only; otherwise both are random. Commits."""
-    problems = []
+    problems: list[Invalid] = []
     org_id = tenancy.valid_id(org_id)
     org = db.session.get(Organisation, org_id) if org_id else None
     if org is None or org.kind not in SCOPES_BY_KIND:
@@ -82,6 +87,7 @@ def register(org_id, name: str, scopes, user_id: int | None, *, client_id: str |
             problems.append(Invalid(f"A client of {org.name} may only {allowed}", field="scopes"))
     if problems:
         raise Problems(problems)
+    assert org is not None  # no problems: the organisation was found
     secret = secret or new_secret()
     now = clock.now()
     client = ApiClient(
@@ -98,10 +104,10 @@ def register(org_id, name: str, scopes, user_id: int | None, *, client_id: str |
 
 
 def _end_tokens(client: ApiClient) -> int:
-    return db.session.execute(
+    return cast("CursorResult[Any]", db.session.execute(
         update(ApiToken).where(ApiToken.client_pk == client.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=clock.now())
-    ).rowcount
+    )).rowcount
 
 
 def rotate(client: ApiClient, user_id: int | None) -> Issued:

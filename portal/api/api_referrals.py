@@ -17,6 +17,7 @@ linked to its claim the next time the body is sent.
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -47,23 +48,25 @@ class Received:
     created: bool
 
 
-def body_hash(body: dict) -> str:
+def body_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                           .encode()).hexdigest()
 
 
-def check(body) -> dict:
+def check(body: object) -> dict[str, Any]:
     """The cleaned referral, or ``Problems`` naming every field that is wrong: first the
     Referral schema the API describes (``referral_schema``), then the casework cleaners."""
     problems = referral_schema.problems(body)
     if problems:
         raise Problems(problems)
+    assert isinstance(body, dict)  # the Referral schema accepts JSON objects only
     return participant_fields.clean(body, FIELDS)
 
 
-def receive(client: ApiClient, body) -> Received:
+def receive(client: ApiClient, body: object) -> Received:
     """Take a referral in from ``client``, once. Raises ``Problems`` (422) or ``Conflict`` (409)."""
     check(body)
+    assert isinstance(body, dict)  # check() refuses anything but a JSON object
     reference = clean_atw_reference(body["atw_reference"])
     digest = body_hash(body)
     claim = _claim_of(client, reference)
@@ -71,7 +74,9 @@ def receive(client: ApiClient, body) -> Received:
         if claim.body_sha256 != digest:
             raise Conflict("A different referral has already been sent with this Access to Work reference")
         if claim.participant_id is not None:
-            return Received(claim, db.session.get(Participant, claim.participant_id), created=False)
+            participant = db.session.get(Participant, claim.participant_id)
+            assert participant is not None  # the claim's participant (a foreign key)
+            return Received(claim, participant, created=False)
     else:
         claim = ApiReferral(client_pk=client.id, atw_reference=reference, body_sha256=digest, created_at=clock.now())
         db.session.add(claim)
@@ -88,14 +93,17 @@ def _claim_of(client: ApiClient, reference: str) -> ApiReferral | None:
                                                         ApiReferral.atw_reference == reference)).first()
 
 
-def _take_in(client: ApiClient, claim: ApiReferral, body: dict) -> Received:
+def _take_in(client: ApiClient, claim: ApiReferral, body: dict[str, Any]) -> Received:
     claim_id = claim.id
     org = db.session.get(Organisation, client.org_id)
+    assert org is not None  # the client's organisation (a foreign key)
     try:
         taken = referrals.take_in(body, taken_in_by=org, user_id=None)
     except Problems as problems:
         db.session.rollback()
-        claim = db.session.get(ApiReferral, claim_id)
+        reloaded = db.session.get(ApiReferral, claim_id)
+        assert reloaded is not None  # the claim was committed before the intake ran
+        claim = reloaded
         duplicate = any(p.message.startswith(referrals.ALREADY_REFERRED) for p in problems.problems)
         if duplicate:
             mine = _taken_in_for(claim, client)
@@ -107,8 +115,9 @@ def _take_in(client: ApiClient, claim: ApiReferral, body: dict) -> Received:
             raise Conflict(f"{referrals.ALREADY_REFERRED}: the Access to Work reference or the open case is "
                            "already held by the service")
         raise
-    claim = db.session.get(ApiReferral, claim_id)
-    return _link(claim, taken.participant, created=True)
+    reloaded = db.session.get(ApiReferral, claim_id)
+    assert reloaded is not None  # the claim was committed before the intake ran
+    return _link(reloaded, taken.participant, created=True)
 
 
 def _taken_in_for(claim: ApiReferral, client: ApiClient) -> Participant | None:
@@ -127,7 +136,7 @@ def _link(claim: ApiReferral, participant: Participant, created: bool) -> Receiv
     return Received(claim, participant, created)
 
 
-def referral_of(client: ApiClient, atw_reference) -> tuple[ApiReferral, Participant] | None:
+def referral_of(client: ApiClient, atw_reference: str) -> tuple[ApiReferral, Participant] | None:
     """The referral this client sent under the reference, or None (another client's
     referral, or one it never sent, is not found either way)."""
     try:
@@ -137,7 +146,9 @@ def referral_of(client: ApiClient, atw_reference) -> tuple[ApiReferral, Particip
     claim = _claim_of(client, reference)
     if claim is None or claim.participant_id is None:
         return None
-    return claim, db.session.get(Participant, claim.participant_id)
+    participant = db.session.get(Participant, claim.participant_id)
+    assert participant is not None  # the claim's participant (a foreign key)
+    return claim, participant
 
 
 def status_of(participant: Participant) -> tuple[str, str | None]:

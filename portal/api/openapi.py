@@ -7,6 +7,9 @@ and the validation are one truth. The test suite runs Schemathesis against it in
 with every check, positive and negative data, so a route that answers outside it, or
 refuses what it allows, fails there.
 """
+from collections.abc import Mapping
+from typing import Any
+
 import jsonschema_rs
 
 from portal.models.api_client import SCOPES
@@ -21,19 +24,19 @@ EXAMPLE_REFERRAL = {
 }
 
 
-def _ref(name: str) -> dict:
+def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict, description: str) -> dict:
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _error(description: str) -> dict:
+def _error(description: str) -> dict[str, Any]:
     return _json(_ref("Error"), description)
 
 
-def _secured(scope: str, operation: dict) -> dict:
+def _secured(scope: str, operation: dict[str, Any]) -> dict[str, Any]:
     operation["security"] = [{"client_credentials": [scope]}]
     operation["responses"].update({
         "401": _error("No valid bearer token"),
@@ -64,7 +67,7 @@ REPORT_SUMMARY = {
 }
 
 
-def document() -> dict:
+def document() -> dict[str, Any]:
     month_param = {"name": "month", "in": "query", "required": False,
                    "description": "Only the reports of this month (YYYY-MM, 2000-01 to 2999-12)",
                    "schema": {"type": "string", "pattern": MONTH_PATTERN}}
@@ -209,7 +212,7 @@ def document() -> dict:
     }
 
 
-def invalid_parameters(operation_id: str, args) -> list[str]:
+def invalid_parameters(operation_id: str, args: Mapping[str, str]) -> list[str]:
     """The query parameters of ``operation_id`` that break the schema the description
     gives them (the very schema served, so the two cannot drift apart)."""
     for item in document()["paths"].values():

@@ -6,8 +6,10 @@ nothing. Never used in production: the command refuses there.
 """
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -91,9 +93,9 @@ def demo_accounts() -> list[DemoAccount]:
 DEMO_TRAINING_REFRESH = timedelta(days=180)
 
 
-def seed() -> dict:
+def seed() -> dict[str, Any]:
     """Create whatever of the demo data is missing; returns the --json document."""
-    orgs = {}
+    orgs: dict[str, Organisation] = {}
     for slug, name, kind in ORGANISATIONS:
         org = tenancy.organisation_by_slug(slug)
         if org is None:
@@ -129,13 +131,14 @@ def seed() -> dict:
 
 # Later areas add their demo data (participants, API clients) with seed functions
 # taking the organisations by slug; each must be idempotent.
-EXTENSIONS: list = [seed_contract_areas, seed_participants, seed_consent, seed_api_clients]
+EXTENSIONS: list[Callable[[dict[str, Organisation]], None]] = [seed_contract_areas, seed_participants, seed_consent,
+                                                               seed_api_clients]
 # ... and add lists to the --json document.
-DOCUMENT_PARTS: list = [participants_document, api_clients_document]
+DOCUMENT_PARTS: list[Callable[[], dict[str, Any]]] = [participants_document, api_clients_document]
 
 
-def document() -> dict:
-    doc = {
+def document() -> dict[str, Any]:
+    doc: dict[str, Any] = {
         "accounts": [
             {"email": a.email, "password": DEMO_PASSWORD, "totp_secret": a.totp_secret,
              "org": a.org, "roles": list(a.roles), "name": a.name}

@@ -1,8 +1,10 @@
 """Demo API client: DWP's system, with a fixed secret so the demo document can print it."""
+from typing import Any
+
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import ApiClient
+from portal.models import ApiClient, Organisation
 from portal.models.api_client import sha256_hex
 
 DEMO_CLIENT_ID = "dwp-demo-system"
@@ -10,7 +12,7 @@ DEMO_CLIENT_SECRET = "demo-api-secret-dwp-2026-not-for-production"
 DEMO_SCOPES = ["reports:read", "referrals:write"]
 
 
-def seed_api_clients(orgs) -> None:
+def seed_api_clients(orgs: dict[str, Organisation]) -> None:
     """DWP's demo client, made once; its secret put back to the demo secret if it was rotated."""
     from portal.api import api_clients
 
@@ -23,6 +25,6 @@ def seed_api_clients(orgs) -> None:
         db.session.commit()
 
 
-def api_clients_document() -> dict:
+def api_clients_document() -> dict[str, Any]:
     return {"api_clients": [{"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET, "org": "dwp",
                              "scopes": list(DEMO_SCOPES)}]}

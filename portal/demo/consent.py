@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Consent, ConsentWithdrawal, Participant, PrivacyNotice, User
+from portal.models import Consent, ConsentPurpose, ConsentWithdrawal, Organisation, Participant, PrivacyNotice, User
 from portal.consent import consents
 
 NOTICE_VERSION = "1"
@@ -41,7 +41,7 @@ def ensure_notice_v1(published_by_id: int | None = None) -> PrivacyNotice:
     return notice
 
 
-def seed_consent(orgs: dict) -> None:
+def seed_consent(orgs: dict[str, Organisation]) -> None:
     consents.ensure_default_purposes()
     dpo = db.session.scalars(select(User).where(User.email == "dpo@ingeus.example")).first()
     notice = ensure_notice_v1(dpo.id if dpo else None)
@@ -61,11 +61,11 @@ def seed_consent(orgs: dict) -> None:
     db.session.commit()
 
 
-def _decisions(participant: Participant, i: int, purposes: dict, notice: PrivacyNotice) -> None:
+def _decisions(participant: Participant, i: int, purposes: dict[str, ConsentPurpose], notice: PrivacyNotice) -> None:
     vrc = db.session.get(User, participant.assigned_vrc_id) if participant.assigned_vrc_id else None
     when = max(participant.referred_at, clock.now() - timedelta(days=40)) + timedelta(days=2)
 
-    def decide(code, decision, words, days=0):
+    def decide(code: str, decision: str, words: str, days: int = 0) -> Consent:
         consent = Consent(
             org_id=participant.org_id, participant_id=participant.id, purpose_id=purposes[code].id,
             decision=decision, method="verbal", participant_words=words, notice_id=notice.id,

@@ -1,6 +1,7 @@
 """Demo contract areas: postcode areas of England, Wales and Scotland spread across
 the lead and delivery partners, with a few left unallocated so that referrals from
 them land in the lead partner's unallocated queue."""
+from portal.models import Organisation
 from portal.referrals.contract_areas import seed_areas
 
 DEMO_AREAS = {
@@ -19,7 +20,7 @@ DEMO_AREAS = {
 # LN, PE (Lincolnshire and the Fens), TD, DG (the Borders and Dumfries).
 
 
-def seed_contract_areas(orgs: dict) -> None:
+def seed_contract_areas(orgs: dict[str, Organisation]) -> None:
     """Idempotent: areas already in the table (perhaps changed by hand) stay as they are."""
     assignments = {}
     for slug, areas in DEMO_AREAS.items():

@@ -8,6 +8,7 @@ assessments, plans, notes, appointments and milestones, three completed, one lef
 one withdrawn, and one active case whose processing is restricted.
 """
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -72,7 +73,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return clock.as_utc(datetime.combine(day, time(hour, minute), tzinfo=clock.LONDON))
 
 
-def seed_participants(orgs: dict) -> None:
+def seed_participants(orgs: dict[str, Organisation]) -> None:
     """Add whatever demo participants are missing (idempotent)."""
     for org_index, slug in enumerate(DELIVERING, start=1):
         org = orgs.get(slug)
@@ -81,17 +82,18 @@ def seed_participants(orgs: dict) -> None:
         vrcs = [db.session.scalars(select(User).where(User.email == f"vrc{n}@{slug}.example")).first() for n in (1, 2)]
         if None in vrcs:
             continue
+        found = cast("list[User]", vrcs)  # both VRCs: checked just above
         existing = set(db.session.scalars(select(Participant.atw_reference).where(Participant.org_id == org.id)))
         created = {}
         for i in range(PER_ORG):
             ref = _reference(slug, i)
             if ref in existing:
                 continue
-            created[i] = _participant(org, org_index, slug, i, vrcs[i % 2])
+            created[i] = _participant(org, org_index, slug, i, found[i % 2])
         if created:
             db.session.flush()
             for i, participant in created.items():
-                _history(org, participant, i, vrcs[i % 2])
+                _history(org, participant, i, found[i % 2])
             # A re-referral: the person who left early (29) was referred again (3).
             if 3 in created and 29 in created:
                 created[3].ni_number = created[29].ni_number
@@ -216,6 +218,7 @@ def _history(org: Organisation, p: Participant, i: int, vrc: User) -> None:
                                       reason="Participant asked to move it: working a late shift", changed_by_id=vrc.id,
                                       changed_at=now))
     if p.status in ("completed", "left_early", "withdrawn"):
+        assert p.closed_on is not None  # a closed case has its closing date (set with the status)
         add(StatusChange(org_id=org.id, participant_id=p.id, status=p.status, changed_on=p.closed_on,
                          reason=p.closure_reason, changed_by_id=vrc.id, changed_at=_at(p.closed_on, 15)))
         if p.status == "completed":
@@ -228,7 +231,7 @@ def _history(org: Organisation, p: Participant, i: int, vrc: User) -> None:
                           left_early_reason="moved_away", recorded_by_id=vrc.id, recorded_at=_at(p.closed_on, 15)))
 
 
-def participants_document() -> dict:
+def participants_document() -> dict[str, Any]:
     """For ``seed-demo --json``: every demo participant with its organisation, VRC
     (email) and the details a browser test or a demonstration needs to find them."""
     rows = db.session.execute(

@@ -7,8 +7,10 @@ history), is logged, and is told to the assigned VRC (or, with none, the
 organisation's team managers), who also sees it on the record. Notifications carry
 ids and links only: they are emailed.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 
@@ -16,7 +18,8 @@ from portal import clock, tenancy
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import (
-    Membership, OohCallback, OohCallNote, OohCheck, OohGrant, Organisation, Participant, User,
+    Appointment, Consent, ConsentWithdrawal, EmergencyContact, Membership, OohCallback, OohCallNote, OohCheck,
+    OohGrant, Organisation, Participant, User,
 )
 from portal.models.appointment import CANCELLED_BY
 from portal import notifications
@@ -25,13 +28,20 @@ from portal.casework import appointments
 from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems, clean_phone, clean_text
 
+if TYPE_CHECKING:
+    from portal.consent.consents import PurposeState
+
+T = TypeVar("T")
+
 RECENT_APPOINTMENTS = 5
 # A callback can be left on the call the check was made on (or while access lasts).
 CALLBACK_WITHIN = timedelta(hours=2)
 
 
 def _organisation(participant: Participant) -> Organisation:
-    return db.session.get(Organisation, participant.org_id)
+    org = db.session.get(Organisation, participant.org_id)
+    assert org is not None  # the participant's organisation (a foreign key)
+    return org
 
 
 def record_url(participant: Participant) -> str:
@@ -59,7 +69,7 @@ def _tell(participant: Participant, kind: str, text: str, link: str | None = Non
 # ----------------------------------------------------------------- the limited view
 
 
-def limited_view(participant: Participant, grant: OohGrant) -> dict:
+def limited_view(participant: Participant, grant: OohGrant) -> dict[str, object]:
     """What a call needs (DESIGN.md "limited view"): contact details and preferences,
     the assigned VRC, upcoming and recent appointments, current consents, and the
     worker's own notes of this call. Never case notes or health information."""
@@ -76,7 +86,7 @@ def limited_view(participant: Participant, grant: OohGrant) -> dict:
             "consents": current_consents(participant), "organisation": _organisation(participant)}
 
 
-def current_consents(participant: Participant) -> list:
+def current_consents(participant: Participant) -> "list[PurposeState]":
     """Each consent purpose's current state (given, refused, withdrawn...)."""
     from portal.consent import consents
 
@@ -86,7 +96,7 @@ def current_consents(participant: Participant) -> list:
 # ----------------------------------------------------------------- actions
 
 
-def reschedule_appointment(participant: Participant, appointment, starts_at: datetime | None, reason: str,
+def reschedule_appointment(participant: Participant, appointment: Appointment, starts_at: datetime | None, reason: str,
                            requested_by: str, worker: User) -> None:
     """Move an appointment on a call (the casework service keeps the old time and the
     reason), recording who asked for it (required)."""
@@ -99,7 +109,8 @@ def reschedule_appointment(participant: Participant, appointment, starts_at: dat
     _through_casework(appointments.reschedule, participant, appointment, starts_at, reason, worker.id)
 
 
-def cancel_appointment(participant: Participant, appointment, cancelled_by: str, reason: str, worker: User) -> None:
+def cancel_appointment(participant: Participant, appointment: Appointment, cancelled_by: str, reason: str,
+                       worker: User) -> None:
     """Cancel an appointment on a call, recording who asked. While the record is
     restricted only a cancellation at the participant's own request is allowed."""
     _stage_action(participant, "appointment_cancelled", appointment.id,
@@ -110,8 +121,8 @@ def cancel_appointment(participant: Participant, appointment, cancelled_by: str,
     _through_casework(appointments.cancel, participant, appointment, cancelled_by, reason, worker.id)
 
 
-def withdraw_consent(participant: Participant, consent, withdrawn_at: datetime | None, method: str, words: str,
-                     worker: User):
+def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: datetime | None, method: str, words: str,
+                     worker: User) -> ConsentWithdrawal:
     """Record a consent withdrawal the participant asked for on a call (the consent
     service keeps the history), logged and told to the assigned VRC."""
     from portal.consent import consents
@@ -123,14 +134,15 @@ def withdraw_consent(participant: Participant, consent, withdrawn_at: datetime |
     return _through_casework(consents.withdraw_consent, participant, consent, withdrawn_at, method, words, worker.id)
 
 
-def _stage_action(participant, kind, object_id, detail, worker, text) -> None:
+def _stage_action(participant: Participant, kind: str, object_id: int, detail: dict[str, Any], worker: User,
+                  text: str) -> None:
     """Log and notify in the same transaction as the change the casework service
     commits (or rolls back, with the change, when it refuses)."""
     ooh_log.record(kind, worker.id, participant, object_id=object_id, detail=detail)
     _tell(participant, "ooh.action", text)
 
 
-def _through_casework(action, *args):
+def _through_casework(action: Callable[..., T], *args: object) -> T:
     """Run the casework service that makes the change; its refusal rolls back the staged log."""
     try:
         return action(*args)
@@ -164,14 +176,15 @@ def add_call_note(participant: Participant, grant: OohGrant, text: str, worker: 
     return note
 
 
-def may_override_consent(user, participant: Participant) -> bool:
+def may_override_consent(user: User, participant: Participant) -> bool:
     from portal.consent import emergency
 
     return emergency.may_make_emergency_contact(user, participant) is not None
 
 
-def record_emergency_contact(participant: Participant, worker: User, recipient_type, recipient_name, reason,
-                             what_shared, data_categories, contacted_at):
+def record_emergency_contact(participant: Participant, worker: User, recipient_type: str, recipient_name: str,
+                             reason: str, what_shared: str, data_categories: list[str],
+                             contacted_at: datetime | None) -> EmergencyContact:
     """The consent service's emergency override (a written reason, vital interests, the
     DPO's review list), made on a call: logged, and the assigned VRC told."""
     from portal.consent import emergency
@@ -218,8 +231,8 @@ def leave_callback(participant: Participant, reason: str, best_time: str, phone:
     """A note for the assigned VRC to call the participant back, tied to the worker's
     latest check of the participant. Allowed on a restricted record too: it changes
     nothing of it."""
-    problems = []
-    values = {}
+    problems: list[Invalid] = []
+    values: dict[str, str] = {}
     for field, value, label, size in (("reason", reason, "the reason for the call", 500),
                                       ("best_time", best_time, "the best time to call back", 200)):
         try:
@@ -280,7 +293,7 @@ def open_callbacks(org: Organisation, vrc_id: int | None, view: str | None) -> l
     return result
 
 
-def callback_for_closing(org: Organisation, callback_id, user) -> OohCallback | None:
+def callback_for_closing(org: Organisation, callback_id: object, user: User) -> OohCallback | None:
     """An open or closed callback the user may mark done: the VRC it was left for, or
     a team manager of the organisation. None (a 404) for anyone else."""
     callback_id = ooh_access.valid_id(callback_id)

@@ -41,15 +41,15 @@ class SearchResult:
     hits: tuple[SearchHit, ...] = ()
 
 
-def _normal(text) -> str:
+def _normal(text: str | None) -> str:
     return "".join(str(text or "").split()).casefold().replace("’", "'").replace("‘", "'")
 
 
-def search(worker_id: int, surname, date_of_birth: date | None, postcode="") -> SearchResult:
+def search(worker_id: int, surname: str | None, date_of_birth: date | None, postcode: str | None = "") -> SearchResult:
     """Open cases whose surname and date of birth (and postcode, when given) match.
     Case, spaces and apostrophe styles are ignored. Closed cases are not offered: the
     line is for current participants' appointments."""
-    problems = []
+    problems: list[Invalid] = []
     try:
         surname = clean_text(surname, "the caller’s surname", 100, required=True)
     except Invalid as problem:
@@ -77,6 +77,7 @@ def search(worker_id: int, surname, date_of_birth: date | None, postcode="") -> 
     matches = [(p, o) for p, o in db.session.execute(stmt).all()
                if _normal(p.last_name) == wanted
                and (wanted_postcode is None or _normal(p.postcode) == _normal(wanted_postcode))]
+    shown: list[tuple[Participant, Organisation]]
     if not matches:
         outcome, shown = "none", []
     elif len(matches) > MAX_SHOWN:

@@ -6,6 +6,7 @@ always shown in a table beside it, so nothing depends on seeing the bars.
 """
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 40
@@ -42,10 +43,10 @@ def _nice_top(value: float) -> float:
         return 1
     exponent = math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
-        top = step * 10 ** exponent
+        top: float = step * 10 ** exponent
         if top >= value:
             return top
-    return 10 ** (exponent + 1)
+    return cast(float, 10 ** (exponent + 1))
 
 
 def format_value(value: float | None, unit: str = "") -> str:

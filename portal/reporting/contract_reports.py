@@ -15,9 +15,11 @@ kept beside the content, never published.
 """
 import hashlib
 import json
+from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any, TypedDict, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from portal import audit, clock, jobs
 from portal.actions import Action
@@ -49,9 +51,18 @@ NO_CONTACT_DAYS = 30
 AFTER_START_KINDS = ("support_plan_agreed", "month_of_support", "job_retained", "moved_to_suitable_work",
                      "programme_completed")
 CONTACT_NOTE_TYPES = ("appointment", "phone", "email")
+# (participant_id, kind, month_number, achieved_on) of a milestone
+MilestoneRow = Row[int, str, int, date]
 
 
-def canonical_json(document: dict) -> str:
+class Withheld(TypedDict):
+    """The participants withheld from the progress return (processing restricted)."""
+
+    total: int
+    by_organisation: dict[str, int]  # slug → count
+
+
+def canonical_json(document: dict[str, Any]) -> str:
     """The one serialisation of a report: sorted keys, two-space indent, UTF-8 text."""
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
@@ -65,7 +76,8 @@ def sha256_of(text: str) -> str:
 class Built:
     """A month's report content as the builder made it."""
 
-    def __init__(self, content: dict, participant_ids: list[int], withheld: int, warnings: list[dict]):
+    def __init__(self, content: dict[str, Any], participant_ids: list[int], withheld: int,
+                 warnings: list[dict[str, Any]]) -> None:
         self.content = content
         self.participant_ids = participant_ids
         self.withheld = withheld
@@ -74,7 +86,7 @@ class Built:
         self.sha256 = sha256_of(self.text)
 
 
-def build_content(month: Month, progress=lambda percent, message: None) -> Built:
+def build_content(month: Month, progress: Callable[[int, str], None] = lambda percent, message: None) -> Built:
     """The report of ``month`` from the data as it stands (no writes)."""
     progress(10, "Reading the month’s records")
     facts = report_figures.load(month, month)
@@ -101,11 +113,11 @@ def build_content(month: Month, progress=lambda percent, message: None) -> Built
     return Built(content, ids, withheld["total"], warnings)
 
 
-def _on_programme(p, month: Month) -> bool:
+def _on_programme(p: report_figures.ParticipantFacts, month: Month) -> bool:
     return p.referred_on <= month.last_day and (p.closed_on is None or p.closed_on >= month.first_day)
 
 
-def _progress_return(facts, month: Month) -> tuple[list[dict], list[int], dict]:
+def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[dict[str, Any]], list[int], Withheld]:
     """Rows (sorted by organisation then AtW reference), the participant ids in them,
     and the withheld counts {"total", "by_organisation": {slug: n}}."""
     slugs = {o.id: o.slug for o in facts.organisations}
@@ -122,12 +134,12 @@ def _progress_return(facts, month: Month) -> tuple[list[dict], list[int], dict]:
         for r in db.session.execute(select(Participant.id, Participant.atw_reference, Participant.ni_number)
                                     .where(Participant.id.in_(chunk))):
             identity[r.id] = (r.atw_reference, r.ni_number)
-    reached: dict[int, list[dict]] = {}
+    reached: dict[int, list[dict[str, Any]]] = {}
     for m in sorted(facts.milestones, key=lambda m: (m[4], m[2], m[3])):
         if month.contains(m[4]):
             reached.setdefault(m[1], []).append(
                 {"kind": m[2], "month_number": m[3] or None, "achieved_on": m[4].isoformat()})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in shown:
         closed = p.closed_on is not None and p.closed_on <= month.last_day
         rows.append({
@@ -139,19 +151,19 @@ def _progress_return(facts, month: Month) -> tuple[list[dict], list[int], dict]:
             "start_date": p.started_on.isoformat() if p.started_on and p.started_on <= month.last_day else None,
             "milestones_in_month": reached.get(p.id, []),
             "outcome": p.status if closed else None,
-            "outcome_date": p.closed_on.isoformat() if closed else None,
+            "outcome_date": cast(date, p.closed_on).isoformat() if closed else None,  # closed: closed_on is set
         })
     rows.sort(key=lambda r: (r["organisation"], r["atw_reference"]))
     ids = [r.pop("participant_id") for r in rows]
     return rows, ids, {"total": sum(withheld_by_org.values()), "by_organisation": withheld_by_org}
 
 
-def _chunks(ids: list[int], size: int = 500):
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
     for k in range(0, len(ids), size):
         yield ids[k:k + size]
 
 
-def milestone_text(item: dict) -> str:
+def milestone_text(item: dict[str, Any]) -> str:
     """"Month of support completed: month 3 (2026-03-20)" for a return row's milestone."""
     label = MILESTONE_KINDS.get(item["kind"], item["kind"])
     if item.get("month_number"):
@@ -165,7 +177,7 @@ def outcome_text(outcome: str | None) -> str:
 
 # --------------------------------------------------------------------- warnings
 
-def _warnings(facts, month: Month, shown_ids: list[int]) -> list[dict]:
+def _warnings(facts: report_figures.Facts, month: Month, shown_ids: list[int]) -> list[dict[str, Any]]:
     """What the reviewer should look at before publishing: participants open at month
     end with no contact for more than 30 days, and milestones recorded out of order.
     Restricted participants are not in the return, so not here either."""
@@ -188,20 +200,20 @@ def _warnings(facts, month: Month, shown_ids: list[int]) -> list[dict]:
             .group_by(CaseNote.participant_id)
         ):
             last_contact[pid] = max(on, last_contact.get(pid, on))
-    history: dict[int, list] = {}
+    history: dict[int, list[MilestoneRow]] = {}
     for chunk in _chunks(shown_ids):
-        for r in db.session.execute(
+        for m in db.session.execute(
             select(Milestone.participant_id, Milestone.kind, Milestone.month_number, Milestone.achieved_on)
             .where(Milestone.participant_id.in_(chunk), Milestone.achieved_on <= end)
         ):
-            history.setdefault(r.participant_id, []).append(r)
+            history.setdefault(m.participant_id, []).append(m)
     identity = {}
     for chunk in _chunks(shown_ids):
         for r in db.session.execute(select(Participant.id, Participant.atw_reference).where(Participant.id.in_(chunk))):
             identity[r.id] = r.atw_reference
-    out = []
+    out: list[dict[str, Any]] = []
 
-    def warn(p, code: str, text: str) -> None:
+    def warn(p: report_figures.ParticipantFacts, code: str, text: str) -> None:
         org = orgs[p.org_id]
         out.append({"code": code, "org": org.slug, "organisation": org.name, "participant_id": p.id,
                     "atw_reference": identity[p.id], "text": text})
@@ -210,6 +222,7 @@ def _warnings(facts, month: Month, shown_ids: list[int]) -> list[dict]:
         open_at_end = p.allocated_on is not None and p.allocated_on <= end and not (
             p.closed_on is not None and p.closed_on <= end)
         if open_at_end:
+            assert p.allocated_on is not None  # open at the month's end: allocated by then
             candidates = [d for d in (p.first_contact_on, last_contact.get(p.id)) if d is not None and d <= end]
             since = max(candidates) if candidates else None
             gap = (end - (since or p.allocated_on)).days
@@ -227,7 +240,7 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _order_problems(milestones: list, started_on: date | None) -> list[str]:
+def _order_problems(milestones: list[MilestoneRow], started_on: date | None) -> list[str]:
     problems = []
     months = {m.month_number: m.achieved_on for m in milestones if m.kind == "month_of_support"}
     for number in sorted(months):
@@ -268,7 +281,7 @@ def request_build(month: Month | None, user_id: int) -> Job:
     return job
 
 
-def build_draft(month_key: str, requested_by: int | None = None) -> dict:
+def build_draft(month_key: str, requested_by: int | None = None) -> dict[str, str]:
     """Job: build (or rebuild) the month's draft. Safe to run twice: the same data gives
     the same draft, and a rebuild replaces the draft in place."""
     month = Month.parse(month_key)
@@ -313,7 +326,7 @@ def store_draft(month: Month, built: Built, requested_by: int | None) -> Contrac
     return draft
 
 
-def build_previous_month() -> dict:
+def build_previous_month() -> dict[str, str]:
     """Periodic job (06:00 on the 1st, Europe/London): build last month's draft and tell the
     contract managers it is waiting for review. A month already published is left alone."""
     month = Month.current().previous()
@@ -350,5 +363,5 @@ def record_draft_view(draft: ContractReportDraft) -> None:
     db.session.commit()
 
 
-def draft_content(draft: ContractReportDraft) -> dict:
-    return json.loads(draft.content)
+def draft_content(draft: ContractReportDraft) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(draft.content))

@@ -5,6 +5,7 @@ Counts only (no participant is named or listed), counted by ``report_figures`` e
 as the monthly contract report counts them, from one load of the 12 months.
 """
 from dataclasses import dataclass
+from typing import Any
 
 from portal.reporting import report_figures
 from portal.reporting.charts import Chart, bar_chart, format_value
@@ -41,8 +42,8 @@ class Dashboard:
     month: Month
     measure: str
     measure_label: str
-    organisations: list[dict]  # {"slug", "name"} per column of the figures table
-    figure_rows: list[dict]
+    organisations: list[dict[str, str]]  # {"slug", "name"} per column of the figures table
+    figure_rows: list[dict[str, Any]]
     trends: list[Trend]
     target: int
 

@@ -49,8 +49,13 @@ from __future__ import annotations
 
 import enum
 import heapq
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar, cast
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "CONFIDENTIAL",
@@ -82,6 +87,10 @@ class Margin(enum.Enum):
 TOTAL = Margin.TOTAL
 
 Cell = int | str
+#: A coordinate: (row, col), with TOTAL for the totals row or column.
+Coordinate = tuple[Hashable, Hashable]
+RowKey = TypeVar("RowKey", bound=Hashable)
+ColumnKey = TypeVar("ColumnKey", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -95,16 +104,16 @@ class SuppressedTable:
     suppressed for being 1 to 4.
     """
 
-    rows: tuple
-    columns: tuple
-    cells: dict
-    row_totals: dict
-    column_totals: dict
+    rows: tuple[Hashable, ...]
+    columns: tuple[Hashable, ...]
+    cells: dict[Hashable, dict[Hashable, Cell]]
+    row_totals: dict[Hashable, Cell]
+    column_totals: dict[Hashable, Cell]
     grand_total: Cell
-    suppressed: frozenset
-    primary: frozenset
+    suppressed: frozenset[Coordinate]
+    primary: frozenset[Coordinate]
 
-    def value(self, row, col) -> Cell:
+    def value(self, row: Hashable, col: Hashable) -> Cell:
         """The published value at a coordinate (TOTAL allowed for either part)."""
         if row is TOTAL and col is TOTAL:
             return self.grand_total
@@ -114,11 +123,11 @@ class SuppressedTable:
             return self.row_totals[row]
         return self.cells[row][col]
 
-    def is_suppressed(self, row, col) -> bool:
+    def is_suppressed(self, row: Hashable, col: Hashable) -> bool:
         return (row, col) in self.suppressed
 
     @property
-    def body_suppressed(self) -> frozenset:
+    def body_suppressed(self) -> frozenset[Coordinate]:
         """Suppressed body cells only (no totals)."""
         return frozenset(c for c in self.suppressed if TOTAL not in c)
 
@@ -126,9 +135,9 @@ class SuppressedTable:
     def any_total_suppressed(self) -> bool:
         return any(TOTAL in c for c in self.suppressed)
 
-    def as_rows(self, corner: str = "", total_label: str = "Total") -> list[list]:
+    def as_rows(self, corner: str = "", total_label: str = "Total") -> list[list[object]]:
         """Header then one list per row then the totals row, totals last: for CSV or templates."""
-        out: list[list] = [[corner, *self.columns, total_label]]
+        out: list[list[object]] = [[corner, *self.columns, total_label]]
         for r in self.rows:
             out.append([r, *(self.cells[r][c] for c in self.columns), self.row_totals[r]])
         out.append([total_label, *(self.column_totals[c] for c in self.columns), self.grand_total])
@@ -136,10 +145,10 @@ class SuppressedTable:
 
 
 def suppress(
-    table: Mapping[Hashable, Mapping[Hashable, int]],
+    table: Mapping[RowKey, Mapping[ColumnKey, int]],
     *,
-    columns: Sequence[Hashable] | None = None,
-    also: Iterable[tuple] = (),
+    columns: Sequence[ColumnKey] | None = None,
+    also: Iterable[Coordinate] = (),
 ) -> SuppressedTable:
     """Apply rules 1–4 of the module docstring to ``table[row][col] -> count``.
 
@@ -151,8 +160,8 @@ def suppress(
     """
     rows, cols, grid = _grid(table, columns)
     m, n = len(rows), len(cols)
-    row_index = {r: i for i, r in enumerate(rows)}
-    col_index = {c: j for j, c in enumerate(cols)}
+    row_index: dict[Hashable, int] = {r: i for i, r in enumerate(rows)}
+    col_index: dict[Hashable, int] = {c: j for j, c in enumerate(cols)}
 
     primary = {
         (i, j) for i in range(m) for j in range(n) if PRIMARY_MIN <= grid[i][j] <= PRIMARY_MAX
@@ -173,7 +182,7 @@ def suppress(
     def shown(i: int, j: int) -> Cell:
         return CONFIDENTIAL if (i, j) in chosen else grid[i][j]
 
-    def key(i: int, j: int) -> tuple:
+    def key(i: int, j: int) -> Coordinate:
         return (TOTAL if i == m else rows[i], TOTAL if j == n else cols[j])
 
     return SuppressedTable(
@@ -188,8 +197,8 @@ def suppress(
     )
 
 
-def exposed_cells(table: Mapping[Hashable, Mapping[Hashable, int]], suppressed: Iterable[tuple],
-                  *, columns: Sequence[Hashable] | None = None) -> list[tuple]:
+def exposed_cells(table: Mapping[RowKey, Mapping[ColumnKey, int]], suppressed: Iterable[Coordinate],
+                  *, columns: Sequence[ColumnKey] | None = None) -> list[Coordinate]:
     """Suppressed coordinates whose value the published figures would give away exactly.
 
     A check usable on any suppression pattern (rules 2–4): a suppressed cell is exposed
@@ -200,15 +209,16 @@ def exposed_cells(table: Mapping[Hashable, Mapping[Hashable, int]], suppressed: 
     """
     rows, cols, grid = _grid(table, columns)
     m, n = len(rows), len(cols)
-    row_index = {r: i for i, r in enumerate(rows)}
-    col_index = {c: j for j, c in enumerate(cols)}
-    chosen = set()
+    row_index: dict[Hashable, int] = {r: i for i, r in enumerate(rows)}
+    col_index: dict[Hashable, int] = {c: j for j, c in enumerate(cols)}
+    chosen: set[GridCell] = set()
     for r, c in suppressed:
         chosen.add((m if r is TOTAL else row_index[r], n if c is TOTAL else col_index[c]))
     return [(TOTAL if i == m else rows[i], TOTAL if j == n else cols[j]) for i, j in sorted(_bridges(chosen))]
 
 
-def narrowed_together(tables: Sequence[SuppressedTable], links: Iterable[Iterable[tuple]] = ()) -> list[tuple]:
+def narrowed_together(tables: Sequence[SuppressedTable],
+                      links: Iterable[Iterable[tuple[int, Coordinate]]] = ()) -> list[tuple[int, Coordinate]]:
     """Hidden figures that several tables published side by side pin to a single count.
 
     What a reader knows: every table adds up (rows, columns, totals); ``links`` lists groups
@@ -221,23 +231,24 @@ def narrowed_together(tables: Sequence[SuppressedTable], links: Iterable[Iterabl
     import numpy as np
     from scipy.optimize import linprog
 
-    variables: dict[tuple, int] = {}
+    variables: dict[tuple[int, Coordinate], int] = {}
     for t, table in enumerate(tables):
         for coordinate in _coordinates(table):
             if table.value(*coordinate) == CONFIDENTIAL:
                 variables[(t, coordinate)] = len(variables)
     if not variables:
         return []
-    rows_a, rows_b = [], []
+    rows_a: list[npt.NDArray[np.float64]] = []
+    rows_b: list[float] = []
 
-    def equation(terms) -> None:
+    def equation(terms: list[tuple[int, tuple[int, Coordinate]]]) -> None:
         # sum(sign * figure) == 0; published figures move to the right-hand side.
         coefficients, rhs = np.zeros(len(variables)), 0.0
         for sign, (t, coordinate) in terms:
             if (t, coordinate) in variables:
                 coefficients[variables[(t, coordinate)]] += sign
             else:
-                rhs -= sign * tables[t].value(*coordinate)
+                rhs -= sign * cast(int, tables[t].value(*coordinate))  # published: a count
         if coefficients.any():
             rows_a.append(coefficients)
             rows_b.append(rhs)
@@ -266,11 +277,11 @@ def narrowed_together(tables: Sequence[SuppressedTable], links: Iterable[Iterabl
     return sorted(narrowed, key=lambda key: (key[0], _position(tables[key[0]], key[1])))
 
 
-def _coordinates(table: SuppressedTable) -> list[tuple]:
+def _coordinates(table: SuppressedTable) -> list[Coordinate]:
     return [(r, c) for r in [*table.rows, TOTAL] for c in [*table.columns, TOTAL]]
 
 
-def _position(table: SuppressedTable, coordinate: tuple) -> tuple[int, int]:
+def _position(table: SuppressedTable, coordinate: Coordinate) -> tuple[int, int]:
     rows, cols = [*table.rows, TOTAL], [*table.columns, TOTAL]
     return rows.index(coordinate[0]), cols.index(coordinate[1])
 
@@ -281,13 +292,19 @@ def _position(table: SuppressedTable, coordinate: tuple) -> tuple[int, int]:
 # grid[m][j] column j's total, grid[m][n] the grand total. Lines are ("r", i) and ("c", j),
 # which are also the vertices of the graph whose edges are cells.
 
+Grid = list[list[int]]
+GridCell = tuple[int, int]  # (i, j) in the extended grid
+Line = tuple[str, int]  # ("r", i) or ("c", j)
+Cost = tuple[int, int, int]  # (total or not, value, cells)
 
-def _grid(table, columns) -> tuple[list, list, list[list[int]]]:
+
+def _grid(table: Mapping[RowKey, Mapping[ColumnKey, int]],
+          columns: Sequence[ColumnKey] | None) -> tuple[list[RowKey], list[ColumnKey], Grid]:
     if not isinstance(table, Mapping):
         raise TypeError("table must be a mapping of row -> {column -> count}")
     rows = list(table.keys())
     if columns is None:
-        cols: list = []
+        cols: list[ColumnKey] = []
         seen = set()
         for r in rows:
             row = table[r]
@@ -323,18 +340,18 @@ def _grid(table, columns) -> tuple[list, list, list[list[int]]]:
     return rows, cols, grid
 
 
-def _line_cells(grid, line) -> list[tuple[int, int]]:
+def _line_cells(grid: Grid, line: Line) -> list[GridCell]:
     kind, k = line
     if kind == "r":
         return [(k, j) for j in range(len(grid[0]))]
     return [(i, k) for i in range(len(grid))]
 
 
-def _lines(grid) -> list[tuple[str, int]]:
+def _lines(grid: Grid) -> list[Line]:
     return [("r", i) for i in range(len(grid))] + [("c", j) for j in range(len(grid[0]))]
 
 
-def _pair_lines(grid, chosen: set) -> bool:
+def _pair_lines(grid: Grid, chosen: set[GridCell]) -> bool:
     """Rule 2 on the extended grid, repeated until stable. True when it added cells."""
     added = False
     changed = True
@@ -357,20 +374,20 @@ def _pair_lines(grid, chosen: set) -> bool:
     return added
 
 
-def _adjacency(edges: Iterable[tuple[int, int]]) -> dict:
-    adj: dict = {}
+def _adjacency(edges: Iterable[GridCell]) -> dict[Line, list[tuple[Line, GridCell]]]:
+    adj: dict[Line, list[tuple[Line, GridCell]]] = {}
     for i, j in edges:
         adj.setdefault(("r", i), []).append((("c", j), (i, j)))
         adj.setdefault(("c", j), []).append((("r", i), (i, j)))
     return adj
 
 
-def _bridges(chosen: set) -> set[tuple[int, int]]:
+def _bridges(chosen: set[GridCell]) -> set[GridCell]:
     """The suppressed cells that lie on no cycle of suppressed cells (Tarjan, iterative)."""
     adj = _adjacency(sorted(chosen))
-    index: dict = {}
-    low: dict = {}
-    found: set = set()
+    index: dict[Line, int] = {}
+    low: dict[Line, int] = {}
+    found: set[GridCell] = set()
     counter = 0
     for root in adj:
         if root in index:
@@ -378,7 +395,7 @@ def _bridges(chosen: set) -> set[tuple[int, int]]:
         index[root] = low[root] = counter
         counter += 1
         # Stack of (vertex, the cell it was reached by, iterator over its neighbours).
-        stack = [(root, None, iter(adj[root]))]
+        stack: list[tuple[Line, GridCell | None, Iterator[tuple[Line, GridCell]]]] = [(root, None, iter(adj[root]))]
         while stack:
             v, via, neighbours = stack[-1]
             advanced = False
@@ -400,11 +417,12 @@ def _bridges(chosen: set) -> set[tuple[int, int]]:
                 parent = stack[-1][0]
                 low[parent] = min(low[parent], low[v])
                 if low[v] > index[parent]:
+                    assert via is not None  # only the root has no cell, and it is popped last
                     found.add(via)
     return found
 
 
-def _mend_first_bridge(grid, chosen: set) -> bool:
+def _mend_first_bridge(grid: Grid, chosen: set[GridCell]) -> bool:
     """Rule 4: put the first bridge on a cycle by the cheapest path. True when it added cells."""
     bridges = _bridges(chosen)
     if not bridges:
@@ -414,7 +432,7 @@ def _mend_first_bridge(grid, chosen: set) -> bool:
     return True
 
 
-def _cheapest_path(grid, chosen: set, bridge: tuple[int, int]) -> list[tuple[int, int]]:
+def _cheapest_path(grid: Grid, chosen: set[GridCell], bridge: GridCell) -> list[GridCell]:
     """Unsuppressed cells to add so that a path joins the bridge's row and column without it.
 
     Dijkstra over all non-zero cells except the bridge; a suppressed cell costs nothing,
@@ -430,11 +448,11 @@ def _cheapest_path(grid, chosen: set, bridge: tuple[int, int]) -> list[tuple[int
     adj = _adjacency(edges)
     order = {v: k for k, v in enumerate([("r", i) for i in range(m + 1)] + [("c", j) for j in range(n + 1)])}
     start, goal = ("r", bridge[0]), ("c", bridge[1])
-    zero = (0, 0, 0)
+    zero: Cost = (0, 0, 0)
     best = {start: zero}
-    previous: dict = {}
+    previous: dict[Line, tuple[Line, GridCell]] = {}
     heap = [(zero, order[start], start)]
-    done = set()
+    done: set[Line] = set()
     while heap:
         cost, _, v = heapq.heappop(heap)
         if v in done:
@@ -449,7 +467,7 @@ def _cheapest_path(grid, chosen: set, bridge: tuple[int, int]) -> list[tuple[int
                 step = zero
             else:
                 step = (int(cell[0] == m or cell[1] == n), grid[cell[0]][cell[1]], 1)
-            new = tuple(a + b for a, b in zip(cost, step))
+            new = cast(Cost, tuple(a + b for a, b in zip(cost, step)))
             if w not in best or new < best[w]:
                 best[w] = new
                 previous[w] = (v, cell)
@@ -457,7 +475,7 @@ def _cheapest_path(grid, chosen: set, bridge: tuple[int, int]) -> list[tuple[int
     if goal not in done:
         # Cannot happen: row -> its total -> grand total -> column total -> column is a path.
         raise AssertionError(f"no path to mend bridge {bridge}")
-    path = []
+    path: list[GridCell] = []
     v = goal
     while v != start:
         v, cell = previous[v]
@@ -466,7 +484,7 @@ def _cheapest_path(grid, chosen: set, bridge: tuple[int, int]) -> list[tuple[int
     return path
 
 
-def _complete(grid, chosen: set) -> None:
+def _complete(grid: Grid, chosen: set[GridCell]) -> None:
     """Rules 2 to 4, repeated until neither adds a cell."""
     while True:
         _pair_lines(grid, chosen)

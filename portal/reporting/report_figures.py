@@ -34,6 +34,7 @@ or statistics; the statistics extracts (``statistics.objector_ids``) leave them 
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -69,6 +70,13 @@ LABELS = {
 }
 BREAKDOWN_LABELS = {"milestones": MILESTONE_KINDS, "early_leavers_by_reason": LEFT_EARLY_REASONS}
 
+# (org_id, participant_id, London date, status) of an attended / not attended appointment
+AppointmentFact = tuple[int, int, date, str]
+# (org_id, participant_id, kind, month_number, achieved_on, left_early_reason)
+MilestoneFact = tuple[int, int, str, int, date, str]
+# (org_id, London date) of an out-of-hours contact
+OohContactFact = tuple[int, date]
+
 
 def first_contact_target() -> int:
     return int(current_app.config.get("REPORT_FIRST_CONTACT_TARGET_DAYS", DEFAULT_FIRST_CONTACT_TARGET))
@@ -96,13 +104,13 @@ class Facts:
     organisations: list[Organisation]
     participants: dict[int, ParticipantFacts] = field(default_factory=dict)
     # (org_id, participant_id, London date, status) of attended / not attended appointments
-    appointments: list[tuple] = field(default_factory=list)
+    appointments: list[AppointmentFact] = field(default_factory=list)
     # (org_id, participant_id, kind, month_number, achieved_on, left_early_reason)
-    milestones: list[tuple] = field(default_factory=list)
+    milestones: list[MilestoneFact] = field(default_factory=list)
     # participant_id → {kind: achieved_on} for job retained / moved to more suitable work, at any date
     outcomes: dict[int, dict[str, date]] = field(default_factory=dict)
     # (org_id, London date) of each out-of-hours contact
-    ooh_contacts: list[tuple] = field(default_factory=list)
+    ooh_contacts: list[OohContactFact] = field(default_factory=list)
 
 
 def delivering_organisations() -> list[Organisation]:
@@ -134,40 +142,41 @@ def load(first: Month, last: Month) -> Facts:
     for r in rows:
         started_at = started.get(r.id)
         facts.participants[r.id] = ParticipantFacts(
-            id=r.id, org_id=r.org_id, referred_on=london_date(r.referred_at), allocated_on=london_date(r.allocated_at),
+            id=r.id, org_id=r.org_id, referred_on=cast(date, london_date(r.referred_at)),  # referred_at is never null
+            allocated_on=london_date(r.allocated_at),
             first_contact_on=london_date(r.first_contact_at),
             started_on=london_date(clock.as_utc(started_at)) if started_at is not None else None,
             closed_on=r.closed_on, status=r.status, restricted=r.restricted,
         )
-    for r in db.session.execute(
+    for a in db.session.execute(
         select(Appointment.org_id, Appointment.participant_id, Appointment.starts_at, Appointment.status)
         .where(Appointment.org_id.in_(org_ids), Appointment.status.in_(("attended", "did_not_attend")),
                Appointment.starts_at >= first.starts_at, Appointment.starts_at < end)
-    ):
-        facts.appointments.append((r.org_id, r.participant_id, london_date(r.starts_at), r.status))
-    for r in db.session.execute(
+    ):  # starts_at is never null
+        facts.appointments.append((a.org_id, a.participant_id, cast(date, london_date(a.starts_at)), a.status))
+    for m in db.session.execute(
         select(Milestone.org_id, Milestone.participant_id, Milestone.kind, Milestone.month_number,
                Milestone.achieved_on, Milestone.left_early_reason)
         .where(Milestone.org_id.in_(org_ids), Milestone.achieved_on >= first.first_day,
                Milestone.achieved_on <= last.last_day)
     ):
-        facts.milestones.append(tuple(r))
-    for r in db.session.execute(
+        facts.milestones.append(cast(MilestoneFact, tuple(m)))
+    for o in db.session.execute(
         select(Milestone.participant_id, Milestone.kind, Milestone.achieved_on)
         .where(Milestone.org_id.in_(org_ids), Milestone.kind.in_(("job_retained", "moved_to_suitable_work")),
                Milestone.achieved_on <= last.last_day)
     ):
-        facts.outcomes.setdefault(r.participant_id, {})[r.kind] = r.achieved_on
+        facts.outcomes.setdefault(o.participant_id, {})[o.kind] = o.achieved_on
     for model, at, extra in ((OohCheck, OohCheck.started_at, ()),
                              (OohCallback, OohCallback.created_at, (OohCallback.check_id.is_(None),))):
-        for r in db.session.execute(
+        for c in db.session.execute(
             select(model.org_id, at).where(model.org_id.in_(org_ids), at >= first.starts_at, at < end, *extra)
-        ):
-            facts.ooh_contacts.append((r[0], london_date(r[1])))
+        ):  # started_at and created_at are never null
+            facts.ooh_contacts.append((c[0], cast(date, london_date(c[1]))))
     return facts
 
 
-def figures(facts: Facts, month: Month, org_id: int | None = None, target: int | None = None) -> dict:
+def figures(facts: Facts, month: Month, org_id: int | None = None, target: int | None = None) -> dict[str, Any]:
     """The month's figures for one organisation (``org_id``) or all of them (None)."""
     target = first_contact_target() if target is None else target
 
@@ -177,7 +186,8 @@ def figures(facts: Facts, month: Month, org_id: int | None = None, target: int |
     people = [p for p in facts.participants.values() if mine(p.org_id)]
     end = month.last_day
     contacted = [p for p in people if month.contains(p.first_contact_on)]
-    days = [working_days_between(p.referred_on, p.first_contact_on) for p in contacted]
+    # contacted in the month: first_contact_on is set
+    days = [working_days_between(p.referred_on, cast(date, p.first_contact_on)) for p in contacted]
     within = sum(1 for d in days if d <= target)
     appointments = [a for a in facts.appointments if mine(a[0]) and month.contains(a[2])]
     reached = [m for m in facts.milestones if mine(m[0]) and month.contains(m[4])]
@@ -186,7 +196,7 @@ def figures(facts: Facts, month: Month, org_id: int | None = None, target: int |
         milestones[m[2]] = milestones.get(m[2], 0) + 1
     completions = [m for m in reached if m[2] == "programme_completed"]
 
-    def had(m, kind: str) -> bool:
+    def had(m: MilestoneFact, kind: str) -> bool:
         on = facts.outcomes.get(m[1], {}).get(kind)
         return on is not None and on <= m[4]
 
@@ -219,7 +229,7 @@ def figures(facts: Facts, month: Month, org_id: int | None = None, target: int |
     }
 
 
-def month_figures(month: Month, facts: Facts | None = None) -> dict:
+def month_figures(month: Month, facts: Facts | None = None) -> dict[str, Any]:
     """{"organisations": [{"slug", "name", "figures"}...], "total": figures} for a month."""
     facts = facts or load(month, month)
     target = first_contact_target()
@@ -232,7 +242,7 @@ def month_figures(month: Month, facts: Facts | None = None) -> dict:
     }
 
 
-def figure_rows(block: dict) -> list[dict]:
+def figure_rows(block: dict[str, Any]) -> list[dict[str, Any]]:
     """A month's figures as table rows: {"key", "label", "breakdown", "values": [per org..., total]}.
 
     ``block`` is ``month_figures``' result (or a report's content)."""
@@ -248,7 +258,7 @@ def figure_rows(block: dict) -> list[dict]:
     return rows
 
 
-def _breakdown_items(key: str, columns: list[dict]) -> list[tuple[str, str]]:
+def _breakdown_items(key: str, columns: list[dict[str, Any]]) -> list[tuple[str, str]]:
     labels = dict(BREAKDOWN_LABELS[key])
     for column in columns:
         for code in column[key]:

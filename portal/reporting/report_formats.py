@@ -7,11 +7,14 @@ progress return (one row per participant), then the count withheld. The XLSX hol
 same in three sheets. Both are written by the portal's one spreadsheet writer
 (``portal.spreadsheets``), which keeps text from being read as a formula.
 """
+from datetime import datetime
+from typing import Any
+
 from portal import spreadsheets
 from portal.reporting import contract_reports, report_figures
 
 
-def about_rows(document: dict, sha256: str) -> list[list]:
+def about_rows(document: dict[str, Any], sha256: str) -> list[spreadsheets.Row]:
     return [
         ["Report", document["title"]],
         ["Month", document["month"]],
@@ -25,16 +28,16 @@ def about_rows(document: dict, sha256: str) -> list[list]:
     ]
 
 
-def figure_table(document: dict) -> list[list]:
+def figure_table(document: dict[str, Any]) -> list[spreadsheets.Row]:
     header = ["Figure", *(o["name"] for o in document["organisations"]), "Total"]
     return [header] + [[row["label"], *row["values"]] for row in report_figures.figure_rows(document)]
 
 
-def return_table(document: dict) -> list[list]:
+def return_table(document: dict[str, Any]) -> list[spreadsheets.Row]:
     names = {o["slug"]: o["name"] for o in document["organisations"]}
     block = document["progress_return"]
     header = [contract_reports.RETURN_LABELS[f] for f in block["fields"]]
-    rows = [header]
+    rows: list[spreadsheets.Row] = [header]
     for r in block["rows"]:
         rows.append([
             r["atw_reference"], r["ni_number"], names.get(r["organisation"], r["organisation"]), r["referral_date"],
@@ -44,23 +47,23 @@ def return_table(document: dict) -> list[list]:
     return rows
 
 
-def withheld_rows(document: dict) -> list[list]:
+def withheld_rows(document: dict[str, Any]) -> list[spreadsheets.Row]:
     names = {o["slug"]: o["name"] for o in document["organisations"]}
     withheld = document["progress_return"]["withheld"]
-    rows = [["Participants withheld (processing restricted)", withheld["total"]]]
+    rows: list[spreadsheets.Row] = [["Participants withheld (processing restricted)", withheld["total"]]]
     rows += [[f"Withheld: {names.get(slug, slug)}", n] for slug, n in withheld["by_organisation"].items()]
     return rows
 
 
-def to_csv(document: dict, sha256: str) -> str:
-    rows: list[list] = []
+def to_csv(document: dict[str, Any], sha256: str) -> str:
+    rows: list[spreadsheets.Row] = []
     for block in (about_rows(document, sha256), figure_table(document), return_table(document),
                   withheld_rows(document)):
         rows += block + [[]]
     return spreadsheets.csv_text(rows)
 
 
-def to_xlsx(document: dict, sha256: str, published_at) -> bytes:
+def to_xlsx(document: dict[str, Any], sha256: str, published_at: datetime) -> bytes:
     sheets = [
         spreadsheets.Sheet("About", about_rows(document, sha256), bold_header=False, first_column_width=48),
         spreadsheets.Sheet("Figures", figure_table(document), first_column_width=48),

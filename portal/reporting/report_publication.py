@@ -8,6 +8,7 @@ in the same transaction. A correction is a new version naming the one it superse
 and what it corrects; both stay visible, and the newest is the current one.
 """
 import json
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -104,7 +105,7 @@ def _participants(ids: list[int]) -> list[Participant]:
     return [found[i] for i in ids if i in found]
 
 
-def _without_publication(document: dict) -> dict:
+def _without_publication(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if k not in PUBLICATION_KEYS}
 
 
@@ -152,7 +153,7 @@ def current_version(month: Month) -> ContractReport | None:
     ).first()
 
 
-def get_published(report_id) -> ContractReport | None:
+def get_published(report_id: object) -> ContractReport | None:
     report_id = tenancy.valid_id(report_id)
     return db.session.get(ContractReport, report_id) if report_id else None
 
@@ -165,8 +166,8 @@ def is_current(report: ContractReport) -> bool:
     return superseded_by(report) is None
 
 
-def document_of(report: ContractReport) -> dict:
-    return json.loads(report.document)
+def document_of(report: ContractReport) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(report.document))
 
 
 def month_of(report: ContractReport) -> Month:

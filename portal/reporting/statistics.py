@@ -13,14 +13,17 @@ postcode). Left out: participants who objected to the use of their data for rese
 and statistics (UK GDPR Art. 21; ``objector_ids``), and participants whose processing
 is restricted (Art. 18: stored, not used).
 """
+from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Milestone, Participant
 from portal.referrals.contract_areas import postcode_area
-from portal.reporting.disclosure_control import TOTAL, SuppressedTable, narrowed_together, suppress
+from portal.reporting.disclosure_control import TOTAL, Coordinate, SuppressedTable, narrowed_together, suppress
 from portal.months import Month, last_months
 from portal.reporting.report_figures import delivering_organisations
 from portal.consent import objections
@@ -46,12 +49,13 @@ class StatisticsTable:
     key: str
     title: str
     row_heading: str
-    counts: dict  # row → {outcome → count}, before suppression
+    counts: dict[str, dict[str, int]]  # row → {outcome → count}, before suppression
     published: SuppressedTable
 
     @property
     def columns(self) -> list[tuple[str, str]]:
-        return [(code, OUTCOMES[code]) for code in self.published.columns]
+        # suppress() was given the OUTCOMES codes as the columns
+        return [(code, OUTCOMES[code]) for code in cast("tuple[str, ...]", self.published.columns)]
 
 
 @dataclass
@@ -74,7 +78,7 @@ def closures(first: Month, last: Month) -> list[Closure]:
                Participant.restricted.is_(False))
     ).all()
     rows = [r for r in rows if r.id not in excluded]
-    latest: dict[int, tuple] = {}
+    latest: dict[int, tuple[date, str]] = {}
     completed = [r.id for r in rows if r.status == "completed"]
     for k in range(0, len(completed), 500):
         for pid, kind, on in db.session.execute(
@@ -94,7 +98,7 @@ def closures(first: Month, last: Month) -> list[Closure]:
     return out
 
 
-def _counts(rows: list, items: list[tuple]) -> dict:
+def _counts(rows: list[str], items: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
     counts = {row: {code: 0 for code in OUTCOMES} for row in rows}
     for row, outcome in items:
         counts[row][outcome] += 1
@@ -133,8 +137,9 @@ def linked_tables(month: Month, months: list[Month], org_names: list[str],
          month.label),
     ]
     links = [[(t, (shared_row, column)) for t, (*_, shared_row) in enumerate(specs)] for column in [*OUTCOMES, TOTAL]]
-    hidden: set = set()  # shared figures: an outcome code, or TOTAL for the grand total
-    extra: list[set] = [set() for _ in specs]  # cells hidden so that the tables read together give nothing away
+    hidden: set[Hashable] = set()  # shared figures: an outcome code, or TOTAL for the grand total
+    # cells hidden so that the tables read together give nothing away
+    extra: list[set[Coordinate]] = [set() for _ in specs]
     while True:
         published = [
             suppress(counts, columns=list(OUTCOMES), also=[(shared_row, column) for column in hidden] + sorted(more, key=str))
@@ -162,7 +167,7 @@ def linked_tables(month: Month, months: list[Month], org_names: list[str],
             for (key, title, heading, counts, _), table in zip(specs, published)]
 
 
-def _cell_to_hide_with(table: SuppressedTable, row, column) -> tuple | None:
+def _cell_to_hide_with(table: SuppressedTable, row: Hashable | None, column: Hashable | None) -> Coordinate | None:
     """The cell to hide next to a figure the tables together give away: the smallest shown
     non-zero cell of its row, else of its column, else of the table (totals last); None
     when every non-zero figure of the table is hidden."""
