@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install assets browser pdf-libs db-dev clean
+.PHONY: run test lint install assets browser pdf-libs db-dev clean
 
 # apt as root, or through sudo; waits for another apt/dpkg run to finish first.
 APT := $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq
@@ -56,7 +56,14 @@ run: install assets pdf-libs
 # test (the consent state machine) does not leave a core idle at the end.
 PYTEST_WORKERS ?= 2
 
-test: install assets browser pdf-libs
+# Lint, format, types and import rules, before any test runs.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: install assets browser pdf-libs lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 clean:

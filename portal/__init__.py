@@ -1,10 +1,11 @@
 """The AtW MHSS Partner Portal: create_app() builds the Flask application."""
 import os
+from typing import Any
 
 from flask import Flask
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, request hooks, blueprints and CLI commands."""
     app = Flask(
         __name__,
@@ -34,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # Flask's idiom
 
     web.init_request_state(app)  # first: every request starts with an empty g
     templating.init_app(app)

@@ -8,6 +8,7 @@ sequence number everywhere) so concurrent writers can never fork the chain.
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask import g, has_request_context, request
 from flask_login import current_user
@@ -58,6 +59,7 @@ def _head() -> tuple[int, str]:
         return last.seq, last.hash
     checkpoint = latest_checkpoint()
     if checkpoint:
+        assert checkpoint.checkpoint_seq is not None and checkpoint.checkpoint_hash is not None  # a checkpoint's
         return checkpoint.checkpoint_seq, checkpoint.checkpoint_hash
     return 0, GENESIS_HASH
 
@@ -80,9 +82,9 @@ def record(
     action: str,
     *,
     object_type: str | None = None,
-    object_id=None,
+    object_id: object = None,
     participant_id: int | None = None,
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     outcome: str = "ok",
     user_id: int | None = None,
     org_id: int | None = None,
@@ -120,7 +122,7 @@ def record(
     return event
 
 
-def record_and_commit(action: str, **fields) -> AuditEvent:
+def record_and_commit(action: str, **fields: Any) -> AuditEvent:
     """For events that describe no other change (a refusal, a failed sign-in)."""
     event = record(action, **fields)
     db.session.commit()
@@ -144,7 +146,7 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
     and a deleted newest event (the count or head fell since the last verification).
     """
     checkpoint = latest_checkpoint()
-    expected_seq = (checkpoint.checkpoint_seq if checkpoint else 0) + 1
+    expected_seq = (cast(int, checkpoint.checkpoint_seq) if checkpoint else 0) + 1  # a checkpoint's is set
     prev_hash = checkpoint.checkpoint_hash if checkpoint else GENESIS_HASH
     count = 0
     # Events at or below a checkpoint may have been expired: the checkpoint is the head then.
@@ -177,7 +179,7 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
         .order_by(AuditVerification.id.desc())
         .limit(1)
     ).first()
-    if previous is not None and (head_seq or 0) < previous.head_seq:
+    if previous is not None and (head_seq or 0) < cast(int, previous.head_seq):  # selected where set
         return VerifyResult(False, count, head_seq, head_hash,
                             f"event {(head_seq or 0) + 1} is missing: the chain ends at event "
                             f"{head_seq or 0}, but event {previous.head_seq} "
@@ -199,4 +201,6 @@ def verify_and_log() -> VerifyResult:
 
 
 def event_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(AuditEvent))
+    count = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert count is not None  # COUNT(*) always answers
+    return count

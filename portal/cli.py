@@ -3,13 +3,13 @@ import json
 import sys
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 
 from portal.extensions import db
 from portal.accounts.cli import create_user
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(audit_verify)
     from portal.jobs.cli import run_periodic, scheduler, worker
@@ -28,7 +28,7 @@ def init_app(app):
 
 @click.command("seed-demo")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the demo accounts here.")
-def seed_demo(json_path):
+def seed_demo(json_path: str | None) -> None:
     """Create the demo organisations, staff and participants (never in production)."""
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("seed-demo refuses to run when PORTAL_ENV=production")
@@ -42,7 +42,7 @@ def seed_demo(json_path):
 
 
 @click.command("audit-verify")
-def audit_verify():
+def audit_verify() -> None:
     """Recompute the audit chain; exit non-zero naming the first event that fails."""
     from portal import audit
 

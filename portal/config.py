@@ -5,6 +5,9 @@ a database URL and GOV.UK Notify settings. Development and test are explicit cho
 """
 import os
 from datetime import timedelta
+from typing import Any
+
+from flask import Config, Flask
 
 ENVIRONMENTS = ("production", "development", "test")
 SESSION_STORES = ("database", "redis")  # portal/sessions.py
@@ -29,7 +32,7 @@ class ConfigError(RuntimeError):
     """Raised when the portal is asked to start with settings it must refuse."""
 
 
-def defaults(env: str, instance_path: str) -> dict:
+def defaults(env: str, instance_path: str) -> dict[str, Any]:
     development = env == "development"
     return {
         "PORTAL_ENV": env,
@@ -93,7 +96,7 @@ def defaults(env: str, instance_path: str) -> dict:
     }
 
 
-def load(app, overrides: dict | None) -> None:
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     """Fill app.config from defaults, instance/portal.cfg, the environment and overrides."""
     overrides = dict(overrides or {})
     env = overrides.get("PORTAL_ENV") or os.environ.get("PORTAL_ENV") or "production"
@@ -119,7 +122,7 @@ def _sqlalchemy_url(url: str | None) -> str | None:
     return url
 
 
-def _trusted_proxies(value) -> int:
+def _trusted_proxies(value: object) -> int:
     """TRUSTED_PROXIES as a whole number of hops (0 to 5)."""
     try:
         hops = int(str(value).strip())
@@ -130,7 +133,7 @@ def _trusted_proxies(value) -> int:
     return hops
 
 
-def _refuse_unsafe(config) -> None:
+def _refuse_unsafe(config: Config) -> None:
     config["TRUSTED_PROXIES"] = _trusted_proxies(config.get("TRUSTED_PROXIES", 0))
     if config.get("SESSION_STORE") not in SESSION_STORES:
         raise ConfigError(f"SESSION_STORE must be database or redis, not {config.get('SESSION_STORE')!r}")

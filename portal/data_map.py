@@ -32,13 +32,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Select, select
 
 import portal.models  # noqa: F401  (every table is declared before the map is read)
-from portal.extensions import db
+from portal.extensions import Model, db
 
 # ----------------------------------------------------------------------- how rows are found
 
@@ -803,8 +803,8 @@ def unswept_tables() -> set[str]:
 @cache
 def model_of(table: str) -> Any:
     """The mapped class of ``table``."""
-    for mapper in db.Model.registry.mappers:
-        if getattr(mapper, "local_table", None) is not None and mapper.local_table.name == table:
+    for mapper in Model.registry.mappers:
+        if getattr(mapper, "local_table", None) is not None and cast(sa.Table, mapper.local_table).name == table:
             return mapper.class_
     raise LookupError(f"no model for table {table}")
 

@@ -63,7 +63,7 @@ ON_TRACK = "on_track"
 DUE_SOON_WORKING_DAYS = 5
 
 
-def _check_date(value, name: str) -> None:
+def _check_date(value: object, name: str) -> None:
     # datetime is a subclass of date; a datetime here is always a caller's mistake
     # (which timezone's calendar day?), so refuse it rather than guess.
     if isinstance(value, datetime) or not isinstance(value, date):
@@ -176,9 +176,11 @@ def stopped_days(periods: Iterable[tuple[date, date | None]], open_until: date |
             current_end = max(current_end, answered)
             continue
         if current_end is not None:
+            assert current_start is not None  # set with current_end
             total += (current_end - current_start).days + 1
         current_start, current_end = asked, answered
     if current_end is not None:
+        assert current_start is not None  # set with current_end
         total += (current_end - current_start).days + 1
     return total
 

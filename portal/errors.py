@@ -1,8 +1,10 @@
 """Error pages with a reference id and never a stack trace; JSON for the API."""
 import logging
+from typing import Any, cast
 
-from flask import g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.extensions import db
 
@@ -33,10 +35,10 @@ def exception_headers(error: HTTPException) -> dict[str, str]:
             if name.lower() not in ("content-type", "content-length")}
 
 
-def render_error(code: int, description: str | None = None, headers: dict[str, str] | None = None):
+def render_error(code: int, description: str | None = None, headers: dict[str, str] | None = None) -> Response:
     reference = g.get("request_id", "")
     if _wants_json():
-        body = {"error": TITLES.get(code, "Error"), "reference": reference}
+        body: dict[str, Any] = {"error": TITLES.get(code, "Error"), "reference": reference}
         if description:
             body["detail"] = description
         response = make_response(jsonify(body), code)
@@ -49,18 +51,20 @@ def render_error(code: int, description: str | None = None, headers: dict[str, s
     return response
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
+    def _http_error(error: HTTPException) -> WerkzeugResponse:
         if error.code == 401 and not _wants_json():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if error.code in (301, 302, 303, 307, 308):
             return error.get_response()
-        description = error.description if error.code in (400, 413, 415) and not error.description.startswith(("The browser", "The server", "The data value")) else None
+        description = (error.description if error.code in (400, 413, 415)  # Werkzeug describes these codes
+                       and not cast(str, error.description).startswith(("The browser", "The server", "The data value"))
+                       else None)
         return render_error(error.code or 500, description, exception_headers(error))
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> Response:
         db.session.rollback()
         log.exception("unhandled error, reference %s", g.get("request_id"))
         return render_error(500)

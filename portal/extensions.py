@@ -1,9 +1,12 @@
 """Extension objects, created unbound here and bound in create_app()."""
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
+from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so that Alembic batch migrations on SQLite can alter them.
 NAMING = {
@@ -22,3 +25,14 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"e
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+if TYPE_CHECKING:
+    class Model(DeclarativeBase):
+        """What mypy sees of ``db.Model`` (it cannot subclass an instance attribute).
+
+        Every model sets ``__tablename__``, so each one is mapped to a Table.
+        """
+
+        __table__: ClassVar[Table]
+else:
+    Model = db.Model

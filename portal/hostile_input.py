@@ -24,8 +24,11 @@ Refusals are audited (``input.refused``) with the channel, the endpoint and the 
 own field names or a count, never the values (rule 10).
 """
 import re
+from collections.abc import Iterable
+from typing import Any, TypedDict, TypeVar, overload
 
-from flask import abort, g, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
 
 # Category Cc (C0, DEL, C1) and Cs (lone surrogates), as one character class.
 _CONTROL = "\x00-\x1f\x7f-\x9f"
@@ -40,8 +43,21 @@ QUERY_MESSAGE = "must not include control characters (like NUL)"
 OAUTH_PREFIX = "/oauth/"
 API_PREFIX = "/api/"
 
+T = TypeVar("T")
 
-def normalise_newlines(value):
+
+class Problem(TypedDict):
+    """A field error: the field (or JSON path, or parameter) and what is wrong."""
+
+    field: str
+    message: str
+
+
+@overload
+def normalise_newlines(value: str) -> str: ...
+@overload
+def normalise_newlines(value: T) -> T: ...
+def normalise_newlines(value: object) -> object:
     """CRLF (a browser's textarea line ending) to LF; anything else as it is."""
     if isinstance(value, str):
         return value.replace("\r\n", "\n")
@@ -61,7 +77,7 @@ def field_message(label: str, free_text: bool = False) -> str:
     return (FREE_TEXT_MESSAGE if free_text else SHORT_MESSAGE).format(label=label)
 
 
-def csv_row_problem(cells) -> str | None:
+def csv_row_problem(cells: Iterable[object]) -> str | None:
     """The row error for a CSV row holding a refused character (cells are free text:
     tab and a line break inside a quoted cell are allowed), or None."""
     bad = [i for i, cell in enumerate(cells) if isinstance(cell, str) and has_forbidden(cell, free_text=True)]
@@ -78,12 +94,12 @@ def scrub(text: str) -> str:
     return re.sub(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SURROGATE}]", "\ufffd", text)
 
 
-def json_problems(value) -> list[dict]:
+def json_problems(value: object) -> list[Problem]:
     """Field errors for every string (keys included) of a parsed JSON body that holds a
     refused character; ``field`` is the JSON path (``body`` for the top level). Walked
     without recursion, however deep the document."""
-    problems = []
-    stack = [("", value)]
+    problems: list[Problem] = []
+    stack: list[tuple[str, object]] = [("", value)]
     while stack:
         path, item = stack.pop()
         if isinstance(item, str):
@@ -105,8 +121,8 @@ def _printable_name(name: str) -> str:
     return scrub(name).replace("\t", "\ufffd").replace("\r", "\ufffd").replace("\n", "\ufffd")[:60]
 
 
-def _multidict_problems(values) -> list[dict]:
-    problems = []
+def _multidict_problems(values: MultiDict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
     for key in values.keys():
         if has_forbidden(key):
             problems.append({"field": _printable_name(key), "message": f"The parameter’s name {QUERY_MESSAGE}"})
@@ -121,7 +137,7 @@ def audit_refusal(channel: str, fields: list[str] | int) -> None:
     user-named parameters), never a value."""
     from portal import audit
 
-    detail = {"channel": channel, "endpoint": request.endpoint}
+    detail: dict[str, Any] = {"channel": channel, "endpoint": request.endpoint}
     if isinstance(fields, int):
         detail["count"] = fields
     else:
@@ -129,7 +145,7 @@ def audit_refusal(channel: str, fields: list[str] | int) -> None:
     audit.record_and_commit("input.refused", object_type="request", detail=detail, outcome="refused")
 
 
-def _query_refusal(problems: list[dict]):
+def _query_refusal(problems: list[Problem]) -> Response | tuple[str, int]:
     audit_refusal("query", len(problems))
     if request.path.startswith((API_PREFIX, OAUTH_PREFIX)):
         response = jsonify({"error": "invalid_query", "message": "The query string has values that are not allowed",
@@ -140,7 +156,7 @@ def _query_refusal(problems: list[dict]):
                            reference=g.get("request_id", "")), 400
 
 
-def _oauth_refusal():
+def _oauth_refusal() -> Response:
     audit_refusal("oauth", 1)
     response = jsonify({"error": "invalid_request",
                         "error_description": "The request has a parameter with control characters (like NUL)"})
@@ -150,8 +166,9 @@ def _oauth_refusal():
     return response
 
 
-def _json_refusal(problems: list[dict], status: int = 422):
+def _json_refusal(problems: list[Problem], status: int = 422) -> Response:
     audit_refusal("json", len(problems))
+    body: dict[str, str | list[Problem]]
     if status == 400:
         body = {"error": "invalid_json", "message": "The body is not valid JSON"}
     else:
@@ -169,16 +186,16 @@ def _oauth_credentials_forbidden() -> bool:
     return form_bad or basic_bad
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     @app.url_value_preprocessor
-    def _path_values(endpoint, values):
+    def _path_values(endpoint: str | None, values: dict[str, Any] | None) -> None:
         """A URL path value (an organisation's slug, a reference) with a control
         character names no record: 404, before any lookup runs."""
         if values and any(isinstance(v, str) and has_forbidden(v) for v in values.values()):
             abort(404)
 
     @app.before_request
-    def _boundary():
+    def _boundary() -> Response | tuple[str, int] | None:
         problems = _multidict_problems(request.args)
         if problems:
             return _query_refusal(problems)

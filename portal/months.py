@@ -27,7 +27,7 @@ class Month:
         return cls(day.year, day.month)
 
     @classmethod
-    def parse(cls, key) -> "Month | None":
+    def parse(cls, key: object) -> "Month | None":
         """``2026-03`` → March 2026; None for anything else (or a month before 2000)."""
         match = re.fullmatch(MONTH_PATTERN, str(key or "").strip())
         if not match:

@@ -7,10 +7,12 @@ emails stay in the outbox table and the development outbox page lists them.
 Emails leave the portal, so neither the text nor the link may hold a participant's
 personal data: say "Referral 1042 has been allocated to you", never a name.
 """
+from typing import Any, cast
+
 from flask import current_app
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from portal import clock, jobs, outbound
 from portal.actions import Action
@@ -73,7 +75,7 @@ def queue_email(user_id: int, kind: str, subject: str, body: str, sensitive: boo
     return message
 
 
-def send_email(message_id: int) -> dict:
+def send_email(message_id: int) -> dict[str, str | None]:
     """Job: send one outbox message through GOV.UK Notify. Safe to run twice: a message
     already sent is not sent again. A transient failure raises so the job is retried;
     a permanent one marks the message failed and raises every time it is retried."""
@@ -90,9 +92,10 @@ def send_email(message_id: int) -> dict:
         db.session.commit()
         return {"status": "outbox"}
     message.attempts += 1
-    client = NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=outbound.url_of("GOV.UK Notify"))
+    client = NotificationsAPIClient(  # type: ignore[no-untyped-call]  # the Notify client is unannotated
+        config["NOTIFY_API_KEY"], base_url=outbound.url_of("GOV.UK Notify"))
     try:
-        response = client.send_email_notification(
+        response = client.send_email_notification(  # type: ignore[no-untyped-call]  # the Notify client is unannotated
             email_address=message.email_address,
             template_id=config["NOTIFY_TEMPLATE_EMAIL"],
             personalisation={"subject": message.subject, "body": message.body},
@@ -120,7 +123,8 @@ def send_email(message_id: int) -> dict:
 
 
 def absolute_url(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    base: str = current_app.config["PUBLIC_BASE_URL"]
+    return base.rstrip("/") + path
 
 
 def unread_for(user_id: int, limit: int = 20) -> list[Notification]:
@@ -134,10 +138,12 @@ def unread_for(user_id: int, limit: int = 20) -> list[Notification]:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
+    count = db.session.scalar(
         select(func.count()).select_from(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
     )
+    assert count is not None  # COUNT(*) always answers
+    return count
 
 
 def recent_for(user_id: int, limit: int = 100) -> list[Notification]:
@@ -164,11 +170,11 @@ def mark_read(user_id: int, notification_id: int) -> bool:
 
 
 def mark_all_read(user_id: int) -> int:
-    count = db.session.execute(
+    count = cast("CursorResult[Any]", db.session.execute(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=clock.now())
-    ).rowcount
+    )).rowcount  # an UPDATE's result
     db.session.commit()
     return count
 

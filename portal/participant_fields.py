@@ -3,7 +3,10 @@
 Shared by the record's edit pages, the referral form, the CSV upload and (later) the
 API, so a value is accepted or refused the same way whichever way it arrives.
 """
+from collections.abc import Callable, Collection, Mapping
+from datetime import date
 from functools import partial
+from typing import Any
 
 from portal import clock
 from portal.models.participant import CONTACT_CHANNELS
@@ -55,17 +58,17 @@ SECTIONS = {
 HEALTH_SECTIONS = frozenset({"health"})
 
 
-def _text(label, max_length, required=False):
+def _text(label: str, max_length: int, required: bool = False) -> partial[str]:
     return partial(v.clean_text, label=label, max_length=max_length, required=required)
 
 
-def _channel(value):
+def _channel(value: object) -> str:
     if value not in CONTACT_CHANNELS:
         raise v.Invalid("Select how the participant prefers to be contacted")
     return value
 
 
-def _yes_no(value):
+def _yes_no(value: object) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value or "").strip().lower()
@@ -76,7 +79,7 @@ def _yes_no(value):
     raise v.Invalid("Select yes or no")
 
 
-def cleaners(today=None) -> dict:
+def cleaners(today: date | None = None) -> dict[str, Callable[[Any], object]]:
     today = today or clock.today()
     return {
         "atw_reference": v.clean_atw_reference,
@@ -104,7 +107,7 @@ def cleaners(today=None) -> dict:
     }
 
 
-def clean(raw: dict, fields, today=None) -> dict:
+def clean(raw: Mapping[str, Any], fields: Collection[str], today: date | None = None) -> dict[str, Any]:
     """Clean ``fields`` of ``raw``; raises ``validation.Problems`` listing every problem.
     Contact details need at least one way to reach the participant."""
     table = cleaners(today)
@@ -114,12 +117,13 @@ def clean(raw: dict, fields, today=None) -> dict:
     return cleaned
 
 
-def as_text(value) -> str | None:
+def as_text(value: object) -> str | None:
     """How a value is kept in the change history."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "yes" if value else "no"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        iso: str = value.isoformat()  # a date or datetime
+        return iso
     return str(value)

@@ -7,7 +7,9 @@ only the roles held in that organisation count; elsewhere (``/dpo/``, ``/lead/``
 and ``lead_admin`` stands for ``admin`` held in the lead partner. An unknown
 action, no user or no matching role is refused.
 """
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user
@@ -15,6 +17,7 @@ from flask_login import current_user
 
 from portal import audit
 from portal.actions import Action
+from portal.models import Organisation, User
 from portal.request_org import roles_org
 
 ROLES = ("vrc", "team_manager", "ooh", "dpo", "contract_manager", "dwp", "admin")
@@ -29,7 +32,7 @@ ROLES_BY_KIND = {
 STAFF = frozenset({"vrc", "team_manager", "ooh", "dpo", "contract_manager", "admin"})
 ANY_ROLE = STAFF | {"dwp"}
 
-ACTIONS: dict[Action, frozenset[str]] = {
+ACTIONS: dict[str, frozenset[str]] = {  # keyed by Action: a template's string finds the same entry
     # Signed-in basics
     Action.HOME_VIEW: ANY_ROLE,
     Action.ORG_VIEW: ANY_ROLE,
@@ -129,14 +132,17 @@ PUBLIC = "public"
 # (scope, expiry, revocation: portal.api.api_access), never with a staff session.
 API_TOKEN = "api_token"
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def public(view):
+
+def public(view: Callable[P, R]) -> Callable[P, R]:
     """Mark a view as reachable without signing in (sign-in, health check, assets)."""
-    view.permission = PUBLIC
+    setattr(view, "permission", PUBLIC)  # read back by portal.web.permission_of
     return view
 
 
-def effective_roles(user, org=None) -> frozenset[str]:
+def effective_roles(user: User | None, org: Organisation | None = None) -> frozenset[str]:
     """Roles that count for a request: those in ``org`` on its URLs, else all held."""
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -148,7 +154,7 @@ def effective_roles(user, org=None) -> frozenset[str]:
     return frozenset(roles)
 
 
-def allowed(action: Action | str, user=None, org=None) -> bool:
+def allowed(action: Action | str, user: User | None = None, org: Organisation | None = None) -> bool:
     """Whether ``user`` may perform ``action`` (in ``org`` when given). A template's
     string finds its Action: an ``Action`` is the string it names."""
     permitted = ACTIONS.get(action)
@@ -169,43 +175,43 @@ def enforce(action: Action | None) -> None:
     URLs, those held anywhere elsewhere. No action (a view naming none) is refused."""
     if not current_user.is_authenticated:
         abort(401)
-    if not allowed(action, org=roles_org()):
+    if action is None or not allowed(action, org=roles_org()):  # no action: never allowed
         refuse(403, object_type="action", object_id=action)
 
 
-def requires(action: Action):
+def requires(action: Action) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Refuse the request (403) unless the signed-in user's roles permit ``action``."""
     if action not in ACTIONS:
         raise LookupError(f"unknown action {action!r}: add it to permissions.ACTIONS")
 
-    def decorator(view):
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             enforce(action)
             return view(*args, **kwargs)
 
-        wrapped.permission = action
+        setattr(wrapped, "permission", action)  # read back by portal.web.permission_of
         return wrapped
 
     return decorator
 
 
-def is_lead_admin(user) -> bool:
+def is_lead_admin(user: User) -> bool:
     """An admin of the lead organisation: manages every organisation's staff."""
     return "lead_admin" in effective_roles(user)
 
 
-def can_manage(user, org) -> bool:
+def can_manage(user: User, org: Organisation) -> bool:
     """The lead admin manages every organisation; an admin their own."""
     return is_lead_admin(user) or "admin" in user.roles_in(org.id)
 
 
-def takes_calls_anywhere(user) -> bool:
+def takes_calls_anywhere(user: User) -> bool:
     """Out-of-hours staff reach participants of every organisation (DESIGN.md)."""
     return "ooh" in user.all_roles()
 
 
-def refuse(code: int, **audit_fields):
+def refuse(code: int, **audit_fields: Any) -> NoReturn:
     """Answer 403/404 on a tenant route, leaving an audit event of the refusal."""
     audit.record_and_commit(f"access.refused.{code}", outcome="refused", **audit_fields)
     abort(code)

@@ -18,4 +18,5 @@ def roles_org() -> Organisation | None:
     policy = g.get("org_policy")
     if policy is not None and not policy.roles_in_org:
         return None
-    return g.get("org")
+    org: Organisation | None = g.get("org")
+    return org

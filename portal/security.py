@@ -1,17 +1,17 @@
 """Security headers on every response: CSP with per-request nonces, HSTS, no-store."""
 import secrets
 
-from flask import g
+from flask import Flask, Response, g
 from flask_login import current_user
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     @app.before_request
-    def _nonce():
+    def _nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
 
     @app.after_request
-    def _headers(response):
+    def _headers(response: Response) -> Response:
         nonce = g.get("csp_nonce", "")
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "

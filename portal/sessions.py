@@ -22,14 +22,17 @@ import hashlib
 import json
 import secrets
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, ParamSpec, TypedDict, TypeVar, cast
 
-from flask import current_app, g, render_template, request
+from flask import Flask, Request, Response, current_app, g, render_template, request
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadData, URLSafeTimedSerializer
+from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from werkzeug.datastructures import CallbackDict
 
 from portal import clock
@@ -44,6 +47,9 @@ RETRY_AFTER_SECONDS = 60
 # A session's "last seen" is written at most once a minute (unless its contents changed):
 # most requests then write nothing to the store. The idle timeout is 30 minutes.
 TOUCH_INTERVAL = timedelta(minutes=1)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class StoreUnavailable(Exception):
@@ -62,7 +68,7 @@ class Stored:
 
     created_at: datetime
     last_seen_at: datetime
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def user_id(self) -> int | None:
@@ -99,13 +105,13 @@ class DatabaseStore:
         stmt = delete(StaffSession).where(StaffSession.user_id == user_id)
         if keep_key:
             stmt = stmt.where(StaffSession.id != keep_key)
-        return db.session.execute(stmt).rowcount
+        return cast("CursorResult[Any]", db.session.execute(stmt)).rowcount  # a DELETE's result
 
 
-def _redis_reached(method):
+def _redis_reached(method: Callable[P, R]) -> Callable[P, R]:
     """A RedisStore method whose Redis errors become StoreUnavailable."""
     @functools.wraps(method)
-    def guarded(*args, **kwargs):
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
         except RedisError as error:
@@ -119,7 +125,7 @@ class RedisStore:
     absolute lifetime has passed; the timeouts themselves are judged on the clock.
     When Redis cannot be reached, every method raises StoreUnavailable."""
 
-    def __init__(self, redis, prefix: str, lifetime_seconds: int):
+    def __init__(self, redis: "Redis[bytes]", prefix: str, lifetime_seconds: int) -> None:
         self.redis, self.prefix, self.lifetime = redis, prefix, lifetime_seconds
 
     def _name(self, key: str) -> str:
@@ -174,7 +180,7 @@ class RedisStore:
         return len(ended)
 
 
-def store():
+def store() -> DatabaseStore | RedisStore:
     """The configured session store."""
     if current_app.config.get("SESSION_STORE", "database") == "redis":
         from portal.jobs import redis_connection
@@ -184,9 +190,10 @@ def store():
     return DatabaseStore()
 
 
-class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, initial=None, token: str | None = None, created_at=None, last_seen_at=None):
-        def on_update(self):
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    def __init__(self, initial: Mapping[str, Any] | None = None, token: str | None = None,
+                 created_at: datetime | None = None, last_seen_at: datetime | None = None) -> None:
+        def on_update(self: ServerSession) -> None:
             self.modified = True
 
         super().__init__(initial, on_update)
@@ -205,15 +212,16 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = True
 
 
-def _csrf_key(app) -> str:
+def _csrf_key(app: Flask) -> str:
     return app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
 
 
-def _csrf_signer(app) -> URLSafeTimedSerializer:
+def _csrf_signer(app: Flask) -> URLSafeTimedSerializer:
+    assert app.secret_key is not None  # portal.config always sets SECRET_KEY
     return URLSafeTimedSerializer(app.secret_key, salt="portal-anonymous-csrf")
 
 
-def anonymous_csrf_secret(app, request) -> str | None:
+def anonymous_csrf_secret(app: Flask, request: Request) -> str | None:
     """The CSRF secret of an anonymous visitor's cookie, if it is ours and not too old."""
     value = request.cookies.get(app.config["CSRF_COOKIE_NAME"])
     if not value:
@@ -225,7 +233,7 @@ def anonymous_csrf_secret(app, request) -> str | None:
     return secret if isinstance(secret, str) and secret else None
 
 
-def unavailable_page():
+def unavailable_page() -> Response:
     """The 503 answer while the session store is down (no detail of the failure)."""
     response = current_app.response_class(
         render_template("errors/unavailable.html", title="Sorry, the service is unavailable",
@@ -241,8 +249,8 @@ def needs_sessions() -> bool:
     return request.endpoint not in WITHOUT_SESSIONS_ENDPOINTS and not request.path.startswith(WITHOUT_SESSIONS_PATHS)
 
 
-def init_app(app) -> None:
-    def _store_unavailable():
+def init_app(app: Flask) -> None:
+    def _store_unavailable() -> Response | None:
         from flask import session
 
         if getattr(session, "unavailable", False) and needs_sessions():
@@ -259,8 +267,13 @@ def init_app(app) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _store_unavailable)
 
 
+class _CookieOptions(TypedDict):
+    domain: str | None
+    path: str
+
+
 class ServerSessionInterface(SessionInterface):
-    def open_session(self, app, request):
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
         session = self._open(app, request)
         if session.token is None and not session.unavailable:
             # Anonymous: the CSRF secret, if any, comes from its own signed cookie.
@@ -270,7 +283,7 @@ class ServerSessionInterface(SessionInterface):
                 dict.__setitem__(session, _csrf_key(app), secret)  # as it was: not a change
         return session
 
-    def _open(self, app, request) -> ServerSession:
+    def _open(self, app: Flask, request: Request) -> ServerSession:
         token = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
         if not token:
             return ServerSession()
@@ -291,13 +304,14 @@ class ServerSessionInterface(SessionInterface):
         return ServerSession(stored.data, token=token, created_at=stored.created_at, last_seen_at=stored.last_seen_at)
 
     @staticmethod
-    def _expired(app, stored: Stored, now) -> bool:
-        return (
+    def _expired(app: Flask, stored: Stored, now: datetime) -> bool:
+        return bool(
             now - stored.last_seen_at > app.config["SESSION_IDLE_TIMEOUT"]
             or now - stored.created_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
         )
 
-    def save_session(self, app, session: ServerSession, response):
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        session = cast(ServerSession, session)  # the one open_session made
         if session.unavailable:
             return  # the 503 page already said so; nothing can be kept
         if session.token is None and not set(session) - {_csrf_key(app)}:
@@ -310,10 +324,10 @@ class ServerSessionInterface(SessionInterface):
             session.unavailable = True
             _become_unavailable_page(response)
 
-    def _cookie_options(self, app) -> dict:
+    def _cookie_options(self, app: Flask) -> _CookieOptions:
         return {"domain": self.get_cookie_domain(app), "path": self.get_cookie_path(app)}
 
-    def _save_anonymous(self, app, session: ServerSession, response):
+    def _save_anonymous(self, app: Flask, session: ServerSession, response: Response) -> None:
         """Nobody has passed a password step: nothing is stored. The CSRF secret goes in
         a signed cookie, renewed whenever a form was shown (so a form stays good for
         ANONYMOUS_CSRF_LIFETIME after it was shown)."""
@@ -334,7 +348,7 @@ class ServerSessionInterface(SessionInterface):
             secure=app.config["SESSION_COOKIE_SECURE"], samesite=app.config["SESSION_COOKIE_SAMESITE"], **options,
         )
 
-    def _save_stored(self, app, session: ServerSession, response):
+    def _save_stored(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = app.config["SESSION_COOKIE_NAME"]
         options = self._cookie_options(app)
         sessions = store()
@@ -357,7 +371,8 @@ class ServerSessionInterface(SessionInterface):
                 response.delete_cookie(app.config["CSRF_COOKIE_NAME"], **options)  # the secret moved in
         elif not session.modified and session.last_seen_at and now - session.last_seen_at < TOUCH_INTERVAL:
             return  # unchanged and seen within the minute: nothing to write, the cookie stands
-        elif not sessions.update(session_key(session.token), Stored(session.created_at, now, dict(session))):
+        elif not sessions.update(session_key(session.token),  # a stored session: created_at is set
+                                 Stored(cast(datetime, session.created_at), now, dict(session))):
             response.delete_cookie(name, **options)  # revoked while this request ran
             return
         response.set_cookie(
@@ -370,7 +385,7 @@ class ServerSessionInterface(SessionInterface):
         )
 
 
-def _become_unavailable_page(response) -> None:
+def _become_unavailable_page(response: Response) -> None:
     """The store failed while this response was being finished: it becomes the 503
     page (whatever it was going to say or where it was going to send the browser)."""
     page = unavailable_page()

@@ -91,7 +91,8 @@ class Sheet:
 def _xlsx_text(value: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return cleaned
 
 
 def xlsx_bytes(sheets: Sequence[Sheet], title: str = "", created: datetime | None = None) -> bytes:

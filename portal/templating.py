@@ -1,5 +1,8 @@
 """Jinja set-up: GOV.UK Frontend macros, WTForms widgets, filters and globals."""
-from flask import g
+from datetime import date, datetime
+from typing import cast
+
+from flask import Flask, g
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
@@ -9,7 +12,8 @@ from portal.permissions import can
 SERVICE_NAME = "Access to Work Mental Health Support"
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
+    assert isinstance(app.template_folder, str)  # create_app names it
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(app.template_folder if app.template_folder.startswith("/")
                          else app.root_path + "/" + app.template_folder),
@@ -25,7 +29,7 @@ def init_app(app):
     app.jinja_env.filters["time"] = lambda value: clock.local(value).strftime("%H:%M") if value else ""
 
 
-def format_datetime(value) -> str:
+def format_datetime(value: datetime | None) -> str:
     """A stored UTC time as people read it: 3 March 2026, 14:05 (Europe/London)."""
     if not value:
         return ""
@@ -33,9 +37,9 @@ def format_datetime(value) -> str:
     return f"{local.day} {local:%B %Y}, {local:%H:%M}"
 
 
-def format_date(value) -> str:
+def format_date(value: date | datetime | None) -> str:
     if not value:
         return ""
     if hasattr(value, "hour"):
-        value = clock.local(value).date()
+        value = clock.local(cast(datetime, value)).date()  # it has an hour: a datetime
     return f"{value.day} {value:%B %Y}"

@@ -15,19 +15,38 @@ are read from the URL map (``reserved_slugs``), never kept by hand.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from portal import permissions
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.permissions import refuse as refuse  # re-exported: tenancy's own
 from portal.request_org import roles_org as roles_org  # re-exported: tenancy's own
 from portal.models import Membership, Organisation, User
 from portal.models.organisation import KINDS
 
+if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
+
 DELIVERING = ("lead", "delivery")
+
+
+class OrgOwned(Protocol):
+    """A model whose rows belong to one organisation (what the scoped fetches need)."""
+
+    __tablename__: str
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def org_id(self) -> int | None: ...
+
+
+Owned = TypeVar("Owned", bound=OrgOwned)
+Row = TypeVar("Row", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -54,17 +73,17 @@ class OrgPolicy:
         return self.prefix == f"/<{self.key}>"
 
 
-def _holds_a_role_there(user, org) -> bool:
+def _holds_a_role_there(user: User, org: Organisation) -> bool:
     return bool(user.roles_in(org.id))
 
 
-def _takes_its_calls(user, org) -> bool:
+def _takes_its_calls(user: User, org: Organisation) -> bool:
     # The organisation's own staff, and out-of-hours staff of any organisation; the
     # call pages then decide per participant (portal.access.ooh_access.call_level).
     return permissions.takes_calls_anywhere(user) or bool(user.roles_in(org.id))
 
 
-def _manages(user, org) -> bool:
+def _manages(user: User, org: Organisation) -> bool:
     return permissions.can_manage(user, org)
 
 
@@ -85,15 +104,15 @@ def org_blueprint(name: str, import_name: str, url_prefix: str = "", *, policy: 
     """A blueprint under ``policy.prefix`` whose URLs naming an organisation (through
     ``policy.key``) resolve it into ``g.org`` and refuse whoever may not reach it."""
     bp = Blueprint(name, import_name, url_prefix=policy.prefix + url_prefix)
-    bp.org_policy = policy
+    setattr(bp, "org_policy", policy)  # a marker the tests read back
 
     @bp.url_value_preprocessor
-    def _pull_slug(endpoint, values):
+    def _pull_slug(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if values and policy.key in values:
-            request.org_slug = values.pop(policy.key)
+            setattr(request, "org_slug", values.pop(policy.key))  # read back by enter_org
 
     @bp.url_defaults
-    def _add_slug(endpoint, values):
+    def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
         org = g.get("org")
         if (org is not None and policy.key not in values
                 and current_app.url_map.is_endpoint_expecting(endpoint, policy.key)):
@@ -110,8 +129,9 @@ def enter_org(policy: OrgPolicy) -> None:
     organisation pass through."""
     if not hasattr(request, "org_slug"):
         return
-    slug = str(request.org_slug or "")
+    slug = str(getattr(request, "org_slug") or "")
     if policy.permission_first:
+        assert request.endpoint is not None  # a blueprint's hook runs on a matched URL
         view = current_app.view_functions.get(request.endpoint)
         permissions.enforce(getattr(view, "permission", None))
     org = organisation_by_slug(slug, policy.kinds)
@@ -131,22 +151,23 @@ def organisation_by_slug(slug: str, kinds: tuple[str, ...] | None = None) -> Org
     return db.session.scalars(query).first()
 
 
-def scoped_select(model, org: Organisation | None = None):
+def scoped_select(model: type[Owned], org: Organisation | None = None) -> Select[Owned]:
     """``select(model)`` limited to the organisation (``g.org`` by default)."""
     org = org or g.org
-    return select(model).where(model.org_id == org.id)
+    return select(model).where(getattr(model, "org_id") == org.id)  # the mapped column (OrgOwned types rows)
 
 
-def scoped_find(model, object_id, org: Organisation | None = None):
+def scoped_find(model: type[Owned], object_id: object, org: Organisation | None = None) -> Owned | None:
     """One organisation-owned row by id, or None where a missing row is not an error
     (a link that may point elsewhere, a row that may have been erased): the same
     lookup as ``scoped_get``."""
     org = org or g.org
     number = valid_id(object_id)
-    return db.session.scalars(scoped_select(model, org).where(model.id == number)).first() if number else None
+    return (db.session.scalars(scoped_select(model, org).where(getattr(model, "id") == number)).first()
+            if number else None)
 
 
-def scoped_get(model, object_id, org: Organisation | None = None):
+def scoped_get(model: type[Owned], object_id: object, org: Organisation | None = None) -> Owned:
     """One organisation-owned row by id, or 404 (audited, as any refusal on a tenant
     route) when it is missing or another organisation's: the two are indistinguishable
     on purpose."""
@@ -157,7 +178,7 @@ def scoped_get(model, object_id, org: Organisation | None = None):
     return row
 
 
-def member(user_id, org: Organisation | None = None) -> User:
+def member(user_id: object, org: Organisation | None = None) -> User:
     """A user holding at least one role in the organisation (``g.org`` by default),
     active or not; 404 (audited) for anyone else, so other organisations' staff do
     not leak."""
@@ -177,7 +198,7 @@ def member(user_id, org: Organisation | None = None) -> User:
 MAX_ID = 2**31 - 1
 
 
-def valid_id(value) -> int | None:
+def valid_id(value: object) -> int | None:
     """``value`` (from an address or a form) as a row id (1 to MAX_ID), or None."""
     try:
         number = int(str(value).strip())
@@ -186,7 +207,7 @@ def valid_id(value) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
-def service_wide_get(model, object_id):
+def service_wide_get(model: type[Row], object_id: object) -> Row:
     """One row by id whatever its organisation, for the service-wide pages only (the
     DPO's ``/dpo/`` and the lead admin's): their ``@requires`` grants only roles that
     "Who may see what" lets see every organisation. 404 when missing or not an id."""
@@ -207,18 +228,18 @@ def reserved_slugs() -> frozenset[str]:
     fixed first segment (``/dpo/``, ``/login``...), where a casework slug goes, and
     every fixed segment where the other families put theirs (``/admin/organisations``,
     ``/ooh/access``...). Computed once per app."""
-    app = current_app._get_current_object()
-    cached = app.extensions.get("portal.reserved_slugs")
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
+    cached: frozenset[str] | None = app.extensions.get("portal.reserved_slugs")
     if cached is None:
         cached = app.extensions["portal.reserved_slugs"] = _fixed_segments(app) | RESERVED_OUTSIDE_THE_APP
     return cached
 
 
-def _fixed_segments(app) -> frozenset[str]:
+def _fixed_segments(app: Flask) -> frozenset[str]:
     slug_positions = {tuple(p.strip("/").split("/")) if p.strip("/") else () for p in
                       (policy.prefix for policy in POLICIES if not policy.slug_is_first_segment)}
     slug_positions.add(())
-    segments = set()
+    segments: set[str] = set()
     for rule in app.url_map.iter_rules():
         parts = rule.rule.strip("/").split("/")
         for before in slug_positions:

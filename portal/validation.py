@@ -5,7 +5,9 @@ and returns it normalised for storage, or raises ``Invalid`` with a message in t
 GOV.UK error-message style. Nothing here touches the database.
 """
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from email_validator import EmailNotValidError, validate_email
@@ -18,13 +20,13 @@ class Invalid(ValueError):
     """The value cannot be accepted; ``message`` says why, for the person who typed it,
     and ``field`` (when known) names the form field or CSV column it is about."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
 
 
-def _compact(value) -> str:
+def _compact(value: object) -> str:
     return "".join(str(value or "").split()).upper()
 
 
@@ -74,7 +76,7 @@ def _ni_prefixes() -> str:
 NI_NUMBER_PATTERN = "^" + any_case(_ni_prefixes()) + r" ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?" + any_case("[A-D]") + "$"
 
 
-def clean_ni_number(value) -> str:
+def clean_ni_number(value: object) -> str:
     """An NI number in HMRC's format, stored upper case without spaces (AB123456C).
 
     Spaces and lower case are accepted as typed. Prefixes HMRC never issues (first
@@ -97,7 +99,7 @@ _INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 POSTCODE_PATTERN = "^" + any_case(f"(?:GIR ?0AA|{_OUTWARD} ?{_INWARD})") + "$"
 
 
-def clean_postcode(value) -> str:
+def clean_postcode(value: object) -> str:
     """A UK postcode, stored upper case with one space before the inward code (LS1 4AP)."""
     pc = _compact(value)
     if not pc:
@@ -107,14 +109,14 @@ def clean_postcode(value) -> str:
     return f"{outward_code(pc)} {pc[-3:]}"
 
 
-def outward_code(postcode) -> str:
+def outward_code(postcode: object) -> str:
     """The first half of a postcode: all but the inward code, which is always its last
     three characters (so a postcode stored without its space shows no more)."""
     pc = _compact(postcode)
     return pc[:-3] if len(pc) > 3 else ""
 
 
-def parse_date(value) -> date:
+def parse_date(value: object) -> date:
     """A date from a form, CSV cell or JSON value: 2026-03-31, 31/03/2026 or 31 3 2026."""
     if isinstance(value, datetime):
         return value.date()
@@ -131,7 +133,7 @@ def parse_date(value) -> date:
     raise Invalid("Enter a real date, like 31 3 1980")
 
 
-def clean_date_of_birth(value, today: date) -> date:
+def clean_date_of_birth(value: object, today: date) -> date:
     """A date of birth in the past, of someone aged 16 or over on ``today``."""
     if value is None or not str(value).strip():
         raise Invalid("Enter the date of birth")
@@ -148,7 +150,7 @@ def clean_date_of_birth(value, today: date) -> date:
     return dob
 
 
-def clean_email(value, required: bool = False) -> str:
+def clean_email(value: object, required: bool = False) -> str:
     """An email address in the right format, its domain lower-cased ("" when optional)."""
     text = str(value or "").strip()
     if not text:
@@ -205,7 +207,7 @@ _PHONE_STRIP = re.compile(r"[\s\-().]")
 PHONE_PATTERN = r"^(?:0[1-9](?: ?[0-9]){8,9}|(?:\+44|0044) ?[1-9](?: ?[0-9]){8,9})$"
 
 
-def clean_phone(value, required: bool = False) -> str:
+def clean_phone(value: object, required: bool = False) -> str:
     """A UK phone number: 10 or 11 digits starting 0, or +44 then the number without its 0.
 
     Stored as digits with a leading 0 (07700900123), so searching and comparing work.
@@ -227,7 +229,7 @@ def clean_phone(value, required: bool = False) -> str:
 ATW_REFERENCE_PATTERN = "^" + any_case(r"[A-Z0-9][A-Z0-9/-]{3,29}") + "$"
 
 
-def clean_atw_reference(value) -> str:
+def clean_atw_reference(value: object) -> str:
     """An Access to Work reference: 4 to 30 letters, digits, hyphens or slashes, upper case."""
     ref = _compact(value)
     if not ref:
@@ -238,7 +240,7 @@ def clean_atw_reference(value) -> str:
     return ref
 
 
-def clean_text(value, label: str, max_length: int, required: bool = False) -> str:
+def clean_text(value: object, label: str, max_length: int, required: bool = False) -> str:
     """Free text, trimmed; required when asked; never longer than ``max_length``."""
     text = str(value or "").strip()
     if required and not text:
@@ -251,15 +253,16 @@ def clean_text(value, label: str, max_length: int, required: bool = False) -> st
 class Problems(ValueError):
     """Several fields could not be accepted: each ``Invalid`` names its field."""
 
-    def __init__(self, problems: list[Invalid]):
+    def __init__(self, problems: list[Invalid]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
 
 
-def clean_fields(raw: dict, cleaners: dict) -> dict:
+def clean_fields(raw: Mapping[str, Any], cleaners: Mapping[str, Callable[[Any], object]]) -> dict[str, Any]:
     """Apply ``cleaners`` (field → function of the raw value) to ``raw``; every field
     is checked, so all the problems are reported at once (GOV.UK error summary)."""
-    cleaned, problems = {}, []
+    cleaned: dict[str, Any] = {}
+    problems: list[Invalid] = []
     for field, cleaner in cleaners.items():
         try:
             cleaned[field] = cleaner(raw.get(field))

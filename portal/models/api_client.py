@@ -8,13 +8,21 @@ interfaces are implemented on these rows; the secret check compares hashes.
 import hashlib
 import hmac
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
+if TYPE_CHECKING:
+    class ClientMixin:
+        """Authlib's client interface (the package ships no types); every method is implemented below."""
+
+    class TokenMixin:
+        """Authlib's token interface (the package ships no types); every method is implemented below."""
+else:
+    from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.organisation import Organisation
 from portal.models.types import UTCDateTime
 
@@ -29,7 +37,7 @@ def sha256_hex(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-class ApiClient(ClientMixin, db.Model):
+class ApiClient(ClientMixin, Model):
     __tablename__ = "api_client"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,13 +64,13 @@ class ApiClient(ClientMixin, db.Model):
         return self.revoked_at is None
 
     # --- Authlib's ClientMixin
-    def get_client_id(self):
+    def get_client_id(self) -> str:
         return self.client_id
 
-    def get_default_redirect_uri(self):
+    def get_default_redirect_uri(self) -> None:
         return None
 
-    def get_allowed_scope(self, scope):
+    def get_allowed_scope(self, scope: str | None) -> str | None:
         """No scope asked: every scope of the client. Any scope it does not hold: None
         (Authlib answers invalid_scope)."""
         if not scope:
@@ -72,26 +80,26 @@ class ApiClient(ClientMixin, db.Model):
             return None
         return " ".join(s for s in self.scopes if s in asked)
 
-    def check_redirect_uri(self, redirect_uri):
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
         return False
 
-    def check_client_secret(self, client_secret):
+    def check_client_secret(self, client_secret: str | None) -> bool:
         """Compare hashes (the secret itself is not kept); a revoked client never passes."""
         if not self.active or not client_secret:
             return False
         return hmac.compare_digest(self.secret_sha256, sha256_hex(client_secret))
 
-    def check_endpoint_auth_method(self, method, endpoint):
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return endpoint == "token" and method in AUTH_METHODS
 
-    def check_response_type(self, response_type):
+    def check_response_type(self, response_type: str) -> bool:
         return False
 
-    def check_grant_type(self, grant_type):
+    def check_grant_type(self, grant_type: str) -> bool:
         return grant_type == "client_credentials"
 
 
-class ApiToken(TokenMixin, db.Model):
+class ApiToken(TokenMixin, Model):
     """A bearer token: its hash, scope and lifetime. Revoked with its client."""
 
     __tablename__ = "api_token"
@@ -107,29 +115,29 @@ class ApiToken(TokenMixin, db.Model):
     client: Mapped[ApiClient] = relationship(lazy="joined")
 
     # --- Authlib's TokenMixin
-    def check_client(self, client):
+    def check_client(self, client: ApiClient) -> bool:
         return client.id == self.client_pk
 
-    def get_scope(self):
+    def get_scope(self) -> str:
         return self.scope
 
-    def get_expires_in(self):
+    def get_expires_in(self) -> int:
         return int((self.expires_at - self.issued_at).total_seconds())
 
-    def is_expired(self):
+    def is_expired(self) -> bool:
         return clock.now() >= self.expires_at
 
-    def is_revoked(self):
+    def is_revoked(self) -> bool:
         return self.revoked_at is not None or not self.client.active
 
-    def get_user(self):
+    def get_user(self) -> None:
         return None
 
-    def get_client(self):
+    def get_client(self) -> ApiClient:
         return self.client
 
 
-class ApiReferral(db.Model):
+class ApiReferral(Model):
     """A referral a client sent: the reference, the hash of the body, the participant.
 
     Makes ``POST /api/v1/referrals`` idempotent (the same body again answers with the
@@ -149,7 +157,7 @@ class ApiReferral(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ApiRateWindow(db.Model):
+class ApiRateWindow(Model):
     """Requests a client made in one fixed window (its start, in whole seconds since the epoch)."""
 
     __tablename__ = "api_rate_window"

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -20,7 +20,7 @@ APPOINTMENT_STATUSES = {
 CANCELLED_BY = {"participant": "The participant", "staff": "Our staff", "employer": "The employer"}
 
 
-class Appointment(db.Model):
+class Appointment(Model):
     __tablename__ = "appointment"
     __table_args__ = (
         CheckConstraint("status IN ('scheduled', 'attended', 'did_not_attend', 'cancelled')", name="status"),
@@ -63,7 +63,7 @@ class Appointment(db.Model):
         return CANCELLED_BY.get(self.cancelled_by, self.cancelled_by)
 
 
-class AppointmentReschedule(db.Model):
+class AppointmentReschedule(Model):
     __tablename__ = "appointment_reschedule"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,14 +1,15 @@
 """The audit trail: append-only, hash-chained, ids only (DESIGN.md rule 10)."""
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_event"
 
     # The sequence number is assigned under a lock, so a gap means a deletion.
@@ -21,7 +22,7 @@ class AuditEvent(db.Model):
     object_id: Mapped[str | None] = mapped_column(String(60))
     participant_id: Mapped[int | None] = mapped_column(index=True)
     # Ids only: for a list page the participant ids shown, for a change the field names.
-    detail: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(40))
     source_address: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20), default="ok")
@@ -29,7 +30,7 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditVerification(db.Model):
+class AuditVerification(Model):
     """Append-only record of each verification and checkpoint of the chain."""
 
     __tablename__ = "audit_verification"

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -35,7 +35,7 @@ REQUEST_STATUSES = {
 }
 
 
-class AuthorityRequest(db.Model):
+class AuthorityRequest(Model):
     __tablename__ = "authority_request"
     __table_args__ = (
         CheckConstraint("status IN ('awaiting_decision', 'approved', 'refused', 'disclosed')", name="status"),

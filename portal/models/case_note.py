@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -23,7 +23,7 @@ NOTE_TYPES = {
 CONTACT_NOTE_TYPES = ("phone", "email")
 
 
-class CaseNote(db.Model):
+class CaseNote(Model):
     __tablename__ = "case_note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +51,7 @@ class CaseNote(db.Model):
         return NOTE_TYPES.get(self.note_type, self.note_type)
 
 
-class CaseNoteVersion(db.Model):
+class CaseNoteVersion(Model):
     __tablename__ = "case_note_version"
     __table_args__ = (UniqueConstraint("note_id", "number", name="uq_case_note_version_number"),)
 

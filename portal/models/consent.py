@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -28,7 +28,7 @@ WITHDRAWAL_METHODS = {
 }
 
 
-class PrivacyNotice(db.Model):
+class PrivacyNotice(Model):
     """One version of the participant privacy notice. A draft may be edited; a
     published version is read-only (the service refuses changes) because consents
     point at the exact text the participant saw."""
@@ -58,7 +58,7 @@ class PrivacyNotice(db.Model):
         return self.status == "published"
 
 
-class ConsentPurpose(db.Model):
+class ConsentPurpose(Model):
     """A purpose a participant may consent to (gp_contact, employer_contact,
     research_contact, seeded by the migration). Purposes are data: the actions that
     need one refer to it by ``code``."""
@@ -71,13 +71,13 @@ class ConsentPurpose(db.Model):
     # What the participant is agreeing to, in the words read or given to them.
     description: Mapped[str] = mapped_column(Text)
     # Categories of personal data the purpose may share, and with whom (the receipt).
-    data_categories: Mapped[list] = mapped_column(JSON, default=list)
+    data_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     recipients: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Consent(db.Model):
+class Consent(Model):
     """One decision of a participant about one purpose: given or refused, how, in
     their words or with a signed form, under which notice version, recorded by whom."""
 
@@ -129,7 +129,7 @@ class Consent(db.Model):
         return METHODS[self.method]
 
 
-class ConsentWithdrawal(db.Model):
+class ConsentWithdrawal(Model):
     """The participant withdrew a consent: when and how they said so, who recorded
     it. It takes effect from ``withdrawn_at``; the consent row itself is untouched."""
 
@@ -154,7 +154,7 @@ class ConsentWithdrawal(db.Model):
         return WITHDRAWAL_METHODS.get(self.method, self.method)
 
 
-class ConsentEvidence(db.Model):
+class ConsentEvidence(Model):
     """A signed form (PDF, PNG or JPEG, checked by content) kept outside the web
     root under ``storage_key`` in the private file store."""
 

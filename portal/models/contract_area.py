@@ -9,13 +9,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.organisation import Organisation
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
 
-class ContractArea(db.Model):
+class ContractArea(Model):
     __tablename__ = "contract_area"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +29,7 @@ class ContractArea(db.Model):
         return f"<ContractArea {self.area}>"
 
 
-class ContractAreaChange(db.Model):
+class ContractAreaChange(Model):
     """One change to the table, kept for good: added, moved or removed."""
 
     __tablename__ = "contract_area_change"

@@ -7,16 +7,17 @@ version it supersedes; both stay visible. Nothing updates or deletes a published
 (an ORM guard here, and a trigger on PostgreSQL: migration 0010_reporting).
 """
 from datetime import date, datetime
+from typing import Any, NoReturn
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Connection, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
 
-class ContractReportDraft(db.Model):
+class ContractReportDraft(Model):
     """The draft report of one calendar month, as the last build left it."""
 
     __tablename__ = "contract_report_draft"
@@ -28,9 +29,9 @@ class ContractReportDraft(db.Model):
     content: Mapped[str] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(String(64))
     # Validation warnings for the reviewer (never published): [{"code", "org", "atw_reference", "text"}].
-    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # The participants in the progress return, for the disclosures made on publication.
-    participant_ids: Mapped[list] = mapped_column(JSON, default=list)
+    participant_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     withheld: Mapped[int] = mapped_column(default=0)
     built_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Who asked for the build (none: the scheduled run on the 1st).
@@ -40,7 +41,7 @@ class ContractReportDraft(db.Model):
     built_by: Mapped[User | None] = relationship(lazy="joined")
 
 
-class ContractReport(db.Model):
+class ContractReport(Model):
     """A published version of a month's report. Immutable once written."""
 
     __tablename__ = "contract_report"
@@ -58,7 +59,7 @@ class ContractReport(db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("contract_report.id"), unique=True)
     correction_reason: Mapped[str] = mapped_column(String(500), default="")
     # Participants in the progress return (each has a disclosure to DWP); restricted ones withheld.
-    participant_ids: Mapped[list] = mapped_column(JSON, default=list)
+    participant_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     withheld: Mapped[int] = mapped_column(default=0)
 
     published_by: Mapped[User] = relationship(lazy="joined")
@@ -72,10 +73,10 @@ class PublishedReportImmutable(RuntimeError):
 
 
 @event.listens_for(ContractReport, "before_update")
-def _refuse_update(mapper, connection, target):
+def _refuse_update(mapper: Mapper[ContractReport], connection: Connection, target: ContractReport) -> NoReturn:
     raise PublishedReportImmutable(f"published contract report {target.id} cannot be changed: publish a correction")
 
 
 @event.listens_for(ContractReport, "before_delete")
-def _refuse_delete(mapper, connection, target):
+def _refuse_delete(mapper: Mapper[ContractReport], connection: Connection, target: ContractReport) -> NoReturn:
     raise PublishedReportImmutable(f"published contract report {target.id} cannot be deleted")

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.consent import Consent
 from portal.models.types import UTCDateTime
 from portal.models.user import User
@@ -36,7 +36,7 @@ LEGAL_BASES = {
 }
 
 
-class Disclosure(db.Model):
+class Disclosure(Model):
     __tablename__ = "disclosure"
     __table_args__ = (
         CheckConstraint("consent_id IS NOT NULL OR legal_basis IS NOT NULL", name="consent_or_basis"),
@@ -49,7 +49,7 @@ class Disclosure(db.Model):
     recipient_type: Mapped[str] = mapped_column(String(30))
     recipient_name: Mapped[str] = mapped_column(String(300))
     purpose: Mapped[str] = mapped_column(String(300))
-    data_categories: Mapped[list] = mapped_column(JSON, default=list)
+    data_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id"))
     legal_basis: Mapped[str | None] = mapped_column(String(40))
     legal_basis_detail: Mapped[str] = mapped_column(String(500), default="")
@@ -78,8 +78,9 @@ class Disclosure(db.Model):
     def basis_label(self) -> str:
         """What it relied on, as the register shows it."""
         if self.consent_id is not None:
+            assert self.consent is not None  # the relationship of a set consent_id
             return f"Consent: {self.consent.purpose.name} (receipt {self.consent.receipt_id[:8]})"
-        label = LEGAL_BASES.get(self.legal_basis, self.legal_basis or "")
+        label = LEGAL_BASES.get(self.legal_basis or "", self.legal_basis or "")
         return f"{label}: {self.legal_basis_detail}" if self.legal_basis_detail else label
 
 
@@ -90,7 +91,7 @@ REVIEW_OUTCOMES = {
 }
 
 
-class EmergencyContact(db.Model):
+class EmergencyContact(Model):
     """A contact with the emergency services or the GP made without consent in a
     high-risk situation (DESIGN.md rule 3): a written reason, legal basis
     ``vital_interests``, and on the DPO's review list until reviewed."""
@@ -108,7 +109,7 @@ class EmergencyContact(db.Model):
     recipient_name: Mapped[str] = mapped_column(String(300))
     reason: Mapped[str] = mapped_column(Text)
     what_shared: Mapped[str] = mapped_column(Text)
-    data_categories: Mapped[list] = mapped_column(JSON, default=list)
+    data_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The role it was made in: vrc, or ooh (through an out-of-hours grant).
@@ -146,7 +147,7 @@ DISCLOSURE_REVIEW_OUTCOMES = {
 }
 
 
-class DisclosureReview(db.Model):
+class DisclosureReview(Model):
     """A disclosure already made that a check found questionable (a possible
     breach). Like an emergency override, it waits on the DPO's review list
     (``/dpo/overrides``) until the DPO records a review. One row per disclosure and

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -24,7 +24,7 @@ TOMBSTONE_BASES = ("rights_request", "retention")
 PACKAGE_STATUSES = ("building", "ready", "released", "failed")
 
 
-class Tombstone(db.Model):
+class Tombstone(Model):
     __tablename__ = "tombstone"
     __table_args__ = (
         CheckConstraint("basis IN ('rights_request', 'retention')", name="basis"),
@@ -37,7 +37,7 @@ class Tombstone(db.Model):
     # A summary without personal data: "participant record: 3 case notes, 2 appointments ..."
     what: Mapped[str] = mapped_column(Text)
     # The fields erased or anonymised, as "table.column".
-    fields: Mapped[list] = mapped_column(JSON, default=list)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # No foreign key: the request log is another area's, and the tombstone names it by id.
@@ -48,7 +48,7 @@ class Tombstone(db.Model):
     confirmed_by: Mapped[User | None] = relationship(lazy="joined")
 
 
-class AccessPackage(db.Model):
+class AccessPackage(Model):
     __tablename__ = "access_package"
     __table_args__ = (
         CheckConstraint("status IN ('building', 'ready', 'released', 'failed')", name="status"),
@@ -74,7 +74,7 @@ class AccessPackage(db.Model):
         back_populates="package", order_by="AccessRedaction.id", cascade="all, delete-orphan")
 
 
-class AccessRedaction(db.Model):
+class AccessRedaction(Model):
     """One passage of a package withheld before release, and why (it is about someone
     else, say). The passage is named by its key in the package, never copied here."""
 

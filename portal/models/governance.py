@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -18,7 +18,7 @@ RISK_LEVELS = {"none": "Unlikely to result in a risk", "risk": "A risk to people
                "high": "A high risk to people’s rights and freedoms"}
 
 
-class Breach(db.Model):
+class Breach(Model):
     __tablename__ = "breach"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +51,7 @@ class Breach(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
-class TrainingNotice(db.Model):
+class TrainingNotice(Model):
     """One "your training lapses soon" notice per user and lapse date (idempotent job)."""
 
     __tablename__ = "training_notice"
@@ -63,7 +63,7 @@ class TrainingNotice(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class AccessReview(db.Model):
+class AccessReview(Model):
     """An organisation admin's quarterly confirmation of every active account's roles."""
 
     __tablename__ = "access_review"
@@ -79,15 +79,15 @@ class AccessReview(db.Model):
                                                                    order_by="AccessReviewDecision.id")
 
 
-class AccessReviewDecision(db.Model):
+class AccessReviewDecision(Model):
     __tablename__ = "access_review_decision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("access_review.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    roles: Mapped[list] = mapped_column(JSON)          # held when reviewed
+    roles: Mapped[list[str]] = mapped_column(JSON)     # held when reviewed
     decision: Mapped[str] = mapped_column(String(10))  # keep | remove
-    removed_roles: Mapped[list] = mapped_column(JSON)
+    removed_roles: Mapped[list[str]] = mapped_column(JSON)
 
     review: Mapped[AccessReview] = relationship(back_populates="decisions")
     user: Mapped[User] = relationship()

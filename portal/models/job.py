@@ -4,11 +4,12 @@ The row is the truth people see on the job page (status, progress, result or err
 rq (or the inline runner) only carries the job's id. See portal/jobs.py.
 """
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 
 STATUSES = ("queued", "running", "retrying", "done", "failed")
@@ -16,7 +17,7 @@ STATUSES = ("queued", "running", "retrying", "done", "failed")
 UNFINISHED = ("queued", "running", "retrying")
 
 
-class Job(db.Model):
+class Job(Model):
     __tablename__ = "job"
     __table_args__ = (
         CheckConstraint(
@@ -29,13 +30,13 @@ class Job(db.Model):
     kind: Mapped[str] = mapped_column(String(80), index=True)
     # "package.module:function" of a module-level function taking ids / plain JSON values.
     function: Mapped[str] = mapped_column(String(200))
-    args: Mapped[list] = mapped_column(JSON, default=list)
+    args: Mapped[list[Any]] = mapped_column(JSON, default=list)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     progress: Mapped[int] = mapped_column(default=0)
     progress_message: Mapped[str] = mapped_column(String(200), default="")
-    result: Mapped[dict | list | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     # Periodic runs: "periodic:<name>:<UTC run time>", so one scheduled run is one row.
@@ -56,8 +57,10 @@ class Job(db.Model):
 
     @property
     def link(self) -> str | None:
-        if isinstance(self.result, dict) and isinstance(self.result.get("link"), str):
-            return self.result["link"]
+        if isinstance(self.result, dict):
+            link = self.result.get("link")
+            if isinstance(link, str):
+                return link
         return None
 
     def __repr__(self) -> str:

@@ -4,13 +4,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.organisation import Organisation
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A forgotten-password link: valid one hour, once."""
 
     __tablename__ = "password_reset"
@@ -29,7 +29,7 @@ class PasswordReset(db.Model):
         return self.used_at is None and self.revoked_at is None and moment < self.expires_at
 
 
-class MfaReset(db.Model):
+class MfaReset(Model):
     """A request to clear a user's authenticator (a lost phone): one admin asks with a
     reason, a different admin approves; the user then enrols again at sign-in."""
 

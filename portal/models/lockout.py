@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 
 
-class SignInFailure(db.Model):
+class SignInFailure(Model):
     """One wrong password or wrong code. Only failures are kept: they alone count."""
 
     __tablename__ = "signin_failure"
@@ -28,7 +28,7 @@ class SignInFailure(db.Model):
     address: Mapped[str | None] = mapped_column(String(64))
 
 
-class SignInLock(db.Model):
+class SignInLock(Model):
     """An account (by key) or an address that may not sign in until ``until``."""
 
     __tablename__ = "signin_lock"

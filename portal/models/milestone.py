@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -29,7 +29,7 @@ LEFT_EARLY_REASONS = {
 }
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     __tablename__ = "milestone"
     # Each milestone once per participant; months of support once per month number
     # (0 for the other kinds).

@@ -4,11 +4,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One item for one user. Its text carries ids and links, never a participant's
     personal data, because the same text goes out by email."""
 
@@ -34,7 +34,7 @@ class Notification(db.Model):
 OUTBOX_STATUSES = ("queued", "sent", "failed", "outbox")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An email to a user, sent through GOV.UK Notify by a job (or kept, in development)."""
 
     __tablename__ = "outbox_message"

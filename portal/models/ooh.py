@@ -7,11 +7,12 @@ record's). Searches keep no terms: only who searched, when, how many matched (as
 bucket) and which participants were shown (``OohSearchHit``).
 """
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.participant import Participant
 from portal.models.types import UTCDateTime
 from portal.models.user import User
@@ -53,7 +54,7 @@ OUTCOMES = {
 }
 
 
-class OohEvent(db.Model):
+class OohEvent(Model):
     """One line of the out-of-hours log: a search, a check, a grant or refusal, a view
     or an action, by whom and when. Ids and codes only."""
 
@@ -70,7 +71,7 @@ class OohEvent(db.Model):
     outcome: Mapped[str] = mapped_column(String(30), default="")
     # The row the event is about: a check, grant, appointment, call note or callback.
     object_id: Mapped[int | None]
-    detail: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     worker: Mapped[User] = relationship(lazy="joined")
     hits: Mapped[list["OohSearchHit"]] = relationship(order_by="OohSearchHit.id", lazy="selectin")
@@ -84,7 +85,7 @@ class OohEvent(db.Model):
         return OUTCOMES.get(self.outcome, self.outcome.replace("_", " ").capitalize())
 
 
-class OohSearchHit(db.Model):
+class OohSearchHit(Model):
     """A participant a search showed (so a team manager's log includes the searches
     that showed their organisation's participants)."""
 
@@ -96,7 +97,7 @@ class OohSearchHit(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
 
 
-class OohCheck(db.Model):
+class OohCheck(Model):
     """A verbal-consent check: who called, whether the identity answers the worker
     typed matched the record (as compared by the service), then the participant's
     answer to "may I look at your records to help you with this call?"."""
@@ -139,7 +140,7 @@ class OohCheck(db.Model):
         return self.consent or "awaiting_answer"
 
 
-class OohGrant(db.Model):
+class OohGrant(Model):
     """Access to one participant's limited view for one worker, given by the
     participant's agreement, until the end of the worker's shift (12 hours at most)."""
 
@@ -162,7 +163,7 @@ class OohGrant(db.Model):
         return self.ended_at or self.expires_at
 
 
-class OohCallback(db.Model):
+class OohCallback(Model):
     """A note for the assigned VRC to call the participant back: why they called,
     the best time and number. Shown at the top of the VRC's caseload until done."""
 
@@ -187,7 +188,7 @@ class OohCallback(db.Model):
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
 
 
-class OohCallNote(db.Model):
+class OohCallNote(Model):
     """A short note of an out-of-hours call for the assigned VRC (not a case note)."""
 
     __tablename__ = "ooh_call_note"

@@ -2,12 +2,12 @@
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 
 KINDS = ("lead", "delivery", "commissioner")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (CheckConstraint("kind IN ('lead', 'delivery', 'commissioner')", name="kind"),)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -32,7 +32,7 @@ CONTACT_CHANNELS = {
 }
 
 
-class Participant(db.Model):
+class Participant(Model):
     __tablename__ = "participant"
     __table_args__ = (
         CheckConstraint(
@@ -124,7 +124,7 @@ class Participant(db.Model):
         return f"<Participant {self.id}>"
 
 
-class ParticipantChange(db.Model):
+class ParticipantChange(Model):
     """One field of a participant changed: who, which field, from what, to what, when.
 
     Values are kept as text (dates ISO, booleans yes/no) so the history reads the
@@ -146,7 +146,7 @@ class ParticipantChange(db.Model):
     changed_by: Mapped[User | None] = relationship(lazy="joined")
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """The programme status history: each status, its date and the reason."""
 
     __tablename__ = "participant_status_change"

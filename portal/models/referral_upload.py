@@ -4,18 +4,19 @@ The file is kept only until its job has read it (then blanked: data minimisation
 the result keeps line numbers, outcomes and reasons, never the rows' personal data.
 """
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
 UPLOAD_STATUSES = ("queued", "running", "done", "failed")
 
 
-class ReferralUpload(db.Model):
+class ReferralUpload(Model):
     __tablename__ = "referral_upload"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +34,7 @@ class ReferralUpload(db.Model):
     rejected: Mapped[int] = mapped_column(default=0)
     # [{"line": 2, "outcome": "accepted" | "rejected", "reasons": [...],
     #   "participant_id": 7 | None, "org_id": 3 | None}, ...]
-    results: Mapped[list] = mapped_column(JSON, default=list)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

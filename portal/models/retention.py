@@ -10,12 +10,12 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
 
-class LegalHold(db.Model):
+class LegalHold(Model):
     """A legal hold on a participant: while it stands (not lifted) nothing of theirs
     is destroyed or erased. Lifting is recorded, never deleted."""
 
@@ -51,7 +51,7 @@ COUNTED_FROM = {
 }
 
 
-class RetentionRule(db.Model):
+class RetentionRule(Model):
     """How long one kind of record is kept, counted from a named event. One row per
     kind (seeded by the migration with the README's defaults); changes leave a
     ``RetentionRuleChange``."""
@@ -74,7 +74,7 @@ class RetentionRule(db.Model):
     updated_by: Mapped[User | None] = relationship(lazy="joined")
 
 
-class RetentionRuleChange(db.Model):
+class RetentionRuleChange(Model):
     """History of a rule: each change, old and new values, who, when, why."""
 
     __tablename__ = "retention_rule_change"
@@ -92,7 +92,7 @@ class RetentionRuleChange(db.Model):
     changed_by: Mapped[User | None] = relationship(lazy="joined")
 
 
-class DestructionList(db.Model):
+class DestructionList(Model):
     """What has passed its retention period on one day (built by the nightly job or
     on demand). Items are approved by the DPO before anything is destroyed."""
 
@@ -114,7 +114,7 @@ class DestructionList(db.Model):
 ITEM_STATUSES = ("pending", "held", "approved", "destroyed", "failed")
 
 
-class DestructionItem(db.Model):
+class DestructionItem(Model):
     """One record past its period: which kind and id, which rule, why (the event it
     is counted from and when the period ended). Ids only, never personal data."""
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -55,7 +55,7 @@ OUTCOMES = {"done": "Done", "partly_done": "Partly done", "refused": "Refused"}
 OBJECTION_SCOPES = {"research": "Research contact", "statistics": "Statistics"}
 
 
-class RightsRequest(db.Model):
+class RightsRequest(Model):
     __tablename__ = "rights_request"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed')", name="status"),
@@ -189,7 +189,7 @@ class RightsRequest(db.Model):
         return any(s.answered_on is None for s in self.stops)
 
 
-class RightsRequestRight(db.Model):
+class RightsRequestRight(Model):
     """One right asked for in a request."""
 
     __tablename__ = "rights_request_right"
@@ -206,7 +206,7 @@ class RightsRequestRight(db.Model):
         return RIGHTS.get(self.right, self.right)
 
 
-class ClockStop(db.Model):
+class ClockStop(Model):
     """The DPO asked what the request covers (clock stopped) and, later, the answer
     arrived (clock restarted). Both days count as stopped."""
 
@@ -224,7 +224,7 @@ class ClockStop(db.Model):
     request: Mapped[RightsRequest] = relationship(back_populates="stops")
 
 
-class Objection(db.Model):
+class Objection(Model):
     """A participant's objection to research contact or to statistics (UK GDPR Art. 21).
     Objectors are left out of identifiable research contact and of participant-level
     statistics extracts while ``withdrawn_at`` is empty."""
@@ -242,7 +242,7 @@ class Objection(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RestrictionNotice(db.Model):
+class RestrictionNotice(Model):
     """A restriction set or lifted through a rights request, and when and how the
     person was told (a lifting must be told to them: UK GDPR Art. 18(3))."""
 
@@ -261,7 +261,7 @@ class RestrictionNotice(db.Model):
     told_method: Mapped[str] = mapped_column(String(20), default="")
 
 
-class PortabilityExport(db.Model):
+class PortabilityExport(Model):
     """The ZIP of the data a participant provided (CSV and JSON), kept as a private
     file; its release to the participant is a disclosure."""
 
@@ -278,7 +278,7 @@ class PortabilityExport(db.Model):
     disclosure_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure.id"))
 
 
-class Complaint(db.Model):
+class Complaint(Model):
     """A complaint to the DPO about how personal data is used."""
 
     __tablename__ = "rights_complaint"

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -17,7 +17,7 @@ SEND_METHODS = {"post": "Post", "secure_email": "Secure email"}
 EMPLOYER_CONTACT_KINDS = {"call": "Phone call", "email": "Email", "meeting": "Meeting"}
 
 
-class GpLetter(db.Model):
+class GpLetter(Model):
     """A letter to the participant's GP: drafted from the template, previewed,
     issued (a PDF is generated and kept), then recorded as sent (how and when)."""
 
@@ -32,7 +32,7 @@ class GpLetter(db.Model):
     practice_address: Mapped[str] = mapped_column(String(400))
     addressee: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    data_categories: Mapped[list] = mapped_column(JSON, default=list)
+    data_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -62,7 +62,7 @@ class GpLetter(db.Model):
         return SEND_METHODS.get(self.sent_method or "", "")
 
 
-class EmployerContact(db.Model):
+class EmployerContact(Model):
     """A call, email or meeting with the participant's employer and what was shared."""
 
     __tablename__ = "employer_contact"
@@ -76,7 +76,7 @@ class EmployerContact(db.Model):
     employer_name: Mapped[str] = mapped_column(String(200))
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     what_shared: Mapped[str] = mapped_column(Text)
-    data_categories: Mapped[list] = mapped_column(JSON, default=list)
+    data_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id"))
     disclosure_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
@@ -15,7 +15,7 @@ SUPPORT_LEVELS = {
 }
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """The initial assessment: one per participant, updated with history kept in
     ``participant_change`` (fields ``assessment.*``)."""
 
@@ -39,7 +39,7 @@ class Assessment(db.Model):
         return SUPPORT_LEVELS.get(self.support_level, self.support_level)
 
 
-class SupportPlanAction(db.Model):
+class SupportPlanAction(Model):
     """One action of the support plan: what, who owns it, by when, and when done."""
 
     __tablename__ = "support_plan_action"

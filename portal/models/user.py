@@ -1,16 +1,27 @@
 """Staff accounts and their per-organisation role grants."""
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from flask_login import UserMixin
+if TYPE_CHECKING:
+    class UserMixin:
+        """Flask-Login's mixin as mypy sees it (the package ships no types)."""
+
+        @property
+        def is_authenticated(self) -> bool: ...
+        @property
+        def is_anonymous(self) -> bool: ...
+        def get_id(self) -> str: ...
+else:
+    from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.organisation import Organisation
 from portal.models.types import UTCDateTime
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +51,7 @@ class User(UserMixin, db.Model):
         return frozenset(m.role for m in self.memberships)
 
     def organisations(self) -> list[Organisation]:
-        seen = {}
+        seen: dict[int, Organisation] = {}
         for m in self.memberships:
             seen.setdefault(m.org_id, m.organisation)
         return sorted(seen.values(), key=lambda o: o.name)
@@ -49,7 +60,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """One role of one user in one organisation."""
 
     __tablename__ = "membership"

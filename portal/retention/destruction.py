@@ -129,7 +129,7 @@ def destroy(kind: str, object_type: str, object_id: int | str, *, participant_id
     stone = tombstone(object_type=table.name, object_id=object_id, what=what, fields=fields,
                       confirmed_by=confirmed_by, rule=rule)
     audit.record("retention.destroy", object_type=table.name, object_id=str(object_id),
-                 participant_id=participant_id, user_id=getattr(confirmed_by, "id", confirmed_by),
+                 participant_id=participant_id, user_id=confirmed_by if isinstance(confirmed_by, int) else confirmed_by.id,
                  detail={"rule": rule, "rows": rows, "files": len(files), "tombstone_id": stone.id})
     return Destroyed(stone.id, rows, files)
 

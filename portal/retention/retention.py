@@ -524,7 +524,7 @@ def seal_checkpoint(upto_seq: int, user: User | int, commit: bool = True) -> Aud
     commits with its event, or a refusal rolls the session back; inside a destruction
     list's savepoint (``commit=False``) the list decides."""
     try:
-        checkpoint = _seal(upto_seq, getattr(user, "id", user))
+        checkpoint = _seal(upto_seq, user if isinstance(user, int) else user.id)
     except CheckpointRefused:
         if commit:
             db.session.rollback()
