@@ -524,7 +524,8 @@ def is_backdated(decided_at: datetime, recorded_at: datetime | None = None) -> b
     return (recorded_at or clock.now()) - decided_at > BACKDATE_TOLERANCE
 
 
-def _moment(value: datetime | None, field_name: str, label: str, not_before: datetime | None, not_before_text: str) -> datetime:
+def _moment(value: datetime | None, field_name: str, label: str, not_before: datetime | None,
+            not_before_text: str) -> datetime:
     if value is None:
         raise Invalid(f"Enter the date and time {label}", field=field_name)
     if value > clock.now():
