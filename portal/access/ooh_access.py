@@ -16,6 +16,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, url_for
+from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from portal import clock, tenancy
@@ -81,7 +82,7 @@ def record_url(participant: Participant) -> str:
     return url_for("participants.record", org=organisation_of(participant).slug, participant_id=participant.id)
 
 
-def call_level(user, participant: Participant) -> str:
+def call_level(user: User | AnonymousUserMixin | None, participant: Participant) -> str:
     """The access of ``user`` to ``participant`` on the out-of-hours pages: the
     casework rules, plus out-of-hours staff of other organisations (check, then the
     limited view)."""
@@ -94,22 +95,24 @@ def call_level(user, participant: Participant) -> str:
 # ----------------------------------------------------------------- the check
 
 
-def _normal(text) -> str:
+def _normal(text: str | None) -> str:
     """Compared ignoring case and spaces (and curly apostrophes typed on phones)."""
     return "".join(str(text or "").split()).casefold().replace("’", "'").replace("‘", "'")
 
 
-def _normal_postcode(text) -> str:
+def _normal_postcode(text: str | None) -> str:
     return "".join(str(text or "").split()).upper()
 
 
 def failed_checks(worker_id: int, participant: Participant) -> int:
     since = clock.now() - FAILED_CHECKS_WINDOW
-    return db.session.scalar(
+    count = db.session.scalar(
         select(func.count(OohCheck.id)).where(
             OohCheck.org_id == participant.org_id, OohCheck.participant_id == participant.id,
             OohCheck.worker_id == worker_id, OohCheck.caller == "participant",
             OohCheck.identity_confirmed.is_(False), OohCheck.started_at >= since))
+    assert count is not None  # a count always has its one row
+    return count
 
 
 def locked(worker_id: int, participant: Participant) -> bool:
@@ -157,7 +160,7 @@ def check_identity(participant: Participant, worker: User, caller: str, full_nam
     return check
 
 
-def worker_check(participant: Participant, worker_id: int, check_id) -> OohCheck | None:
+def worker_check(participant: Participant, worker_id: int, check_id: object) -> OohCheck | None:
     """One of this worker's checks of this participant, or None."""
     check_id = valid_id(check_id)
     if check_id is None:
@@ -231,7 +234,7 @@ def grants_of(worker_id: int, since: timedelta = timedelta(hours=24)) -> tuple[l
     return live, ended
 
 
-def own_grant(worker_id: int, grant_id) -> OohGrant | None:
+def own_grant(worker_id: int, grant_id: object) -> OohGrant | None:
     grant_id = valid_id(grant_id)
     if grant_id is None:
         return None

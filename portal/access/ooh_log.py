@@ -6,10 +6,12 @@ transaction. Both hold ids and codes only: never a search term, a name, a date o
 birth, nor anything derived from them (DESIGN.md rule 10).
 """
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from portal import audit, clock
 from portal.extensions import db
@@ -19,7 +21,8 @@ PAGE_SIZE = 50
 
 
 def record(kind: str, worker_id: int, participant: Participant | None = None, *, outcome: str = "",
-           object_id: int | None = None, detail: dict | None = None, shown: list[Participant] = ()) -> OohEvent:
+           object_id: int | None = None, detail: dict[str, Any] | None = None,
+           shown: Sequence[Participant] = ()) -> OohEvent:
     """One line of the log (and its audit event), in the caller's transaction."""
     event = OohEvent(at=clock.now(), worker_id=worker_id, kind=kind,
                      org_id=participant.org_id if participant else None,
@@ -79,8 +82,8 @@ class LogPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _conditions(filters: LogFilters, only_org_id: int | None) -> list:
-    conditions = []
+def _conditions(filters: LogFilters, only_org_id: int | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.date_from:
         conditions.append(OohEvent.at >= _start_of(filters.date_from))
     if filters.date_to:
@@ -108,6 +111,7 @@ def log_page(filters: LogFilters, only_org_id: int | None = None, viewer_id: int
     The page is audited as one event listing the participant ids it showed."""
     conditions = _conditions(filters, only_org_id)
     total = db.session.scalar(select(func.count(OohEvent.id)).where(*conditions))
+    assert total is not None  # a count always has its one row
     page = max(1, min(filters.page, max(1, math.ceil(total / PAGE_SIZE))))
     events = list(db.session.scalars(
         select(OohEvent).where(*conditions).order_by(OohEvent.at.desc(), OohEvent.id.desc())
@@ -166,10 +170,10 @@ def activity_for(participant: Participant, limit: int = 30) -> list[ActivityItem
         select(OohEvent).where(OohEvent.org_id == participant.org_id, OohEvent.participant_id == participant.id,
                                OohEvent.kind.in_(ACTIVITY_KINDS))
         .order_by(OohEvent.at.desc(), OohEvent.id.desc()).limit(limit + VIEWS_READ)))
-    notes = {n.id: n for n in db.session.scalars(
+    notes: dict[int | None, OohCallNote] = {n.id: n for n in db.session.scalars(
         select(OohCallNote).where(OohCallNote.org_id == participant.org_id,
                                   OohCallNote.participant_id == participant.id))}
-    callbacks = {c.id: c for c in db.session.scalars(
+    callbacks: dict[int | None, OohCallback] = {c.id: c for c in db.session.scalars(
         select(OohCallback).where(OohCallback.org_id == participant.org_id,
                                   OohCallback.participant_id == participant.id))}
     items: list[ActivityItem] = []

@@ -19,21 +19,24 @@ id (``audit_view``); list pages write one event listing the ids shown (``audit_l
 ``ensure_not_restricted`` is the one guard every change, letter, contact and
 individual export calls while the DPO has restricted processing (rule 5).
 """
+from collections.abc import Callable
 from datetime import date
 from functools import wraps
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
 from flask import g, redirect, url_for
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
+from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.wrappers import Response
 
 from portal import audit, clock
 from portal.actions import Action
 from portal.extensions import db
-from portal.models import OohGrant, Participant
 from portal.access import ooh_log
-from portal.tenancy import refuse, scoped_get
+from portal.models import OohGrant, Organisation, Participant, User
+from portal.tenancy import OrgOwned, refuse, scoped_get
 
 # Access levels, strongest first.
 FULL = "full"          # the whole record: health information and case notes included
@@ -55,13 +58,27 @@ ALLOWED_WHILE_RESTRICTED = frozenset({
     Action.RIGHTS_WORKFLOW,
 })
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class _ParticipantRow(OrgOwned, Protocol):
+    """A row that belongs to one participant (a note, an appointment, an action) and so
+    to the participant's organisation."""
+
+    @property
+    def participant_id(self) -> int: ...
+
+
+_Row = TypeVar("_Row", bound=_ParticipantRow)
+
 
 class AccessRefused(Forbidden):
     """A 403 on a participant URL whose page explains why: ``reason`` is one of
     ``training`` (rule 9), ``check`` (verbal consent needed), ``limited`` (the
     limited view only). Rendered by the casework blueprints' error handler."""
 
-    def __init__(self, reason: str, participant: Participant | None = None, **context):
+    def __init__(self, reason: str, participant: Participant | None = None, **context: object) -> None:
         super().__init__()
         self.reason = reason
         self.participant = participant
@@ -71,7 +88,7 @@ class AccessRefused(Forbidden):
 class ParticipantRestricted(Exception):
     """The service refuses an action because the participant's record is restricted."""
 
-    def __init__(self, participant: Participant, action: Action, what: str):
+    def __init__(self, participant: Participant, action: Action, what: str) -> None:
         self.participant = participant
         self.action = action
         self.message = (f"This participant’s record is restricted, so {what} cannot be done until the "
@@ -99,11 +116,13 @@ def live_grant(user_id: int, participant: Participant) -> OohGrant | None:
     ).first()
 
 
-def has_live_grant(user, participant: Participant) -> bool:
+def has_live_grant(user: User | AnonymousUserMixin | None, participant: Participant) -> bool:
+    """Whether ``user`` holds a live, time-boxed access grant to ``participant``,
+    given by the participant's verbal consent (DESIGN.md rule 4)."""
     return user is not None and user.is_authenticated and live_grant(user.id, participant) is not None
 
 
-def access_level(user, participant: Participant) -> str:
+def access_level(user: User | AnonymousUserMixin | None, participant: Participant) -> str:
     """The access ``user`` has to ``participant`` on its organisation's casework URLs."""
     if user is None or not user.is_authenticated:
         return NONE
@@ -117,16 +136,16 @@ def access_level(user, participant: Participant) -> str:
     return NONE
 
 
-def training_current(user, today: date | None = None) -> bool:
+def training_current(user: User | AnonymousUserMixin | None, today: date | None = None) -> bool:
     """Data protection training completed within the last 12 months (rule 9).
     No recorded training counts as out of date: the gate fails closed."""
-    completed = getattr(user, "dp_training_completed_on", None)
+    completed: date | None = getattr(user, "dp_training_completed_on", None)
     if completed is None:
         return False
     return completed + TRAINING_VALID_FOR >= (today or clock.today())
 
 
-def require_current_training(user=None) -> None:
+def require_current_training(user: User | None = None) -> None:
     """Refuse (403, audited, with a page saying why and whom to ask) staff whose
     data protection training is out of date: they cannot open participant records."""
     user = user or current_user
@@ -136,7 +155,7 @@ def require_current_training(user=None) -> None:
         raise AccessRefused("training", completed_on=user.dp_training_completed_on)
 
 
-def reads_participant_data(view):
+def reads_participant_data(view: Callable[_P, _R]) -> Callable[_P, _R]:
     """Mark a page on a fixed URL (the DPO's ``/dpo/...``) that opens participant
     records or discloses them: staff whose training is out of date are refused with
     the same page as on casework URLs (rule 9 covers every role that reads participant
@@ -144,11 +163,11 @@ def reads_participant_data(view):
     first; ``reads_participant_data`` on the view lets the meta-tests find it."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         require_current_training()
         return view(*args, **kwargs)
 
-    wrapped.reads_participant_data = True
+    setattr(wrapped, "reads_participant_data", True)  # the marker the meta-tests look for
     return wrapped
 
 
@@ -168,7 +187,7 @@ def gate_casework_lists() -> None:
         require_current_training()
 
 
-def get_participant(participant_id, need: str = FULL) -> Participant:
+def get_participant(participant_id: int, need: str = FULL) -> Participant:
     """The participant ``participant_id`` of the request's organisation, if the
     signed-in user may see it at the level ``need`` (FULL or LIMITED).
 
@@ -177,7 +196,7 @@ def get_participant(participant_id, need: str = FULL) -> Participant:
     verbal-consent check (403 while it does not exist). A limited grant where the full
     record is needed: 403. The level reached is left in ``g.participant_access``.
     """
-    participant = scoped_get(Participant, participant_id)
+    participant: Participant = scoped_get(Participant, participant_id)
     level = access_level(current_user, participant)
     if level == NONE:
         refuse(404, object_type="participant", object_id=participant.id)
@@ -200,7 +219,8 @@ def get_participant(participant_id, need: str = FULL) -> Participant:
 
 
 def current_level() -> str:
-    return g.get("participant_access", NONE)
+    level: str = g.get("participant_access", NONE)
+    return level
 
 
 class _SeeOther(HTTPException):
@@ -210,30 +230,30 @@ class _SeeOther(HTTPException):
         super().__init__()
         self.location = location
 
-    def get_response(self, environ=None, scope=None):
+    def get_response(self, environ: object = None, scope: dict[str, Any] | None = None) -> Response:
         return redirect(self.location, 303)
 
 
-def get_child(model, child_id, participant: Participant):
+def get_child(model: type[_Row], child_id: int, participant: Participant) -> _Row:
     """A row belonging to ``participant`` (a note, an appointment, an action), fetched
     scoped to the organisation; 404 when missing or another participant's."""
-    row = scoped_get(model, child_id, org_of(participant))
+    row: _Row = scoped_get(model, child_id, org_of(participant))
     if row.participant_id != participant.id:
         refuse(404, object_type=model.__tablename__, object_id=row.id)
     return row
 
 
-def org_of(participant: Participant):
+def org_of(participant: Participant) -> Organisation:
     """The participant's organisation (the request's, when it is the same)."""
-    from portal.models import Organisation
-
-    org = g.get("org")
+    org: Organisation | None = g.get("org")
     if org is not None and org.id == participant.org_id:
         return org
-    return db.session.get(Organisation, participant.org_id)
+    found = db.session.get(Organisation, participant.org_id)
+    assert found is not None  # participant.org_id is a foreign key to the organisation
+    return found
 
 
-def may_see_full(user, participant: Participant) -> bool:
+def may_see_full(user: User | AnonymousUserMixin | None, participant: Participant) -> bool:
     """Whether ``user`` may see ``participant``'s full record (for links between
     episodes of a re-referral: shown only to those who may see both)."""
     return access_level(user, participant) == FULL and training_current(user)
@@ -244,7 +264,7 @@ def may_see_full(user, participant: Participant) -> bool:
 def audit_view(participant: Participant, view: str, shows: tuple[str, ...] = ()) -> None:
     """Record that a page, download or response showed ``participant``'s data
     (rule 1); ``shows`` names special sections seen ("health", "case_notes")."""
-    detail = {"view": view, "level": current_level()}
+    detail: dict[str, Any] = {"view": view, "level": current_level()}
     if shows:
         detail["shows"] = sorted(shows)
     audit.record("participant.viewed", object_type="participant", object_id=participant.id,
@@ -256,7 +276,7 @@ def audit_view(participant: Participant, view: str, shows: tuple[str, ...] = ())
     db.session.commit()
 
 
-def audit_review_view(participant: Participant, detail: dict) -> None:
+def audit_review_view(participant: Participant, detail: dict[str, Any]) -> None:
     """Record that a DPO's review page (an override, a flagged disclosure, an
     authority's request) showed ``participant`` (rule 1); ``detail`` names the page
     and its item. These pages are outside casework: no access level applies."""

@@ -30,7 +30,7 @@ def vrcs_of(org_id: int) -> list[User]:
     ))
 
 
-def _vrc_of(org_id: int, vrc_id, field: str = "vrc") -> User:
+def _vrc_of(org_id: int, vrc_id: str | int, field: str = "vrc") -> User:
     try:
         vrc_id = int(vrc_id)
     except (TypeError, ValueError):
@@ -57,7 +57,7 @@ def _assign(participant: Participant, vrc: User, reason: str, user_id: int | Non
                  detail={"from_user_id": previous.id if previous else None, "to_user_id": vrc.id})
 
 
-def allocate(participant: Participant, vrc_id, reason: str, user_id: int | None) -> User:
+def allocate(participant: Participant, vrc_id: str | int, reason: str, user_id: int | None) -> User:
     """Allocate ``participant`` to a VRC of its organisation, or reallocate it (a
     reason is then required). The VRC is notified. Commits."""
     ensure_not_restricted(participant, Action.PARTICIPANT_ALLOCATE, "allocating or reallocating the participant")
@@ -79,10 +79,12 @@ def allocate(participant: Participant, vrc_id, reason: str, user_id: int | None)
         problems.append(Invalid(f"This participant is already allocated to {vrc.name}", field="vrc"))
     if problems:
         raise Problems(problems)
+    assert vrc is not None  # else a problem was raised above
     _assign(participant, vrc, reason, user_id)
     from portal.notifications import notify
 
     org = db.session.get(Organisation, participant.org_id)
+    assert org is not None  # participant.org_id is a foreign key to the organisation
     notify(vrc.id, "participant.allocated", f"Participant {participant.id} has been allocated to you",
            path_for("participants.record", org=org.slug, participant_id=participant.id),
            email_subject="A participant has been allocated to you")
@@ -97,7 +99,7 @@ class CaseloadMove:
     to_vrc: User
 
 
-def reallocate_caseload(org: Organisation, from_vrc_id, to_vrc_id, reason: str,
+def reallocate_caseload(org: Organisation, from_vrc_id: str | int, to_vrc_id: str | int, reason: str,
                         user_id: int | None) -> CaseloadMove:
     """Move every open case of one VRC to another (leave, a leaver), with a reason.
 
@@ -124,6 +126,7 @@ def reallocate_caseload(org: Organisation, from_vrc_id, to_vrc_id, reason: str,
         problems.append(problem)
     if problems:
         raise Problems(problems)
+    assert from_vrc is not None and to_vrc is not None  # else a problem was raised above
     cases = db.session.scalars(
         select(Participant).where(Participant.org_id == org.id, Participant.assigned_vrc_id == from_vrc.id,
                                   Participant.status.not_in(CLOSED_STATUSES))
@@ -169,7 +172,7 @@ def may_pass_on(participant: Participant) -> bool:
             and participant.assigned_vrc_id is None)
 
 
-def pass_to_partner(participant: Participant, org_id, reason: str, user_id: int | None) -> Organisation:
+def pass_to_partner(participant: Participant, org_id: str | int, reason: str, user_id: int | None) -> Organisation:
     """Pass an unallocated referral from the lead partner's queue to a delivery partner.
 
     Every row describing the participant carries the organisation's id, so each moves
@@ -199,7 +202,9 @@ def pass_to_partner(participant: Participant, org_id, reason: str, user_id: int 
         problems.append(problem)
     if problems:
         raise Problems(problems)
+    assert target is not None  # else a problem was raised above
     source = db.session.get(Organisation, participant.org_id)
+    assert source is not None  # participant.org_id is a foreign key to the organisation
     record_change(participant, "organisation", source.name, target.name, user_id, reason=reason)
     db.session.flush()
     for table in db.metadata.sorted_tables:

@@ -32,7 +32,7 @@ def _time_problems(starts_at: datetime | None, field: str = "starts_at") -> list
     return []
 
 
-def schedule(participant: Participant, starts_at: datetime | None, duration_minutes, channel: str,
+def schedule(participant: Participant, starts_at: datetime | None, duration_minutes: str | int, channel: str,
              location: str, user_id: int | None) -> Appointment:
     """Book an appointment (date, time, length, channel, location)."""
     ensure_not_restricted(participant, Action.APPOINTMENT_SCHEDULE, "booking an appointment")
@@ -40,10 +40,10 @@ def schedule(participant: Participant, starts_at: datetime | None, duration_minu
     if participant.closed:
         problems.append(Invalid("This case is closed: appointments cannot be booked", field="starts_at"))
     try:
-        duration_minutes = int(duration_minutes)
+        minutes: int | None = int(duration_minutes)
     except (TypeError, ValueError):
-        duration_minutes = None
-    if duration_minutes not in DURATIONS:
+        minutes = None
+    if minutes not in DURATIONS:
         problems.append(Invalid("Select how long the appointment is", field="duration_minutes"))
     if channel not in CHANNELS:
         problems.append(Invalid("Select how the appointment takes place", field="channel"))
@@ -58,7 +58,7 @@ def schedule(participant: Participant, starts_at: datetime | None, duration_minu
     now = clock.now()
     appointment = Appointment(
         org_id=participant.org_id, participant_id=participant.id, starts_at=starts_at,
-        duration_minutes=duration_minutes, channel=channel, location=location, status="scheduled",
+        duration_minutes=minutes, channel=channel, location=location, status="scheduled",
         created_by_id=user_id, created_at=now, updated_by_id=user_id, updated_at=now,
     )
     db.session.add(appointment)
@@ -89,6 +89,7 @@ def reschedule(participant: Participant, appointment: Appointment, starts_at: da
         problems.append(problem)
     if problems:
         raise Problems(problems)
+    assert starts_at is not None  # else a problem was raised above
     change = AppointmentReschedule(
         org_id=participant.org_id, appointment_id=appointment.id, old_starts_at=appointment.starts_at,
         new_starts_at=starts_at, reason=reason, changed_by_id=user_id, changed_at=clock.now(),

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Appointment, CaseNote, Participant, SupportPlanAction, User
+from portal.models import Appointment, CaseNote, Organisation, Participant, SupportPlanAction, User
 from portal.models.participant import CLOSED_STATUSES, STATUS_LABELS
 from portal.access.participant_access import audit_list
 
@@ -56,7 +56,7 @@ class CaseloadPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _search_condition(term: str):
+def _search_condition(term: str) -> ColumnElement[bool]:
     """Name words, an NI number or an AtW reference (prefixes match)."""
     compact = "".join(term.split()).upper()
     words = [w.lower() for w in re.split(r"\s+", term.strip()) if w]
@@ -66,7 +66,7 @@ def _search_condition(term: str):
                Participant.atw_reference.startswith(compact, autoescape=True))
 
 
-def caseload(org, *, vrc_id: int | None = None, unallocated: bool = False, search: str = "",
+def caseload(org: Organisation, *, vrc_id: int | None = None, unallocated: bool = False, search: str = "",
              status: str = "open", page: int = 1, per_page: int | None = None, view: str = "caseload",
              also_shown: tuple[int, ...] | list[int] = ()) -> CaseloadPage:
     """One page of the organisation's participants, filtered; audited as one event,
@@ -116,6 +116,7 @@ def caseload(org, *, vrc_id: int | None = None, unallocated: bool = False, searc
     is_new = and_(Participant.allocated_at.is_not(None), Participant.first_contact_at.is_(None),
                   Participant.status == "referred")
     total = db.session.scalar(select(func.count(Participant.id)).where(*conditions))
+    assert total is not None  # a count always has its one row
     page = max(1, min(page, max(1, math.ceil(total / per_page))))
     result = db.session.execute(
         select(Participant.id, Participant.first_name, Participant.last_name, Participant.atw_reference,
@@ -143,7 +144,7 @@ def caseload(org, *, vrc_id: int | None = None, unallocated: bool = False, searc
     return CaseloadPage(rows, total, page, per_page)
 
 
-def _aware(value):
+def _aware(value: datetime | str | None) -> datetime | None:
     """Aggregates bypass the column type: SQLite hands back a naive UTC time or a string."""
     if value is None:
         return None

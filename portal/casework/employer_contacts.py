@@ -34,8 +34,9 @@ def _ensure_not_restricted(participant: Participant) -> None:
     ensure_not_restricted(participant, Action.EMPLOYER_CONTACT_RECORD, "contact with the employer")
 
 
-def record_employer_contact(participant: Participant, kind: str, contacted_at: datetime | None, employer_name,
-                            contact_name, what_shared, data_categories, user_id) -> EmployerContact:
+def record_employer_contact(participant: Participant, kind: str, contacted_at: datetime | None,
+                            employer_name: str | None, contact_name: str | None, what_shared: str | None,
+                            data_categories: list[str] | None, user_id: int | None) -> EmployerContact:
     """Record a contact with the employer and what was shared (the disclosure)."""
     _ensure_not_restricted(participant)
     purpose = consents.purpose_by_code(PURPOSE)

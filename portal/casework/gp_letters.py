@@ -8,8 +8,9 @@ that moment, and is refused while their record is restricted. Sending writes the
 disclosure, with the issued PDF as the copy of what was sent.
 """
 from datetime import datetime
+from typing import NoReturn
 
-from flask import render_template
+from flask import Response, render_template
 from sqlalchemy import select
 
 from portal import audit, clock
@@ -38,7 +39,7 @@ class LetterNotDraft(Exception):
     """Only a draft letter can be changed or issued."""
 
 
-def defaults(participant: Participant) -> dict:
+def defaults(participant: Participant) -> dict[str, object]:
     """The template filled in from the record: practice details and opening text."""
     referred = clock.local(participant.referred_at).date()
     return {
@@ -51,11 +52,12 @@ def defaults(participant: Participant) -> dict:
     }
 
 
-def _clean(participant: Participant, addressee, practice_name, practice_address, body, data_categories) -> dict:
+def _clean(participant: Participant, addressee: str | None, practice_name: str | None, practice_address: str | None,
+           body: str | None, data_categories: list[str] | None) -> dict[str, str | list[str]]:
     purpose = consents.purpose_by_code(PURPOSE)
     allowed = list(purpose.data_categories or []) if purpose else []
     problems = []
-    values = {}
+    values: dict[str, str | list[str]] = {}
     typed = {"addressee": addressee, "practice_name": practice_name, "practice_address": practice_address,
              "body": body}
     for name, label, limit in (("addressee", "the greeting, like ‘Dear Dr Patel’", 200),
@@ -86,8 +88,9 @@ def ensure_may_write(participant: Participant) -> None:
     consents.require_live_consent(participant, PURPOSE)
 
 
-def draft_letter(participant: Participant, addressee, practice_name, practice_address, body, data_categories,
-                 user_id) -> GpLetter:
+def draft_letter(participant: Participant, addressee: str | None, practice_name: str | None,
+                 practice_address: str | None, body: str | None, data_categories: list[str] | None,
+                 user_id: int | None) -> GpLetter:
     """Start a letter (``ensure_may_write``)."""
     ensure_may_write(participant)
     values = _clean(participant, addressee, practice_name, practice_address, body, data_categories)
@@ -102,8 +105,9 @@ def draft_letter(participant: Participant, addressee, practice_name, practice_ad
     return letter
 
 
-def update_letter(participant: Participant, letter: GpLetter, addressee, practice_name, practice_address, body,
-                  data_categories, user_id) -> GpLetter:
+def update_letter(participant: Participant, letter: GpLetter, addressee: str | None, practice_name: str | None,
+                  practice_address: str | None, body: str | None, data_categories: list[str] | None,
+                  user_id: int | None) -> GpLetter:
     """Change a draft (an issued letter is fixed: its PDF is what goes to the GP)."""
     if letter.status != "draft":
         raise LetterNotDraft(letter.id)
@@ -132,14 +136,15 @@ def letter_html(participant: Participant, letter: GpLetter, user: User | None, d
 def _pdf(html: str) -> bytes:
     import weasyprint
 
-    class _NothingFromOutside(weasyprint.URLFetcher):
-        def fetch(self, url, headers=None):
+    class _NothingFromOutside(weasyprint.URLFetcher):  # type: ignore[misc]  # weasyprint ships no type information
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> NoReturn:
             raise ValueError("a letter loads nothing from outside")
 
-    return weasyprint.HTML(string=html, url_fetcher=_NothingFromOutside()).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=html, url_fetcher=_NothingFromOutside()).write_pdf()
+    return pdf
 
 
-def issue_letter(participant: Participant, letter: GpLetter, user_id) -> GpLetter:
+def issue_letter(participant: Participant, letter: GpLetter, user_id: int | None) -> GpLetter:
     """Issue a draft: the PDF is generated from the previewed text and stored; the
     letter can then be sent. Needs a live GP consent now; refused while restricted."""
     if letter.status != "draft":
@@ -169,13 +174,15 @@ def issue_letter(participant: Participant, letter: GpLetter, user_id) -> GpLette
     return letter
 
 
-def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at: datetime | None, user_id) -> GpLetter:
+def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at: datetime | None,
+                user_id: int | None) -> GpLetter:
     """Record how and when an issued letter was sent; this is the disclosure. The GP
     consent must have been live when it was sent (a consent withdrawn before then
     means the letter must not go: the refusal says so)."""
     if letter.status != "issued":
         raise Problems([Invalid("Only an issued letter that has not been sent can be recorded as sent",
                                 field="method")])
+    assert letter.issued_at is not None  # set when the letter was issued
     ensure_not_restricted(participant, Action.GP_LETTER_SEND, "sending a letter to the GP")
     problems = []
     if method not in SEND_METHODS:
@@ -188,6 +195,7 @@ def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at
         problems.append(Invalid("The letter cannot have been sent before it was issued", field="sent_on"))
     if problems:
         raise Problems(problems)
+    assert sent_at is not None  # else a problem was raised above
     sent_at = max(sent_at, letter.issued_at)
     consent = consents.require_live_consent(participant, PURPOSE, at=sent_at)
     purpose = consent.purpose
@@ -210,7 +218,7 @@ def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at
     return letter
 
 
-def cancel_letter(participant: Participant, letter: GpLetter, reason: str, user_id) -> GpLetter:
+def cancel_letter(participant: Participant, letter: GpLetter, reason: str, user_id: int | None) -> GpLetter:
     """Cancel a draft or an issued letter that will not be sent (the consent was
     withdrawn, say). Allowed while restricted: it stops a sharing."""
     if letter.status not in ("draft", "issued"):
@@ -238,10 +246,11 @@ def letters_of(participant: Participant) -> list[GpLetter]:
     ))
 
 
-def pdf_download(letter: GpLetter):
+def pdf_download(letter: GpLetter) -> Response:
     """The issued letter's PDF as a download, the download audited (the route has
     checked access)."""
     audit.record("gp_letter.downloaded", object_type="gp_letter", object_id=letter.id,
                  participant_id=letter.participant_id)
     db.session.commit()
+    assert letter.pdf_key is not None  # the route answers 404 for a letter without a PDF
     return private_files.response(letter.pdf_key, "application/pdf", f"gp-letter-{letter.id}.pdf")

@@ -29,7 +29,7 @@ def milestones_of(participant: Participant) -> list[Milestone]:
     ))
 
 
-def record_milestone(participant: Participant, kind: str, achieved_on: date | None, month_number,
+def record_milestone(participant: Participant, kind: str, achieved_on: date | None, month_number: str | int,
                      left_early_reason: str, reason: str, user_id: int | None) -> None:
     """Record a milestone once (months of support once per month number)."""
     ensure_not_restricted(participant, Action.MILESTONE_RECORD, "recording a milestone")
@@ -37,9 +37,9 @@ def record_milestone(participant: Participant, kind: str, achieved_on: date | No
         try:
             participants.close_case(participant, CLOSING_KINDS[kind], achieved_on, reason, left_early_reason,
                                     user_id)
-        except Problems as problems:
-            for problem in problems.problems:
-                problem.field = {"status": "kind", "closed_on": "achieved_on"}.get(problem.field, problem.field)
+        except Problems as refused:
+            for problem in refused.problems:
+                problem.field = {"status": "kind", "closed_on": "achieved_on"}.get(problem.field or "", problem.field)
             raise
         return
     problems = []

@@ -4,7 +4,8 @@ Every change is refused while the record is restricted (``ensure_not_restricted`
 keeps a field-level history (who, which field, from what, to what, when: needed for
 rectification requests) and is audited with field names only, never values.
 """
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems, clean_text
 
 
-def record_change(participant: Participant, field: str, old, new, user_id: int | None,
+def record_change(participant: Participant, field: str, old: object, new: object, user_id: int | None,
                   reason: str = "") -> ParticipantChange:
     """Keep one field's change in the history (the caller commits)."""
     change = ParticipantChange(
@@ -31,7 +32,7 @@ def record_change(participant: Participant, field: str, old, new, user_id: int |
     return change
 
 
-def update_section(participant: Participant, section: str, raw: dict, user_id: int | None) -> list[str]:
+def update_section(participant: Participant, section: str, raw: dict[str, Any], user_id: int | None) -> list[str]:
     """Change one section of the record; returns the fields that changed.
 
     Values are cleaned as at referral (NI number normalised, postcode checked, date of
@@ -70,7 +71,7 @@ def set_status(participant: Participant, status: str, on: date, reason: str, use
     ))
 
 
-def record_first_contact(participant: Participant, at, user_id: int | None) -> bool:
+def record_first_contact(participant: Participant, at: datetime, user_id: int | None) -> bool:
     """The first attended appointment or logged phone/email contact after allocation
     (DESIGN.md, Words): recorded once, and a referred participant becomes active."""
     if participant.first_contact_at is not None or participant.allocated_at is None:
@@ -83,7 +84,7 @@ def record_first_contact(participant: Participant, at, user_id: int | None) -> b
     return True
 
 
-def close_case(participant: Participant, status: str, closed_on: date, reason: str,
+def close_case(participant: Participant, status: str, closed_on: date | None, reason: str,
                left_early_reason: str, user_id: int | None) -> None:
     """Close the case as completed, left early or withdrawn, with a reason and date.
 
@@ -113,6 +114,7 @@ def close_case(participant: Participant, status: str, closed_on: date, reason: s
         problems.append(problem)
     if problems:
         raise Problems(problems)
+    assert closed_on is not None  # else a problem was raised above
     if status == "left_early":
         label = LEFT_EARLY_REASONS[left_early_reason]
         reason = f"{label}: {reason}" if reason else label

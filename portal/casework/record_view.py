@@ -1,6 +1,8 @@
 """What the participant record's pages show, gathered in one place per page."""
+from flask_login import AnonymousUserMixin
+
 from portal import clock, tenancy
-from portal.models import Participant
+from portal.models import Participant, User
 from portal.access import participant_access
 from portal.casework import appointments, participants
 from portal.access import ooh_log
@@ -8,7 +10,7 @@ from portal.participant_fields import FIELD_LABELS
 from portal.casework.support_plans import actions_of, assessment_of
 
 
-def overview(participant: Participant, user) -> dict:
+def overview(participant: Participant, user: User | AnonymousUserMixin | None) -> dict[str, object]:
     """The full record's first page: details, status history, next appointment, and
     the earlier episode of a re-referral when the user may see both."""
     earlier = None
@@ -29,7 +31,7 @@ def overview(participant: Participant, user) -> dict:
     }
 
 
-def limited(participant: Participant) -> dict:
+def limited(participant: Participant) -> dict[str, object]:
     """The limited view (DESIGN.md): name, contact details and preferences, the
     assigned VRC, upcoming and recent appointments. Never notes or health."""
     now = clock.now()
@@ -40,7 +42,7 @@ def limited(participant: Participant) -> dict:
     }
 
 
-def history(participant: Participant) -> dict:
+def history(participant: Participant) -> dict[str, object]:
     return {
         "changes": participants.change_history(participant),
         "status_history": participants.status_history(participant),

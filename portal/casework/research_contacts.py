@@ -62,7 +62,7 @@ class Contact:
                    p.times_to_avoid or "", p.assigned_vrc.name if p.assigned_vrc else "", consent.id,
                    clock.local(consent.decided_at).date(), consent.receipt_id)
 
-    def row(self) -> list:
+    def row(self) -> list[str | date]:
         return [self.atw_reference, self.first_name, self.last_name, self.email, self.phone, self.preferred_contact,
                 "Yes" if self.safe_to_call_at_work else "No", self.times_to_avoid, self.vrc_name,
                 self.consent_given_on, self.receipt_id]

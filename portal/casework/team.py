@@ -6,13 +6,13 @@ contact after allocation), over the participants first contacted this month.
 """
 import statistics
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import func, select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Participant, SupportPlanAction
+from portal.models import Organisation, Participant, SupportPlanAction
 from portal.models.participant import CLOSED_STATUSES
 from portal.casework.allocation import vrcs_of
 
@@ -35,7 +35,7 @@ class ContactTimes:
     median_days_to_allocation: float | None
 
 
-def vrc_loads(org) -> list[VrcLoad]:
+def vrc_loads(org: Organisation) -> list[VrcLoad]:
     """Every active VRC of the organisation with their open cases (three queries in all)."""
     vrcs = vrcs_of(org.id)
     open_counts = dict(db.session.execute(
@@ -61,20 +61,22 @@ def vrc_loads(org) -> list[VrcLoad]:
             for v in vrcs]
 
 
-def unallocated_count(org) -> int:
-    return db.session.scalar(
+def unallocated_count(org: Organisation) -> int:
+    count = db.session.scalar(
         select(func.count(Participant.id))
         .where(Participant.org_id == org.id, Participant.assigned_vrc_id.is_(None),
                Participant.status.not_in(CLOSED_STATUSES))
     )
+    assert count is not None  # a count always has its one row
+    return count
 
 
-def month_start(today) -> datetime:
+def month_start(today: date) -> datetime:
     """Midnight on the first of this month in Europe/London, as a UTC time."""
     return datetime.combine(today.replace(day=1), time(0), tzinfo=clock.LONDON).astimezone(timezone.utc)
 
 
-def contact_times(org, today=None) -> ContactTimes:
+def contact_times(org: Organisation, today: date | None = None) -> ContactTimes:
     """Days from referral to first contact (and to allocation) for the participants
     first contacted since the start of this month (Europe/London)."""
     today = today or clock.today()
@@ -86,7 +88,7 @@ def contact_times(org, today=None) -> ContactTimes:
     to_contact = [(r.first_contact_at - r.referred_at).total_seconds() / 86400 for r in rows]
     to_allocation = [(r.allocated_at - r.referred_at).total_seconds() / 86400 for r in rows if r.allocated_at]
 
-    def _round(value):
+    def _round(value: float | None) -> float | None:
         return None if value is None else round(value, 1)
 
     return ContactTimes(

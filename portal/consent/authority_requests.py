@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from portal import audit, clock
 from portal.extensions import db
-from portal.models import AuthorityRequest, Participant, User
+from portal.models import AuthorityRequest, Disclosure, Participant, User
 from portal.models.authority_request import AUTHORITY_TYPES, REQUEST_REASONS
 from portal.models.disclosure import LEGAL_BASES
 from portal.permissions import STAFF
@@ -38,14 +38,15 @@ class NotTheDpo(PermissionError):
     """Only the DPO decides authority requests and records what they disclose."""
 
 
-def _require_dpo(user_id) -> User:
+def _require_dpo(user_id: int | None) -> User:
     user = db.session.get(User, user_id) if user_id else None
     if user is None or "dpo" not in user.all_roles():
         raise NotTheDpo(user_id)
     return user
 
 
-def _text(problems, name, value, label, limit, required=True) -> str:
+def _text(problems: list[Invalid], name: str, value: str | None, label: str, limit: int,
+          required: bool = True) -> str:
     try:
         return clean_text(value, label, limit, required=required)
     except Invalid as problem:
@@ -54,8 +55,9 @@ def _text(problems, name, value, label, limit, required=True) -> str:
         return ""
 
 
-def log_request(authority_type: str, requester, reason: str, legal_basis_cited, what_requested, subject_details,
-                received_on: date | None, respond_by: date | None, user_id) -> AuthorityRequest:
+def log_request(authority_type: str, requester: str | None, reason: str, legal_basis_cited: str | None,
+                what_requested: str | None, subject_details: str | None, received_on: date | None,
+                respond_by: date | None, user_id: int | None) -> AuthorityRequest:
     """Log a request as it arrived. Any staff member may; DWP's users may not
     (the commissioner does not act as an authority through this portal)."""
     user = db.session.get(User, user_id) if user_id else None
@@ -99,7 +101,7 @@ def log_request(authority_type: str, requester, reason: str, legal_basis_cited, 
     return request
 
 
-def logged_by(user_id) -> list[AuthorityRequest]:
+def logged_by(user_id: int) -> list[AuthorityRequest]:
     return list(db.session.scalars(select(AuthorityRequest).where(AuthorityRequest.logged_by_id == user_id)
                                    .order_by(AuthorityRequest.logged_at.desc())))
 
@@ -111,7 +113,7 @@ def all_requests() -> list[AuthorityRequest]:
     return open_rows + [r for r in rows if not r.open]
 
 
-def find_participant(atw_reference: str) -> Participant | None:
+def find_participant(atw_reference: str | None) -> Participant | None:
     """The participant with this AtW reference, in any organisation (the DPO's reach)."""
     ref = "".join(str(atw_reference or "").split()).upper()
     if not ref:
@@ -119,7 +121,8 @@ def find_participant(atw_reference: str) -> Participant | None:
     return db.session.scalars(select(Participant).where(func.upper(Participant.atw_reference) == ref)).first()
 
 
-def decide(request: AuthorityRequest, decision: str, atw_reference, legal_basis, reasons, user_id) -> AuthorityRequest:
+def decide(request: AuthorityRequest, decision: str, atw_reference: str | None, legal_basis: str | None,
+           reasons: str | None, user_id: int) -> AuthorityRequest:
     """The DPO approves (naming the participant and the legal basis relied on) or
     refuses the request, with reasons. Nobody else may."""
     _require_dpo(user_id)
@@ -157,8 +160,8 @@ def decide(request: AuthorityRequest, decision: str, atw_reference, legal_basis,
     return request
 
 
-def record_disclosure(request: AuthorityRequest, data_categories, summary, method, disclosed_at: datetime | None,
-                      user_id):
+def record_disclosure(request: AuthorityRequest, data_categories: list[str] | None, summary: str | None,
+                      method: str | None, disclosed_at: datetime | None, user_id: int) -> Disclosure:
     """What was disclosed to the authority, written to the participant's register
     under the legal basis the DPO relied on. Refused while the participant's
     processing is restricted: the DPO lifts the restriction first if the law
@@ -167,6 +170,7 @@ def record_disclosure(request: AuthorityRequest, data_categories, summary, metho
     if request.status != "approved" or request.participant_id is None:
         raise Problems([Invalid("Only an approved request can be answered", field="summary")])
     participant = db.session.get(Participant, request.participant_id)
+    assert participant is not None  # request.participant_id is a foreign key to the participant
     problems = []
     chosen = [c for c in DATA_CATEGORIES if c in (data_categories or [])]
     if not chosen:

@@ -5,7 +5,7 @@ from portal.extensions import db
 
 
 @click.command("recheck-consent-disclosures")
-def recheck_consent_disclosures():
+def recheck_consent_disclosures() -> None:
     """Put every disclosure that relied on a consent the corrected rule says was not
     live at the time on the DPO's review list as a possible breach (audited; safe to
     run twice: nothing is added twice)."""

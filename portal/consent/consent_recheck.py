@@ -36,6 +36,7 @@ class RecheckResult:
 def _finding(disclosure: Disclosure, found: consents.Verdict) -> str:
     """What the rule says, in ids, dates and states only (no personal data)."""
     consent = disclosure.consent
+    assert consent is not None  # only disclosures that relied on a consent are rechecked
     when = consents._when(disclosure.disclosed_at)
     text = (f"Disclosure {disclosure.id} ({disclosure.source}) on {when} relied on consent decision {consent.id} "
             f"({consent.purpose.code}, dated {consents._when(consent.decided_at)}), which was not live then: "
@@ -67,6 +68,8 @@ def recheck_consent_disclosures(user_id: int | None = None) -> RecheckResult:
     for disclosure in rows:
         result.checked += 1
         participant = db.session.get(Participant, disclosure.participant_id)
+        assert participant is not None  # disclosure.participant_id is a foreign key to the participant
+        assert disclosure.consent is not None  # selected above: consent_id is not None
         found = consents.verdict(participant, disclosure.consent.purpose, disclosure.disclosed_at)
         if disclosure.consent_id in {c.id for c in found.live}:
             continue

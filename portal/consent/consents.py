@@ -24,9 +24,9 @@ share, so a withdrawal recorded a second earlier refuses the next action.
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
-from flask import current_app
+from flask import Response, current_app
 from sqlalchemy import select
 
 from portal import audit, clock
@@ -200,7 +200,7 @@ class ConsentEvent:
     withdrawal: ConsentWithdrawal | None = None
 
     @property
-    def order(self) -> tuple:
+    def order(self) -> tuple[datetime, datetime, bool, int]:
         # A decision and a withdrawal recorded at the same instant: the decision first
         # (a withdrawal can only name a decision already recorded).
         return (self.effective_at, self.recorded_at, self.withdrawal is not None,
@@ -220,12 +220,12 @@ class Verdict:
     state: str  # not_asked | given | refused | withdrawn | renew
     at: datetime
     current: Consent | None = None
-    in_force: tuple = ()
-    live: tuple = ()
+    in_force: tuple[Consent, ...] = ()
+    live: tuple[Consent, ...] = ()
     ended_by: ConsentWithdrawal | None = None
     since: datetime | None = None
     # For each decision no longer in force: the event that ended it.
-    ended: dict = field(default_factory=dict)
+    ended: dict[int, ConsentEvent] = field(default_factory=dict)
 
     @property
     def live_consent(self) -> Consent | None:
@@ -251,7 +251,7 @@ def resolve(decisions: Iterable[Consent], at: datetime, needs_renewal: Callable[
     again. Pure: it reads nothing but its arguments."""
     state, current, since, ended_by = "not_asked", None, None, None
     in_force: list[Consent] = []
-    ended: dict = {}
+    ended: dict[int, ConsentEvent] = {}
     for event in events_of(decisions):
         if event.effective_at > at:
             break
@@ -325,6 +325,7 @@ def consent_live_at(consent: Consent, at: datetime | None = None) -> bool:
     """Whether ``consent`` was (is) a live consent at ``at``: given, in force (no
     withdrawal or refusal dated between it and ``at``) and not asked again."""
     participant = db.session.get(Participant, consent.participant_id)
+    assert participant is not None  # consent.participant_id is a foreign key to the participant
     return consent.id in {c.id for c in verdict(participant, consent.purpose, at).live}
 
 
@@ -333,6 +334,7 @@ def decision_state(consent: Consent, at: datetime | None = None) -> tuple[str, C
     live, ``refused``, ``renew``, or ``withdrawn`` with the event that ended it (a
     withdrawal, or a later refusal)."""
     participant = db.session.get(Participant, consent.participant_id)
+    assert participant is not None  # consent.participant_id is a foreign key to the participant
     found = verdict(participant, consent.purpose, at)
     if consent.decision == "refused":
         return "refused", None
@@ -378,7 +380,7 @@ def live_consents(participants: Iterable[Participant], purpose_code: str,
     for consent in db.session.scalars(select(Consent).where(Consent.participant_id.in_(ids),
                                                              Consent.purpose_id == purpose.id)).unique():
         histories.setdefault(consent.participant_id, []).append(consent)
-    renewal: dict[tuple, bool] = {}
+    renewal: dict[tuple[int, datetime], bool] = {}
 
     def needs_renewal(consent: Consent, moment: datetime) -> bool:
         key = (consent.notice_id, moment)
@@ -401,12 +403,15 @@ def require_live_consent(participant: Participant, purpose_code: str, at: dateti
         raise ConsentRequired(participant, purpose, purpose_code, "the participant objected to research contact")
     found = verdict(participant, purpose, at)
     if found.state == "given":
+        assert found.live_consent is not None  # "given" has a live decision (else the state is "renew")
         return found.live_consent
     if found.state == "not_asked":
         why = "the participant has not been asked"
     elif found.state == "refused":
+        assert found.current is not None  # the refusal in effect
         why = f"the participant refused it on {_when(found.current.decided_at)}"
     elif found.state == "withdrawn":
+        assert found.ended_by is not None  # "withdrawn" names the withdrawal that ended it
         why = f"the participant withdrew it on {_when(found.ended_by.withdrawn_at)}"
         if found.current is not None and found.current.decided_at < found.ended_by.withdrawn_at \
                 and found.current.withdrawal is None:
@@ -482,7 +487,7 @@ def check_evidence(upload: Upload) -> str:
 
 
 def _store_evidence(participant: Participant, consent: Consent, upload: Upload, content_type: str,
-                    user_id) -> ConsentEvidence:
+                    user_id: int | None) -> ConsentEvidence:
     stored = private_files.store("consent_evidence", upload.content, content_type)
     evidence = ConsentEvidence(
         org_id=participant.org_id, participant_id=participant.id, consent_id=consent.id, storage_key=stored.key,
@@ -495,7 +500,7 @@ def _store_evidence(participant: Participant, consent: Consent, upload: Upload, 
     return evidence
 
 
-def _commit_or_remove(*keys) -> None:
+def _commit_or_remove(*keys: str) -> None:
     """Commit; if that fails, remove the files written for it (nothing half-done)."""
     try:
         db.session.commit()
@@ -508,7 +513,7 @@ def _commit_or_remove(*keys) -> None:
 
 # ----------------------------------------------------------------- recording
 
-def _position(user_id) -> str:
+def _position(user_id: int | None) -> str:
     user = db.session.get(User, user_id) if user_id else None
     return user.position if user else ""
 
@@ -519,7 +524,8 @@ def is_backdated(decided_at: datetime, recorded_at: datetime | None = None) -> b
     return (recorded_at or clock.now()) - decided_at > BACKDATE_TOLERANCE
 
 
-def _moment(value, field_name: str, label: str, not_before: datetime | None, not_before_text: str) -> datetime:
+def _moment(value: datetime | None, field_name: str, label: str, not_before: datetime | None,
+            not_before_text: str) -> datetime:
     if value is None:
         raise Invalid(f"Enter the date and time {label}", field=field_name)
     if value > clock.now():
@@ -533,8 +539,8 @@ def _moment(value, field_name: str, label: str, not_before: datetime | None, not
 
 
 def record_consent(participant: Participant, purpose_code: str, decision: str, method: str, words: str,
-                   decided_at: datetime | None, notice_id, upload: Upload | None, user_id,
-                   backdated_reason: str = "") -> Consent:
+                   decided_at: datetime | None, notice_id: str | int | None, upload: Upload | None,
+                   user_id: int | None, backdated_reason: str = "") -> Consent:
     """Record a participant's decision about one purpose: given or refused, verbally
     (their words) or in writing (the signed form), under the current notice version,
     which the page showed them (``notice_id``). Refused while the record is
@@ -592,6 +598,7 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
                                 "their mind, withdraw it", field="decision"))
     if problems:
         raise Problems(problems)
+    assert purpose is not None and notice is not None  # else a problem was raised above
 
     consent = Consent(
         org_id=participant.org_id, participant_id=participant.id, purpose_id=purpose.id, decision=decision,
@@ -603,6 +610,7 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
     db.session.flush()
     keys = []
     if content_type:
+        assert upload is not None  # content_type is only set from an upload
         keys.append(_store_evidence(participant, consent, upload, content_type, user_id).storage_key)
     audit.record("consent.recorded", object_type="consent", object_id=consent.id, participant_id=participant.id,
                  user_id=user_id, detail={"purpose": purpose.code, "decision": decision, "method": method,
@@ -612,7 +620,8 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
     return consent
 
 
-def add_evidence(participant: Participant, consent: Consent, upload: Upload | None, user_id) -> ConsentEvidence:
+def add_evidence(participant: Participant, consent: Consent, upload: Upload | None,
+                 user_id: int | None) -> ConsentEvidence:
     """Attach a signed form to a consent already recorded (a form posted back after
     a verbal consent, say). The consent itself is not changed."""
     ensure_not_restricted(participant, Action.CONSENT_EVIDENCE, "adding evidence to a consent")
@@ -629,7 +638,7 @@ def add_evidence(participant: Participant, consent: Consent, upload: Upload | No
     return evidence
 
 
-def evidence_download(consent: Consent, evidence: ConsentEvidence):
+def evidence_download(consent: Consent, evidence: ConsentEvidence) -> Response:
     """The signed form itself as a download, its viewing audited (the route has
     checked that the viewer may see the full record)."""
     audit.record("consent.evidence_viewed", object_type="consent_evidence", object_id=evidence.id,
@@ -641,7 +650,7 @@ def evidence_download(consent: Consent, evidence: ConsentEvidence):
 
 
 def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: datetime | None, method: str,
-                     words: str, user_id) -> ConsentWithdrawal:
+                     words: str, user_id: int | None) -> ConsentWithdrawal:
     """Record that the participant withdrew a consent: when and how they said so.
     It takes effect from that moment, so the very next action that needs it is
     refused. Allowed while the record is restricted (DESIGN.md rule 5)."""
@@ -688,7 +697,7 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
 
 # ----------------------------------------------------------------- receipts
 
-def receipt(consent: Consent, participant: Participant, organisation_name: str) -> dict:
+def receipt(consent: Consent, participant: Participant, organisation_name: str) -> dict[str, Any]:
     """The consent receipt, its fields modelled on the Kantara Initiative Consent
     Receipt (v1.1) and ISO/IEC TS 27560 consent records."""
     purpose = consent.purpose

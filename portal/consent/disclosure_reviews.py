@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portal import audit, clock
 from portal.extensions import db
-from portal.models import Disclosure, DisclosureReview, User
+from portal.models import Disclosure, DisclosureReview, EmergencyContact, User
 from portal.models.disclosure import DISCLOSURE_REVIEW_KINDS, DISCLOSURE_REVIEW_OUTCOMES
 from portal.validation import Invalid, Problems, clean_text
 
@@ -50,7 +50,8 @@ def reviewed(limit: int = 50) -> list[DisclosureReview]:
     ))
 
 
-def record_review(item, outcome: str, outcomes: dict, notes, user_id, what: str) -> None:
+def record_review(item: DisclosureReview | EmergencyContact, outcome: str, outcomes: dict[str, str],
+                  notes: str | None, user_id: int, what: str) -> None:
     """The DPO's review of an item on the review list (a flagged disclosure or an
     emergency override, ``what`` names it): an outcome of ``outcomes`` and notes,
     recorded once and only by a DPO; the item then leaves the list. The caller audits
@@ -71,6 +72,7 @@ def record_review(item, outcome: str, outcomes: dict, notes, user_id, what: str)
         problems.append(problem)
     if problems:
         raise Problems(problems)
+    assert notes is not None  # clean_text returned it (else a problem was raised above)
     item.reviewed_at = clock.now()
     item.reviewed_by_id = user_id
     db.session.expire(item, ["reviewed_by"])  # its joined relationship was loaded with the old value
@@ -78,7 +80,7 @@ def record_review(item, outcome: str, outcomes: dict, notes, user_id, what: str)
     item.review_notes = notes
 
 
-def review(item: DisclosureReview, outcome: str, notes, user_id) -> DisclosureReview:
+def review(item: DisclosureReview, outcome: str, notes: str | None, user_id: int) -> DisclosureReview:
     """The DPO's review of a flagged disclosure: a breach or not, and notes."""
     record_review(item, outcome, DISCLOSURE_REVIEW_OUTCOMES, notes, user_id, "a flagged disclosure")
     audit.record("disclosure_review.reviewed", object_type="disclosure_review", object_id=item.id,

@@ -18,6 +18,7 @@ Rules enforced here, whoever calls:
 from datetime import datetime
 from typing import Iterable
 
+from flask import Response
 from sqlalchemy import select
 
 from portal import audit, clock
@@ -40,7 +41,7 @@ RIGHTS_WORKFLOW_SOURCES = frozenset({"access_package"})
 
 
 def _check(participant: Participant, recipient_type: str, recipient_name: str, purpose: str,
-           data_categories, consent: Consent | None, legal_basis: str | None, disclosed_at: datetime,
+           data_categories: Iterable[str], consent: Consent | None, legal_basis: str | None, disclosed_at: datetime,
            source: str = "other") -> list[str]:
     if recipient_type not in RECIPIENT_TYPES:
         raise DisclosureNotAllowed(f"unknown recipient type {recipient_type!r}")
@@ -134,12 +135,13 @@ def disclosures_of(participant: Participant) -> list[Disclosure]:
     ))
 
 
-def copy_download(disclosure: Disclosure):
+def copy_download(disclosure: Disclosure) -> Response:
     """The stored copy of what was sent, as a download, its viewing audited (the route
     has checked access)."""
     audit.record("disclosure.copy_viewed", object_type="disclosure", object_id=disclosure.id,
                  participant_id=disclosure.participant_id)
     db.session.commit()
     suffix = private_files.SUFFIXES.get(disclosure.copy_content_type, "")
+    assert disclosure.copy_key is not None  # the route answers 404 for a disclosure without a copy
     return private_files.response(disclosure.copy_key, disclosure.copy_content_type,
                                   f"disclosure-{disclosure.id}{suffix}")

@@ -39,7 +39,7 @@ class EmergencyContactNotAllowed(PermissionError):
     """The user is neither the assigned VRC nor holding a live out-of-hours grant."""
 
 
-def may_make_emergency_contact(user: User, participant: Participant) -> str | None:
+def may_make_emergency_contact(user: User | None, participant: Participant) -> str | None:
     """The capacity in which ``user`` may override consent for ``participant``
     (``"vrc"`` or ``"ooh"``), or None. Out-of-date training never may (rule 9)."""
     if user is None or not participant_access.training_current(user):
@@ -55,8 +55,9 @@ def may_make_emergency_contact(user: User, participant: Participant) -> str | No
     return None
 
 
-def record_emergency_contact(participant: Participant, user_id: int, recipient_type: str, recipient_name,
-                             reason, what_shared, data_categories, contacted_at: datetime | None) -> EmergencyContact:
+def record_emergency_contact(participant: Participant, user_id: int, recipient_type: str, recipient_name: str | None,
+                             reason: str | None, what_shared: str | None, data_categories: list[str] | None,
+                             contacted_at: datetime | None) -> EmergencyContact:
     """Record an emergency contact made without consent, and its disclosure under
     vital interests; it goes on the DPO's review list and the DPOs are notified."""
     user = db.session.get(User, user_id)
@@ -142,7 +143,7 @@ def reviewed(limit: int = 50) -> list[EmergencyContact]:
     ))
 
 
-def review_override(contact: EmergencyContact, outcome: str, notes, user_id) -> EmergencyContact:
+def review_override(contact: EmergencyContact, outcome: str, notes: str | None, user_id: int) -> EmergencyContact:
     """The DPO's review: whether the override was appropriate, and notes. The
     contact then leaves the review list. A review is recorded once."""
     disclosure_reviews.record_review(contact, outcome, REVIEW_OUTCOMES, notes, user_id, "an emergency override")

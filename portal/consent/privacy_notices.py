@@ -6,9 +6,9 @@ version is never changed: the service refuses it, and there is no route that cou
 The current version is the published one with the latest publication date on or
 before today.
 """
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from portal import audit, clock
 from portal.extensions import db
@@ -22,7 +22,8 @@ class NoticePublished(Exception):
     """A published version cannot be changed."""
 
 
-def _clean(version, published_on, text, change_note, exclude_id=None) -> dict:
+def _clean(version: str | None, published_on: date | None, text: str | None, change_note: str | None,
+           exclude_id: int | None = None) -> dict[str, object]:
     """Every version after the first needs a change note (the notice's promise)."""
     problems = []
     try:
@@ -53,7 +54,8 @@ def _clean(version, published_on, text, change_note, exclude_id=None) -> dict:
     return {"version": version, "published_on": published_on, "text": text, "change_note": change_note}
 
 
-def create_draft(version, published_on, text, change_note, reconsent_required: bool, user_id) -> PrivacyNotice:
+def create_draft(version: str | None, published_on: date | None, text: str | None, change_note: str | None,
+                 reconsent_required: bool, user_id: int | None) -> PrivacyNotice:
     """A new draft version."""
     values = _clean(version, published_on, text, change_note)
     now = clock.now()
@@ -66,8 +68,8 @@ def create_draft(version, published_on, text, change_note, reconsent_required: b
     return notice
 
 
-def update_draft(notice: PrivacyNotice, version, published_on, text, change_note, reconsent_required: bool,
-                 user_id) -> PrivacyNotice:
+def update_draft(notice: PrivacyNotice, version: str | None, published_on: date | None, text: str | None,
+                 change_note: str | None, reconsent_required: bool, user_id: int | None) -> PrivacyNotice:
     """Change a draft. A published version is read-only."""
     if notice.published:
         raise NoticePublished(notice.version)
@@ -81,7 +83,7 @@ def update_draft(notice: PrivacyNotice, version, published_on, text, change_note
     return notice
 
 
-def publish(notice: PrivacyNotice, user_id) -> PrivacyNotice:
+def publish(notice: PrivacyNotice, user_id: int | None) -> PrivacyNotice:
     """Publish a draft: from its publication date it is the version shown when
     consent is recorded, and it can no longer be changed."""
     if notice.published:
@@ -101,7 +103,7 @@ def publish(notice: PrivacyNotice, user_id) -> PrivacyNotice:
     return notice
 
 
-def _published():
+def _published() -> Select[PrivacyNotice]:
     return (select(PrivacyNotice).where(PrivacyNotice.status == "published")
             .order_by(PrivacyNotice.published_on.desc(), PrivacyNotice.published_at.desc(), PrivacyNotice.id.desc()))
 
@@ -127,6 +129,6 @@ def all_notices() -> list[PrivacyNotice]:
     return list(drafts) + published_notices()
 
 
-def notice_order(notice: PrivacyNotice) -> tuple:
+def notice_order(notice: PrivacyNotice) -> tuple[date, datetime, int]:
     """Sort key of published versions: publication date, then when published."""
     return (notice.published_on, notice.published_at or clock.now(), notice.id)

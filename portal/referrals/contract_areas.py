@@ -97,7 +97,7 @@ def history(area: str | None = None) -> list[ContractAreaChange]:
     return list(db.session.scalars(stmt))
 
 
-def _delivering_org(org_id) -> Organisation:
+def _delivering_org(org_id: object) -> Organisation:
     number = tenancy.valid_id(org_id)  # anything but a row id is no organisation, not a 500
     org = db.session.get(Organisation, number) if number else None
     if org is None or not org.delivers:
@@ -105,7 +105,8 @@ def _delivering_org(org_id) -> Organisation:
     return org
 
 
-def _record_change(area: str, from_org_id, to_org_id, user_id) -> ContractAreaChange:
+def _record_change(area: str, from_org_id: int | None, to_org_id: int | None,
+                   user_id: int | None) -> ContractAreaChange:
     change = ContractAreaChange(area=area, at=clock.now(), user_id=user_id,
                                 from_org_id=from_org_id, to_org_id=to_org_id)
     db.session.add(change)
@@ -122,7 +123,7 @@ class AssignResult:
     change: ContractAreaChange
 
 
-def add_area(area: str, org_id, *, user_id: int | None = None) -> AssignResult:
+def add_area(area: str, org_id: object, *, user_id: int | None = None) -> AssignResult:
     """Put a new postcode area in the table, delivered by a lead or delivery
     organisation. An area already in the table is refused: change it instead."""
     problem = area_problem(area)
@@ -141,7 +142,7 @@ def add_area(area: str, org_id, *, user_id: int | None = None) -> AssignResult:
     return AssignResult(row, change)
 
 
-def change_area(area: str, org_id, *, user_id: int | None = None) -> AssignResult:
+def change_area(area: str, org_id: object, *, user_id: int | None = None) -> AssignResult:
     """Move an area to another delivering organisation. Referrals already
     allocated stay where they are; new ones go to the new organisation."""
     row = get_area(area)

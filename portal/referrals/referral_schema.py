@@ -13,6 +13,7 @@ Every string refuses the control characters the input boundary refuses
 """
 from datetime import date
 from functools import lru_cache
+from typing import Any, cast
 
 import jsonschema_rs
 from dateutil.relativedelta import relativedelta
@@ -83,17 +84,17 @@ def date_of_birth_window(today: date) -> tuple[date, date]:
             today - relativedelta(years=validation.MINIMUM_AGE))
 
 
-def schema(today: date | None = None) -> dict:
+def schema(today: date | None = None) -> dict[str, Any]:
     """The Referral schema on ``today`` (its date-of-birth window moves with the day)."""
     today = today or clock.today()
     earliest, latest = date_of_birth_window(today)
-    properties = {}
+    properties: dict[str, dict[str, Any]] = {}
     for name in FIELDS:
         required = name in REQUIRED
         pattern = PATTERNS.get(name, NOT_BLANK_PATTERN if required else NO_CONTROL_PATTERN)
         if name in PATTERNS and not required:
             pattern = f"^$|{pattern}"  # an optional field may be sent empty, as the cleaners take it
-        prop = {"type": "string" if required else ["string", "null"],
+        prop: dict[str, Any] = {"type": "string" if required else ["string", "null"],
                 "description": participant_fields.FIELD_LABELS[name], "maxLength": MAX_LENGTHS[name],
                 "pattern": pattern}
         properties[name] = prop
@@ -109,7 +110,7 @@ def schema(today: date | None = None) -> dict:
     }
 
 
-def _message(name: str, kind: str, value) -> str:
+def _message(name: str, kind: str, value: object) -> str:
     """The cleaner's own words where it refuses the value too; else the schema's rule."""
     if value is not None and not isinstance(value, str):
         return "Must be a string" if name in REQUIRED else "Must be a string or null"
@@ -124,12 +125,12 @@ def _message(name: str, kind: str, value) -> str:
 
 
 @lru_cache(maxsize=4)
-def _validator(today: date):
+def _validator(today: date) -> jsonschema_rs.Draft202012Validator:
     """The compiled schema of the day (compiling its patterns takes ~20 ms)."""
     return jsonschema_rs.Draft202012Validator(schema(today), validate_formats=True)
 
 
-def problems(body, today: date | None = None) -> list[validation.Invalid]:
+def problems(body: object, today: date | None = None) -> list[validation.Invalid]:
     """Every way ``body`` breaks the Referral schema, each naming its field in words a
     sender can act on; empty when the schema accepts it."""
     if not isinstance(body, dict):
@@ -140,10 +141,10 @@ def problems(body, today: date | None = None) -> list[validation.Invalid]:
         kind = type(error.kind).__name__
         path = list(error.instance_path)
         if kind == "AdditionalProperties":
-            for name in error.kind.unexpected:
+            for name in cast(jsonschema_rs.ValidationErrorKind.AdditionalProperties, error.kind).unexpected:
                 found.setdefault(str(name)[:60], "This field is not part of a referral")
         elif kind == "Required":
-            name = str(error.kind.property)
+            name = str(cast(jsonschema_rs.ValidationErrorKind.Required, error.kind).property)
             found.setdefault(name, _message(name, "Required", None))
         elif kind == "AnyOf" and not path:
             found.setdefault("email", "Enter an email address or a phone number")

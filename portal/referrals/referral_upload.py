@@ -35,7 +35,7 @@ def _decode(content: bytes) -> str:
         raise Invalid("The file must be a CSV file saved as UTF-8 (in Excel: CSV UTF-8)", field="file")
 
 
-def read_rows(text: str, hostile: dict | None = None) -> list[tuple[int, dict]]:
+def read_rows(text: str, hostile: dict[int, str] | None = None) -> list[tuple[int, dict[str, str]]]:
     """The file's data rows with the line number each starts on (the header is line 1).
     Blank rows are skipped; a missing column is a problem with the whole file. Given a
     dict, ``hostile`` receives line → row error for each row holding control characters
@@ -106,10 +106,10 @@ def start_upload(org: Organisation, filename: str, content: bytes, user_id: int 
 
 
 def _reasons(problems: Problems) -> list[str]:
-    return [f"{FIELD_LABELS.get(p.field, p.field or 'Row')}: {p.message}" for p in problems.problems]
+    return [f"{FIELD_LABELS.get(p.field or '', p.field or 'Row')}: {p.message}" for p in problems.problems]
 
 
-def process_upload(upload_id: int) -> dict:
+def process_upload(upload_id: int) -> dict[str, str]:
     """Job: take in each row of the upload. Safe to run twice: rows already done are
     skipped, and a finished upload is left as it is. A row's participant and its line
     in the result commit in one transaction, so a run killed at any moment (a worker's
@@ -132,6 +132,7 @@ def process_upload(upload_id: int) -> dict:
     for index, (line, row) in enumerate(rows, start=1):
         if line in done_lines:
             continue
+        assert org is not None  # upload.org_id is a foreign key to the organisation
         try:
             taken = referrals.take_in(row, taken_in_by=org, user_id=upload.uploaded_by_id, commit=False)
         except Problems as problems:
@@ -141,6 +142,7 @@ def process_upload(upload_id: int) -> dict:
             result = {"line": line, "outcome": "accepted", "participant_id": taken.participant.id,
                       "org_id": taken.org.id, "re_referral": taken.re_referral}
         upload = db.session.get(ReferralUpload, upload_id)
+        assert upload is not None  # read above, in this very job
         upload.results = [*(upload.results or []), result]
         upload.rows_done = len(upload.results)
         upload.accepted = sum(1 for r in upload.results if r["outcome"] == "accepted")
@@ -159,8 +161,9 @@ def process_upload(upload_id: int) -> dict:
     return _summary(upload)
 
 
-def _summary(upload: ReferralUpload) -> dict:
+def _summary(upload: ReferralUpload) -> dict[str, str]:
     org = db.session.get(Organisation, upload.org_id)
+    assert org is not None  # upload.org_id is a foreign key to the organisation
     return {
         "message": f"{upload.accepted} referral{'s' if upload.accepted != 1 else ''} taken in, "
                    f"{upload.rejected} rejected",

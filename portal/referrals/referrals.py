@@ -10,6 +10,7 @@ organisation is refused as "already referred", never saying where (DESIGN.md:
 not found, not forbidden).
 """
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -52,7 +53,7 @@ def route(postcode: str) -> Organisation:
     return org_for_postcode(postcode) or lead_partner()
 
 
-def _duplicate_problem(cleaned: dict, taken_in_by: Organisation) -> Invalid | None:
+def _duplicate_problem(cleaned: dict[str, Any], taken_in_by: Organisation) -> Invalid | None:
     held = db.session.scalars(
         select(Participant.org_id).where(Participant.atw_reference == cleaned["atw_reference"])
     ).first()
@@ -84,7 +85,7 @@ def previous_episode(ni_number: str) -> Participant | None:
     ).first()
 
 
-def take_in(raw: dict, *, taken_in_by: Organisation, user_id: int | None, commit: bool = True) -> TakenIn:
+def take_in(raw: dict[str, Any], *, taken_in_by: Organisation, user_id: int | None, commit: bool = True) -> TakenIn:
     """Check a referral, route it and create the participant (status ``referred``).
 
     Raises ``validation.Problems`` for bad or duplicate input (nothing of it is kept).
@@ -142,6 +143,6 @@ def _tell_team_managers(org: Organisation, participant: Participant) -> None:
                link, email_subject="A new referral is waiting to be allocated")
 
 
-def path_for(endpoint: str, **values) -> str:
+def path_for(endpoint: str, **values: object) -> str:
     """A portal path for a notification link, inside or outside a request (jobs)."""
     return current_app.url_map.bind("portal").build(endpoint, values)
