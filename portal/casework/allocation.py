@@ -219,8 +219,8 @@ def pass_to_partner(participant: Participant, org_id: str | int, reason: str, us
     audit.record("participant.passed_on", object_type="participant", object_id=participant.id,
                  participant_id=participant.id, org_id=target.id, user_id=user_id,
                  detail={"from_org_id": source.id, "to_org_id": target.id})
-    from portal.referrals.referrals import _tell_team_managers
+    from portal.referrals.referrals import tell_team_managers
 
-    _tell_team_managers(target, participant)
+    tell_team_managers(target, participant)
     db.session.commit()
     return target

@@ -133,7 +133,7 @@ def letter_html(participant: Participant, letter: GpLetter, user: User | None, d
                            controller=consents.CONTROLLER)
 
 
-def _pdf(html: str) -> bytes:
+def render_pdf(html: str) -> bytes:
     import weasyprint
 
     class _NothingFromOutside(weasyprint.URLFetcher):  # type: ignore[misc]  # weasyprint ships no type information
@@ -153,7 +153,7 @@ def issue_letter(participant: Participant, letter: GpLetter, user_id: int | None
     consent = consents.require_live_consent(participant, PURPOSE)
     now = clock.now()
     user = db.session.get(User, user_id) if user_id else None
-    pdf = _pdf(letter_html(participant, letter, user, dated=now))
+    pdf = render_pdf(letter_html(participant, letter, user, dated=now))
     stored = private_files.store("gp_letters", pdf, "application/pdf")
     letter.status = "issued"
     letter.issued_at = now

@@ -38,14 +38,14 @@ class NotTheDpo(PermissionError):
     """Only the DPO decides authority requests and records what they disclose."""
 
 
-def _require_dpo(user_id: int | None) -> User:
+def require_dpo(user_id: int | None) -> User:
     user = db.session.get(User, user_id) if user_id else None
     if user is None or "dpo" not in user.all_roles():
         raise NotTheDpo(user_id)
     return user
 
 
-def _text(problems: list[Invalid], name: str, value: str | None, label: str, limit: int,
+def required_text(problems: list[Invalid], name: str, value: str | None, label: str, limit: int,
           required: bool = True) -> str:
     try:
         return clean_text(value, label, limit, required=required)
@@ -68,11 +68,11 @@ def log_request(authority_type: str, requester: str | None, reason: str, legal_b
         problems.append(Invalid("Select who the request is from", field="authority_type"))
     if reason not in REQUEST_REASONS:
         problems.append(Invalid("Select what the request is about", field="reason"))
-    requester = _text(problems, "requester", requester, "who asked: the organisation, the officer and how to "
+    requester = required_text(problems, "requester", requester, "who asked: the organisation, the officer and how to "
                       "contact them", 500)
-    legal_basis_cited = _text(problems, "legal_basis_cited", legal_basis_cited, "the legal basis they cite", 500)
-    what_requested = _text(problems, "what_requested", what_requested, "what they asked for", 5000)
-    subject_details = _text(problems, "subject_details", subject_details, "who the request is about", 2000)
+    legal_basis_cited = required_text(problems, "legal_basis_cited", legal_basis_cited, "the legal basis they cite", 500)
+    what_requested = required_text(problems, "what_requested", what_requested, "what they asked for", 5000)
+    subject_details = required_text(problems, "subject_details", subject_details, "who the request is about", 2000)
     today = clock.today()
     if received_on is None:
         problems.append(Invalid("Enter the date the request arrived", field="received_on"))
@@ -125,13 +125,13 @@ def decide(request: AuthorityRequest, decision: str, atw_reference: str | None, 
            reasons: str | None, user_id: int) -> AuthorityRequest:
     """The DPO approves (naming the participant and the legal basis relied on) or
     refuses the request, with reasons. Nobody else may."""
-    _require_dpo(user_id)
+    require_dpo(user_id)
     if request.status != "awaiting_decision":
         raise Problems([Invalid("This request has already been decided", field="decision")])
     problems = []
     if decision not in ("approve", "refuse"):
         problems.append(Invalid("Select whether you approve or refuse the request", field="decision"))
-    reasons = _text(problems, "reasons", reasons, "the reasons for your decision", 5000)
+    reasons = required_text(problems, "reasons", reasons, "the reasons for your decision", 5000)
     participant = None
     if (atw_reference or "").strip():
         participant = find_participant(atw_reference)
@@ -166,7 +166,7 @@ def record_disclosure(request: AuthorityRequest, data_categories: list[str] | No
     under the legal basis the DPO relied on. Refused while the participant's
     processing is restricted: the DPO lifts the restriction first if the law
     requires the disclosure."""
-    _require_dpo(user_id)
+    require_dpo(user_id)
     if request.status != "approved" or request.participant_id is None:
         raise Problems([Invalid("Only an approved request can be answered", field="summary")])
     participant = db.session.get(Participant, request.participant_id)
@@ -175,8 +175,8 @@ def record_disclosure(request: AuthorityRequest, data_categories: list[str] | No
     chosen = [c for c in DATA_CATEGORIES if c in (data_categories or [])]
     if not chosen:
         problems.append(Invalid("Select the categories of information disclosed", field="data_categories"))
-    summary = _text(problems, "summary", summary, "what was disclosed", 5000)
-    method = _text(problems, "method", method, "how it was sent, like ‘secure email’", 40)
+    summary = required_text(problems, "summary", summary, "what was disclosed", 5000)
+    method = required_text(problems, "method", method, "how it was sent, like ‘secure email’", 40)
     if disclosed_at is None:
         problems.append(Invalid("Enter the date and time it was disclosed", field="disclosed_on"))
     elif disclosed_at > clock.now():

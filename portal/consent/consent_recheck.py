@@ -37,16 +37,16 @@ def _finding(disclosure: Disclosure, found: consents.Verdict) -> str:
     """What the rule says, in ids, dates and states only (no personal data)."""
     consent = disclosure.consent
     assert consent is not None  # only disclosures that relied on a consent are rechecked
-    when = consents._when(disclosure.disclosed_at)
+    when = consents.moment_text(disclosure.disclosed_at)
     text = (f"Disclosure {disclosure.id} ({disclosure.source}) on {when} relied on consent decision {consent.id} "
-            f"({consent.purpose.code}, dated {consents._when(consent.decided_at)}), which was not live then: "
+            f"({consent.purpose.code}, dated {consents.moment_text(consent.decided_at)}), which was not live then: "
             f"the purpose was {PURPOSE_STATES.get(found.state, found.state)}")
     ended = found.ended.get(consent.id)
     if ended is not None and ended.withdrawal is not None:
-        text += (f"; a withdrawal dated {consents._when(ended.effective_at)} (recorded "
-                 f"{consents._when(ended.recorded_at)}) ended every decision dated before it")
+        text += (f"; a withdrawal dated {consents.moment_text(ended.effective_at)} (recorded "
+                 f"{consents.moment_text(ended.recorded_at)}) ended every decision dated before it")
     elif ended is not None:
-        text += f"; a refusal dated {consents._when(ended.effective_at)} ended it"
+        text += f"; a refusal dated {consents.moment_text(ended.effective_at)} ended it"
     return text + "."
 
 

@@ -409,21 +409,21 @@ def require_live_consent(participant: Participant, purpose_code: str, at: dateti
         why = "the participant has not been asked"
     elif found.state == "refused":
         assert found.current is not None  # the refusal in effect
-        why = f"the participant refused it on {_when(found.current.decided_at)}"
+        why = f"the participant refused it on {moment_text(found.current.decided_at)}"
     elif found.state == "withdrawn":
         assert found.ended_by is not None  # "withdrawn" names the withdrawal that ended it
-        why = f"the participant withdrew it on {_when(found.ended_by.withdrawn_at)}"
+        why = f"the participant withdrew it on {moment_text(found.ended_by.withdrawn_at)}"
         if found.current is not None and found.current.decided_at < found.ended_by.withdrawn_at \
                 and found.current.withdrawal is None:
             why += (f", and a withdrawal ends every decision dated before it (including the one dated "
-                    f"{_when(found.current.decided_at)}): record a new decision dated when they gave it again")
+                    f"{moment_text(found.current.decided_at)}): record a new decision dated when they gave it again")
     else:
         why = (f"it was given under privacy notice version {found.in_force[-1].notice.version}, and a later "
                "version asks every participant again")
     raise ConsentRequired(participant, purpose, purpose_code, why)
 
 
-def _when(moment: datetime) -> str:
+def moment_text(moment: datetime) -> str:
     local = clock.local(moment)
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
@@ -658,7 +658,7 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
     if consent.decision != "given":
         raise Problems([Invalid("Only a consent that was given can be withdrawn", field="method")])
     if consent.withdrawal is not None:
-        raise Problems([Invalid(f"This consent was already withdrawn on {_when(consent.withdrawal.withdrawn_at)}",
+        raise Problems([Invalid(f"This consent was already withdrawn on {moment_text(consent.withdrawal.withdrawn_at)}",
                                 field="method")])
     in_force = verdict(participant, consent.purpose).in_force
     if not in_force:
@@ -676,7 +676,7 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
         problems.append(problem)
     try:
         withdrawn_at = _moment(withdrawn_at, "withdrawn_on", "the participant withdrew their consent",
-                               consent.decided_at, f"on or after the consent was given ({_when(consent.decided_at)})")
+                               consent.decided_at, f"on or after the consent was given ({moment_text(consent.decided_at)})")
     except Invalid as problem:
         problems.append(problem)
     if problems:

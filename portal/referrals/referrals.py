@@ -122,7 +122,7 @@ def take_in(raw: dict[str, Any], *, taken_in_by: Organisation, user_id: int | No
                  participant_id=participant.id, org_id=org.id, user_id=user_id,
                  detail={"taken_in_by_org_id": taken_in_by.id, "re_referral": earlier is not None,
                          "previous_episode_id": earlier.id if earlier else None})
-    _tell_team_managers(org, participant)
+    tell_team_managers(org, participant)
     if commit:
         db.session.commit()
     else:
@@ -130,7 +130,7 @@ def take_in(raw: dict[str, Any], *, taken_in_by: Organisation, user_id: int | No
     return TakenIn(participant, org, earlier is not None)
 
 
-def _tell_team_managers(org: Organisation, participant: Participant) -> None:
+def tell_team_managers(org: Organisation, participant: Participant) -> None:
     from portal.notifications import notify
 
     managers = db.session.scalars(

@@ -493,9 +493,9 @@ def certificate_html(found: DestructionList) -> str:
 
 
 def certificate_pdf(found: DestructionList, user: User) -> bytes:
-    from portal.casework.gp_letters import _pdf
+    from portal.casework.gp_letters import render_pdf
 
-    pdf = _pdf(certificate_html(found))
+    pdf = render_pdf(certificate_html(found))
     audit.record("retention.certificate", object_type="destruction_list", object_id=str(found.id), user_id=user.id)
     db.session.commit()
     return pdf

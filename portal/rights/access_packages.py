@@ -30,7 +30,8 @@ from portal.models import AccessPackage, AccessRedaction, Participant
 from portal.models.rights import RightsRequest
 from portal import private_files
 from portal.consent import disclosures
-from portal.rights import access_content, rights_identity, rights_requests
+from portal.consent import authority_requests
+from portal.rights import access_content, rights_identity
 from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems
 
@@ -73,7 +74,7 @@ def get_package(request: RightsRequest, package_id: int | str) -> AccessPackage:
 
 def start_package(request: RightsRequest, user_id: int) -> AccessPackage:
     """Queue the build of a new access package for the request's participant."""
-    rights_requests.require_dpo(user_id)
+    authority_requests.require_dpo(user_id)
     participant = _participant(request)
     package = AccessPackage(org_id=participant.org_id, participant_id=participant.id, rights_request_id=request.id,
                             status="building", created_by_id=user_id, created_at=clock.now())
@@ -153,7 +154,7 @@ def review(package: AccessPackage, user_id: int) -> list[tuple[str, str, str, st
 def redact(package: AccessPackage, passage_key: str, reason: str, user_id: int) -> AccessRedaction:
     """Withhold one passage of the draft from the release, with the reason (it is
     about another person, say)."""
-    rights_requests.require_dpo(user_id)
+    authority_requests.require_dpo(user_id)
     if package.status != "ready":
         raise NotReady("only a built, unreleased package can be redacted")
     problems = []
@@ -200,7 +201,7 @@ def release(package: AccessPackage, user_id: int) -> AccessPackage:
     participant (legal obligation: UK GDPR Art. 15). Refused until the requester's
     identity is verified (rule 5: ``rights_identity.require_identity_verified``);
     building and reviewing the draft may go ahead meanwhile, as they disclose nothing."""
-    rights_requests.require_dpo(user_id)
+    authority_requests.require_dpo(user_id)
     if package.status != "ready":
         raise NotReady("only a built, unreleased package can be released")
     request = db.session.get(RightsRequest, package.rights_request_id) if package.rights_request_id else None

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from portal import audit, clock
 from portal.extensions import db
 from portal.models.rights import CHANNELS, RESPONSE_METHODS, Complaint
-from portal.rights.rights_requests import _choice, _date, _text, require_dpo
+from portal.consent.authority_requests import require_dpo, required_text
+from portal.rights.rights_requests import checked_choice, checked_date
 from portal.validation import Invalid, Problems
 
 
@@ -34,11 +35,11 @@ def log_complaint(name: str | None, contact: str | None, about: str | None, rece
                   channel: str | None, user_id: int | None) -> Complaint:
     require_dpo(user_id)
     problems: list[Invalid] = []
-    name = _text(problems, "complainant_name", name, "the name of the person complaining", 200)
-    contact = _text(problems, "complainant_contact", contact, "how to reach them", 500)
-    about = _text(problems, "about", about, "what the complaint is about", 5000)
-    received_on = _date(problems, "received_on", received_on, "the date the complaint arrived")
-    _choice(problems, "channel", channel, CHANNELS, "Select how the complaint arrived")
+    name = required_text(problems, "complainant_name", name, "the name of the person complaining", 200)
+    contact = required_text(problems, "complainant_contact", contact, "how to reach them", 500)
+    about = required_text(problems, "about", about, "what the complaint is about", 5000)
+    received_on = checked_date(problems, "received_on", received_on, "the date the complaint arrived")
+    checked_choice(problems, "channel", channel, CHANNELS, "Select how the complaint arrived")
     if problems:
         raise Problems(problems)
     complaint = Complaint(complainant_name=name, complainant_contact=contact, about=about, received_on=received_on,
@@ -54,7 +55,7 @@ def log_complaint(name: str | None, contact: str | None, about: str | None, rece
 def record_investigation(complaint: Complaint, notes: str | None, user_id: int | None) -> Complaint:
     require_dpo(user_id)
     problems: list[Invalid] = []
-    notes = _text(problems, "investigation", notes, "what the investigation found", 10000)
+    notes = required_text(problems, "investigation", notes, "what the investigation found", 10000)
     if complaint.status != "open":
         problems.append(Invalid("The complaint is closed", field="investigation"))
     if problems:
@@ -73,12 +74,12 @@ def close_complaint(complaint: Complaint, outcome: str | None, outcome_on: date 
     problems: list[Invalid] = []
     if complaint.status != "open":
         problems.append(Invalid("The complaint is already closed", field="outcome"))
-    outcome = _text(problems, "outcome", outcome, "the outcome", 5000)
-    outcome_on = _date(problems, "outcome_on", outcome_on, "the date of the outcome", complaint.received_on,
+    outcome = required_text(problems, "outcome", outcome, "the outcome", 5000)
+    outcome_on = checked_date(problems, "outcome_on", outcome_on, "the date of the outcome", complaint.received_on,
                        "the date the complaint arrived")
-    ico_told_on = _date(problems, "ico_told_on", ico_told_on, "the date they were told about the ICO",
+    ico_told_on = checked_date(problems, "ico_told_on", ico_told_on, "the date they were told about the ICO",
                         complaint.received_on, "the date the complaint arrived")
-    _choice(problems, "ico_told_method", ico_told_method, RESPONSE_METHODS, "Select how they were told")
+    checked_choice(problems, "ico_told_method", ico_told_method, RESPONSE_METHODS, "Select how they were told")
     if problems:
         raise Problems(problems)
     assert ico_told_method is not None  # checked above

@@ -27,18 +27,17 @@ from portal import deadlines
 from portal.rights.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due, state_of
 from portal.rights.rights_identity import outcome_discloses, require_identity_verified
 # The DPO-only check and the per-field text cleaning are those of authority requests.
-from portal.consent.authority_requests import _require_dpo, _text as _text
+from portal.consent.authority_requests import require_dpo, required_text
 from portal.validation import Invalid, Problems
 
 # Re-exported for the other rights modules (rights_complaints, access_packages).
-require_dpo = _require_dpo
 
 
 class RequestClosed(ValueError):
     """A closed request is not changed any more."""
 
 
-def _date(problems: list[Invalid], name: str, value: date | None, label: str, not_before: date | None = None,
+def checked_date(problems: list[Invalid], name: str, value: date | None, label: str, not_before: date | None = None,
           before_label: str = "") -> date | None:
     if value is None:
         problems.append(Invalid(f"Enter {label}", field=name))
@@ -50,7 +49,7 @@ def _date(problems: list[Invalid], name: str, value: date | None, label: str, no
     return value
 
 
-def _choice(problems: list[Invalid], name: str, value: str | None, choices: Collection[str],
+def checked_choice(problems: list[Invalid], name: str, value: str | None, choices: Collection[str],
             message: str) -> str | None:
     if value not in choices:
         problems.append(Invalid(message, field=name))
@@ -70,18 +69,18 @@ def log_request(*, requester_name: str | None, requester_contact: str | None, wh
     if user is None or not (user.all_roles() & STAFF):
         raise PermissionError("only staff of the partnership log rights requests")
     problems: list[Invalid] = []
-    requester_name = _text(problems, "requester_name", requester_name, "the name of the person asking", 200)
-    requester_contact = _text(problems, "requester_contact", requester_contact, "how to reach the person asking",
+    requester_name = required_text(problems, "requester_name", requester_name, "the name of the person asking", 200)
+    requester_contact = required_text(problems, "requester_contact", requester_contact, "how to reach the person asking",
                               500)
-    what_requested = _text(problems, "what_requested", what_requested, "what they ask for", 5000)
+    what_requested = required_text(problems, "what_requested", what_requested, "what they ask for", 5000)
     rights = [r for r in dict.fromkeys(rights or [])]
     if not rights or any(r not in RIGHTS for r in rights):
         problems.append(Invalid("Select the rights the request asks for", field="rights"))
-    _choice(problems, "channel", channel, CHANNELS, "Select how the request arrived")
-    received_on = _date(problems, "received_on", received_on, "the date the request arrived")
-    on_behalf_of = _text(problems, "on_behalf_of", on_behalf_of, "whom they act for and in what capacity", 500,
+    checked_choice(problems, "channel", channel, CHANNELS, "Select how the request arrived")
+    received_on = checked_date(problems, "received_on", received_on, "the date the request arrived")
+    on_behalf_of = required_text(problems, "on_behalf_of", on_behalf_of, "whom they act for and in what capacity", 500,
                          required=bool(on_behalf)) if on_behalf else ""
-    identity_asked_for = _text(problems, "identity_asked_for", identity_asked_for,
+    identity_asked_for = required_text(problems, "identity_asked_for", identity_asked_for,
                                "what evidence of identity or authority was asked for", 2000,
                                required=bool(identity_needed)) if identity_needed else ""
     if problems:
@@ -109,7 +108,7 @@ def log_request(*, requester_name: str | None, requester_contact: str | None, wh
     return request
 
 
-def _open_for_dpo(request: RightsRequest, user_id: int | None) -> None:
+def open_for_dpo(request: RightsRequest, user_id: int | None) -> None:
     require_dpo(user_id)
     if not request.open:
         raise RequestClosed(request.id)
@@ -133,23 +132,23 @@ def record_identity(request: RightsRequest, decision: str | None, received_on: d
 
     Proved is final. DESIGN.md rule 5: nothing is disclosed to a requester before this.
     """
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     if request.identity_status == "proved":
         raise Problems([Invalid("Identity is already proved", field="decision")])
-    _choice(problems, "decision", decision, ("proved", "not_needed", "failed"),
+    checked_choice(problems, "decision", decision, ("proved", "not_needed", "failed"),
             "Select whether their identity or authority is proved, not needed or not proved")
     if decision == "proved":
-        received_on = _date(problems, "received_on", received_on, "the date the evidence arrived",
+        received_on = checked_date(problems, "received_on", received_on, "the date the evidence arrived",
                             request.received_on, "the date the request arrived")
-        method = _text(problems, "method", method, "how the evidence arrived and what it was", 200)
+        method = required_text(problems, "method", method, "how the evidence arrived and what it was", 200)
     elif decision == "not_needed":
-        reason = _text(problems, "reason", reason, "why no evidence of identity or authority is needed", 2000)
+        reason = required_text(problems, "reason", reason, "why no evidence of identity or authority is needed", 2000)
     elif decision == "failed":
-        reason = _text(problems, "reason", reason, "why their identity or authority is not proved", 2000)
-        response_sent_on = _date(problems, "response_sent_on", response_sent_on, "the date the person was told",
+        reason = required_text(problems, "reason", reason, "why their identity or authority is not proved", 2000)
+        response_sent_on = checked_date(problems, "response_sent_on", response_sent_on, "the date the person was told",
                                  request.received_on, "the date the request arrived")
-        _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the person was told")
+        checked_choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
     assert decision is not None  # one of the three (checked above)
@@ -183,13 +182,13 @@ def record_identity(request: RightsRequest, decision: str | None, received_on: d
 
 def stop_clock(request: RightsRequest, asked_on: date | None, question: str | None, user_id: int | None) -> ClockStop:
     """The DPO asks what the request covers: the clock stops from that day."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     if request.clock_stopped:
         problems.append(Invalid("The clock is already stopped: record the answer first", field="asked_on"))
-    asked_on = _date(problems, "asked_on", asked_on, "the date you asked", request.received_on,
+    asked_on = checked_date(problems, "asked_on", asked_on, "the date you asked", request.received_on,
                      "the date the request arrived")
-    question = _text(problems, "question", question, "what you asked", 2000)
+    question = required_text(problems, "question", question, "what you asked", 2000)
     if problems:
         raise Problems(problems)
     assert asked_on is not None  # checked above
@@ -210,14 +209,14 @@ def restart_clock(request: RightsRequest, answered_on: date | None, note: str | 
                   user_id: int | None) -> ClockStop:
     """The answer arrived: the clock restarts; the days asked to answered, both
     included, are added to the due date."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     stop = next((s for s in request.stops if s.answered_on is None), None)
     problems: list[Invalid] = []
     if stop is None:
         raise Problems([Invalid("The clock is not stopped", field="answered_on")])
-    answered_on = _date(problems, "answered_on", answered_on, "the date the answer arrived", stop.asked_on,
+    answered_on = checked_date(problems, "answered_on", answered_on, "the date the answer arrived", stop.asked_on,
                         "the date you asked")
-    note = _text(problems, "note", note, "what the answer says the request covers", 2000)
+    note = required_text(problems, "note", note, "what the answer says the request covers", 2000)
     if problems:
         raise Problems(problems)
     current = inputs_of(request)
@@ -237,14 +236,14 @@ def restart_clock(request: RightsRequest, answered_on: date | None, note: str | 
 def extend(request: RightsRequest, reason: str | None, detail: str | None, user_id: int | None) -> RightsRequest:
     """Extend to three months from the same start (complex, or several requests);
     the person must then be told before the one-month date (plus stopped days)."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     if request.extension_reason:
         problems.append(Invalid("The request is already extended", field="reason"))
     if request.clock_start is None:
         problems.append(Invalid("The clock has not started: record the identity evidence first", field="reason"))
-    _choice(problems, "reason", reason, EXTENSION_REASONS, "Select why the request needs more time")
-    detail = _text(problems, "detail", detail, "the reasons to give the person", 2000)
+    checked_choice(problems, "reason", reason, EXTENSION_REASONS, "Select why the request needs more time")
+    detail = required_text(problems, "detail", detail, "the reasons to give the person", 2000)
     if problems:
         raise Problems(problems)
     current = clock_of(request)
@@ -265,13 +264,13 @@ def extend(request: RightsRequest, reason: str | None, detail: str | None, user_
 
 def record_extension_notice(request: RightsRequest, sent_on: date | None, method: str | None,
                             user_id: int | None) -> RightsRequest:
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     if not request.extension_reason:
         problems.append(Invalid("The request is not extended", field="sent_on"))
-    sent_on = _date(problems, "sent_on", sent_on, "the date the person was told", request.received_on,
+    sent_on = checked_date(problems, "sent_on", sent_on, "the date the person was told", request.received_on,
                     "the date the request arrived")
-    _choice(problems, "method", method, RESPONSE_METHODS, "Select how the person was told")
+    checked_choice(problems, "method", method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
     assert sent_on is not None and method is not None  # checked above
@@ -294,11 +293,11 @@ def record_extension_notice(request: RightsRequest, sent_on: date | None, method
 def record_dwp_informed(request: RightsRequest, informed_on: date | None, note: str | None,
                         user_id: int | None) -> RightsRequest:
     """Where the contract requires it, DWP (the controller) was informed or consulted."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     problems: list[Invalid] = []
-    informed_on = _date(problems, "informed_on", informed_on, "the date DWP was informed", request.received_on,
+    informed_on = checked_date(problems, "informed_on", informed_on, "the date DWP was informed", request.received_on,
                         "the date the request arrived")
-    note = _text(problems, "note", note, "what DWP was told or asked", 2000)
+    note = required_text(problems, "note", note, "what DWP was told or asked", 2000)
     if problems:
         raise Problems(problems)
     request.dwp_informed_on = informed_on
@@ -316,19 +315,19 @@ def close(request: RightsRequest, outcome: str | None, reason: str | None, exemp
     reason and the exemption relied on; the response sent is recorded. A response
     dated by the due date but recorded after it needs a reason, kept and shown: an
     overdue request never quietly becomes "answered on time"."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     problems: list[Invalid] = []
-    _choice(problems, "outcome", outcome, OUTCOMES, "Select the outcome")
+    checked_choice(problems, "outcome", outcome, OUTCOMES, "Select the outcome")
     partial = outcome in ("refused", "partly_done")
-    reason = _text(problems, "reason", reason, "the reason", 2000, required=partial)
-    exemption = _text(problems, "exemption", exemption, "the exemption relied on", 300, required=partial)
-    response_sent_on = _date(problems, "response_sent_on", response_sent_on, "the date the response was sent",
+    reason = required_text(problems, "reason", reason, "the reason", 2000, required=partial)
+    exemption = required_text(problems, "exemption", exemption, "the exemption relied on", 300, required=partial)
+    response_sent_on = checked_date(problems, "response_sent_on", response_sent_on, "the date the response was sent",
                              request.received_on, "the date the request arrived")
-    _choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the response was sent")
+    checked_choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the response was sent")
     due = clock_of(request).due
     recorded_late = (due is not None and isinstance(response_sent_on, date) and response_sent_on <= due
                      < clock.today())
-    late_reason = (_text(problems, "late_reason", late_reason,
+    late_reason = (required_text(problems, "late_reason", late_reason,
                          f"why a response sent by its due date ({due:%-d %B %Y}) is recorded only now", 2000)
                    if recorded_late else "")
     if request.clock_stopped:

@@ -24,7 +24,8 @@ from portal import participant_fields, private_files
 from portal.consent import objections
 from portal.access.participant_access import ensure_not_restricted
 from portal.casework.participants import record_change
-from portal.rights.rights_requests import _choice, _date, _open_for_dpo, _text
+from portal.consent.authority_requests import required_text
+from portal.rights.rights_requests import checked_choice, checked_date, open_for_dpo
 from portal.validation import Invalid, Problems, clean_ni_number, parse_date
 
 
@@ -47,7 +48,7 @@ def record_objection(request: RightsRequest, scopes: Iterable[str] | None, user_
     statistics. Research objectors are refused as ``research_contact`` (consents);
     statistics objectors are left out of every statistics extract. Allowed while the
     record is restricted (rule 5)."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     participant = _participant(request)
     ensure_not_restricted(participant, Action.OBJECTION_RECORD, "recording an objection")
     scopes = [s for s in dict.fromkeys(scopes or [])]
@@ -103,7 +104,7 @@ def search_participants(name: str | None, date_of_birth: str | None, ni_number: 
 
 
 def link_participant(request: RightsRequest, participant_id: str | int | None, user_id: int | None) -> RightsRequest:
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     participant_id = tenancy.valid_id(participant_id)
     participant = db.session.get(Participant, participant_id) if participant_id else None
     if participant is None:
@@ -121,7 +122,7 @@ def link_participant(request: RightsRequest, participant_id: str | int | None, u
 
 def record_no_data(request: RightsRequest, user_id: int | None) -> RightsRequest:
     """The search found no one: the portal holds no data about the requester."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     request.participant_id = None
     request.org_id = None
     request.no_data_held = True
@@ -141,7 +142,7 @@ def rectify(request: RightsRequest, section: str, raw: dict[str, Any], user_id: 
     """UK GDPR Art. 16: correct one section through the same history-keeping edit as
     casework (each changed field kept, old and new), the request as the reason.
     Allowed while the record is restricted: it is a rights workflow (rule 5)."""
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     participant = _participant(request)
     if section not in RECTIFIABLE:
         raise LookupError(section)
@@ -179,10 +180,10 @@ def set_restriction(request: RightsRequest, reason: str | None, user_id: int | N
     reporting) through ``participants.set_restriction``."""
     from portal.casework import participants
 
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     participant = _participant(request)
     problems: list[Invalid] = []
-    reason = _text(problems, "reason", reason, "why processing is restricted", 500)
+    reason = required_text(problems, "reason", reason, "why processing is restricted", 500)
     if participant.restricted:
         problems.append(Invalid("The record is already restricted", field="reason"))
     if problems:
@@ -201,14 +202,14 @@ def lift_restriction(request: RightsRequest, reason: str | None, told_on: date |
     the lifting records when and how they were told."""
     from portal.casework import participants
 
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     participant = _participant(request)
     problems: list[Invalid] = []
-    reason = _text(problems, "reason", reason, "why the restriction is lifted", 500)
+    reason = required_text(problems, "reason", reason, "why the restriction is lifted", 500)
     if not participant.restricted:
         problems.append(Invalid("The record is not restricted", field="reason"))
-    told_on = _date(problems, "told_on", told_on, "the date the person was told")
-    _choice(problems, "told_method", told_method, RESPONSE_METHODS, "Select how the person was told")
+    told_on = checked_date(problems, "told_on", told_on, "the date the person was told")
+    checked_choice(problems, "told_method", told_method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
     notice = RestrictionNotice(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
@@ -232,14 +233,14 @@ def record_notice_sent(request: RightsRequest, notice_id: str | int, sent_on: da
     """The right to be informed: the current privacy notice was sent."""
     from portal.models import PrivacyNotice
 
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     notice = db.session.get(PrivacyNotice, int(notice_id)) if str(notice_id or "").isdigit() else None
     if notice is None or notice.status != "published":
         problems.append(Invalid("Select the version of the notice sent", field="notice_id"))
-    sent_on = _date(problems, "sent_on", sent_on, "the date it was sent", request.received_on,
+    sent_on = checked_date(problems, "sent_on", sent_on, "the date it was sent", request.received_on,
                     "the date the request arrived")
-    _choice(problems, "method", method, RESPONSE_METHODS, "Select how it was sent")
+    checked_choice(problems, "method", method, RESPONSE_METHODS, "Select how it was sent")
     if problems:
         raise Problems(problems)
     assert notice is not None and method is not None  # checked above
@@ -314,7 +315,7 @@ def create_portability_export(request: RightsRequest, user_id: int | None) -> Po
     from portal.consent import disclosures
     from portal.rights.rights_identity import require_identity_verified
 
-    _open_for_dpo(request, user_id)
+    open_for_dpo(request, user_id)
     participant = _participant(request)
     require_identity_verified(request, "make the portability file", user_id)
     # The file's release is a disclosure, refused while restricted: refuse before storing it.
