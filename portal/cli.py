@@ -7,21 +7,23 @@ from flask import Flask, current_app
 
 from portal.extensions import db
 from portal.accounts.cli import create_user
+from portal import audit
+from portal import demo
+from portal.consent.cli import recheck_consent_disclosures
+from portal.jobs.cli import run_periodic, scheduler, worker
+from portal.rights.cli import recheck_rights_disclosures
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(audit_verify)
-    from portal.jobs.cli import run_periodic, scheduler, worker
 
     app.cli.add_command(worker)
     app.cli.add_command(scheduler)
     app.cli.add_command(run_periodic)
     app.cli.add_command(create_user)
-    from portal.consent.cli import recheck_consent_disclosures
 
     app.cli.add_command(recheck_consent_disclosures)
-    from portal.rights.cli import recheck_rights_disclosures
 
     app.cli.add_command(recheck_rights_disclosures)
 
@@ -32,7 +34,6 @@ def seed_demo(json_path: str | None) -> None:
     """Create the demo organisations, staff and participants (never in production)."""
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("seed-demo refuses to run when PORTAL_ENV=production")
-    from portal import demo
 
     doc = demo.seed()
     if json_path:
@@ -44,7 +45,6 @@ def seed_demo(json_path: str | None) -> None:
 @click.command("audit-verify")
 def audit_verify() -> None:
     """Recompute the audit chain; exit non-zero naming the first event that fails."""
-    from portal import audit
 
     result = audit.verify_and_log()
     click.echo(f"events verified: {result.count}")

@@ -29,6 +29,7 @@ from typing import Any, TypedDict, TypeVar, overload
 
 from flask import Flask, Response, abort, g, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
+from portal import audit
 
 # Category Cc (C0, DEL, C1) and Cs (lone surrogates), as one character class.
 _CONTROL = "\x00-\x1f\x7f-\x9f"
@@ -135,7 +136,6 @@ def _multidict_problems(values: MultiDict[str, str]) -> list[Problem]:
 def audit_refusal(channel: str, fields: list[str] | int) -> None:
     """One audited refusal: channel, endpoint and the form's field names (or a count of
     user-named parameters), never a value."""
-    from portal import audit
 
     detail: dict[str, Any] = {"channel": channel, "endpoint": request.endpoint}
     if isinstance(fields, int):

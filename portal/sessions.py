@@ -38,6 +38,8 @@ from werkzeug.datastructures import CallbackDict
 from portal import clock
 from portal.extensions import db
 from portal.models import StaffSession
+from flask import session
+from portal.jobs import redis_connection
 
 # What answers while the session store is down: the health check (it reports it) and the
 # machine API (bearer tokens, no session).
@@ -183,7 +185,6 @@ class RedisStore:
 def store() -> DatabaseStore | RedisStore:
     """The configured session store."""
     if current_app.config.get("SESSION_STORE", "database") == "redis":
-        from portal.jobs import redis_connection
 
         lifetime = int(current_app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds())
         return RedisStore(redis_connection(), current_app.config["REDIS_KEY_PREFIX"], lifetime)
@@ -251,7 +252,6 @@ def needs_sessions() -> bool:
 
 def init_app(app: Flask) -> None:
     def _store_unavailable() -> Response | None:
-        from flask import session
 
         if getattr(session, "unavailable", False) and needs_sessions():
             # This answer comes before every other hook: the request id and the security

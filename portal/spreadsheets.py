@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBERS = (int, float, Decimal)
@@ -89,7 +92,6 @@ class Sheet:
 
 
 def _xlsx_text(value: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)
     return cleaned
@@ -100,8 +102,6 @@ def xlsx_bytes(sheets: Sequence[Sheet], title: str = "", created: datetime | Non
     is stored as a string, never a formula; numbers stay numbers. ``created`` (aware or
     naive) is the workbook's created and modified time, so the same content makes the
     same file."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     for k, spec in enumerate(sheets):

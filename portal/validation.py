@@ -11,6 +11,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 MINIMUM_AGE = 16  # the service supports people of working age
 MAXIMUM_AGE = 120  # an older date of birth is a typing slip
@@ -184,7 +185,6 @@ def _letters_except(words: set[str], length: int, prefix: str = "") -> str:
 
 def _top_level_domain() -> str:
     """2 to 63 letters, but not a special-use name email-validator refuses (RFC 6761)."""
-    from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
     special = {d for d in SPECIAL_USE_DOMAIN_NAMES if d.isalpha()}
     lengths = sorted({len(d) for d in special})

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import OohCallback, OohCallNote, OohEvent, OohSearchHit, Organisation, Participant, User
+from flask_login import current_user
 
 PAGE_SIZE = 50
 
@@ -46,7 +47,6 @@ def record(kind: str, worker_id: int, participant: Participant | None = None, *,
 def record_view(participant: Participant, view: str) -> OohEvent:
     """A page of the limited view was shown under a grant (the page's own
     ``participant.viewed`` audit event covers the audit trail)."""
-    from flask_login import current_user
 
     event = OohEvent(at=clock.now(), worker_id=current_user.id, kind="view", org_id=participant.org_id,
                      participant_id=participant.id, outcome="", detail={"view": view})

@@ -18,6 +18,7 @@ from portal import permissions
 from portal.models import Membership, MfaReset, Organisation, User
 from portal import notifications
 from portal.accounts import auth, lockout, totp
+from flask import current_app
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -196,7 +197,6 @@ def _possible_approvers(org: Organisation, exclude: set[int]) -> list[int]:
 
 
 def _page_path(org: Organisation, user: User) -> str:
-    from flask import current_app
 
     return current_app.url_map.bind("").build("lifecycle.mfa_reset_page", {"slug": org.slug, "user_id": user.id})
 

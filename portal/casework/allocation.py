@@ -19,6 +19,8 @@ from portal.casework.participants import record_change
 from portal.referrals.referrals import path_for
 from portal.validation import Invalid, Problems, clean_text
 from portal.stale import expire_rows
+from portal.notifications import notify
+from portal.referrals.referrals import tell_team_managers
 
 
 def vrcs_of(org_id: int) -> list[User]:
@@ -81,7 +83,6 @@ def allocate(participant: Participant, vrc_id: str | int, reason: str, user_id: 
         raise Problems(problems)
     assert vrc is not None  # else a problem was raised above
     _assign(participant, vrc, reason, user_id)
-    from portal.notifications import notify
 
     org = db.session.get(Organisation, participant.org_id)
     assert org is not None  # participant.org_id is a foreign key to the organisation
@@ -142,7 +143,6 @@ def reallocate_caseload(org: Organisation, from_vrc_id: str | int, to_vrc_id: st
         _assign(participant, to_vrc, reason, user_id)
         moved += 1
     if moved:
-        from portal.notifications import notify
 
         notify(to_vrc.id, "caseload.reallocated",
                f"{moved} participant{'s have' if moved != 1 else ' has'} been reallocated to you",
@@ -219,7 +219,6 @@ def pass_to_partner(participant: Participant, org_id: str | int, reason: str, us
     audit.record("participant.passed_on", object_type="participant", object_id=participant.id,
                  participant_id=participant.id, org_id=target.id, user_id=user_id,
                  detail={"from_org_id": source.id, "to_org_id": target.id})
-    from portal.referrals.referrals import tell_team_managers
 
     tell_team_managers(target, participant)
     db.session.commit()

@@ -134,7 +134,7 @@ def letter_html(participant: Participant, letter: GpLetter, user: User | None, d
 
 
 def render_pdf(html: str) -> bytes:
-    import weasyprint
+    import weasyprint  # noqa: PLC0415 - weasyprint needs Pango; only issuing a letter loads it
 
     class _NothingFromOutside(weasyprint.URLFetcher):  # type: ignore[misc]  # weasyprint ships no type information
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> NoReturn:

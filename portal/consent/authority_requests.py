@@ -23,6 +23,7 @@ from portal.consent import disclosures
 from portal.consent.emergency import dpo_user_ids
 from portal.access.participant_access import ParticipantRestricted
 from portal.validation import Invalid, Problems, clean_text
+from portal.notifications import notify
 
 DATA_CATEGORIES = (
     "Name, date of birth and contact details",
@@ -92,7 +93,6 @@ def log_request(authority_type: str, requester: str | None, reason: str, legal_b
     db.session.flush()
     audit.record("authority_request.logged", object_type="authority_request", object_id=request.id, user_id=user_id,
                  detail={"authority_type": authority_type, "reason": reason})
-    from portal.notifications import notify
 
     for dpo_id in dpo_user_ids():
         notify(dpo_id, "authority_request", "A request for a participant’s data from an authority waits for your "

@@ -2,6 +2,7 @@
 import click
 
 from portal.extensions import db
+from portal.consent.consent_recheck import recheck_consent_disclosures as recheck
 
 
 @click.command("recheck-consent-disclosures")
@@ -9,7 +10,6 @@ def recheck_consent_disclosures() -> None:
     """Put every disclosure that relied on a consent the corrected rule says was not
     live at the time on the DPO's review list as a possible breach (audited; safe to
     run twice: nothing is added twice)."""
-    from portal.consent.consent_recheck import recheck_consent_disclosures as recheck
 
     result = recheck()
     click.echo(f"disclosures relying on a consent checked: {result.checked}")

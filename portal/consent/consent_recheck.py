@@ -20,6 +20,8 @@ from portal import audit
 from portal.extensions import db
 from portal.models import Disclosure, Participant
 from portal.consent import consents, disclosure_reviews
+from portal.consent.emergency import dpo_user_ids
+from portal.notifications import notify
 
 KIND = "consent_not_live"
 FOUND_BY = "recheck-consent-disclosures"
@@ -58,8 +60,6 @@ def recheck_consent_disclosures(user_id: int | None = None) -> RecheckResult:
     """Put every disclosure that relied on a consent the corrected rule says was not
     live at the time on the DPO's review list; notify the DPOs when anything was
     added. One audit event lists what was checked and raised."""
-    from portal.consent.emergency import dpo_user_ids
-    from portal.notifications import notify
 
     result = RecheckResult()
     participant_ids = set()

@@ -26,6 +26,7 @@ from portal.models.disclosure import EMERGENCY_RECIPIENTS, REVIEW_OUTCOMES
 from portal.access import participant_access
 from portal.consent import disclosure_reviews, disclosures
 from portal.validation import Invalid, Problems, clean_text
+from portal.notifications import notify
 
 EMERGENCY_DATA_CATEGORIES = (
     "Name and contact details",
@@ -114,7 +115,6 @@ def record_emergency_contact(participant: Participant, user_id: int, recipient_t
 
 
 def _notify_dpos(contact: EmergencyContact) -> None:
-    from portal.notifications import notify
 
     for dpo_id in dpo_user_ids():
         notify(dpo_id, "emergency_override", "An emergency contact was made without consent and waits for your "

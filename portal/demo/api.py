@@ -6,6 +6,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import ApiClient, Organisation
 from portal.models.api_client import sha256_hex
+from portal.api import api_clients
 
 DEMO_CLIENT_ID = "dwp-demo-system"
 DEMO_CLIENT_SECRET = "demo-api-secret-dwp-2026-not-for-production"
@@ -14,7 +15,6 @@ DEMO_SCOPES = ["reports:read", "referrals:write"]
 
 def seed_api_clients(orgs: dict[str, Organisation]) -> None:
     """DWP's demo client, made once; its secret put back to the demo secret if it was rotated."""
-    from portal.api import api_clients
 
     client = db.session.scalars(select(ApiClient).where(ApiClient.client_id == DEMO_CLIENT_ID)).first()
     if client is None:

@@ -49,6 +49,12 @@ from portal import clock
 from portal.actions import Action
 from portal.extensions import db
 from portal.models.job import UNFINISHED, Job
+from portal.permissions import effective_roles
+from rq import Queue
+from rq import Retry
+from rq import get_current_job
+from rq.exceptions import DuplicateJobError
+from rq.serializers import JSONSerializer
 
 if TYPE_CHECKING:
     from flask_sqlalchemy.session import Session as FlaskSession
@@ -171,7 +177,6 @@ def can_see(job: Job, user: User | None) -> bool:
     owners = set(kind_of(job.kind).roles)
     if not owners:
         return False
-    from portal.permissions import effective_roles
 
     held = effective_roles(user)
     if job.org_id is not None:
@@ -214,8 +219,6 @@ def max_attempts() -> int:
 
 
 def rq_queue(name: str | None = None, is_async: bool = True) -> Queue:
-    from rq import Queue
-    from rq.serializers import JSONSerializer
 
     return Queue(name or queue_name(), connection=redis_connection(), serializer=JSONSerializer,
                  is_async=is_async)
@@ -309,8 +312,6 @@ def _dispatch_safely(job_id: int, rq_id: str) -> None:
 def dispatch(job_id: int, rq_id: str, is_async: bool = True) -> bool:
     """Hand Job ``job_id`` to rq under its deterministic id. Returns False when rq holds
     that job already (dispatching twice is one rq job)."""
-    from rq import Retry
-    from rq.exceptions import DuplicateJobError
 
     intervals = retry_intervals()
     queue = rq_queue(is_async=is_async)
@@ -375,7 +376,6 @@ def init_app(app: Flask) -> None:
 
 def perform(job_id: int) -> None:
     """rq's entry point (``portal.jobs.perform``): run Job ``job_id``."""
-    from rq import get_current_job
 
     rq_job = get_current_job()
     is_async = bool(rq_job and rq_job.origin and rq_job.worker_name not in (None, "", "sync"))

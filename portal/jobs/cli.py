@@ -6,6 +6,9 @@ from flask import Flask, current_app
 
 from portal import jobs
 from portal.extensions import db
+from portal import clock
+from portal.jobs import schedule
+from portal.jobs.worker import run_worker
 
 if TYPE_CHECKING:
     from werkzeug.local import LocalProxy
@@ -19,7 +22,6 @@ def worker(burst: bool, queue_name: str | None, no_scheduler: bool) -> None:
     """Run an rq worker for the portal's jobs (needs REDIS_URL)."""
     if jobs.mode() != "rq":
         raise click.ClickException("the worker needs REDIS_URL: without Redis, jobs run inline")
-    from portal.jobs.worker import run_worker
 
     run_worker(queue_name, burst=burst, with_scheduler=not no_scheduler)
 
@@ -28,8 +30,6 @@ def worker(burst: bool, queue_name: str | None, no_scheduler: bool) -> None:
 @click.option("--once", is_flag=True, help="Enqueue what is due now (catching up the last hour), then stop.")
 def scheduler(once: bool) -> None:
     """Enqueue the periodic jobs (portal.jobs.PERIODIC) on time, Europe/London."""
-    from portal import clock
-    from portal.jobs import schedule
 
     if once:
         for job in schedule.tick(clock.now() - schedule.catch_up_window(current_app)):

@@ -27,6 +27,8 @@ from portal.access import ooh_access, ooh_log, participant_access
 from portal.casework import appointments
 from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems, clean_phone, clean_text
+from portal.consent import consents
+from portal.consent import emergency
 
 if TYPE_CHECKING:
     from portal.consent.consents import PurposeState
@@ -88,7 +90,6 @@ def limited_view(participant: Participant, grant: OohGrant) -> dict[str, object]
 
 def current_consents(participant: Participant) -> "list[PurposeState]":
     """Each consent purpose's current state (given, refused, withdrawn...)."""
-    from portal.consent import consents
 
     return consents.purpose_states(participant)
 
@@ -125,7 +126,6 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
                      worker: User) -> ConsentWithdrawal:
     """Record a consent withdrawal the participant asked for on a call (the consent
     service keeps the history), logged and told to the assigned VRC."""
-    from portal.consent import consents
 
     _stage_action(participant, "consent_withdrawn", consent.id,
                   {"consent_id": consent.id, "purpose": consent.purpose.code}, worker,
@@ -177,7 +177,6 @@ def add_call_note(participant: Participant, grant: OohGrant, text: str, worker: 
 
 
 def may_override_consent(user: User, participant: Participant) -> bool:
-    from portal.consent import emergency
 
     return emergency.may_make_emergency_contact(user, participant) is not None
 
@@ -187,7 +186,6 @@ def record_emergency_contact(participant: Participant, worker: User, recipient_t
                              contacted_at: datetime | None) -> EmergencyContact:
     """The consent service's emergency override (a written reason, vital interests, the
     DPO's review list), made on a call: logged, and the assigned VRC told."""
-    from portal.consent import emergency
 
     if not may_override_consent(worker, participant):
         # The consent service refuses (and audits the refusal) with nothing staged here.

@@ -20,6 +20,7 @@ from portal.models.job import Job
 from portal.referrals import referrals
 from portal.participant_fields import FIELD_LABELS
 from portal.validation import Invalid, Problems
+from portal import jobs
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -73,7 +74,6 @@ def read_rows(text: str, hostile: dict[int, str] | None = None) -> list[tuple[in
 
 def start_upload(org: Organisation, filename: str, content: bytes, user_id: int | None) -> ReferralUpload:
     """Check the file as a whole, keep it and start the job that reads it. Commits."""
-    from portal import jobs
 
     if not content:
         raise Problems([Invalid("Select a CSV file", field="file")])
@@ -116,7 +116,6 @@ def process_upload(upload_id: int) -> dict[str, str]:
     work-horse killed, the machine stopping) leaves each row either wholly done or not
     started: a retry resumes exactly and reports every row as it really was, never a
     row of its own as "already on your organisation's caseload"."""
-    from portal import jobs
 
     upload = db.session.get(ReferralUpload, upload_id)
     if upload is None:

@@ -22,6 +22,8 @@ from portal.models import Membership, Organisation, Participant, StatusChange, U
 from portal.models.participant import CLOSED_STATUSES
 from portal import participant_fields
 from portal.validation import Invalid, Problems
+from portal.notifications import notify
+from portal.referrals.contract_areas import org_for_postcode
 
 REFERRAL_FIELDS = (
     "atw_reference", "first_name", "last_name", "date_of_birth", "ni_number", "email", "phone",
@@ -48,7 +50,6 @@ def lead_partner() -> Organisation:
 def route(postcode: str) -> Organisation:
     """The delivering organisation for a postcode (contract areas), or the lead
     partner, whose unallocated queue holds referrals from unmapped areas."""
-    from portal.referrals.contract_areas import org_for_postcode
 
     return org_for_postcode(postcode) or lead_partner()
 
@@ -131,7 +132,6 @@ def take_in(raw: dict[str, Any], *, taken_in_by: Organisation, user_id: int | No
 
 
 def tell_team_managers(org: Organisation, participant: Participant) -> None:
-    from portal.notifications import notify
 
     managers = db.session.scalars(
         select(User.id).join(Membership, Membership.user_id == User.id)

@@ -32,6 +32,9 @@ from portal.models.participant import STATUS_LABELS
 from portal.reporting import report_figures
 from portal.months import Month
 from portal.validation import Invalid, Problems
+from portal.jobs import current_job_id
+from portal.notifications import notify
+from portal.referrals.referrals import path_for
 
 TITLE = "Access to Work Mental Health Support Service: monthly contract report"
 RETURN_FIELDS = ("atw_reference", "ni_number", "organisation", "referral_date", "start_date",
@@ -290,7 +293,6 @@ def build_draft(month_key: str, requested_by: int | None = None) -> dict[str, st
     built = build_content(month, jobs.set_progress)
     draft = store_draft(month, built, requested_by)
     jobs.set_progress(95, "Saved")
-    from portal.referrals.referrals import path_for
 
     warned = len(built.warnings)
     return {
@@ -304,7 +306,6 @@ def build_draft(month_key: str, requested_by: int | None = None) -> dict[str, st
 
 def store_draft(month: Month, built: Built, requested_by: int | None) -> ContractReportDraft:
     """Replace the month's draft with ``built`` (the caller's transaction; flushes)."""
-    from portal.jobs import current_job_id
 
     draft = draft_of(month)
     if draft is None:
@@ -335,7 +336,6 @@ def build_previous_month() -> dict[str, str]:
     if published:
         return {"message": f"{month.label} is already published: no draft built."}
     result = build_draft(month.key, None)
-    from portal.notifications import notify
 
     managers = db.session.scalars(
         select(User.id).join(Membership, Membership.user_id == User.id)

@@ -228,8 +228,8 @@ def narrowed_together(tables: Sequence[SuppressedTable],
     less than 1 apart, only one count fits and the figure is given away. Returns
     ``(table index, coordinate)`` pairs in table, then row-then-column order.
     """
-    import numpy as np
-    from scipy.optimize import linprog
+    import numpy as np  # noqa: PLC0415 - numpy and scipy take a second to load; only statistics need them
+    from scipy.optimize import linprog  # noqa: PLC0415 - numpy and scipy take a second to load; only statistics need them
 
     variables: dict[tuple[int, Coordinate], int] = {}
     for t, table in enumerate(tables):

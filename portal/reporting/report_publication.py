@@ -19,6 +19,9 @@ from portal.models import ContractReport, Membership, Organisation, Participant,
 from portal.reporting import contract_reports
 from portal.months import Month
 from portal.validation import Invalid, Problems, clean_text
+from portal.consent.disclosures import record_disclosures
+from portal.notifications import notify
+from portal.referrals.referrals import path_for
 
 # Keys added to the draft's content when it is published.
 PUBLICATION_KEYS = ("version", "published_at", "supersedes_version", "correction_reason")
@@ -35,7 +38,6 @@ def publish(month: Month, reviewed_sha256: str, user_id: int, correction_reason:
     the draft the reviewer saw: a draft rebuilt since is refused, so what is published is
     what was reviewed. A second version needs a reason (what it corrects) and must differ
     from the current one. Commits."""
-    from portal.consent.disclosures import record_disclosures
 
     draft = contract_reports.draft_of(month)
     if draft is None:
@@ -110,8 +112,6 @@ def _without_publication(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tell_dwp(report: ContractReport, month: Month) -> None:
-    from portal.notifications import notify
-    from portal.referrals.referrals import path_for
 
     readers = db.session.scalars(
         select(User.id).join(Membership, Membership.user_id == User.id)

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal import private_files
 from portal.governance import legal_holds
 from portal.stale import expire_rows
+from portal.models.erasure import Tombstone
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -88,7 +89,6 @@ def tombstone(*, object_type: str, object_id: int | str, what: str, fields: Iter
               confirmed_by: "User | int", basis: str = "retention", rule: str | None = None,
               rights_request_id: int | None = None) -> "Tombstone":
     """Leave a Tombstone (portal.models.erasure, the access/erasure area's model)."""
-    from portal.models.erasure import Tombstone
 
     values = dict(object_type=object_type, object_id=str(object_id), what=what, fields=sorted(fields),
                   erased_at=clock.now(), basis=basis, rule=rule, rights_request_id=rights_request_id)

@@ -33,6 +33,8 @@ from portal import private_files
 from portal.governance import legal_holds
 from portal.retention import destruction
 from portal.validation import Invalid, Problems
+from portal.casework.gp_letters import render_pdf
+from portal.rights import erasure
 
 # The README's "Retention defaults" (the 0012_retention migration seeds the same rows).
 DEFAULT_RULES = [
@@ -365,7 +367,6 @@ def approve(found: DestructionList, item_ids: Iterable[str | int] | None, user: 
 
 
 def _erase(item: DestructionItem, user: User | int) -> tuple[int, list[str]]:
-    from portal.rights import erasure
 
     participant = db.session.get(Participant, int(item.object_id))
     if participant is None:
@@ -493,7 +494,6 @@ def certificate_html(found: DestructionList) -> str:
 
 
 def certificate_pdf(found: DestructionList, user: User) -> bytes:
-    from portal.casework.gp_letters import render_pdf
 
     pdf = render_pdf(certificate_html(found))
     audit.record("retention.certificate", object_type="destruction_list", object_id=str(found.id), user_id=user.id)

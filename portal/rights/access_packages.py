@@ -34,6 +34,8 @@ from portal.consent import authority_requests
 from portal.rights import access_content, rights_identity
 from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems
+from portal.rights.rights_workflows import NotLinked
+from werkzeug.exceptions import NotFound
 
 if TYPE_CHECKING:
     from flask import Response
@@ -47,7 +49,6 @@ class NotReady(ValueError):
 
 
 def _participant(request: RightsRequest) -> Participant:
-    from portal.rights.rights_workflows import NotLinked
 
     if request.participant_id is None:
         raise NotLinked(request.id)
@@ -64,7 +65,6 @@ def packages_of(request: RightsRequest) -> list[AccessPackage]:
 
 def get_package(request: RightsRequest, package_id: int | str) -> AccessPackage:
     """The request's package with this id, or 404."""
-    from werkzeug.exceptions import NotFound
 
     package = db.session.get(AccessPackage, int(package_id))
     if package is None or package.rights_request_id != request.id:

@@ -2,13 +2,13 @@
 import click
 
 from portal.extensions import db
+from portal.rights.rights_disclosure_check import recheck_identity_disclosures
 
 
 @click.command("recheck-rights-disclosures")
 def recheck_rights_disclosures() -> None:
     """Put access packages released and portability exports made before the
     requester's identity was verified on the DPO's review list (safe to run twice)."""
-    from portal.rights.rights_disclosure_check import recheck_identity_disclosures
 
     result = recheck_identity_disclosures()
     click.echo(f"disclosures checked: {result.checked}")

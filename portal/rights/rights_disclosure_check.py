@@ -23,6 +23,8 @@ from portal.models import AccessPackage, Disclosure
 from portal.models.rights import PortabilityExport, RightsRequest
 from portal.consent import disclosure_reviews
 from portal.months import london_date
+from portal.consent.emergency import dpo_user_ids
+from portal.notifications import notify
 
 KIND = "identity_not_verified"
 FOUND_BY = "recheck-rights-disclosures"
@@ -72,8 +74,6 @@ def recheck_identity_disclosures() -> RecheckResult:
     """Put every access package release and portability export made while the
     requester's identity was not verified on the DPO's review list; notify the DPOs
     when anything was added. One audit event lists what was checked and raised."""
-    from portal.consent.emergency import dpo_user_ids
-    from portal.notifications import notify
 
     result = RecheckResult()
     participant_ids: list[int] = []

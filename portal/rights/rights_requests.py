@@ -29,6 +29,12 @@ from portal.rights.rights_identity import outcome_discloses, require_identity_ve
 # The DPO-only check and the per-field text cleaning are those of authority requests.
 from portal.consent.authority_requests import require_dpo, required_text
 from portal.validation import Invalid, Problems
+from datetime import datetime, time
+from portal import jobs
+from portal.consent.emergency import dpo_user_ids
+from portal.models import Notification
+from portal.notifications import notify
+from sqlalchemy import func
 
 # Re-exported for the other rights modules (rights_complaints, access_packages).
 
@@ -98,8 +104,6 @@ def log_request(*, requester_name: str | None, requester_contact: str | None, wh
     audit.record("rights_request.logged", object_type="rights_request", object_id=request.id, user_id=user_id,
                  detail={"rights": rights, "channel": channel, "on_behalf": bool(on_behalf),
                          "identity_pending": bool(identity_needed)})
-    from portal.consent.emergency import dpo_user_ids
-    from portal.notifications import notify
 
     for dpo_id in dpo_user_ids():
         notify(dpo_id, "rights_request", f"A rights request was logged: {request.reference}",
@@ -390,7 +394,6 @@ def closed_requests(limit: int = 100) -> list[RightsRequest]:
 
 
 def open_count_for(participant_id: int) -> int:
-    from sqlalchemy import func
 
     return db.session.scalar(select(func.count(RightsRequest.id)).where(
         RightsRequest.participant_id == participant_id, RightsRequest.status == "open")) or 0
@@ -407,12 +410,7 @@ def daily_reminders() -> dict[str, Any]:
     """The daily job: tell every DPO of each open request due within 5 working days
     (or overdue), and of each extension whose notice to the person is not yet
     recorded as sent. Safe to run twice: a reminder already sent today is not repeated."""
-    from datetime import datetime, time
 
-    from portal import jobs
-    from portal.models import Notification
-    from portal.consent.emergency import dpo_user_ids
-    from portal.notifications import notify
 
     today = clock.today()
     since = datetime.combine(today, time.min, tzinfo=clock.LONDON)

@@ -27,6 +27,10 @@ from portal.casework.participants import record_change
 from portal.consent.authority_requests import required_text
 from portal.rights.rights_requests import checked_choice, checked_date, open_for_dpo
 from portal.validation import Invalid, Problems, clean_ni_number, parse_date
+from portal.casework import participants
+from portal.consent import disclosures
+from portal.models import PrivacyNotice
+from portal.rights.rights_identity import require_identity_verified
 
 
 class NotLinked(ValueError):
@@ -178,7 +182,6 @@ def audit_rectify_view(request: RightsRequest, participant: Participant, section
 def set_restriction(request: RightsRequest, reason: str | None, user_id: int | None) -> RestrictionNotice:
     """UK GDPR Art. 18: restrict the record (read-only, no sharing, no individual
     reporting) through ``participants.set_restriction``."""
-    from portal.casework import participants
 
     open_for_dpo(request, user_id)
     participant = _participant(request)
@@ -200,7 +203,6 @@ def lift_restriction(request: RightsRequest, reason: str | None, told_on: date |
                      user_id: int | None) -> RestrictionNotice:
     """Lift the restriction; Art. 18(3): the person is told before it is lifted, so
     the lifting records when and how they were told."""
-    from portal.casework import participants
 
     open_for_dpo(request, user_id)
     participant = _participant(request)
@@ -231,7 +233,6 @@ def restriction_notices(request: RightsRequest) -> list[RestrictionNotice]:
 def record_notice_sent(request: RightsRequest, notice_id: str | int, sent_on: date | None, method: str | None,
                        user_id: int | None) -> RightsRequest:
     """The right to be informed: the current privacy notice was sent."""
-    from portal.models import PrivacyNotice
 
     open_for_dpo(request, user_id)
     problems: list[Invalid] = []
@@ -312,8 +313,6 @@ def create_portability_export(request: RightsRequest, user_id: int | None) -> Po
     """UK GDPR Art. 20: the data the participant provided, CSV and JSON in a ZIP,
     kept as a private file; its release is a disclosure to the participant, so it is
     refused until the requester's identity is verified (rule 5)."""
-    from portal.consent import disclosures
-    from portal.rights.rights_identity import require_identity_verified
 
     open_for_dpo(request, user_id)
     participant = _participant(request)
