@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from werkzeug.wrappers import Response
 from wtforms import DateField
-from wtforms.fields.choices import SelectChoice
 
 from portal import clock
 from portal.extensions import db
 from portal.validation import Problems
+
+if TYPE_CHECKING:
+    class SelectChoice(NamedTuple):
+        """WTForms 3.3's choice, as the checker sees it: types-WTForms describes WTForms 3.2, which has
+        no SelectChoice and types a choice as the (value, label) tuple that 3.3 deprecates."""
+        value: str
+        label: str
+else:
+    from wtforms.fields.choices import SelectChoice
 
 
 def show_problems(form: FlaskForm, problems: Problems) -> None:

@@ -1,5 +1,7 @@
 """A staff member's own account: change the password, recover a forgotten one, and
 set up a new authenticator at sign-in after an MFA reset."""
+from typing import cast
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
@@ -8,6 +10,7 @@ from portal.actions import Action
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public, requires
+from portal.sessions import ServerSession
 from portal.accounts import account, lockout, mfa_reset, staff, totp
 
 bp = Blueprint("account", __name__)
@@ -27,8 +30,8 @@ def change_password():
     if form.validate_on_submit():
         try:
             account.change_password(
-                current_user, form.current_password.data, form.new_password.data, form.confirm.data,
-                keep_token=session.token, address=request.remote_addr,
+                current_user, form.current_password.data or "", form.new_password.data or "", form.confirm.data or "",
+                keep_token=cast(ServerSession, session).token, address=request.remote_addr,
             )
         except account.AccountProblem as problem:
             _show_problem(form, problem)
@@ -44,7 +47,7 @@ def change_password():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        account.request_password_reset(form.email.data)
+        account.request_password_reset(form.email.data or "")
         return redirect(url_for("account.forgot_password_sent"), code=303)
     return render_template("account/forgot_password.html", form=form)
 
@@ -65,7 +68,7 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            done = account.reset_password(token, form.new_password.data, form.confirm.data)
+            done = account.reset_password(token, form.new_password.data or "", form.confirm.data or "")
         except account.AccountProblem as problem:
             _show_problem(form, problem)
         except LookupError:
@@ -96,13 +99,13 @@ def enrol():
     error = None
     if form.validate_on_submit():
         try:
-            enrolled = mfa_reset.enrol(user, secret, form.code.data, address=request.remote_addr)
+            enrolled = mfa_reset.enrol(user, secret, form.code.data or "", address=request.remote_addr)
         except lockout.LockedOut as locked:
             enrolled, error = False, locked.message
         if enrolled:
             target = session.get("next") or url_for("home.index")
             session.clear()
-            session.regenerate()  # a new session id at sign-in
+            cast(ServerSession, session).regenerate()  # a new session id at sign-in
             login_user(user)
             flash("Your authenticator app is set up. Use it for a security code each time you sign in.", "success")
             return redirect(target, code=303)

@@ -57,7 +57,7 @@ def token_required(scope: str):
             g.api_client = token.client
             return view(*args, **kwargs)
 
-        wrapped.permission = API_TOKEN
+        setattr(wrapped, "permission", API_TOKEN)  # read back by portal.web.permission_of (as portal.permissions)
         return wrapped
 
     return decorator

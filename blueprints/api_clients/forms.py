@@ -1,7 +1,7 @@
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
 
+from blueprints.common import SelectChoice
 from blueprints.forms import BaseForm
 from portal.models.api_client import SCOPES
 

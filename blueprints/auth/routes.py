@@ -1,4 +1,5 @@
 """Sign-in (password, then code) and sign-out."""
+from typing import cast
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
@@ -8,6 +9,7 @@ from blueprints.auth.forms import CodeForm, LoginForm, SignOutForm
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public
+from portal.sessions import ServerSession
 from portal.accounts import auth, lockout, mfa_reset
 
 bp = Blueprint("auth", __name__)
@@ -32,7 +34,7 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = auth.check_password(form.email.data, form.password.data, address=request.remote_addr)
+            user = auth.check_password(form.email.data or "", form.password.data or "", address=request.remote_addr)
         except lockout.LockedOut as locked:
             return render_template("auth/login.html", form=form, error=locked.message)
         if user is not None:
@@ -58,13 +60,13 @@ def code():
     error = None
     if form.validate_on_submit():
         try:
-            accepted = auth.check_code(user, form.code.data, address=request.remote_addr)
+            accepted = auth.check_code(user, form.code.data or "", address=request.remote_addr)
         except lockout.LockedOut as locked:
             return render_template("auth/code.html", form=form, error=locked.message)
         if accepted:
             target = session.get("next") or url_for("home.index")
             session.clear()
-            session.regenerate()  # a new session id at sign-in
+            cast(ServerSession, session).regenerate()  # a new session id at sign-in
             login_user(user)
             return redirect(target)
         error = auth.FAILURE_MESSAGE

@@ -83,7 +83,7 @@ def reallocate():
     form.from_vrc.choices = form.to_vrc.choices = choices
     if form.validate_on_submit():
         try:
-            moved = allocation.reallocate_caseload(g.org, form.from_vrc.data, form.to_vrc.data, form.reason.data,
+            moved = allocation.reallocate_caseload(g.org, form.from_vrc.data, form.to_vrc.data, form.reason.data or "",
                                                    current_user.id)
         except Problems as problems:
             show_problems(form, problems)

@@ -21,19 +21,19 @@ DATE_HINT = "For example, 27 3 2026"
 TIME_HINT = "Use the 24-hour clock, for example 14:30"
 
 
-def _radio(label, pairs, **kwargs):
+def radio_field(label, pairs, **kwargs):
     return RadioField(label, widget=GovRadioInput(), validate_choice=False, choices=options(pairs), **kwargs)
 
 
-def _checkboxes(label, **kwargs):
+def checkboxes_field(label, **kwargs):
     return SelectMultipleField(label, widget=GovCheckboxesInput(), validate_choice=False, choices=[], **kwargs)
 
 
-def _text(label, **kwargs):
+def text_field(label, **kwargs):
     return StringField(label, widget=GovTextInput(), **kwargs)
 
 
-def _area(label, **kwargs):
+def area_field(label, **kwargs):
     return TextAreaField(label, widget=GovTextArea(), **kwargs)
 
 
@@ -41,7 +41,7 @@ def _time(label):
     return StringField(label, widget=GovTextInput(), description=TIME_HINT)
 
 
-def _submit(text):
+def submit_button(text):
     return SubmitField(text, widget=GovSubmitInput())
 
 
@@ -66,141 +66,142 @@ def fill_now(form, date_name: str, time_name: str) -> None:
 
 class ConsentForm(BaseForm):
     purpose = RadioField("What is the consent for?", widget=GovRadioInput(), validate_choice=False, choices=[])
-    decision = _radio("The participant’s decision", DECISIONS.items())
-    method = _radio("How did they give it?", METHODS.items())
-    words = _area("What the participant said",
-                  description="In their own words. Needed for a verbal decision; optional with a signed form")
+    decision = radio_field("The participant’s decision", DECISIONS.items())
+    method = radio_field("How did they give it?", METHODS.items())
+    words = area_field("What the participant said",
+                       description="In their own words. Needed for a verbal decision; optional with a signed form")
     evidence = FileField("Signed consent form", widget=GovFileInput(),
                          description="Needed for a written decision: a PDF, PNG or JPEG, smaller than 5MB")
     decided_on = GovDateField("Date they decided", description=DATE_HINT)
     decided_time = _time("Time they decided")
-    backdated_reason = _area("If the decision was made more than 15 minutes ago, why is it recorded now?",
-                             description="Needed for a back-dated decision. A decision dated before a withdrawal "
-                                         "does not bring the consent back")
+    backdated_reason = area_field("If the decision was made more than 15 minutes ago, why is it recorded now?",
+                                  description="Needed for a back-dated decision. A decision dated before a withdrawal "
+                                              "does not bring the consent back")
     notice_id = HiddenField()
-    submit = _submit("Save decision")
+    submit = submit_button("Save decision")
 
 
 class WithdrawForm(BaseForm):
-    method = _radio("How did the participant tell us?", WITHDRAWAL_METHODS.items())
-    words = _area("What the participant said", description="In their own words (optional)")
+    method = radio_field("How did the participant tell us?", WITHDRAWAL_METHODS.items())
+    words = area_field("What the participant said", description="In their own words (optional)")
     withdrawn_on = GovDateField("Date they withdrew their consent", description=DATE_HINT)
     withdrawn_time = _time("Time they withdrew their consent")
-    submit = _submit("Record withdrawal")
+    submit = submit_button("Record withdrawal")
 
 
 class EvidenceForm(BaseForm):
     evidence = FileField("Signed consent form", widget=GovFileInput(),
                          description="A PDF, PNG or JPEG, smaller than 5MB")
-    submit = _submit("Upload form")
+    submit = submit_button("Upload form")
 
 
 class LetterForm(BaseForm):
-    addressee = _text("Greeting", description="For example, ‘Dear Dr Patel’")
-    practice_name = _text("Practice name")
-    practice_address = _area("Practice address")
-    body = _area("Letter", description="Write what the GP needs to know. The letter opens by saying the "
-                                       "participant agreed to it and closes with your name and position")
-    data_categories = _checkboxes("What the letter shares")
-    submit = _submit("Preview letter")
+    addressee = text_field("Greeting", description="For example, ‘Dear Dr Patel’")
+    practice_name = text_field("Practice name")
+    practice_address = area_field("Practice address")
+    body = area_field("Letter", description="Write what the GP needs to know. The letter opens by saying the "
+                                            "participant agreed to it and closes with your name and position")
+    data_categories = checkboxes_field("What the letter shares")
+    submit = submit_button("Preview letter")
 
 
 class IssueForm(BaseForm):
-    submit = _submit("Issue letter")
+    submit = submit_button("Issue letter")
 
 
 class SentForm(BaseForm):
-    method = _radio("How was the letter sent?", SEND_METHODS.items())
+    method = radio_field("How was the letter sent?", SEND_METHODS.items())
     sent_on = GovDateField("Date it was sent", description=DATE_HINT)
     sent_time = _time("Time it was sent")
-    submit = _submit("Record sending")
+    submit = submit_button("Record sending")
 
 
 class CancelLetterForm(BaseForm):
-    reason = _text("Why is the letter cancelled?")
-    submit = _submit("Cancel letter")
+    reason = text_field("Why is the letter cancelled?")
+    submit = submit_button("Cancel letter")
 
 
 class EmployerContactForm(BaseForm):
-    kind = _radio("How were you in contact?", EMPLOYER_CONTACT_KINDS.items())
+    kind = radio_field("How were you in contact?", EMPLOYER_CONTACT_KINDS.items())
     contacted_on = GovDateField("Date of the contact", description=DATE_HINT)
     contacted_time = _time("Time of the contact")
-    employer_name = _text("Employer")
-    contact_name = _text("Who you spoke to", description="Their name and role (optional)")
-    what_shared = _area("What was shared", description="What you told the employer and what was agreed")
-    data_categories = _checkboxes("Categories of information shared")
-    submit = _submit("Record contact")
+    employer_name = text_field("Employer")
+    contact_name = text_field("Who you spoke to", description="Their name and role (optional)")
+    what_shared = area_field("What was shared", description="What you told the employer and what was agreed")
+    data_categories = checkboxes_field("Categories of information shared")
+    submit = submit_button("Record contact")
 
 
 class EmergencyForm(BaseForm):
-    recipient_type = _radio("Who did you contact?", EMERGENCY_RECIPIENTS.items())
-    recipient_name = _text("Service or person", description="For example, ‘999 ambulance service’ or the practice")
+    recipient_type = radio_field("Who did you contact?", EMERGENCY_RECIPIENTS.items())
+    recipient_name = text_field("Service or person", description="For example, ‘999 ambulance service’ or the practice")
     contacted_on = GovDateField("Date of the contact", description=DATE_HINT)
     contacted_time = _time("Time of the contact")
-    reason = _area("Why you contacted them without the participant’s consent",
-                   description="The risk you saw, and why consent could not be asked for or was overridden")
-    what_shared = _area("What you shared")
-    data_categories = _checkboxes("Categories of information shared")
-    submit = _submit("Record emergency contact")
+    reason = area_field("Why you contacted them without the participant’s consent",
+                        description="The risk you saw, and why consent could not be asked for or was overridden")
+    what_shared = area_field("What you shared")
+    data_categories = checkboxes_field("Categories of information shared")
+    submit = submit_button("Record emergency contact")
 
 
 class NoticeForm(BaseForm):
-    version = _text("Version number", description="For example, 1.2")
+    version = text_field("Version number", description="For example, 1.2")
     published_on = GovDateField("Publication date", description=DATE_HINT)
-    text = _area("Text of the notice")
-    change_note = _area("Change note", description="What changed since the last version (not needed for the first)")
+    text = area_field("Text of the notice")
+    change_note = area_field("Change note",
+                             description="What changed since the last version (not needed for the first)")
     reconsent_required = BooleanField(
         "Participants must be asked again", widget=GovCheckboxInput(),
         description="The change alters what participants agreed to: consents given under earlier versions stop "
                     "being live from this version’s publication date")
-    submit = _submit("Save draft")
+    submit = submit_button("Save draft")
 
 
 class PublishForm(BaseForm):
-    submit = _submit("Publish this version")
+    submit = submit_button("Publish this version")
 
 
 class ReviewForm(BaseForm):
-    outcome = _radio("Your review", REVIEW_OUTCOMES.items())
-    notes = _area("Notes", description="What you checked and any follow-up")
-    submit = _submit("Record review")
+    outcome = radio_field("Your review", REVIEW_OUTCOMES.items())
+    notes = area_field("Notes", description="What you checked and any follow-up")
+    submit = submit_button("Record review")
 
 
 class DisclosureReviewForm(BaseForm):
-    outcome = _radio("Your review", DISCLOSURE_REVIEW_OUTCOMES.items())
-    notes = _area("Notes", description="What you checked, and the breach register reference if it was a breach")
-    submit = _submit("Record review")
+    outcome = radio_field("Your review", DISCLOSURE_REVIEW_OUTCOMES.items())
+    notes = area_field("Notes", description="What you checked, and the breach register reference if it was a breach")
+    submit = submit_button("Record review")
 
 
 class AuthorityRequestForm(BaseForm):
-    authority_type = _radio("Who is the request from?", AUTHORITY_TYPES.items())
-    requester = _area("Who asked", description="The organisation, the officer, and how to contact them")
-    reason = _radio("What is it about?", REQUEST_REASONS.items())
-    legal_basis_cited = _text("Legal basis they cite",
-                              description="For example, DPA 2018 Schedule 2 paragraph 2 (crime and taxation)")
-    what_requested = _area("What they asked for")
-    subject_details = _area("Who the request is about",
-                            description="As the authority described them: name, date of birth, AtW reference")
+    authority_type = radio_field("Who is the request from?", AUTHORITY_TYPES.items())
+    requester = area_field("Who asked", description="The organisation, the officer, and how to contact them")
+    reason = radio_field("What is it about?", REQUEST_REASONS.items())
+    legal_basis_cited = text_field("Legal basis they cite",
+                                   description="For example, DPA 2018 Schedule 2 paragraph 2 (crime and taxation)")
+    what_requested = area_field("What they asked for")
+    subject_details = area_field("Who the request is about",
+                                 description="As the authority described them: name, date of birth, AtW reference")
     received_on = GovDateField("Date the request arrived", description=DATE_HINT)
     respond_by = GovDateField("Date they want an answer by", description="Optional. " + DATE_HINT)
-    submit = _submit("Log request")
+    submit = submit_button("Log request")
 
 
 class DecideForm(BaseForm):
-    decision = _radio("Your decision", [("approve", "Approve the disclosure"), ("refuse", "Refuse the request")])
-    atw_reference = _text("Access to Work reference of the participant",
-                          description="Needed to approve: the disclosure goes in their register")
+    decision = radio_field("Your decision", [("approve", "Approve the disclosure"), ("refuse", "Refuse the request")])
+    atw_reference = text_field("Access to Work reference of the participant",
+                               description="Needed to approve: the disclosure goes in their register")
     legal_basis = SelectField("Legal basis relied on", widget=GovSelect(), validate_choice=False,
                               choices=options([("", "Select a legal basis"), *LEGAL_BASES.items()]),
                               description="Needed to approve")
-    reasons = _area("Reasons for your decision")
-    submit = _submit("Record decision")
+    reasons = area_field("Reasons for your decision")
+    submit = submit_button("Record decision")
 
 
 class AuthorityDisclosureForm(BaseForm):
-    data_categories = _checkboxes("Categories of information disclosed")
-    summary = _area("What was disclosed")
-    method = _text("How it was sent", description="For example, secure email")
+    data_categories = checkboxes_field("Categories of information disclosed")
+    summary = area_field("What was disclosed")
+    method = text_field("How it was sent", description="For example, secure email")
     disclosed_on = GovDateField("Date it was disclosed", description=DATE_HINT)
     disclosed_time = _time("Time it was disclosed")
-    submit = _submit("Record disclosure")
+    submit = submit_button("Record disclosure")

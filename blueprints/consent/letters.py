@@ -31,7 +31,7 @@ def _letter_form(participant, obj=None) -> LetterForm:
     return form
 
 
-def _letter_values(form) -> tuple:
+def _letter_values(form) -> tuple[str | None, str | None, str | None, str | None, list[str] | None]:
     return (form.addressee.data, form.practice_name.data, form.practice_address.data, form.body.data,
             form.data_categories.data)
 

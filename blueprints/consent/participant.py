@@ -135,5 +135,6 @@ def receipt(participant_id, consent_id):
     participant = get_participant(participant_id, FULL)
     consent = get_child(Consent, consent_id, participant)
     org = db.session.get(Organisation, participant.org_id)
+    assert org is not None  # the participant's organisation (org_id is a foreign key)
     return render_participant("consent/receipt.html", participant, "consents.receipt", consent=consent,
                               receipt=consents.receipt(consent, participant, org.name), title="Consent receipt")

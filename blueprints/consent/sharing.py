@@ -26,6 +26,7 @@ def new_employer_contact(participant_id):
     employer_contacts.ensure_may_record(participant)
     form = EmployerContactForm()
     purpose = consents.purpose_by_code(employer_contacts.PURPOSE)
+    assert purpose is not None  # a purpose the migrations seed (ensure_may_record has just required its consent)
     form.data_categories.choices = options((c, c) for c in purpose.data_categories)
     if not form.is_submitted():
         fill_now(form, "contacted_on", "contacted_time")

@@ -1,8 +1,8 @@
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
+from blueprints.common import SelectChoice
 from blueprints.forms import BaseForm
 from portal.referrals.contract_areas import area_problem
 

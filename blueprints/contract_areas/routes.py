@@ -39,7 +39,7 @@ def add():
     form.organisation.choices = organisation_choices(contract_areas.delivering_organisations())
     if form.validate_on_submit():
         try:
-            result = contract_areas.add_area(form.area.data, form.organisation.data, user_id=current_user.id)
+            result = contract_areas.add_area(form.area.data or "", form.organisation.data, user_id=current_user.id)
         except contract_areas.ContractAreaProblem as problem:
             _show_problem(form, problem)
         else:

@@ -134,6 +134,7 @@ def review_page(entry, form, review, reviewed_text, viewed: dict, template, **co
     """A review-list item's page (an emergency override, a flagged disclosure): the
     DPO's review form, or the review recorded; opening it is a view of the participant."""
     participant = db.session.get(Participant, entry.participant_id)
+    assert participant is not None  # the entry's participant (its participant_id is a foreign key)
     if form.validate_on_submit() and entry.reviewed_at is None:
         try:
             review(entry, form.outcome.data, form.notes.data, current_user.id)

@@ -1,6 +1,6 @@
 """The DPO's review of disclosures a one-off check put on the review list (issue 15):
 each waits on ``/dpo/overrides`` beside the emergency overrides until reviewed."""
-from blueprints.dpo.privacy import bp, review_page
+from blueprints.dpo.privacy import bp as bp, review_page  # bp re-exported: blueprints/dpo/__init__.py checks it
 from blueprints.consent.forms import DisclosureReviewForm
 from portal import tenancy
 from portal.actions import Action

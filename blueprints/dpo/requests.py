@@ -281,6 +281,7 @@ def rectify(request_id, section):
     participant = db.session.get(Participant, found.participant_id)
     form = SECTION_FORMS[section](obj=participant if request.method == "GET" else None)
     if request.method == "GET":
+        assert participant is not None  # the request's participant (its participant_id is a foreign key)
         if section == "preferences":
             form.safe_to_call_at_work.data = "yes" if participant.safe_to_call_at_work else "no"
         rights_workflows.audit_rectify_view(found, participant, section, current_user.id)

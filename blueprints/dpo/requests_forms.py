@@ -1,7 +1,7 @@
 """Forms of the rights area. They parse; the services decide what is valid."""
 from wtforms import BooleanField, HiddenField, SelectField
 
-from blueprints.consent.forms import DATE_HINT, _area, _checkboxes, _radio, _submit, _text
+from blueprints.consent.forms import DATE_HINT, area_field, checkboxes_field, radio_field, submit_button, text_field
 from blueprints.forms import BaseForm
 from blueprints.common import GovDateField, options
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
@@ -9,22 +9,22 @@ from portal.models.rights import CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONSE
 
 
 def _method(label):
-    return _radio(label, RESPONSE_METHODS.items())
+    return radio_field(label, RESPONSE_METHODS.items())
 
 
 class IntakeForm(BaseForm):
-    requester_name = _text("Name of the person asking")
-    requester_contact = _area("How to reach them", description="Address, email or phone number, as they gave it")
-    rights = _checkboxes("What rights do they ask for?", description="Select all that apply")
-    what_requested = _area("What they ask for", description="In their words, as far as you can")
+    requester_name = text_field("Name of the person asking")
+    requester_contact = area_field("How to reach them", description="Address, email or phone number, as they gave it")
+    rights = checkboxes_field("What rights do they ask for?", description="Select all that apply")
+    what_requested = area_field("What they ask for", description="In their words, as far as you can")
     received_on = GovDateField("Date the request arrived", description=DATE_HINT)
-    channel = _radio("How did it arrive?", CHANNELS.items())
+    channel = radio_field("How did it arrive?", CHANNELS.items())
     on_behalf = BooleanField("They act for someone else", widget=GovCheckboxInput())
-    on_behalf_of = _text("Whom they act for, and in what capacity",
-                         description="For example, ‘Solicitor for the participant’")
+    on_behalf_of = text_field("Whom they act for, and in what capacity",
+                              description="For example, ‘Solicitor for the participant’")
     identity_needed = BooleanField("Their identity or authority is not yet proved", widget=GovCheckboxInput())
-    identity_asked_for = _area("What evidence was asked for", description="Needed when identity is not proved")
-    submit = _submit("Log request")
+    identity_asked_for = area_field("What evidence was asked for", description="Needed when identity is not proved")
+    submit = submit_button("Log request")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,19 +32,19 @@ class IntakeForm(BaseForm):
 
 
 class SearchForm(BaseForm):
-    name = _text("Name")
-    date_of_birth = _text("Date of birth", description="For example, 27/03/1985")
-    ni_number = _text("National Insurance number")
-    submit = _submit("Search")
+    name = text_field("Name")
+    date_of_birth = text_field("Date of birth", description="For example, 27/03/1985")
+    ni_number = text_field("National Insurance number")
+    submit = submit_button("Search")
 
 
 class LinkForm(BaseForm):
     participant_id = HiddenField()
-    submit = _submit("Link to this participant")
+    submit = submit_button("Link to this participant")
 
 
 class NoDataForm(BaseForm):
-    submit = _submit("Record that no data is held")
+    submit = submit_button("Record that no data is held")
 
 
 IDENTITY_DECISIONS = {
@@ -55,45 +55,45 @@ IDENTITY_DECISIONS = {
 
 
 class IdentityForm(BaseForm):
-    decision = _radio("Is their identity, or their authority to act for the person, verified?",
-                      IDENTITY_DECISIONS.items())
+    decision = radio_field("Is their identity, or their authority to act for the person, verified?",
+                           IDENTITY_DECISIONS.items())
     received_on = GovDateField("Date the evidence arrived", description="If proved. " + DATE_HINT)
-    method = _text("How it arrived and what it was", description="If proved. For example, ‘Passport copy by post’")
-    reason = _area("Reason", description="If not needed: why you are satisfied without evidence. If not proved: "
-                                         "why, as you told the person")
+    method = text_field("How it arrived and what it was", description="If proved. For example, ‘Passport copy by post’")
+    reason = area_field("Reason", description="If not needed: why you are satisfied without evidence. If not proved: "
+                                              "why, as you told the person")
     response_sent_on = GovDateField("Date the person was told", description="If not proved. " + DATE_HINT)
     response_method = _method("How were they told? (if not proved)")
-    submit = _submit("Record the identity step")
+    submit = submit_button("Record the identity step")
 
 
 class StopForm(BaseForm):
     asked_on = GovDateField("Date you asked", description=DATE_HINT)
-    question = _area("What you asked")
-    submit = _submit("Stop the clock")
+    question = area_field("What you asked")
+    submit = submit_button("Stop the clock")
 
 
 class AnswerForm(BaseForm):
     answered_on = GovDateField("Date the answer arrived", description=DATE_HINT)
-    note = _area("What the request covers, from the answer")
-    submit = _submit("Restart the clock")
+    note = area_field("What the request covers, from the answer")
+    submit = submit_button("Restart the clock")
 
 
 class ExtendForm(BaseForm):
-    reason = _radio("Why does it need more time?", EXTENSION_REASONS.items())
-    detail = _area("Reasons to give the person")
-    submit = _submit("Extend to three months")
+    reason = radio_field("Why does it need more time?", EXTENSION_REASONS.items())
+    detail = area_field("Reasons to give the person")
+    submit = submit_button("Extend to three months")
 
 
 class SentForm(BaseForm):
     sent_on = GovDateField("Date the person was told", description=DATE_HINT)
     method = _method("How were they told?")
-    submit = _submit("Record notice sent")
+    submit = submit_button("Record notice sent")
 
 
 class DwpForm(BaseForm):
     informed_on = GovDateField("Date DWP was informed or consulted", description=DATE_HINT)
-    note = _area("What DWP was told or asked")
-    submit = _submit("Record")
+    note = area_field("What DWP was told or asked")
+    submit = submit_button("Record")
 
 
 class NoticeForm(BaseForm):
@@ -101,24 +101,24 @@ class NoticeForm(BaseForm):
                             choices=[])
     sent_on = GovDateField("Date it was sent", description=DATE_HINT)
     method = _method("How was it sent?")
-    submit = _submit("Record notice sent")
+    submit = submit_button("Record notice sent")
 
 
 class RestrictForm(BaseForm):
-    reason = _area("Why processing is restricted")
-    submit = _submit("Restrict the record")
+    reason = area_field("Why processing is restricted")
+    submit = submit_button("Restrict the record")
 
 
 class LiftForm(BaseForm):
-    reason = _area("Why the restriction is lifted")
+    reason = area_field("Why the restriction is lifted")
     told_on = GovDateField("Date the person was told", description=DATE_HINT)
     told_method = _method("How were they told?")
-    submit = _submit("Lift the restriction")
+    submit = submit_button("Lift the restriction")
 
 
 class ObjectionForm(BaseForm):
-    scopes = _checkboxes("What does the participant object to?")
-    submit = _submit("Record objection")
+    scopes = checkboxes_field("What does the participant object to?")
+    submit = submit_button("Record objection")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,38 +127,38 @@ class ObjectionForm(BaseForm):
 
 
 class PortabilityForm(BaseForm):
-    submit = _submit("Build the portability file")
+    submit = submit_button("Build the portability file")
 
 
 class CloseForm(BaseForm):
-    outcome = _radio("Outcome", OUTCOMES.items())
-    reason = _area("Reason", description="Needed when refused or partly done")
-    exemption = _text("Exemption relied on", description="Needed when refused or partly done, for example "
-                                                         "‘DPA 2018 Schedule 2 paragraph 16 (third-party data)’")
+    outcome = radio_field("Outcome", OUTCOMES.items())
+    reason = area_field("Reason", description="Needed when refused or partly done")
+    exemption = text_field("Exemption relied on", description="Needed when refused or partly done, for example "
+                                                              "‘DPA 2018 Schedule 2 paragraph 16 (third-party data)’")
     response_sent_on = GovDateField("Date the response was sent", description=DATE_HINT)
     response_method = _method("How was it sent?")
-    late_reason = _area("If the request is past its due date but the response was sent by then",
-                        description="Say why it is recorded only now. Needed then, and shown on the request")
-    submit = _submit("Close the request")
+    late_reason = area_field("If the request is past its due date but the response was sent by then",
+                             description="Say why it is recorded only now. Needed then, and shown on the request")
+    submit = submit_button("Close the request")
 
 
 class ComplaintForm(BaseForm):
-    complainant_name = _text("Name of the person complaining")
-    complainant_contact = _area("How to reach them")
-    about = _area("What the complaint is about")
+    complainant_name = text_field("Name of the person complaining")
+    complainant_contact = area_field("How to reach them")
+    about = area_field("What the complaint is about")
     received_on = GovDateField("Date the complaint arrived", description=DATE_HINT)
-    channel = _radio("How did it arrive?", CHANNELS.items())
-    submit = _submit("Log complaint")
+    channel = radio_field("How did it arrive?", CHANNELS.items())
+    submit = submit_button("Log complaint")
 
 
 class InvestigationForm(BaseForm):
-    investigation = _area("What the investigation found")
-    save_notes = _submit("Save investigation notes")
+    investigation = area_field("What the investigation found")
+    save_notes = submit_button("Save investigation notes")
 
 
 class ComplaintCloseForm(BaseForm):
-    outcome = _area("Outcome")
+    outcome = area_field("Outcome")
     outcome_on = GovDateField("Date of the outcome", description=DATE_HINT)
     ico_told_on = GovDateField("Date they were told they can complain to the ICO", description=DATE_HINT)
     ico_told_method = _method("How were they told?")
-    submit = _submit("Close the complaint")
+    submit = submit_button("Close the complaint")

@@ -74,7 +74,7 @@ def new_hold():
     form = HoldForm()
     if form.validate_on_submit():
         problems = []
-        participant = legal_holds.participant_with_reference(form.atw_reference.data)
+        participant = legal_holds.participant_with_reference(form.atw_reference.data or "")
         if participant is None:
             problems.append(Invalid("Enter the Access to Work reference of a participant", "atw_reference"))
         if not (form.reason.data or "").strip():
@@ -86,6 +86,8 @@ def new_hold():
         try:
             if problems:
                 raise Problems(problems)
+            # No problems: the participant was found, the reason and the review date given.
+            assert participant is not None and form.reason.data is not None and form.review_on.data is not None
             hold = legal_holds.place_hold(participant, reason=form.reason.data, review_on=form.review_on.data,
                                           placed_by=current_user)
         except legal_holds.HoldError as error:
@@ -110,7 +112,7 @@ def lift_hold(hold_id):
         if not (form.reason.data or "").strip():
             show_problems(form, Problems([Invalid("Enter why the hold is lifted", "reason")]))
         else:
-            legal_holds.lift_hold(hold, lifted_by=current_user, reason=form.reason.data)
+            legal_holds.lift_hold(hold, lifted_by=current_user, reason=form.reason.data or "")
             flash(f"Legal hold {hold.id} lifted", "success")
             return redirect(url_for(".holds"))
     return render_template("retention/lift.html", form=form, hold=hold, title=f"Lift legal hold {hold.id}")

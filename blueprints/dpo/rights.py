@@ -101,7 +101,7 @@ def access_redact(request_id, package_id):
     form = RedactForm()
     if form.validate_on_submit():
         try:
-            access_packages.redact(package, form.passage_key.data, form.reason.data, current_user.id)
+            access_packages.redact(package, form.passage_key.data or "", form.reason.data, current_user.id)
         except Problems as problems:
             show_problems(form, problems)
             return _review_page(found, participant, package, form, 400)

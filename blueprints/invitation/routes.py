@@ -31,14 +31,14 @@ def password(token):
     user = db.session.get(User, invitation.user_id)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        problem = staff.password_problem_for(invitation, form.password.data, form.confirm.data)
+        problem = staff.password_problem_for(invitation, form.password.data or "", form.confirm.data or "")
         if problem:
             field = form.confirm if problem == "The passwords do not match" else form.password
-            field.errors.append(problem)
+            field.errors = [*field.errors, problem]
         else:
             session[SESSION_KEY] = {
                 "id": invitation.id,
-                "password_hash": passwords.hash_password(form.password.data),
+                "password_hash": passwords.hash_password(form.password.data or ""),
                 "totp_secret": staff.new_totp_secret(),
             }
             return redirect(url_for("invitation.authenticator", token=token), code=303)
@@ -58,7 +58,7 @@ def authenticator(token):
     user = db.session.get(User, invitation.user_id)
     form = EnrolCodeForm()
     if form.validate_on_submit():
-        if staff.accept_invitation(invitation, pending["password_hash"], pending["totp_secret"], form.code.data):
+        if staff.accept_invitation(invitation, pending["password_hash"], pending["totp_secret"], form.code.data or ""):
             session.pop(SESSION_KEY, None)
             flash("Your account is ready. Sign in with your email address, your new password and a "
                   "security code from your authenticator app.", "success")
@@ -66,9 +66,10 @@ def authenticator(token):
         if staff.usable_invitation(token) is None:
             session.pop(SESSION_KEY, None)
             return _invalid()
-        form.code.errors.append("The security code is not right. Check that the app shows this account and "
-                                "enter the code it shows now")
+        form.code.errors = [*form.code.errors, "The security code is not right. Check that the app shows this "
+                            "account and enter the code it shows now"]
     secret = pending["totp_secret"]
+    assert user is not None  # the invitation's own account (its user_id is a foreign key)
     return render_template(
         "staff/invitation_authenticator.html", form=form, user=user, secret=secret,
         qr_code=staff.qr_code_data_uri(totp.provisioning_uri(secret, user.email)),

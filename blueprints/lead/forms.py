@@ -2,8 +2,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput, GovSelect, GovSubmitInput, GovTextArea,
 )
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 
+from blueprints.common import SelectChoice
 from blueprints.forms import BaseForm
 
 

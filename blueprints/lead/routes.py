@@ -98,8 +98,8 @@ def publish(month):
         try:
             if not form.confirm.data:
                 raise Problems([Invalid("Confirm that you have reviewed the draft", field="confirm")])
-            report = report_publication.publish(month, form.reviewed_sha256.data, current_user.id,
-                                                form.correction_reason.data)
+            report = report_publication.publish(month, form.reviewed_sha256.data or "", current_user.id,
+                                                form.correction_reason.data or "")
         except Problems as problems:
             show_problems(form, problems)
         else:

@@ -1,8 +1,8 @@
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from blueprints.common import SelectChoice
 from blueprints.forms import BaseForm
 
 SLUG_HINT = ("Used in web addresses, like /h2e/. Lower-case letters, digits and single hyphens, "

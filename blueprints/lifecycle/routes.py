@@ -31,7 +31,7 @@ def create_organisation():
     form = CreateOrganisationForm()
     if form.validate_on_submit():
         try:
-            org = organisation_admin.create_organisation(form.name.data, form.slug.data, form.kind.data,
+            org = organisation_admin.create_organisation(form.name.data or "", form.slug.data or "", form.kind.data,
                                                          actor_id=current_user.id)
         except organisation_admin.OrganisationProblem as problem:
             _show_problem(form, problem)
@@ -52,7 +52,8 @@ def rename_organisation():
     form = RenameOrganisationForm(obj=org)
     if form.validate_on_submit():
         try:
-            organisation_admin.rename_organisation(org, form.name.data, form.slug.data, actor_id=current_user.id)
+            organisation_admin.rename_organisation(org, form.name.data or "", form.slug.data or "",
+                                                   actor_id=current_user.id)
         except organisation_admin.OrganisationProblem as problem:
             _show_problem(form, problem)
         else:
@@ -83,7 +84,7 @@ def mfa_reset_page(user_id):
     form = MfaResetRequestForm()
     if form.validate_on_submit():
         try:
-            mfa_reset.request_reset(current_user, org, user, form.reason.data)
+            mfa_reset.request_reset(current_user, org, user, form.reason.data or "")
         except mfa_reset.MfaResetProblem as problem:
             _show_problem(form, problem)
         else:

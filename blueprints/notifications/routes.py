@@ -13,7 +13,7 @@ RETURN_TO = {"home": "home.index", "list": "notifications.index"}
 
 
 def _back():
-    return redirect(url_for(RETURN_TO.get(request.form.get("back"), "home.index")), code=303)
+    return redirect(url_for(RETURN_TO.get(request.form.get("back", ""), "home.index")), code=303)
 
 
 @bp.route("/notifications")

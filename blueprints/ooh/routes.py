@@ -137,8 +137,8 @@ def check(participant_id):
     locked = ooh_access.locked(current_user.id, participant)
     if form.validate_on_submit():
         try:
-            made = ooh_access.check_identity(participant, current_user, form.caller.data, form.full_name.data,
-                                             form.date_of_birth.data, form.postcode.data)
+            made = ooh_access.check_identity(participant, current_user, form.caller.data, form.full_name.data or "",
+                                             form.date_of_birth.data, form.postcode.data or "")
         except Problems as problems:
             show_problems(form, problems)
         except CheckRefused:
@@ -164,7 +164,7 @@ def check_result(participant_id, check_id):
     form = ConsentForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            grant = ooh_access.record_consent(participant, made, form.consent.data, form.note.data, current_user)
+            grant = ooh_access.record_consent(participant, made, form.consent.data, form.note.data or "", current_user)
         except Problems as problems:
             show_problems(form, problems)
         except CheckRefused:
@@ -204,8 +204,8 @@ def callback(participant_id):
     form = CallbackForm()
     if form.validate_on_submit():
         try:
-            ooh_calls.leave_callback(participant, form.reason.data, form.best_time.data, form.phone.data,
-                                     current_user)
+            ooh_calls.leave_callback(participant, form.reason.data or "", form.best_time.data or "",
+                                     form.phone.data or "", current_user)
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -262,7 +262,7 @@ def reschedule(participant_id, appointment_id):
     form = RescheduleForm()
     if form.validate_on_submit():
         try:
-            ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data,
+            ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data or "",
                                              form.requested_by.data, current_user)
         except Problems as problems:
             show_problems(form, _date_field(problems))
@@ -287,7 +287,7 @@ def cancel(participant_id, appointment_id):
     form = CancelForm()
     if form.validate_on_submit():
         try:
-            ooh_calls.cancel_appointment(participant, appointment, form.cancelled_by.data, form.reason.data,
+            ooh_calls.cancel_appointment(participant, appointment, form.cancelled_by.data, form.reason.data or "",
                                          current_user)
         except Problems as problems:
             show_problems(form, problems)
@@ -315,7 +315,7 @@ def call_note(participant_id):
         ooh_calls.ensure_may_add_call_note(participant)
         if form.validate_on_submit():
             try:
-                ooh_calls.add_call_note(participant, grant, form.text.data, current_user)
+                ooh_calls.add_call_note(participant, grant, form.text.data or "", current_user)
             except Problems as problems:
                 show_problems(form, problems)
             else:

@@ -71,10 +71,11 @@ def reschedule(participant_id, appointment_id):
     if form.validate_on_submit():
         try:
             if current_level() == LIMITED:  # under a verbal-consent grant: logged, the VRC told
-                ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data,
+                ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data or "",
                                                  form.requested_by.data, current_user)
             else:
-                appointments.reschedule(participant, appointment, _starts_at(form), form.reason.data, current_user.id)
+                appointments.reschedule(participant, appointment, _starts_at(form), form.reason.data or "",
+                                        current_user.id)
         except Problems as problems:
             show_problems(form, _date_problems(problems))
         else:
@@ -93,10 +94,11 @@ def cancel(participant_id, appointment_id):
     if form.validate_on_submit():
         try:
             if current_level() == LIMITED:  # under a verbal-consent grant: logged, the VRC told
-                ooh_calls.cancel_appointment(participant, appointment, form.cancelled_by.data, form.reason.data,
+                ooh_calls.cancel_appointment(participant, appointment, form.cancelled_by.data, form.reason.data or "",
                                              current_user)
             else:
-                appointments.cancel(participant, appointment, form.cancelled_by.data, form.reason.data, current_user.id)
+                appointments.cancel(participant, appointment, form.cancelled_by.data, form.reason.data or "",
+                                    current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:

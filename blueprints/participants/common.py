@@ -45,7 +45,7 @@ def _training_admins(org) -> list[User]:
     (on fixed URLs such as /ooh/...) of the organisations the user belongs to."""
     if org is not None:
         return admins_of(org.id)
-    found = {}
+    found: dict[int, User] = {}
     for org_id in sorted({m.org_id for m in current_user.memberships}):
         for admin in admins_of(org_id):
             found.setdefault(admin.id, admin)

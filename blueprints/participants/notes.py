@@ -33,7 +33,7 @@ def new_note(participant_id):
         form.contact_date.data = clock.today()
     if form.validate_on_submit():
         try:
-            case_notes.write_note(participant, form.contact_date.data, form.note_type.data, form.text.data,
+            case_notes.write_note(participant, form.contact_date.data, form.note_type.data, form.text.data or "",
                                   current_user.id)
         except Problems as problems:
             show_problems(form, problems)
@@ -62,7 +62,7 @@ def amend_note(participant_id, note_id):
         form.text.data = found.current.text
     if form.validate_on_submit():
         try:
-            case_notes.amend_note(participant, found, form.text.data, form.reason.data, current_user.id)
+            case_notes.amend_note(participant, found, form.text.data or "", form.reason.data or "", current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:

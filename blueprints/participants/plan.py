@@ -36,7 +36,7 @@ def assessment(participant_id):
     if form.validate_on_submit():
         try:
             support_plans.record_assessment(participant, form.assessed_on.data, form.support_level.data,
-                                            form.work_obstacles.data, form.goals.data, current_user.id)
+                                            form.work_obstacles.data or "", form.goals.data or "", current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -53,8 +53,8 @@ def new_action(participant_id):
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            support_plans.add_action(participant, form.description.data, form.owner.data, form.due_on.data,
-                                     current_user.id)
+            support_plans.add_action(participant, form.description.data or "", form.owner.data or "",
+                                     form.due_on.data, current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -89,7 +89,7 @@ def new_milestone(participant_id):
     if form.validate_on_submit():
         try:
             milestones.record_milestone(participant, form.kind.data, form.achieved_on.data, form.month_number.data,
-                                        form.left_early_reason.data, form.reason.data, current_user.id)
+                                        form.left_early_reason.data, form.reason.data or "", current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:

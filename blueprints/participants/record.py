@@ -66,7 +66,7 @@ def allocate(participant_id):
     form.vrc.choices = options((v.id, v.name) for v in vrcs if v.id != participant.assigned_vrc_id)
     if form.validate_on_submit():
         try:
-            vrc = allocation.allocate(participant, form.vrc.data, form.reason.data, current_user.id)
+            vrc = allocation.allocate(participant, form.vrc.data, form.reason.data or "", current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -87,7 +87,7 @@ def pass_on(participant_id):
     form.organisation.choices = options((o.id, o.name) for o in allocation.partners_to_pass_to(participant))
     if form.validate_on_submit():
         try:
-            target = allocation.pass_to_partner(participant, form.organisation.data, form.reason.data,
+            target = allocation.pass_to_partner(participant, form.organisation.data, form.reason.data or "",
                                                 current_user.id)
         except Problems as problems:
             show_problems(form, problems)

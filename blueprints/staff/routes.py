@@ -62,8 +62,8 @@ def create():
     if form.validate_on_submit():
         try:
             user, _token = staff.create_account(
-                org, email=form.email.data, name=form.name.data, position=form.position.data,
-                roles=form.roles.data, actor_id=current_user.id,
+                org, email=form.email.data or "", name=form.name.data or "", position=form.position.data or "",
+                roles=form.roles.data or [], actor_id=current_user.id,
             )
         except staff.StaffError as error:
             getattr(form, error.field).errors.append(error.message)
@@ -93,7 +93,7 @@ def grant(user_id):
         try:
             staff.grant_role(org, user, form.role.data, current_user.id)
         except staff.StaffError as error:
-            form.role.errors.append(error.message)
+            form.role.errors = [*form.role.errors, error.message]
         else:
             flash(f"{staff.ROLE_NAMES[form.role.data]} role given.", "success")
             return redirect(url_for("staff.member", slug=org.slug, user_id=user.id), code=303)
