@@ -2,6 +2,7 @@
 its own name (``blueprints/<name>/`` → blueprint ``<name>``). The DPO's pages are one
 package, ``dpo``, whose parts are nested blueprints. Shared page helpers live in
 ``blueprints.common``."""
+
 from importlib import import_module
 
 from flask import Flask
@@ -9,10 +10,33 @@ from flask import Flask
 # Registration order matters only for URLs: the organisation URLs (``/<org>/...``)
 # come last, so that a fixed first segment (``/dpo``, ``/admin``...) always wins.
 BLUEPRINTS = (
-    "auth", "health", "home", "jobs", "contract_areas", "account", "lifecycle", "notifications", "invitation",
-    "staff", "dpo", "authority_requests", "privacy_notices", "rights_intake", "ooh", "breaches", "governance",
-    "lead", "dwp", "api", "api_clients",
-    "org", "caseload", "participants", "referrals", "consent", "ooh_oversight",
+    "auth",
+    "health",
+    "home",
+    "jobs",
+    "contract_areas",
+    "account",
+    "lifecycle",
+    "notifications",
+    "invitation",
+    "staff",
+    "dpo",
+    "authority_requests",
+    "privacy_notices",
+    "rights_intake",
+    "ooh",
+    "breaches",
+    "governance",
+    "lead",
+    "dwp",
+    "api",
+    "api_clients",
+    "org",
+    "caseload",
+    "participants",
+    "referrals",
+    "consent",
+    "ooh_oversight",
 )
 TESTING_ONLY = ("test_only",)
 

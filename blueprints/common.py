@@ -1,5 +1,6 @@
 """Page helpers shared by every blueprint: a service's problems onto a form, the
 form → service → flash → redirect flow, and the fields and choices forms share."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -17,9 +18,11 @@ from portal.extensions import db
 from portal.validation import Problems
 
 if TYPE_CHECKING:
+
     class SelectChoice(NamedTuple):
         """WTForms 3.3's choice, as the checker sees it: types-WTForms describes WTForms 3.2, which has
         no SelectChoice and types a choice as the (value, label) tuple that 3.3 deprecates."""
+
         value: str
         label: str
 else:
@@ -37,9 +40,14 @@ def show_problems(form: FlaskForm, problems: Problems) -> None:
         field.errors = list(field.errors or []) + [problem.message]
 
 
-def submit_form(form: FlaskForm, call: Callable[[], object], done: str, to: str,
-                refusals: Iterable[tuple[type[Exception], Callable[[Exception], str]]] = (),
-                code: int = 302) -> Response | None:
+def submit_form(
+    form: FlaskForm,
+    call: Callable[[], object],
+    done: str,
+    to: str,
+    refusals: Iterable[tuple[type[Exception], Callable[[Exception], str]]] = (),
+    code: int = 302,
+) -> Response | None:
     """The flow of every form page: on a valid POST call the service; its problems go
     onto the form's fields, a refusal named in ``refusals`` (exception class → message)
     onto the submit button; on success flash ``done`` and redirect to ``to``.

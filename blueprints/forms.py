@@ -7,15 +7,16 @@ kept), tab and newline only in textareas, whose CRLF line endings become LF. Sin
 fields are also held to ``SHORT_FIELD_MAX`` characters unless they declare a
 ``Length`` of their own, so a 10 kB paste is a field error, never a database error.
 """
+
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
 from wtforms import FieldList, FormField, PasswordField, StringField, TextAreaField
 from wtforms.validators import Length
-from werkzeug.datastructures import FileStorage
 
 from portal import hostile_input
 
-SHORT_FIELD_MAX = 500        # single-line text: longer than any column it is stored in
-FREE_TEXT_MAX = 50_000       # textareas: a long case note, not a 10 MB paste
+SHORT_FIELD_MAX = 500  # single-line text: longer than any column it is stored in
+FREE_TEXT_MAX = 50_000  # textareas: a long case note, not a 10 MB paste
 
 
 def _leaves(form):
@@ -46,7 +47,9 @@ def hostile_problem(field) -> str | None:
     (an uploaded file's name included: it is stored as text)."""
     names = [v.filename for v in (field.raw_data or []) if isinstance(v, FileStorage) and v.filename]
     if any(hostile_input.has_forbidden(name) for name in names):
-        return f"The name of the file you chose for {_label(field).lower()} has characters that are not allowed: rename it"
+        return (
+            f"The name of the file you chose for {_label(field).lower()} has characters that are not allowed: rename it"
+        )
     values = [v for v in (field.raw_data or []) if isinstance(v, str)]
     if not values:
         return None
@@ -60,7 +63,7 @@ def hostile_problem(field) -> str | None:
     return None
 
 
-class BaseForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types: FlaskForm is Any
+class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, TextAreaField):

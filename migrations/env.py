@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -12,7 +11,7 @@ config = context.config
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
-logger = logging.getLogger('alembic.env')
+logger = logging.getLogger("alembic.env")
 
 
 _owner_engine = None
@@ -22,29 +21,29 @@ def get_engine():
     """Migrations run as the tables' owner (DATABASE_OWNER_URL) when one is set,
     so that the app's own role never needs DDL rights."""
     global _owner_engine
-    owner_url = current_app.config.get('DATABASE_OWNER_URL')
+    owner_url = current_app.config.get("DATABASE_OWNER_URL")
     if owner_url:
         if _owner_engine is None:
             from sqlalchemy import create_engine
+
             _owner_engine = create_engine(owner_url)
         return _owner_engine
-    return current_app.extensions['migrate'].db.engine
+    return current_app.extensions["migrate"].db.engine
 
 
 def get_engine_url():
     try:
-        return get_engine().url.render_as_string(hide_password=False).replace(
-            '%', '%%')
+        return get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
     except AttributeError:
-        return str(get_engine().url).replace('%', '%%')
+        return str(get_engine().url).replace("%", "%%")
 
 
 # add your model's MetaData object here
 # for 'autogenerate' support
 # from myapp import mymodel
 # target_metadata = mymodel.Base.metadata
-config.set_main_option('sqlalchemy.url', get_engine_url())
-target_db = current_app.extensions['migrate'].db
+config.set_main_option("sqlalchemy.url", get_engine_url())
+target_db = current_app.extensions["migrate"].db
 
 # other values from the config, defined by the needs of env.py,
 # can be acquired:
@@ -53,7 +52,7 @@ target_db = current_app.extensions['migrate'].db
 
 
 def get_metadata():
-    if hasattr(target_db, 'metadatas'):
+    if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
     return target_db.metadata
 
@@ -71,9 +70,7 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
-    )
+    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
 
     with context.begin_transaction():
         context.run_migrations()
@@ -91,24 +88,20 @@ def run_migrations_online():
     # when there are no changes to the schema
     # reference: http://alembic.zzzcomputing.com/en/latest/cookbook.html
     def process_revision_directives(context, revision, directives):
-        if getattr(config.cmd_opts, 'autogenerate', False):
+        if getattr(config.cmd_opts, "autogenerate", False):
             script = directives[0]
             if script.upgrade_ops.is_empty():
                 directives[:] = []
-                logger.info('No changes in schema detected.')
+                logger.info("No changes in schema detected.")
 
-    conf_args = current_app.extensions['migrate'].configure_args
+    conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
@@ -126,18 +119,18 @@ def grant_app_role(connection):
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    if connection.dialect.name != 'postgresql' or not current_app.config.get('DATABASE_OWNER_URL'):
+    if connection.dialect.name != "postgresql" or not current_app.config.get("DATABASE_OWNER_URL"):
         return
-    app_user = make_url(current_app.config['SQLALCHEMY_DATABASE_URI']).username
-    owner = make_url(current_app.config['DATABASE_OWNER_URL']).username
+    app_user = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).username
+    owner = make_url(current_app.config["DATABASE_OWNER_URL"]).username
     if not app_user or app_user == owner:
         return
     role = '"' + app_user.replace('"', '""') + '"'
-    connection.execute(text(f'GRANT USAGE ON SCHEMA public TO {role}'))
-    connection.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}'))
-    connection.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}'))
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+    connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"))
+    connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
     for table in APPEND_ONLY_TABLES:
-        connection.execute(text(f'REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}'))
+        connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))
 
 
 if context.is_offline_mode():

@@ -1,20 +1,22 @@
 """The AtW MHSS Partner Portal: create_app() builds the Flask application."""
+
 import os
 from typing import Any
 
 from flask import Flask
-from portal import cli, errors, extensions, hostile_input, jobs, security, templating, web
-from portal import config as portal_config
-from portal import sessions
-from portal.sessions import ServerSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import cli, errors, extensions, hostile_input, jobs, security, sessions, templating, web
+from portal import config as portal_config
+from portal.sessions import ServerSessionInterface
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, request hooks, blueprints and CLI commands."""
     app = Flask(
         __name__,
-        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance"),
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH")
+        or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance"),
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="static",
@@ -22,9 +24,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     portal_config.load(app, config)
 
-
     extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    extensions.migrate.init_app(
+        app, extensions.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations")
+    )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
     app.session_interface = ServerSessionInterface()

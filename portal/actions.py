@@ -21,6 +21,7 @@ always were, and a template's ``can("case_note.write")`` finds the same table en
 tests/core/test_actions.py checks that no call passes a bare string and that every
 member is used.
 """
+
 import enum
 
 

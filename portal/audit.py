@@ -5,6 +5,7 @@ Events hold ids, never personal data, so that erasure never needs to touch them.
 appends are serialised (an advisory lock on PostgreSQL; the primary key on the
 sequence number everywhere) so concurrent writers can never fork the chain.
 """
+
 import hashlib
 import json
 from dataclasses import dataclass
@@ -52,9 +53,7 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
 
 def _head() -> tuple[int, str]:
     """Sequence number and hash of the newest event, or of the last checkpoint."""
-    last = db.session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = db.session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     if last:
         return last.seq, last.hash
     checkpoint = latest_checkpoint()
@@ -161,12 +160,16 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
             break
         for event in rows:
             if event.seq != expected_seq:
-                return VerifyResult(False, count, head_seq, head_hash,
-                                    f"event {expected_seq} is missing (next present is {event.seq})",
-                                    expected_seq)
+                return VerifyResult(
+                    False,
+                    count,
+                    head_seq,
+                    head_hash,
+                    f"event {expected_seq} is missing (next present is {event.seq})",
+                    expected_seq,
+                )
             if event.prev_hash != prev_hash or event_hash(event, prev_hash) != event.hash:
-                return VerifyResult(False, count, head_seq, head_hash,
-                                    f"event {event.seq} does not verify", event.seq)
+                return VerifyResult(False, count, head_seq, head_hash, f"event {event.seq} does not verify", event.seq)
             prev_hash = event.hash
             head_seq, head_hash = event.seq, event.hash
             expected_seq += 1
@@ -180,22 +183,35 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
         .limit(1)
     ).first()
     if previous is not None and (head_seq or 0) < cast(int, previous.head_seq):  # selected where set
-        return VerifyResult(False, count, head_seq, head_hash,
-                            f"event {(head_seq or 0) + 1} is missing: the chain ends at event "
-                            f"{head_seq or 0}, but event {previous.head_seq} "
-                            f"was verified on {clock.local(previous.at):%d %B %Y %H:%M}: "
-                            "newest events were deleted", (head_seq or 0) + 1)
+        return VerifyResult(
+            False,
+            count,
+            head_seq,
+            head_hash,
+            f"event {(head_seq or 0) + 1} is missing: the chain ends at event "
+            f"{head_seq or 0}, but event {previous.head_seq} "
+            f"was verified on {clock.local(previous.at):%d %B %Y %H:%M}: "
+            "newest events were deleted",
+            (head_seq or 0) + 1,
+        )
     return VerifyResult(True, count, head_seq, head_hash, "chain verified")
 
 
 def verify_and_log() -> VerifyResult:
     """Verify the chain and append the result to the verification log."""
     result = verify_chain()
-    db.session.add(AuditVerification(
-        at=clock.now(), kind="verify", ok=result.ok,
-        first_seq=None, head_seq=result.head_seq, head_hash=result.head_hash,
-        event_count=result.count, message=result.message[:500],
-    ))
+    db.session.add(
+        AuditVerification(
+            at=clock.now(),
+            kind="verify",
+            ok=result.ok,
+            first_seq=None,
+            head_seq=result.head_seq,
+            head_hash=result.head_hash,
+            event_count=result.count,
+            message=result.message[:500],
+        )
+    )
     db.session.commit()
     return result
 

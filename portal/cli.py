@@ -1,15 +1,15 @@
 """Flask CLI commands: seed-demo, audit-verify, and those later areas add."""
+
 import json
 import sys
 
 import click
 from flask import Flask, current_app
 
-from portal.extensions import db
+from portal import audit, demo
 from portal.accounts.cli import create_user
-from portal import audit
-from portal import demo
 from portal.consent.cli import recheck_consent_disclosures
+from portal.extensions import db
 from portal.jobs.cli import run_periodic, scheduler, worker
 from portal.rights.cli import recheck_rights_disclosures
 

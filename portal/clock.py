@@ -1,5 +1,6 @@
 """The one source of the current time. Tests move it; nothing else calls datetime.now()."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -12,7 +13,7 @@ def now() -> datetime:
     """The current time in UTC, timezone-aware."""
     if _frozen is not None:
         return _frozen
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def today() -> date:
@@ -27,8 +28,8 @@ def local(moment: datetime) -> datetime:
 
 def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def freeze(moment: datetime) -> None:

@@ -3,6 +3,7 @@
 PORTAL_ENV defaults to ``production``, which refuses to start without a secret key,
 a database URL and GOV.UK Notify settings. Development and test are explicit choices.
 """
+
 import os
 from datetime import timedelta
 from typing import Any
@@ -37,10 +38,7 @@ def defaults(env: str, instance_path: str) -> dict[str, Any]:
     return {
         "PORTAL_ENV": env,
         "SECRET_KEY": None,
-        "DATABASE_URL": (
-            None if env == "production"
-            else "sqlite:///" + os.path.join(instance_path, "portal.sqlite")
-        ),
+        "DATABASE_URL": (None if env == "production" else "sqlite:///" + os.path.join(instance_path, "portal.sqlite")),
         "DATABASE_OWNER_URL": None,
         "REDIS_URL": None,
         "REDIS_KEY_PREFIX": "portal:",
@@ -146,7 +144,8 @@ def _refuse_unsafe(config: Config) -> None:
             config["SECRET_KEY"] = os.urandom(32).hex()
         return
     missing = [
-        name for name in ("SECRET_KEY", "DATABASE_URL", "NOTIFY_API_KEY", "NOTIFY_TEMPLATE_EMAIL")
+        name
+        for name in ("SECRET_KEY", "DATABASE_URL", "NOTIFY_API_KEY", "NOTIFY_TEMPLATE_EMAIL")
         if not config.get(name)
     ]
     if missing:

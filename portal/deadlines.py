@@ -28,11 +28,12 @@ because weekends are non-working anyway.
 
 Everything here is pure date arithmetic: no clock, no database.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 from dateutil.relativedelta import relativedelta
@@ -70,7 +71,7 @@ def _check_date(value: object, name: str) -> None:
         raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank_holidays(year: int) -> frozenset[date]:
     """The weekday bank holidays in England and Wales in ``year``.
 

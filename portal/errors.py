@@ -1,4 +1,5 @@
 """Error pages with a reference id and never a stack trace; JSON for the API."""
+
 import logging
 from typing import Any, cast
 
@@ -31,8 +32,9 @@ def exception_headers(error: HTTPException) -> dict[str, str]:
     """The headers an HTTP error carries beside its body: ``Allow`` on a 405 (RFC 9110
     requires it), ``Retry-After`` on a 429 or 503, ``WWW-Authenticate`` on a 401. Every
     error page or JSON error keeps them, whatever body it is given instead of Werkzeug's."""
-    return {name: value for name, value in error.get_headers()
-            if name.lower() not in ("content-type", "content-length")}
+    return {
+        name: value for name, value in error.get_headers() if name.lower() not in ("content-type", "content-length")
+    }
 
 
 def render_error(code: int, description: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -43,10 +45,16 @@ def render_error(code: int, description: str | None = None, headers: dict[str, s
             body["detail"] = description
         response = make_response(jsonify(body), code)
     else:
-        response = make_response(render_template(
-            "errors/error.html", code=code, title=TITLES.get(code, "Error"),
-            description=description, reference=reference,
-        ), code)
+        response = make_response(
+            render_template(
+                "errors/error.html",
+                code=code,
+                title=TITLES.get(code, "Error"),
+                description=description,
+                reference=reference,
+            ),
+            code,
+        )
     response.headers.update(headers or {})
     return response
 
@@ -58,9 +66,12 @@ def init_app(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if error.code in (301, 302, 303, 307, 308):
             return error.get_response()
-        description = (error.description if error.code in (400, 413, 415)  # Werkzeug describes these codes
-                       and not cast(str, error.description).startswith(("The browser", "The server", "The data value"))
-                       else None)
+        description = (
+            error.description
+            if error.code in (400, 413, 415)  # Werkzeug describes these codes
+            and not cast(str, error.description).startswith(("The browser", "The server", "The data value"))
+            else None
+        )
         return render_error(error.code or 500, description, exception_headers(error))
 
     @app.errorhandler(Exception)

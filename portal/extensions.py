@@ -1,4 +1,5 @@
 """Extension objects, created unbound here and bound in create_app()."""
+
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_login import LoginManager
@@ -27,6 +28,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 if TYPE_CHECKING:
+
     class Model(DeclarativeBase):
         """What mypy sees of ``db.Model`` (it cannot subclass an instance attribute).
 

@@ -1,4 +1,5 @@
 """The database probe behind ``/healthz``."""
+
 from sqlalchemy import text
 
 from portal.extensions import db

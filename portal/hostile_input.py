@@ -23,12 +23,14 @@ The channels and their one place each:
 Refusals are audited (``input.refused``) with the channel, the endpoint and the form's
 own field names or a count, never the values (rule 10).
 """
+
 import re
 from collections.abc import Iterable
 from typing import Any, TypedDict, TypeVar, overload
 
 from flask import Flask, Response, abort, g, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
+
 from portal import audit
 
 # Category Cc (C0, DEL, C1) and Cs (lone surrogates), as one character class.
@@ -85,8 +87,10 @@ def csv_row_problem(cells: Iterable[object]) -> str | None:
     if not bad:
         return None
     columns = ", ".join(str(i + 1) for i in bad)
-    return (f"The row has hidden control characters (like NUL) in column{'s' if len(bad) > 1 else ''} "
-            f"{columns}: remove them and upload the row again")
+    return (
+        f"The row has hidden control characters (like NUL) in column{'s' if len(bad) > 1 else ''} "
+        f"{columns}: remove them and upload the row again"
+    )
 
 
 def scrub(text: str) -> str:
@@ -124,7 +128,7 @@ def _printable_name(name: str) -> str:
 
 def _multidict_problems(values: MultiDict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
-    for key in values.keys():
+    for key in values:
         if has_forbidden(key):
             problems.append({"field": _printable_name(key), "message": f"The parameter’s name {QUERY_MESSAGE}"})
             continue
@@ -148,18 +152,27 @@ def audit_refusal(channel: str, fields: list[str] | int) -> None:
 def _query_refusal(problems: list[Problem]) -> Response | tuple[str, int]:
     audit_refusal("query", len(problems))
     if request.path.startswith((API_PREFIX, OAUTH_PREFIX)):
-        response = jsonify({"error": "invalid_query", "message": "The query string has values that are not allowed",
-                            "reference": g.get("request_id", ""), "errors": problems})
+        response = jsonify(
+            {
+                "error": "invalid_query",
+                "message": "The query string has values that are not allowed",
+                "reference": g.get("request_id", ""),
+                "errors": problems,
+            }
+        )
         response.status_code = 400
         return response
-    return render_template("errors/input_refused.html", problems=problems,
-                           reference=g.get("request_id", "")), 400
+    return render_template("errors/input_refused.html", problems=problems, reference=g.get("request_id", "")), 400
 
 
 def _oauth_refusal() -> Response:
     audit_refusal("oauth", 1)
-    response = jsonify({"error": "invalid_request",
-                        "error_description": "The request has a parameter with control characters (like NUL)"})
+    response = jsonify(
+        {
+            "error": "invalid_request",
+            "error_description": "The request has a parameter with control characters (like NUL)",
+        }
+    )
     response.status_code = 400
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
@@ -182,7 +195,8 @@ def _oauth_credentials_forbidden() -> bool:
     form_bad = bool(_multidict_problems(request.form))
     auth = request.authorization
     basic_bad = auth is not None and any(
-        isinstance(part, str) and has_forbidden(part) for part in (auth.username, auth.password))
+        isinstance(part, str) and has_forbidden(part) for part in (auth.username, auth.password)
+    )
     return form_bad or basic_bad
 
 
@@ -210,4 +224,3 @@ def init_app(app: Flask) -> None:
             if problems:
                 return _json_refusal(problems)
         return None
-

@@ -4,9 +4,10 @@ A month runs from 00:00 London time on its first day to 00:00 on the first day o
 next, so its UTC bounds move with British Summer Time: an appointment at 23:30 UTC on
 31 March is on 1 April in London, and counts in April.
 """
+
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 
@@ -86,7 +87,7 @@ class Month:
 
 def start_of_day(day: date) -> datetime:
     """00:00 London time on ``day``, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=clock.LONDON).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=clock.LONDON).astimezone(UTC)
 
 
 def last_months(last: Month, count: int) -> list[Month]:

@@ -7,6 +7,7 @@ emails stay in the outbox table and the development outbox page lists them.
 Emails leave the portal, so neither the text nor the link may hold a participant's
 personal data: say "Referral 1042 has been allocated to you", never a name.
 """
+
 from typing import Any, cast
 
 from flask import current_app
@@ -41,9 +42,7 @@ def notify(user_id: int, kind: str, text: str, link: str, email_subject: str | N
     user = db.session.get(User, user_id)
     if user is None:
         raise LookupError(f"no user {user_id}")
-    notification = Notification(
-        user_id=user_id, kind=kind, text=text[:500], link=link or "", created_at=clock.now(),
-    )
+    notification = Notification(user_id=user_id, kind=kind, text=text[:500], link=link or "", created_at=clock.now())
     db.session.add(notification)
     if user.active:
         body = text
@@ -64,8 +63,14 @@ def queue_email(user_id: int, kind: str, subject: str, body: str, sensitive: boo
         raise LookupError(f"no user {user_id}")
     sending = bool(current_app.config.get("NOTIFY_API_KEY"))
     message = OutboxMessage(
-        user_id=user_id, email_address=user.email, kind=kind, subject=subject[:200], body=body,
-        sensitive=sensitive, status="queued" if sending else "outbox", created_at=clock.now(),
+        user_id=user_id,
+        email_address=user.email,
+        kind=kind,
+        subject=subject[:200],
+        body=body,
+        sensitive=sensitive,
+        status="queued" if sending else "outbox",
+        created_at=clock.now(),
         attempts=0,
     )
     db.session.add(message)
@@ -93,7 +98,8 @@ def send_email(message_id: int) -> dict[str, str | None]:
         return {"status": "outbox"}
     message.attempts += 1
     client = NotificationsAPIClient(  # type: ignore[no-untyped-call]  # the Notify client is unannotated
-        config["NOTIFY_API_KEY"], base_url=outbound.url_of("GOV.UK Notify"))
+        config["NOTIFY_API_KEY"], base_url=outbound.url_of("GOV.UK Notify")
+    )
     try:
         response = client.send_email_notification(  # type: ignore[no-untyped-call]  # the Notify client is unannotated
             email_address=message.email_address,
@@ -129,17 +135,20 @@ def absolute_url(path: str) -> str:
 
 def unread_for(user_id: int, limit: int = 20) -> list[Notification]:
     """The newest unread notifications of a user, for the home page."""
-    return list(db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def unread_count(user_id: int) -> int:
     count = db.session.scalar(
-        select(func.count()).select_from(Notification)
+        select(func.count())
+        .select_from(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
     )
     assert count is not None  # COUNT(*) always answers
@@ -148,12 +157,14 @@ def unread_count(user_id: int) -> int:
 
 def recent_for(user_id: int, limit: int = 100) -> list[Notification]:
     """A user's newest notifications, read or not."""
-    return list(db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def mark_read(user_id: int, notification_id: int) -> bool:
@@ -170,11 +181,14 @@ def mark_read(user_id: int, notification_id: int) -> bool:
 
 
 def mark_all_read(user_id: int) -> int:
-    count = cast("CursorResult[Any]", db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=clock.now())
-    )).rowcount  # an UPDATE's result
+    count = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=clock.now())
+        ),
+    ).rowcount  # an UPDATE's result
     db.session.commit()
     return count
 
@@ -185,6 +199,8 @@ def dev_outbox_enabled() -> bool:
 
 def outbox_messages(limit: int = 200) -> list[OutboxMessage]:
     """The newest emails of the outbox, for the development page."""
-    return list(db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+        )
+    )

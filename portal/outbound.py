@@ -7,6 +7,7 @@ word for word, and a test runs the main journeys with ``socket.connect`` recorde
 failing on any host that is neither loopback, one of the portal's own stores (the
 hosts ``DATABASE_URL`` and ``REDIS_URL`` name) nor listed in ``OUTBOUND_HOSTS``.
 """
+
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -14,10 +15,10 @@ from urllib.parse import urlsplit
 @dataclass(frozen=True)
 class OutboundHost:
     name: str
-    url: str            # the base address the portal calls
-    receives: str       # what the portal sends there
-    hosted_in: str      # where it must be hosted (and, for a service, where it is)
-    settings: str       # the settings that switch it on or name it
+    url: str  # the base address the portal calls
+    receives: str  # what the portal sends there
+    hosted_in: str  # where it must be hosted (and, for a service, where it is)
+    settings: str  # the settings that switch it on or name it
 
     @property
     def host(self) -> str:
@@ -28,22 +29,32 @@ OUTBOUND_HOSTS: tuple[OutboundHost, ...] = (
     OutboundHost(
         name="GOV.UK Notify",
         url="https://api.notifications.service.gov.uk",
-        receives=("Staff email addresses and each email's subject and body: notification text and a link into "
-                  "the portal (ids, never a participant's name or other personal data), invitation and "
-                  "password-reset links"),
-        hosted_in=("UK/EEA: Notify stores and processes data in AWS data centres in the UK and Ireland, its "
-                   "sub-processors in the UK and EEA, and keeps message content for 7 days"),
+        receives=(
+            "Staff email addresses and each email's subject and body: notification text and a link into "
+            "the portal (ids, never a participant's name or other personal data), invitation and "
+            "password-reset links"
+        ),
+        hosted_in=(
+            "UK/EEA: Notify stores and processes data in AWS data centres in the UK and Ireland, its "
+            "sub-processors in the UK and EEA, and keeps message content for 7 days"
+        ),
         settings="`NOTIFY_API_KEY`, `NOTIFY_TEMPLATE_EMAIL` (no key: nothing is sent, emails stay in the outbox)",
     ),
 )
 
 # The portal's own stores: run by whoever operates the portal, on hosts they choose.
 OWN_STORES: tuple[tuple[str, str, str], ...] = (
-    ("PostgreSQL", "every record, the audit trail and (with the default `SESSION_STORE`) sessions",
-     "`DATABASE_URL`, `DATABASE_OWNER_URL`"),
+    (
+        "PostgreSQL",
+        "every record, the audit trail and (with the default `SESSION_STORE`) sessions",
+        "`DATABASE_URL`, `DATABASE_OWNER_URL`",
+    ),
     ("Redis", "job ids and progress; sessions with `SESSION_STORE=redis`", "`REDIS_URL`"),
-    ("Private files directory", "signed consent forms, issued letters and sealed audit archives",
-     "`PRIVATE_FILES_DIR`"),
+    (
+        "Private files directory",
+        "signed consent forms, issued letters and sealed audit archives",
+        "`PRIVATE_FILES_DIR`",
+    ),
 )
 
 
@@ -71,10 +82,6 @@ def readme_section() -> str:
         "| --- | --- | --- | --- |",
     ]
     lines += [f"| {e.name} (`{e.host}`) | {e.receives} | {e.hosted_in} | {e.settings} |" for e in OUTBOUND_HOSTS]
-    lines += [
-        "",
-        "| the portal's own store | holds | settings |",
-        "| --- | --- | --- |",
-    ]
+    lines += ["", "| the portal's own store | holds | settings |", "| --- | --- | --- |"]
     lines += [f"| {name} | {holds} | {settings} |" for name, holds, settings in OWN_STORES]
     return "\n".join(lines) + "\n"

@@ -3,14 +3,15 @@
 Shared by the record's edit pages, the referral form, the CSV upload and (later) the
 API, so a value is accepted or refused the same way whichever way it arrives.
 """
+
 from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from functools import partial
 from typing import Any
 
 from portal import clock
-from portal.models.participant import CONTACT_CHANNELS
 from portal import validation as v
+from portal.models.participant import CONTACT_CHANNELS
 
 FIELD_LABELS = {
     "atw_reference": "Access to Work reference",
@@ -44,11 +45,9 @@ FIELD_LABELS = {
 
 # Each editable section of the record: its title and fields, in page order.
 SECTIONS = {
-    "personal": ("Personal details", ("first_name", "last_name", "date_of_birth", "gender",
-                                      "family_circumstances")),
+    "personal": ("Personal details", ("first_name", "last_name", "date_of_birth", "gender", "family_circumstances")),
     "identity": ("National Insurance number", ("ni_number",)),
-    "contact": ("Contact details", ("email", "phone", "address_line_1", "address_line_2", "town",
-                                    "postcode")),
+    "contact": ("Contact details", ("email", "phone", "address_line_1", "address_line_2", "town", "postcode")),
     "preferences": ("Contact preferences", ("preferred_channel", "safe_to_call_at_work", "times_to_avoid")),
     "employment": ("Employment", ("occupation", "employer", "employer_contact")),
     "gp": ("GP or health practitioner", ("gp_practice_name", "gp_practice_address")),

@@ -7,13 +7,13 @@ only the roles held in that organisation count; elsewhere (``/dpo/``, ``/lead/``
 and ``lead_admin`` stands for ``admin`` held in the lead partner. An unknown
 action, no user or no matching role is refused.
 """
+
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user
-
 
 from portal import audit
 from portal.actions import Action

@@ -7,6 +7,7 @@ first decides whether the signed-in user may see the record it belongs to, and
 audits the download. Names on disk are random; the name a person gave a file is
 never part of a path.
 """
+
 import hashlib
 import os
 import re

@@ -1,6 +1,7 @@
 """The organisation a request is about, as ``portal.tenancy`` resolved it into ``g``:
 read by the audit trail (an event's organisation), by permissions (whose roles count)
 and by tenancy itself. It imports nothing of the portal, so each of those can."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,4 +1,5 @@
 """Security headers on every response: CSP with per-request nonces, HSTS, no-store."""
+
 import secrets
 
 from flask import Flask, Response, g

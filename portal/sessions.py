@@ -17,6 +17,7 @@ With ``SESSION_STORE = "redis"`` and Redis unreachable, every page that needs th
 session answers 503 "service unavailable" (``unavailable_page``), never a 500; the
 health check still answers and reports Redis as down.
 """
+
 import functools
 import hashlib
 import json
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypedDict, TypeVar, cast
 
-from flask import Flask, Request, Response, current_app, g, render_template, request
+from flask import Flask, Request, Response, current_app, g, render_template, request, session
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadData, URLSafeTimedSerializer
 from redis import Redis
@@ -37,9 +38,8 @@ from werkzeug.datastructures import CallbackDict
 
 from portal import clock
 from portal.extensions import db
-from portal.models import StaffSession
-from flask import session
 from portal.jobs import redis_connection
+from portal.models import StaffSession
 
 # What answers while the session store is down: the health check (it reports it) and the
 # machine API (bearer tokens, no session).
@@ -85,8 +85,15 @@ class DatabaseStore:
         return Stored(row.created_at, row.last_seen_at, dict(row.data or {})) if row else None
 
     def create(self, key: str, stored: Stored) -> None:
-        db.session.add(StaffSession(id=key, created_at=stored.created_at, last_seen_at=stored.last_seen_at,
-                                    data=stored.data, user_id=stored.user_id))
+        db.session.add(
+            StaffSession(
+                id=key,
+                created_at=stored.created_at,
+                last_seen_at=stored.last_seen_at,
+                data=stored.data,
+                user_id=stored.user_id,
+            )
+        )
         db.session.commit()
 
     def update(self, key: str, stored: Stored) -> bool:
@@ -112,12 +119,14 @@ class DatabaseStore:
 
 def _redis_reached(method: Callable[P, R]) -> Callable[P, R]:
     """A RedisStore method whose Redis errors become StoreUnavailable."""
+
     @functools.wraps(method)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
         except RedisError as error:
             raise StoreUnavailable(f"session store unreachable: {type(error).__name__}") from error
+
     return guarded
 
 
@@ -138,8 +147,13 @@ class RedisStore:
 
     @staticmethod
     def _dump(stored: Stored) -> str:
-        return json.dumps({"created_at": stored.created_at.isoformat(),
-                           "last_seen_at": stored.last_seen_at.isoformat(), "data": stored.data})
+        return json.dumps(
+            {
+                "created_at": stored.created_at.isoformat(),
+                "last_seen_at": stored.last_seen_at.isoformat(),
+                "data": stored.data,
+            }
+        )
 
     @_redis_reached
     def load(self, key: str) -> Stored | None:
@@ -147,8 +161,9 @@ class RedisStore:
         if raw is None:
             return None
         value = json.loads(raw)
-        return Stored(datetime.fromisoformat(value["created_at"]), datetime.fromisoformat(value["last_seen_at"]),
-                      value["data"])
+        return Stored(
+            datetime.fromisoformat(value["created_at"]), datetime.fromisoformat(value["last_seen_at"]), value["data"]
+        )
 
     def _index(self, key: str, stored: Stored) -> None:
         if stored.user_id:
@@ -185,15 +200,19 @@ class RedisStore:
 def store() -> DatabaseStore | RedisStore:
     """The configured session store."""
     if current_app.config.get("SESSION_STORE", "database") == "redis":
-
         lifetime = int(current_app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds())
         return RedisStore(redis_connection(), current_app.config["REDIS_KEY_PREFIX"], lifetime)
     return DatabaseStore()
 
 
 class ServerSession(CallbackDict[str, Any], SessionMixin):
-    def __init__(self, initial: Mapping[str, Any] | None = None, token: str | None = None,
-                 created_at: datetime | None = None, last_seen_at: datetime | None = None) -> None:
+    def __init__(
+        self,
+        initial: Mapping[str, Any] | None = None,
+        token: str | None = None,
+        created_at: datetime | None = None,
+        last_seen_at: datetime | None = None,
+    ) -> None:
         def on_update(self: ServerSession) -> None:
             self.modified = True
 
@@ -237,8 +256,11 @@ def anonymous_csrf_secret(app: Flask, request: Request) -> str | None:
 def unavailable_page() -> Response:
     """The 503 answer while the session store is down (no detail of the failure)."""
     response = current_app.response_class(
-        render_template("errors/unavailable.html", title="Sorry, the service is unavailable",
-                        reference=g.get("request_id", "")), status=503)
+        render_template(
+            "errors/unavailable.html", title="Sorry, the service is unavailable", reference=g.get("request_id", "")
+        ),
+        status=503,
+    )
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -344,8 +366,13 @@ class ServerSessionInterface(SessionInterface):
             return  # unchanged, and no form shown: the cookie stays as it is
         lifetime = int(app.config["ANONYMOUS_CSRF_LIFETIME"].total_seconds())
         response.set_cookie(
-            name, _csrf_signer(app).dumps(secret), max_age=lifetime, httponly=True,
-            secure=app.config["SESSION_COOKIE_SECURE"], samesite=app.config["SESSION_COOKIE_SAMESITE"], **options,
+            name,
+            _csrf_signer(app).dumps(secret),
+            max_age=lifetime,
+            httponly=True,
+            secure=app.config["SESSION_COOKIE_SECURE"],
+            samesite=app.config["SESSION_COOKIE_SAMESITE"],
+            **options,
         )
 
     def _save_stored(self, app: Flask, session: ServerSession, response: Response) -> None:
@@ -371,8 +398,10 @@ class ServerSessionInterface(SessionInterface):
                 response.delete_cookie(app.config["CSRF_COOKIE_NAME"], **options)  # the secret moved in
         elif not session.modified and session.last_seen_at and now - session.last_seen_at < TOUCH_INTERVAL:
             return  # unchanged and seen within the minute: nothing to write, the cookie stands
-        elif not sessions.update(session_key(session.token),  # a stored session: created_at is set
-                                 Stored(cast(datetime, session.created_at), now, dict(session))):
+        elif not sessions.update(
+            session_key(session.token),  # a stored session: created_at is set
+            Stored(cast(datetime, session.created_at), now, dict(session)),
+        ):
             response.delete_cookie(name, **options)  # revoked while this request ran
             return
         response.set_cookie(

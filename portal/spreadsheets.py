@@ -20,14 +20,17 @@ In XLSX the same prefix is applied and every text cell is stored with the string
 its kin as errors). Characters XML cannot carry (C0 controls other than tab, newline and
 carriage return) are dropped from XLSX text, since the file could not be written with them.
 """
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
+
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font

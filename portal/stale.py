@@ -4,6 +4,7 @@ A commit no longer expires what the session holds (portal/extensions.py), and a
 statement on a ``Table`` does not touch the ORM's copies: the service that sends one
 expires the copies it made stale, right after it.
 """
+
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,8 +13,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 
 
-def expire_rows(table: sa.Table, ids: Iterable[int] | None = None,
-                columns: Sequence[sa.Column[Any]] | None = None) -> None:
+def expire_rows(
+    table: sa.Table, ids: Iterable[int] | None = None, columns: Sequence[sa.Column[Any]] | None = None
+) -> None:
     """Expire the loaded objects of ``table`` (those whose id is in ``ids``, or all):
     only the attributes of ``columns`` and the relationships built on them, or, when the
     rows were deleted, whole, with every loaded relationship leading to ``table``."""

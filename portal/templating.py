@@ -1,4 +1,5 @@
 """Jinja set-up: GOV.UK Frontend macros, WTForms widgets, filters and globals."""
+
 from datetime import date, datetime
 from typing import cast
 
@@ -14,14 +15,21 @@ SERVICE_NAME = "Access to Work Mental Health Support"
 
 def init_app(app: Flask) -> None:
     assert isinstance(app.template_folder, str)  # create_app names it
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(app.template_folder if app.template_folder.startswith("/")
-                         else app.root_path + "/" + app.template_folder),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(
+                app.template_folder
+                if app.template_folder.startswith("/")
+                else app.root_path + "/" + app.template_folder
+            ),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     WTFormsHelpers(app)
     app.jinja_env.globals.update(can=can, service_name=SERVICE_NAME, csp_nonce=lambda: g.get("csp_nonce", ""))
     app.jinja_env.filters["datetime"] = format_datetime

@@ -12,6 +12,7 @@ is no unscoped twin. The service-wide pages (the DPO's, the lead admin's) use
 ``service_wide_get``, whose name says what it is. Slugs an organisation may not take
 are read from the URL map (``reserved_slugs``), never kept by hand.
 """
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,10 +24,10 @@ from sqlalchemy import Select, select
 
 from portal import permissions
 from portal.extensions import Model, db
-from portal.permissions import refuse as refuse  # re-exported: tenancy's own
-from portal.request_org import roles_org as roles_org  # re-exported: tenancy's own
 from portal.models import Membership, Organisation, User
 from portal.models.organisation import KINDS
+from portal.permissions import refuse as refuse  # re-exported: tenancy's own
+from portal.request_org import roles_org as roles_org  # re-exported: tenancy's own
 
 if TYPE_CHECKING:
     from werkzeug.local import LocalProxy
@@ -88,14 +89,13 @@ def _manages(user: User, org: Organisation) -> bool:
 
 
 # Casework: members of a lead or delivery organisation; their roles there count.
-CASEWORK = OrgPolicy(prefix="/<org>", key="org", kinds=DELIVERING, reaches=_holds_a_role_there,
-                     roles_in_org=True)
+CASEWORK = OrgPolicy(prefix="/<org>", key="org", kinds=DELIVERING, reaches=_holds_a_role_there, roles_in_org=True)
 # Out-of-hours calls: out-of-hours staff of any organisation, or the organisation's own staff.
-OUT_OF_HOURS = OrgPolicy(prefix="/ooh", key="org", kinds=DELIVERING, reaches=_takes_its_calls,
-                         roles_in_org=False)
+OUT_OF_HOURS = OrgPolicy(prefix="/ooh", key="org", kinds=DELIVERING, reaches=_takes_its_calls, roles_in_org=False)
 # Staff administration: the organisation's admins, or the lead admin (any kind of organisation).
-ADMINISTRATION = OrgPolicy(prefix="/admin", key="slug", kinds=KINDS,
-                           reaches=_manages, roles_in_org=False, permission_first=True)
+ADMINISTRATION = OrgPolicy(
+    prefix="/admin", key="slug", kinds=KINDS, reaches=_manages, roles_in_org=False, permission_first=True
+)
 
 POLICIES = (CASEWORK, OUT_OF_HOURS, ADMINISTRATION)
 
@@ -114,8 +114,11 @@ def org_blueprint(name: str, import_name: str, url_prefix: str = "", *, policy: 
     @bp.url_defaults
     def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
         org = g.get("org")
-        if (org is not None and policy.key not in values
-                and current_app.url_map.is_endpoint_expecting(endpoint, policy.key)):
+        if (
+            org is not None
+            and policy.key not in values
+            and current_app.url_map.is_endpoint_expecting(endpoint, policy.key)
+        ):
             values[policy.key] = org.slug
 
     # Registered first, so the blueprint's own hooks run with ``g.org`` set.
@@ -163,8 +166,9 @@ def scoped_find(model: type[Owned], object_id: object, org: Organisation | None 
     lookup as ``scoped_get``."""
     org = org or g.org
     number = valid_id(object_id)
-    return (db.session.scalars(scoped_select(model, org).where(getattr(model, "id") == number)).first()
-            if number else None)
+    return (
+        db.session.scalars(scoped_select(model, org).where(getattr(model, "id") == number)).first() if number else None
+    )
 
 
 def scoped_get(model: type[Owned], object_id: object, org: Organisation | None = None) -> Owned:
@@ -184,10 +188,15 @@ def member(user_id: object, org: Organisation | None = None) -> User:
     not leak."""
     org = org or g.org
     number = valid_id(user_id)
-    user = db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(User.id == number, Membership.org_id == org.id)
-    ).first() if number else None
+    user = (
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(User.id == number, Membership.org_id == org.id)
+        ).first()
+        if number
+        else None
+    )
     if user is None:
         refuse(404, object_type="user", object_id=user_id, org_id=org.id)
     return user
@@ -236,15 +245,21 @@ def reserved_slugs() -> frozenset[str]:
 
 
 def _fixed_segments(app: Flask) -> frozenset[str]:
-    slug_positions = {tuple(p.strip("/").split("/")) if p.strip("/") else () for p in
-                      (policy.prefix for policy in POLICIES if not policy.slug_is_first_segment)}
+    slug_positions = {
+        tuple(p.strip("/").split("/")) if p.strip("/") else ()
+        for p in (policy.prefix for policy in POLICIES if not policy.slug_is_first_segment)
+    }
     slug_positions.add(())
     segments: set[str] = set()
     for rule in app.url_map.iter_rules():
         parts = rule.rule.strip("/").split("/")
         for before in slug_positions:
-            if (len(parts) > len(before) and tuple(parts[:len(before)]) == before
-                    and parts[len(before)] and "<" not in parts[len(before)]):
+            if (
+                len(parts) > len(before)
+                and tuple(parts[: len(before)]) == before
+                and parts[len(before)]
+                and "<" not in parts[len(before)]
+            ):
                 segments.add(parts[len(before)])
     return frozenset(segments)
 

@@ -4,14 +4,14 @@ Each ``clean_*`` function takes what a person typed (or a CSV cell, or a JSON va
 and returns it normalised for storage, or raises ``Invalid`` with a message in the
 GOV.UK error-message style. Nothing here touches the database.
 """
+
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from email_validator import EmailNotValidError, validate_email
-from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 MINIMUM_AGE = 16  # the service supports people of working age
 MAXIMUM_AGE = 120  # an older date of birth is a typing slip
@@ -37,11 +37,11 @@ def any_case(pattern: str) -> str:
     out, i = [], 0
     while i < len(pattern):
         if pattern[i] == "\\":
-            out.append(pattern[i:i + 2])
+            out.append(pattern[i : i + 2])
             i += 2
         elif pattern[i] == "[":
             end = pattern.index("]", i + 1)
-            body = pattern[i + 1:end]
+            body = pattern[i + 1 : end]
             if any(c.isupper() for c in body):  # a trailing "-" stays last, a literal hyphen
                 trail = "-" if body.endswith("-") else ""
                 body = body.removesuffix("-") + body.removesuffix("-").lower() + trail
@@ -54,8 +54,8 @@ def any_case(pattern: str) -> str:
 
 
 # HMRC National Insurance number format: two prefix letters, six digits, a suffix A-D.
-_NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"       # not D, F, I, Q, U or V
-_NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"       # nor O as the second letter
+_NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"  # not D, F, I, Q, U or V
+_NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"  # nor O as the second letter
 _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
 
@@ -88,8 +88,9 @@ def clean_ni_number(value: object) -> str:
     if not ni:
         raise Invalid("Enter a National Insurance number")
     if not re.fullmatch(NI_NUMBER_PATTERN, ni):
-        raise Invalid("Enter a National Insurance number in the correct format, like QQ 12 34 56 C, "
-                      "with a valid prefix")
+        raise Invalid(
+            "Enter a National Insurance number in the correct format, like QQ 12 34 56 C, with a valid prefix"
+        )
     return ni
 
 
@@ -141,7 +142,7 @@ def clean_date_of_birth(value: object, today: date) -> date:
     try:
         dob = parse_date(value)
     except Invalid:
-        raise Invalid("Enter a real date of birth, like 31 3 1980")
+        raise Invalid("Enter a real date of birth, like 31 3 1980") from None
     if dob >= today:
         raise Invalid("Date of birth must be in the past")
     if dob > today - relativedelta(years=MINIMUM_AGE):
@@ -161,7 +162,7 @@ def clean_email(value: object, required: bool = False) -> str:
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
-        raise Invalid("Enter an email address in the correct format, like name@example.com")
+        raise Invalid("Enter an email address in the correct format, like name@example.com") from None
     return result.normalized
 
 
@@ -197,8 +198,9 @@ _ATEXT = "[A-Za-z0-9_!#$%&'*+/=?^`{|}~-]"
 _LABEL = "[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,2}"  # no "--", at most 62 characters
 # The API's narrower spelling of what clean_email takes: a dot-atom local part, up to
 # four labels and a top-level domain (every address it matches, email-validator takes).
-EMAIL_PATTERN = (f"^{_ATEXT}{{1,32}}(?:\\.{_ATEXT}{{1,31}})?@(?:{_LABEL}\\.){{1,4}}"
-                 + any_case(_top_level_domain().upper()) + "$")
+EMAIL_PATTERN = (
+    f"^{_ATEXT}{{1,32}}(?:\\.{_ATEXT}{{1,31}})?@(?:{_LABEL}\\.){{1,4}}" + any_case(_top_level_domain().upper()) + "$"
+)
 
 
 _PHONE_STRIP = re.compile(r"[\s\-().]")
@@ -235,8 +237,10 @@ def clean_atw_reference(value: object) -> str:
     if not ref:
         raise Invalid("Enter the Access to Work reference")
     if not re.fullmatch(ATW_REFERENCE_PATTERN, ref):
-        raise Invalid("Enter the Access to Work reference as it appears on the referral: "
-                      "4 to 30 letters, numbers, hyphens or slashes")
+        raise Invalid(
+            "Enter the Access to Work reference as it appears on the referral: "
+            "4 to 30 letters, numbers, hyphens or slashes"
+        )
     return ref
 
 

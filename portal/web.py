@@ -1,4 +1,5 @@
 """Per-request plumbing: request ids, the sign-in gate and the fail-closed route check."""
+
 import uuid
 from typing import NoReturn
 
@@ -6,9 +7,9 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from portal.actions import Action
 from portal.extensions import db, login_manager
 from portal.models import User
-from portal.actions import Action
 from portal.permissions import API_TOKEN, PUBLIC
 
 # Flask's own static route cannot carry an attribute; it is public.

@@ -5,6 +5,7 @@ DATABASE_URL (the app's non-superuser role), DATABASE_OWNER_URL (the owner, for
 migrations and clean-up) and REDIS_URL set, the same suite runs on PostgreSQL
 and Redis (.ci/run creates a fresh database and role for each run).
 """
+
 import os
 import re
 
@@ -58,11 +59,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    config = {
-        "PORTAL_ENV": "test",
-        "SECRET_KEY": "test-secret-key",
-        "PUBLIC_BASE_URL": "http://portal.test",
-    }
+    config = {"PORTAL_ENV": "test", "SECRET_KEY": "test-secret-key", "PUBLIC_BASE_URL": "http://portal.test"}
     if POSTGRES:
         config["DATABASE_URL"] = os.environ["DATABASE_URL"]
         config["DATABASE_OWNER_URL"] = os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]

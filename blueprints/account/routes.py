@@ -1,17 +1,18 @@
 """A staff member's own account: change the password, recover a forgotten one, and
 set up a new authenticator at sign-in after an MFA reset."""
+
 from typing import cast
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from blueprints.account.forms import ChangePasswordForm, EnrolForm, ForgotPasswordForm, ResetPasswordForm
+from portal.accounts import account, lockout, mfa_reset, staff, totp
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public, requires
 from portal.sessions import ServerSession
-from portal.accounts import account, lockout, mfa_reset, staff, totp
 
 bp = Blueprint("account", __name__)
 
@@ -30,14 +31,19 @@ def change_password():
     if form.validate_on_submit():
         try:
             account.change_password(
-                current_user, form.current_password.data or "", form.new_password.data or "", form.confirm.data or "",
-                keep_token=cast(ServerSession, session).token, address=request.remote_addr,
+                current_user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                form.confirm.data or "",
+                keep_token=cast(ServerSession, session).token,
+                address=request.remote_addr,
             )
         except account.AccountProblem as problem:
             _show_problem(form, problem)
         else:
-            flash("Your password has been changed. Anywhere else you were signed in, you have been signed out.",
-                  "success")
+            flash(
+                "Your password has been changed. Anywhere else you were signed in, you have been signed out.", "success"
+            )
             return redirect(url_for("home.index"), code=303)
     return render_template("account/change_password.html", form=form)
 
@@ -110,10 +116,13 @@ def enrol():
             flash("Your authenticator app is set up. Use it for a security code each time you sign in.", "success")
             return redirect(target, code=303)
         if error is None:
-            error = ("The security code is not right. Check that the app shows this account and enter the "
-                     "code it shows now")
+            error = (
+                "The security code is not right. Check that the app shows this account and enter the code it shows now"
+            )
         form.code.errors = [*form.code.errors, error]
     return render_template(
-        "account/enrol.html", form=form, secret=secret,
+        "account/enrol.html",
+        form=form,
+        secret=secret,
         qr_code=staff.qr_code_data_uri(totp.provisioning_uri(secret, user.email)),
     )

@@ -1,6 +1,7 @@
 """The machine API. Every answer is JSON (CSV for a report's .csv), errors included;
 every call is audited (client, endpoint, status, the participants it showed); each
 client is rate limited. The OpenAPI description is portal/api/openapi.py."""
+
 from functools import wraps
 from urllib.parse import quote
 
@@ -8,13 +9,13 @@ from authlib.integrations.flask_oauth2.signals import client_authenticated
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from portal.api import api_access, api_referrals, openapi
 from portal.errors import exception_headers
 from portal.extensions import csrf, db
 from portal.models import Organisation
-from portal.permissions import API_TOKEN, public
-from portal.api import api_access, api_referrals, openapi
-from portal.reporting import report_formats, report_publication
 from portal.months import Month
+from portal.permissions import API_TOKEN, public
+from portal.reporting import report_formats, report_publication
 from portal.validation import Problems
 
 bp = Blueprint("api", __name__)
@@ -65,8 +66,9 @@ def token_required(scope: str):
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    return error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name,
-                 exception_headers(exc))
+    return error(
+        exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name, exception_headers(exc)
+    )
 
 
 @bp.after_app_request
@@ -75,13 +77,15 @@ def _audit_call(response):
     API addresses included."""
     if not request.path.startswith(API_PREFIXES):
         return response
-    api_access.record_call(g.get("api_client"), request.endpoint, request.method, response.status_code,
-                           g.get("api_participant_ids"))
+    api_access.record_call(
+        g.get("api_client"), request.endpoint, request.method, response.status_code, g.get("api_participant_ids")
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 # ------------------------------------------------------------------- OAuth2
+
 
 @bp.route("/oauth/token", methods=["POST"])
 @public
@@ -97,6 +101,7 @@ def openapi_document():
 
 # ------------------------------------------------------------------ reports
 
+
 def _summary(report, current_ids: set[int], superseded_by: dict[int, int]) -> dict:
     return {
         "id": report.id,
@@ -108,8 +113,10 @@ def _summary(report, current_ids: set[int], superseded_by: dict[int, int]) -> di
         "supersedes_id": report.supersedes_id,
         "superseded_by_id": superseded_by.get(report.id),
         "correction_reason": report.correction_reason,
-        "links": {"self": url_for("api.report", report_id=report.id),
-                  "csv": url_for("api.report_csv", report_id=report.id)},
+        "links": {
+            "self": url_for("api.report", report_id=report.id),
+            "csv": url_for("api.report_csv", report_id=report.id),
+        },
     }
 
 
@@ -117,8 +124,12 @@ def _summary(report, current_ids: set[int], superseded_by: dict[int, int]) -> di
 @token_required("reports:read")
 def reports():
     if openapi.invalid_parameters("listReports", request.args):
-        return error(400, "invalid_month", "Give the month as YYYY-MM, like 2026-03",
-                     errors=[{"field": "month", "message": "Give the month as YYYY-MM, like 2026-03"}])
+        return error(
+            400,
+            "invalid_month",
+            "Give the month as YYYY-MM, like 2026-03",
+            errors=[{"field": "month", "message": "Give the month as YYYY-MM, like 2026-03"}],
+        )
     month = Month.parse(request.args["month"]) if "month" in request.args else None
     found = report_publication.published_reports(month)
     everything = found if month is None else report_publication.published_reports()
@@ -155,14 +166,18 @@ def report_csv(report_id):
     report_publication.record_read(found, "api.csv", client_id=g.api_client.client_id)
     g.api_participant_ids = list(found.participant_ids)
     name = f"atw-mhss-contract-report-{found.month:%Y-%m}-v{found.version}.csv"
-    return Response(body, headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "X-Report-SHA256": found.sha256,
-    })
+    return Response(
+        body,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Report-SHA256": found.sha256,
+        },
+    )
 
 
 # ---------------------------------------------------------------- referrals
+
 
 def status_url(atw_reference: str) -> str:
     """A referral's status address, its reference one path segment ("/" sent as %2F, as
@@ -194,8 +209,12 @@ def send_referral():
     try:
         received = api_referrals.receive(g.api_client, body)
     except Problems as problems:
-        return error(422, "validation_failed", "The referral has fields that are wrong",
-                     errors=[{"field": p.field or "body", "message": p.message} for p in problems.problems])
+        return error(
+            422,
+            "validation_failed",
+            "The referral has fields that are wrong",
+            errors=[{"field": p.field or "body", "message": p.message} for p in problems.problems],
+        )
     except api_referrals.Conflict as conflict:
         return error(409, "conflict", conflict.message)
     g.api_participant_ids = [received.participant.id]

@@ -7,13 +7,19 @@ from portal.models.api_client import SCOPES
 
 
 class RegisterForm(BaseForm):
-    organisation = RadioField("Which organisation is the client for?", widget=GovRadioInput(), choices=[],
-                              validate_choice=False)
-    name = StringField("Name", widget=GovTextInput(), description="The system that will use it, like "
-                       "‘DWP contract reporting system’")
-    scopes = SelectMultipleField("What may it do?", widget=GovCheckboxesInput(), validate_choice=False,
-                                 choices=[SelectChoice(code, f"{label} ({code})") for code, label in SCOPES.items()],
-                                 description="DWP’s clients may do both; the lead partner’s may read reports only")
+    organisation = RadioField(
+        "Which organisation is the client for?", widget=GovRadioInput(), choices=[], validate_choice=False
+    )
+    name = StringField(
+        "Name", widget=GovTextInput(), description="The system that will use it, like ‘DWP contract reporting system’"
+    )
+    scopes = SelectMultipleField(
+        "What may it do?",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+        choices=[SelectChoice(code, f"{label} ({code})") for code, label in SCOPES.items()],
+        description="DWP’s clients may do both; the lead partner’s may read reports only",
+    )
     submit = SubmitField("Register the client", widget=GovSubmitInput())
 
 

@@ -1,12 +1,13 @@
 """API clients (lead admin): the secret is shown once, on the page that made it."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.api_clients.forms import RegisterForm, RevokeForm, RotateForm
 from blueprints.common import SelectChoice, show_problems
 from portal.actions import Action
-from portal.permissions import requires
 from portal.api import api_clients
+from portal.permissions import requires
 from portal.validation import Problems
 
 bp = Blueprint("api_clients", __name__, url_prefix="/admin/api-clients")
@@ -32,8 +33,9 @@ def register():
     form.organisation.choices = [SelectChoice(str(o.id), o.name) for o in api_clients.organisations()]
     if form.validate_on_submit():
         try:
-            issued = api_clients.register(form.organisation.data, form.name.data or "", form.scopes.data,
-                                          current_user.id)
+            issued = api_clients.register(
+                form.organisation.data, form.name.data or "", form.scopes.data, current_user.id
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:

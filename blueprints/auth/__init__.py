@@ -1,2 +1,3 @@
 """Sign-in (password, then code) and sign-out."""
+
 from blueprints.auth.routes import bp  # noqa: F401

@@ -6,17 +6,18 @@ from blueprints.forms import BaseForm
 
 
 class LoginForm(BaseForm):
-    email = StringField("Email address", widget=GovTextInput(),
-                        validators=[InputRequired("Enter your email address")])
-    password = PasswordField("Password", widget=GovPasswordInput(),
-                             validators=[InputRequired("Enter your password")])
+    email = StringField("Email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address")])
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class CodeForm(BaseForm):
-    code = StringField("Security code", widget=GovTextInput(),
-                       description="The 6-digit code from your authenticator app",
-                       validators=[InputRequired("Enter the security code")])
+    code = StringField(
+        "Security code",
+        widget=GovTextInput(),
+        description="The 6-digit code from your authenticator app",
+        validators=[InputRequired("Enter the security code")],
+    )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 

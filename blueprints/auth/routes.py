@@ -1,4 +1,5 @@
 """Sign-in (password, then code) and sign-out."""
+
 from typing import cast
 from urllib.parse import urlsplit
 
@@ -6,11 +7,11 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from blueprints.auth.forms import CodeForm, LoginForm, SignOutForm
+from portal.accounts import auth, lockout, mfa_reset
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public
 from portal.sessions import ServerSession
-from portal.accounts import auth, lockout, mfa_reset
 
 bp = Blueprint("auth", __name__)
 

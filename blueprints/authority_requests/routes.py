@@ -1,23 +1,30 @@
-"""Requests from authorities (HMRC, the police) for a participant's data (``/authority-requests/``): logged by any member of staff, decided by the DPO."""
+"""Requests from authorities (HMRC, the police) for a participant's data (``/authority-
+requests/``): logged by any member of staff, decided by the DPO."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.consent.forms import AuthorityRequestForm
 from blueprints.common import show_problems
+from blueprints.consent.forms import AuthorityRequestForm
 from portal import clock
 from portal.actions import Action
+from portal.consent import authority_requests
 from portal.extensions import db
 from portal.models import AuthorityRequest
 from portal.permissions import requires
-from portal.consent import authority_requests
 from portal.validation import Problems
 
 bp = Blueprint("authority_requests", __name__, url_prefix="/authority-requests")
+
+
 @bp.route("/")
 @requires(Action.AUTHORITY_REQUEST_LOG)
 def index():
-    return render_template("consent/authority/index.html", requests=authority_requests.logged_by(current_user.id),
-                           title="Requests from authorities you logged")
+    return render_template(
+        "consent/authority/index.html",
+        requests=authority_requests.logged_by(current_user.id),
+        title="Requests from authorities you logged",
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -29,14 +36,24 @@ def new():
     if form.validate_on_submit():
         try:
             found = authority_requests.log_request(
-                form.authority_type.data, form.requester.data, form.reason.data, form.legal_basis_cited.data,
-                form.what_requested.data, form.subject_details.data, form.received_on.data, form.respond_by.data,
-                current_user.id)
+                form.authority_type.data,
+                form.requester.data,
+                form.reason.data,
+                form.legal_basis_cited.data,
+                form.what_requested.data,
+                form.subject_details.data,
+                form.received_on.data,
+                form.respond_by.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
-            flash("Request logged: the Data Protection Officer has been told and will decide on it. Do not "
-                  "disclose anything yourself", "success")
+            flash(
+                "Request logged: the Data Protection Officer has been told and will decide on it. Do not "
+                "disclose anything yourself",
+                "success",
+            )
             return redirect(url_for(".show", request_id=found.id))
     return render_template("consent/authority/new.html", form=form, title="Log a request from an authority")
 

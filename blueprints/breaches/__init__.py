@@ -1,2 +1,3 @@
 """Reporting a suspected personal data breach (``/breaches/new``): any member of staff."""
+
 from blueprints.breaches.routes import bp  # noqa: F401

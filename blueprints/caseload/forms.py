@@ -7,5 +7,7 @@ from blueprints.forms import BaseForm
 class ReallocateCaseloadForm(BaseForm):
     from_vrc = SelectField("Move the open cases of", widget=GovSelect(), validate_choice=False, choices=[])
     to_vrc = SelectField("To", widget=GovSelect(), validate_choice=False, choices=[])
-    reason = TextAreaField("Reason", widget=GovTextArea(), description="For example, long-term leave or leaving the organisation")
+    reason = TextAreaField(
+        "Reason", widget=GovTextArea(), description="For example, long-term leave or leaving the organisation"
+    )
     submit = SubmitField("Reallocate the caseload", widget=GovSubmitInput())

@@ -1,5 +1,6 @@
 """The consent blueprint under ``/<org>/participants/<id>/...``: shared helpers and
 the page shown when an action is refused for want of a live consent."""
+
 from flask import g, render_template, request
 
 from portal.access import participant_access
@@ -21,9 +22,13 @@ def consent_states(participant):
 def _consent_required(error: ConsentRequired):
     consents.audit_refusal(error)
     participant = error.participant
-    return render_template("consent/refused.html", title="This needs the participant’s consent",
-                           message=error.message, refused_participant=participant,
-                           in_org=g.get("org") is not None and g.org.id == participant.org_id), 403
+    return render_template(
+        "consent/refused.html",
+        title="This needs the participant’s consent",
+        message=error.message,
+        refused_participant=participant,
+        in_org=g.get("org") is not None and g.org.id == participant.org_id,
+    ), 403
 
 
 def upload_from(field_name: str = "evidence") -> Upload | None:

@@ -1,15 +1,30 @@
 """Forms of consent, sharing and the DPO's oversight pages. They parse; the services
 decide what is valid."""
+
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
-from blueprints.forms import BaseForm
 from blueprints.common import GovDateField, local_datetime, options
+from blueprints.forms import BaseForm
 from portal import clock
 from portal.models.authority_request import AUTHORITY_TYPES, REQUEST_REASONS
 from portal.models.consent import DECISIONS, METHODS, WITHDRAWAL_METHODS
@@ -68,15 +83,22 @@ class ConsentForm(BaseForm):
     purpose = RadioField("What is the consent for?", widget=GovRadioInput(), validate_choice=False, choices=[])
     decision = radio_field("The participant’s decision", DECISIONS.items())
     method = radio_field("How did they give it?", METHODS.items())
-    words = area_field("What the participant said",
-                       description="In their own words. Needed for a verbal decision; optional with a signed form")
-    evidence = FileField("Signed consent form", widget=GovFileInput(),
-                         description="Needed for a written decision: a PDF, PNG or JPEG, smaller than 5MB")
+    words = area_field(
+        "What the participant said",
+        description="In their own words. Needed for a verbal decision; optional with a signed form",
+    )
+    evidence = FileField(
+        "Signed consent form",
+        widget=GovFileInput(),
+        description="Needed for a written decision: a PDF, PNG or JPEG, smaller than 5MB",
+    )
     decided_on = GovDateField("Date they decided", description=DATE_HINT)
     decided_time = _time("Time they decided")
-    backdated_reason = area_field("If the decision was made more than 15 minutes ago, why is it recorded now?",
-                                  description="Needed for a back-dated decision. A decision dated before a withdrawal "
-                                              "does not bring the consent back")
+    backdated_reason = area_field(
+        "If the decision was made more than 15 minutes ago, why is it recorded now?",
+        description="Needed for a back-dated decision. A decision dated before a withdrawal "
+        "does not bring the consent back",
+    )
     notice_id = HiddenField()
     submit = submit_button("Save decision")
 
@@ -90,8 +112,9 @@ class WithdrawForm(BaseForm):
 
 
 class EvidenceForm(BaseForm):
-    evidence = FileField("Signed consent form", widget=GovFileInput(),
-                         description="A PDF, PNG or JPEG, smaller than 5MB")
+    evidence = FileField(
+        "Signed consent form", widget=GovFileInput(), description="A PDF, PNG or JPEG, smaller than 5MB"
+    )
     submit = submit_button("Upload form")
 
 
@@ -99,8 +122,11 @@ class LetterForm(BaseForm):
     addressee = text_field("Greeting", description="For example, ‘Dear Dr Patel’")
     practice_name = text_field("Practice name")
     practice_address = area_field("Practice address")
-    body = area_field("Letter", description="Write what the GP needs to know. The letter opens by saying the "
-                                            "participant agreed to it and closes with your name and position")
+    body = area_field(
+        "Letter",
+        description="Write what the GP needs to know. The letter opens by saying the "
+        "participant agreed to it and closes with your name and position",
+    )
     data_categories = checkboxes_field("What the letter shares")
     submit = submit_button("Preview letter")
 
@@ -137,8 +163,10 @@ class EmergencyForm(BaseForm):
     recipient_name = text_field("Service or person", description="For example, ‘999 ambulance service’ or the practice")
     contacted_on = GovDateField("Date of the contact", description=DATE_HINT)
     contacted_time = _time("Time of the contact")
-    reason = area_field("Why you contacted them without the participant’s consent",
-                        description="The risk you saw, and why consent could not be asked for or was overridden")
+    reason = area_field(
+        "Why you contacted them without the participant’s consent",
+        description="The risk you saw, and why consent could not be asked for or was overridden",
+    )
     what_shared = area_field("What you shared")
     data_categories = checkboxes_field("Categories of information shared")
     submit = submit_button("Record emergency contact")
@@ -148,12 +176,15 @@ class NoticeForm(BaseForm):
     version = text_field("Version number", description="For example, 1.2")
     published_on = GovDateField("Publication date", description=DATE_HINT)
     text = area_field("Text of the notice")
-    change_note = area_field("Change note",
-                             description="What changed since the last version (not needed for the first)")
+    change_note = area_field(
+        "Change note", description="What changed since the last version (not needed for the first)"
+    )
     reconsent_required = BooleanField(
-        "Participants must be asked again", widget=GovCheckboxInput(),
+        "Participants must be asked again",
+        widget=GovCheckboxInput(),
         description="The change alters what participants agreed to: consents given under earlier versions stop "
-                    "being live from this version’s publication date")
+        "being live from this version’s publication date",
+    )
     submit = submit_button("Save draft")
 
 
@@ -177,11 +208,13 @@ class AuthorityRequestForm(BaseForm):
     authority_type = radio_field("Who is the request from?", AUTHORITY_TYPES.items())
     requester = area_field("Who asked", description="The organisation, the officer, and how to contact them")
     reason = radio_field("What is it about?", REQUEST_REASONS.items())
-    legal_basis_cited = text_field("Legal basis they cite",
-                                   description="For example, DPA 2018 Schedule 2 paragraph 2 (crime and taxation)")
+    legal_basis_cited = text_field(
+        "Legal basis they cite", description="For example, DPA 2018 Schedule 2 paragraph 2 (crime and taxation)"
+    )
     what_requested = area_field("What they asked for")
-    subject_details = area_field("Who the request is about",
-                                 description="As the authority described them: name, date of birth, AtW reference")
+    subject_details = area_field(
+        "Who the request is about", description="As the authority described them: name, date of birth, AtW reference"
+    )
     received_on = GovDateField("Date the request arrived", description=DATE_HINT)
     respond_by = GovDateField("Date they want an answer by", description="Optional. " + DATE_HINT)
     submit = submit_button("Log request")
@@ -189,11 +222,17 @@ class AuthorityRequestForm(BaseForm):
 
 class DecideForm(BaseForm):
     decision = radio_field("Your decision", [("approve", "Approve the disclosure"), ("refuse", "Refuse the request")])
-    atw_reference = text_field("Access to Work reference of the participant",
-                               description="Needed to approve: the disclosure goes in their register")
-    legal_basis = SelectField("Legal basis relied on", widget=GovSelect(), validate_choice=False,
-                              choices=options([("", "Select a legal basis"), *LEGAL_BASES.items()]),
-                              description="Needed to approve")
+    atw_reference = text_field(
+        "Access to Work reference of the participant",
+        description="Needed to approve: the disclosure goes in their register",
+    )
+    legal_basis = SelectField(
+        "Legal basis relied on",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=options([("", "Select a legal basis"), *LEGAL_BASES.items()]),
+        description="Needed to approve",
+    )
     reasons = area_field("Reasons for your decision")
     submit = submit_button("Record decision")
 

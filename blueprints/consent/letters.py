@@ -1,18 +1,18 @@
 """GP letters: write from the template, preview, issue (PDF), record sending, cancel."""
+
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
+from blueprints.common import options, show_problems
 from blueprints.consent.common import bp
 from blueprints.consent.forms import CancelLetterForm, IssueForm, LetterForm, SentForm, fill_now, typed_moment
-from blueprints.common import show_problems
 from blueprints.participants.common import render_participant
-from blueprints.common import options
+from portal.access.participant_access import FULL, get_child, get_participant
 from portal.actions import Action
-from portal.models import GpLetter
-from portal.permissions import requires
 from portal.casework import gp_letters
 from portal.consent import consents
-from portal.access.participant_access import FULL, get_child, get_participant
+from portal.models import GpLetter
+from portal.permissions import requires
 from portal.validation import Problems
 
 LETTER_SHOWS = ("health",)
@@ -23,17 +23,30 @@ def _letter_form(participant, obj=None) -> LetterForm:
     purpose = consents.purpose_by_code(gp_letters.PURPOSE)
     form.data_categories.choices = options((c, c) for c in (purpose.data_categories if purpose else []))
     if not form.is_submitted():
-        values = gp_letters.defaults(participant) if obj is None else {
-            "addressee": obj.addressee, "practice_name": obj.practice_name, "practice_address": obj.practice_address,
-            "body": obj.body, "data_categories": obj.data_categories}
+        values = (
+            gp_letters.defaults(participant)
+            if obj is None
+            else {
+                "addressee": obj.addressee,
+                "practice_name": obj.practice_name,
+                "practice_address": obj.practice_address,
+                "body": obj.body,
+                "data_categories": obj.data_categories,
+            }
+        )
         for name, value in values.items():
             form[name].data = value
     return form
 
 
 def _letter_values(form) -> tuple[str | None, str | None, str | None, str | None, list[str] | None]:
-    return (form.addressee.data, form.practice_name.data, form.practice_address.data, form.body.data,
-            form.data_categories.data)
+    return (
+        form.addressee.data,
+        form.practice_name.data,
+        form.practice_address.data,
+        form.body.data,
+        form.data_categories.data,
+    )
 
 
 @bp.route("/<int:participant_id>/gp-letters/new", methods=["GET", "POST"])
@@ -49,8 +62,14 @@ def new_letter(participant_id):
             show_problems(form, problems)
         else:
             return redirect(url_for(".letter", participant_id=participant.id, letter_id=letter.id))
-    return render_participant("consent/letter_form.html", participant, "gp_letters.new", shows=LETTER_SHOWS,
-                              form=form, title="Write to the GP")
+    return render_participant(
+        "consent/letter_form.html",
+        participant,
+        "gp_letters.new",
+        shows=LETTER_SHOWS,
+        form=form,
+        title="Write to the GP",
+    )
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>")
@@ -59,10 +78,17 @@ def letter(participant_id, letter_id):
     """The letter as it will be (or was) sent: the preview, and what can be done next."""
     participant = get_participant(participant_id, FULL)
     found = get_child(GpLetter, letter_id, participant)
-    return render_participant("consent/letter.html", participant, "gp_letters.letter", shows=LETTER_SHOWS,
-                              letter=found, letter_html=gp_letters.letter_html(participant, found, current_user, document=False),
-                              issue_form=IssueForm(), title="Letter to the GP",
-                              gp_consent=consents.live_consent(participant, gp_letters.PURPOSE))
+    return render_participant(
+        "consent/letter.html",
+        participant,
+        "gp_letters.letter",
+        shows=LETTER_SHOWS,
+        letter=found,
+        letter_html=gp_letters.letter_html(participant, found, current_user, document=False),
+        issue_form=IssueForm(),
+        title="Letter to the GP",
+        gp_consent=consents.live_consent(participant, gp_letters.PURPOSE),
+    )
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/edit", methods=["GET", "POST"])
@@ -81,8 +107,15 @@ def edit_letter(participant_id, letter_id):
             show_problems(form, problems)
         else:
             return redirect(url_for(".letter", participant_id=participant.id, letter_id=found.id))
-    return render_participant("consent/letter_form.html", participant, "gp_letters.edit", shows=LETTER_SHOWS,
-                              form=form, letter=found, title="Change the letter")
+    return render_participant(
+        "consent/letter_form.html",
+        participant,
+        "gp_letters.edit",
+        shows=LETTER_SHOWS,
+        form=form,
+        letter=found,
+        title="Change the letter",
+    )
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/issue", methods=["POST"])
@@ -122,15 +155,22 @@ def letter_sent(participant_id, letter_id):
         fill_now(form, "sent_on", "sent_time")
     if form.validate_on_submit():
         try:
-            gp_letters.record_sent(participant, found, form.method.data, typed_moment(form, "sent_on", "sent_time"),
-                                   current_user.id)
+            gp_letters.record_sent(
+                participant, found, form.method.data, typed_moment(form, "sent_on", "sent_time"), current_user.id
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
             flash("Sending recorded: the letter is in the disclosures register", "success")
             return redirect(url_for(".letter", participant_id=participant.id, letter_id=found.id))
-    return render_participant("consent/simple_form.html", participant, "gp_letters.sent", form=form, letter=found,
-                              title="Record how the letter was sent")
+    return render_participant(
+        "consent/simple_form.html",
+        participant,
+        "gp_letters.sent",
+        form=form,
+        letter=found,
+        title="Record how the letter was sent",
+    )
 
 
 @bp.route("/<int:participant_id>/gp-letters/<int:letter_id>/cancel", methods=["GET", "POST"])
@@ -149,6 +189,6 @@ def cancel_letter(participant_id, letter_id):
         else:
             flash("Letter cancelled", "success")
             return redirect(url_for(".overview", participant_id=participant.id))
-    return render_participant("consent/simple_form.html", participant, "gp_letters.cancel", form=form, letter=found,
-                              title="Cancel the letter")
-
+    return render_participant(
+        "consent/simple_form.html", participant, "gp_letters.cancel", form=form, letter=found, title="Cancel the letter"
+    )

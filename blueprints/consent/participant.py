@@ -1,20 +1,20 @@
 """A participant's consents: the page, recording, evidence, withdrawal, receipts."""
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from blueprints.common import options, show_problems
 from blueprints.consent.common import bp, upload_from
 from blueprints.consent.forms import ConsentForm, EvidenceForm, WithdrawForm, fill_now, typed_moment
-from blueprints.common import show_problems
 from blueprints.participants.common import render_participant
-from blueprints.common import options
+from portal.access.participant_access import FULL, LIMITED, current_level, get_child, get_participant
 from portal.actions import Action
-from portal.extensions import db
-from portal.models import Consent, ConsentEvidence, Organisation
-from portal.permissions import requires
 from portal.casework import employer_contacts, gp_letters
 from portal.consent import consents, disclosures, emergency, privacy_notices
+from portal.extensions import db
+from portal.models import Consent, ConsentEvidence, Organisation
 from portal.ooh import ooh_calls
-from portal.access.participant_access import FULL, LIMITED, get_child, get_participant
+from portal.permissions import requires
 from portal.validation import Problems
 
 
@@ -23,8 +23,12 @@ from portal.validation import Problems
 def overview(participant_id):
     participant = get_participant(participant_id, FULL)
     return render_participant(
-        "consent/overview.html", participant, "consents", shows=("health",),
-        states=consents.purpose_states(participant), register=disclosures.disclosures_of(participant),
+        "consent/overview.html",
+        participant,
+        "consents",
+        shows=("health",),
+        states=consents.purpose_states(participant),
+        register=disclosures.disclosures_of(participant),
         letters=gp_letters.letters_of(participant),
         employer_contacts=employer_contacts.employer_contacts_of(participant),
         emergency_contacts=emergency.emergency_contacts_of(participant),
@@ -46,23 +50,41 @@ def record_decision(participant_id):
         fill_now(form, "decided_on", "decided_time")
     if form.validate_on_submit():
         try:
-            consent = consents.record_consent(participant, form.purpose.data, form.decision.data, form.method.data,
-                                              form.words.data, typed_moment(form, "decided_on", "decided_time"),
-                                              form.notice_id.data, upload_from(), current_user.id,
-                                              backdated_reason=form.backdated_reason.data)
+            consent = consents.record_consent(
+                participant,
+                form.purpose.data,
+                form.decision.data,
+                form.method.data,
+                form.words.data,
+                typed_moment(form, "decided_on", "decided_time"),
+                form.notice_id.data,
+                upload_from(),
+                current_user.id,
+                backdated_reason=form.backdated_reason.data,
+            )
         except Problems as problems:
             show_problems(form, problems)
             form.notice_id.data = str(notice.id) if notice else ""
         else:
             if consent.decision == "given" and not consents.consent_live_at(consent):
-                flash("Decision recorded, but the consent is not live: a withdrawal or refusal dated after the "
-                      "decision ends it. If the participant has given consent again, record a new decision dated "
-                      "when they gave it", "warning")
+                flash(
+                    "Decision recorded, but the consent is not live: a withdrawal or refusal dated after the "
+                    "decision ends it. If the participant has given consent again, record a new decision dated "
+                    "when they gave it",
+                    "warning",
+                )
             else:
                 flash("Decision recorded", "success")
             return redirect(url_for(".overview", participant_id=participant.id))
-    return render_participant("consent/record.html", participant, "consents.new", form=form, notice=notice,
-                              purposes=consents.active_purposes(), title="Record a consent decision")
+    return render_participant(
+        "consent/record.html",
+        participant,
+        "consents.new",
+        form=form,
+        notice=notice,
+        purposes=consents.active_purposes(),
+        title="Record a consent decision",
+    )
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/withdraw", methods=["GET", "POST"])
@@ -77,11 +99,13 @@ def withdraw(participant_id, consent_id):
         try:
             withdrawn_at = typed_moment(form, "withdrawn_on", "withdrawn_time")
             if _full():
-                consents.withdraw_consent(participant, consent, withdrawn_at, form.method.data, form.words.data,
-                                          current_user.id)
+                consents.withdraw_consent(
+                    participant, consent, withdrawn_at, form.method.data, form.words.data, current_user.id
+                )
             else:  # under a verbal-consent grant: logged, the VRC told
-                ooh_calls.withdraw_consent(participant, consent, withdrawn_at, form.method.data, form.words.data,
-                                           current_user)
+                ooh_calls.withdraw_consent(
+                    participant, consent, withdrawn_at, form.method.data, form.words.data, current_user
+                )
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -89,12 +113,17 @@ def withdraw(participant_id, consent_id):
             if _full():
                 return redirect(url_for(".overview", participant_id=participant.id))
             return redirect(url_for("participants.record", participant_id=participant.id))
-    return render_participant("consent/withdraw.html", participant, "consents.withdraw", form=form, consent=consent,
-                              title="Withdraw a consent")
+    return render_participant(
+        "consent/withdraw.html",
+        participant,
+        "consents.withdraw",
+        form=form,
+        consent=consent,
+        title="Withdraw a consent",
+    )
 
 
 def _full() -> bool:
-    from portal.access.participant_access import current_level
 
     return current_level() == FULL
 
@@ -113,8 +142,14 @@ def add_evidence(participant_id, consent_id):
         else:
             flash("Signed form uploaded", "success")
             return redirect(url_for(".overview", participant_id=participant.id))
-    return render_participant("consent/evidence.html", participant, "consents.evidence", form=form, consent=consent,
-                              title="Upload a signed consent form")
+    return render_participant(
+        "consent/evidence.html",
+        participant,
+        "consents.evidence",
+        form=form,
+        consent=consent,
+        title="Upload a signed consent form",
+    )
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/evidence/<int:evidence_id>")
@@ -136,5 +171,11 @@ def receipt(participant_id, consent_id):
     consent = get_child(Consent, consent_id, participant)
     org = db.session.get(Organisation, participant.org_id)
     assert org is not None  # the participant's organisation (org_id is a foreign key)
-    return render_participant("consent/receipt.html", participant, "consents.receipt", consent=consent,
-                              receipt=consents.receipt(consent, participant, org.name), title="Consent receipt")
+    return render_participant(
+        "consent/receipt.html",
+        participant,
+        "consents.receipt",
+        consent=consent,
+        receipt=consents.receipt(consent, participant, org.name),
+        title="Consent receipt",
+    )

@@ -1,4 +1,5 @@
 """Contract areas (lead admin): which organisation delivers in each postcode area."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -26,9 +27,7 @@ def _area_or_404(area: str):
 @requires(Action.CONTRACT_AREA_MANAGE)
 def index():
     return render_template(
-        "contract_areas/index.html",
-        areas=contract_areas.all_areas(),
-        unallocated=contract_areas.unallocated_areas(),
+        "contract_areas/index.html", areas=contract_areas.all_areas(), unallocated=contract_areas.unallocated_areas()
     )
 
 
@@ -64,8 +63,7 @@ def change(area):
         else:
             flash(f"{result.area.area} is now delivered by {result.area.organisation.name}", "success")
             return redirect(url_for(".index"))
-    return render_template("contract_areas/change.html", form=form, area=row,
-                           changes=contract_areas.history(row.area))
+    return render_template("contract_areas/change.html", form=form, area=row, changes=contract_areas.history(row.area))
 
 
 @bp.route("/<area>/remove", methods=["GET", "POST"])
@@ -76,8 +74,9 @@ def remove(area):
     if form.validate_on_submit():
         code = row.area
         contract_areas.remove_area(code, user_id=current_user.id)
-        flash(f"{code} has been removed: its new referrals will wait in the lead partner’s "
-              "unallocated queue", "success")
+        flash(
+            f"{code} has been removed: its new referrals will wait in the lead partner’s unallocated queue", "success"
+        )
         return redirect(url_for(".index"))
     return render_template("contract_areas/remove.html", form=form, area=row)
 

@@ -11,6 +11,7 @@ whose parts are blueprints nested in it (endpoints ``dpo.<part>.<view>``):
 - ``governance``: the breach register and audit search;
 - ``ooh``: the out-of-hours log of every organisation.
 """
+
 from flask import Blueprint
 
 from blueprints.dpo import governance, ooh, privacy, privacy_reviews, requests, retention, rights

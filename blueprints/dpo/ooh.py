@@ -3,11 +3,13 @@
 from flask import Blueprint
 
 from blueprints.ooh_oversight.routes import show_log
+from portal.access import participant_access
 from portal.actions import Action
 from portal.permissions import requires
-from portal.access import participant_access
 
 bp = Blueprint("ooh", __name__)
+
+
 @bp.route("/ooh-log")
 @requires(Action.OOH_LOG)
 @participant_access.reads_participant_data

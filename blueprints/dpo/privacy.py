@@ -1,22 +1,29 @@
 """The DPO's pages of this area, under /dpo/: privacy notice versions, the review
 list of emergency overrides, and the decisions on requests from authorities."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
+from blueprints.common import options, show_problems
 from blueprints.consent.forms import (
-    AuthorityDisclosureForm, DecideForm, NoticeForm, PublishForm, ReviewForm, fill_now, typed_moment,
+    AuthorityDisclosureForm,
+    DecideForm,
+    NoticeForm,
+    PublishForm,
+    ReviewForm,
+    fill_now,
+    typed_moment,
 )
-from blueprints.common import show_problems
-from blueprints.common import options
 from portal import tenancy
-from portal.actions import Action
-from portal.extensions import db
-from portal.models.disclosure import LEGAL_BASES
-from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
-from portal.permissions import requires
-from portal.consent import authority_requests, disclosure_reviews, emergency, privacy_notices
 from portal.access.participant_access import audit_list, audit_review_view, reads_participant_data
+from portal.actions import Action
+from portal.consent import authority_requests, disclosure_reviews, emergency, privacy_notices
 from portal.consent.privacy_notices import NoticePublished
+from portal.extensions import db
+from portal.models import AuthorityRequest, EmergencyContact, Organisation, Participant, PrivacyNotice
+from portal.models.disclosure import LEGAL_BASES
+from portal.permissions import requires
 from portal.validation import Problems
 
 bp = Blueprint("privacy", __name__)
@@ -28,11 +35,16 @@ def _get(model, object_id):
 
 # ----------------------------------------------------------------- notices
 
+
 @bp.route("/notices")
 @requires(Action.PRIVACY_NOTICE_MANAGE)
 def notices():
-    return render_template("consent/dpo/notices.html", notices=privacy_notices.all_notices(),
-                           current=privacy_notices.current_notice(), title="Privacy notice versions")
+    return render_template(
+        "consent/dpo/notices.html",
+        notices=privacy_notices.all_notices(),
+        current=privacy_notices.current_notice(),
+        title="Privacy notice versions",
+    )
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
@@ -44,9 +56,14 @@ def new_notice():
         form.text.data = latest.text
     if form.validate_on_submit():
         try:
-            notice = privacy_notices.create_draft(form.version.data, form.published_on.data, form.text.data,
-                                                  form.change_note.data, form.reconsent_required.data,
-                                                  current_user.id)
+            notice = privacy_notices.create_draft(
+                form.version.data,
+                form.published_on.data,
+                form.text.data,
+                form.change_note.data,
+                form.reconsent_required.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -59,8 +76,13 @@ def new_notice():
 @requires(Action.PRIVACY_NOTICE_MANAGE)
 def notice(notice_id):
     found = _get(PrivacyNotice, notice_id)
-    return render_template("consent/dpo/notice.html", notice=found, publish_form=PublishForm(),
-                           current=privacy_notices.current_notice(), title=f"Privacy notice version {found.version}")
+    return render_template(
+        "consent/dpo/notice.html",
+        notice=found,
+        publish_form=PublishForm(),
+        current=privacy_notices.current_notice(),
+        title=f"Privacy notice version {found.version}",
+    )
 
 
 @bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
@@ -72,15 +94,23 @@ def edit_notice(notice_id):
     form = NoticeForm(obj=found if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            privacy_notices.update_draft(found, form.version.data, form.published_on.data, form.text.data,
-                                         form.change_note.data, form.reconsent_required.data, current_user.id)
+            privacy_notices.update_draft(
+                found,
+                form.version.data,
+                form.published_on.data,
+                form.text.data,
+                form.change_note.data,
+                form.reconsent_required.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
             flash("Draft saved", "success")
             return redirect(url_for(".notice", notice_id=found.id))
-    return render_template("consent/dpo/notice_form.html", form=form, notice=found,
-                           title=f"Change draft version {found.version}")
+    return render_template(
+        "consent/dpo/notice_form.html", form=form, notice=found, title=f"Change draft version {found.version}"
+    )
 
 
 @bp.route("/notices/<int:notice_id>/publish", methods=["POST"])
@@ -94,15 +124,21 @@ def publish_notice(notice_id):
     except NoticePublished:
         flash(f"Version {found.version} was already published", "info")
     except Problems as problems:
-        return render_template("consent/dpo/notice.html", notice=found, publish_form=PublishForm(),
-                               current=privacy_notices.current_notice(), title=f"Privacy notice version {found.version}",
-                               errors=[{"text": p.message, "href": "#publish"} for p in problems.problems])
+        return render_template(
+            "consent/dpo/notice.html",
+            notice=found,
+            publish_form=PublishForm(),
+            current=privacy_notices.current_notice(),
+            title=f"Privacy notice version {found.version}",
+            errors=[{"text": p.message, "href": "#publish"} for p in problems.problems],
+        )
     else:
         flash(f"Version {found.version} published: it can no longer be changed", "success")
     return redirect(url_for(".notice", notice_id=found.id))
 
 
 # ----------------------------------------------------------------- overrides
+
 
 @bp.route("/overrides")
 @requires(Action.OVERRIDE_REVIEW)
@@ -116,15 +152,21 @@ def overrides():
     flagged_done = disclosure_reviews.reviewed() if show_reviewed else []
     shown = [c.participant_id for c in waiting + done + flagged + flagged_done]
     audit_list("dpo.overrides", shown)
-    return render_template("consent/dpo/overrides.html", waiting=waiting, done=done, flagged=flagged,
-                           flagged_done=flagged_done, show_reviewed=show_reviewed,
-                           participants=_participants(shown), title="Emergency overrides to review")
+    return render_template(
+        "consent/dpo/overrides.html",
+        waiting=waiting,
+        done=done,
+        flagged=flagged,
+        flagged_done=flagged_done,
+        show_reviewed=show_reviewed,
+        participants=_participants(shown),
+        title="Emergency overrides to review",
+    )
 
 
 def _participants(ids) -> dict:
     if not ids:
         return {}
-    from sqlalchemy import select
 
     rows = db.session.scalars(select(Participant).where(Participant.id.in_(set(ids)))).all()
     return {p.id: p for p in rows}
@@ -144,8 +186,9 @@ def review_page(entry, form, review, reviewed_text, viewed: dict, template, **co
             flash(f"Review recorded: the {reviewed_text} has left the review list", "success")
             return redirect(url_for(".overrides"))
     audit_review_view(participant, viewed)
-    return render_template(template, participant=participant, org=db.session.get(Organisation, participant.org_id),
-                           form=form, **context)
+    return render_template(
+        template, participant=participant, org=db.session.get(Organisation, participant.org_id), form=form, **context
+    )
 
 
 @bp.route("/overrides/<int:override_id>", methods=["GET", "POST"])
@@ -153,18 +196,29 @@ def review_page(entry, form, review, reviewed_text, viewed: dict, template, **co
 @reads_participant_data
 def override(override_id):
     contact = _get(EmergencyContact, override_id)
-    return review_page(contact, ReviewForm(), emergency.review_override, "override",
-                       {"view": "dpo.override", "override_id": contact.id}, "consent/dpo/override.html",
-                       contact=contact, title="Emergency override")
+    return review_page(
+        contact,
+        ReviewForm(),
+        emergency.review_override,
+        "override",
+        {"view": "dpo.override", "override_id": contact.id},
+        "consent/dpo/override.html",
+        contact=contact,
+        title="Emergency override",
+    )
 
 
 # ----------------------------------------------------------------- authority requests
 
+
 @bp.route("/authority-requests")
 @requires(Action.AUTHORITY_REQUEST_DECIDE)
 def authority_requests_list():
-    return render_template("consent/dpo/authority_requests.html", requests=authority_requests.all_requests(),
-                           title="Requests from authorities")
+    return render_template(
+        "consent/dpo/authority_requests.html",
+        requests=authority_requests.all_requests(),
+        title="Requests from authorities",
+    )
 
 
 def _request_page(found: AuthorityRequest, decide_form=None, disclose_form=None, status=200):
@@ -178,10 +232,17 @@ def _request_page(found: AuthorityRequest, decide_form=None, disclose_form=None,
         disclose_form = _disclose_form()
         fill_now(disclose_form, "disclosed_on", "disclosed_time")
     with_errors = next((f for f in (decide_form, disclose_form) if f is not None and f.errors), None)
-    return render_template("consent/dpo/authority_request.html", found=found, participant=participant,
-                           org=db.session.get(Organisation, participant.org_id) if participant else None,
-                           decide_form=decide_form, disclose_form=disclose_form, form=with_errors,
-                           legal_bases=LEGAL_BASES, title="Request from an authority"), status
+    return render_template(
+        "consent/dpo/authority_request.html",
+        found=found,
+        participant=participant,
+        org=db.session.get(Organisation, participant.org_id) if participant else None,
+        decide_form=decide_form,
+        disclose_form=disclose_form,
+        form=with_errors,
+        legal_bases=LEGAL_BASES,
+        title="Request from an authority",
+    ), status
 
 
 def _reference_in(text: str) -> str:
@@ -216,8 +277,14 @@ def decide_authority_request(request_id):
         return redirect(url_for(".authority_request", request_id=found.id))
     if form.validate_on_submit():
         try:
-            authority_requests.decide(found, form.decision.data, form.atw_reference.data, form.legal_basis.data,
-                                      form.reasons.data, current_user.id)
+            authority_requests.decide(
+                found,
+                form.decision.data,
+                form.atw_reference.data,
+                form.legal_basis.data,
+                form.reasons.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -237,8 +304,14 @@ def disclose_authority_request(request_id):
     form = _disclose_form()
     if form.validate_on_submit():
         try:
-            authority_requests.record_disclosure(found, form.data_categories.data, form.summary.data, form.method.data,
-                                                 typed_moment(form, "disclosed_on", "disclosed_time"), current_user.id)
+            authority_requests.record_disclosure(
+                found,
+                form.data_categories.data,
+                form.summary.data,
+                form.method.data,
+                typed_moment(form, "disclosed_on", "disclosed_time"),
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:

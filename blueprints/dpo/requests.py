@@ -1,33 +1,58 @@
 """The DPO's home (``/dpo/``), the rights requests dashboard, each request's workflows, and complaints."""
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.common import show_problems, submit_form
-from blueprints.participants.forms import SECTION_FORMS
 from blueprints.dpo.requests_forms import (
-    AnswerForm, CloseForm, ComplaintCloseForm, ComplaintForm, DwpForm, ExtendForm, IdentityForm, InvestigationForm, LiftForm, LinkForm, NoDataForm, NoticeForm, ObjectionForm, PortabilityForm, RestrictForm,
-    SearchForm, SentForm, StopForm,
+    AnswerForm,
+    CloseForm,
+    ComplaintCloseForm,
+    ComplaintForm,
+    DwpForm,
+    ExtendForm,
+    IdentityForm,
+    InvestigationForm,
+    LiftForm,
+    LinkForm,
+    NoDataForm,
+    NoticeForm,
+    ObjectionForm,
+    PortabilityForm,
+    RestrictForm,
+    SearchForm,
+    SentForm,
+    StopForm,
 )
-from portal import clock, tenancy
+from blueprints.participants.forms import SECTION_FORMS
+from portal import clock, deadlines, participant_fields, tenancy
+from portal.access.participant_access import ParticipantRestricted, reads_participant_data, training_current
+from portal.accounts import home as home_links
 from portal.actions import Action
+from portal.consent import objections, privacy_notices
 from portal.extensions import db
 from portal.models import Participant
 from portal.models.rights import Complaint, PortabilityExport, RightsRequest
 from portal.permissions import ACTIONS, requires
-from portal.accounts import home as home_links
-from portal import deadlines, participant_fields
-from portal.consent import objections, privacy_notices
-from portal.rights import rights_clock, rights_complaints, rights_figures, rights_identity, rights_requests, rights_workflows
-from portal.access.participant_access import ParticipantRestricted, reads_participant_data, training_current
+from portal.rights import (
+    rights_clock,
+    rights_complaints,
+    rights_figures,
+    rights_identity,
+    rights_requests,
+    rights_workflows,
+)
 from portal.rights.rights_workflows import NotLinked
 from portal.validation import Problems
 
 bp = Blueprint("requests", __name__)
 
 # Parts of a request done on the access/erasure pages (built by that area).
-OTHER_WORKFLOWS = (("access", "dpo.rights.access_package", "Build the access package"),
-                   ("erasure", "dpo.rights.erasure", "Plan and confirm erasure"),
-                   (None, "dpo.rights.participant_record", "Read the participant’s full record"))
+OTHER_WORKFLOWS = (
+    ("access", "dpo.rights.access_package", "Build the access package"),
+    ("erasure", "dpo.rights.erasure", "Plan and confirm erasure"),
+    (None, "dpo.rights.participant_record", "Read the participant’s full record"),
+)
 
 
 @bp.app_template_global()
@@ -39,6 +64,7 @@ def open_rights_requests(participant_id) -> int:
 
 # ----------------------------------------------------------------- intake
 
+
 @bp.route("/")
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def home():
@@ -48,11 +74,20 @@ def home():
     counts = {s: states.count(s) for s in (deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TRACK)}
     # Every page of the portal's home list that only the DPO may use (others' areas
     # add theirs there), so this home links notices, overrides, authority requests...
-    links = [(endpoint, text, hint) for action, text, endpoint, hint in home_links.GLOBAL_LINKS
-             if ACTIONS.get(action) == frozenset({"dpo"}) and endpoint in current_app.view_functions]
-    return render_template("rights/home.html", counts=counts, open_count=len(rows),
-                           stopped=sum(1 for r in rows if r.clock_stopped), links=links,
-                           figures=rights_figures.monthly(today), title="Data Protection Officer")
+    links = [
+        (endpoint, text, hint)
+        for action, text, endpoint, hint in home_links.GLOBAL_LINKS
+        if ACTIONS.get(action) == frozenset({"dpo"}) and endpoint in current_app.view_functions
+    ]
+    return render_template(
+        "rights/home.html",
+        counts=counts,
+        open_count=len(rows),
+        stopped=sum(1 for r in rows if r.clock_stopped),
+        links=links,
+        figures=rights_figures.monthly(today),
+        title="Data Protection Officer",
+    )
 
 
 @bp.route("/requests")
@@ -60,29 +95,47 @@ def home():
 def requests():
     today = clock.today()
     rows = rights_requests.open_requests()
-    items = [(r, rights_clock.clock_of(r, today), rights_clock.state_of(r, today),
-              rights_clock.extension_notice_overdue(r, today)) for r in rows]
+    items = [
+        (
+            r,
+            rights_clock.clock_of(r, today),
+            rights_clock.state_of(r, today),
+            rights_clock.extension_notice_overdue(r, today),
+        )
+        for r in rows
+    ]
     rights_requests.audit_list(rows, current_user.id)
-    return render_template("rights/requests.html", items=items, closed=rights_requests.closed_requests(),
-                           title="Rights requests")
+    return render_template(
+        "rights/requests.html", items=items, closed=rights_requests.closed_requests(), title="Rights requests"
+    )
 
 
 def _page(found, template="rights/request.html", **context):
     today = clock.today()
     participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
-    others = [(right, endpoint, text) for right, endpoint, text in OTHER_WORKFLOWS
-              if (right is None or right in found.right_codes) and endpoint in current_app.view_functions]
+    others = [
+        (right, endpoint, text)
+        for right, endpoint, text in OTHER_WORKFLOWS
+        if (right is None or right in found.right_codes) and endpoint in current_app.view_functions
+    ]
     # Rule 9: with training out of date the request's own page still answers (its clock
     # must keep running), but says no more of the linked record than that it is linked.
     withheld = participant is not None and not training_current(current_user)
     return render_template(
-        template, found=found, participant=participant, participant_withheld=withheld,
+        template,
+        found=found,
+        participant=participant,
+        participant_withheld=withheld,
         clock_now=rights_clock.clock_of(found, today),
         state=rights_clock.state_of(found, today),
-        notice_overdue=rights_clock.extension_notice_overdue(found, today), others=others,
+        notice_overdue=rights_clock.extension_notice_overdue(found, today),
+        others=others,
         objections=objections.objections_of(participant.id) if participant else [],
-        restrictions=rights_workflows.restriction_notices(found), exports=rights_workflows.exports_of(found),
-        title=context.pop("title", f"Rights request {found.reference}"), **context)
+        restrictions=rights_workflows.restriction_notices(found),
+        exports=rights_workflows.exports_of(found),
+        title=context.pop("title", f"Rights request {found.reference}"),
+        **context,
+    )
 
 
 @bp.route("/requests/<int:request_id>")
@@ -114,8 +167,9 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
     form = form_class()
     if prepare:
         prepare(form, found)
-    done_page = submit_form(form, lambda: call(found, form), done, url_for(".show", request_id=found.id),
-                            refusals=REFUSALS)
+    done_page = submit_form(
+        form, lambda: call(found, form), done, url_for(".show", request_id=found.id), refusals=REFUSALS
+    )
     if done_page is not None:
         return done_page
     return _form_page(found, form, request.path, title, identity_gate=discloses)
@@ -124,53 +178,88 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
 @bp.route("/requests/<int:request_id>/identity", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def identity(request_id):
-    return _handle(request_id, IdentityForm, lambda r, f: rights_requests.record_identity(
-        r, f.decision.data, f.received_on.data, f.method.data, f.reason.data, current_user.id,
-        response_sent_on=f.response_sent_on.data, response_method=f.response_method.data),
-        "Identity or authority of the requester", "Identity step recorded")
+    return _handle(
+        request_id,
+        IdentityForm,
+        lambda r, f: rights_requests.record_identity(
+            r,
+            f.decision.data,
+            f.received_on.data,
+            f.method.data,
+            f.reason.data,
+            current_user.id,
+            response_sent_on=f.response_sent_on.data,
+            response_method=f.response_method.data,
+        ),
+        "Identity or authority of the requester",
+        "Identity step recorded",
+    )
 
 
 @bp.route("/requests/<int:request_id>/clarify", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def clarify(request_id):
-    return _handle(request_id, StopForm, lambda r, f: rights_requests.stop_clock(
-        r, f.asked_on.data, f.question.data, current_user.id), "Ask what the request covers",
-        "Clock stopped until the answer arrives")
+    return _handle(
+        request_id,
+        StopForm,
+        lambda r, f: rights_requests.stop_clock(r, f.asked_on.data, f.question.data, current_user.id),
+        "Ask what the request covers",
+        "Clock stopped until the answer arrives",
+    )
 
 
 @bp.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def answer(request_id):
-    return _handle(request_id, AnswerForm, lambda r, f: rights_requests.restart_clock(
-        r, f.answered_on.data, f.note.data, current_user.id), "The answer arrived", "Clock restarted")
+    return _handle(
+        request_id,
+        AnswerForm,
+        lambda r, f: rights_requests.restart_clock(r, f.answered_on.data, f.note.data, current_user.id),
+        "The answer arrived",
+        "Clock restarted",
+    )
 
 
 @bp.route("/requests/<int:request_id>/extend", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def extend(request_id):
-    return _handle(request_id, ExtendForm, lambda r, f: rights_requests.extend(
-        r, f.reason.data, f.detail.data, current_user.id), "Extend the deadline",
-        "Extended: tell the person before the one-month date")
+    return _handle(
+        request_id,
+        ExtendForm,
+        lambda r, f: rights_requests.extend(r, f.reason.data, f.detail.data, current_user.id),
+        "Extend the deadline",
+        "Extended: tell the person before the one-month date",
+    )
 
 
 @bp.route("/requests/<int:request_id>/extension-notice", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def extension_notice(request_id):
-    return _handle(request_id, SentForm, lambda r, f: rights_requests.record_extension_notice(
-        r, f.sent_on.data, f.method.data, current_user.id), "The person was told of the extension",
-        "Extension notice recorded")
+    return _handle(
+        request_id,
+        SentForm,
+        lambda r, f: rights_requests.record_extension_notice(r, f.sent_on.data, f.method.data, current_user.id),
+        "The person was told of the extension",
+        "Extension notice recorded",
+    )
 
 
 @bp.route("/requests/<int:request_id>/dwp", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def dwp(request_id):
-    return _handle(request_id, DwpForm, lambda r, f: rights_requests.record_dwp_informed(
-        r, f.informed_on.data, f.note.data, current_user.id), "DWP informed or consulted", "Recorded")
+    return _handle(
+        request_id,
+        DwpForm,
+        lambda r, f: rights_requests.record_dwp_informed(r, f.informed_on.data, f.note.data, current_user.id),
+        "DWP informed or consulted",
+        "Recorded",
+    )
 
 
 def _notice_choices(form, found):
     form.notice_id.choices = [("", "Select a version")] + [
-        (str(n.id), f"Version {n.version}") for n in privacy_notices.published_notices()]
+        (str(n.id), f"Version {n.version}") for n in privacy_notices.published_notices()
+    ]
     if not form.is_submitted():
         current = privacy_notices.current_notice()
         form.notice_id.data = str(current.id) if current else ""
@@ -179,40 +268,68 @@ def _notice_choices(form, found):
 @bp.route("/requests/<int:request_id>/notice", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def notice(request_id):
-    return _handle(request_id, NoticeForm, lambda r, f: rights_workflows.record_notice_sent(
-        r, f.notice_id.data, f.sent_on.data, f.method.data, current_user.id), "Send the privacy notice",
-        "Privacy notice recorded as sent", prepare=_notice_choices)
+    return _handle(
+        request_id,
+        NoticeForm,
+        lambda r, f: rights_workflows.record_notice_sent(
+            r, f.notice_id.data, f.sent_on.data, f.method.data, current_user.id
+        ),
+        "Send the privacy notice",
+        "Privacy notice recorded as sent",
+        prepare=_notice_choices,
+    )
 
 
 @bp.route("/requests/<int:request_id>/restrict", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def restrict(request_id):
-    return _handle(request_id, RestrictForm, lambda r, f: rights_workflows.set_restriction(
-        r, f.reason.data, current_user.id), "Restrict the record", "The record is restricted")
+    return _handle(
+        request_id,
+        RestrictForm,
+        lambda r, f: rights_workflows.set_restriction(r, f.reason.data, current_user.id),
+        "Restrict the record",
+        "The record is restricted",
+    )
 
 
 @bp.route("/requests/<int:request_id>/lift-restriction", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def lift_restriction(request_id):
-    return _handle(request_id, LiftForm, lambda r, f: rights_workflows.lift_restriction(
-        r, f.reason.data, f.told_on.data, f.told_method.data, current_user.id), "Lift the restriction",
-        "The restriction is lifted")
+    return _handle(
+        request_id,
+        LiftForm,
+        lambda r, f: rights_workflows.lift_restriction(
+            r, f.reason.data, f.told_on.data, f.told_method.data, current_user.id
+        ),
+        "Lift the restriction",
+        "The restriction is lifted",
+    )
 
 
 @bp.route("/requests/<int:request_id>/objection", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def objection(request_id):
-    return _handle(request_id, ObjectionForm, lambda r, f: rights_workflows.record_objection(
-        r, f.scopes.data, current_user.id), "Record an objection", "Objection recorded")
+    return _handle(
+        request_id,
+        ObjectionForm,
+        lambda r, f: rights_workflows.record_objection(r, f.scopes.data, current_user.id),
+        "Record an objection",
+        "Objection recorded",
+    )
 
 
 @bp.route("/requests/<int:request_id>/portability", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 @reads_participant_data
 def portability(request_id):
-    return _handle(request_id, PortabilityForm, lambda r, f: rights_workflows.create_portability_export(
-        r, current_user.id), "Data portability", "Portability file built and recorded as a disclosure",
-        discloses=True)
+    return _handle(
+        request_id,
+        PortabilityForm,
+        lambda r, f: rights_workflows.create_portability_export(r, current_user.id),
+        "Data portability",
+        "Portability file built and recorded as a disclosure",
+        discloses=True,
+    )
 
 
 @bp.route("/requests/<int:request_id>/portability/<int:export_id>")
@@ -223,18 +340,36 @@ def portability_download(request_id, export_id):
     if export.request_id != request_id:
         abort(404)
     content = rights_workflows.read_export(export, current_user.id)
-    return Response(content, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="portability-{export.request_id}.zip"',
-        "Cache-Control": "no-store"})
+    return Response(
+        content,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="portability-{export.request_id}.zip"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/requests/<int:request_id>/close", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def close(request_id):
-    return _handle(request_id, CloseForm, lambda r, f: rights_requests.close(
-        r, f.outcome.data, f.reason.data, f.exemption.data, f.response_sent_on.data, f.response_method.data,
-        current_user.id, f.late_reason.data), "Close the request", "Request closed",
-        discloses=rights_identity.outcome_discloses(tenancy.service_wide_get(RightsRequest, request_id), "done"))
+    return _handle(
+        request_id,
+        CloseForm,
+        lambda r, f: rights_requests.close(
+            r,
+            f.outcome.data,
+            f.reason.data,
+            f.exemption.data,
+            f.response_sent_on.data,
+            f.response_method.data,
+            current_user.id,
+            f.late_reason.data,
+        ),
+        "Close the request",
+        "Request closed",
+        discloses=rights_identity.outcome_discloses(tenancy.service_wide_get(RightsRequest, request_id), "done"),
+    )
 
 
 @bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])
@@ -247,8 +382,9 @@ def link(request_id):
     results = None
     if any(request.args.get(k) for k in ("name", "date_of_birth", "ni_number")):
         try:
-            results = rights_workflows.search_participants(form.name.data, form.date_of_birth.data,
-                                                           form.ni_number.data, current_user.id, found)
+            results = rights_workflows.search_participants(
+                form.name.data, form.date_of_birth.data, form.ni_number.data, current_user.id, found
+            )
         except Problems as problems:
             show_problems(form, problems)
     link_form, no_data_form = LinkForm(), NoDataForm()
@@ -267,8 +403,15 @@ def link(request_id):
             show_problems(form, problems)
         except rights_requests.RequestClosed:
             abort(404)
-    return render_template("rights/link.html", found=found, form=form, results=results, link_form=link_form,
-                           no_data_form=no_data_form, title="Link the request to a participant")
+    return render_template(
+        "rights/link.html",
+        found=found,
+        form=form,
+        results=results,
+        link_form=link_form,
+        no_data_form=no_data_form,
+        title="Link the request to a participant",
+    )
 
 
 @bp.route("/requests/<int:request_id>/rectify/<section>", methods=["GET", "POST"])
@@ -293,13 +436,15 @@ def rectify(request_id, section):
         except rights_requests.RequestClosed:
             abort(404)
         else:
-            flash(f"{participant_fields.SECTIONS[section][0]} corrected" if changed else "Nothing was changed",
-                  "success")
+            flash(
+                f"{participant_fields.SECTIONS[section][0]} corrected" if changed else "Nothing was changed", "success"
+            )
             return redirect(url_for(".show", request_id=found.id))
     return _form_page(found, form, request.path, f"Rectify: {participant_fields.SECTIONS[section][0]}")
 
 
 # ----------------------------------------------------------------- complaints
+
 
 @bp.route("/complaints")
 @requires(Action.RIGHTS_REQUEST_MANAGE)
@@ -317,9 +462,14 @@ def new_complaint():
         form.received_on.data = clock.today()
     if form.validate_on_submit():
         try:
-            found = rights_complaints.log_complaint(form.complainant_name.data, form.complainant_contact.data,
-                                                    form.about.data, form.received_on.data, form.channel.data,
-                                                    current_user.id)
+            found = rights_complaints.log_complaint(
+                form.complainant_name.data,
+                form.complainant_contact.data,
+                form.about.data,
+                form.received_on.data,
+                form.channel.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -346,14 +496,25 @@ def complaint(complaint_id):
             return redirect(url_for(".complaint", complaint_id=found.id))
     elif "save_notes" not in request.form and close_form.validate_on_submit():
         try:
-            rights_complaints.close_complaint(found, close_form.outcome.data, close_form.outcome_on.data,
-                                              close_form.ico_told_on.data, close_form.ico_told_method.data,
-                                              current_user.id)
+            rights_complaints.close_complaint(
+                found,
+                close_form.outcome.data,
+                close_form.outcome_on.data,
+                close_form.ico_told_on.data,
+                close_form.ico_told_method.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(close_form, problems)
         else:
             flash("Complaint closed", "success")
             return redirect(url_for(".complaint", complaint_id=found.id))
     errors = [{"text": e, "href": f"#{f.id}"} for form in (notes, close_form) for f in form for e in (f.errors or [])]
-    return render_template("rights/complaint.html", found=found, notes=notes, close_form=close_form, errors=errors,
-                           title=f"Complaint {found.reference}")
+    return render_template(
+        "rights/complaint.html",
+        found=found,
+        notes=notes,
+        close_form=close_form,
+        errors=errors,
+        title=f"Complaint {found.reference}",
+    )

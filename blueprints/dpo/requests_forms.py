@@ -1,10 +1,11 @@
 """Forms of the rights area. They parse; the services decide what is valid."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
 from wtforms import BooleanField, HiddenField, SelectField
 
+from blueprints.common import GovDateField, options
 from blueprints.consent.forms import DATE_HINT, area_field, checkboxes_field, radio_field, submit_button, text_field
 from blueprints.forms import BaseForm
-from blueprints.common import GovDateField, options
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect
 from portal.models.rights import CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONSE_METHODS, RIGHTS
 
 
@@ -20,8 +21,9 @@ class IntakeForm(BaseForm):
     received_on = GovDateField("Date the request arrived", description=DATE_HINT)
     channel = radio_field("How did it arrive?", CHANNELS.items())
     on_behalf = BooleanField("They act for someone else", widget=GovCheckboxInput())
-    on_behalf_of = text_field("Whom they act for, and in what capacity",
-                              description="For example, ‘Solicitor for the participant’")
+    on_behalf_of = text_field(
+        "Whom they act for, and in what capacity", description="For example, ‘Solicitor for the participant’"
+    )
     identity_needed = BooleanField("Their identity or authority is not yet proved", widget=GovCheckboxInput())
     identity_asked_for = area_field("What evidence was asked for", description="Needed when identity is not proved")
     submit = submit_button("Log request")
@@ -55,12 +57,15 @@ IDENTITY_DECISIONS = {
 
 
 class IdentityForm(BaseForm):
-    decision = radio_field("Is their identity, or their authority to act for the person, verified?",
-                           IDENTITY_DECISIONS.items())
+    decision = radio_field(
+        "Is their identity, or their authority to act for the person, verified?", IDENTITY_DECISIONS.items()
+    )
     received_on = GovDateField("Date the evidence arrived", description="If proved. " + DATE_HINT)
     method = text_field("How it arrived and what it was", description="If proved. For example, ‘Passport copy by post’")
-    reason = area_field("Reason", description="If not needed: why you are satisfied without evidence. If not proved: "
-                                              "why, as you told the person")
+    reason = area_field(
+        "Reason",
+        description="If not needed: why you are satisfied without evidence. If not proved: why, as you told the person",
+    )
     response_sent_on = GovDateField("Date the person was told", description="If not proved. " + DATE_HINT)
     response_method = _method("How were they told? (if not proved)")
     submit = submit_button("Record the identity step")
@@ -97,8 +102,7 @@ class DwpForm(BaseForm):
 
 
 class NoticeForm(BaseForm):
-    notice_id = SelectField("Version of the privacy notice sent", widget=GovSelect(), validate_choice=False,
-                            choices=[])
+    notice_id = SelectField("Version of the privacy notice sent", widget=GovSelect(), validate_choice=False, choices=[])
     sent_on = GovDateField("Date it was sent", description=DATE_HINT)
     method = _method("How was it sent?")
     submit = submit_button("Record notice sent")
@@ -122,8 +126,9 @@ class ObjectionForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scopes.choices = options([("research", "Identifiable research contact"),
-                                       ("statistics", "Use of their data in statistics")])
+        self.scopes.choices = options(
+            [("research", "Identifiable research contact"), ("statistics", "Use of their data in statistics")]
+        )
 
 
 class PortabilityForm(BaseForm):
@@ -133,12 +138,17 @@ class PortabilityForm(BaseForm):
 class CloseForm(BaseForm):
     outcome = radio_field("Outcome", OUTCOMES.items())
     reason = area_field("Reason", description="Needed when refused or partly done")
-    exemption = text_field("Exemption relied on", description="Needed when refused or partly done, for example "
-                                                              "‘DPA 2018 Schedule 2 paragraph 16 (third-party data)’")
+    exemption = text_field(
+        "Exemption relied on",
+        description="Needed when refused or partly done, for example "
+        "‘DPA 2018 Schedule 2 paragraph 16 (third-party data)’",
+    )
     response_sent_on = GovDateField("Date the response was sent", description=DATE_HINT)
     response_method = _method("How was it sent?")
-    late_reason = area_field("If the request is past its due date but the response was sent by then",
-                             description="Say why it is recorded only now. Needed then, and shown on the request")
+    late_reason = area_field(
+        "If the request is past its due date but the response was sent by then",
+        description="Say why it is recorded only now. Needed then, and shown on the request",
+    )
     submit = submit_button("Close the request")
 
 

@@ -1,18 +1,26 @@
 """The DPO's retention pages (DESIGN.md rules 7 and 10): rules and their history,
 legal holds, destruction lists (approve, destroy, certificate) and the sealing of
 an audit checkpoint. Only the DPO (``retention.manage``)."""
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.common import show_problems
 from blueprints.dpo.retention_forms import (
-    ApproveAllForm, ApproveForm, BuildForm, CheckpointForm, DestroyForm, HoldForm, LiftForm, RuleForm,
+    ApproveAllForm,
+    ApproveForm,
+    BuildForm,
+    CheckpointForm,
+    DestroyForm,
+    HoldForm,
+    LiftForm,
+    RuleForm,
 )
 from portal import audit, clock, tenancy
 from portal.actions import Action
+from portal.governance import legal_holds
 from portal.models.retention import COUNTED_FROM, DestructionList, LegalHold
 from portal.permissions import requires
-from portal.governance import legal_holds
 from portal.retention import retention
 from portal.validation import Invalid, Problems
 
@@ -25,14 +33,22 @@ def _get(model, object_id):
 
 # ----------------------------------------------------------------- rules
 
+
 @bp.route("/retention")
 @requires(Action.RETENTION_MANAGE)
 def rules():
     found = retention.rules()
     by_id = {r.id: r for r in found}
-    return render_template("retention/rules.html", rules=found, history=retention.history(), by_id=by_id,
-                           period_label=retention.period_label, counted_from=COUNTED_FROM,
-                           checkpoint=audit.latest_checkpoint(), title="Retention rules")
+    return render_template(
+        "retention/rules.html",
+        rules=found,
+        history=retention.history(),
+        by_id=by_id,
+        period_label=retention.period_label,
+        counted_from=COUNTED_FROM,
+        checkpoint=audit.latest_checkpoint(),
+        title="Retention rules",
+    )
 
 
 @bp.route("/retention/<key>", methods=["GET", "POST"])
@@ -48,8 +64,9 @@ def edit_rule(key):
         form.counted_from.data = found.counted_from
     if form.validate_on_submit():
         try:
-            change = retention.update_rule(found, form.period_months.data, form.counted_from.data, form.note.data,
-                                           current_user)
+            change = retention.update_rule(
+                found, form.period_months.data, form.counted_from.data, form.note.data, current_user
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -60,12 +77,14 @@ def edit_rule(key):
 
 # ----------------------------------------------------------------- legal holds
 
+
 @bp.route("/legal-holds")
 @requires(Action.RETENTION_MANAGE)
 def holds():
     found = legal_holds.view_holds()
-    return render_template("retention/holds.html", holds=found.holds, participants=found.participants,
-                           orgs=found.orgs, title="Legal holds")
+    return render_template(
+        "retention/holds.html", holds=found.holds, participants=found.participants, orgs=found.orgs, title="Legal holds"
+    )
 
 
 @bp.route("/legal-holds/new", methods=["GET", "POST"])
@@ -88,15 +107,19 @@ def new_hold():
                 raise Problems(problems)
             # No problems: the participant was found, the reason and the review date given.
             assert participant is not None and form.reason.data is not None and form.review_on.data is not None
-            hold = legal_holds.place_hold(participant, reason=form.reason.data, review_on=form.review_on.data,
-                                          placed_by=current_user)
+            hold = legal_holds.place_hold(
+                participant, reason=form.reason.data, review_on=form.review_on.data, placed_by=current_user
+            )
         except legal_holds.HoldError as error:
             show_problems(form, Problems([Invalid(str(error), "atw_reference")]))
         except Problems as error:
             show_problems(form, error)
         else:
-            flash(f"Legal hold {hold.id} placed: nothing of this participant will be destroyed or erased "
-                  "until it is lifted", "success")
+            flash(
+                f"Legal hold {hold.id} placed: nothing of this participant will be destroyed or erased "
+                "until it is lifted",
+                "success",
+            )
             return redirect(url_for(".holds"))
     return render_template("retention/hold_form.html", form=form, title="Place a legal hold")
 
@@ -120,11 +143,13 @@ def lift_hold(hold_id):
 
 # ----------------------------------------------------------------- destruction lists
 
+
 @bp.route("/destruction")
 @requires(Action.RETENTION_MANAGE)
 def lists():
-    return render_template("retention/lists.html", lists=retention.lists(), build_form=BuildForm(),
-                           title="Destruction lists")
+    return render_template(
+        "retention/lists.html", lists=retention.lists(), build_form=BuildForm(), title="Destruction lists"
+    )
 
 
 @bp.route("/destruction/build", methods=["POST"])
@@ -143,11 +168,20 @@ def _list_page(found, approve_form=None, destroy_form=None, status=200):
     approve_form = approve_form or ApproveForm()
     approve_form.items.choices = [(str(i.id), f"Item {i.id}") for i in found.items if i.status == "pending"]
     rules = {r.key: r for r in retention.rules()}
-    return render_template("retention/list.html", found=found, rules=rules, approve_form=approve_form,
-                           approve_all_form=ApproveAllForm(), destroy_form=destroy_form or DestroyForm(),
-                           labels=retention.STATUS_LABELS, counted_from=COUNTED_FROM,
-                           period_label=retention.period_label, running=retention.running_destruction(found),
-                           form=failed, title=f"Destruction list {found.id}"), status
+    return render_template(
+        "retention/list.html",
+        found=found,
+        rules=rules,
+        approve_form=approve_form,
+        approve_all_form=ApproveAllForm(),
+        destroy_form=destroy_form or DestroyForm(),
+        labels=retention.STATUS_LABELS,
+        counted_from=COUNTED_FROM,
+        period_label=retention.period_label,
+        running=retention.running_destruction(found),
+        form=failed,
+        title=f"Destruction list {found.id}",
+    ), status
 
 
 @bp.route("/destruction/<int:list_id>")
@@ -201,6 +235,7 @@ def certificate(list_id):
 
 # ----------------------------------------------------------------- audit checkpoint
 
+
 @bp.route("/retention/audit-checkpoint", methods=["GET", "POST"])
 @requires(Action.RETENTION_MANAGE)
 def checkpoint():
@@ -215,11 +250,20 @@ def checkpoint():
             except retention.CheckpointRefused as refused:
                 form.confirm.errors = [f"The checkpoint was not sealed: {refused}"]
             else:
-                flash(f"Checkpoint sealed at audit event {sealed.checkpoint_seq}: {sealed.event_count} events "
-                      "archived and removed", "success")
+                flash(
+                    f"Checkpoint sealed at audit event {sealed.checkpoint_seq}: {sealed.event_count} events "
+                    "archived and removed",
+                    "success",
+                )
                 return redirect(url_for(".rules"), 303)
     count = retention.events_to_seal(cut) if cut is not None else 0
-    return render_template("retention/checkpoint.html", form=form, cut=cut, count=count,
-                           sealed=audit.latest_checkpoint(),
-                           rule=retention.rule("audit_events"), period_label=retention.period_label,
-                           title="Seal an audit checkpoint")
+    return render_template(
+        "retention/checkpoint.html",
+        form=form,
+        cut=cut,
+        count=count,
+        sealed=audit.latest_checkpoint(),
+        rule=retention.rule("audit_events"),
+        period_label=retention.period_label,
+        title="Seal an audit checkpoint",
+    )

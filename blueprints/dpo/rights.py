@@ -1,18 +1,19 @@
 """Routes of the DPO's access packages, erasure and full read: thin; the services
 hold the rules and write the audit."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.dpo.rights_forms import BuildForm, EraseForm, RedactForm, ReleaseForm
 from blueprints.common import show_problems
+from blueprints.dpo.rights_forms import BuildForm, EraseForm, RedactForm, ReleaseForm
 from portal import tenancy
+from portal.access.participant_access import reads_participant_data
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import Participant, RightsRequest
 from portal.permissions import requires
 from portal.rights import access_content, access_packages, rights_identity
 from portal.rights import erasure as erasure_service
-from portal.access.participant_access import reads_participant_data
 from portal.validation import Problems
 
 bp = Blueprint("rights", __name__)
@@ -41,6 +42,7 @@ def _linked(request_id):
 
 # ----------------------------------------------------------------- full read
 
+
 @bp.route("/requests/<int:request_id>/record", defaults={"tab": "details"})
 @bp.route("/requests/<int:request_id>/record/<tab>")
 @requires(Action.PARTICIPANT_DPO_READ)
@@ -52,12 +54,19 @@ def participant_record(request_id, tab):
         abort(404)
     sections = {s["key"]: s for s in access_content.collect(participant)}
     access_content.audit_full_read(found, participant, tab, current_user.id)
-    return render_template("access/record.html", found=found, participant=participant, tabs=RECORD_TABS, tab=tab,
-                           sections=[sections[key] for key in chosen[2]],
-                           title=f"Record of participant {participant.atw_reference}")
+    return render_template(
+        "access/record.html",
+        found=found,
+        participant=participant,
+        tabs=RECORD_TABS,
+        tab=tab,
+        sections=[sections[key] for key in chosen[2]],
+        title=f"Record of participant {participant.atw_reference}",
+    )
 
 
 # ----------------------------------------------------------------- access
+
 
 @bp.route("/requests/<int:request_id>/access", methods=["GET", "POST"])
 @requires(Action.RIGHTS_ACCESS)
@@ -68,8 +77,14 @@ def access_package(request_id):
     if form.validate_on_submit():
         package = access_packages.start_package(found, current_user.id)
         return redirect(url_for("jobs.show", job_id=package.job_id), 303)
-    return render_template("access/packages.html", found=found, participant=participant, form=form,
-                           packages=access_packages.packages_of(found), title=f"Access package: {found.reference}")
+    return render_template(
+        "access/packages.html",
+        found=found,
+        participant=participant,
+        form=form,
+        packages=access_packages.packages_of(found),
+        title=f"Access package: {found.reference}",
+    )
 
 
 def _package(request_id, package_id):
@@ -79,11 +94,18 @@ def _package(request_id, package_id):
 
 def _review_page(found, participant, package, redact_form=None, status=200, refusal=None):
     passages = access_packages.review(package, current_user.id) if package.status != "building" else []
-    return render_template("access/review.html", found=found, participant=participant, package=package,
-                           passages=passages, form=redact_form, release_form=ReleaseForm(),
-                           redact_form=RedactForm(formdata=None),
-                           errors=[{"text": refusal, "href": "#identity-gate"}] if refusal else None,
-                           title=f"Review access package {package.id}"), status
+    return render_template(
+        "access/review.html",
+        found=found,
+        participant=participant,
+        package=package,
+        passages=passages,
+        form=redact_form,
+        release_form=ReleaseForm(),
+        redact_form=RedactForm(formdata=None),
+        errors=[{"text": refusal, "href": "#identity-gate"}] if refusal else None,
+        title=f"Review access package {package.id}",
+    ), status
 
 
 @bp.route("/requests/<int:request_id>/access/<int:package_id>")
@@ -141,6 +163,7 @@ def access_download(request_id, package_id):
 
 # ----------------------------------------------------------------- erasure
 
+
 @bp.route("/requests/<int:request_id>/erasure", methods=["GET", "POST"])
 @requires(Action.RIGHTS_ERASE)
 @reads_participant_data
@@ -161,5 +184,12 @@ def erasure(request_id):
                 flash("The participant’s data is erased. A tombstone records what was erased.")
                 return redirect(url_for(".erasure", request_id=found.id), 303)
     erasure_service.audit_plan_view(found, participant, current_user.id)
-    return render_template("access/erasure.html", found=found, participant=participant, plan=plan, tombstones=done,
-                           form=form, title=f"Erasure: {found.reference}"), 400 if form.errors else 200
+    return render_template(
+        "access/erasure.html",
+        found=found,
+        participant=participant,
+        plan=plan,
+        tombstones=done,
+        form=form,
+        title=f"Erasure: {found.reference}",
+    ), 400 if form.errors else 200

@@ -1,14 +1,15 @@
 """DWP's pages: published contract reports (never drafts, never a case record), their
 downloads, and the research and evaluation statistics. The contract manager sees them
 as DWP does."""
+
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
+from portal.access.participant_access import require_current_training
 from portal.actions import Action
+from portal.months import Month
 from portal.permissions import requires
 from portal.reporting import contract_reports, report_figures, report_formats, report_publication, statistics
-from portal.months import Month
-from portal.access.participant_access import require_current_training
 
 bp = Blueprint("dwp", __name__, url_prefix="/dwp")
 
@@ -23,9 +24,13 @@ DOWNLOADS = {
 @requires(Action.REPORT_READ_PUBLISHED)
 def reports():
     month = Month.parse(request.args.get("month"))
-    return render_template("dwp/reports.html", month=month, reports=report_publication.published_reports(month),
-                           current_ids=report_publication.current_ids(),
-                           months=_published_months())
+    return render_template(
+        "dwp/reports.html",
+        month=month,
+        reports=report_publication.published_reports(month),
+        current_ids=report_publication.current_ids(),
+        months=_published_months(),
+    )
 
 
 def _published_months() -> list[Month]:
@@ -49,15 +54,19 @@ def report(report_id):
     found = _report_or_404(report_id)
     document = report_publication.document_of(found)
     report_publication.record_read(found, "page")
-    return render_template("dwp/report.html", report=found, document=document,
-                           superseded_by=report_publication.superseded_by(found),
-                           supersedes=report_publication.get_published(found.supersedes_id),
-                           figure_rows=report_figures.figure_rows(document),
-                           organisations=document["organisations"],
-                           names={o["slug"]: o["name"] for o in document["organisations"]},
-                           milestone_text=contract_reports.milestone_text,
-                           outcome_text=contract_reports.outcome_text,
-                           just_published=request.args.get("published") == "1")
+    return render_template(
+        "dwp/report.html",
+        report=found,
+        document=document,
+        superseded_by=report_publication.superseded_by(found),
+        supersedes=report_publication.get_published(found.supersedes_id),
+        figure_rows=report_figures.figure_rows(document),
+        organisations=document["organisations"],
+        names={o["slug"]: o["name"] for o in document["organisations"]},
+        milestone_text=contract_reports.milestone_text,
+        outcome_text=contract_reports.outcome_text,
+        just_published=request.args.get("published") == "1",
+    )
 
 
 @bp.route("/reports/<int:report_id>.<any(csv, xlsx, json):fmt>")
@@ -72,10 +81,11 @@ def download(report_id, fmt):
         body = report_formats.to_csv(report_publication.document_of(found), found.sha256)
     else:
         body = report_formats.to_xlsx(report_publication.document_of(found), found.sha256, found.published_at)
-    return Response(body, mimetype=DOWNLOADS[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "X-Report-SHA256": found.sha256,
-    })
+    return Response(
+        body,
+        mimetype=DOWNLOADS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Report-SHA256": found.sha256},
+    )
 
 
 @bp.route("/statistics")
@@ -85,5 +95,10 @@ def statistics_page():
     month = Month.parse(request.args.get("month")) or latest
     if month > latest:
         month = latest
-    return render_template("dwp/statistics.html", month=month, tables=statistics.tables_for(month),
-                           months=[latest.shift(-k) for k in range(24)], outcomes=statistics.OUTCOMES)
+    return render_template(
+        "dwp/statistics.html",
+        month=month,
+        tables=statistics.tables_for(month),
+        months=[latest.shift(-k) for k in range(24)],
+        outcomes=statistics.OUTCOMES,
+    )

@@ -1,5 +1,4 @@
-"""Governance (issue 10): the breach register (/breaches/new for staff, /dpo/breaches
-for the DPO), audit search (/dpo/audit), training records and compliance
-(/admin/<org>/training) and quarterly access reviews (/admin/<org>/access-review,
-/admin/access-reviews for the lead admin)."""
+"""Training records and compliance (``/admin/<org>/training``) and quarterly access
+reviews (``/admin/<org>/access-review``, ``/admin/access-reviews`` for the lead admin)."""
+
 from blueprints.governance.routes import bp  # noqa: F401

@@ -1,11 +1,12 @@
 """Forms of the governance pages: they parse; the services decide what is valid."""
+
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 
+from blueprints.common import GovDateField, options
 from blueprints.consent.forms import DATE_HINT, TIME_HINT
 from blueprints.forms import BaseForm
-from blueprints.common import GovDateField, options
 from portal.models.governance import RISK_LEVELS
 
 
@@ -18,8 +19,11 @@ def _text(label, **kwargs):
 
 
 class BreachReportForm(BaseForm):
-    what_happened = _area("What happened", description="Say what went wrong, where and how. Do not name "
-                                                       "participants: give their AtW reference if you know it")
+    what_happened = _area(
+        "What happened",
+        description="Say what went wrong, where and how. Do not name "
+        "participants: give their AtW reference if you know it",
+    )
     discovered_on = GovDateField("Date it was discovered", description=DATE_HINT)
     discovered_time = _text("Time it was discovered", description=TIME_HINT)
     data_affected = _area("What data was affected", description="For example, contact details, health information")
@@ -29,14 +33,23 @@ class BreachReportForm(BaseForm):
 
 
 class BreachDecisionForm(BaseForm):
-    risk_level = RadioField("Risk to the people affected", widget=GovRadioInput(), validate_choice=False,
-                            choices=options(RISK_LEVELS.items()))
+    risk_level = RadioField(
+        "Risk to the people affected",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options(RISK_LEVELS.items()),
+    )
     risk_assessment = _area("Your assessment of the risk")
-    report_to_ico = RadioField("Report to the ICO?", widget=GovRadioInput(), validate_choice=False,
-                               choices=options([("yes", "Yes, report to the ICO"), ("no", "No, do not report")]))
+    report_to_ico = RadioField(
+        "Report to the ICO?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=options([("yes", "Yes, report to the ICO"), ("no", "No, do not report")]),
+    )
     reasons = _area("Reasons for the decision")
-    delay_reason = _area("Reason for the delay",
-                         description="Needed when the decision comes more than 72 hours after discovery")
+    delay_reason = _area(
+        "Reason for the delay", description="Needed when the decision comes more than 72 hours after discovery"
+    )
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
@@ -46,8 +59,13 @@ class BreachFollowUpForm(BaseForm):
     dwp_told_on = GovDateField("Date DWP was told", description="Optional. " + DATE_HINT)
     people_told_on = GovDateField("Date the people affected were told", description="Optional. " + DATE_HINT)
     actions_taken = _area("Actions taken")
-    close = RadioField("Close the breach record?", widget=GovRadioInput(), validate_choice=False, default="no",
-                       choices=options([("no", "No, keep it open"), ("yes", "Yes, close it")]))
+    close = RadioField(
+        "Close the breach record?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        default="no",
+        choices=options([("no", "No, keep it open"), ("yes", "Yes, close it")]),
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
@@ -69,9 +87,11 @@ class TrainingForm(BaseForm):
 
 
 class TrainingUploadForm(BaseForm):
-    file = FileField("CSV file", widget=GovFileInput(),
-                     description="Columns: email,completed_on (for example 2026-03-27). Nothing is saved if any row "
-                                 "is wrong")
+    file = FileField(
+        "CSV file",
+        widget=GovFileInput(),
+        description="Columns: email,completed_on (for example 2026-03-27). Nothing is saved if any row is wrong",
+    )
     upload = SubmitField("Upload training dates", widget=GovSubmitInput())
 
 

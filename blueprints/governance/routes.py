@@ -1,31 +1,38 @@
-"""Training records and compliance (``/admin/<org>/training``) and quarterly access reviews (``/admin/<org>/access-review``, ``/admin/access-reviews`` for the lead admin)."""
+"""Training records and compliance (``/admin/<org>/training``) and quarterly access reviews
+(``/admin/<org>/access-review``, ``/admin/access-reviews`` for the lead admin)."""
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.governance.forms import (
-    ConfirmForm, TrainingForm,
-    TrainingUploadForm,
-)
+from blueprints.governance.forms import ConfirmForm, TrainingForm, TrainingUploadForm
 from portal import clock, tenancy
-from portal.actions import Action
-from portal.permissions import requires
 from portal.accounts import staff
+from portal.actions import Action
 from portal.governance import access_reviews, training
-from portal.validation import Problems
+from portal.permissions import requires
 from portal.tenancy import ADMINISTRATION, org_blueprint
+from portal.validation import Problems
 
 bp = org_blueprint("governance", __name__, policy=ADMINISTRATION)
 
 
 # ----------------------------------------------------------------- reporting a breach
 
+
 def _training_page(org, form=None, upload_form=None, upload_errors=None, status=200):
     result = training.compliance(org)
     training.audit_compliance_view(org)
-    return render_template("governance/training.html", org=org, result=result, form=form,
-                           upload_form=upload_form or TrainingUploadForm(formdata=None), upload_errors=upload_errors,
-                           training_form=TrainingForm(formdata=None), lapses_on=training.lapses_on,
-                           title=f"Data protection training: {org.name}"), status
+    return render_template(
+        "governance/training.html",
+        org=org,
+        result=result,
+        form=form,
+        upload_form=upload_form or TrainingUploadForm(formdata=None),
+        upload_errors=upload_errors,
+        training_form=TrainingForm(formdata=None),
+        lapses_on=training.lapses_on,
+        title=f"Data protection training: {org.name}",
+    ), status
 
 
 @bp.route("/training-compliance")
@@ -84,21 +91,33 @@ def training_member(user_id):
                 flash(f"Training date saved for {user.name}", "success")
                 return redirect(url_for(".training_page", slug=org.slug), code=303)
     status = 400 if form.errors else 200
-    return render_template("governance/training_member.html", org=org, user=user, form=form,
-                           status_of=training.status_of, lapses_on=training.lapses_on,
-                           title=f"Training date for {user.name}"), status
+    return render_template(
+        "governance/training_member.html",
+        org=org,
+        user=user,
+        form=form,
+        status_of=training.status_of,
+        lapses_on=training.lapses_on,
+        title=f"Training date for {user.name}",
+    ), status
 
 
 # ----------------------------------------------------------------- access reviews
+
 
 @bp.route("/access-reviews")
 @requires(Action.ACCESS_REVIEW_OVERSEE)
 def access_reviews_overview():
     rows = access_reviews.statuses(staff.manageable_orgs(current_user))
     today = clock.today()
-    return render_template("governance/access_reviews.html", rows=rows, quarter=access_reviews.quarter_of(today),
-                           due_by=access_reviews.due_by(today), grace=access_reviews.GRACE_DAYS,
-                           title="Quarterly access reviews")
+    return render_template(
+        "governance/access_reviews.html",
+        rows=rows,
+        quarter=access_reviews.quarter_of(today),
+        due_by=access_reviews.due_by(today),
+        grace=access_reviews.GRACE_DAYS,
+        title="Quarterly access reviews",
+    )
 
 
 @bp.route("/<slug>/access-review", methods=["GET", "POST"])
@@ -129,11 +148,20 @@ def access_review():
     else:
         access_reviews.audit_view(org, accounts)
     today = clock.today()
-    return render_template("governance/access_review.html", org=org, accounts=accounts, confirm_form=form,
-                           errors=errors, chosen=chosen, role_names=staff.ROLE_NAMES,
-                           reviews=access_reviews.reviews_of(org), overdue=access_reviews.is_overdue(org, today),
-                           quarter=access_reviews.quarter_of(today), due_by=access_reviews.due_by(today),
-                           title=f"Access review: {org.name}"), status
+    return render_template(
+        "governance/access_review.html",
+        org=org,
+        accounts=accounts,
+        confirm_form=form,
+        errors=errors,
+        chosen=chosen,
+        role_names=staff.ROLE_NAMES,
+        reviews=access_reviews.reviews_of(org),
+        overdue=access_reviews.is_overdue(org, today),
+        quarter=access_reviews.quarter_of(today),
+        due_by=access_reviews.due_by(today),
+        title=f"Access review: {org.name}",
+    ), status
 
 
 @bp.app_template_global()

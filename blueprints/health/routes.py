@@ -1,16 +1,19 @@
 """``/healthz``: the database answers, for the load balancer."""
+
 from flask import Blueprint, current_app, jsonify
+
 from portal.health import database_answers
+from portal.jobs import redis_connection
 from portal.permissions import public
 
 bp = Blueprint("health", __name__)
+
+
 @bp.route("/healthz")
 @public
 def healthz():
     status = {"database": "ok" if database_answers() else "down", "redis": "inline"}
     if current_app.config.get("REDIS_URL"):
-        from portal.jobs import redis_connection
-
         try:
             redis_connection().ping()
             status["redis"] = "ok"

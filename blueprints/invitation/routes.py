@@ -4,13 +4,14 @@ Public pages: the token in the URL is the credential. Nothing is saved until the
 first code from the new authenticator is confirmed; then the link is used up and
 the person signs in as everyone does.
 """
+
 from flask import Blueprint, flash, g, redirect, render_template, session, url_for
 
 from blueprints.staff.forms import EnrolCodeForm, SetPasswordForm
+from portal.accounts import passwords, staff, totp
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public
-from portal.accounts import passwords, staff, totp
 
 bp = Blueprint("invitation", __name__, url_prefix="/account/invitation")
 
@@ -60,17 +61,25 @@ def authenticator(token):
     if form.validate_on_submit():
         if staff.accept_invitation(invitation, pending["password_hash"], pending["totp_secret"], form.code.data or ""):
             session.pop(SESSION_KEY, None)
-            flash("Your account is ready. Sign in with your email address, your new password and a "
-                  "security code from your authenticator app.", "success")
+            flash(
+                "Your account is ready. Sign in with your email address, your new password and a "
+                "security code from your authenticator app.",
+                "success",
+            )
             return redirect(url_for("auth.login"), code=303)
         if staff.usable_invitation(token) is None:
             session.pop(SESSION_KEY, None)
             return _invalid()
-        form.code.errors = [*form.code.errors, "The security code is not right. Check that the app shows this "
-                            "account and enter the code it shows now"]
+        form.code.errors = [
+            *form.code.errors,
+            "The security code is not right. Check that the app shows this account and enter the code it shows now",
+        ]
     secret = pending["totp_secret"]
     assert user is not None  # the invitation's own account (its user_id is a foreign key)
     return render_template(
-        "staff/invitation_authenticator.html", form=form, user=user, secret=secret,
+        "staff/invitation_authenticator.html",
+        form=form,
+        user=user,
+        secret=secret,
         qr_code=staff.qr_code_data_uri(totp.provisioning_uri(secret, user.email)),
     )

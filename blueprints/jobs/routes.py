@@ -1,11 +1,12 @@
 """Job pages: one job's status and progress, and the periodic jobs a role owns."""
-from flask import Blueprint, redirect, render_template, request, url_for
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import jobs
 from portal.actions import Action
-from portal.permissions import requires
 from portal.jobs import pages as job_pages
+from portal.permissions import requires
 from portal.tenancy import refuse
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -21,8 +22,12 @@ def show(job_id):
         refuse(404, object_type="job", object_id=str(job_id))
     refreshing = not job.finished and request.args.get("refresh") != "off"
     return render_template(
-        "jobs/show.html", job=job, kind=jobs.kind_of(job.kind), link=safe_link(job.link),
-        refresh=REFRESH_SECONDS if refreshing else None, max_attempts=jobs.max_attempts(),
+        "jobs/show.html",
+        job=job,
+        kind=jobs.kind_of(job.kind),
+        link=safe_link(job.link),
+        refresh=REFRESH_SECONDS if refreshing else None,
+        max_attempts=jobs.max_attempts(),
     )
 
 
@@ -47,7 +52,6 @@ def safe_link(link: str | None) -> str | None:
         return None
     if link.startswith("/") and not link.startswith("//"):
         return link
-    from flask import current_app
 
     base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     if base and link.startswith(base + "/"):

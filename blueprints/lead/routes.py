@@ -1,15 +1,16 @@
 """The contract manager's pages: the dashboard, and building, reviewing and publishing
 the monthly DWP contract report."""
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.lead.forms import BuildForm, PublishForm, month_choices
 from blueprints.common import show_problems
+from blueprints.lead.forms import BuildForm, PublishForm, month_choices
+from portal.access.participant_access import require_current_training
 from portal.actions import Action
+from portal.months import Month, last_months
 from portal.permissions import requires
 from portal.reporting import contract_reports, dashboard, report_figures, report_publication
-from portal.months import Month, last_months
-from portal.access.participant_access import require_current_training
 from portal.validation import Invalid, Problems
 
 bp = Blueprint("lead", __name__, url_prefix="/lead")
@@ -24,8 +25,9 @@ def dashboard_page():
     if month > Month.current():
         month = dashboard.default_month()
     board = dashboard.dashboard(month, request.args.get("measure", dashboard.DEFAULT_MEASURE))
-    return render_template("lead/dashboard.html", board=board, months=dashboard.selectable_months(),
-                           measures=dashboard.TREND_MEASURES)
+    return render_template(
+        "lead/dashboard.html", board=board, months=dashboard.selectable_months(), measures=dashboard.TREND_MEASURES
+    )
 
 
 def _build_form() -> BuildForm:
@@ -42,8 +44,11 @@ def reports():
 
 
 def _overview() -> dict:
-    return {"drafts": contract_reports.all_drafts(), "published": report_publication.published_reports(),
-            "current_ids": report_publication.current_ids()}
+    return {
+        "drafts": contract_reports.all_drafts(),
+        "published": report_publication.published_reports(),
+        "current_ids": report_publication.current_ids(),
+    }
 
 
 @bp.route("/reports/build", methods=["POST"])
@@ -74,12 +79,19 @@ def _render_draft(month, draft, form, status=200):
     contract_reports.record_draft_view(draft)
     current = report_publication.current_version(month)
     form.reviewed_sha256.data = draft.content_sha256
-    return render_template("lead/draft.html", month=month, draft=draft, content=content, form=form,
-                           current=current, figure_rows=report_figures.figure_rows(content),
-                           organisations=content["organisations"],
-                           names={o["slug"]: o["name"] for o in content["organisations"]},
-                           milestone_text=contract_reports.milestone_text,
-                           outcome_text=contract_reports.outcome_text), status
+    return render_template(
+        "lead/draft.html",
+        month=month,
+        draft=draft,
+        content=content,
+        form=form,
+        current=current,
+        figure_rows=report_figures.figure_rows(content),
+        organisations=content["organisations"],
+        names={o["slug"]: o["name"] for o in content["organisations"]},
+        milestone_text=contract_reports.milestone_text,
+        outcome_text=contract_reports.outcome_text,
+    ), status
 
 
 @bp.route("/reports/<month>/draft")
@@ -98,8 +110,9 @@ def publish(month):
         try:
             if not form.confirm.data:
                 raise Problems([Invalid("Confirm that you have reviewed the draft", field="confirm")])
-            report = report_publication.publish(month, form.reviewed_sha256.data or "", current_user.id,
-                                                form.correction_reason.data or "")
+            report = report_publication.publish(
+                month, form.reviewed_sha256.data or "", current_user.id, form.correction_reason.data or ""
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:

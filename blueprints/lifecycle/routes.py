@@ -2,17 +2,16 @@
 organisations (lead admin), two-admin MFA resets and reactivation (lead admin, or the
 organisation's admin: any other organisation answers 404, as on the staff pages, through
 the same ``ADMINISTRATION`` policy of ``portal.tenancy``)."""
+
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.lifecycle.forms import (
-    ConfirmForm, CreateOrganisationForm, MfaResetRequestForm, RenameOrganisationForm,
-)
+from blueprints.lifecycle.forms import ConfirmForm, CreateOrganisationForm, MfaResetRequestForm, RenameOrganisationForm
 from portal import tenancy
+from portal.accounts import mfa_reset, organisation_admin, reactivation
 from portal.actions import Action
 from portal.models import MfaReset
 from portal.permissions import requires
-from portal.accounts import mfa_reset, organisation_admin, reactivation
 from portal.tenancy import ADMINISTRATION, org_blueprint, refuse
 
 bp = org_blueprint("lifecycle", __name__, policy=ADMINISTRATION)
@@ -25,22 +24,26 @@ def _show_problem(form, problem) -> None:
 
 # Organisations (lead admin)
 
+
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @requires(Action.ORGANISATION_MANAGE)
 def create_organisation():
     form = CreateOrganisationForm()
     if form.validate_on_submit():
         try:
-            org = organisation_admin.create_organisation(form.name.data or "", form.slug.data or "", form.kind.data,
-                                                         actor_id=current_user.id)
+            org = organisation_admin.create_organisation(
+                form.name.data or "", form.slug.data or "", form.kind.data, actor_id=current_user.id
+            )
         except organisation_admin.OrganisationProblem as problem:
             _show_problem(form, problem)
         else:
-            flash(f"{org.name} has been added. Create its staff accounts here, and give it postcode areas on "
-                  "the contract areas page.", "success")
+            flash(
+                f"{org.name} has been added. Create its staff accounts here, and give it postcode areas on "
+                "the contract areas page.",
+                "success",
+            )
             return redirect(url_for("staff.org_staff", slug=org.slug), code=303)
-    return render_template("lifecycle/create_organisation.html", form=form,
-                           lead=organisation_admin.lead_organisation())
+    return render_template("lifecycle/create_organisation.html", form=form, lead=organisation_admin.lead_organisation())
 
 
 @bp.route("/organisations/<slug>/rename", methods=["GET", "POST"])
@@ -52,8 +55,9 @@ def rename_organisation():
     form = RenameOrganisationForm(obj=org)
     if form.validate_on_submit():
         try:
-            organisation_admin.rename_organisation(org, form.name.data or "", form.slug.data or "",
-                                                   actor_id=current_user.id)
+            organisation_admin.rename_organisation(
+                org, form.name.data or "", form.slug.data or "", actor_id=current_user.id
+            )
         except organisation_admin.OrganisationProblem as problem:
             _show_problem(form, problem)
         else:
@@ -64,15 +68,22 @@ def rename_organisation():
 
 # Lost phone: two-admin MFA reset
 
+
 def _mfa_page(org, user, form=None, errors=None, status=200):
     pending = mfa_reset.pending_for(user.id)
     return render_template(
-        "lifecycle/mfa_reset.html", org=org, user=user, pending=pending,
+        "lifecycle/mfa_reset.html",
+        org=org,
+        user=user,
+        pending=pending,
         expires_at=mfa_reset.expires_at(pending) if pending else None,
         may_request=mfa_reset.may_request(current_user, org, user),
         may_approve=mfa_reset.may_approve(current_user, pending) if pending else None,
-        recent=mfa_reset.recent_for(user.id), state=mfa_reset.state,
-        form=form or MfaResetRequestForm(), confirm_form=ConfirmForm(), errors=errors,
+        recent=mfa_reset.recent_for(user.id),
+        state=mfa_reset.state,
+        form=form or MfaResetRequestForm(),
+        confirm_form=ConfirmForm(),
+        errors=errors,
     ), status
 
 
@@ -104,8 +115,11 @@ def approve_mfa_reset(reset_id):
             mfa_reset.approve(current_user, reset)
         except mfa_reset.MfaResetProblem as problem:
             return _mfa_page(org, reset.user, errors=[{"text": problem.message, "href": "#decision"}])
-        flash("Approved. Their security codes have been reset and they have been signed out. They will set up "
-              "their authenticator app again when they next sign in.", "success")
+        flash(
+            "Approved. Their security codes have been reset and they have been signed out. They will set up "
+            "their authenticator app again when they next sign in.",
+            "success",
+        )
     return redirect(url_for(".mfa_reset_page", slug=org.slug, user_id=reset.user_id), code=303)
 
 
@@ -126,6 +140,7 @@ def cancel_mfa_reset(reset_id):
 
 # Reactivation
 
+
 @bp.route("/<slug>/staff/<int:user_id>/reactivate", methods=["GET", "POST"])
 @requires(Action.STAFF_REACTIVATE)
 def reactivate(user_id):
@@ -141,8 +156,18 @@ def reactivate(user_id):
         except reactivation.ReactivationRefused as refused:
             errors = [{"text": refused.message, "href": "#reactivate"}]
         else:
-            flash("Account reactivated. They can sign in again." if user.password_hash else
-                  "Account reactivated. They have not set it up yet: send them a new invitation.", "success")
+            flash(
+                "Account reactivated. They can sign in again."
+                if user.password_hash
+                else "Account reactivated. They have not set it up yet: send them a new invitation.",
+                "success",
+            )
             return redirect(url_for("staff.member", slug=org.slug, user_id=user.id), code=303)
-    return render_template("lifecycle/reactivate.html", org=org, user=user, confirm_form=form, errors=errors,
-                           allowed=reactivation.can_reactivate(current_user, user))
+    return render_template(
+        "lifecycle/reactivate.html",
+        org=org,
+        user=user,
+        confirm_form=form,
+        errors=errors,
+        allowed=reactivation.can_reactivate(current_user, user),
+    )

@@ -1,10 +1,11 @@
 """A user's notifications (marking them read) and, outside production, the email outbox."""
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal import notifications
 from portal.actions import Action
 from portal.permissions import requires
-from portal import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/account")
 

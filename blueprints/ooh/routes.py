@@ -10,23 +10,32 @@ data protection training. Each page then asks what it needs: the check pages sen
 the assigned VRC and team managers to the record (they need no check); the limited
 view and its actions send anyone without a live grant to the check.
 """
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blueprints.common import local_datetime, options, show_problems
+from blueprints.consent.forms import EmergencyForm, fill_now, typed_moment
 from blueprints.ooh.forms import (
-    CallbackForm, CallNoteForm, CancelForm, ConsentForm, IdentityForm, RescheduleForm, SearchForm,
+    CallbackForm,
+    CallNoteForm,
+    CancelForm,
+    ConsentForm,
+    IdentityForm,
+    RescheduleForm,
+    SearchForm,
 )
-from blueprints.common import show_problems
-from blueprints.common import local_datetime, options
-from portal.actions import Action
-from portal.models import Appointment, Participant
-from portal.permissions import requires
 from portal.access import ooh_access, participant_access
-from portal.ooh import ooh_calls, ooh_search
 from portal.access.ooh_access import CheckRefused
 from portal.access.participant_access import FULL, LIMITED, NONE, ParticipantRestricted, get_child
-from portal.validation import Invalid, Problems
+from portal.actions import Action
+from portal.consent import emergency as emergency_service
+from portal.models import Appointment, Participant
+from portal.ooh import ooh_calls, ooh_search
+from portal.permissions import requires
+from portal.templating import format_datetime
 from portal.tenancy import OUT_OF_HOURS, org_blueprint, refuse, scoped_get
+from portal.validation import Invalid, Problems
 
 bp = org_blueprint("ooh", __name__, policy=OUT_OF_HOURS)
 
@@ -49,7 +58,7 @@ def _participant_gate():
         # A number no row can have (ids are 32-bit) is a missing row.
         refuse(404)
     if "participant_id" not in args or not current_user.is_authenticated:
-        return None
+        return
     participant = scoped_get(Participant, args["participant_id"])
     level = ooh_access.call_level(current_user, participant)
     if level == NONE:
@@ -57,7 +66,7 @@ def _participant_gate():
     participant_access.require_current_training()
     g.call_participant = participant
     g.participant_access = level
-    return None
+    return
 
 
 def _here(endpoint: str, **values) -> str:
@@ -97,8 +106,9 @@ def _audit_restricted(error: ParticipantRestricted) -> None:
 def _restricted(error: ParticipantRestricted):
     _audit_restricted(error)
     participant = error.participant
-    return render_template("ooh/restricted.html", title="This record is restricted", participant=participant,
-                           message=error.message), 403
+    return render_template(
+        "ooh/restricted.html", title="This record is restricted", participant=participant, message=error.message
+    ), 403
 
 
 # ----------------------------------------------------------------- finding the caller
@@ -112,16 +122,14 @@ def search():
     result = None
     if form.validate_on_submit():
         try:
-            result = ooh_search.search(current_user.id, form.surname.data, form.date_of_birth.data,
-                                       form.postcode.data)
+            result = ooh_search.search(current_user.id, form.surname.data, form.date_of_birth.data, form.postcode.data)
         except Problems as problems:
             show_problems(form, problems)
         else:
             # The page shows the listed fields only: not even the terms typed.
             form = SearchForm(formdata=None)
     live, _ = ooh_access.grants_of(current_user.id)
-    return render_template("ooh/search.html", title="Find the caller", form=form, result=result,
-                           live_count=len(live))
+    return render_template("ooh/search.html", title="Find the caller", form=form, result=result, live_count=len(live))
 
 
 # ----------------------------------------------------------------- the verbal-consent check
@@ -137,8 +145,14 @@ def check(participant_id):
     locked = ooh_access.locked(current_user.id, participant)
     if form.validate_on_submit():
         try:
-            made = ooh_access.check_identity(participant, current_user, form.caller.data, form.full_name.data or "",
-                                             form.date_of_birth.data, form.postcode.data or "")
+            made = ooh_access.check_identity(
+                participant,
+                current_user,
+                form.caller.data,
+                form.full_name.data or "",
+                form.date_of_birth.data,
+                form.postcode.data or "",
+            )
         except Problems as problems:
             show_problems(form, problems)
         except CheckRefused:
@@ -146,10 +160,16 @@ def check(participant_id):
         else:
             return redirect(_here(".check_result", check_id=made.id), 303)
     participant_access.audit_view(participant, "ooh.check")
-    return render_template("ooh/check.html", title="Verbal-consent check", form=form, participant=participant,
-                           organisation=ooh_access.organisation_of(participant), locked=locked,
-                           grant=participant_access.live_grant(current_user.id, participant),
-                           may_callback=ooh_calls.may_leave_callback(participant, current_user.id))
+    return render_template(
+        "ooh/check.html",
+        title="Verbal-consent check",
+        form=form,
+        participant=participant,
+        organisation=ooh_access.organisation_of(participant),
+        locked=locked,
+        grant=participant_access.live_grant(current_user.id, participant),
+        may_callback=ooh_calls.may_leave_callback(participant, current_user.id),
+    )
 
 
 @bp.route("/<org>/participants/<int:participant_id>/check/<int:check_id>", methods=["GET", "POST"])
@@ -171,21 +191,27 @@ def check_result(participant_id, check_id):
             return redirect(_here(".check_result", check_id=made.id), 303)
         else:
             if grant is not None:
-                flash("The participant agreed: you can see their record for this call until "
-                      f"{_time(grant.expires_at)}", "success")
+                flash(
+                    f"The participant agreed: you can see their record for this call until {_time(grant.expires_at)}",
+                    "success",
+                )
                 return redirect(_here(".participant"), 303)
             return redirect(_here(".check_result", check_id=made.id), 303)
     participant_access.audit_view(participant, "ooh.check_result")
-    return render_template("ooh/check_result.html", title="Verbal-consent check", form=form, check=made,
-                           participant=participant, organisation=ooh_access.organisation_of(participant),
-                           answer_open=ooh_access.answer_open(made),
-                           attempts_left=ooh_access.MAX_FAILED_CHECKS - ooh_access.failed_checks(current_user.id,
-                                                                                                 participant),
-                           grant=participant_access.live_grant(current_user.id, participant))
+    return render_template(
+        "ooh/check_result.html",
+        title="Verbal-consent check",
+        form=form,
+        check=made,
+        participant=participant,
+        organisation=ooh_access.organisation_of(participant),
+        answer_open=ooh_access.answer_open(made),
+        attempts_left=ooh_access.MAX_FAILED_CHECKS - ooh_access.failed_checks(current_user.id, participant),
+        grant=participant_access.live_grant(current_user.id, participant),
+    )
 
 
 def _time(moment) -> str:
-    from portal.templating import format_datetime
 
     return format_datetime(moment)
 
@@ -204,8 +230,9 @@ def callback(participant_id):
     form = CallbackForm()
     if form.validate_on_submit():
         try:
-            ooh_calls.leave_callback(participant, form.reason.data or "", form.best_time.data or "",
-                                     form.phone.data or "", current_user)
+            ooh_calls.leave_callback(
+                participant, form.reason.data or "", form.best_time.data or "", form.phone.data or "", current_user
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -214,9 +241,14 @@ def callback(participant_id):
                 return redirect(_here(".participant"))
             return redirect(url_for(".search"))
     participant_access.audit_view(participant, "ooh.callback")
-    return render_template("ooh/callback.html", title="Leave a callback note", form=form, participant=participant,
-                           organisation=ooh_access.organisation_of(participant),
-                           granted=g.participant_access == LIMITED)
+    return render_template(
+        "ooh/callback.html",
+        title="Leave a callback note",
+        form=form,
+        participant=participant,
+        organisation=ooh_access.organisation_of(participant),
+        granted=g.participant_access == LIMITED,
+    )
 
 
 # ----------------------------------------------------------------- the limited view
@@ -251,8 +283,9 @@ def _date_field(problems: Problems) -> Problems:
     return problems
 
 
-@bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/reschedule",
-          methods=["GET", "POST"])
+@bp.route(
+    "/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"]
+)
 @requires(Action.OOH_CALL)
 def reschedule(participant_id, appointment_id):
     participant, grant = _granted()
@@ -262,8 +295,9 @@ def reschedule(participant_id, appointment_id):
     form = RescheduleForm()
     if form.validate_on_submit():
         try:
-            ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data or "",
-                                             form.requested_by.data, current_user)
+            ooh_calls.reschedule_appointment(
+                participant, appointment, _starts_at(form), form.reason.data or "", form.requested_by.data, current_user
+            )
         except Problems as problems:
             show_problems(form, _date_field(problems))
         except ParticipantRestricted as error:
@@ -272,12 +306,17 @@ def reschedule(participant_id, appointment_id):
             flash("Appointment rescheduled. The participant’s VRC has been told", "success")
             return redirect(_here(".participant"))
     participant_access.audit_view(participant, "ooh.reschedule")
-    return render_template("ooh/appointment_change.html", title="Reschedule an appointment", form=form,
-                           participant=participant, appointment=appointment, grant=grant)
+    return render_template(
+        "ooh/appointment_change.html",
+        title="Reschedule an appointment",
+        form=form,
+        participant=participant,
+        appointment=appointment,
+        grant=grant,
+    )
 
 
-@bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/cancel",
-          methods=["GET", "POST"])
+@bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
 @requires(Action.OOH_CALL)
 def cancel(participant_id, appointment_id):
     participant, grant = _granted()
@@ -287,21 +326,37 @@ def cancel(participant_id, appointment_id):
     form = CancelForm()
     if form.validate_on_submit():
         try:
-            ooh_calls.cancel_appointment(participant, appointment, form.cancelled_by.data, form.reason.data or "",
-                                         current_user)
+            ooh_calls.cancel_appointment(
+                participant, appointment, form.cancelled_by.data, form.reason.data or "", current_user
+            )
         except Problems as problems:
             show_problems(form, problems)
         except ParticipantRestricted as error:
             _audit_restricted(error)
-            show_problems(form, Problems([Invalid(
-                "This record is restricted: an appointment can only be cancelled at the participant’s own request",
-                field="cancelled_by")]))
+            show_problems(
+                form,
+                Problems(
+                    [
+                        Invalid(
+                            "This record is restricted: an appointment can only be cancelled at the participant’s "
+                            "own request",
+                            field="cancelled_by",
+                        )
+                    ]
+                ),
+            )
         else:
             flash("Appointment cancelled. The participant’s VRC has been told", "success")
             return redirect(_here(".participant"))
     participant_access.audit_view(participant, "ooh.cancel")
-    return render_template("ooh/appointment_change.html", title="Cancel an appointment", form=form,
-                           participant=participant, appointment=appointment, grant=grant)
+    return render_template(
+        "ooh/appointment_change.html",
+        title="Cancel an appointment",
+        form=form,
+        participant=participant,
+        appointment=appointment,
+        grant=grant,
+    )
 
 
 @bp.route("/<org>/participants/<int:participant_id>/call-note", methods=["GET", "POST"])
@@ -324,16 +379,15 @@ def call_note(participant_id):
     except ParticipantRestricted as error:
         return _restricted(error)
     participant_access.audit_view(participant, "ooh.call_note")
-    return render_template("ooh/call_note.html", title="Add a call note", form=form, participant=participant,
-                           grant=grant)
+    return render_template(
+        "ooh/call_note.html", title="Add a call note", form=form, participant=participant, grant=grant
+    )
 
 
 @bp.route("/<org>/participants/<int:participant_id>/emergency", methods=["GET", "POST"])
 @requires(Action.OOH_CALL)
 def emergency(participant_id):
     """The emergency override of the consent service (DESIGN.md rule 3), from the call."""
-    from blueprints.consent.forms import EmergencyForm, fill_now, typed_moment
-    from portal.consent import emergency as emergency_service
 
     participant, grant = _granted()
     if participant is None:
@@ -347,17 +401,27 @@ def emergency(participant_id):
     if form.validate_on_submit():
         try:
             ooh_calls.record_emergency_contact(
-                participant, current_user, form.recipient_type.data, form.recipient_name.data, form.reason.data,
-                form.what_shared.data, form.data_categories.data, typed_moment(form, "contacted_on", "contacted_time"))
+                participant,
+                current_user,
+                form.recipient_type.data,
+                form.recipient_name.data,
+                form.reason.data,
+                form.what_shared.data,
+                form.data_categories.data,
+                typed_moment(form, "contacted_on", "contacted_time"),
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
-            flash("Emergency contact recorded. The Data Protection Officer and the participant’s VRC have been told",
-                  "success")
+            flash(
+                "Emergency contact recorded. The Data Protection Officer and the participant’s VRC have been told",
+                "success",
+            )
             return redirect(_here(".participant"))
     participant_access.audit_view(participant, "ooh.emergency")
-    return render_template("ooh/emergency.html", title="Emergency contact without consent", form=form,
-                           participant=participant, grant=grant)
+    return render_template(
+        "ooh/emergency.html", title="Emergency contact without consent", form=form, participant=participant, grant=grant
+    )
 
 
 # ----------------------------------------------------------------- the worker's access
@@ -371,9 +435,14 @@ def grants():
     participants = ooh_access.participants_of(live + ended)
     if participants:
         participant_access.audit_list("ooh.access", sorted(participants))
-    return render_template("ooh/grants.html", title="Your access to participants’ records", live=live,
-                           ended=ended, participants=participants,
-                           organisations=ooh_access.organisations_by_id())
+    return render_template(
+        "ooh/grants.html",
+        title="Your access to participants’ records",
+        live=live,
+        ended=ended,
+        participants=participants,
+        organisations=ooh_access.organisations_by_id(),
+    )
 
 
 @bp.route("/access/<int:grant_id>/end", methods=["POST"])
@@ -387,4 +456,3 @@ def end_grant(grant_id):
     else:
         flash("That access had already ended", "success")
     return redirect(url_for(".grants"))
-

@@ -1,17 +1,20 @@
-"""Oversight of the out-of-hours service in an organisation: the team manager's log (``/<org>/ooh-log``) and the VRC's "called back" button for a callback note; ``show_log`` also draws the DPO's log (``blueprints.dpo.ooh``)."""
+"""Oversight of the out-of-hours service in an organisation: the team manager's log
+(``/<org>/ooh-log``) and the VRC's "called back" button for a callback note;
+``show_log`` also draws the DPO's log (``blueprints.dpo.ooh``)."""
+
 from datetime import date
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.ooh.forms import LogFilterForm
 from blueprints.common import options
+from blueprints.ooh.forms import LogFilterForm
+from portal.access import ooh_access, ooh_log, participant_access
+from portal.access.ooh_log import LogFilters
 from portal.actions import Action
 from portal.models import Organisation
-from portal.permissions import requires
-from portal.access import ooh_access, ooh_log, participant_access
 from portal.ooh import ooh_calls
-from portal.access.ooh_log import LogFilters
+from portal.permissions import requires
 from portal.tenancy import org_blueprint, refuse
 
 bp = org_blueprint("ooh_oversight", __name__)
@@ -26,16 +29,18 @@ def int_arg(value) -> int | None:
 
 def show_log(only_org: Organisation | None, endpoint: str):
     form = LogFilterForm(formdata=request.args)
-    form.worker.choices = options([("", "Every worker")] + [(w.id, w.name) for w in ooh_log.workers_in_log(
-        only_org.id if only_org else None)])
+    form.worker.choices = options(
+        [("", "Every worker")] + [(w.id, w.name) for w in ooh_log.workers_in_log(only_org.id if only_org else None)]
+    )
     delivering = sorted((o for o in ooh_log.organisations() if o.delivers), key=lambda o: o.name)
     form.organisation.choices = options([("", "Every organisation")] + [(o.id, o.name) for o in delivering])
     if request.args:
         form.validate()
         if (request.args.get("participant") or "").strip() and int_arg(request.args.get("participant")) is None:
             form.participant.errors = list(form.participant.errors or []) + [
-                "Enter the participant’s number, like 1042"]
-        if (form.date_from.data and form.date_to.data and form.date_from.data > form.date_to.data):
+                "Enter the participant’s number, like 1042"
+            ]
+        if form.date_from.data and form.date_to.data and form.date_from.data > form.date_to.data:
             form.date_to.errors = list(form.date_to.errors or []) + ["The end date must be on or after the start date"]
     filters = LogFilters(
         date_from=date_arg(form.date_from.data, form.date_from.errors),
@@ -47,8 +52,15 @@ def show_log(only_org: Organisation | None, endpoint: str):
     )
     result = ooh_log.log_page(filters, only_org_id=only_org.id if only_org else None, viewer_id=current_user.id)
     query = {k: request.args.getlist(k) for k in request.args if k != "page"}
-    return render_template("ooh/log.html", title="Out-of-hours log", form=form, result=result,
-                           only_org=only_org, endpoint=endpoint, query=query)
+    return render_template(
+        "ooh/log.html",
+        title="Out-of-hours log",
+        form=form,
+        result=result,
+        only_org=only_org,
+        endpoint=endpoint,
+        query=query,
+    )
 
 
 def date_arg(value, errors) -> date | None:

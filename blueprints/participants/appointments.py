@@ -1,19 +1,19 @@
 """Appointments: the list, booking, rescheduling, cancelling and attendance."""
+
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
+from blueprints.common import local_datetime, show_problems
 from blueprints.ooh.forms import RescheduleForm as CallRescheduleForm
-from blueprints.common import show_problems
 from blueprints.participants.common import bp, render_participant
-from blueprints.common import local_datetime
 from blueprints.participants.forms import AppointmentForm, CancelForm, OutcomeForm, RescheduleForm
 from portal import clock
-from portal.actions import Action
-from portal.models import Appointment
-from portal.permissions import requires
-from portal.casework import appointments
-from portal.ooh import ooh_calls
 from portal.access.participant_access import FULL, LIMITED, current_level, get_child, get_participant
+from portal.actions import Action
+from portal.casework import appointments
+from portal.models import Appointment
+from portal.ooh import ooh_calls
+from portal.permissions import requires
 from portal.validation import Invalid, Problems
 
 
@@ -38,9 +38,14 @@ def _date_problems(problems: Problems) -> Problems:
 @requires(Action.PARTICIPANT_VIEW)
 def appointments_list(participant_id):
     participant = get_participant(participant_id, FULL)
-    return render_participant("participants/appointments.html", participant, "appointments",
-                              appointments=appointments.appointments_of(participant),
-                              next_appointment=appointments.next_appointment(participant), now=clock.now())
+    return render_participant(
+        "participants/appointments.html",
+        participant,
+        "appointments",
+        appointments=appointments.appointments_of(participant),
+        next_appointment=appointments.next_appointment(participant),
+        now=clock.now(),
+    )
 
 
 @bp.route("/<int:participant_id>/appointments/new", methods=["GET", "POST"])
@@ -50,15 +55,22 @@ def new_appointment(participant_id):
     form = AppointmentForm()
     if form.validate_on_submit():
         try:
-            appointments.schedule(participant, _starts_at(form), form.duration_minutes.data, form.channel.data,
-                                  form.location.data, current_user.id)
+            appointments.schedule(
+                participant,
+                _starts_at(form),
+                form.duration_minutes.data,
+                form.channel.data,
+                form.location.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, _date_problems(problems))
         else:
             flash("Appointment booked", "success")
             return redirect(url_for(".appointments_list", participant_id=participant.id))
-    return render_participant("participants/appointment_form.html", participant, "appointments.new", form=form,
-                              title="Book an appointment")
+    return render_participant(
+        "participants/appointment_form.html", participant, "appointments.new", form=form, title="Book an appointment"
+    )
 
 
 @bp.route("/<int:participant_id>/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"])
@@ -71,18 +83,31 @@ def reschedule(participant_id, appointment_id):
     if form.validate_on_submit():
         try:
             if current_level() == LIMITED:  # under a verbal-consent grant: logged, the VRC told
-                ooh_calls.reschedule_appointment(participant, appointment, _starts_at(form), form.reason.data or "",
-                                                 form.requested_by.data, current_user)
+                ooh_calls.reschedule_appointment(
+                    participant,
+                    appointment,
+                    _starts_at(form),
+                    form.reason.data or "",
+                    form.requested_by.data,
+                    current_user,
+                )
             else:
-                appointments.reschedule(participant, appointment, _starts_at(form), form.reason.data or "",
-                                        current_user.id)
+                appointments.reschedule(
+                    participant, appointment, _starts_at(form), form.reason.data or "", current_user.id
+                )
         except Problems as problems:
             show_problems(form, _date_problems(problems))
         else:
             flash("Appointment rescheduled", "success")
             return redirect(_back(participant))
-    return render_participant("participants/appointment_change.html", participant, "appointments.reschedule",
-                              form=form, appointment=appointment, title="Reschedule an appointment")
+    return render_participant(
+        "participants/appointment_change.html",
+        participant,
+        "appointments.reschedule",
+        form=form,
+        appointment=appointment,
+        title="Reschedule an appointment",
+    )
 
 
 @bp.route("/<int:participant_id>/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
@@ -94,18 +119,26 @@ def cancel(participant_id, appointment_id):
     if form.validate_on_submit():
         try:
             if current_level() == LIMITED:  # under a verbal-consent grant: logged, the VRC told
-                ooh_calls.cancel_appointment(participant, appointment, form.cancelled_by.data, form.reason.data or "",
-                                             current_user)
+                ooh_calls.cancel_appointment(
+                    participant, appointment, form.cancelled_by.data, form.reason.data or "", current_user
+                )
             else:
-                appointments.cancel(participant, appointment, form.cancelled_by.data, form.reason.data or "",
-                                    current_user.id)
+                appointments.cancel(
+                    participant, appointment, form.cancelled_by.data, form.reason.data or "", current_user.id
+                )
         except Problems as problems:
             show_problems(form, problems)
         else:
             flash("Appointment cancelled", "success")
             return redirect(_back(participant))
-    return render_participant("participants/appointment_change.html", participant, "appointments.cancel",
-                              form=form, appointment=appointment, title="Cancel an appointment")
+    return render_participant(
+        "participants/appointment_change.html",
+        participant,
+        "appointments.cancel",
+        form=form,
+        appointment=appointment,
+        title="Cancel an appointment",
+    )
 
 
 @bp.route("/<int:participant_id>/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
@@ -122,13 +155,18 @@ def outcome(participant_id, appointment_id):
         else:
             flash("Attendance recorded", "success")
             return redirect(url_for(".appointments_list", participant_id=participant.id))
-    return render_participant("participants/appointment_change.html", participant, "appointments.outcome",
-                              form=form, appointment=appointment, title="Record attendance")
+    return render_participant(
+        "participants/appointment_change.html",
+        participant,
+        "appointments.outcome",
+        form=form,
+        appointment=appointment,
+        title="Record attendance",
+    )
 
 
 def _back(participant):
     """The full list for the full record; the record's limited view otherwise."""
-    from portal.access.participant_access import current_level
 
     if current_level() == FULL:
         return url_for(".appointments_list", participant_id=participant.id)

@@ -1,4 +1,5 @@
 """Case notes: the list, writing, amending (a new version) and each note's history."""
+
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
@@ -6,11 +7,11 @@ from blueprints.common import show_problems
 from blueprints.participants.common import bp, render_participant
 from blueprints.participants.forms import AmendNoteForm, NoteForm
 from portal import clock
+from portal.access.participant_access import FULL, get_child, get_participant
 from portal.actions import Action
+from portal.casework import case_notes
 from portal.models import CaseNote
 from portal.permissions import requires
-from portal.casework import case_notes
-from portal.access.participant_access import FULL, get_child, get_participant
 from portal.validation import Problems
 
 NOTES = ("case_notes",)
@@ -20,8 +21,9 @@ NOTES = ("case_notes",)
 @requires(Action.PARTICIPANT_VIEW)
 def notes(participant_id):
     participant = get_participant(participant_id, FULL)
-    return render_participant("participants/notes.html", participant, "notes", shows=NOTES,
-                              notes=case_notes.notes_of(participant))
+    return render_participant(
+        "participants/notes.html", participant, "notes", shows=NOTES, notes=case_notes.notes_of(participant)
+    )
 
 
 @bp.route("/<int:participant_id>/notes/new", methods=["GET", "POST"])
@@ -33,15 +35,17 @@ def new_note(participant_id):
         form.contact_date.data = clock.today()
     if form.validate_on_submit():
         try:
-            case_notes.write_note(participant, form.contact_date.data, form.note_type.data, form.text.data or "",
-                                  current_user.id)
+            case_notes.write_note(
+                participant, form.contact_date.data, form.note_type.data, form.text.data or "", current_user.id
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
             flash("Case note saved", "success")
             return redirect(url_for(".notes", participant_id=participant.id))
-    return render_participant("participants/note_form.html", participant, "notes.new", form=form,
-                              title="Write a case note")
+    return render_participant(
+        "participants/note_form.html", participant, "notes.new", form=form, title="Write a case note"
+    )
 
 
 @bp.route("/<int:participant_id>/notes/<int:note_id>")
@@ -68,5 +72,12 @@ def amend_note(participant_id, note_id):
         else:
             flash("Amendment saved: the earlier version is kept in the note’s history", "success")
             return redirect(url_for(".note", participant_id=participant.id, note_id=found.id))
-    return render_participant("participants/note_amend.html", participant, "notes.amend", shows=NOTES,
-                              form=form, note=found, title="Amend a case note")
+    return render_participant(
+        "participants/note_amend.html",
+        participant,
+        "notes.amend",
+        shows=NOTES,
+        form=form,
+        note=found,
+        title="Amend a case note",
+    )

@@ -1,17 +1,17 @@
 """The record itself: overview, edits by section, history, allocation, closure."""
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.common import show_problems
+from blueprints.common import options, show_problems
 from blueprints.participants.common import bp, render_participant
-from blueprints.common import options
 from blueprints.participants.forms import SECTION_FORMS, AllocateForm, CloseForm, PassOnForm
-from portal.actions import Action
-from portal.permissions import requires
 from portal.access import participant_access
-from portal.casework import allocation, participants, record_view
 from portal.access.participant_access import FULL, LIMITED, get_participant
+from portal.actions import Action
+from portal.casework import allocation, participants, record_view
 from portal.participant_fields import HEALTH_SECTIONS, SECTIONS
+from portal.permissions import requires
 from portal.validation import Problems
 
 
@@ -20,10 +20,16 @@ from portal.validation import Problems
 def record(participant_id):
     participant = get_participant(participant_id, LIMITED)
     if participant_access.current_level() == LIMITED:
-        return render_participant("participants/limited.html", participant, "record.limited",
-                                  **record_view.limited(participant))
-    return render_participant("participants/record.html", participant, "record", shows=("health",),
-                              **record_view.overview(participant, current_user))
+        return render_participant(
+            "participants/limited.html", participant, "record.limited", **record_view.limited(participant)
+        )
+    return render_participant(
+        "participants/record.html",
+        participant,
+        "record",
+        shows=("health",),
+        **record_view.overview(participant, current_user),
+    )
 
 
 @bp.route("/<int:participant_id>/edit/<section>", methods=["GET", "POST"])
@@ -44,17 +50,24 @@ def edit(participant_id, section):
             flash(f"{SECTIONS[section][0]} saved" if changed else "Nothing was changed", "success")
             return redirect(url_for(".record", participant_id=participant.id))
     title = SECTIONS[section][0]
-    return render_participant("participants/edit.html", participant, f"edit.{section}",
-                              shows=("health",) if section in HEALTH_SECTIONS else (),
-                              form=form, section=section, title=title)
+    return render_participant(
+        "participants/edit.html",
+        participant,
+        f"edit.{section}",
+        shows=("health",) if section in HEALTH_SECTIONS else (),
+        form=form,
+        section=section,
+        title=title,
+    )
 
 
 @bp.route("/<int:participant_id>/history")
 @requires(Action.PARTICIPANT_VIEW)
 def history(participant_id):
     participant = get_participant(participant_id, FULL)
-    return render_participant("participants/history.html", participant, "history", shows=("health",),
-                              **record_view.history(participant))
+    return render_participant(
+        "participants/history.html", participant, "history", shows=("health",), **record_view.history(participant)
+    )
 
 
 @bp.route("/<int:participant_id>/allocate", methods=["GET", "POST"])
@@ -72,8 +85,13 @@ def allocate(participant_id):
         else:
             flash(f"Allocated to {vrc.name}, who has been notified", "success")
             return redirect(url_for(".record", participant_id=participant.id))
-    return render_participant("participants/allocate.html", participant, "allocate", form=form,
-                              title="Reallocate participant" if participant.assigned_vrc_id else "Allocate participant")
+    return render_participant(
+        "participants/allocate.html",
+        participant,
+        "allocate",
+        form=form,
+        title="Reallocate participant" if participant.assigned_vrc_id else "Allocate participant",
+    )
 
 
 @bp.route("/<int:participant_id>/pass-on", methods=["GET", "POST"])
@@ -87,15 +105,17 @@ def pass_on(participant_id):
     form.organisation.choices = options((o.id, o.name) for o in allocation.partners_to_pass_to(participant))
     if form.validate_on_submit():
         try:
-            target = allocation.pass_to_partner(participant, form.organisation.data, form.reason.data or "",
-                                                current_user.id)
+            target = allocation.pass_to_partner(
+                participant, form.organisation.data, form.reason.data or "", current_user.id
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:
             flash(f"Referral {participant.id} passed to {target.name}, whose team managers have been told", "success")
             return redirect(url_for("caseload.unallocated"))
-    return render_participant("participants/pass_on.html", participant, "pass_on", form=form,
-                              title="Pass the referral to another partner")
+    return render_participant(
+        "participants/pass_on.html", participant, "pass_on", form=form, title="Pass the referral to another partner"
+    )
 
 
 @bp.route("/<int:participant_id>/close", methods=["GET", "POST"])
@@ -105,8 +125,14 @@ def close(participant_id):
     form = CloseForm()
     if form.validate_on_submit():
         try:
-            participants.close_case(participant, form.status.data, form.closed_on.data, form.reason.data,
-                                    form.left_early_reason.data, current_user.id)
+            participants.close_case(
+                participant,
+                form.status.data,
+                form.closed_on.data,
+                form.reason.data,
+                form.left_early_reason.data,
+                current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:

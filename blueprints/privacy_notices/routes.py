@@ -1,4 +1,5 @@
 """A published version of the participant privacy notice (``/privacy-notices/<id>``)."""
+
 from flask import Blueprint, abort, render_template
 
 from portal.actions import Action

@@ -2,8 +2,8 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 
-from blueprints.forms import BaseForm
 from blueprints.common import GovDateField
+from blueprints.forms import BaseForm
 from portal.participant_fields import FIELD_LABELS
 
 
@@ -25,13 +25,16 @@ class ReferralForm(BaseForm):
     postcode = _text("postcode", "The referral goes to the partner delivering in this postcode’s area")
     occupation = _text("occupation", "Optional")
     employer = _text("employer", "Optional")
-    health_information = TextAreaField(FIELD_LABELS["health_information"], widget=GovTextArea(),
-                                       description="What the referral says about their health and wellbeing. "
-                                                   "Special category information (optional)")
+    health_information = TextAreaField(
+        FIELD_LABELS["health_information"],
+        widget=GovTextArea(),
+        description="What the referral says about their health and wellbeing. Special category information (optional)",
+    )
     submit = SubmitField("Take in the referral", widget=GovSubmitInput())
 
 
 class UploadForm(BaseForm):
-    file = FileField("CSV file of referrals", widget=GovFileInput(),
-                     description="UTF-8 CSV, at most 2MB and 5,000 referrals")
+    file = FileField(
+        "CSV file of referrals", widget=GovFileInput(), description="UTF-8 CSV, at most 2MB and 5,000 referrals"
+    )
     submit = SubmitField("Upload and check", widget=GovSubmitInput())

@@ -1,11 +1,10 @@
 """Logging a data protection rights request (``/rights-requests/new``): any member of staff but DWP's."""
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.common import show_problems
-from blueprints.dpo.requests_forms import (
-    IntakeForm,
-)
+from blueprints.dpo.requests_forms import IntakeForm
 from portal import clock, tenancy
 from portal.actions import Action
 from portal.models.rights import RightsRequest
@@ -14,6 +13,8 @@ from portal.rights import rights_requests
 from portal.validation import Problems
 
 bp = Blueprint("rights_intake", __name__, url_prefix="/rights-requests")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_LOG)
 def new():
@@ -23,11 +24,18 @@ def new():
     if form.validate_on_submit():
         try:
             found = rights_requests.log_request(
-                requester_name=form.requester_name.data, requester_contact=form.requester_contact.data,
-                what_requested=form.what_requested.data, rights=form.rights.data, received_on=form.received_on.data,
-                channel=form.channel.data, on_behalf=form.on_behalf.data, on_behalf_of=form.on_behalf_of.data,
-                identity_needed=form.identity_needed.data, identity_asked_for=form.identity_asked_for.data,
-                user_id=current_user.id)
+                requester_name=form.requester_name.data,
+                requester_contact=form.requester_contact.data,
+                what_requested=form.what_requested.data,
+                rights=form.rights.data,
+                received_on=form.received_on.data,
+                channel=form.channel.data,
+                on_behalf=form.on_behalf.data,
+                on_behalf_of=form.on_behalf_of.data,
+                identity_needed=form.identity_needed.data,
+                identity_asked_for=form.identity_asked_for.data,
+                user_id=current_user.id,
+            )
         except Problems as problems:
             show_problems(form, problems)
         else:

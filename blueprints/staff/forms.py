@@ -1,5 +1,9 @@
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput,
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
@@ -18,25 +22,42 @@ def role_hints(roles) -> list[dict]:
 
 
 class CreateStaffForm(BaseForm):
-    name = StringField("Full name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter their full name"),
-                                   Length(max=200, message="Full name must be 200 characters or fewer")])
-    email = StringField("Email address", widget=GovTextInput(),
-                        description="Their work email address. The invitation goes there.",
-                        validators=[InputRequired("Enter their email address"),
-                                    Length(max=254, message="Email address must be 254 characters or fewer")])
-    position = StringField("Position", widget=GovTextInput(),
-                           description="Their job title, shown where they record consents and notes",
-                           validators=[InputRequired("Enter their position"),
-                                       Length(max=200, message="Position must be 200 characters or fewer")])
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(), choices=[],
-                                validators=[InputRequired("Select at least one role")])
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter their full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        description="Their work email address. The invitation goes there.",
+        validators=[
+            InputRequired("Enter their email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    position = StringField(
+        "Position",
+        widget=GovTextInput(),
+        description="Their job title, shown where they record consents and notes",
+        validators=[
+            InputRequired("Enter their position"),
+            Length(max=200, message="Position must be 200 characters or fewer"),
+        ],
+    )
+    roles = SelectMultipleField(
+        "Roles", widget=GovCheckboxesInput(), choices=[], validators=[InputRequired("Select at least one role")]
+    )
     submit = SubmitField("Create account and send invitation", widget=GovSubmitInput())
 
 
 class GrantRoleForm(BaseForm):
-    role = RadioField("Give a role", widget=GovRadioInput(), choices=[],
-                      validators=[InputRequired("Select a role to give")])
+    role = RadioField(
+        "Give a role", widget=GovRadioInput(), choices=[], validators=[InputRequired("Select a role to give")]
+    )
     submit = SubmitField("Give role", widget=GovSubmitInput())
 
 
@@ -45,16 +66,23 @@ class ConfirmForm(BaseForm):
 
 
 class SetPasswordForm(BaseForm):
-    password = PasswordField("Create a password", widget=GovPasswordInput(),
-                             description="At least 12 characters. Three or four unrelated words work well.",
-                             validators=[InputRequired("Enter a password")])
-    confirm = PasswordField("Confirm your password", widget=GovPasswordInput(),
-                            validators=[InputRequired("Enter the password again")])
+    password = PasswordField(
+        "Create a password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. Three or four unrelated words work well.",
+        validators=[InputRequired("Enter a password")],
+    )
+    confirm = PasswordField(
+        "Confirm your password", widget=GovPasswordInput(), validators=[InputRequired("Enter the password again")]
+    )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class EnrolCodeForm(BaseForm):
-    code = StringField("Security code", widget=GovTextInput(),
-                       description="The 6-digit code your authenticator app now shows for this account",
-                       validators=[InputRequired("Enter the security code")])
+    code = StringField(
+        "Security code",
+        widget=GovTextInput(),
+        description="The 6-digit code your authenticator app now shows for this account",
+        validators=[InputRequired("Enter the security code")],
+    )
     submit = SubmitField("Finish setting up", widget=GovSubmitInput())

@@ -4,16 +4,15 @@ The lead admin reaches every organisation; an organisation's admin only their ow
 (any other answers 404, so other organisations' staff lists do not leak): the
 ``ADMINISTRATION`` policy of ``portal.tenancy`` resolves ``/admin/<slug>/`` into ``g.org``.
 """
+
 from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.staff.forms import ConfirmForm, CreateStaffForm, GrantRoleForm, role_choices, role_hints
-from portal import tenancy
-from portal import permissions
+from portal import notifications, permissions, tenancy
+from portal.accounts import staff
 from portal.actions import Action
 from portal.permissions import ROLES_BY_KIND, requires
-from portal import notifications
-from portal.accounts import staff
 from portal.tenancy import ADMINISTRATION, org_blueprint, refuse
 
 bp = org_blueprint("staff", __name__, policy=ADMINISTRATION)
@@ -26,10 +25,17 @@ def _member_page(org, user, grant_form=None, status=200):
         grant_form = GrantRoleForm()
     grant_form.role.choices = role_choices(grantable)
     return render_template(
-        "staff/member.html", org=org, row=row, grantable=grantable, grant_form=grant_form,
-        form=grant_form, confirm_form=ConfirmForm(), role_names=staff.ROLE_NAMES,
+        "staff/member.html",
+        org=org,
+        row=row,
+        grantable=grantable,
+        grant_form=grant_form,
+        form=grant_form,
+        confirm_form=ConfirmForm(),
+        role_names=staff.ROLE_NAMES,
         role_descriptions=staff.ROLE_HINTS,
-        role_hints=role_hints(grantable), is_self=user.id == current_user.id,
+        role_hints=role_hints(grantable),
+        is_self=user.id == current_user.id,
         can_deactivate=staff.can_deactivate(current_user, user),
         dev_outbox=notifications.dev_outbox_enabled(),
     ), status
@@ -48,8 +54,13 @@ def index():
 @requires(Action.STAFF_MANAGE)
 def org_staff():
     org = g.org
-    return render_template("staff/org_staff.html", org=org, rows=staff.staff_list(org),
-                           role_names=staff.ROLE_NAMES, lead_admin=permissions.is_lead_admin(current_user))
+    return render_template(
+        "staff/org_staff.html",
+        org=org,
+        rows=staff.staff_list(org),
+        role_names=staff.ROLE_NAMES,
+        lead_admin=permissions.is_lead_admin(current_user),
+    )
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])
@@ -62,14 +73,17 @@ def create():
     if form.validate_on_submit():
         try:
             user, _token = staff.create_account(
-                org, email=form.email.data or "", name=form.name.data or "", position=form.position.data or "",
-                roles=form.roles.data or [], actor_id=current_user.id,
+                org,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                position=form.position.data or "",
+                roles=form.roles.data or [],
+                actor_id=current_user.id,
             )
         except staff.StaffError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            flash(f"Account created. An invitation has been emailed to {user.email}; it works for 72 hours.",
-                  "success")
+            flash(f"Account created. An invitation has been emailed to {user.email}; it works for 72 hours.", "success")
             return redirect(url_for("staff.member", slug=org.slug, user_id=user.id), code=303)
     return render_template("staff/create.html", org=org, form=form, role_hints=role_hints(roles))
 
@@ -133,8 +147,14 @@ def deactivate(user_id):
         else:
             flash("Account deactivated. Its sessions have ended and it can no longer sign in.", "success")
             return redirect(url_for("staff.member", slug=org.slug, user_id=user.id), code=303)
-    return render_template("staff/deactivate.html", org=org, user=user, confirm_form=form, errors=errors,
-                           allowed=staff.can_deactivate(current_user, user))
+    return render_template(
+        "staff/deactivate.html",
+        org=org,
+        user=user,
+        confirm_form=form,
+        errors=errors,
+        allowed=staff.can_deactivate(current_user, user),
+    )
 
 
 @bp.route("/<slug>/staff/<int:user_id>/invitation", methods=["POST"])

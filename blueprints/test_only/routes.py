@@ -1,5 +1,7 @@
 """Routes registered only when TESTING: a deliberate error, to test the error page."""
+
 from flask import Blueprint
+
 from portal.permissions import public
 
 bp = Blueprint("test_only", __name__)

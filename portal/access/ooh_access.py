@@ -12,6 +12,7 @@ Only then is the participant asked whether they agree. A third party calling on
 someone's behalf is recorded as such and cannot consent. Every check is stored and
 logged whatever its outcome; a refusal or an unconfirmed identity opens nothing.
 """
+
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -19,13 +20,12 @@ from flask import current_app, url_for
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
-from portal import clock, tenancy
-from portal.config import ConfigError
-from portal.extensions import db
-from portal import permissions
-from portal.models import OohCheck, OohGrant, Organisation, Participant, User
+from portal import clock, permissions, tenancy
 from portal.access import ooh_log, participant_access
 from portal.access.participant_access import CHECK, LIMITED, NONE
+from portal.config import ConfigError
+from portal.extensions import db
+from portal.models import OohCheck, OohGrant, Organisation, Participant, User
 from portal.validation import Invalid, Problems, clean_text
 
 MAX_GRANT = timedelta(hours=12)
@@ -108,9 +108,14 @@ def failed_checks(worker_id: int, participant: Participant) -> int:
     since = clock.now() - FAILED_CHECKS_WINDOW
     count = db.session.scalar(
         select(func.count(OohCheck.id)).where(
-            OohCheck.org_id == participant.org_id, OohCheck.participant_id == participant.id,
-            OohCheck.worker_id == worker_id, OohCheck.caller == "participant",
-            OohCheck.identity_confirmed.is_(False), OohCheck.started_at >= since))
+            OohCheck.org_id == participant.org_id,
+            OohCheck.participant_id == participant.id,
+            OohCheck.worker_id == worker_id,
+            OohCheck.caller == "participant",
+            OohCheck.identity_confirmed.is_(False),
+            OohCheck.started_at >= since,
+        )
+    )
     assert count is not None  # a count always has its one row
     return count
 
@@ -119,8 +124,9 @@ def locked(worker_id: int, participant: Participant) -> bool:
     return failed_checks(worker_id, participant) >= MAX_FAILED_CHECKS
 
 
-def check_identity(participant: Participant, worker: User, caller: str, full_name: str,
-                   date_of_birth: date | None, postcode: str) -> OohCheck:
+def check_identity(
+    participant: Participant, worker: User, caller: str, full_name: str, date_of_birth: date | None, postcode: str
+) -> OohCheck:
     """Record the first step of the check: who is calling and whether the answers the
     worker typed match the record. Stored and logged whatever the outcome."""
     if caller not in ("participant", "third_party"):
@@ -138,8 +144,15 @@ def check_identity(participant: Participant, worker: User, caller: str, full_nam
             problems.append(Invalid("Enter the caller’s postcode", field="postcode"))
         if problems:
             raise Problems(problems)
-    check = OohCheck(org_id=participant.org_id, participant_id=participant.id, worker_id=worker.id,
-                     started_at=clock.now(), caller=caller, identity_confirmed=False, consent_note="")
+    check = OohCheck(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        worker_id=worker.id,
+        started_at=clock.now(),
+        caller=caller,
+        identity_confirmed=False,
+        consent_note="",
+    )
     if caller == "participant":
         if locked(worker.id, participant):
             ooh_log.record("check", worker.id, participant, outcome="locked")
@@ -148,14 +161,18 @@ def check_identity(participant: Participant, worker: User, caller: str, full_nam
         check.name_matched = _normal(full_name) == _normal(f"{participant.first_name} {participant.last_name}")
         check.date_of_birth_matched = date_of_birth == participant.date_of_birth
         check.postcode_matched = _normal_postcode(postcode) == _normal_postcode(participant.postcode)
-        check.identity_confirmed = bool(check.name_matched and check.date_of_birth_matched
-                                        and check.postcode_matched)
+        check.identity_confirmed = bool(check.name_matched and check.date_of_birth_matched and check.postcode_matched)
     db.session.add(check)
     db.session.flush()
-    outcome = ("third_party" if caller == "third_party"
-               else "confirmed" if check.identity_confirmed else "not_confirmed")
-    ooh_log.record("check", worker.id, participant, outcome=outcome, object_id=check.id,
-                   detail={"check_id": check.id, "caller": caller})
+    outcome = "third_party" if caller == "third_party" else "confirmed" if check.identity_confirmed else "not_confirmed"
+    ooh_log.record(
+        "check",
+        worker.id,
+        participant,
+        outcome=outcome,
+        object_id=check.id,
+        detail={"check_id": check.id, "caller": caller},
+    )
     db.session.commit()
     return check
 
@@ -166,19 +183,26 @@ def worker_check(participant: Participant, worker_id: int, check_id: object) -> 
     if check_id is None:
         return None
     return db.session.scalars(
-        select(OohCheck).where(OohCheck.id == check_id, OohCheck.org_id == participant.org_id,
-                               OohCheck.participant_id == participant.id, OohCheck.worker_id == worker_id)
+        select(OohCheck).where(
+            OohCheck.id == check_id,
+            OohCheck.org_id == participant.org_id,
+            OohCheck.participant_id == participant.id,
+            OohCheck.worker_id == worker_id,
+        )
     ).first()
 
 
 def answer_open(check: OohCheck) -> bool:
     """Whether the consent question may still be answered on this check."""
-    return (check.caller == "participant" and check.identity_confirmed and check.consent is None
-            and clock.now() - clock.as_utc(check.started_at) <= ANSWER_WITHIN)
+    return (
+        check.caller == "participant"
+        and check.identity_confirmed
+        and check.consent is None
+        and clock.now() - clock.as_utc(check.started_at) <= ANSWER_WITHIN
+    )
 
 
-def record_consent(participant: Participant, check: OohCheck, answer: str, note: str,
-                   worker: User) -> OohGrant | None:
+def record_consent(participant: Participant, check: OohCheck, answer: str, note: str, worker: User) -> OohGrant | None:
     """The participant's answer to "may I look at your records to help you with this
     call?", with a short note. Agreement grants this worker access to this participant
     until the end of their shift; refusal opens nothing. Only after a confirmed
@@ -209,12 +233,19 @@ def record_consent(participant: Participant, check: OohCheck, answer: str, note:
         ooh_log.record("refusal", worker.id, participant, object_id=check.id, detail={"check_id": check.id})
         db.session.commit()
         return None
-    grant = OohGrant(org_id=participant.org_id, participant_id=participant.id, worker_id=worker.id,
-                     check_id=check.id, granted_at=now, expires_at=grant_expiry(now))
+    grant = OohGrant(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        worker_id=worker.id,
+        check_id=check.id,
+        granted_at=now,
+        expires_at=grant_expiry(now),
+    )
     db.session.add(grant)
     db.session.flush()
-    ooh_log.record("grant", worker.id, participant, object_id=grant.id,
-                   detail={"check_id": check.id, "grant_id": grant.id})
+    ooh_log.record(
+        "grant", worker.id, participant, object_id=grant.id, detail={"check_id": check.id, "grant_id": grant.id}
+    )
     db.session.commit()
     return grant
 
@@ -225,9 +256,13 @@ def record_consent(participant: Participant, check: OohCheck, answer: str, note:
 def grants_of(worker_id: int, since: timedelta = timedelta(hours=24)) -> tuple[list[OohGrant], list[OohGrant]]:
     """A worker's live grants (ending soonest first) and those that ended in the last day."""
     now = clock.now()
-    rows = list(db.session.scalars(
-        select(OohGrant).where(OohGrant.worker_id == worker_id, OohGrant.granted_at >= now - since - MAX_GRANT)
-        .order_by(OohGrant.expires_at)))
+    rows = list(
+        db.session.scalars(
+            select(OohGrant)
+            .where(OohGrant.worker_id == worker_id, OohGrant.granted_at >= now - since - MAX_GRANT)
+            .order_by(OohGrant.expires_at)
+        )
+    )
     live = [g for g in rows if g.live(now)]
     ended = [g for g in rows if not g.live(now) and clock.as_utc(g.ends_at()) >= now - since]
     ended.sort(key=lambda g: g.ends_at(), reverse=True)
@@ -238,8 +273,7 @@ def own_grant(worker_id: int, grant_id: object) -> OohGrant | None:
     grant_id = valid_id(grant_id)
     if grant_id is None:
         return None
-    return db.session.scalars(
-        select(OohGrant).where(OohGrant.id == grant_id, OohGrant.worker_id == worker_id)).first()
+    return db.session.scalars(select(OohGrant).where(OohGrant.id == grant_id, OohGrant.worker_id == worker_id)).first()
 
 
 def end_grant(grant: OohGrant, worker_id: int) -> bool:

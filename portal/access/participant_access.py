@@ -19,6 +19,7 @@ id (``audit_view``); list pages write one event listing the ids shown (``audit_l
 ``ensure_not_restricted`` is the one guard every change, letter, contact and
 individual export calls while the DPO has restricted processing (rule 5).
 """
+
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -32,17 +33,17 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.wrappers import Response
 
 from portal import audit, clock
+from portal.access import ooh_log
 from portal.actions import Action
 from portal.extensions import db
-from portal.access import ooh_log
 from portal.models import OohGrant, Organisation, Participant, User
 from portal.tenancy import OrgOwned, refuse, scoped_get
 
 # Access levels, strongest first.
-FULL = "full"          # the whole record: health information and case notes included
-LIMITED = "limited"    # what a call needs: contact details, preferences, VRC, appointments
-CHECK = "check"        # must pass the verbal-consent check first
-NONE = "none"          # no participant access here: 404
+FULL = "full"  # the whole record: health information and case notes included
+LIMITED = "limited"  # what a call needs: contact details, preferences, VRC, appointments
+CHECK = "check"  # must pass the verbal-consent check first
+NONE = "none"  # no participant access here: 404
 
 # Roles that work with participants on an organisation's casework URLs.
 CASEWORK_ROLES = frozenset({"vrc", "team_manager", "ooh"})
@@ -51,12 +52,14 @@ CASEWORK_ROLES = frozenset({"vrc", "team_manager", "ooh"})
 TRAINING_VALID_FOR = relativedelta(months=12)
 
 # What is still allowed on a restricted record (DESIGN.md rule 5).
-ALLOWED_WHILE_RESTRICTED = frozenset({
-    Action.APPOINTMENT_CANCEL_AT_PARTICIPANT_REQUEST,
-    Action.CONSENT_WITHDRAW,
-    Action.OBJECTION_RECORD,
-    Action.RIGHTS_WORKFLOW,
-})
+ALLOWED_WHILE_RESTRICTED = frozenset(
+    {
+        Action.APPOINTMENT_CANCEL_AT_PARTICIPANT_REQUEST,
+        Action.CONSENT_WITHDRAW,
+        Action.OBJECTION_RECORD,
+        Action.RIGHTS_WORKFLOW,
+    }
+)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -91,14 +94,17 @@ class ParticipantRestricted(Exception):
     def __init__(self, participant: Participant, action: Action, what: str) -> None:
         self.participant = participant
         self.action = action
-        self.message = (f"This participant’s record is restricted, so {what} cannot be done until the "
-                        "restriction is lifted. Only cancelling an appointment at the participant’s "
-                        "request, withdrawing a consent and recording an objection are still allowed. "
-                        "Ask the Data Protection Officer if this is urgent.")
+        self.message = (
+            f"This participant’s record is restricted, so {what} cannot be done until the "
+            "restriction is lifted. Only cancelling an appointment at the participant’s "
+            "request, withdrawing a consent and recording an objection are still allowed. "
+            "Ask the Data Protection Officer if this is urgent."
+        )
         super().__init__(self.message)
 
 
 # ----------------------------------------------------------------- verbal-consent grants
+
 
 def verbal_consent_check_url(participant: Participant) -> str:
     """Where the verbal-consent check for ``participant`` is done (the 303 of "Who may
@@ -109,10 +115,16 @@ def verbal_consent_check_url(participant: Participant) -> str:
 def live_grant(user_id: int, participant: Participant) -> OohGrant | None:
     now = clock.now()
     return db.session.scalars(
-        select(OohGrant).where(OohGrant.org_id == participant.org_id, OohGrant.participant_id == participant.id,
-                               OohGrant.worker_id == user_id, OohGrant.ended_at.is_(None),
-                               OohGrant.expires_at > now)
-        .order_by(OohGrant.expires_at.desc()).limit(1)
+        select(OohGrant)
+        .where(
+            OohGrant.org_id == participant.org_id,
+            OohGrant.participant_id == participant.id,
+            OohGrant.worker_id == user_id,
+            OohGrant.ended_at.is_(None),
+            OohGrant.expires_at > now,
+        )
+        .order_by(OohGrant.expires_at.desc())
+        .limit(1)
     ).first()
 
 
@@ -150,8 +162,7 @@ def require_current_training(user: User | None = None) -> None:
     data protection training is out of date: they cannot open participant records."""
     user = user or current_user
     if not training_current(user):
-        audit.record_and_commit("access.refused.training", outcome="refused",
-                                object_type="user", object_id=user.id)
+        audit.record_and_commit("access.refused.training", outcome="refused", object_type="user", object_id=user.id)
         raise AccessRefused("training", completed_on=user.dp_training_completed_on)
 
 
@@ -203,16 +214,25 @@ def get_participant(participant_id: int, need: str = FULL) -> Participant:
     require_current_training()
     if level == CHECK:
         url = verbal_consent_check_url(participant)
-        audit.record_and_commit("access.check_required", object_type="participant",
-                                object_id=participant.id, participant_id=participant.id,
-                                outcome="redirected" if url else "refused")
+        audit.record_and_commit(
+            "access.check_required",
+            object_type="participant",
+            object_id=participant.id,
+            participant_id=participant.id,
+            outcome="redirected" if url else "refused",
+        )
         if url:
             raise _SeeOther(url)
         raise AccessRefused("check", participant)
     if level == LIMITED and need == FULL:
-        audit.record_and_commit("access.refused.403", object_type="participant", object_id=participant.id,
-                                participant_id=participant.id, outcome="refused",
-                                detail={"reason": "limited_view_only"})
+        audit.record_and_commit(
+            "access.refused.403",
+            object_type="participant",
+            object_id=participant.id,
+            participant_id=participant.id,
+            outcome="refused",
+            detail={"reason": "limited_view_only"},
+        )
         raise AccessRefused("limited", participant)
     g.participant_access = level
     return participant
@@ -261,14 +281,20 @@ def may_see_full(user: User | AnonymousUserMixin | None, participant: Participan
 
 # ----------------------------------------------------------------- audit of views
 
+
 def audit_view(participant: Participant, view: str, shows: tuple[str, ...] = ()) -> None:
     """Record that a page, download or response showed ``participant``'s data
     (rule 1); ``shows`` names special sections seen ("health", "case_notes")."""
     detail: dict[str, Any] = {"view": view, "level": current_level()}
     if shows:
         detail["shows"] = sorted(shows)
-    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, detail=detail)
+    audit.record(
+        "participant.viewed",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        detail=detail,
+    )
     if detail["level"] == LIMITED:
         # Views under a verbal-consent grant are on the out-of-hours log too.
 
@@ -280,20 +306,30 @@ def audit_review_view(participant: Participant, detail: dict[str, Any]) -> None:
     """Record that a DPO's review page (an override, a flagged disclosure, an
     authority's request) showed ``participant`` (rule 1); ``detail`` names the page
     and its item. These pages are outside casework: no access level applies."""
-    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, detail=detail)
+    audit.record(
+        "participant.viewed",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        detail=detail,
+    )
     db.session.commit()
 
 
 def audit_list(view: str, participant_ids: list[int]) -> None:
     """One event for a list page, naming every participant it showed (rule 1),
     whatever the page size. Search terms are never recorded (rule 10)."""
-    audit.record("participants.listed", object_type="list", object_id=view,
-                 detail={"view": view, "participant_ids": list(participant_ids)})
+    audit.record(
+        "participants.listed",
+        object_type="list",
+        object_id=view,
+        detail={"view": view, "participant_ids": list(participant_ids)},
+    )
     db.session.commit()
 
 
 # ----------------------------------------------------------------- restriction
+
 
 def ensure_not_restricted(participant: Participant, action: Action, what: str = "this change") -> None:
     """Refuse ``action`` while ``participant``'s processing is restricted (rule 5):
@@ -309,6 +345,12 @@ def audit_restricted_refusal(error: ParticipantRestricted, org_id: int | None = 
     action the restriction refused (rule 5). ``org_id`` defaults to the request's."""
     db.session.rollback()
     participant = error.participant
-    audit.record_and_commit("participant.refused.restricted", object_type="participant", object_id=participant.id,
-                            participant_id=participant.id, org_id=org_id, outcome="refused",
-                            detail={"action": error.action})
+    audit.record_and_commit(
+        "participant.refused.restricted",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        org_id=org_id,
+        outcome="refused",
+        detail={"action": error.action},
+    )

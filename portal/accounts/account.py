@@ -10,6 +10,7 @@
   the lockout: a locked account stays locked until the lock ends, and the
   authenticator is still needed to sign in.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -20,12 +21,11 @@ from typing import TYPE_CHECKING, Any, cast
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from portal import audit, clock, jobs
+from portal import audit, clock, jobs, notifications
+from portal.accounts import auth, lockout, passwords
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import Job, PasswordReset, User
-from portal import notifications
-from portal.accounts import auth, lockout, passwords
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -61,8 +61,10 @@ def new_password_problem(user: User, password: str, confirm: str) -> AccountProb
 
 # Changing a password (signed in)
 
-def change_password(user: User, current: str, new: str, confirm: str, *, keep_token: str | None,
-                    address: str | None = None) -> int:
+
+def change_password(
+    user: User, current: str, new: str, confirm: str, *, keep_token: str | None, address: str | None = None
+) -> int:
     """Set a new password for a signed-in user who knows the current one; every other
     session of the user ends (one left signed in elsewhere, perhaps by someone else,
     is signed out). Returns how many sessions ended.
@@ -95,15 +97,18 @@ def change_password(user: User, current: str, new: str, confirm: str, *, keep_to
     audit.record("account.password_changed", object_type="user", object_id=user.id, user_id=user.id)
     ended = auth.revoke_sessions(user.id, "password_changed", keep_token=keep_token)
     notifications.notify(
-        user.id, "account.password_changed",
+        user.id,
+        "account.password_changed",
         "Your password was changed. If you did not change it, tell your organisation’s administrator now.",
-        "/", email_subject="Your partner portal password was changed",
+        "/",
+        email_subject="Your partner portal password was changed",
     )
     db.session.commit()
     return ended
 
 
 # Forgotten password
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -157,20 +162,26 @@ def send_password_reset(key: str) -> None:
         else:
             outcome = "ok"
     if outcome != "ok":
-        audit.record("account.password_reset_requested", outcome=outcome,
-                     object_type="user" if user is not None else None,
-                     object_id=user.id if user is not None else None)
+        audit.record(
+            "account.password_reset_requested",
+            outcome=outcome,
+            object_type="user" if user is not None else None,
+            object_id=user.id if user is not None else None,
+        )
         return
     assert user is not None  # the outcome is "ok" only for an account
     token = secrets.token_urlsafe(32)
     _revoke_resets(user.id, now)
-    reset = PasswordReset(user_id=user.id, token_hash=token_hash(token), created_at=now,
-                          expires_at=now + RESET_VALID_FOR)
+    reset = PasswordReset(
+        user_id=user.id, token_hash=token_hash(token), created_at=now, expires_at=now + RESET_VALID_FOR
+    )
     db.session.add(reset)
     db.session.flush()
     minutes = int(RESET_VALID_FOR.total_seconds() // 60)
     notifications.queue_email(
-        user.id, "account.password_reset", "Reset your partner portal password",
+        user.id,
+        "account.password_reset",
+        "Reset your partner portal password",
         "Someone, probably you, asked to reset the password of your account on the Access to Work "
         "Mental Health Support partner portal.\n\n"
         f"To choose a new password, open this link within {minutes} minutes. It works once:\n\n"
@@ -179,22 +190,30 @@ def send_password_reset(key: str) -> None:
         "If you did not ask for this, you can ignore this email: your password has not changed.",
         sensitive=True,
     )
-    audit.record("account.password_reset_requested", object_type="password_reset", object_id=reset.id,
-                 outcome="ok", detail={"account": user.id})
+    audit.record(
+        "account.password_reset_requested",
+        object_type="password_reset",
+        object_id=reset.id,
+        outcome="ok",
+        detail={"account": user.id},
+    )
 
 
 def _recent_resets(user_id: int, now: datetime) -> int:
-    return cast(int, db.session.scalar(  # COUNT(*) always gives a row
-        select(func.count()).select_from(PasswordReset)
-        .where(PasswordReset.user_id == user_id, PasswordReset.created_at > now - timedelta(hours=1))
-    ))
+    return cast(
+        int,
+        db.session.scalar(  # COUNT(*) always gives a row
+            select(func.count())
+            .select_from(PasswordReset)
+            .where(PasswordReset.user_id == user_id, PasswordReset.created_at > now - timedelta(hours=1))
+        ),
+    )
 
 
 def _revoke_resets(user_id: int, now: datetime) -> None:
     db.session.execute(
         update(PasswordReset)
-        .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None),
-               PasswordReset.revoked_at.is_(None))
+        .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None), PasswordReset.revoked_at.is_(None))
         .values(revoked_at=now)
     )
 
@@ -233,26 +252,40 @@ def reset_password(token: str, new: str, confirm: str) -> ResetDone:
         raise problem
     now = clock.now()
     # Used up in one conditional statement: of two tabs racing, only one wins.
-    claimed = cast("CursorResult[Any]", db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None), PasswordReset.revoked_at.is_(None),
-               PasswordReset.expires_at > now)
-        .values(used_at=now)
-    )).rowcount
+    claimed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(PasswordReset)
+            .where(
+                PasswordReset.id == reset.id,
+                PasswordReset.used_at.is_(None),
+                PasswordReset.revoked_at.is_(None),
+                PasswordReset.expires_at > now,
+            )
+            .values(used_at=now)
+        ),
+    ).rowcount
     if claimed != 1:
         db.session.rollback()
         raise LookupError("reset link not usable")
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = now
     _revoke_resets(user.id, now)
-    audit.record("account.password_reset", object_type="password_reset", object_id=reset.id, user_id=user.id,
-                 detail={"account": user.id})
+    audit.record(
+        "account.password_reset",
+        object_type="password_reset",
+        object_id=reset.id,
+        user_id=user.id,
+        detail={"account": user.id},
+    )
     auth.revoke_sessions(user.id, "password_reset")
     notifications.notify(
-        user.id, "account.password_reset",
+        user.id,
+        "account.password_reset",
         "Your password was reset with a link sent to your email address. If you did not do this, "
         "tell your organisation’s administrator now.",
-        "/", email_subject="Your partner portal password was reset",
+        "/",
+        email_subject="Your partner portal password was reset",
     )
     db.session.commit()
     lock = lockout.current_lock(lockout.ACCOUNT, lockout.account_key(auth.normalise_email(user.email)))

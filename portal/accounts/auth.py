@@ -4,14 +4,15 @@ Wrong email, wrong password and wrong code get the same answer, so the sign-in
 pages never reveal whether an account exists. Failures count towards the lockout
 (portal/accounts/lockout.py); every step, success or failure, is audited by id.
 """
+
 import re
 
 from sqlalchemy import func, select
 
 from portal import audit, clock
+from portal.accounts import lockout, passwords, totp
 from portal.extensions import db
 from portal.models import User
-from portal.accounts import lockout, passwords, totp
 from portal.sessions import end_sessions_of
 
 FAILURE_MESSAGE = "The email address, password or security code is not right. Check them and try again"
@@ -22,9 +23,7 @@ def normalise_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalars(
-        select(User).where(func.lower(User.email) == normalise_email(email))
-    ).first()
+    return db.session.scalars(select(User).where(func.lower(User.email) == normalise_email(email))).first()
 
 
 def check_password(email: str, password: str, address: str | None = None) -> User | None:
@@ -36,15 +35,13 @@ def check_password(email: str, password: str, address: str | None = None) -> Use
     key = lockout.account_key(normalise_email(email))
     user = find_user_by_email(email)
     lockout.check(key, address, user_id=user.id if user else None)
-    ok = (
-        passwords.verify_password(user.password_hash if user else None, password)
-        and user is not None
-        and user.active
-    )
+    ok = passwords.verify_password(user.password_hash if user else None, password) and user is not None and user.active
     if not ok:
         audit.record(
-            "signin.password_failed", outcome="failed",
-            object_type="user" if user else None, object_id=user.id if user else None,
+            "signin.password_failed",
+            outcome="failed",
+            object_type="user" if user else None,
+            object_id=user.id if user else None,
         )
         _count_failure(key, address, user.id if user else None)
         return None
@@ -92,8 +89,7 @@ def revoke_sessions(user_id: int, reason: str, keep_token: str | None = None) ->
     if not re.fullmatch(r"[a-z][a-z_]{0,39}", reason or ""):
         raise ValueError("reason must be a short code such as 'deactivated'")
     ended = end_sessions_of(user_id, keep_token=keep_token)
-    audit.record("session.revoked", object_type="user", object_id=user_id,
-                 detail={"reason": reason, "sessions": ended})
+    audit.record("session.revoked", object_type="user", object_id=user_id, detail={"reason": reason, "sessions": ended})
     return ended
 
 

@@ -14,6 +14,7 @@ an email that has no account, so unknown emails are answered exactly like real
 ones and no email is stored in clear. Locks and refusals are audited; the audit
 events carry the user's id when the account exists, never the email or its HMAC.
 """
+
 import hashlib
 import hmac
 from datetime import datetime, timedelta
@@ -41,10 +42,11 @@ class LockedOut(Exception):
     def message(self) -> str:
         when = try_again_after(self.until)
         if self.scope == ADDRESS:
-            return ("Sign-in from your network is temporarily blocked because of too many failed "
-                    f"attempts. Try again after {when}")
-        return ("This account is temporarily locked because of too many failed sign-in attempts. "
-                f"Try again after {when}")
+            return (
+                "Sign-in from your network is temporarily blocked because of too many failed "
+                f"attempts. Try again after {when}"
+            )
+        return f"This account is temporarily locked because of too many failed sign-in attempts. Try again after {when}"
 
 
 def try_again_after(until: datetime) -> str:
@@ -67,10 +69,16 @@ def account_key(normalised_email: str) -> str:
 def _rules() -> dict[str, tuple[int, timedelta, timedelta]]:
     config = current_app.config
     return {
-        ACCOUNT: (config["LOCKOUT_ACCOUNT_FAILURES"], config["LOCKOUT_ACCOUNT_WINDOW"],
-                  config["LOCKOUT_ACCOUNT_DURATION"]),
-        ADDRESS: (config["LOCKOUT_ADDRESS_FAILURES"], config["LOCKOUT_ADDRESS_WINDOW"],
-                  config["LOCKOUT_ADDRESS_DURATION"]),
+        ACCOUNT: (
+            config["LOCKOUT_ACCOUNT_FAILURES"],
+            config["LOCKOUT_ACCOUNT_WINDOW"],
+            config["LOCKOUT_ACCOUNT_DURATION"],
+        ),
+        ADDRESS: (
+            config["LOCKOUT_ADDRESS_FAILURES"],
+            config["LOCKOUT_ADDRESS_WINDOW"],
+            config["LOCKOUT_ADDRESS_DURATION"],
+        ),
     }
 
 
@@ -96,8 +104,10 @@ def check(account: str, address: str | None, user_id: int | None = None) -> None
         lock = current_lock(scope, key)
         if lock is not None:
             audit.record_and_commit(
-                "signin.refused_locked", outcome="refused",
-                object_type="user" if user_id else None, object_id=user_id,
+                "signin.refused_locked",
+                outcome="refused",
+                object_type="user" if user_id else None,
+                object_id=user_id,
                 detail={"scope": scope},
             )
             raise LockedOut(scope, lock.until)
@@ -123,19 +133,22 @@ def record_failure(account: str, address: str | None, user_id: int | None = None
         if previous is not None and clock.as_utc(previous) > since:
             since = clock.as_utc(previous)  # failures before a lock ended were paid for by it
         failures = db.session.scalar(
-            select(func.count()).select_from(SignInFailure)
-            .where(columns[scope] == key, SignInFailure.at >= since)
+            select(func.count()).select_from(SignInFailure).where(columns[scope] == key, SignInFailure.at >= since)
         )
         assert failures is not None  # COUNT(*) always gives a row
         if failures >= limit:
             lock = SignInLock(scope=scope, key=key, locked_at=now, until=now + duration)
             db.session.add(lock)
             audit.record(
-                "signin.locked", outcome="locked",
+                "signin.locked",
+                outcome="locked",
                 object_type="user" if scope == ACCOUNT and user_id else None,
                 object_id=user_id if scope == ACCOUNT else None,
-                detail={"scope": scope, "failures": failures,
-                        "until": clock.as_utc(lock.until).strftime("%Y-%m-%dT%H:%M:%SZ")},
+                detail={
+                    "scope": scope,
+                    "failures": failures,
+                    "until": clock.as_utc(lock.until).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
             )
             placed = placed or lock
     _forget_old(now)

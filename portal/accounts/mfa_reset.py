@@ -6,19 +6,18 @@ is cleared, every session of the user ends and the user is told; at the next
 sign-in, after the password, they enrol a new authenticator instead of typing a
 code. A request left unapproved for REQUEST_VALID_FOR lapses. Every step is audited.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+from flask import current_app
 from sqlalchemy import select, update
 
-from portal import audit, clock
-from portal.extensions import db
-from portal import permissions
-from portal.models import Membership, MfaReset, Organisation, User
-from portal import notifications
+from portal import audit, clock, notifications, permissions
 from portal.accounts import auth, lockout, totp
-from flask import current_app
+from portal.extensions import db
+from portal.models import Membership, MfaReset, Organisation, User
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -59,9 +58,11 @@ def pending_for(user_id: int) -> MfaReset | None:
 
 
 def recent_for(user_id: int, limit: int = 5) -> list[MfaReset]:
-    return list(db.session.scalars(
-        select(MfaReset).where(MfaReset.user_id == user_id).order_by(MfaReset.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(MfaReset).where(MfaReset.user_id == user_id).order_by(MfaReset.id.desc()).limit(limit)
+        )
+    )
 
 
 @dataclass
@@ -80,8 +81,9 @@ def may_request(actor: User, org: Organisation, user: User) -> Permission:
     if user.password_hash is None:
         return Permission(False, "This account is not set up yet: send a new invitation instead")
     if user.totp_secret is None:
-        return Permission(False, "This account has no authenticator at the moment: they will set one up "
-                                 "at their next sign-in")
+        return Permission(
+            False, "This account has no authenticator at the moment: they will set one up at their next sign-in"
+        )
     return Permission(True)
 
 
@@ -110,19 +112,28 @@ def request_reset(actor: User, org: Organisation, user: User, reason: str) -> Mf
         raise MfaResetProblem("reason", f"The reason must be {REASON_MAX} characters or fewer")
     if pending_for(user.id) is not None:
         raise MfaResetProblem("reason", "A reset of this account is already waiting for approval")
-    reset = MfaReset(user_id=user.id, org_id=org.id, reason=reason, requested_by=actor.id,
-                     requested_at=clock.now(), status="pending")
+    reset = MfaReset(
+        user_id=user.id, org_id=org.id, reason=reason, requested_by=actor.id, requested_at=clock.now(), status="pending"
+    )
     db.session.add(reset)
     db.session.flush()
-    audit.record("mfa_reset.requested", object_type="mfa_reset", object_id=reset.id, org_id=org.id,
-                 user_id=actor.id, detail={"account": user.id})
+    audit.record(
+        "mfa_reset.requested",
+        object_type="mfa_reset",
+        object_id=reset.id,
+        org_id=org.id,
+        user_id=actor.id,
+        detail={"account": user.id},
+    )
     link = _page_path(org, user)
     for approver_id in _possible_approvers(org, exclude={actor.id, user.id}):
         notifications.notify(
-            approver_id, "mfa_reset.requested",
+            approver_id,
+            "mfa_reset.requested",
             f"An administrator has asked to reset a staff member’s security codes in {org.name}. "
             "A second administrator must approve it.",
-            link, email_subject="A security code reset is waiting for your approval",
+            link,
+            email_subject="A security code reset is waiting for your approval",
         )
     db.session.commit()
     return reset
@@ -142,24 +153,36 @@ def approve(actor: User, reset: MfaReset) -> None:
         raise MfaResetProblem("approve", "This account is deactivated")
     now = clock.now()
     # Decided once: of two admins approving at the same moment, only one does it.
-    claimed = cast("CursorResult[Any]", db.session.execute(
-        update(MfaReset).where(MfaReset.id == reset.id, MfaReset.status == "pending")
-        .values(status="approved", decided_by=actor.id, decided_at=now)
-    )).rowcount
+    claimed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(MfaReset)
+            .where(MfaReset.id == reset.id, MfaReset.status == "pending")
+            .values(status="approved", decided_by=actor.id, decided_at=now)
+        ),
+    ).rowcount
     if claimed != 1:
         db.session.rollback()
         raise MfaResetProblem("approve", "This request is no longer waiting for approval")
     user.totp_secret = None
     user.totp_last_step = None
-    audit.record("mfa_reset.approved", object_type="mfa_reset", object_id=reset.id, org_id=reset.org_id,
-                 user_id=actor.id, detail={"account": user.id, "requested_by": reset.requested_by})
+    audit.record(
+        "mfa_reset.approved",
+        object_type="mfa_reset",
+        object_id=reset.id,
+        org_id=reset.org_id,
+        user_id=actor.id,
+        detail={"account": user.id, "requested_by": reset.requested_by},
+    )
     auth.revoke_sessions(user.id, "mfa_reset")
     notifications.notify(
-        user.id, "mfa_reset.approved",
+        user.id,
+        "mfa_reset.approved",
         "Two administrators have reset your security codes. When you next sign in, after your password "
         "you will set up your authenticator app again. If you did not ask for this, tell your "
         "organisation’s administrator now.",
-        "/", email_subject="Your partner portal security codes were reset",
+        "/",
+        email_subject="Your partner portal security codes were reset",
     )
     db.session.commit()
     db.session.refresh(reset)
@@ -171,15 +194,25 @@ def cancel(actor: User, reset: MfaReset) -> None:
         raise MfaResetProblem("cancel", "You cannot cancel this request")
     if state(reset) != "pending":
         raise MfaResetProblem("cancel", "This request is no longer waiting for approval")
-    claimed = cast("CursorResult[Any]", db.session.execute(
-        update(MfaReset).where(MfaReset.id == reset.id, MfaReset.status == "pending")
-        .values(status="cancelled", decided_by=actor.id, decided_at=clock.now())
-    )).rowcount
+    claimed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(MfaReset)
+            .where(MfaReset.id == reset.id, MfaReset.status == "pending")
+            .values(status="cancelled", decided_by=actor.id, decided_at=clock.now())
+        ),
+    ).rowcount
     if claimed != 1:
         db.session.rollback()
         raise MfaResetProblem("cancel", "This request is no longer waiting for approval")
-    audit.record("mfa_reset.cancelled", object_type="mfa_reset", object_id=reset.id, org_id=reset.org_id,
-                 user_id=actor.id, detail={"account": reset.user_id})
+    audit.record(
+        "mfa_reset.cancelled",
+        object_type="mfa_reset",
+        object_id=reset.id,
+        org_id=reset.org_id,
+        user_id=actor.id,
+        detail={"account": reset.user_id},
+    )
     db.session.commit()
     db.session.refresh(reset)
 
@@ -187,10 +220,14 @@ def cancel(actor: User, reset: MfaReset) -> None:
 def _possible_approvers(org: Organisation, exclude: set[int]) -> list[int]:
     """Active admins of the organisation and of the lead partner."""
     rows = db.session.scalars(
-        select(User.id).join(Membership, Membership.user_id == User.id)
+        select(User.id)
+        .join(Membership, Membership.user_id == User.id)
         .join(Organisation, Organisation.id == Membership.org_id)
-        .where(Membership.role == "admin", User.active.is_(True),
-               (Membership.org_id == org.id) | (Organisation.kind == "lead"))
+        .where(
+            Membership.role == "admin",
+            User.active.is_(True),
+            (Membership.org_id == org.id) | (Organisation.kind == "lead"),
+        )
         .distinct()
     )
     return sorted(uid for uid in rows if uid not in exclude)
@@ -202,6 +239,7 @@ def _page_path(org: Organisation, user: User) -> str:
 
 
 # The user's side: enrolling a new authenticator at sign-in
+
 
 def needs_enrolment(user: User) -> bool:
     """Set up, active, but without an authenticator (after an MFA reset)."""
@@ -223,10 +261,14 @@ def enrol(user: User, secret: str, code: str, address: str | None = None) -> boo
             raise lockout.LockedOut(lock.scope, lock.until)
         return False
     # Only if still without one: a second tab cannot replace what the first saved.
-    saved = cast("CursorResult[Any]", db.session.execute(
-        update(User).where(User.id == user.id, User.totp_secret.is_(None))
-        .values(totp_secret=secret, totp_last_step=step)
-    )).rowcount
+    saved = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.totp_secret.is_(None))
+            .values(totp_secret=secret, totp_last_step=step)
+        ),
+    ).rowcount
     if saved != 1:
         db.session.rollback()
         return False

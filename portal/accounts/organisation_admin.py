@@ -7,6 +7,7 @@ protected the day it is added). Slugs and names
 are unique. There is one lead partner; the commissioner (DWP) is fixed and is
 neither created nor renamed here. Every change is audited by id.
 """
+
 from sqlalchemy import func, select
 
 from portal import audit
@@ -55,9 +56,7 @@ def _check_name(name: str, exclude_id: int | None = None) -> None:
         raise OrganisationProblem("name", "Enter the organisation’s name")
     if len(name) > NAME_MAX:
         raise OrganisationProblem("name", f"The name must be {NAME_MAX} characters or fewer")
-    existing = db.session.scalars(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    ).first()
+    existing = db.session.scalars(select(Organisation).where(func.lower(Organisation.name) == name.lower())).first()
     if existing is not None and existing.id != exclude_id:
         raise OrganisationProblem("name", "There is already an organisation with this name")
 
@@ -102,8 +101,14 @@ def _create(name: str, slug: str, kind: str, actor_id: int | None) -> Organisati
     org = Organisation(name=name, slug=slug, kind=kind)
     db.session.add(org)
     db.session.flush()
-    audit.record("organisation.created", object_type="organisation", object_id=org.id, org_id=org.id,
-                 user_id=actor_id, detail={"kind": kind})
+    audit.record(
+        "organisation.created",
+        object_type="organisation",
+        object_id=org.id,
+        org_id=org.id,
+        user_id=actor_id,
+        detail={"kind": kind},
+    )
     db.session.commit()
     return org
 
@@ -121,7 +126,13 @@ def rename_organisation(org: Organisation, name: str, slug: str, *, actor_id: in
         raise OrganisationProblem("name", "Change the name or the short name, or go back")
     org.name = name
     org.slug = slug
-    audit.record("organisation.renamed", object_type="organisation", object_id=org.id, org_id=org.id,
-                 user_id=actor_id, detail={"fields": changed})
+    audit.record(
+        "organisation.renamed",
+        object_type="organisation",
+        object_id=org.id,
+        org_id=org.id,
+        user_id=actor_id,
+        detail={"fields": changed},
+    )
     db.session.commit()
     return changed

@@ -1,4 +1,5 @@
 """Organisations and their staff lists."""
+
 from collections import defaultdict
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """Password hashing (argon2id) and the strength rule for new passwords."""
+
 from collections.abc import Sequence
 
 from argon2 import PasswordHasher

@@ -6,11 +6,10 @@ administer, since an account is active everywhere or nowhere. Nobody reactivates
 themselves. The account signs in again with its old password and authenticator;
 one never set up needs a new invitation. Audited by id; the user is told.
 """
-from portal import audit
-from portal import permissions
+
+from portal import audit, notifications, permissions
 from portal.extensions import db
 from portal.models import Organisation, User
-from portal import notifications
 
 
 class ReactivationRefused(ValueError):
@@ -32,15 +31,18 @@ def reactivate(org: Organisation, user: User, actor: User) -> None:
     if user.active:
         raise ReactivationRefused("This account is already active")
     if not can_reactivate(actor, user):
-        raise ReactivationRefused("This account also has roles in other organisations. "
-                                  "Ask the lead administrator to reactivate it")
+        raise ReactivationRefused(
+            "This account also has roles in other organisations. Ask the lead administrator to reactivate it"
+        )
     user.active = True
     audit.record("staff.reactivated", object_type="user", object_id=user.id, org_id=org.id, user_id=actor.id)
     if user.password_hash is not None:
         notifications.notify(
-            user.id, "staff.reactivated",
+            user.id,
+            "staff.reactivated",
             f"Your partner portal account has been reactivated by an administrator of {org.name}. "
             "You can sign in again.",
-            "/", email_subject="Your partner portal account has been reactivated",
+            "/",
+            email_subject="Your partner portal account has been reactivated",
         )
     db.session.commit()

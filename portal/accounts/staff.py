@@ -5,6 +5,7 @@ an organisation's admin only in their own. Nobody changes their own roles or
 deactivates themselves, so one stolen admin session cannot quietly widen its own
 reach or lock others out by removing itself. Every change is audited by id.
 """
+
 import base64
 import hashlib
 import secrets
@@ -19,14 +20,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from portal import audit, clock
-from portal.extensions import db
-from portal import permissions
-from portal.models import Invitation, Membership, Organisation, User
-from portal.permissions import ROLES_BY_KIND
-from portal import notifications
+from portal import audit, clock, notifications, permissions
 from portal.accounts import auth, passwords, totp
 from portal.accounts.auth import find_user_by_email, normalise_email
+from portal.extensions import db
+from portal.models import Invitation, Membership, Organisation, User
+from portal.permissions import ROLES_BY_KIND
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -86,6 +85,7 @@ class StaffRow:
 
 # Who may manage whom
 
+
 def manageable_orgs(user: User) -> list[Organisation]:
     if permissions.is_lead_admin(user):
         return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
@@ -113,6 +113,7 @@ def grantable_roles(org: Organisation, user: User) -> list[str]:
 
 # Lists
 
+
 def status_of(user: User, latest: Invitation | None, now: datetime | None = None) -> str:
     now = now or clock.now()
     if not user.active:
@@ -130,7 +131,9 @@ def latest_invitations(user_ids: Sequence[int]) -> dict[int, Invitation]:
         return {}
     newest = (
         select(Invitation.user_id, func.max(Invitation.id).label("id"))
-        .where(Invitation.user_id.in_(user_ids)).group_by(Invitation.user_id).subquery()
+        .where(Invitation.user_id.in_(user_ids))
+        .group_by(Invitation.user_id)
+        .subquery()
     )
     rows = db.session.scalars(select(Invitation).join(newest, Invitation.id == newest.c.id))
     return {inv.user_id: inv for inv in rows}
@@ -165,19 +168,31 @@ def _role_order(role: str) -> int:
 
 # Changes
 
+
 def checked_email(email: str) -> str:
     """The address, normalised, or StaffError. Reserved test domains (example.test) are
     accepted outside production, so tests and demos need no real domains."""
     try:
-        result = validate_email((email or "").strip(), check_deliverability=False,
-                                test_environment=current_app.config["PORTAL_ENV"] != "production")
+        result = validate_email(
+            (email or "").strip(),
+            check_deliverability=False,
+            test_environment=current_app.config["PORTAL_ENV"] != "production",
+        )
     except EmailNotValidError:
-        raise StaffError("email", "Enter an email address in the correct format, like name@example.com")
+        raise StaffError("email", "Enter an email address in the correct format, like name@example.com") from None
     return normalise_email(result.normalized)
 
 
-def create_account(org: Organisation, *, email: str, name: str, position: str, roles: Iterable[str],
-                   actor_id: int | None, send: bool = True) -> tuple[User, str]:
+def create_account(
+    org: Organisation,
+    *,
+    email: str,
+    name: str,
+    position: str,
+    roles: Iterable[str],
+    actor_id: int | None,
+    send: bool = True,
+) -> tuple[User, str]:
     """Create an account holding ``roles`` in ``org`` and invite it; returns the user and
     the invitation token (shown once: only its hash is stored). Emails are unique across
     the portal. ``send`` emails the invitation (the create-user command prints it instead)."""
@@ -192,17 +207,21 @@ def create_account(org: Organisation, *, email: str, name: str, position: str, r
     if bad:
         raise StaffError("roles", f"{org.name} cannot hold the role {', '.join(bad)}")
     if find_user_by_email(email) is not None:
-        raise StaffError("email", "An account with this email address already exists. "
-                                  "Ask the lead administrator to give it a role here")
+        raise StaffError(
+            "email",
+            "An account with this email address already exists. Ask the lead administrator to give it a role here",
+        )
     now = clock.now()
-    user = User(email=email, name=name, position=position, password_hash=None, totp_secret=None,
-                active=True, created_at=now)
+    user = User(
+        email=email, name=name, position=position, password_hash=None, totp_secret=None, active=True, created_at=now
+    )
     db.session.add(user)
     db.session.flush()
     for role in roles:
         db.session.add(Membership(user_id=user.id, org_id=org.id, role=role))
-    audit.record("staff.created", object_type="user", object_id=user.id, org_id=org.id,
-                 user_id=actor_id, detail={"roles": roles})
+    audit.record(
+        "staff.created", object_type="user", object_id=user.id, org_id=org.id, user_id=actor_id, detail={"roles": roles}
+    )
     token = _issue_invitation(user, actor_id, org)
     if send:
         _send_invitation(user, token, org)
@@ -225,19 +244,31 @@ def _issue_invitation(user: User, actor_id: int | None, org: Organisation) -> st
     now = clock.now()
     _revoke_invitations(user.id, now)
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(user_id=user.id, token_hash=token_hash(token), created_at=now,
-                            expires_at=now + INVITATION_VALID_FOR, created_by=actor_id)
+    invitation = Invitation(
+        user_id=user.id,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + INVITATION_VALID_FOR,
+        created_by=actor_id,
+    )
     db.session.add(invitation)
     db.session.flush()
-    audit.record("staff.invitation_issued", object_type="invitation", object_id=invitation.id,
-                 org_id=org.id, user_id=actor_id, detail={"account": user.id})
+    audit.record(
+        "staff.invitation_issued",
+        object_type="invitation",
+        object_id=invitation.id,
+        org_id=org.id,
+        user_id=actor_id,
+        detail={"account": user.id},
+    )
     return token
 
 
 def _revoke_invitations(user_id: int, now: datetime) -> None:
     for invitation in db.session.scalars(
-        select(Invitation).where(Invitation.user_id == user_id, Invitation.used_at.is_(None),
-                                 Invitation.revoked_at.is_(None))
+        select(Invitation).where(
+            Invitation.user_id == user_id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None)
+        )
     ):
         invitation.revoked_at = now
 
@@ -267,11 +298,21 @@ def grant_role(org: Organisation, user: User, role: str, actor_id: int) -> None:
         raise StaffError("role", "This account is deactivated")
     # Through the relationship, so the user's loaded memberships include it after the commit.
     db.session.add(Membership(user=user, org_id=org.id, role=role))
-    audit.record("staff.role_granted", object_type="user", object_id=user.id, org_id=org.id,
-                 user_id=actor_id, detail={"role": role})
-    notifications.notify(user.id, "staff.role_granted",
-                         f"You have been given the role {ROLE_NAMES[role]} in {org.name}", _org_link(org),
-                         email_subject="Your roles in the partner portal have changed")
+    audit.record(
+        "staff.role_granted",
+        object_type="user",
+        object_id=user.id,
+        org_id=org.id,
+        user_id=actor_id,
+        detail={"role": role},
+    )
+    notifications.notify(
+        user.id,
+        "staff.role_granted",
+        f"You have been given the role {ROLE_NAMES[role]} in {org.name}",
+        _org_link(org),
+        email_subject="Your roles in the partner portal have changed",
+    )
     db.session.commit()
     db.session.expire(user, ["memberships"])
 
@@ -285,15 +326,25 @@ def remove_role(org: Organisation, user: User, role: str, actor_id: int) -> None
         raise StaffError("role", "They do not have this role here")
     if len(user.memberships) == 1:
         raise StaffError("role", "This is their only role. To stop them using the portal, deactivate the account")
-    db.session.execute(delete(Membership).where(
-        Membership.user_id == user.id, Membership.org_id == org.id, Membership.role == role))
-    audit.record("staff.role_removed", object_type="user", object_id=user.id, org_id=org.id,
-                 user_id=actor_id, detail={"role": role})
+    db.session.execute(
+        delete(Membership).where(Membership.user_id == user.id, Membership.org_id == org.id, Membership.role == role)
+    )
+    audit.record(
+        "staff.role_removed",
+        object_type="user",
+        object_id=user.id,
+        org_id=org.id,
+        user_id=actor_id,
+        detail={"role": role},
+    )
     if user.active:
-        notifications.notify(user.id, "staff.role_removed",
-                             f"The role {ROLE_NAMES[role]} in {org.name} has been removed from your account",
-                             _org_link(org),
-                             email_subject="Your roles in the partner portal have changed")
+        notifications.notify(
+            user.id,
+            "staff.role_removed",
+            f"The role {ROLE_NAMES[role]} in {org.name} has been removed from your account",
+            _org_link(org),
+            email_subject="Your roles in the partner portal have changed",
+        )
     db.session.commit()
     db.session.expire(user, ["memberships"])
 
@@ -310,17 +361,26 @@ def deactivate(org: Organisation, user: User, actor: User) -> None:
     if not user.active:
         raise StaffError("deactivate", "This account is already deactivated")
     if not can_deactivate(actor, user):
-        raise StaffError("deactivate", "This account also has roles in other organisations. "
-                                       "Ask the lead administrator to deactivate it")
+        raise StaffError(
+            "deactivate",
+            "This account also has roles in other organisations. Ask the lead administrator to deactivate it",
+        )
     user.active = False
     ended = auth.revoke_sessions(user.id, "deactivated")
     _revoke_invitations(user.id, clock.now())
-    audit.record("staff.deactivated", object_type="user", object_id=user.id, org_id=org.id,
-                 user_id=actor.id, detail={"sessions_ended": ended})
+    audit.record(
+        "staff.deactivated",
+        object_type="user",
+        object_id=user.id,
+        org_id=org.id,
+        user_id=actor.id,
+        detail={"sessions_ended": ended},
+    )
     db.session.commit()
 
 
 # Invitations: the new account's side
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -368,17 +428,29 @@ def accept_invitation(invitation: Invitation, password_hash: str, totp_secret: s
     the invitation is then used up. False (and nothing saved) for a wrong code."""
     step = totp.matching_step(totp_secret, code, None)
     if step is None:
-        audit.record_and_commit("staff.invitation_code_failed", outcome="failed", object_type="invitation",
-                                object_id=invitation.id, user_id=invitation.user_id)
+        audit.record_and_commit(
+            "staff.invitation_code_failed",
+            outcome="failed",
+            object_type="invitation",
+            object_id=invitation.id,
+            user_id=invitation.user_id,
+        )
         return False
     now = clock.now()
     # Used up in one conditional statement: of two tabs racing, only one wins.
-    claimed = cast("CursorResult[Any]", db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None),
-               Invitation.expires_at > now)
-        .values(used_at=now)
-    )).rowcount
+    claimed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id == invitation.id,
+                Invitation.used_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .values(used_at=now)
+        ),
+    ).rowcount
     if claimed != 1:
         db.session.rollback()
         return False
@@ -388,8 +460,7 @@ def accept_invitation(invitation: Invitation, password_hash: str, totp_secret: s
     user.password_changed_at = now
     user.totp_secret = totp_secret
     user.totp_last_step = step  # the code just typed cannot also sign in
-    audit.record("staff.invitation_accepted", object_type="invitation", object_id=invitation.id,
-                 user_id=user.id)
+    audit.record("staff.invitation_accepted", object_type="invitation", object_id=invitation.id, user_id=user.id)
     db.session.commit()
     return True
 

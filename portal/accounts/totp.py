@@ -1,4 +1,5 @@
 """Time-based one-time codes; each code works once (STACK.md)."""
+
 import pyotp
 
 from portal import clock

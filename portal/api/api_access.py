@@ -13,6 +13,7 @@ token checks with scopes, and a per-client rate limit.
   Refusals are ``ApiRefused`` (401 without a valid token, 403 without the scope, 429 over
   the limit), which the API answers as JSON.
 """
+
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -99,13 +100,22 @@ def save_token(token: dict[str, Any], request: _FormOnlyRequest) -> None:
     """Keep the token's hash, scope and expiry (never the token), audited. Commits."""
     now = clock.now()
     client = request.client
-    row = ApiToken(token_sha256=sha256_hex(token["access_token"]), client_pk=client.id,
-                   scope=token.get("scope", ""), issued_at=now,
-                   expires_at=now + timedelta(seconds=int(token["expires_in"])))
+    row = ApiToken(
+        token_sha256=sha256_hex(token["access_token"]),
+        client_pk=client.id,
+        scope=token.get("scope", ""),
+        issued_at=now,
+        expires_at=now + timedelta(seconds=int(token["expires_in"])),
+    )
     db.session.add(row)
     db.session.flush()
-    audit.record("api.token_issued", object_type="api_client", object_id=client.id, org_id=client.org_id,
-                 detail={"client_id": client.client_id, "token_id": row.id, "scope": row.scope})
+    audit.record(
+        "api.token_issued",
+        object_type="api_client",
+        object_id=client.id,
+        org_id=client.org_id,
+        detail={"client_id": client.client_id, "token_id": row.id, "scope": row.scope},
+    )
     db.session.commit()
 
 
@@ -152,23 +162,38 @@ def authenticate(scope: str) -> ApiToken:
     except OAuth2Error as error:
         if error.error == "insufficient_scope":
             challenge = f'Bearer realm="{REALM}", error="insufficient_scope", scope="{scope}"'
-            raise ApiRefused(403, "insufficient_scope", f"This token does not hold the {scope} scope",
-                             {"WWW-Authenticate": challenge})
+            raise ApiRefused(
+                403,
+                "insufficient_scope",
+                f"This token does not hold the {scope} scope",
+                {"WWW-Authenticate": challenge},
+            ) from error
         # RFC 6750 3.1: no error code when the request carried no token at all.
         missing = error.error == "missing_authorization"
-        raise ApiRefused(401, "missing_token" if missing else "invalid_token",
-                         "Send a valid bearer token: get one from /oauth/token with your client credentials",
-                         {"WWW-Authenticate": f'Bearer realm="{REALM}"' if missing
-                          else f'Bearer realm="{REALM}", error="invalid_token"'})
+        raise ApiRefused(
+            401,
+            "missing_token" if missing else "invalid_token",
+            "Send a valid bearer token: get one from /oauth/token with your client credentials",
+            {
+                "WWW-Authenticate": f'Bearer realm="{REALM}"'
+                if missing
+                else f'Bearer realm="{REALM}", error="invalid_token"'
+            },
+        ) from error
     retry_after = count_request(token.client)
     if retry_after:
-        raise ApiRefused(429, "rate_limited", "Too many requests from this client: wait and try again",
-                         {"Retry-After": str(retry_after)})
+        raise ApiRefused(
+            429,
+            "rate_limited",
+            "Too many requests from this client: wait and try again",
+            {"Retry-After": str(retry_after)},
+        )
     return token
 
 
-def record_call(client: ApiClient | None, endpoint: str | None, method: str, status: int,
-                participant_ids: list[int] | None = None) -> None:
+def record_call(
+    client: ApiClient | None, endpoint: str | None, method: str, status: int, participant_ids: list[int] | None = None
+) -> None:
     """One audit event per API call, whatever its outcome: the client, the endpoint, the
     status and the participants the answer showed (ids and codes only). Commits."""
     detail: dict[str, Any] = {"endpoint": endpoint, "method": method, "status": status}
@@ -176,8 +201,14 @@ def record_call(client: ApiClient | None, endpoint: str | None, method: str, sta
         detail["client_id"] = client.client_id
     if participant_ids:
         detail["participant_ids"] = list(participant_ids)
-    audit.record("api.call", object_type="api_client", object_id=client.id if client else None,
-                 org_id=client.org_id if client else None, detail=detail, outcome="ok" if status < 400 else "refused")
+    audit.record(
+        "api.call",
+        object_type="api_client",
+        object_id=client.id if client else None,
+        org_id=client.org_id if client else None,
+        detail=detail,
+        outcome="ok" if status < 400 else "refused",
+    )
     db.session.commit()
 
 
@@ -190,12 +221,17 @@ def count_request(client: ApiClient) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(ApiRateWindow).values(client_pk=client.id, window_start=start, count=1)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["client_pk", "window_start"], set_={"count": ApiRateWindow.count + 1}))
-    count = db.session.scalar(select(ApiRateWindow.count).where(ApiRateWindow.client_pk == client.id,
-                                                                ApiRateWindow.window_start == start))
-    db.session.execute(delete(ApiRateWindow).where(ApiRateWindow.client_pk == client.id,
-                                                   ApiRateWindow.window_start < start))
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["client_pk", "window_start"], set_={"count": ApiRateWindow.count + 1}
+        )
+    )
+    count = db.session.scalar(
+        select(ApiRateWindow.count).where(ApiRateWindow.client_pk == client.id, ApiRateWindow.window_start == start)
+    )
+    db.session.execute(
+        delete(ApiRateWindow).where(ApiRateWindow.client_pk == client.id, ApiRateWindow.window_start < start)
+    )
     db.session.commit()
     assert count is not None  # the upsert above made the row
     return 0 if count <= setting("API_RATE_LIMIT") else start + window - now

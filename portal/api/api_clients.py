@@ -7,6 +7,7 @@ holds at once. Scopes follow the organisation: DWP (the commissioner) may read p
 reports and send referrals; the lead partner may read published reports; delivery
 partners receive neither (their data reaches DWP through the lead partner's report).
 """
+
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,10 +24,7 @@ from portal.validation import Invalid, Problems, clean_text
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
 
-SCOPES_BY_KIND = {
-    "commissioner": ("reports:read", "referrals:write"),
-    "lead": ("reports:read",),
-}
+SCOPES_BY_KIND = {"commissioner": ("reports:read", "referrals:write"), "lead": ("reports:read",)}
 
 
 @dataclass
@@ -39,14 +37,17 @@ class Issued:
 
 def organisations() -> list[Organisation]:
     """Organisations that may hold API clients, by name."""
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.kind.in_(tuple(SCOPES_BY_KIND))).order_by(Organisation.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.kind.in_(tuple(SCOPES_BY_KIND))).order_by(Organisation.name)
+        )
+    )
 
 
 def clients() -> list[ApiClient]:
-    return list(db.session.scalars(select(ApiClient).order_by(ApiClient.revoked_at.is_not(None), ApiClient.name,
-                                                              ApiClient.id)))
+    return list(
+        db.session.scalars(select(ApiClient).order_by(ApiClient.revoked_at.is_not(None), ApiClient.name, ApiClient.id))
+    )
 
 
 def get_client(client_pk: int | str) -> ApiClient | None:
@@ -63,8 +64,15 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def register(org_id: int | str | None, name: str, scopes: Iterable[str] | None, user_id: int | None, *,
-             client_id: str | None = None, secret: str | None = None) -> Issued:
+def register(
+    org_id: int | str | None,
+    name: str,
+    scopes: Iterable[str] | None,
+    user_id: int | None,
+    *,
+    client_id: str | None = None,
+    secret: str | None = None,
+) -> Issued:
     """Register a client for an organisation with some of the scopes its kind allows.
     ``client_id`` and ``secret`` are for the demo seed only; otherwise both are random. Commits."""
     problems: list[Invalid] = []
@@ -91,23 +99,38 @@ def register(org_id: int | str | None, name: str, scopes: Iterable[str] | None, 
     secret = secret or new_secret()
     now = clock.now()
     client = ApiClient(
-        client_id=client_id or f"{org.slug}-{secrets.token_hex(8)}", secret_sha256=sha256_hex(secret), name=name,
-        org_id=org.id, scope=" ".join(s for s in SCOPES if s in scopes), created_at=now, created_by_id=user_id,
+        client_id=client_id or f"{org.slug}-{secrets.token_hex(8)}",
+        secret_sha256=sha256_hex(secret),
+        name=name,
+        org_id=org.id,
+        scope=" ".join(s for s in SCOPES if s in scopes),
+        created_at=now,
+        created_by_id=user_id,
         secret_set_at=now,
     )
     db.session.add(client)
     db.session.flush()
-    audit.record("api_client.registered", object_type="api_client", object_id=client.id, user_id=user_id,
-                 org_id=org.id, detail={"client_id": client.client_id, "scopes": client.scopes})
+    audit.record(
+        "api_client.registered",
+        object_type="api_client",
+        object_id=client.id,
+        user_id=user_id,
+        org_id=org.id,
+        detail={"client_id": client.client_id, "scopes": client.scopes},
+    )
     db.session.commit()
     return Issued(client, secret)
 
 
 def _end_tokens(client: ApiClient) -> int:
-    return cast("CursorResult[Any]", db.session.execute(
-        update(ApiToken).where(ApiToken.client_pk == client.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=clock.now())
-    )).rowcount
+    return cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.client_pk == client.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=clock.now())
+        ),
+    ).rowcount
 
 
 def rotate(client: ApiClient, user_id: int | None) -> Issued:
@@ -118,8 +141,14 @@ def rotate(client: ApiClient, user_id: int | None) -> Issued:
     client.secret_sha256 = sha256_hex(secret)
     client.secret_set_at = clock.now()
     ended = _end_tokens(client)
-    audit.record("api_client.rotated", object_type="api_client", object_id=client.id, user_id=user_id,
-                 org_id=client.org_id, detail={"client_id": client.client_id, "tokens_revoked": ended})
+    audit.record(
+        "api_client.rotated",
+        object_type="api_client",
+        object_id=client.id,
+        user_id=user_id,
+        org_id=client.org_id,
+        detail={"client_id": client.client_id, "tokens_revoked": ended},
+    )
     db.session.commit()
     return Issued(client, secret)
 
@@ -131,6 +160,12 @@ def revoke(client: ApiClient, user_id: int | None) -> None:
     client.revoked_at = clock.now()
     client.revoked_by_id = user_id
     ended = _end_tokens(client)
-    audit.record("api_client.revoked", object_type="api_client", object_id=client.id, user_id=user_id,
-                 org_id=client.org_id, detail={"client_id": client.client_id, "tokens_revoked": ended})
+    audit.record(
+        "api_client.revoked",
+        object_type="api_client",
+        object_id=client.id,
+        user_id=user_id,
+        org_id=client.org_id,
+        detail={"client_id": client.client_id, "tokens_revoked": ended},
+    )
     db.session.commit()

@@ -14,6 +14,7 @@ The client's claim on a reference is committed before the intake runs, so a requ
 that dies half-way (or two identical requests at once) still ends with one referral,
 linked to its claim the next time the body is sent.
 """
+
 import hashlib
 import json
 from dataclasses import dataclass
@@ -22,10 +23,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock
+from portal import clock, participant_fields
 from portal.extensions import db
 from portal.models import ApiClient, ApiReferral, Appointment, Organisation, Participant
-from portal import participant_fields
 from portal.referrals import referral_schema, referrals
 from portal.validation import Invalid, Problems, clean_atw_reference
 
@@ -49,8 +49,9 @@ class Received:
 
 
 def body_hash(body: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-                          .encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def check(body: object) -> dict[str, Any]:
@@ -89,8 +90,9 @@ def receive(client: ApiClient, body: object) -> Received:
 
 
 def _claim_of(client: ApiClient, reference: str) -> ApiReferral | None:
-    return db.session.scalars(select(ApiReferral).where(ApiReferral.client_pk == client.id,
-                                                        ApiReferral.atw_reference == reference)).first()
+    return db.session.scalars(
+        select(ApiReferral).where(ApiReferral.client_pk == client.id, ApiReferral.atw_reference == reference)
+    ).first()
 
 
 def _take_in(client: ApiClient, claim: ApiReferral, body: dict[str, Any]) -> Received:
@@ -112,8 +114,10 @@ def _take_in(client: ApiClient, claim: ApiReferral, body: dict[str, Any]) -> Rec
         db.session.delete(claim)
         db.session.commit()
         if duplicate:
-            raise Conflict(f"{referrals.ALREADY_REFERRED}: the Access to Work reference or the open case is "
-                           "already held by the service")
+            raise Conflict(
+                f"{referrals.ALREADY_REFERRED}: the Access to Work reference or the open case is "
+                "already held by the service"
+            ) from problems
         raise
     reloaded = db.session.get(ApiReferral, claim_id)
     assert reloaded is not None  # the claim was committed before the intake ran
@@ -123,9 +127,11 @@ def _take_in(client: ApiClient, claim: ApiReferral, body: dict[str, Any]) -> Rec
 def _taken_in_for(claim: ApiReferral, client: ApiClient) -> Participant | None:
     """The participant an earlier, interrupted run of this claim created, if any."""
     return db.session.scalars(
-        select(Participant).where(Participant.atw_reference == claim.atw_reference,
-                                  Participant.taken_in_by_org_id == client.org_id,
-                                  Participant.created_at >= claim.created_at)
+        select(Participant).where(
+            Participant.atw_reference == claim.atw_reference,
+            Participant.taken_in_by_org_id == client.org_id,
+            Participant.created_at >= claim.created_at,
+        )
     ).first()
 
 
@@ -160,10 +166,14 @@ def status_of(participant: Participant) -> tuple[str, str | None]:
     if participant.closed:
         return "closed", participant.closed_on.isoformat() if participant.closed_on else None
     first_attended = db.session.scalars(
-        select(Appointment.starts_at).where(Appointment.org_id == participant.org_id,
-                                            Appointment.participant_id == participant.id,
-                                            Appointment.status == "attended")
-        .order_by(Appointment.starts_at).limit(1)
+        select(Appointment.starts_at)
+        .where(
+            Appointment.org_id == participant.org_id,
+            Appointment.participant_id == participant.id,
+            Appointment.status == "attended",
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
     ).first()
     if first_attended is not None:
         return "started", clock.local(first_attended).date().isoformat()

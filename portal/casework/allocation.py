@@ -5,38 +5,41 @@ reallocate a participant, or every open case of a VRC (leave, a leaver), with a
 reason. The VRC is told through a notification (ids only: emails leave the portal).
 The first allocation time is kept, so the time from referral to allocation is known.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
+from portal.casework.participants import record_change
 from portal.extensions import db
 from portal.models import Membership, Organisation, Participant, User
 from portal.models.participant import CLOSED_STATUSES
-from portal.access.participant_access import ensure_not_restricted
-from portal.casework.participants import record_change
-from portal.referrals.referrals import path_for
-from portal.validation import Invalid, Problems, clean_text
-from portal.stale import expire_rows
 from portal.notifications import notify
-from portal.referrals.referrals import tell_team_managers
+from portal.referrals.referrals import path_for, tell_team_managers
+from portal.stale import expire_rows
+from portal.validation import Invalid, Problems, clean_text
 
 
 def vrcs_of(org_id: int) -> list[User]:
     """The active VRCs of an organisation, by name."""
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.org_id == org_id, Membership.role == "vrc", User.active.is_(True))
-        .order_by(User.name, User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org_id, Membership.role == "vrc", User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def _vrc_of(org_id: int, vrc_id: str | int, field: str = "vrc") -> User:
     try:
         vrc_id = int(vrc_id)
     except (TypeError, ValueError):
-        raise Problems([Invalid("Select a VRC", field=field)])
+        raise Problems([Invalid("Select a VRC", field=field)]) from None
     for vrc in vrcs_of(org_id):
         if vrc.id == vrc_id:
             return vrc
@@ -45,18 +48,22 @@ def _vrc_of(org_id: int, vrc_id: str | int, field: str = "vrc") -> User:
 
 def _assign(participant: Participant, vrc: User, reason: str, user_id: int | None) -> None:
     previous = participant.assigned_vrc
-    record_change(participant, "assigned_vrc", previous.name if previous else None, vrc.name, user_id,
-                  reason=reason)
+    record_change(participant, "assigned_vrc", previous.name if previous else None, vrc.name, user_id, reason=reason)
     participant.assigned_vrc_id = vrc.id
     participant.assigned_vrc = vrc
     now = clock.now()
     if participant.allocated_at is None:
         participant.allocated_at = now
     participant.updated_at = now
-    audit.record("participant.reallocated" if previous else "participant.allocated",
-                 object_type="participant", object_id=participant.id, participant_id=participant.id,
-                 org_id=participant.org_id, user_id=user_id,
-                 detail={"from_user_id": previous.id if previous else None, "to_user_id": vrc.id})
+    audit.record(
+        "participant.reallocated" if previous else "participant.allocated",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        user_id=user_id,
+        detail={"from_user_id": previous.id if previous else None, "to_user_id": vrc.id},
+    )
 
 
 def allocate(participant: Participant, vrc_id: str | int, reason: str, user_id: int | None) -> User:
@@ -86,9 +93,13 @@ def allocate(participant: Participant, vrc_id: str | int, reason: str, user_id: 
 
     org = db.session.get(Organisation, participant.org_id)
     assert org is not None  # participant.org_id is a foreign key to the organisation
-    notify(vrc.id, "participant.allocated", f"Participant {participant.id} has been allocated to you",
-           path_for("participants.record", org=org.slug, participant_id=participant.id),
-           email_subject="A participant has been allocated to you")
+    notify(
+        vrc.id,
+        "participant.allocated",
+        f"Participant {participant.id} has been allocated to you",
+        path_for("participants.record", org=org.slug, participant_id=participant.id),
+        email_subject="A participant has been allocated to you",
+    )
     db.session.commit()
     return vrc
 
@@ -100,8 +111,9 @@ class CaseloadMove:
     to_vrc: User
 
 
-def reallocate_caseload(org: Organisation, from_vrc_id: str | int, to_vrc_id: str | int, reason: str,
-                        user_id: int | None) -> CaseloadMove:
+def reallocate_caseload(
+    org: Organisation, from_vrc_id: str | int, to_vrc_id: str | int, reason: str, user_id: int | None
+) -> CaseloadMove:
     """Move every open case of one VRC to another (leave, a leaver), with a reason.
 
     Restricted records are frozen (rule 5): they stay where they are and are counted,
@@ -129,8 +141,12 @@ def reallocate_caseload(org: Organisation, from_vrc_id: str | int, to_vrc_id: st
         raise Problems(problems)
     assert from_vrc is not None and to_vrc is not None  # else a problem was raised above
     cases = db.session.scalars(
-        select(Participant).where(Participant.org_id == org.id, Participant.assigned_vrc_id == from_vrc.id,
-                                  Participant.status.not_in(CLOSED_STATUSES))
+        select(Participant)
+        .where(
+            Participant.org_id == org.id,
+            Participant.assigned_vrc_id == from_vrc.id,
+            Participant.status.not_in(CLOSED_STATUSES),
+        )
         .order_by(Participant.id)
     ).all()
     if not cases:
@@ -143,10 +159,13 @@ def reallocate_caseload(org: Organisation, from_vrc_id: str | int, to_vrc_id: st
         _assign(participant, to_vrc, reason, user_id)
         moved += 1
     if moved:
-
-        notify(to_vrc.id, "caseload.reallocated",
-               f"{moved} participant{'s have' if moved != 1 else ' has'} been reallocated to you",
-               path_for("caseload.mine", org=org.slug), email_subject="Participants have been reallocated to you")
+        notify(
+            to_vrc.id,
+            "caseload.reallocated",
+            f"{moved} participant{'s have' if moved != 1 else ' has'} been reallocated to you",
+            path_for("caseload.mine", org=org.slug),
+            email_subject="Participants have been reallocated to you",
+        )
     db.session.commit()
     return CaseloadMove(moved, restricted, to_vrc)
 
@@ -157,19 +176,25 @@ KEPT_AS_RECEIVED = ("audit", "rights_", "api_")
 
 def partners_to_pass_to(participant: Participant) -> list[Organisation]:
     """The other delivering organisations a lead-partner referral may be passed to."""
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.kind.in_(("lead", "delivery")),
-                                   Organisation.id != participant.org_id)
-        .order_by(Organisation.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind.in_(("lead", "delivery")), Organisation.id != participant.org_id)
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def may_pass_on(participant: Participant) -> bool:
     """Only a referral waiting, unallocated, in the lead partner's queue can be passed on
     (a postcode outside every contract area lands there)."""
     org = db.session.get(Organisation, participant.org_id)
-    return (org is not None and org.kind == "lead" and participant.status == "referred"
-            and participant.assigned_vrc_id is None)
+    return (
+        org is not None
+        and org.kind == "lead"
+        and participant.status == "referred"
+        and participant.assigned_vrc_id is None
+    )
 
 
 def pass_to_partner(participant: Participant, org_id: str | int, reason: str, user_id: int | None) -> Organisation:
@@ -182,8 +207,9 @@ def pass_to_partner(participant: Participant, org_id: str | int, reason: str, us
     """
     ensure_not_restricted(participant, Action.PARTICIPANT_ALLOCATE, "passing the referral to another partner")
     if not may_pass_on(participant):
-        raise Problems([Invalid("Only an unallocated referral in the lead partner’s queue can be passed on",
-                                field="organisation")])
+        raise Problems(
+            [Invalid("Only an unallocated referral in the lead partner’s queue can be passed on", field="organisation")]
+        )
     problems = []
     target = None
     try:
@@ -211,14 +237,19 @@ def pass_to_partner(participant: Participant, org_id: str | int, reason: str, us
         columns = table.c
         if table.name.startswith(KEPT_AS_RECEIVED) or "participant_id" not in columns or "org_id" not in columns:
             continue
-        db.session.execute(table.update().where(columns.participant_id == participant.id)
-                           .values(org_id=target.id))
+        db.session.execute(table.update().where(columns.participant_id == participant.id).values(org_id=target.id))
         expire_rows(table, columns=[columns.org_id])  # a Core UPDATE leaves the session's copies stale
     participant.org_id = target.id
     participant.updated_at = clock.now()
-    audit.record("participant.passed_on", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, org_id=target.id, user_id=user_id,
-                 detail={"from_org_id": source.id, "to_org_id": target.id})
+    audit.record(
+        "participant.passed_on",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        org_id=target.id,
+        user_id=user_id,
+        detail={"from_org_id": source.id, "to_org_id": target.id},
+    )
 
     tell_team_managers(target, participant)
     db.session.commit()

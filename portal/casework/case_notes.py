@@ -6,17 +6,18 @@ the organisation's team managers (and the DPO through rights workflows), and eve
 view is audited. A note is never edited in place: an amendment is a new version with
 a reason, and the earlier text stays in the history.
 """
+
 from datetime import date
 
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
+from portal.casework.participants import record_first_contact
 from portal.extensions import db
 from portal.models import CaseNote, CaseNoteVersion, Participant
 from portal.models.case_note import CONTACT_NOTE_TYPES, NOTE_TYPES
-from portal.access.participant_access import ensure_not_restricted
-from portal.casework.participants import record_first_contact
 from portal.validation import Invalid, Problems, clean_text
 
 MAX_NOTE_LENGTH = 10000
@@ -32,8 +33,9 @@ def _note_problems(contact_date: date | None, participant: Participant) -> list[
     return []
 
 
-def write_note(participant: Participant, contact_date: date | None, note_type: str, text: str,
-               author_id: int | None) -> CaseNote:
+def write_note(
+    participant: Participant, contact_date: date | None, note_type: str, text: str, author_id: int | None
+) -> CaseNote:
     """Write a case note (author and time stamped). A phone or email contact logged
     after allocation is the participant's first contact if none came before."""
     ensure_not_restricted(participant, Action.CASE_NOTE_WRITE, "writing a case note")
@@ -48,22 +50,44 @@ def write_note(participant: Participant, contact_date: date | None, note_type: s
     if problems:
         raise Problems(problems)
     now = clock.now()
-    note = CaseNote(org_id=participant.org_id, participant_id=participant.id, contact_date=contact_date,
-                    note_type=note_type, author_id=author_id, created_at=now)
+    note = CaseNote(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        contact_date=contact_date,
+        note_type=note_type,
+        author_id=author_id,
+        created_at=now,
+    )
     db.session.add(note)
     db.session.flush()
-    db.session.add(CaseNoteVersion(org_id=participant.org_id, note_id=note.id, number=1, text=text,
-                                   reason="", author_id=author_id, created_at=now))
+    db.session.add(
+        CaseNoteVersion(
+            org_id=participant.org_id,
+            note_id=note.id,
+            number=1,
+            text=text,
+            reason="",
+            author_id=author_id,
+            created_at=now,
+        )
+    )
     if note_type in CONTACT_NOTE_TYPES:
         record_first_contact(participant, now, author_id)
-    audit.record("case_note.written", object_type="case_note", object_id=note.id,
-                 participant_id=participant.id, detail={"note_type": note_type}, user_id=author_id)
+    audit.record(
+        "case_note.written",
+        object_type="case_note",
+        object_id=note.id,
+        participant_id=participant.id,
+        detail={"note_type": note_type},
+        user_id=author_id,
+    )
     db.session.commit()
     return note
 
 
-def amend_note(participant: Participant, note: CaseNote, text: str, reason: str,
-               author_id: int | None) -> CaseNoteVersion:
+def amend_note(
+    participant: Participant, note: CaseNote, text: str, reason: str, author_id: int | None
+) -> CaseNoteVersion:
     """Amend a note by adding a new version with the reason; earlier versions stay."""
     ensure_not_restricted(participant, Action.CASE_NOTE_AMEND, "amending a case note")
     problems = []
@@ -82,19 +106,34 @@ def amend_note(participant: Participant, note: CaseNote, text: str, reason: str,
     if problems:
         raise Problems(problems)
     # Through the relationship, so the note's loaded versions include it after the commit.
-    version = CaseNoteVersion(org_id=participant.org_id, note=note, number=note.current.number + 1,
-                              text=text, reason=reason, author_id=author_id, created_at=clock.now())
+    version = CaseNoteVersion(
+        org_id=participant.org_id,
+        note=note,
+        number=note.current.number + 1,
+        text=text,
+        reason=reason,
+        author_id=author_id,
+        created_at=clock.now(),
+    )
     db.session.add(version)
-    audit.record("case_note.amended", object_type="case_note", object_id=note.id,
-                 participant_id=participant.id, detail={"version": version.number}, user_id=author_id)
+    audit.record(
+        "case_note.amended",
+        object_type="case_note",
+        object_id=note.id,
+        participant_id=participant.id,
+        detail={"version": version.number},
+        user_id=author_id,
+    )
     db.session.commit()
     return version
 
 
 def notes_of(participant: Participant) -> list[CaseNote]:
     """The participant's notes, newest contact first (versions loaded with them)."""
-    return list(db.session.scalars(
-        select(CaseNote)
-        .where(CaseNote.org_id == participant.org_id, CaseNote.participant_id == participant.id)
-        .order_by(CaseNote.contact_date.desc(), CaseNote.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(CaseNote)
+            .where(CaseNote.org_id == participant.org_id, CaseNote.participant_id == participant.id)
+            .order_by(CaseNote.contact_date.desc(), CaseNote.id.desc())
+        )
+    )

@@ -7,20 +7,20 @@ recording that it was sent) needs the participant's live ``gp_contact`` consent 
 that moment, and is refused while their record is restricted. Sending writes the
 disclosure, with the issued PDF as the copy of what was sent.
 """
+
 from datetime import datetime
 from typing import NoReturn
 
 from flask import Response, render_template
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit, clock, private_files
+from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
+from portal.consent import consents, disclosures
 from portal.extensions import db
 from portal.models import GpLetter, Organisation, Participant, User
 from portal.models.sharing import SEND_METHODS
-from portal import private_files
-from portal.consent import consents, disclosures
-from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems, clean_text
 
 PURPOSE = "gp_contact"
@@ -46,32 +46,39 @@ def defaults(participant: Participant) -> dict[str, object]:
         "addressee": "Dear Doctor",
         "practice_name": participant.gp_practice_name,
         "practice_address": participant.gp_practice_address,
-        "body": DEFAULT_BODY.format(first_name=participant.first_name,
-                                    referred_on=f"{referred.day} {referred:%B %Y}"),
+        "body": DEFAULT_BODY.format(first_name=participant.first_name, referred_on=f"{referred.day} {referred:%B %Y}"),
         "data_categories": [],
     }
 
 
-def _clean(participant: Participant, addressee: str | None, practice_name: str | None, practice_address: str | None,
-           body: str | None, data_categories: list[str] | None) -> dict[str, str | list[str]]:
+def _clean(
+    participant: Participant,
+    addressee: str | None,
+    practice_name: str | None,
+    practice_address: str | None,
+    body: str | None,
+    data_categories: list[str] | None,
+) -> dict[str, str | list[str]]:
     purpose = consents.purpose_by_code(PURPOSE)
     allowed = list(purpose.data_categories or []) if purpose else []
     problems = []
     values: dict[str, str | list[str]] = {}
-    typed = {"addressee": addressee, "practice_name": practice_name, "practice_address": practice_address,
-             "body": body}
-    for name, label, limit in (("addressee", "the greeting, like ‘Dear Dr Patel’", 200),
-                               ("practice_name", "the name of the practice", 200),
-                               ("practice_address", "the address of the practice", 400),
-                               ("body", "the text of the letter", 10_000)):
+    typed = {"addressee": addressee, "practice_name": practice_name, "practice_address": practice_address, "body": body}
+    for name, label, limit in (
+        ("addressee", "the greeting, like ‘Dear Dr Patel’", 200),
+        ("practice_name", "the name of the practice", 200),
+        ("practice_address", "the address of the practice", 400),
+        ("body", "the text of the letter", 10_000),
+    ):
         try:
             values[name] = clean_text(typed[name], label, limit, required=True)
         except Invalid as problem:
             problem.field = name
             problems.append(problem)
     if "body" in values and "[Describe" in values["body"]:
-        problems.append(Invalid("Replace the text in square brackets with what you want to tell the practice",
-                                field="body"))
+        problems.append(
+            Invalid("Replace the text in square brackets with what you want to tell the practice", field="body")
+        )
     chosen = [c for c in allowed if c in (data_categories or [])]
     if not chosen:
         problems.append(Invalid("Select what the letter shares", field="data_categories"))
@@ -88,26 +95,51 @@ def ensure_may_write(participant: Participant) -> None:
     consents.require_live_consent(participant, PURPOSE)
 
 
-def draft_letter(participant: Participant, addressee: str | None, practice_name: str | None,
-                 practice_address: str | None, body: str | None, data_categories: list[str] | None,
-                 user_id: int | None) -> GpLetter:
+def draft_letter(
+    participant: Participant,
+    addressee: str | None,
+    practice_name: str | None,
+    practice_address: str | None,
+    body: str | None,
+    data_categories: list[str] | None,
+    user_id: int | None,
+) -> GpLetter:
     """Start a letter (``ensure_may_write``)."""
     ensure_may_write(participant)
     values = _clean(participant, addressee, practice_name, practice_address, body, data_categories)
     now = clock.now()
-    letter = GpLetter(org_id=participant.org_id, participant_id=participant.id, status="draft", created_by_id=user_id,
-                      created_at=now, updated_at=now, **values)
+    letter = GpLetter(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        status="draft",
+        created_by_id=user_id,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
     db.session.add(letter)
     db.session.flush()
-    audit.record("gp_letter.drafted", object_type="gp_letter", object_id=letter.id, participant_id=participant.id,
-                 user_id=user_id)
+    audit.record(
+        "gp_letter.drafted",
+        object_type="gp_letter",
+        object_id=letter.id,
+        participant_id=participant.id,
+        user_id=user_id,
+    )
     db.session.commit()
     return letter
 
 
-def update_letter(participant: Participant, letter: GpLetter, addressee: str | None, practice_name: str | None,
-                  practice_address: str | None, body: str | None, data_categories: list[str] | None,
-                  user_id: int | None) -> GpLetter:
+def update_letter(
+    participant: Participant,
+    letter: GpLetter,
+    addressee: str | None,
+    practice_name: str | None,
+    practice_address: str | None,
+    body: str | None,
+    data_categories: list[str] | None,
+    user_id: int | None,
+) -> GpLetter:
     """Change a draft (an issued letter is fixed: its PDF is what goes to the GP)."""
     if letter.status != "draft":
         raise LetterNotDraft(letter.id)
@@ -116,21 +148,33 @@ def update_letter(participant: Participant, letter: GpLetter, addressee: str | N
     for name, value in values.items():
         setattr(letter, name, value)
     letter.updated_at = clock.now()
-    audit.record("gp_letter.changed", object_type="gp_letter", object_id=letter.id, participant_id=participant.id,
-                 user_id=user_id)
+    audit.record(
+        "gp_letter.changed",
+        object_type="gp_letter",
+        object_id=letter.id,
+        participant_id=participant.id,
+        user_id=user_id,
+    )
     db.session.commit()
     return letter
 
 
-def letter_html(participant: Participant, letter: GpLetter, user: User | None, dated: datetime | None = None,
-                document: bool = True) -> str:
+def letter_html(
+    participant: Participant, letter: GpLetter, user: User | None, dated: datetime | None = None, document: bool = True
+) -> str:
     """The letter as HTML: the same template gives the preview (``document=False``:
     the letter alone, for the page) and the PDF (a whole document)."""
     org = db.session.get(Organisation, participant.org_id)
     author = user if letter.issued_by_id is None else db.session.get(User, letter.issued_by_id)
-    return render_template(LETTER_TEMPLATE if document else LETTER_FRAGMENT, letter=letter, participant=participant,
-                           org=org, author=author, dated=dated or letter.issued_at or clock.now(),
-                           controller=consents.CONTROLLER)
+    return render_template(
+        LETTER_TEMPLATE if document else LETTER_FRAGMENT,
+        letter=letter,
+        participant=participant,
+        org=org,
+        author=author,
+        dated=dated or letter.issued_at or clock.now(),
+        controller=consents.CONTROLLER,
+    )
 
 
 def render_pdf(html: str) -> bytes:
@@ -163,8 +207,14 @@ def issue_letter(participant: Participant, letter: GpLetter, user_id: int | None
     letter.pdf_key = stored.key
     letter.pdf_sha256 = stored.sha256
     letter.updated_at = now
-    audit.record("gp_letter.issued", object_type="gp_letter", object_id=letter.id, participant_id=participant.id,
-                 user_id=user_id, detail={"consent_id": consent.id})
+    audit.record(
+        "gp_letter.issued",
+        object_type="gp_letter",
+        object_id=letter.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        detail={"consent_id": consent.id},
+    )
     try:
         db.session.commit()
     except Exception:
@@ -174,14 +224,16 @@ def issue_letter(participant: Participant, letter: GpLetter, user_id: int | None
     return letter
 
 
-def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at: datetime | None,
-                user_id: int | None) -> GpLetter:
+def record_sent(
+    participant: Participant, letter: GpLetter, method: str, sent_at: datetime | None, user_id: int | None
+) -> GpLetter:
     """Record how and when an issued letter was sent; this is the disclosure. The GP
     consent must have been live when it was sent (a consent withdrawn before then
     means the letter must not go: the refusal says so)."""
     if letter.status != "issued":
-        raise Problems([Invalid("Only an issued letter that has not been sent can be recorded as sent",
-                                field="method")])
+        raise Problems(
+            [Invalid("Only an issued letter that has not been sent can be recorded as sent", field="method")]
+        )
     assert letter.issued_at is not None  # set when the letter was issued
     ensure_not_restricted(participant, Action.GP_LETTER_SEND, "sending a letter to the GP")
     problems = []
@@ -200,10 +252,20 @@ def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at
     consent = consents.require_live_consent(participant, PURPOSE, at=sent_at)
     purpose = consent.purpose
     disclosure = disclosures.record_disclosure(
-        participant, "gp", f"{letter.practice_name}, {letter.practice_address}".replace("\n", ", "), purpose.name,
-        letter.data_categories, summary=f"Letter to the GP practice, sent by {SEND_METHODS[method].lower()}",
-        consent=consent, copy_path=letter.pdf_key, copy_content_type="application/pdf",
-        method=SEND_METHODS[method], disclosed_at=sent_at, user_id=user_id, source="gp_letter", source_id=letter.id,
+        participant,
+        "gp",
+        f"{letter.practice_name}, {letter.practice_address}".replace("\n", ", "),
+        purpose.name,
+        letter.data_categories,
+        summary=f"Letter to the GP practice, sent by {SEND_METHODS[method].lower()}",
+        consent=consent,
+        copy_path=letter.pdf_key,
+        copy_content_type="application/pdf",
+        method=SEND_METHODS[method],
+        disclosed_at=sent_at,
+        user_id=user_id,
+        source="gp_letter",
+        source_id=letter.id,
     )
     letter.status = "sent"
     letter.sent_method = method
@@ -212,8 +274,14 @@ def record_sent(participant: Participant, letter: GpLetter, method: str, sent_at
     letter.sent_recorded_at = clock.now()
     letter.disclosure_id = disclosure.id
     letter.updated_at = clock.now()
-    audit.record("gp_letter.sent", object_type="gp_letter", object_id=letter.id, participant_id=participant.id,
-                 user_id=user_id, detail={"method": method, "disclosure_id": disclosure.id})
+    audit.record(
+        "gp_letter.sent",
+        object_type="gp_letter",
+        object_id=letter.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        detail={"method": method, "disclosure_id": disclosure.id},
+    )
     db.session.commit()
     return letter
 
@@ -227,30 +295,39 @@ def cancel_letter(participant: Participant, letter: GpLetter, reason: str, user_
         reason = clean_text(reason, "why the letter is cancelled", 500, required=True)
     except Invalid as problem:
         problem.field = "reason"
-        raise Problems([problem])
+        raise Problems([problem]) from problem
     letter.status = "cancelled"
     letter.cancelled_at = clock.now()
     letter.cancelled_by_id = user_id
     letter.cancel_reason = reason
     letter.updated_at = clock.now()
-    audit.record("gp_letter.cancelled", object_type="gp_letter", object_id=letter.id, participant_id=participant.id,
-                 user_id=user_id)
+    audit.record(
+        "gp_letter.cancelled",
+        object_type="gp_letter",
+        object_id=letter.id,
+        participant_id=participant.id,
+        user_id=user_id,
+    )
     db.session.commit()
     return letter
 
 
 def letters_of(participant: Participant) -> list[GpLetter]:
-    return list(db.session.scalars(
-        select(GpLetter).where(GpLetter.org_id == participant.org_id, GpLetter.participant_id == participant.id)
-        .order_by(GpLetter.created_at.desc(), GpLetter.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(GpLetter)
+            .where(GpLetter.org_id == participant.org_id, GpLetter.participant_id == participant.id)
+            .order_by(GpLetter.created_at.desc(), GpLetter.id.desc())
+        )
+    )
 
 
 def pdf_download(letter: GpLetter) -> Response:
     """The issued letter's PDF as a download, the download audited (the route has
     checked access)."""
-    audit.record("gp_letter.downloaded", object_type="gp_letter", object_id=letter.id,
-                 participant_id=letter.participant_id)
+    audit.record(
+        "gp_letter.downloaded", object_type="gp_letter", object_id=letter.id, participant_id=letter.participant_id
+    )
     db.session.commit()
     assert letter.pdf_key is not None  # the route answers 404 for a letter without a PDF
     return private_files.response(letter.pdf_key, "application/pdf", f"gp-letter-{letter.id}.pdf")

@@ -4,29 +4,35 @@ Every change is refused while the record is restricted (``ensure_not_restricted`
 keeps a field-level history (who, which field, from what, to what, when: needed for
 rectification requests) and is audited with field names only, never values.
 """
+
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit, clock, participant_fields
+from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import Milestone, Participant, ParticipantChange, StatusChange
 from portal.models.milestone import LEFT_EARLY_REASONS
 from portal.models.participant import CLOSED_STATUSES, STATUS_LABELS
-from portal import participant_fields
-from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems, clean_text
 
 
-def record_change(participant: Participant, field: str, old: object, new: object, user_id: int | None,
-                  reason: str = "") -> ParticipantChange:
+def record_change(
+    participant: Participant, field: str, old: object, new: object, user_id: int | None, reason: str = ""
+) -> ParticipantChange:
     """Keep one field's change in the history (the caller commits)."""
     change = ParticipantChange(
-        org_id=participant.org_id, participant_id=participant.id, field=field,
-        old_value=participant_fields.as_text(old), new_value=participant_fields.as_text(new),
-        reason=reason, changed_by_id=user_id, changed_at=clock.now(),
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        field=field,
+        old_value=participant_fields.as_text(old),
+        new_value=participant_fields.as_text(new),
+        reason=reason,
+        changed_by_id=user_id,
+        changed_at=clock.now(),
     )
     db.session.add(change)
     return change
@@ -53,9 +59,14 @@ def update_section(participant: Participant, section: str, raw: dict[str, Any], 
             changed.append(field)
     if changed:
         participant.updated_at = clock.now()
-        audit.record("participant.updated", object_type="participant", object_id=participant.id,
-                     participant_id=participant.id, detail={"section": section, "fields": changed},
-                     user_id=user_id)
+        audit.record(
+            "participant.updated",
+            object_type="participant",
+            object_id=participant.id,
+            participant_id=participant.id,
+            detail={"section": section, "fields": changed},
+            user_id=user_id,
+        )
     db.session.commit()
     return changed
 
@@ -65,10 +76,17 @@ def set_status(participant: Participant, status: str, on: date, reason: str, use
     participant.status = status
     participant.status_changed_on = on
     participant.updated_at = clock.now()
-    db.session.add(StatusChange(
-        org_id=participant.org_id, participant_id=participant.id, status=status, changed_on=on,
-        reason=reason, changed_by_id=user_id, changed_at=clock.now(),
-    ))
+    db.session.add(
+        StatusChange(
+            org_id=participant.org_id,
+            participant_id=participant.id,
+            status=status,
+            changed_on=on,
+            reason=reason,
+            changed_by_id=user_id,
+            changed_at=clock.now(),
+        )
+    )
 
 
 def record_first_contact(participant: Participant, at: datetime, user_id: int | None) -> bool:
@@ -84,8 +102,14 @@ def record_first_contact(participant: Participant, at: datetime, user_id: int | 
     return True
 
 
-def close_case(participant: Participant, status: str, closed_on: date | None, reason: str,
-               left_early_reason: str, user_id: int | None) -> None:
+def close_case(
+    participant: Participant,
+    status: str,
+    closed_on: date | None,
+    reason: str,
+    left_early_reason: str,
+    user_id: int | None,
+) -> None:
     """Close the case as completed, left early or withdrawn, with a reason and date.
 
     The closure date starts the retention clock (rule 7). Completing records the
@@ -107,8 +131,7 @@ def close_case(participant: Participant, status: str, closed_on: date | None, re
     if status == "left_early" and left_early_reason not in LEFT_EARLY_REASONS:
         problems.append(Invalid("Select why the participant left early", field="left_early_reason"))
     try:
-        reason = clean_text(reason, "the reason for closing the case", 500,
-                            required=status != "left_early")
+        reason = clean_text(reason, "the reason for closing the case", 500, required=status != "left_early")
     except Invalid as problem:
         problem.field = "reason"
         problems.append(problem)
@@ -123,13 +146,26 @@ def close_case(participant: Participant, status: str, closed_on: date | None, re
     participant.closure_reason = reason
     kind = {"completed": "programme_completed", "left_early": "left_early"}.get(status)
     if kind:
-        db.session.add(Milestone(
-            org_id=participant.org_id, participant_id=participant.id, kind=kind, month_number=0,
-            achieved_on=closed_on, left_early_reason=left_early_reason if kind == "left_early" else "",
-            recorded_by_id=user_id, recorded_at=clock.now(),
-        ))
-    audit.record("participant.closed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, detail={"status": status}, user_id=user_id)
+        db.session.add(
+            Milestone(
+                org_id=participant.org_id,
+                participant_id=participant.id,
+                kind=kind,
+                month_number=0,
+                achieved_on=closed_on,
+                left_early_reason=left_early_reason if kind == "left_early" else "",
+                recorded_by_id=user_id,
+                recorded_at=clock.now(),
+            )
+        )
+    audit.record(
+        "participant.closed",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        detail={"status": status},
+        user_id=user_id,
+    )
     db.session.commit()
 
 
@@ -147,29 +183,36 @@ def set_restriction(participant: Participant, restricted: bool, reason: str, use
     participant.restriction_reason = reason if restricted else ""
     participant.restricted_at = clock.now() if restricted else None
     participant.updated_at = clock.now()
-    audit.record("participant.restricted" if restricted else "participant.restriction_lifted",
-                 object_type="participant", object_id=participant.id, participant_id=participant.id,
-                 user_id=user_id)
+    audit.record(
+        "participant.restricted" if restricted else "participant.restriction_lifted",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        user_id=user_id,
+    )
     db.session.commit()
 
 
 def change_history(participant: Participant) -> list[ParticipantChange]:
     """Field changes, newest first."""
-    return list(db.session.scalars(
-        select(ParticipantChange)
-        .where(ParticipantChange.org_id == participant.org_id,
-               ParticipantChange.participant_id == participant.id)
-        .order_by(ParticipantChange.changed_at.desc(), ParticipantChange.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ParticipantChange)
+            .where(ParticipantChange.org_id == participant.org_id, ParticipantChange.participant_id == participant.id)
+            .order_by(ParticipantChange.changed_at.desc(), ParticipantChange.id.desc())
+        )
+    )
 
 
 def status_history(participant: Participant) -> list[StatusChange]:
     """Status changes, oldest first."""
-    return list(db.session.scalars(
-        select(StatusChange)
-        .where(StatusChange.org_id == participant.org_id, StatusChange.participant_id == participant.id)
-        .order_by(StatusChange.changed_at, StatusChange.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.org_id == participant.org_id, StatusChange.participant_id == participant.id)
+            .order_by(StatusChange.changed_at, StatusChange.id)
+        )
+    )
 
 
 def status_label(status: str) -> str:

@@ -1,13 +1,13 @@
 """What the participant record's pages show, gathered in one place per page."""
+
 from flask_login import AnonymousUserMixin
 
 from portal import clock, tenancy
-from portal.models import Participant, User
-from portal.access import participant_access
+from portal.access import ooh_log, participant_access
 from portal.casework import appointments, participants
-from portal.access import ooh_log
-from portal.participant_fields import FIELD_LABELS
 from portal.casework.support_plans import actions_of, assessment_of
+from portal.models import Participant, User
+from portal.participant_fields import FIELD_LABELS
 
 
 def overview(participant: Participant, user: User | AnonymousUserMixin | None) -> dict[str, object]:
@@ -16,8 +16,9 @@ def overview(participant: Participant, user: User | AnonymousUserMixin | None) -
     earlier = None
     if participant.previous_episode_id:
         # Only an earlier episode of the same organisation can be one the user may see too.
-        candidate = tenancy.scoped_find(Participant, participant.previous_episode_id,
-                                        participant_access.org_of(participant))
+        candidate = tenancy.scoped_find(
+            Participant, participant.previous_episode_id, participant_access.org_of(participant)
+        )
         if candidate is not None and participant_access.may_see_full(user, candidate):
             earlier = candidate
     return {

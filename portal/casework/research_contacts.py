@@ -14,6 +14,7 @@ insert whatever its length). Its CSV export hands the list on to the research te
 it records a disclosure per participant relying on their research consent (rule 2), and
 it is written by the portal's one formula-safe CSV writer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,25 +23,36 @@ from datetime import date
 from sqlalchemy import exists
 
 from portal import audit, clock, spreadsheets
+from portal.access import participant_access
+from portal.consent import consents, disclosures
 from portal.extensions import db
 from portal.models import Consent, Organisation, Participant
 from portal.models.participant import CONTACT_CHANNELS
-from portal.access import participant_access
-from portal.consent import consents, disclosures
 from portal.tenancy import scoped_select
 
 PURPOSE = "research_contact"
 VIEW = "research_contacts"
 CATEGORIES = ["Name", "Contact details and preferences"]
-HEADER = ["AtW reference", "First name", "Last name", "Email", "Phone", "Preferred contact",
-          "Safe to call at work", "Times to avoid", "Assigned VRC", "Research consent given on",
-          "Research consent receipt"]
+HEADER = [
+    "AtW reference",
+    "First name",
+    "Last name",
+    "Email",
+    "Phone",
+    "Preferred contact",
+    "Safe to call at work",
+    "Times to avoid",
+    "Assigned VRC",
+    "Research consent given on",
+    "Research consent receipt",
+]
 
 
 @dataclass(frozen=True)
 class Contact:
     """One line of the list, as plain values (a page renders it after the audit commit
     without reloading anything)."""
+
     participant_id: int
     atw_reference: str
     first_name: str
@@ -56,26 +68,55 @@ class Contact:
     receipt_id: str
 
     @classmethod
-    def of(cls, p: Participant, consent: Consent) -> "Contact":
-        return cls(p.id, p.atw_reference, p.first_name, p.last_name, p.email or "", p.phone or "",
-                   CONTACT_CHANNELS.get(p.preferred_channel, p.preferred_channel), bool(p.safe_to_call_at_work),
-                   p.times_to_avoid or "", p.assigned_vrc.name if p.assigned_vrc else "", consent.id,
-                   clock.local(consent.decided_at).date(), consent.receipt_id)
+    def of(cls, p: Participant, consent: Consent) -> Contact:
+        return cls(
+            p.id,
+            p.atw_reference,
+            p.first_name,
+            p.last_name,
+            p.email or "",
+            p.phone or "",
+            CONTACT_CHANNELS.get(p.preferred_channel, p.preferred_channel),
+            bool(p.safe_to_call_at_work),
+            p.times_to_avoid or "",
+            p.assigned_vrc.name if p.assigned_vrc else "",
+            consent.id,
+            clock.local(consent.decided_at).date(),
+            consent.receipt_id,
+        )
 
     def row(self) -> list[str | date]:
-        return [self.atw_reference, self.first_name, self.last_name, self.email, self.phone, self.preferred_contact,
-                "Yes" if self.safe_to_call_at_work else "No", self.times_to_avoid, self.vrc_name,
-                self.consent_given_on, self.receipt_id]
+        return [
+            self.atw_reference,
+            self.first_name,
+            self.last_name,
+            self.email,
+            self.phone,
+            self.preferred_contact,
+            "Yes" if self.safe_to_call_at_work else "No",
+            self.times_to_avoid,
+            self.vrc_name,
+            self.consent_given_on,
+            self.receipt_id,
+        ]
 
 
 def _live(org: Organisation) -> list[tuple[Participant, Consent]]:
-    given = exists().where(Consent.participant_id == Participant.id, Consent.org_id == Participant.org_id,
-                           Consent.decision == "given",
-                           Consent.purpose.has(code=PURPOSE))
-    candidates = db.session.scalars(
-        scoped_select(Participant, org)
-        .where(Participant.restricted.is_(False), given)
-        .order_by(Participant.last_name, Participant.first_name, Participant.id)).unique().all()
+    given = exists().where(
+        Consent.participant_id == Participant.id,
+        Consent.org_id == Participant.org_id,
+        Consent.decision == "given",
+        Consent.purpose.has(code=PURPOSE),
+    )
+    candidates = (
+        db.session.scalars(
+            scoped_select(Participant, org)
+            .where(Participant.restricted.is_(False), given)
+            .order_by(Participant.last_name, Participant.first_name, Participant.id)
+        )
+        .unique()
+        .all()
+    )
     live = consents.live_consents(candidates, PURPOSE)
     return [(p, live[p.id]) for p in candidates if p.id in live]
 
@@ -103,10 +144,25 @@ def export_csv(org: Organisation, user_id: int) -> tuple[str, int]:
     now = clock.now()
     for participant, consent in found:
         disclosures.record_disclosure(
-            participant, "other", recipient, "Identifiable research and focus-group contact", CATEGORIES,
-            summary="Named on the research and focus-group contact list (CSV export)", consent=consent,
-            method="CSV download by a team manager", disclosed_at=now, user_id=user_id, source=VIEW)
-    audit.record("research_contacts.exported", object_type="list", object_id=VIEW, org_id=org.id, user_id=user_id,
-                 detail={"participant_ids": [p.id for p, _consent in found]})
+            participant,
+            "other",
+            recipient,
+            "Identifiable research and focus-group contact",
+            CATEGORIES,
+            summary="Named on the research and focus-group contact list (CSV export)",
+            consent=consent,
+            method="CSV download by a team manager",
+            disclosed_at=now,
+            user_id=user_id,
+            source=VIEW,
+        )
+    audit.record(
+        "research_contacts.exported",
+        object_type="list",
+        object_id=VIEW,
+        org_id=org.id,
+        user_id=user_id,
+        detail={"participant_ids": [p.id for p, _consent in found]},
+    )
     db.session.commit()
     return content, len(found)

@@ -9,21 +9,22 @@ disclosed is written to the participant's register under the legal basis relied
 on. The person who logged a request sees its status, never the participant it was
 matched to (they may have no access to that record).
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from portal import audit, clock
+from portal.access.participant_access import ParticipantRestricted
+from portal.consent import disclosures
+from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.models import AuthorityRequest, Disclosure, Participant, User
 from portal.models.authority_request import AUTHORITY_TYPES, REQUEST_REASONS
 from portal.models.disclosure import LEGAL_BASES
-from portal.permissions import STAFF
-from portal.consent import disclosures
-from portal.consent.emergency import dpo_user_ids
-from portal.access.participant_access import ParticipantRestricted
-from portal.validation import Invalid, Problems, clean_text
 from portal.notifications import notify
+from portal.permissions import STAFF
+from portal.validation import Invalid, Problems, clean_text
 
 DATA_CATEGORIES = (
     "Name, date of birth and contact details",
@@ -46,8 +47,9 @@ def require_dpo(user_id: int | None) -> User:
     return user
 
 
-def required_text(problems: list[Invalid], name: str, value: str | None, label: str, limit: int,
-          required: bool = True) -> str:
+def required_text(
+    problems: list[Invalid], name: str, value: str | None, label: str, limit: int, required: bool = True
+) -> str:
     try:
         return clean_text(value, label, limit, required=required)
     except Invalid as problem:
@@ -56,9 +58,17 @@ def required_text(problems: list[Invalid], name: str, value: str | None, label: 
         return ""
 
 
-def log_request(authority_type: str, requester: str | None, reason: str, legal_basis_cited: str | None,
-                what_requested: str | None, subject_details: str | None, received_on: date | None,
-                respond_by: date | None, user_id: int | None) -> AuthorityRequest:
+def log_request(
+    authority_type: str,
+    requester: str | None,
+    reason: str,
+    legal_basis_cited: str | None,
+    what_requested: str | None,
+    subject_details: str | None,
+    received_on: date | None,
+    respond_by: date | None,
+    user_id: int | None,
+) -> AuthorityRequest:
     """Log a request as it arrived. Any staff member may; DWP's users may not
     (the commissioner does not act as an authority through this portal)."""
     user = db.session.get(User, user_id) if user_id else None
@@ -69,9 +79,12 @@ def log_request(authority_type: str, requester: str | None, reason: str, legal_b
         problems.append(Invalid("Select who the request is from", field="authority_type"))
     if reason not in REQUEST_REASONS:
         problems.append(Invalid("Select what the request is about", field="reason"))
-    requester = required_text(problems, "requester", requester, "who asked: the organisation, the officer and how to "
-                      "contact them", 500)
-    legal_basis_cited = required_text(problems, "legal_basis_cited", legal_basis_cited, "the legal basis they cite", 500)
+    requester = required_text(
+        problems, "requester", requester, "who asked: the organisation, the officer and how to contact them", 500
+    )
+    legal_basis_cited = required_text(
+        problems, "legal_basis_cited", legal_basis_cited, "the legal basis they cite", 500
+    )
     what_requested = required_text(problems, "what_requested", what_requested, "what they asked for", 5000)
     subject_details = required_text(problems, "subject_details", subject_details, "who the request is about", 2000)
     today = clock.today()
@@ -80,30 +93,54 @@ def log_request(authority_type: str, requester: str | None, reason: str, legal_b
     elif received_on > today:
         problems.append(Invalid("The date the request arrived must be today or in the past", field="received_on"))
     if respond_by is not None and received_on is not None and respond_by < received_on:
-        problems.append(Invalid("The date to answer by must be on or after the date the request arrived",
-                                field="respond_by"))
+        problems.append(
+            Invalid("The date to answer by must be on or after the date the request arrived", field="respond_by")
+        )
     if problems:
         raise Problems(problems)
     request = AuthorityRequest(
-        authority_type=authority_type, requester=requester, reason=reason, legal_basis_cited=legal_basis_cited,
-        what_requested=what_requested, subject_details=subject_details, received_on=received_on,
-        respond_by=respond_by, logged_by_id=user_id, logged_at=clock.now(), status="awaiting_decision",
+        authority_type=authority_type,
+        requester=requester,
+        reason=reason,
+        legal_basis_cited=legal_basis_cited,
+        what_requested=what_requested,
+        subject_details=subject_details,
+        received_on=received_on,
+        respond_by=respond_by,
+        logged_by_id=user_id,
+        logged_at=clock.now(),
+        status="awaiting_decision",
     )
     db.session.add(request)
     db.session.flush()
-    audit.record("authority_request.logged", object_type="authority_request", object_id=request.id, user_id=user_id,
-                 detail={"authority_type": authority_type, "reason": reason})
+    audit.record(
+        "authority_request.logged",
+        object_type="authority_request",
+        object_id=request.id,
+        user_id=user_id,
+        detail={"authority_type": authority_type, "reason": reason},
+    )
 
     for dpo_id in dpo_user_ids():
-        notify(dpo_id, "authority_request", "A request for a participant’s data from an authority waits for your "
-               "decision", f"/dpo/authority-requests/{request.id}", email_subject="An authority request waits")
+        notify(
+            dpo_id,
+            "authority_request",
+            "A request for a participant’s data from an authority waits for your decision",
+            f"/dpo/authority-requests/{request.id}",
+            email_subject="An authority request waits",
+        )
     db.session.commit()
     return request
 
 
 def logged_by(user_id: int) -> list[AuthorityRequest]:
-    return list(db.session.scalars(select(AuthorityRequest).where(AuthorityRequest.logged_by_id == user_id)
-                                   .order_by(AuthorityRequest.logged_at.desc())))
+    return list(
+        db.session.scalars(
+            select(AuthorityRequest)
+            .where(AuthorityRequest.logged_by_id == user_id)
+            .order_by(AuthorityRequest.logged_at.desc())
+        )
+    )
 
 
 def all_requests() -> list[AuthorityRequest]:
@@ -121,8 +158,14 @@ def find_participant(atw_reference: str | None) -> Participant | None:
     return db.session.scalars(select(Participant).where(func.upper(Participant.atw_reference) == ref)).first()
 
 
-def decide(request: AuthorityRequest, decision: str, atw_reference: str | None, legal_basis: str | None,
-           reasons: str | None, user_id: int) -> AuthorityRequest:
+def decide(
+    request: AuthorityRequest,
+    decision: str,
+    atw_reference: str | None,
+    legal_basis: str | None,
+    reasons: str | None,
+    user_id: int,
+) -> AuthorityRequest:
     """The DPO approves (naming the participant and the legal basis relied on) or
     refuses the request, with reasons. Nobody else may."""
     require_dpo(user_id)
@@ -138,8 +181,9 @@ def decide(request: AuthorityRequest, decision: str, atw_reference: str | None, 
         if participant is None:
             problems.append(Invalid("No participant has this Access to Work reference", field="atw_reference"))
     elif decision == "approve":
-        problems.append(Invalid("Enter the Access to Work reference of the participant the request is about",
-                                field="atw_reference"))
+        problems.append(
+            Invalid("Enter the Access to Work reference of the participant the request is about", field="atw_reference")
+        )
     if decision == "approve" and legal_basis not in LEGAL_BASES:
         problems.append(Invalid("Select the legal basis the disclosure relies on", field="legal_basis"))
     if problems:
@@ -153,15 +197,27 @@ def decide(request: AuthorityRequest, decision: str, atw_reference: str | None, 
     db.session.expire(request, ["decided_by"])  # its joined relationship was loaded with the old value
     request.decided_at = clock.now()
     request.decision_reasons = reasons
-    audit.record("authority_request.decided", object_type="authority_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id, org_id=request.org_id,
-                 detail={"decision": request.status, "legal_basis": request.legal_basis})
+    audit.record(
+        "authority_request.decided",
+        object_type="authority_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        org_id=request.org_id,
+        detail={"decision": request.status, "legal_basis": request.legal_basis},
+    )
     db.session.commit()
     return request
 
 
-def record_disclosure(request: AuthorityRequest, data_categories: list[str] | None, summary: str | None,
-                      method: str | None, disclosed_at: datetime | None, user_id: int) -> Disclosure:
+def record_disclosure(
+    request: AuthorityRequest,
+    data_categories: list[str] | None,
+    summary: str | None,
+    method: str | None,
+    disclosed_at: datetime | None,
+    user_id: int,
+) -> Disclosure:
     """What was disclosed to the authority, written to the participant's register
     under the legal basis the DPO relied on. Refused while the participant's
     processing is restricted: the DPO lifts the restriction first if the law
@@ -184,23 +240,46 @@ def record_disclosure(request: AuthorityRequest, data_categories: list[str] | No
     if problems:
         raise Problems(problems)
     if participant.restricted:
-        raise Problems([Invalid("This participant’s processing is restricted: nothing may be disclosed until the "
-                                "restriction is lifted", field="summary")])
+        raise Problems(
+            [
+                Invalid(
+                    "This participant’s processing is restricted: nothing may be disclosed until the "
+                    "restriction is lifted",
+                    field="summary",
+                )
+            ]
+        )
     try:
         disclosure = disclosures.record_disclosure(
-            participant, "authority", f"{request.authority_label}: {request.requester}",
-            f"{request.reason_label} request from {request.authority_label}", chosen, summary=summary,
-            legal_basis=request.legal_basis, legal_basis_detail=request.legal_basis_cited, method=method,
-            disclosed_at=disclosed_at, user_id=user_id, source="authority_request", source_id=request.id,
+            participant,
+            "authority",
+            f"{request.authority_label}: {request.requester}",
+            f"{request.reason_label} request from {request.authority_label}",
+            chosen,
+            summary=summary,
+            legal_basis=request.legal_basis,
+            legal_basis_detail=request.legal_basis_cited,
+            method=method,
+            disclosed_at=disclosed_at,
+            user_id=user_id,
+            source="authority_request",
+            source_id=request.id,
         )
     except ParticipantRestricted:  # restricted since the check above
         db.session.rollback()
-        raise Problems([Invalid("This participant’s processing is restricted: nothing may be disclosed",
-                                field="summary")])
+        raise Problems(
+            [Invalid("This participant’s processing is restricted: nothing may be disclosed", field="summary")]
+        ) from None
     request.status = "disclosed"
     request.disclosure_id = disclosure.id
-    audit.record("authority_request.disclosed", object_type="authority_request", object_id=request.id,
-                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id,
-                 detail={"disclosure_id": disclosure.id})
+    audit.record(
+        "authority_request.disclosed",
+        object_type="authority_request",
+        object_id=request.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        org_id=participant.org_id,
+        detail={"disclosure_id": disclosure.id},
+    )
     db.session.commit()
     return disclosure

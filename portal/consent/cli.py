@@ -1,8 +1,9 @@
 """``flask recheck-consent-disclosures``: the one-off check of issue 15, item 1."""
+
 import click
 
-from portal.extensions import db
 from portal.consent.consent_recheck import recheck_consent_disclosures as recheck
+from portal.extensions import db
 
 
 @click.command("recheck-consent-disclosures")
@@ -13,8 +14,10 @@ def recheck_consent_disclosures() -> None:
 
     result = recheck()
     click.echo(f"disclosures relying on a consent checked: {result.checked}")
-    click.echo(f"relied on a consent that was not live: {len(result.not_live)}"
-               + (f" (disclosure ids {', '.join(map(str, result.not_live))})" if result.not_live else ""))
+    click.echo(
+        f"relied on a consent that was not live: {len(result.not_live)}"
+        + (f" (disclosure ids {', '.join(map(str, result.not_live))})" if result.not_live else "")
+    )
     click.echo(f"added to the DPO's review list: {len(result.raised)}")
     click.echo(f"already on the list: {result.already}")
     db.session.remove()

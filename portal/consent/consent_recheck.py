@@ -12,15 +12,16 @@ a disclosure already on the list for this concern is not added again.
 
 Run it with ``flask --app wsgi recheck-consent-disclosures``.
 """
+
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from portal import audit
-from portal.extensions import db
-from portal.models import Disclosure, Participant
 from portal.consent import consents, disclosure_reviews
 from portal.consent.emergency import dpo_user_ids
+from portal.extensions import db
+from portal.models import Disclosure, Participant
 from portal.notifications import notify
 
 KIND = "consent_not_live"
@@ -40,20 +41,29 @@ def _finding(disclosure: Disclosure, found: consents.Verdict) -> str:
     consent = disclosure.consent
     assert consent is not None  # only disclosures that relied on a consent are rechecked
     when = consents.moment_text(disclosure.disclosed_at)
-    text = (f"Disclosure {disclosure.id} ({disclosure.source}) on {when} relied on consent decision {consent.id} "
-            f"({consent.purpose.code}, dated {consents.moment_text(consent.decided_at)}), which was not live then: "
-            f"the purpose was {PURPOSE_STATES.get(found.state, found.state)}")
+    text = (
+        f"Disclosure {disclosure.id} ({disclosure.source}) on {when} relied on consent decision {consent.id} "
+        f"({consent.purpose.code}, dated {consents.moment_text(consent.decided_at)}), which was not live then: "
+        f"the purpose was {PURPOSE_STATES.get(found.state, found.state)}"
+    )
     ended = found.ended.get(consent.id)
     if ended is not None and ended.withdrawal is not None:
-        text += (f"; a withdrawal dated {consents.moment_text(ended.effective_at)} (recorded "
-                 f"{consents.moment_text(ended.recorded_at)}) ended every decision dated before it")
+        text += (
+            f"; a withdrawal dated {consents.moment_text(ended.effective_at)} (recorded "
+            f"{consents.moment_text(ended.recorded_at)}) ended every decision dated before it"
+        )
     elif ended is not None:
         text += f"; a refusal dated {consents.moment_text(ended.effective_at)} ended it"
     return text + "."
 
 
-PURPOSE_STATES = {"not_asked": "not asked", "refused": "refused", "withdrawn": "withdrawn",
-                  "renew": "waiting to be asked again (a newer privacy notice)", "given": "given under another decision"}
+PURPOSE_STATES = {
+    "not_asked": "not asked",
+    "refused": "refused",
+    "withdrawn": "withdrawn",
+    "renew": "waiting to be asked again (a newer privacy notice)",
+    "given": "given under another decision",
+}
 
 
 def recheck_consent_disclosures(user_id: int | None = None) -> RecheckResult:
@@ -63,8 +73,9 @@ def recheck_consent_disclosures(user_id: int | None = None) -> RecheckResult:
 
     result = RecheckResult()
     participant_ids = set()
-    rows = db.session.scalars(select(Disclosure).where(Disclosure.consent_id.is_not(None))
-                              .order_by(Disclosure.id)).all()
+    rows = db.session.scalars(
+        select(Disclosure).where(Disclosure.consent_id.is_not(None)).order_by(Disclosure.id)
+    ).all()
     for disclosure in rows:
         result.checked += 1
         participant = db.session.get(Participant, disclosure.participant_id)
@@ -80,15 +91,28 @@ def recheck_consent_disclosures(user_id: int | None = None) -> RecheckResult:
             continue
         result.raised.append(item.id)
         participant_ids.add(disclosure.participant_id)
-    audit.record("consent_disclosures.rechecked", object_type="disclosure_review", user_id=user_id,
-                 detail={"checked": result.checked, "not_live": result.not_live, "raised": result.raised,
-                         "already": result.already, "participant_ids": sorted(participant_ids)})
+    audit.record(
+        "consent_disclosures.rechecked",
+        object_type="disclosure_review",
+        user_id=user_id,
+        detail={
+            "checked": result.checked,
+            "not_live": result.not_live,
+            "raised": result.raised,
+            "already": result.already,
+            "participant_ids": sorted(participant_ids),
+        },
+    )
     if result.raised:
         count = len(result.raised)
         for dpo_id in dpo_user_ids():
-            notify(dpo_id, "disclosure_review",
-                   f"{count} disclosure{'s' if count != 1 else ''} relied on a consent that was not live: "
-                   "review each as a possible breach", "/dpo/overrides",
-                   email_subject="Disclosures wait for your review")
+            notify(
+                dpo_id,
+                "disclosure_review",
+                f"{count} disclosure{'s' if count != 1 else ''} relied on a consent that was not live: "
+                "review each as a possible breach",
+                "/dpo/overrides",
+                email_subject="Disclosures wait for your review",
+            )
     db.session.commit()
     return result

@@ -21,52 +21,56 @@ Records are never changed: a new decision is a new ``Consent``, a withdrawal a
 purpose call ``require_live_consent`` in their own transaction, at the moment they
 share, so a withdrawal recorded a second earlier refuses the next action.
 """
+
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from flask import Response, current_app
 from sqlalchemy import select
 
-from portal import audit, clock
-from portal.actions import Action
-from portal.extensions import db
-from portal.models import (
-    Consent, ConsentEvidence, ConsentPurpose, ConsentWithdrawal, Participant, PrivacyNotice, User,
-)
-from portal.models.consent import BACKDATE_TOLERANCE, DECISIONS, METHODS, WITHDRAWAL_METHODS
-from portal import private_files
-from portal.consent import objections, privacy_notices
+from portal import audit, clock, private_files
 from portal.access.participant_access import ensure_not_restricted
+from portal.actions import Action
+from portal.consent import objections, privacy_notices
+from portal.extensions import db
+from portal.models import Consent, ConsentEvidence, ConsentPurpose, ConsentWithdrawal, Participant, PrivacyNotice, User
+from portal.models.consent import BACKDATE_TOLERANCE, DECISIONS, METHODS, WITHDRAWAL_METHODS
 from portal.validation import Invalid, Problems, clean_text
 
 # The purposes the migration seeds (kept here too for demo data and tests, whose
 # tables are emptied between tests). Descriptions follow the AtW MHSS notice.
 DEFAULT_PURPOSES = (
     {
-        "code": "gp_contact", "position": 1,
+        "code": "gp_contact",
+        "position": 1,
         "name": "GP or health practitioner contact",
         "description": "Your VRC may write to or speak with your GP or health practitioner, so that they have "
-                       "the full picture of your condition and are better equipped to support you.",
-        "data_categories": ["Name, date of birth and contact details", "Health and wellbeing information",
-                            "Work obstacles and the support agreed on the programme"],
+        "the full picture of your condition and are better equipped to support you.",
+        "data_categories": [
+            "Name, date of birth and contact details",
+            "Health and wellbeing information",
+            "Work obstacles and the support agreed on the programme",
+        ],
         "recipients": "The participant’s GP or health practitioner",
     },
     {
-        "code": "employer_contact", "position": 2,
+        "code": "employer_contact",
+        "position": 2,
         "name": "Employer contact",
         "description": "Your VRC may contact your employer to discuss the obstacles you are experiencing at work, "
-                       "and give them guidance on how they can support you, such as adjustments.",
-        "data_categories": ["Name and contact details", "Work obstacles and adjustments",
-                            "Progress on the programme"],
+        "and give them guidance on how they can support you, such as adjustments.",
+        "data_categories": ["Name and contact details", "Work obstacles and adjustments", "Progress on the programme"],
         "recipients": "The participant’s employer",
     },
     {
-        "code": "research_contact", "position": 3,
+        "code": "research_contact",
+        "position": 3,
         "name": "Identifiable research contact",
         "description": "Ingeus UK, or a research organisation working for it, may contact you to take part in "
-                       "research where you can be identified, such as focus groups or feedback forms.",
+        "research where you can be identified, such as focus groups or feedback forms.",
         "data_categories": ["Name and contact details", "Participation in the programme"],
         "recipients": "Ingeus UK and research organisations commissioned by it",
     },
@@ -79,16 +83,25 @@ CONTROLLER = {
     "email": "DataProtectionOfficer@ingeus.co.uk",
     "joint": "the Department for Work and Pensions (DWP)",
 }
-HOW_TO_WITHDRAW = ("You can withdraw your consent at any time, without giving a reason and without it affecting "
-                   "the support you receive: tell your VRC (or the out-of-hours service), who will update our "
-                   f"records at once, or write to the Data Protection Officer at {CONTROLLER['email']}.")
+HOW_TO_WITHDRAW = (
+    "You can withdraw your consent at any time, without giving a reason and without it affecting "
+    "the support you receive: tell your VRC (or the out-of-hours service), who will update our "
+    f"records at once, or write to the Data Protection Officer at {CONTROLLER['email']}."
+)
 RECEIPT_VERSION = "KI-CR-v1.1.0"
 
 # Evidence: a signed form, checked by its content (its first bytes), never its name.
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
 _SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
-_PROGRAM_SIGNATURES = (b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe",
-                       b"PK\x03\x04")
+_PROGRAM_SIGNATURES = (
+    b"MZ",
+    b"\x7fELF",
+    b"#!",
+    b"\xcf\xfa\xed\xfe",
+    b"\xce\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"PK\x03\x04",
+)
 DEFAULT_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 MAX_WORDS = 2000
 
@@ -102,8 +115,9 @@ class ConsentRequired(Exception):
         self.purpose = purpose
         self.code = code
         name = purpose.name if purpose else code
-        self.message = (f"This needs the participant’s consent to ‘{name}’ ({code}), and there is no live consent: "
-                        f"{why}.")
+        self.message = (
+            f"This needs the participant’s consent to ‘{name}’ ({code}), and there is no live consent: {why}."
+        )
         super().__init__(self.message)
 
 
@@ -112,13 +126,20 @@ def audit_refusal(error: ConsentRequired) -> None:
     purpose whose consent was missing."""
     db.session.rollback()
     participant = error.participant
-    audit.record_and_commit("consent.required", object_type="participant", object_id=participant.id,
-                            participant_id=participant.id, outcome="refused", detail={"purpose": error.code})
+    audit.record_and_commit(
+        "consent.required",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        outcome="refused",
+        detail={"purpose": error.code},
+    )
 
 
 @dataclass
 class Upload:
     """A file as the browser sent it: the name is kept for the record only."""
+
     filename: str
     content: bytes
 
@@ -127,15 +148,21 @@ class Upload:
 class PurposeState:
     """A purpose's state for the participant's pages: ``latest`` is the decision in
     effect (the last to take effect), ``history`` every decision, newest first."""
+
     purpose: ConsentPurpose
     state: str  # not_asked | given | refused | withdrawn | renew | objected
     latest: Consent | None
     history: list[Consent] = field(default_factory=list)
     found: "Verdict | None" = None
 
-    LABELS = {"not_asked": "Not asked", "given": "Given", "refused": "Refused", "withdrawn": "Withdrawn",
-              "renew": "Ask again: the privacy notice changed",
-              "objected": "Not live: the participant objected to research contact"}
+    LABELS = {
+        "not_asked": "Not asked",
+        "given": "Given",
+        "refused": "Refused",
+        "withdrawn": "Withdrawn",
+        "renew": "Ask again: the privacy notice changed",
+        "objected": "Not live: the participant objected to research contact",
+    }
 
     @property
     def live(self) -> bool:
@@ -161,6 +188,7 @@ class PurposeState:
 
 # ----------------------------------------------------------------- purposes
 
+
 def ensure_default_purposes() -> list[ConsentPurpose]:
     """Add whichever of the default purposes is missing (idempotent)."""
     existing = {p.code for p in db.session.scalars(select(ConsentPurpose))}
@@ -172,8 +200,13 @@ def ensure_default_purposes() -> list[ConsentPurpose]:
 
 
 def active_purposes() -> list[ConsentPurpose]:
-    return list(db.session.scalars(select(ConsentPurpose).where(ConsentPurpose.active.is_(True))
-                                   .order_by(ConsentPurpose.position, ConsentPurpose.id)))
+    return list(
+        db.session.scalars(
+            select(ConsentPurpose)
+            .where(ConsentPurpose.active.is_(True))
+            .order_by(ConsentPurpose.position, ConsentPurpose.id)
+        )
+    )
 
 
 def purpose_by_code(code: str) -> ConsentPurpose | None:
@@ -191,9 +224,11 @@ def purpose_by_code(code: str) -> ConsentPurpose | None:
 # reader (the gates, the pages, the disclosures register, the receipts, the one-off
 # check) goes through ``verdict`` or ``verdicts_of``, which feed it.
 
+
 @dataclass(frozen=True)
 class ConsentEvent:
     """One step of a purpose's history: a decision, or the withdrawal of one."""
+
     effective_at: datetime
     recorded_at: datetime
     consent: Consent
@@ -203,8 +238,12 @@ class ConsentEvent:
     def order(self) -> tuple[datetime, datetime, bool, int]:
         # A decision and a withdrawal recorded at the same instant: the decision first
         # (a withdrawal can only name a decision already recorded).
-        return (self.effective_at, self.recorded_at, self.withdrawal is not None,
-                self.withdrawal.id if self.withdrawal is not None else self.consent.id)
+        return (
+            self.effective_at,
+            self.recorded_at,
+            self.withdrawal is not None,
+            self.withdrawal.id if self.withdrawal is not None else self.consent.id,
+        )
 
 
 @dataclass(frozen=True)
@@ -217,6 +256,7 @@ class Verdict:
     everyone again); ``ended_by``: the withdrawal that ended the consent, when the
     state is ``withdrawn``; ``since``: when the state began.
     """
+
     state: str  # not_asked | given | refused | withdrawn | renew
     at: datetime
     current: Consent | None = None
@@ -239,8 +279,11 @@ def events_of(decisions: Iterable[Consent]) -> list[ConsentEvent]:
     for consent in decisions:
         events.append(ConsentEvent(consent.decided_at, consent.recorded_at, consent))
         if consent.withdrawal is not None:
-            events.append(ConsentEvent(consent.withdrawal.withdrawn_at, consent.withdrawal.recorded_at, consent,
-                                       consent.withdrawal))
+            events.append(
+                ConsentEvent(
+                    consent.withdrawal.withdrawn_at, consent.withdrawal.recorded_at, consent, consent.withdrawal
+                )
+            )
     return sorted(events, key=lambda e: e.order)
 
 
@@ -362,8 +405,9 @@ def live_consent(participant: Participant, purpose_code: str, at: datetime | Non
     return verdict(participant, purpose, at).live_consent
 
 
-def live_consents(participants: Iterable[Participant], purpose_code: str,
-                  at: datetime | None = None) -> dict[int, Consent]:
+def live_consents(
+    participants: Iterable[Participant], purpose_code: str, at: datetime | None = None
+) -> dict[int, Consent]:
     """``live_consent`` for the participants of a list at once: the live consent of each
     one that has one, by participant id. The same rule (``resolve`` over each one's
     whole history, research objectors left out), in a number of queries that does not
@@ -377,8 +421,9 @@ def live_consents(participants: Iterable[Participant], purpose_code: str,
     if purpose_code == "research_contact":
         ids -= objections.objectors(ids, "research")
     histories: dict[int, list[Consent]] = {}
-    for consent in db.session.scalars(select(Consent).where(Consent.participant_id.in_(ids),
-                                                             Consent.purpose_id == purpose.id)).unique():
+    for consent in db.session.scalars(
+        select(Consent).where(Consent.participant_id.in_(ids), Consent.purpose_id == purpose.id)
+    ).unique():
         histories.setdefault(consent.participant_id, []).append(consent)
     renewal: dict[tuple[int, datetime], bool] = {}
 
@@ -413,13 +458,20 @@ def require_live_consent(participant: Participant, purpose_code: str, at: dateti
     elif found.state == "withdrawn":
         assert found.ended_by is not None  # "withdrawn" names the withdrawal that ended it
         why = f"the participant withdrew it on {moment_text(found.ended_by.withdrawn_at)}"
-        if found.current is not None and found.current.decided_at < found.ended_by.withdrawn_at \
-                and found.current.withdrawal is None:
-            why += (f", and a withdrawal ends every decision dated before it (including the one dated "
-                    f"{moment_text(found.current.decided_at)}): record a new decision dated when they gave it again")
+        if (
+            found.current is not None
+            and found.current.decided_at < found.ended_by.withdrawn_at
+            and found.current.withdrawal is None
+        ):
+            why += (
+                f", and a withdrawal ends every decision dated before it (including the one dated "
+                f"{moment_text(found.current.decided_at)}): record a new decision dated when they gave it again"
+            )
     else:
-        why = (f"it was given under privacy notice version {found.in_force[-1].notice.version}, and a later "
-               "version asks every participant again")
+        why = (
+            f"it was given under privacy notice version {found.in_force[-1].notice.version}, and a later "
+            "version asks every participant again"
+        )
     raise ConsentRequired(participant, purpose, purpose_code, why)
 
 
@@ -464,6 +516,7 @@ def latest_decision(participant: Participant, purpose_id: int) -> Consent | None
 
 # ----------------------------------------------------------------- evidence
 
+
 def evidence_max_bytes() -> int:
     return int(current_app.config.get("CONSENT_EVIDENCE_MAX_BYTES") or DEFAULT_EVIDENCE_MAX_BYTES)
 
@@ -481,18 +534,29 @@ def check_evidence(upload: Upload) -> str:
         if content.startswith(signature):
             return content_type
     if content.startswith(_PROGRAM_SIGNATURES):
-        raise Invalid("The selected file is a program or an archive, whatever its name says: upload the signed "
-                      "form as a PDF, PNG or JPEG", field="evidence")
+        raise Invalid(
+            "The selected file is a program or an archive, whatever its name says: upload the signed "
+            "form as a PDF, PNG or JPEG",
+            field="evidence",
+        )
     raise Invalid("The selected file must be a PDF, PNG or JPEG", field="evidence")
 
 
-def _store_evidence(participant: Participant, consent: Consent, upload: Upload, content_type: str,
-                    user_id: int | None) -> ConsentEvidence:
+def _store_evidence(
+    participant: Participant, consent: Consent, upload: Upload, content_type: str, user_id: int | None
+) -> ConsentEvidence:
     stored = private_files.store("consent_evidence", upload.content, content_type)
     evidence = ConsentEvidence(
-        org_id=participant.org_id, participant_id=participant.id, consent_id=consent.id, storage_key=stored.key,
-        content_type=content_type, size_bytes=stored.size, sha256=stored.sha256,
-        original_filename=(upload.filename or "")[-255:], uploaded_by_id=user_id, uploaded_at=clock.now(),
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        consent_id=consent.id,
+        storage_key=stored.key,
+        content_type=content_type,
+        size_bytes=stored.size,
+        sha256=stored.sha256,
+        original_filename=(upload.filename or "")[-255:],
+        uploaded_by_id=user_id,
+        uploaded_at=clock.now(),
     )
     db.session.add(evidence)
     db.session.flush()
@@ -513,6 +577,7 @@ def _commit_or_remove(*keys: str) -> None:
 
 # ----------------------------------------------------------------- recording
 
+
 def _position(user_id: int | None) -> str:
     user = db.session.get(User, user_id) if user_id else None
     return user.position if user else ""
@@ -524,8 +589,9 @@ def is_backdated(decided_at: datetime, recorded_at: datetime | None = None) -> b
     return (recorded_at or clock.now()) - decided_at > BACKDATE_TOLERANCE
 
 
-def _moment(value: datetime | None, field_name: str, label: str, not_before: datetime | None,
-            not_before_text: str) -> datetime:
+def _moment(
+    value: datetime | None, field_name: str, label: str, not_before: datetime | None, not_before_text: str
+) -> datetime:
     if value is None:
         raise Invalid(f"Enter the date and time {label}", field=field_name)
     if value > clock.now():
@@ -538,9 +604,18 @@ def _moment(value: datetime | None, field_name: str, label: str, not_before: dat
     return value
 
 
-def record_consent(participant: Participant, purpose_code: str, decision: str, method: str, words: str,
-                   decided_at: datetime | None, notice_id: str | int | None, upload: Upload | None,
-                   user_id: int | None, backdated_reason: str = "") -> Consent:
+def record_consent(
+    participant: Participant,
+    purpose_code: str,
+    decision: str,
+    method: str,
+    words: str,
+    decided_at: datetime | None,
+    notice_id: str | int | None,
+    upload: Upload | None,
+    user_id: int | None,
+    backdated_reason: str = "",
+) -> Consent:
     """Record a participant's decision about one purpose: given or refused, verbally
     (their words) or in writing (the signed form), under the current notice version,
     which the page showed them (``notice_id``). Refused while the record is
@@ -564,15 +639,20 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
         problem.field = "words"
         problems.append(problem)
     try:
-        decided_at = _moment(decided_at, "decided_on", "the participant decided", participant.referred_at,
-                             "on or after the referral")
+        decided_at = _moment(
+            decided_at, "decided_on", "the participant decided", participant.referred_at, "on or after the referral"
+        )
     except Invalid as problem:
         problems.append(problem)
         decided_at = None
     if decided_at is not None and is_backdated(decided_at):
         try:
-            backdated_reason = clean_text(backdated_reason, "why the decision is recorded more than 15 minutes "
-                                          "after the participant made it", MAX_WORDS, required=True)
+            backdated_reason = clean_text(
+                backdated_reason,
+                "why the decision is recorded more than 15 minutes after the participant made it",
+                MAX_WORDS,
+                required=True,
+            )
         except Invalid as problem:
             problem.field = "backdated_reason"
             problems.append(problem)
@@ -588,23 +668,47 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
         problems.append(Invalid("Select the signed consent form to upload", field="evidence"))
     notice = privacy_notices.current_notice()
     if notice is None:
-        problems.append(Invalid("No privacy notice has been published: the Data Protection Officer must publish "
-                                "one before consent can be recorded", field="decision"))
+        problems.append(
+            Invalid(
+                "No privacy notice has been published: the Data Protection Officer must publish "
+                "one before consent can be recorded",
+                field="decision",
+            )
+        )
     elif str(notice_id or "") != str(notice.id):
-        problems.append(Invalid(f"Version {notice.version} of the privacy notice is now in force: read or give it "
-                                "to the participant, then record their decision", field="decision"))
+        problems.append(
+            Invalid(
+                f"Version {notice.version} of the privacy notice is now in force: read or give it "
+                "to the participant, then record their decision",
+                field="decision",
+            )
+        )
     if purpose is not None and decision == "refused" and not problems and live_consent(participant, purpose.code):
-        problems.append(Invalid("The participant’s consent for this purpose is live: to record that they changed "
-                                "their mind, withdraw it", field="decision"))
+        problems.append(
+            Invalid(
+                "The participant’s consent for this purpose is live: to record that they changed "
+                "their mind, withdraw it",
+                field="decision",
+            )
+        )
     if problems:
         raise Problems(problems)
     assert purpose is not None and notice is not None  # else a problem was raised above
 
     consent = Consent(
-        org_id=participant.org_id, participant_id=participant.id, purpose_id=purpose.id, decision=decision,
-        method=method, participant_words=words, notice_id=notice.id, decided_at=decided_at,
-        recorded_by_id=user_id, recorded_by_position=_position(user_id), recorded_at=clock.now(),
-        receipt_id=str(uuid.uuid4()), backdated_reason=backdated_reason,
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        purpose_id=purpose.id,
+        decision=decision,
+        method=method,
+        participant_words=words,
+        notice_id=notice.id,
+        decided_at=decided_at,
+        recorded_by_id=user_id,
+        recorded_by_position=_position(user_id),
+        recorded_at=clock.now(),
+        receipt_id=str(uuid.uuid4()),
+        backdated_reason=backdated_reason,
     )
     db.session.add(consent)
     db.session.flush()
@@ -612,16 +716,28 @@ def record_consent(participant: Participant, purpose_code: str, decision: str, m
     if content_type:
         assert upload is not None  # content_type is only set from an upload
         keys.append(_store_evidence(participant, consent, upload, content_type, user_id).storage_key)
-    audit.record("consent.recorded", object_type="consent", object_id=consent.id, participant_id=participant.id,
-                 user_id=user_id, detail={"purpose": purpose.code, "decision": decision, "method": method,
-                                          "notice_id": notice.id, "evidence": bool(keys),
-                                          "backdated": bool(backdated_reason)})
+    audit.record(
+        "consent.recorded",
+        object_type="consent",
+        object_id=consent.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        detail={
+            "purpose": purpose.code,
+            "decision": decision,
+            "method": method,
+            "notice_id": notice.id,
+            "evidence": bool(keys),
+            "backdated": bool(backdated_reason),
+        },
+    )
     _commit_or_remove(*keys)
     return consent
 
 
-def add_evidence(participant: Participant, consent: Consent, upload: Upload | None,
-                 user_id: int | None) -> ConsentEvidence:
+def add_evidence(
+    participant: Participant, consent: Consent, upload: Upload | None, user_id: int | None
+) -> ConsentEvidence:
     """Attach a signed form to a consent already recorded (a form posted back after
     a verbal consent, say). The consent itself is not changed."""
     ensure_not_restricted(participant, Action.CONSENT_EVIDENCE, "adding evidence to a consent")
@@ -630,10 +746,16 @@ def add_evidence(participant: Participant, consent: Consent, upload: Upload | No
     try:
         content_type = check_evidence(upload)
     except Invalid as problem:
-        raise Problems([problem])
+        raise Problems([problem]) from problem
     evidence = _store_evidence(participant, consent, upload, content_type, user_id)
-    audit.record("consent.evidence_added", object_type="consent_evidence", object_id=evidence.id,
-                 participant_id=participant.id, user_id=user_id, detail={"consent_id": consent.id})
+    audit.record(
+        "consent.evidence_added",
+        object_type="consent_evidence",
+        object_id=evidence.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        detail={"consent_id": consent.id},
+    )
     _commit_or_remove(evidence.storage_key)
     return evidence
 
@@ -641,16 +763,28 @@ def add_evidence(participant: Participant, consent: Consent, upload: Upload | No
 def evidence_download(consent: Consent, evidence: ConsentEvidence) -> Response:
     """The signed form itself as a download, its viewing audited (the route has
     checked that the viewer may see the full record)."""
-    audit.record("consent.evidence_viewed", object_type="consent_evidence", object_id=evidence.id,
-                 participant_id=evidence.participant_id, detail={"consent_id": consent.id})
+    audit.record(
+        "consent.evidence_viewed",
+        object_type="consent_evidence",
+        object_id=evidence.id,
+        participant_id=evidence.participant_id,
+        detail={"consent_id": consent.id},
+    )
     db.session.commit()
     suffix = private_files.SUFFIXES[evidence.content_type]
-    return private_files.response(evidence.storage_key, evidence.content_type,
-                                  f"consent-{consent.id}-form-{evidence.id}{suffix}")
+    return private_files.response(
+        evidence.storage_key, evidence.content_type, f"consent-{consent.id}-form-{evidence.id}{suffix}"
+    )
 
 
-def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: datetime | None, method: str,
-                     words: str, user_id: int | None) -> ConsentWithdrawal:
+def withdraw_consent(
+    participant: Participant,
+    consent: Consent,
+    withdrawn_at: datetime | None,
+    method: str,
+    words: str,
+    user_id: int | None,
+) -> ConsentWithdrawal:
     """Record that the participant withdrew a consent: when and how they said so.
     It takes effect from that moment, so the very next action that needs it is
     refused. Allowed while the record is restricted (DESIGN.md rule 5)."""
@@ -658,12 +792,19 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
     if consent.decision != "given":
         raise Problems([Invalid("Only a consent that was given can be withdrawn", field="method")])
     if consent.withdrawal is not None:
-        raise Problems([Invalid(f"This consent was already withdrawn on {moment_text(consent.withdrawal.withdrawn_at)}",
-                                field="method")])
+        raise Problems(
+            [
+                Invalid(
+                    f"This consent was already withdrawn on {moment_text(consent.withdrawal.withdrawn_at)}",
+                    field="method",
+                )
+            ]
+        )
     in_force = verdict(participant, consent.purpose).in_force
     if not in_force:
-        raise Problems([Invalid("This consent is no longer in force: a later withdrawal or refusal ended it",
-                                field="method")])
+        raise Problems(
+            [Invalid("This consent is no longer in force: a later withdrawal or refusal ended it", field="method")]
+        )
     if in_force[-1].id != consent.id:
         raise Problems([Invalid("A later decision replaced this consent: withdraw that one", field="method")])
     problems = []
@@ -675,27 +816,45 @@ def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: d
         problem.field = "words"
         problems.append(problem)
     try:
-        withdrawn_at = _moment(withdrawn_at, "withdrawn_on", "the participant withdrew their consent",
-                               consent.decided_at, f"on or after the consent was given ({moment_text(consent.decided_at)})")
+        withdrawn_at = _moment(
+            withdrawn_at,
+            "withdrawn_on",
+            "the participant withdrew their consent",
+            consent.decided_at,
+            f"on or after the consent was given ({moment_text(consent.decided_at)})",
+        )
     except Invalid as problem:
         problems.append(problem)
     if problems:
         raise Problems(problems)
     withdrawal = ConsentWithdrawal(
-        org_id=participant.org_id, participant_id=participant.id, consent_id=consent.id, withdrawn_at=withdrawn_at,
-        method=method, participant_words=words, recorded_by_id=user_id, recorded_by_position=_position(user_id),
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        consent_id=consent.id,
+        withdrawn_at=withdrawn_at,
+        method=method,
+        participant_words=words,
+        recorded_by_id=user_id,
+        recorded_by_position=_position(user_id),
         recorded_at=clock.now(),
     )
     db.session.add(withdrawal)
     db.session.flush()
-    audit.record("consent.withdrawn", object_type="consent", object_id=consent.id, participant_id=participant.id,
-                 user_id=user_id, detail={"purpose": consent.purpose.code, "method": method})
+    audit.record(
+        "consent.withdrawn",
+        object_type="consent",
+        object_id=consent.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        detail={"purpose": consent.purpose.code, "method": method},
+    )
     db.session.commit()
     db.session.refresh(consent)
     return withdrawal
 
 
 # ----------------------------------------------------------------- receipts
+
 
 def receipt(consent: Consent, participant: Participant, organisation_name: str) -> dict[str, Any]:
     """The consent receipt, its fields modelled on the Kantara Initiative Consent

@@ -8,6 +8,7 @@ clock runs) or not, with notes. One-off checks put items there
 ``rights_disclosure_check.recheck_identity_disclosures``): one row per disclosure and
 kind of concern (a unique constraint), so running a check twice adds nothing twice.
 """
+
 from sqlalchemy import select
 
 from portal import audit, clock
@@ -22,13 +23,21 @@ def flag(disclosure: Disclosure, kind: str, finding: str, found_by: str) -> Disc
     transaction); None when it is already there for that kind."""
     if kind not in DISCLOSURE_REVIEW_KINDS:
         raise ValueError(f"unknown kind of disclosure review {kind!r}")
-    existing = db.session.scalars(select(DisclosureReview).where(
-        DisclosureReview.disclosure_id == disclosure.id, DisclosureReview.kind == kind)).first()
+    existing = db.session.scalars(
+        select(DisclosureReview).where(DisclosureReview.disclosure_id == disclosure.id, DisclosureReview.kind == kind)
+    ).first()
     if existing is not None:
         return None
-    item = DisclosureReview(org_id=disclosure.org_id, participant_id=disclosure.participant_id,
-                            disclosure_id=disclosure.id, kind=kind, finding=finding, found_by=found_by,
-                            found_at=clock.now(), review_notes="")
+    item = DisclosureReview(
+        org_id=disclosure.org_id,
+        participant_id=disclosure.participant_id,
+        disclosure_id=disclosure.id,
+        kind=kind,
+        finding=finding,
+        found_by=found_by,
+        found_at=clock.now(),
+        review_notes="",
+    )
     db.session.add(item)
     db.session.flush()
     return item
@@ -36,22 +45,35 @@ def flag(disclosure: Disclosure, kind: str, finding: str, found_by: str) -> Disc
 
 def awaiting_review() -> list[DisclosureReview]:
     """Every flagged disclosure not yet reviewed, oldest disclosure first."""
-    return list(db.session.scalars(
-        select(DisclosureReview).join(Disclosure, Disclosure.id == DisclosureReview.disclosure_id)
-        .where(DisclosureReview.reviewed_at.is_(None))
-        .order_by(Disclosure.disclosed_at, DisclosureReview.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(DisclosureReview)
+            .join(Disclosure, Disclosure.id == DisclosureReview.disclosure_id)
+            .where(DisclosureReview.reviewed_at.is_(None))
+            .order_by(Disclosure.disclosed_at, DisclosureReview.id)
+        )
+    )
 
 
 def reviewed(limit: int = 50) -> list[DisclosureReview]:
-    return list(db.session.scalars(
-        select(DisclosureReview).where(DisclosureReview.reviewed_at.is_not(None))
-        .order_by(DisclosureReview.reviewed_at.desc(), DisclosureReview.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(DisclosureReview)
+            .where(DisclosureReview.reviewed_at.is_not(None))
+            .order_by(DisclosureReview.reviewed_at.desc(), DisclosureReview.id.desc())
+            .limit(limit)
+        )
+    )
 
 
-def record_review(item: DisclosureReview | EmergencyContact, outcome: str, outcomes: dict[str, str],
-                  notes: str | None, user_id: int, what: str) -> None:
+def record_review(
+    item: DisclosureReview | EmergencyContact,
+    outcome: str,
+    outcomes: dict[str, str],
+    notes: str | None,
+    user_id: int,
+    what: str,
+) -> None:
     """The DPO's review of an item on the review list (a flagged disclosure or an
     emergency override, ``what`` names it): an outcome of ``outcomes`` and notes,
     recorded once and only by a DPO; the item then leaves the list. The caller audits
@@ -60,8 +82,9 @@ def record_review(item: DisclosureReview | EmergencyContact, outcome: str, outco
     if user is None or "dpo" not in user.all_roles():
         raise PermissionError(f"only the DPO reviews {what}")
     if item.reviewed_at is not None:
-        raise Problems([Invalid(f"This {what.removeprefix('a ').removeprefix('an ')} has already been reviewed",
-                                field="outcome")])
+        raise Problems(
+            [Invalid(f"This {what.removeprefix('a ').removeprefix('an ')} has already been reviewed", field="outcome")]
+        )
     problems = []
     if outcome not in outcomes:
         problems.append(Invalid("Select the outcome of your review", field="outcome"))
@@ -83,8 +106,14 @@ def record_review(item: DisclosureReview | EmergencyContact, outcome: str, outco
 def review(item: DisclosureReview, outcome: str, notes: str | None, user_id: int) -> DisclosureReview:
     """The DPO's review of a flagged disclosure: a breach or not, and notes."""
     record_review(item, outcome, DISCLOSURE_REVIEW_OUTCOMES, notes, user_id, "a flagged disclosure")
-    audit.record("disclosure_review.reviewed", object_type="disclosure_review", object_id=item.id,
-                 participant_id=item.participant_id, user_id=user_id, org_id=item.org_id,
-                 detail={"outcome": outcome, "kind": item.kind, "disclosure_id": item.disclosure_id})
+    audit.record(
+        "disclosure_review.reviewed",
+        object_type="disclosure_review",
+        object_id=item.id,
+        participant_id=item.participant_id,
+        user_id=user_id,
+        org_id=item.org_id,
+        detail={"outcome": outcome, "kind": item.kind, "disclosure_id": item.disclosure_id},
+    )
     db.session.commit()
     return item

@@ -15,20 +15,20 @@ Rules enforced here, whoever calls:
   except in an emergency under vital interests (UK GDPR Art. 18(2): to protect
   a person), which the DPO then reviews.
 """
+
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from flask import Response
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit, clock, private_files
+from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
+from portal.consent import consents
 from portal.extensions import db
 from portal.models import Consent, Disclosure, Participant
 from portal.models.disclosure import LEGAL_BASES, RECIPIENT_TYPES
-from portal import private_files
-from portal.consent import consents
-from portal.access.participant_access import ensure_not_restricted
 
 
 class DisclosureNotAllowed(ValueError):
@@ -40,9 +40,17 @@ class DisclosureNotAllowed(ValueError):
 RIGHTS_WORKFLOW_SOURCES = frozenset({"access_package"})
 
 
-def _check(participant: Participant, recipient_type: str, recipient_name: str, purpose: str,
-           data_categories: Iterable[str], consent: Consent | None, legal_basis: str | None, disclosed_at: datetime,
-           source: str = "other") -> list[str]:
+def _check(
+    participant: Participant,
+    recipient_type: str,
+    recipient_name: str,
+    purpose: str,
+    data_categories: Iterable[str],
+    consent: Consent | None,
+    legal_basis: str | None,
+    disclosed_at: datetime,
+    source: str = "other",
+) -> list[str]:
     if recipient_type not in RECIPIENT_TYPES:
         raise DisclosureNotAllowed(f"unknown recipient type {recipient_type!r}")
     if not (recipient_name or "").strip() or not (purpose or "").strip():
@@ -67,81 +75,171 @@ def _check(participant: Participant, recipient_type: str, recipient_name: str, p
     return categories
 
 
-def record_disclosure(participant: Participant, recipient_type: str, recipient_name: str, purpose: str,
-                      data_categories: Iterable[str], *, summary: str, consent: Consent | None = None,
-                      legal_basis: str | None = None, legal_basis_detail: str = "", copy_path: str | None = None,
-                      copy_content_type: str = "", method: str = "", disclosed_at: datetime | None = None,
-                      user_id: int | None = None, source: str = "other", source_id: int | None = None) -> Disclosure:
+def record_disclosure(
+    participant: Participant,
+    recipient_type: str,
+    recipient_name: str,
+    purpose: str,
+    data_categories: Iterable[str],
+    *,
+    summary: str,
+    consent: Consent | None = None,
+    legal_basis: str | None = None,
+    legal_basis_detail: str = "",
+    copy_path: str | None = None,
+    copy_content_type: str = "",
+    method: str = "",
+    disclosed_at: datetime | None = None,
+    user_id: int | None = None,
+    source: str = "other",
+    source_id: int | None = None,
+) -> Disclosure:
     """Add one disclosure to ``participant``'s register, in the caller's transaction
     (the caller commits). ``copy_path`` is a ``private_files`` key of a copy of what
     was sent; ``disclosed_at`` defaults to now. Raises ``ConsentRequired`` when the
     consent is not live then, ``ParticipantRestricted`` while restricted (except
     under vital interests)."""
     disclosed_at = disclosed_at or clock.now()
-    categories = _check(participant, recipient_type, recipient_name, purpose, data_categories, consent, legal_basis,
-                        disclosed_at, source)
+    categories = _check(
+        participant,
+        recipient_type,
+        recipient_name,
+        purpose,
+        data_categories,
+        consent,
+        legal_basis,
+        disclosed_at,
+        source,
+    )
     disclosure = Disclosure(
-        org_id=participant.org_id, participant_id=participant.id, recipient_type=recipient_type,
-        recipient_name=recipient_name.strip()[:300], purpose=purpose.strip()[:300], data_categories=categories,
-        consent_id=consent.id if consent is not None else None, legal_basis=legal_basis,
-        legal_basis_detail=(legal_basis_detail or "")[:500], summary=summary or "", method=method or "",
-        copy_key=copy_path, copy_content_type=copy_content_type or "", disclosed_at=disclosed_at,
-        disclosed_by_id=user_id, recorded_at=clock.now(), source=source, source_id=source_id,
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        recipient_type=recipient_type,
+        recipient_name=recipient_name.strip()[:300],
+        purpose=purpose.strip()[:300],
+        data_categories=categories,
+        consent_id=consent.id if consent is not None else None,
+        legal_basis=legal_basis,
+        legal_basis_detail=(legal_basis_detail or "")[:500],
+        summary=summary or "",
+        method=method or "",
+        copy_key=copy_path,
+        copy_content_type=copy_content_type or "",
+        disclosed_at=disclosed_at,
+        disclosed_by_id=user_id,
+        recorded_at=clock.now(),
+        source=source,
+        source_id=source_id,
     )
     db.session.add(disclosure)
     db.session.flush()
-    audit.record("disclosure.recorded", object_type="disclosure", object_id=disclosure.id,
-                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id,
-                 detail={"recipient_type": recipient_type, "source": source, "source_id": source_id,
-                         "consent_id": disclosure.consent_id, "legal_basis": legal_basis})
+    audit.record(
+        "disclosure.recorded",
+        object_type="disclosure",
+        object_id=disclosure.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        org_id=participant.org_id,
+        detail={
+            "recipient_type": recipient_type,
+            "source": source,
+            "source_id": source_id,
+            "consent_id": disclosure.consent_id,
+            "legal_basis": legal_basis,
+        },
+    )
     return disclosure
 
 
-def record_disclosures(participants: Iterable[Participant], recipient_type: str, recipient_name: str, purpose: str,
-                       data_categories: Iterable[str], *, summary: str, legal_basis: str,
-                       legal_basis_detail: str = "", copy_path: str | None = None, copy_content_type: str = "",
-                       method: str = "", disclosed_at: datetime | None = None, user_id: int | None = None,
-                       source: str = "other", source_id: int | None = None) -> list[Disclosure]:
+def record_disclosures(
+    participants: Iterable[Participant],
+    recipient_type: str,
+    recipient_name: str,
+    purpose: str,
+    data_categories: Iterable[str],
+    *,
+    summary: str,
+    legal_basis: str,
+    legal_basis_detail: str = "",
+    copy_path: str | None = None,
+    copy_content_type: str = "",
+    method: str = "",
+    disclosed_at: datetime | None = None,
+    user_id: int | None = None,
+    source: str = "other",
+    source_id: int | None = None,
+) -> list[Disclosure]:
     """One disclosure per participant for a routine sharing under a legal basis (a
     publication to DWP, say), in the caller's transaction, with one audit event
     listing every participant. Restricted participants are refused: leave them out."""
     disclosed_at = disclosed_at or clock.now()
     rows = []
     for participant in participants:
-        categories = _check(participant, recipient_type, recipient_name, purpose, data_categories, None,
-                            legal_basis, disclosed_at)
-        rows.append(Disclosure(
-            org_id=participant.org_id, participant_id=participant.id, recipient_type=recipient_type,
-            recipient_name=recipient_name.strip()[:300], purpose=purpose.strip()[:300], data_categories=categories,
-            legal_basis=legal_basis, legal_basis_detail=(legal_basis_detail or "")[:500], summary=summary or "",
-            method=method or "", copy_key=copy_path, copy_content_type=copy_content_type or "",
-            disclosed_at=disclosed_at, disclosed_by_id=user_id, recorded_at=clock.now(), source=source,
-            source_id=source_id,
-        ))
+        categories = _check(
+            participant, recipient_type, recipient_name, purpose, data_categories, None, legal_basis, disclosed_at
+        )
+        rows.append(
+            Disclosure(
+                org_id=participant.org_id,
+                participant_id=participant.id,
+                recipient_type=recipient_type,
+                recipient_name=recipient_name.strip()[:300],
+                purpose=purpose.strip()[:300],
+                data_categories=categories,
+                legal_basis=legal_basis,
+                legal_basis_detail=(legal_basis_detail or "")[:500],
+                summary=summary or "",
+                method=method or "",
+                copy_key=copy_path,
+                copy_content_type=copy_content_type or "",
+                disclosed_at=disclosed_at,
+                disclosed_by_id=user_id,
+                recorded_at=clock.now(),
+                source=source,
+                source_id=source_id,
+            )
+        )
     db.session.add_all(rows)
     db.session.flush()
-    audit.record("disclosures.recorded", object_type="disclosure_batch", object_id=f"{source}:{source_id}",
-                 user_id=user_id, detail={"recipient_type": recipient_type, "source": source, "legal_basis": legal_basis,
-                                          "participant_ids": [r.participant_id for r in rows],
-                                          "disclosure_ids": [r.id for r in rows]})
+    audit.record(
+        "disclosures.recorded",
+        object_type="disclosure_batch",
+        object_id=f"{source}:{source_id}",
+        user_id=user_id,
+        detail={
+            "recipient_type": recipient_type,
+            "source": source,
+            "legal_basis": legal_basis,
+            "participant_ids": [r.participant_id for r in rows],
+            "disclosure_ids": [r.id for r in rows],
+        },
+    )
     return rows
 
 
 def disclosures_of(participant: Participant) -> list[Disclosure]:
     """The participant's register, newest first."""
-    return list(db.session.scalars(
-        select(Disclosure).where(Disclosure.org_id == participant.org_id, Disclosure.participant_id == participant.id)
-        .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Disclosure)
+            .where(Disclosure.org_id == participant.org_id, Disclosure.participant_id == participant.id)
+            .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
+        )
+    )
 
 
 def copy_download(disclosure: Disclosure) -> Response:
     """The stored copy of what was sent, as a download, its viewing audited (the route
     has checked access)."""
-    audit.record("disclosure.copy_viewed", object_type="disclosure", object_id=disclosure.id,
-                 participant_id=disclosure.participant_id)
+    audit.record(
+        "disclosure.copy_viewed",
+        object_type="disclosure",
+        object_id=disclosure.id,
+        participant_id=disclosure.participant_id,
+    )
     db.session.commit()
     suffix = private_files.SUFFIXES.get(disclosure.copy_content_type, "")
     assert disclosure.copy_key is not None  # the route answers 404 for a disclosure without a copy
-    return private_files.response(disclosure.copy_key, disclosure.copy_content_type,
-                                  f"disclosure-{disclosure.id}{suffix}")
+    return private_files.response(
+        disclosure.copy_key, disclosure.copy_content_type, f"disclosure-{disclosure.id}{suffix}"
+    )

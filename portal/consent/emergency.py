@@ -15,18 +15,19 @@ and flagged as such for the DPO.
 
 The out-of-hours area calls ``record_emergency_contact`` from its own pages.
 """
+
 from datetime import datetime
 
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.access import participant_access
+from portal.consent import disclosure_reviews, disclosures
 from portal.extensions import db
 from portal.models import EmergencyContact, Membership, Participant, User
 from portal.models.disclosure import EMERGENCY_RECIPIENTS, REVIEW_OUTCOMES
-from portal.access import participant_access
-from portal.consent import disclosure_reviews, disclosures
-from portal.validation import Invalid, Problems, clean_text
 from portal.notifications import notify
+from portal.validation import Invalid, Problems, clean_text
 
 EMERGENCY_DATA_CATEGORIES = (
     "Name and contact details",
@@ -56,25 +57,39 @@ def may_make_emergency_contact(user: User | None, participant: Participant) -> s
     return None
 
 
-def record_emergency_contact(participant: Participant, user_id: int, recipient_type: str, recipient_name: str | None,
-                             reason: str | None, what_shared: str | None, data_categories: list[str] | None,
-                             contacted_at: datetime | None) -> EmergencyContact:
+def record_emergency_contact(
+    participant: Participant,
+    user_id: int,
+    recipient_type: str,
+    recipient_name: str | None,
+    reason: str | None,
+    what_shared: str | None,
+    data_categories: list[str] | None,
+    contacted_at: datetime | None,
+) -> EmergencyContact:
     """Record an emergency contact made without consent, and its disclosure under
     vital interests; it goes on the DPO's review list and the DPOs are notified."""
     user = db.session.get(User, user_id)
     made_as = may_make_emergency_contact(user, participant)
     if made_as is None:
-        audit.record_and_commit("emergency_contact.refused", object_type="participant", object_id=participant.id,
-                                participant_id=participant.id, user_id=user_id, outcome="refused")
+        audit.record_and_commit(
+            "emergency_contact.refused",
+            object_type="participant",
+            object_id=participant.id,
+            participant_id=participant.id,
+            user_id=user_id,
+            outcome="refused",
+        )
         raise EmergencyContactNotAllowed(participant.id)
     problems = []
     if recipient_type not in EMERGENCY_RECIPIENTS:
         problems.append(Invalid("Select who you contacted", field="recipient_type"))
     cleaned = {}
     for name, value, label, limit in (
-            ("recipient_name", recipient_name, "who you spoke to, like ‘999 ambulance service’", 300),
-            ("reason", reason, "why consent could not be asked for or was overridden", 5000),
-            ("what_shared", what_shared, "what you shared", 5000)):
+        ("recipient_name", recipient_name, "who you spoke to, like ‘999 ambulance service’", 300),
+        ("reason", reason, "why consent could not be asked for or was overridden", 5000),
+        ("what_shared", what_shared, "what you shared", 5000),
+    ):
         try:
             cleaned[name] = clean_text(value, label, limit, required=True)
         except Invalid as problem:
@@ -90,25 +105,52 @@ def record_emergency_contact(participant: Participant, user_id: int, recipient_t
     if problems:
         raise Problems(problems)
     contact = EmergencyContact(
-        org_id=participant.org_id, participant_id=participant.id, recipient_type=recipient_type,
-        recipient_name=cleaned["recipient_name"], reason=cleaned["reason"], what_shared=cleaned["what_shared"],
-        data_categories=chosen, contacted_at=contacted_at, made_by_id=user_id, made_as=made_as,
-        made_while_restricted=participant.restricted, recorded_at=clock.now(),
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        recipient_type=recipient_type,
+        recipient_name=cleaned["recipient_name"],
+        reason=cleaned["reason"],
+        what_shared=cleaned["what_shared"],
+        data_categories=chosen,
+        contacted_at=contacted_at,
+        made_by_id=user_id,
+        made_as=made_as,
+        made_while_restricted=participant.restricted,
+        recorded_at=clock.now(),
     )
     db.session.add(contact)
     db.session.flush()
     disclosure = disclosures.record_disclosure(
-        participant, recipient_type, cleaned["recipient_name"], "Emergency response in a high-risk situation",
-        chosen, summary=cleaned["what_shared"], legal_basis="vital_interests",
-        legal_basis_detail="Emergency contact without consent: a high-risk situation", method="Emergency contact",
-        disclosed_at=contacted_at, user_id=user_id, source="emergency_contact", source_id=contact.id,
+        participant,
+        recipient_type,
+        cleaned["recipient_name"],
+        "Emergency response in a high-risk situation",
+        chosen,
+        summary=cleaned["what_shared"],
+        legal_basis="vital_interests",
+        legal_basis_detail="Emergency contact without consent: a high-risk situation",
+        method="Emergency contact",
+        disclosed_at=contacted_at,
+        user_id=user_id,
+        source="emergency_contact",
+        source_id=contact.id,
     )
     contact.disclosure_id = disclosure.id
     db.session.expire(contact, ["disclosure"])  # its joined relationship was loaded with the old value
-    audit.record("emergency_contact.recorded", object_type="emergency_contact", object_id=contact.id,
-                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id,
-                 detail={"recipient_type": recipient_type, "made_as": made_as, "disclosure_id": disclosure.id,
-                         "restricted": participant.restricted})
+    audit.record(
+        "emergency_contact.recorded",
+        object_type="emergency_contact",
+        object_id=contact.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        org_id=participant.org_id,
+        detail={
+            "recipient_type": recipient_type,
+            "made_as": made_as,
+            "disclosure_id": disclosure.id,
+            "restricted": participant.restricted,
+        },
+    )
     _notify_dpos(contact)
     db.session.commit()
     return contact
@@ -117,46 +159,71 @@ def record_emergency_contact(participant: Participant, user_id: int, recipient_t
 def _notify_dpos(contact: EmergencyContact) -> None:
 
     for dpo_id in dpo_user_ids():
-        notify(dpo_id, "emergency_override", "An emergency contact was made without consent and waits for your "
-               "review", f"/dpo/overrides/{contact.id}", email_subject="An emergency override waits for review")
+        notify(
+            dpo_id,
+            "emergency_override",
+            "An emergency contact was made without consent and waits for your review",
+            f"/dpo/overrides/{contact.id}",
+            email_subject="An emergency override waits for review",
+        )
 
 
 def dpo_user_ids() -> list[int]:
-    return list(db.session.scalars(
-        select(User.id).join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == "dpo", User.active.is_(True)).distinct().order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role == "dpo", User.active.is_(True))
+            .distinct()
+            .order_by(User.id)
+        )
+    )
 
 
 def awaiting_review() -> list[EmergencyContact]:
     """The DPO's review list: every override not yet reviewed, oldest first."""
-    return list(db.session.scalars(
-        select(EmergencyContact).where(EmergencyContact.reviewed_at.is_(None))
-        .order_by(EmergencyContact.contacted_at, EmergencyContact.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(EmergencyContact)
+            .where(EmergencyContact.reviewed_at.is_(None))
+            .order_by(EmergencyContact.contacted_at, EmergencyContact.id)
+        )
+    )
 
 
 def reviewed(limit: int = 50) -> list[EmergencyContact]:
-    return list(db.session.scalars(
-        select(EmergencyContact).where(EmergencyContact.reviewed_at.is_not(None))
-        .order_by(EmergencyContact.reviewed_at.desc(), EmergencyContact.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(EmergencyContact)
+            .where(EmergencyContact.reviewed_at.is_not(None))
+            .order_by(EmergencyContact.reviewed_at.desc(), EmergencyContact.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def review_override(contact: EmergencyContact, outcome: str, notes: str | None, user_id: int) -> EmergencyContact:
     """The DPO's review: whether the override was appropriate, and notes. The
     contact then leaves the review list. A review is recorded once."""
     disclosure_reviews.record_review(contact, outcome, REVIEW_OUTCOMES, notes, user_id, "an emergency override")
-    audit.record("emergency_contact.reviewed", object_type="emergency_contact", object_id=contact.id,
-                 participant_id=contact.participant_id, user_id=user_id, org_id=contact.org_id,
-                 detail={"outcome": outcome})
+    audit.record(
+        "emergency_contact.reviewed",
+        object_type="emergency_contact",
+        object_id=contact.id,
+        participant_id=contact.participant_id,
+        user_id=user_id,
+        org_id=contact.org_id,
+        detail={"outcome": outcome},
+    )
     db.session.commit()
     return contact
 
 
 def emergency_contacts_of(participant: Participant) -> list[EmergencyContact]:
-    return list(db.session.scalars(
-        select(EmergencyContact)
-        .where(EmergencyContact.org_id == participant.org_id, EmergencyContact.participant_id == participant.id)
-        .order_by(EmergencyContact.contacted_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(EmergencyContact)
+            .where(EmergencyContact.org_id == participant.org_id, EmergencyContact.participant_id == participant.id)
+            .order_by(EmergencyContact.contacted_at.desc())
+        )
+    )

@@ -6,6 +6,7 @@ version is never changed: the service refuses it, and there is no route that cou
 The current version is the published one with the latest publication date on or
 before today.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import Select, select
@@ -22,16 +23,22 @@ class NoticePublished(Exception):
     """A published version cannot be changed."""
 
 
-def _clean(version: str | None, published_on: date | None, text: str | None, change_note: str | None,
-           exclude_id: int | None = None) -> dict[str, object]:
+def _clean(
+    version: str | None,
+    published_on: date | None,
+    text: str | None,
+    change_note: str | None,
+    exclude_id: int | None = None,
+) -> dict[str, object]:
     """Every version after the first needs a change note (the notice's promise)."""
     problems = []
     try:
         version = clean_text(version, "the version number", 20, required=True)
         taken = db.session.scalars(select(PrivacyNotice.id).where(PrivacyNotice.version == version)).first()
         if taken is not None and taken != exclude_id:
-            problems.append(Invalid(f"Version {version} already exists: give this version a new number",
-                                    field="version"))
+            problems.append(
+                Invalid(f"Version {version} already exists: give this version a new number", field="version")
+            )
     except Invalid as problem:
         problem.field = "version"
         problems.append(problem)
@@ -54,13 +61,25 @@ def _clean(version: str | None, published_on: date | None, text: str | None, cha
     return {"version": version, "published_on": published_on, "text": text, "change_note": change_note}
 
 
-def create_draft(version: str | None, published_on: date | None, text: str | None, change_note: str | None,
-                 reconsent_required: bool, user_id: int | None) -> PrivacyNotice:
+def create_draft(
+    version: str | None,
+    published_on: date | None,
+    text: str | None,
+    change_note: str | None,
+    reconsent_required: bool,
+    user_id: int | None,
+) -> PrivacyNotice:
     """A new draft version."""
     values = _clean(version, published_on, text, change_note)
     now = clock.now()
-    notice = PrivacyNotice(**values, reconsent_required=bool(reconsent_required), status="draft",
-                           created_by_id=user_id, created_at=now, updated_at=now)
+    notice = PrivacyNotice(
+        **values,
+        reconsent_required=bool(reconsent_required),
+        status="draft",
+        created_by_id=user_id,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(notice)
     db.session.flush()
     audit.record("privacy_notice.drafted", object_type="privacy_notice", object_id=notice.id, user_id=user_id)
@@ -68,8 +87,15 @@ def create_draft(version: str | None, published_on: date | None, text: str | Non
     return notice
 
 
-def update_draft(notice: PrivacyNotice, version: str | None, published_on: date | None, text: str | None,
-                 change_note: str | None, reconsent_required: bool, user_id: int | None) -> PrivacyNotice:
+def update_draft(
+    notice: PrivacyNotice,
+    version: str | None,
+    published_on: date | None,
+    text: str | None,
+    change_note: str | None,
+    reconsent_required: bool,
+    user_id: int | None,
+) -> PrivacyNotice:
     """Change a draft. A published version is read-only."""
     if notice.published:
         raise NoticePublished(notice.version)
@@ -90,22 +116,36 @@ def publish(notice: PrivacyNotice, user_id: int | None) -> PrivacyNotice:
         raise NoticePublished(notice.version)
     latest = latest_published()
     if latest is not None and notice.published_on < latest.published_on:
-        raise Problems([Invalid(f"The publication date must be on or after that of version {latest.version} "
-                                f"({latest.published_on.day} {latest.published_on:%B %Y})",
-                                field="published_on")])
+        raise Problems(
+            [
+                Invalid(
+                    f"The publication date must be on or after that of version {latest.version} "
+                    f"({latest.published_on.day} {latest.published_on:%B %Y})",
+                    field="published_on",
+                )
+            ]
+        )
     notice.status = "published"
     notice.published_by_id = user_id
     db.session.expire(notice, ["published_by"])  # its joined relationship was loaded with the old value
     notice.published_at = clock.now()
-    audit.record("privacy_notice.published", object_type="privacy_notice", object_id=notice.id, user_id=user_id,
-                 detail={"reconsent_required": notice.reconsent_required})
+    audit.record(
+        "privacy_notice.published",
+        object_type="privacy_notice",
+        object_id=notice.id,
+        user_id=user_id,
+        detail={"reconsent_required": notice.reconsent_required},
+    )
     db.session.commit()
     return notice
 
 
 def _published() -> Select[PrivacyNotice]:
-    return (select(PrivacyNotice).where(PrivacyNotice.status == "published")
-            .order_by(PrivacyNotice.published_on.desc(), PrivacyNotice.published_at.desc(), PrivacyNotice.id.desc()))
+    return (
+        select(PrivacyNotice)
+        .where(PrivacyNotice.status == "published")
+        .order_by(PrivacyNotice.published_on.desc(), PrivacyNotice.published_at.desc(), PrivacyNotice.id.desc())
+    )
 
 
 def published_notices() -> list[PrivacyNotice]:
@@ -124,8 +164,9 @@ def current_notice(on: date | None = None) -> PrivacyNotice | None:
 
 def all_notices() -> list[PrivacyNotice]:
     """Drafts first, then published versions newest first (the DPO's list)."""
-    drafts = db.session.scalars(select(PrivacyNotice).where(PrivacyNotice.status == "draft")
-                                .order_by(PrivacyNotice.created_at.desc())).all()
+    drafts = db.session.scalars(
+        select(PrivacyNotice).where(PrivacyNotice.status == "draft").order_by(PrivacyNotice.created_at.desc())
+    ).all()
     return list(drafts) + published_notices()
 
 

@@ -4,6 +4,7 @@ Passwords and TOTP secrets are fixed (derived from the email address), so the
 accounts printed by ``make run`` always work and running the seed twice changes
 nothing. Never used in production: the command refuses there.
 """
+
 import base64
 import hashlib
 from collections.abc import Callable
@@ -14,13 +15,13 @@ from typing import Any
 from sqlalchemy import select
 
 from portal import clock, tenancy
+from portal.accounts.passwords import hash_password
 from portal.demo.api import api_clients_document, seed_api_clients
 from portal.demo.consent import seed_consent
 from portal.demo.contract_areas import seed_contract_areas
 from portal.demo.participants import participants_document, seed_participants
 from portal.extensions import db
 from portal.models import Membership, Organisation, User
-from portal.accounts.passwords import hash_password
 
 DEMO_PASSWORD = "demo-portal-password-2026"
 
@@ -49,12 +50,65 @@ _EXTRA_STAFF = {
     "h2e": [("ooh", "Out-of-hours adviser", ("ooh",))],
     "dwp": [("analyst", "Contract analyst", ("dwp",))],
 }
-_FIRST_NAMES = ["Amira", "Ben", "Chloe", "Dev", "Ellen", "Femi", "Grace", "Harvey", "Isla", "Jon",
-                "Kiran", "Laura", "Marcus", "Nia", "Owen", "Priya", "Rhys", "Sana", "Tom", "Uma",
-                "Viktor", "Wendy", "Yusuf", "Zara", "Aled", "Bea", "Callum", "Dina", "Eoin", "Fay"]
-_SURNAMES = ["Ahmed", "Brooks", "Clarke", "Davies", "Evans", "Foster", "Gill", "Hughes", "Iqbal",
-             "Jones", "Khan", "Lewis", "Morgan", "Nolan", "Owusu", "Patel", "Quinn", "Roberts",
-             "Singh", "Taylor", "Usman", "Vaughan", "Walsh", "Young", "Zielinski"]
+_FIRST_NAMES = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ellen",
+    "Femi",
+    "Grace",
+    "Harvey",
+    "Isla",
+    "Jon",
+    "Kiran",
+    "Laura",
+    "Marcus",
+    "Nia",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Sana",
+    "Tom",
+    "Uma",
+    "Viktor",
+    "Wendy",
+    "Yusuf",
+    "Zara",
+    "Aled",
+    "Bea",
+    "Callum",
+    "Dina",
+    "Eoin",
+    "Fay",
+]
+_SURNAMES = [
+    "Ahmed",
+    "Brooks",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Foster",
+    "Gill",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nolan",
+    "Owusu",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Usman",
+    "Vaughan",
+    "Walsh",
+    "Young",
+    "Zielinski",
+]
 
 
 @dataclass
@@ -109,9 +163,14 @@ def seed() -> dict[str, Any]:
         if user is None:
             password_hash = password_hash or hash_password(DEMO_PASSWORD)
             user = User(
-                email=account.email, name=account.name, position=account.position,
-                password_hash=password_hash, totp_secret=account.totp_secret, active=True,
-                created_at=clock.now(), password_changed_at=clock.now(),
+                email=account.email,
+                name=account.name,
+                position=account.position,
+                password_hash=password_hash,
+                totp_secret=account.totp_secret,
+                active=True,
+                created_at=clock.now(),
+                password_changed_at=clock.now(),
                 dp_training_completed_on=clock.today() - timedelta(days=30),
             )
             db.session.add(user)
@@ -131,8 +190,12 @@ def seed() -> dict[str, Any]:
 
 # Later areas add their demo data (participants, API clients) with seed functions
 # taking the organisations by slug; each must be idempotent.
-EXTENSIONS: list[Callable[[dict[str, Organisation]], None]] = [seed_contract_areas, seed_participants, seed_consent,
-                                                               seed_api_clients]
+EXTENSIONS: list[Callable[[dict[str, Organisation]], None]] = [
+    seed_contract_areas,
+    seed_participants,
+    seed_consent,
+    seed_api_clients,
+]
 # ... and add lists to the --json document.
 DOCUMENT_PARTS: list[Callable[[], dict[str, Any]]] = [participants_document, api_clients_document]
 
@@ -140,8 +203,14 @@ DOCUMENT_PARTS: list[Callable[[], dict[str, Any]]] = [participants_document, api
 def document() -> dict[str, Any]:
     doc: dict[str, Any] = {
         "accounts": [
-            {"email": a.email, "password": DEMO_PASSWORD, "totp_secret": a.totp_secret,
-             "org": a.org, "roles": list(a.roles), "name": a.name}
+            {
+                "email": a.email,
+                "password": DEMO_PASSWORD,
+                "totp_secret": a.totp_secret,
+                "org": a.org,
+                "roles": list(a.roles),
+                "name": a.name,
+            }
             for a in demo_accounts()
         ]
     }

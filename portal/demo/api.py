@@ -1,12 +1,13 @@
 """Demo API client: DWP's system, with a fixed secret so the demo document can print it."""
+
 from typing import Any
 
 from sqlalchemy import select
 
+from portal.api import api_clients
 from portal.extensions import db
 from portal.models import ApiClient, Organisation
 from portal.models.api_client import sha256_hex
-from portal.api import api_clients
 
 DEMO_CLIENT_ID = "dwp-demo-system"
 DEMO_CLIENT_SECRET = "demo-api-secret-dwp-2026-not-for-production"
@@ -18,13 +19,27 @@ def seed_api_clients(orgs: dict[str, Organisation]) -> None:
 
     client = db.session.scalars(select(ApiClient).where(ApiClient.client_id == DEMO_CLIENT_ID)).first()
     if client is None:
-        api_clients.register(orgs["dwp"].id, "DWP reporting and referrals (demo)", DEMO_SCOPES, None,
-                             client_id=DEMO_CLIENT_ID, secret=DEMO_CLIENT_SECRET)
+        api_clients.register(
+            orgs["dwp"].id,
+            "DWP reporting and referrals (demo)",
+            DEMO_SCOPES,
+            None,
+            client_id=DEMO_CLIENT_ID,
+            secret=DEMO_CLIENT_SECRET,
+        )
     elif client.secret_sha256 != sha256_hex(DEMO_CLIENT_SECRET):
         client.secret_sha256 = sha256_hex(DEMO_CLIENT_SECRET)
         db.session.commit()
 
 
 def api_clients_document() -> dict[str, Any]:
-    return {"api_clients": [{"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET, "org": "dwp",
-                             "scopes": list(DEMO_SCOPES)}]}
+    return {
+        "api_clients": [
+            {
+                "client_id": DEMO_CLIENT_ID,
+                "client_secret": DEMO_CLIENT_SECRET,
+                "org": "dwp",
+                "scopes": list(DEMO_SCOPES),
+            }
+        ]
+    }

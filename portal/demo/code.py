@@ -1,4 +1,5 @@
 """Print the current sign-in code of a demo account: python -m portal.demo.code EMAIL"""
+
 import sys
 
 import pyotp

@@ -5,6 +5,7 @@ withdrawn), so the consent pages show every state. Idempotent.
 The notice text is the AtW MHSS privacy notice (``notice_v1.txt``, from the
 design's seeds with the web page's navigation artefacts removed).
 """
+
 import os
 import uuid
 from datetime import date, timedelta
@@ -12,9 +13,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal import clock
+from portal.consent import consents
 from portal.extensions import db
 from portal.models import Consent, ConsentPurpose, ConsentWithdrawal, Organisation, Participant, PrivacyNotice, User
-from portal.consent import consents
 
 NOTICE_VERSION = "1"
 NOTICE_PUBLISHED_ON = date(2025, 1, 6)
@@ -32,9 +33,17 @@ def ensure_notice_v1(published_by_id: int | None = None) -> PrivacyNotice:
     if notice is None:
         now = clock.now()
         notice = PrivacyNotice(
-            version=NOTICE_VERSION, published_on=NOTICE_PUBLISHED_ON, text=notice_text(), change_note="",
-            reconsent_required=False, status="published", created_by_id=published_by_id, created_at=now,
-            updated_at=now, published_by_id=published_by_id, published_at=now,
+            version=NOTICE_VERSION,
+            published_on=NOTICE_PUBLISHED_ON,
+            text=notice_text(),
+            change_note="",
+            reconsent_required=False,
+            status="published",
+            created_by_id=published_by_id,
+            created_at=now,
+            updated_at=now,
+            published_by_id=published_by_id,
+            published_at=now,
         )
         db.session.add(notice)
         db.session.commit()
@@ -50,8 +59,8 @@ def seed_consent(orgs: dict[str, Organisation]) -> None:
         if not org.delivers:
             continue
         active = db.session.scalars(
-            select(Participant).where(Participant.org_id == org.id, Participant.status == "active",
-                                      Participant.restricted.is_(False))
+            select(Participant)
+            .where(Participant.org_id == org.id, Participant.status == "active", Participant.restricted.is_(False))
             .order_by(Participant.atw_reference)
         ).all()
         for i, participant in enumerate(active[:9]):
@@ -67,10 +76,17 @@ def _decisions(participant: Participant, i: int, purposes: dict[str, ConsentPurp
 
     def decide(code: str, decision: str, words: str, days: int = 0) -> Consent:
         consent = Consent(
-            org_id=participant.org_id, participant_id=participant.id, purpose_id=purposes[code].id,
-            decision=decision, method="verbal", participant_words=words, notice_id=notice.id,
-            decided_at=when + timedelta(days=days), recorded_by_id=vrc.id if vrc else None,
-            recorded_by_position=vrc.position if vrc else "", recorded_at=when + timedelta(days=days, minutes=5),
+            org_id=participant.org_id,
+            participant_id=participant.id,
+            purpose_id=purposes[code].id,
+            decision=decision,
+            method="verbal",
+            participant_words=words,
+            notice_id=notice.id,
+            decided_at=when + timedelta(days=days),
+            recorded_by_id=vrc.id if vrc else None,
+            recorded_by_position=vrc.position if vrc else "",
+            recorded_at=when + timedelta(days=days, minutes=5),
             receipt_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo-consent:{participant.atw_reference}:{code}")),
         )
         db.session.add(consent)
@@ -83,12 +99,18 @@ def _decisions(participant: Participant, i: int, purposes: dict[str, ConsentPurp
     elif i % 3 == 1:
         decide("gp_contact", "refused", "I would rather you did not contact my GP.")
         given = decide("employer_contact", "given", "You can call my line manager.")
-        db.session.add(ConsentWithdrawal(
-            org_id=participant.org_id, participant_id=participant.id, consent_id=given.id,
-            withdrawn_at=when + timedelta(days=10), method="phone",
-            participant_words="Please don't contact work any more, things have improved.",
-            recorded_by_id=vrc.id if vrc else None, recorded_by_position=vrc.position if vrc else "",
-            recorded_at=when + timedelta(days=10, minutes=3),
-        ))
+        db.session.add(
+            ConsentWithdrawal(
+                org_id=participant.org_id,
+                participant_id=participant.id,
+                consent_id=given.id,
+                withdrawn_at=when + timedelta(days=10),
+                method="phone",
+                participant_words="Please don't contact work any more, things have improved.",
+                recorded_by_id=vrc.id if vrc else None,
+                recorded_by_position=vrc.position if vrc else "",
+                recorded_at=when + timedelta(days=10, minutes=3),
+            )
+        )
     else:
         decide("research_contact", "given", "Happy to join a focus group.")

@@ -1,6 +1,7 @@
 """Demo contract areas: postcode areas of England, Wales and Scotland spread across
 the lead and delivery partners, with a few left unallocated so that referrals from
 them land in the lead partner's unallocated queue."""
+
 from portal.models import Organisation
 from portal.referrals.contract_areas import seed_areas
 

@@ -9,16 +9,16 @@ completed review in the current calendar quarter once ``GRACE_DAYS`` (30) days o
 quarter have passed. So the Q4 review (October to December) is due by 30 October and
 overdue from 31 October until one is completed; from 1 January the Q1 review is due.
 """
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 
-from portal import audit, clock
+from portal import audit, clock, notifications
 from portal.extensions import db
 from portal.models import AccessReview, AccessReviewDecision, Membership, Organisation, User
-from portal import notifications
 from portal.validation import Invalid, Problems
 
 GRACE_DAYS = 30
@@ -38,8 +38,12 @@ def due_by(day: date) -> date:
 
 
 def latest_review(org: Organisation) -> AccessReview | None:
-    return db.session.scalars(select(AccessReview).where(AccessReview.org_id == org.id)
-                              .order_by(AccessReview.completed_at.desc(), AccessReview.id.desc()).limit(1)).first()
+    return db.session.scalars(
+        select(AccessReview)
+        .where(AccessReview.org_id == org.id)
+        .order_by(AccessReview.completed_at.desc(), AccessReview.id.desc())
+        .limit(1)
+    ).first()
 
 
 def is_overdue(org: Organisation, today: date | None = None) -> bool:
@@ -71,20 +75,30 @@ def statuses(orgs: Iterable[Organisation], today: date | None = None) -> list[Or
 def accounts(org: Organisation) -> list[tuple[User, list[str]]]:
     """Every active account with a role in ``org``, with its roles there."""
     users = db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.org_id == org.id, User.active.is_(True)).distinct().order_by(User.name, User.id)).all()
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org.id, User.active.is_(True))
+        .distinct()
+        .order_by(User.name, User.id)
+    ).all()
     return [(u, sorted(u.roles_in(org.id))) for u in users]
 
 
 def audit_view(org: Organisation, rows: list[tuple[User, list[str]]]) -> None:
     """Opening an organisation's access review is audited, naming each account shown (rule 10)."""
-    audit.record("access_review.viewed", object_type="organisation", object_id=org.id, org_id=org.id,
-                 detail={"user_ids": [u.id for u, _ in rows]})
+    audit.record(
+        "access_review.viewed",
+        object_type="organisation",
+        object_id=org.id,
+        org_id=org.id,
+        detail={"user_ids": [u.id for u, _ in rows]},
+    )
     db.session.commit()
 
 
-def record_review(org: Organisation, actor: User,
-                  decisions: Mapping[int, tuple[str | None, Sequence[str] | None]]) -> AccessReview:
+def record_review(
+    org: Organisation, actor: User, decisions: Mapping[int, tuple[str | None, Sequence[str] | None]]
+) -> AccessReview:
     """``decisions`` maps each account's id to ``("keep", [])`` or ``("remove", [roles])``.
     Every active account must be decided. Removing all of an account's roles is refused
     when they are its only roles anywhere (deactivate the account instead); nobody
@@ -108,8 +122,13 @@ def record_review(org: Organisation, actor: User,
                 problems.append(Invalid("You cannot remove your own roles: ask another admin", field=field))
                 continue
             if len(user.memberships) <= len(remove):
-                problems.append(Invalid(f"These are {user.name}’s only roles: to stop them using the portal, "
-                                        "deactivate the account on the staff pages", field=field))
+                problems.append(
+                    Invalid(
+                        f"These are {user.name}’s only roles: to stop them using the portal, "
+                        "deactivate the account on the staff pages",
+                        field=field,
+                    )
+                )
                 continue
         plan.append((user, roles, decision, remove if decision == "remove" else []))
     if not rows:
@@ -117,25 +136,45 @@ def record_review(org: Organisation, actor: User,
     if problems:
         raise Problems(problems)
     now = clock.now()
-    review = AccessReview(org_id=org.id, quarter=quarter_of(clock.today()), reviewed_by_id=actor.id,
-                          completed_at=now)
+    review = AccessReview(org_id=org.id, quarter=quarter_of(clock.today()), reviewed_by_id=actor.id, completed_at=now)
     db.session.add(review)
     db.session.flush()
     for user, roles, decision, remove in plan:
-        db.session.add(AccessReviewDecision(review_id=review.id, user_id=user.id, roles=roles, decision=decision,
-                                            removed_roles=remove))
+        db.session.add(
+            AccessReviewDecision(
+                review_id=review.id, user_id=user.id, roles=roles, decision=decision, removed_roles=remove
+            )
+        )
         for role in remove:
-            db.session.execute(delete(Membership).where(
-                Membership.user_id == user.id, Membership.org_id == org.id, Membership.role == role))
-            audit.record("staff.role_removed", object_type="user", object_id=user.id, org_id=org.id,
-                         user_id=actor.id, detail={"role": role, "access_review_id": review.id})
+            db.session.execute(
+                delete(Membership).where(
+                    Membership.user_id == user.id, Membership.org_id == org.id, Membership.role == role
+                )
+            )
+            audit.record(
+                "staff.role_removed",
+                object_type="user",
+                object_id=user.id,
+                org_id=org.id,
+                user_id=actor.id,
+                detail={"role": role, "access_review_id": review.id},
+            )
         if remove:
-            notifications.notify(user.id, "staff.role_removed",
-                                 f"After the quarterly access review, roles in {org.name} were removed from "
-                                 "your account", "/", email_subject="Your roles in the partner portal have changed")
-    audit.record("access_review.completed", object_type="access_review", object_id=review.id, org_id=org.id,
-                 user_id=actor.id, detail={"accounts": len(plan),
-                                           "removed": sum(1 for p in plan if p[2] == "remove")})
+            notifications.notify(
+                user.id,
+                "staff.role_removed",
+                f"After the quarterly access review, roles in {org.name} were removed from your account",
+                "/",
+                email_subject="Your roles in the partner portal have changed",
+            )
+    audit.record(
+        "access_review.completed",
+        object_type="access_review",
+        object_id=review.id,
+        org_id=org.id,
+        user_id=actor.id,
+        detail={"accounts": len(plan), "removed": sum(1 for p in plan if p[2] == "remove")},
+    )
     db.session.commit()
     for user, *_ in plan:
         db.session.expire(user, ["memberships"])
@@ -143,5 +182,8 @@ def record_review(org: Organisation, actor: User,
 
 
 def reviews_of(org: Organisation, limit: int = 20) -> list[AccessReview]:
-    return list(db.session.scalars(select(AccessReview).where(AccessReview.org_id == org.id)
-                                   .order_by(AccessReview.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(AccessReview).where(AccessReview.org_id == org.id).order_by(AccessReview.id.desc()).limit(limit)
+        )
+    )

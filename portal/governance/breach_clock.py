@@ -14,9 +14,10 @@ with ``portal.clock.local`` (Europe/London).
 
 Pure functions: no database; ``now`` defaults to ``portal.clock.now()``.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from portal import clock
 
@@ -32,7 +33,7 @@ def _utc(moment: datetime, name: str) -> datetime:
     if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
         # A naive time could be UTC or London wall-clock time: an hour apart in summer.
         raise ValueError(f"{name} must be timezone-aware (use portal.clock)")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def ico_deadline(discovered_at: datetime) -> datetime:

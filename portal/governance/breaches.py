@@ -9,17 +9,17 @@ people affected were told, and the actions taken are recorded.
 
 Audit events hold the breach's id and the names of fields changed only (rule 10).
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from portal import audit, clock
+from portal import audit, clock, notifications
 from portal.extensions import db
+from portal.governance import breach_clock
 from portal.models import Breach, Membership, User
 from portal.models.governance import RISK_LEVELS
-from portal import notifications
-from portal.governance import breach_clock
 from portal.validation import Invalid, Problems
 
 
@@ -28,9 +28,15 @@ class NotTheDpo(PermissionError):
 
 
 def dpos() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == "dpo", User.active.is_(True)).distinct().order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role == "dpo", User.active.is_(True))
+            .distinct()
+            .order_by(User.id)
+        )
+    )
 
 
 def _is_dpo(user: User) -> bool:
@@ -44,8 +50,15 @@ def _required(value: str | None, field: str, message: str, problems: list[Invali
     return value
 
 
-def report(user: User, *, what_happened: str | None, discovered_at: datetime | None, data_affected: str | None,
-           people_affected: str | None, organisations_involved: str | None = "") -> Breach:
+def report(
+    user: User,
+    *,
+    what_happened: str | None,
+    discovered_at: datetime | None,
+    data_affected: str | None,
+    people_affected: str | None,
+    organisations_involved: str | None = "",
+) -> Breach:
     """Record a suspected breach and tell every DPO. DWP users may not report here."""
     roles = user.all_roles()
     if not roles or roles <= {"dwp"}:
@@ -63,30 +76,40 @@ def report(user: User, *, what_happened: str | None, discovered_at: datetime | N
         raise Problems(problems)
     assert discovered_at is not None  # refused above when missing
     org = next((m.organisation for m in user.memberships), None)
-    breach = Breach(org_id=org.id if org else None, reported_by_id=user.id, reported_at=now,
-                    discovered_at=discovered_at, what_happened=what, data_affected=data, people_affected=people,
-                    organisations_involved=(organisations_involved or "").strip(), status="reported",
-                    updated_at=now)
+    breach = Breach(
+        org_id=org.id if org else None,
+        reported_by_id=user.id,
+        reported_at=now,
+        discovered_at=discovered_at,
+        what_happened=what,
+        data_affected=data,
+        people_affected=people,
+        organisations_involved=(organisations_involved or "").strip(),
+        status="reported",
+        updated_at=now,
+    )
     db.session.add(breach)
     db.session.flush()
-    audit.record("breach.reported", object_type="breach", object_id=breach.id, user_id=user.id,
-                 org_id=breach.org_id)
+    audit.record("breach.reported", object_type="breach", object_id=breach.id, user_id=user.id, org_id=breach.org_id)
     deadline = clock.local(breach_clock.ico_deadline(discovered_at)).strftime("%-d %B %Y at %H:%M")
     for dpo in dpos():
-        notifications.notify(dpo.id, "breach.reported",
-                             f"Suspected personal data breach {breach.id} reported: decide on reporting to the "
-                             f"ICO by {deadline}", f"/dpo/breaches/{breach.id}",
-                             email_subject="Suspected personal data breach reported")
+        notifications.notify(
+            dpo.id,
+            "breach.reported",
+            f"Suspected personal data breach {breach.id} reported: decide on reporting to the ICO by {deadline}",
+            f"/dpo/breaches/{breach.id}",
+            email_subject="Suspected personal data breach reported",
+        )
     db.session.commit()
     return breach
 
 
 @dataclass
 class ClockState:
-    deadline: datetime          # UTC
-    hours_remaining: float      # negative once passed (frozen at the decision)
+    deadline: datetime  # UTC
+    hours_remaining: float  # negative once passed (frozen at the decision)
     overdue: bool
-    stopped: bool               # a decision has been recorded
+    stopped: bool  # a decision has been recorded
 
 
 def clock_state(breach: Breach, now: datetime | None = None) -> ClockState:
@@ -110,8 +133,9 @@ def register(status: str | None = None, limit: int = 200) -> list[Breach]:
 
 def audit_register_view(rows: list[Breach]) -> None:
     """The DPO's look at the register is audited, naming every breach shown (rule 10)."""
-    audit.record("breach.register_viewed", object_type="list", object_id="breaches",
-                 detail={"breach_ids": [b.id for b in rows]})
+    audit.record(
+        "breach.register_viewed", object_type="list", object_id="breaches", detail={"breach_ids": [b.id for b in rows]}
+    )
     db.session.commit()
 
 
@@ -121,8 +145,16 @@ def audit_view(breach: Breach) -> None:
     db.session.commit()
 
 
-def decide(breach: Breach, user: User, *, risk_level: str | None, risk_assessment: str | None,
-           report_to_ico: bool | None, reasons: str | None, delay_reason: str | None = "") -> Breach:
+def decide(
+    breach: Breach,
+    user: User,
+    *,
+    risk_level: str | None,
+    risk_assessment: str | None,
+    report_to_ico: bool | None,
+    reasons: str | None,
+    delay_reason: str | None = "",
+) -> Breach:
     """The DPO's decision to report to the ICO or not, with reasons (and a reason for
     the delay when more than 72 clock hours have passed since discovery)."""
     if not _is_dpo(user):
@@ -138,8 +170,12 @@ def decide(breach: Breach, user: User, *, risk_level: str | None, risk_assessmen
     late = breach_clock.decision_late(clock.as_utc(breach.discovered_at), now)
     delay = (delay_reason or "").strip()
     if late and not delay:
-        problems.append(Invalid("More than 72 hours have passed since the breach was discovered: enter the "
-                                "reason for the delay", field="delay_reason"))
+        problems.append(
+            Invalid(
+                "More than 72 hours have passed since the breach was discovered: enter the reason for the delay",
+                field="delay_reason",
+            )
+        )
     if breach.decided_at is not None:
         problems.append(Invalid("A decision has already been recorded for this breach", field="risk_level"))
     if problems:
@@ -147,35 +183,54 @@ def decide(breach: Breach, user: User, *, risk_level: str | None, risk_assessmen
     breach.risk_level, breach.risk_assessment = risk_level, assessment
     breach.report_to_ico, breach.decision_reasons, breach.delay_reason = report_to_ico, why, delay
     breach.decided_at, breach.decided_by_id, breach.status, breach.updated_at = now, user.id, "decided", now
-    audit.record("breach.decided", object_type="breach", object_id=breach.id, user_id=user.id,
-                 detail={"report_to_ico": report_to_ico, "risk_level": risk_level, "late": late})
+    audit.record(
+        "breach.decided",
+        object_type="breach",
+        object_id=breach.id,
+        user_id=user.id,
+        detail={"report_to_ico": report_to_ico, "risk_level": risk_level, "late": late},
+    )
     db.session.commit()
     return breach
 
 
-def follow_up(breach: Breach, user: User, *, ico_reference: str | None = "", ico_reported_at: datetime | None = None,
-              dwp_told_at: datetime | None = None, people_told_at: datetime | None = None,
-              actions_taken: str | None = "", close: bool = False) -> Breach:
+def follow_up(
+    breach: Breach,
+    user: User,
+    *,
+    ico_reference: str | None = "",
+    ico_reported_at: datetime | None = None,
+    dwp_told_at: datetime | None = None,
+    people_told_at: datetime | None = None,
+    actions_taken: str | None = "",
+    close: bool = False,
+) -> Breach:
     """What followed the decision: the ICO reference, whether and when DWP and the
     people affected were told, the actions taken; optionally closing the record."""
     if not _is_dpo(user):
         raise NotTheDpo("only the DPO records what followed")
     problems: list[Invalid] = []
     now = clock.now()
-    for field, value in (("ico_reported_on", ico_reported_at), ("dwp_told_on", dwp_told_at),
-                         ("people_told_on", people_told_at)):
+    for field, value in (
+        ("ico_reported_on", ico_reported_at),
+        ("dwp_told_on", dwp_told_at),
+        ("people_told_on", people_told_at),
+    ):
         if value is not None and value > now + timedelta(minutes=5):
             problems.append(Invalid("The date must be today or in the past", field=field))
     if breach.report_to_ico and close and not (ico_reference or "").strip():
-        problems.append(Invalid("Enter the ICO reference before closing: the decision was to report",
-                                field="ico_reference"))
+        problems.append(
+            Invalid("Enter the ICO reference before closing: the decision was to report", field="ico_reference")
+        )
     if close and breach.decided_at is None:
         problems.append(Invalid("Record the decision on reporting before closing the breach", field="ico_reference"))
     if problems:
         raise Problems(problems)
     changes = {
-        "ico_reference": (ico_reference or "").strip(), "ico_reported_at": ico_reported_at,
-        "dwp_told_at": dwp_told_at, "people_told_at": people_told_at,
+        "ico_reference": (ico_reference or "").strip(),
+        "ico_reported_at": ico_reported_at,
+        "dwp_told_at": dwp_told_at,
+        "people_told_at": people_told_at,
         "actions_taken": (actions_taken or "").strip(),
     }
     changed = sorted(k for k, v in changes.items() if getattr(breach, k) != v)
@@ -185,7 +240,8 @@ def follow_up(breach: Breach, user: User, *, ico_reference: str | None = "", ico
         breach.status = "closed"
         changed.append("status")
     breach.updated_at = now
-    audit.record("breach.updated", object_type="breach", object_id=breach.id, user_id=user.id,
-                 detail={"fields": changed})
+    audit.record(
+        "breach.updated", object_type="breach", object_id=breach.id, user_id=user.id, detail={"fields": changed}
+    )
     db.session.commit()
     return breach

@@ -1,5 +1,6 @@
 """Legal holds on participants (DESIGN.md rule 7): while a hold stands, neither the
 retention destroyers nor the erasure service touch the participant's records."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,8 +52,10 @@ def view_holds() -> HoldsList:
     """Every hold (standing ones first) with its participant and organisation. The look
     is audited naming each participant shown (rule 1); a list naming nobody is not."""
     found = holds()
-    participants = {p.id: p for p in db.session.scalars(
-        select(Participant).where(Participant.id.in_({h.participant_id for h in found})))}
+    participants = {
+        p.id: p
+        for p in db.session.scalars(select(Participant).where(Participant.id.in_({h.participant_id for h in found})))
+    }
     orgs = {o.id: o for o in db.session.scalars(select(Organisation))}
     if participants:
         audit.record("legal_hold.list", object_type="legal_hold", detail={"participant_ids": sorted(participants)})
@@ -83,9 +86,15 @@ def place_hold(participant: Participant, *, reason: str, review_on: date, placed
     )
     db.session.add(hold)
     db.session.flush()
-    audit.record("legal_hold.place", object_type="legal_hold", object_id=str(hold.id), user_id=placed_by.id,
-                 participant_id=participant.id, org_id=participant.org_id,
-                 detail={"review_on": review_on.isoformat()})
+    audit.record(
+        "legal_hold.place",
+        object_type="legal_hold",
+        object_id=str(hold.id),
+        user_id=placed_by.id,
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        detail={"review_on": review_on.isoformat()},
+    )
     db.session.commit()
     return hold
 
@@ -99,7 +108,13 @@ def lift_hold(hold: LegalHold, *, lifted_by: User, reason: str = "") -> LegalHol
     db.session.expire(hold, ["lifted_by"])  # its joined relationship was loaded with the old value
     hold.lift_reason = reason.strip()
     db.session.flush()
-    audit.record("legal_hold.lift", object_type="legal_hold", object_id=str(hold.id), user_id=lifted_by.id,
-                 participant_id=hold.participant_id, org_id=hold.org_id)
+    audit.record(
+        "legal_hold.lift",
+        object_type="legal_hold",
+        object_id=str(hold.id),
+        user_id=lifted_by.id,
+        participant_id=hold.participant_id,
+        org_id=hold.org_id,
+    )
     db.session.commit()
     return hold

@@ -6,6 +6,7 @@ row: if any row is wrong nothing is saved and every bad row is listed. Staff are
 30 days before their training lapses (``send_lapse_notices``, a daily job: one notice
 per user and lapse date). The gate itself is ``participant_access.training_current``.
 """
+
 import csv
 import io
 from dataclasses import dataclass, field
@@ -14,11 +15,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from portal import audit, clock, hostile_input
+from portal import audit, clock, hostile_input, notifications
+from portal.access.participant_access import TRAINING_VALID_FOR
 from portal.extensions import db
 from portal.models import Membership, Organisation, TrainingNotice, User
-from portal import notifications
-from portal.access.participant_access import TRAINING_VALID_FOR
 from portal.validation import Invalid, parse_date
 
 NOTICE_DAYS = 30
@@ -46,7 +46,7 @@ def _clean_completed(value: date | str | None, today: date) -> date:
     try:
         day = parse_date(value)
     except Invalid:
-        raise Invalid("Enter a real date the training was completed, like 27 3 2026")
+        raise Invalid("Enter a real date the training was completed, like 27 3 2026") from None
     if day > today:
         raise Invalid("The date the training was completed must be today or in the past")
     if day < today - timedelta(days=366 * 5):
@@ -54,27 +54,38 @@ def _clean_completed(value: date | str | None, today: date) -> date:
     return day
 
 
-def record(org: Organisation, user: User, completed_on: date | str | None, actor_id: int,
-           source: str = "form") -> None:
+def record(org: Organisation, user: User, completed_on: date | str | None, actor_id: int, source: str = "form") -> None:
     """Record ``user``'s training date (the caller checked the actor may manage ``org``
     and that ``user`` is a member of it)."""
     day = _clean_completed(completed_on, clock.today())
     user.dp_training_completed_on = day
-    audit.record("staff.training_recorded", object_type="user", object_id=user.id, org_id=org.id,
-                 user_id=actor_id, detail={"source": source})
+    audit.record(
+        "staff.training_recorded",
+        object_type="user",
+        object_id=user.id,
+        org_id=org.id,
+        user_id=actor_id,
+        detail={"source": source},
+    )
     db.session.commit()
 
 
 @dataclass
 class UploadResult:
     saved: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)   # (row number, message)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
 
 
 def members_of(org: Organisation) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.org_id == org.id).distinct().order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org.id)
+            .distinct()
+            .order_by(User.name)
+        )
+    )
 
 
 def upload(org: Organisation, content: bytes, actor_id: int) -> UploadResult:
@@ -130,8 +141,14 @@ def upload(org: Organisation, content: bytes, actor_id: int) -> UploadResult:
         return result
     for user, day in updates:
         user.dp_training_completed_on = day
-        audit.record("staff.training_recorded", object_type="user", object_id=user.id, org_id=org.id,
-                     user_id=actor_id, detail={"source": "csv"})
+        audit.record(
+            "staff.training_recorded",
+            object_type="user",
+            object_id=user.id,
+            org_id=org.id,
+            user_id=actor_id,
+            detail={"source": "csv"},
+        )
     db.session.commit()
     result.saved = len(updates)
     return result
@@ -142,7 +159,7 @@ class Compliance:
     org: Organisation
     current: list[User]
     due: list[User]
-    lapsed: list[User]      # lapsed or never recorded
+    lapsed: list[User]  # lapsed or never recorded
 
 
 def compliance(org: Organisation, today: date | None = None) -> Compliance:
@@ -164,8 +181,12 @@ def audit_compliance_view(org: Organisation) -> None:
 
 def audit_overview_view(orgs: list[Organisation]) -> None:
     """Looking at several organisations' training at once is one event naming them all (rule 10)."""
-    audit.record("training.compliance_viewed", object_type="list", object_id="organisations",
-                 detail={"org_ids": [o.id for o in orgs]})
+    audit.record(
+        "training.compliance_viewed",
+        object_type="list",
+        object_id="organisations",
+        detail={"org_ids": [o.id for o in orgs]},
+    )
     db.session.commit()
 
 
@@ -176,25 +197,35 @@ def send_lapse_notices() -> dict[str, Any]:
     earliest = today + timedelta(days=NOTICE_DAYS) - TRAINING_VALID_FOR
     latest = today - TRAINING_VALID_FOR
     candidates = db.session.scalars(
-        select(User).where(User.active.is_(True), User.dp_training_completed_on.is_not(None),
-                           User.dp_training_completed_on <= earliest,
-                           User.dp_training_completed_on >= latest)).all()
+        select(User).where(
+            User.active.is_(True),
+            User.dp_training_completed_on.is_not(None),
+            User.dp_training_completed_on <= earliest,
+            User.dp_training_completed_on >= latest,
+        )
+    ).all()
     sent = 0
     for user in candidates:
         last = lapses_on(user.dp_training_completed_on)
         assert last is not None  # the query kept only users with a training date
         if not (today <= last <= today + timedelta(days=NOTICE_DAYS)):
             continue
-        exists = db.session.scalar(select(func.count()).select_from(TrainingNotice).where(
-            TrainingNotice.user_id == user.id, TrainingNotice.lapses_on == last))
+        exists = db.session.scalar(
+            select(func.count())
+            .select_from(TrainingNotice)
+            .where(TrainingNotice.user_id == user.id, TrainingNotice.lapses_on == last)
+        )
         if exists:
             continue
         db.session.add(TrainingNotice(user_id=user.id, lapses_on=last, sent_at=clock.now()))
         notifications.notify(
-            user.id, "training.lapsing",
+            user.id,
+            "training.lapsing",
             f"Your data protection training runs out after {last.strftime('%-d %B %Y')}. After that you cannot "
             "open participant records: complete the training and ask your organisation’s admin to record it.",
-            "/", email_subject="Your data protection training is due")
+            "/",
+            email_subject="Your data protection training is due",
+        )
         audit.record("staff.training_notice_sent", object_type="user", object_id=user.id, user_id=None)
         sent += 1
     db.session.commit()

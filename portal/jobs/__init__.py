@@ -29,6 +29,7 @@ is committed with the job's success. Jobs run at least once: a job must be safe 
 twice, and a job already done is never run again.
 Raise ``jobs.Fail("why")`` for a failure that retrying cannot mend.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -42,6 +43,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app, has_request_context, request
 from redis import Redis
+from rq import Queue, Retry, get_current_job
+from rq.exceptions import DuplicateJobError
+from rq.serializers import JSONSerializer
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
@@ -50,11 +54,6 @@ from portal.actions import Action
 from portal.extensions import db
 from portal.models.job import UNFINISHED, Job
 from portal.permissions import effective_roles
-from rq import Queue
-from rq import Retry
-from rq import get_current_job
-from rq.exceptions import DuplicateJobError
-from rq.serializers import JSONSerializer
 
 if TYPE_CHECKING:
     from flask_sqlalchemy.session import Session as FlaskSession
@@ -73,7 +72,7 @@ DEFAULT_RETRY_INTERVALS = (30, 120, 600)  # seconds before the 2nd, 3rd and 4th 
 DEFAULT_TIMEOUT = 1800  # seconds a single attempt may take before rq stops it
 
 _PENDING = "portal_jobs_pending"  # session.info: ids added in the open transaction
-_READY = "portal_jobs_ready"      # session.info: ids committed, waiting to run inline
+_READY = "portal_jobs_ready"  # session.info: ids committed, waiting to run inline
 
 # The id of the job running in this context (set by the runner), for set_progress().
 _current_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("portal_job", default=None)
@@ -84,6 +83,7 @@ class Fail(Exception):
 
 
 # --------------------------------------------------------------------------- kinds
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -100,8 +100,7 @@ class Kind:
 # theirs here; periodic jobs (below) are added automatically.
 KINDS: dict[Action, Kind] = {
     Action.EMAIL: Kind("Send an email", ("lead_admin",)),
-    Action.ACCOUNT_PASSWORD_RESET: Kind("Send a password reset link, if the address has an account",
-                                        ("lead_admin",)),
+    Action.ACCOUNT_PASSWORD_RESET: Kind("Send a password reset link, if the address has an account", ("lead_admin",)),
     Action.REFERRAL_UPLOAD: Kind("Read a CSV file of referrals", ("team_manager",)),
     Action.CONTRACT_REPORT: Kind("Build a monthly contract report", ("contract_manager",)),
     Action.ACCESS_PACKAGE: Kind("Build an access package", ("dpo",)),
@@ -113,6 +112,7 @@ CROSS_ORG_ROLES = frozenset({"dpo", "contract_manager", "lead_admin", "dwp"})
 
 
 # ------------------------------------------------------------------- periodic jobs
+
 
 @dataclass(frozen=True)
 class Periodic:
@@ -130,27 +130,62 @@ class Periodic:
 
 
 PERIODIC: list[Periodic] = [
-    Periodic(Action.PURGE_EXPIRED_SESSIONS, "*/15 * * * *", "portal.jobs.housekeeping:purge_expired_sessions",
-             "lead_admin", "Remove expired sign-in sessions",
-             "Deletes server-side sessions past the idle or absolute time-out."),
-    Periodic(Action.AUDIT_VERIFY, "30 2 * * *", "portal.jobs.housekeeping:verify_audit_chain",
-             "dpo", "Verify the audit trail",
-             "Recomputes the audit chain's hashes and logs the result; fails if any event was altered."),
-    Periodic(Action.RECONCILE_JOBS, "*/10 * * * *", "portal.jobs.worker:reconcile_job",
-             "lead_admin", "Check background jobs",
-             "Hands jobs lost by Redis back to the queue and marks abandoned ones retried or failed."),
-    Periodic(Action.MONTHLY_CONTRACT_REPORT, "0 6 1 * *", "portal.reporting.contract_reports:build_previous_month",
-             "contract_manager", "Build last month’s contract report",
-             "Builds the draft DWP contract report for the month just ended and tells the contract managers."),
-    Periodic(Action.RETENTION_NIGHTLY, "0 3 * * *", "portal.retention.retention:nightly",
-             "dpo", "Build the destruction list",
-             "Lists the records past their retention period (and audit events to seal) for the DPO to approve."),
-    Periodic(Action.RIGHTS_REMINDERS, "0 7 * * *", "portal.rights.rights_requests:daily_reminders",
-             "dpo", "Remind the DPO of rights deadlines",
-             "Tells the DPO of requests due within 5 working days and of extension notices not yet sent."),
-    Periodic(Action.TRAINING_REMINDERS, "15 7 * * *", "portal.governance.training:send_lapse_notices",
-             "lead_admin", "Remind staff of data protection training",
-             "Tells each member of staff once, 30 days before their data protection training runs out."),
+    Periodic(
+        Action.PURGE_EXPIRED_SESSIONS,
+        "*/15 * * * *",
+        "portal.jobs.housekeeping:purge_expired_sessions",
+        "lead_admin",
+        "Remove expired sign-in sessions",
+        "Deletes server-side sessions past the idle or absolute time-out.",
+    ),
+    Periodic(
+        Action.AUDIT_VERIFY,
+        "30 2 * * *",
+        "portal.jobs.housekeeping:verify_audit_chain",
+        "dpo",
+        "Verify the audit trail",
+        "Recomputes the audit chain's hashes and logs the result; fails if any event was altered.",
+    ),
+    Periodic(
+        Action.RECONCILE_JOBS,
+        "*/10 * * * *",
+        "portal.jobs.worker:reconcile_job",
+        "lead_admin",
+        "Check background jobs",
+        "Hands jobs lost by Redis back to the queue and marks abandoned ones retried or failed.",
+    ),
+    Periodic(
+        Action.MONTHLY_CONTRACT_REPORT,
+        "0 6 1 * *",
+        "portal.reporting.contract_reports:build_previous_month",
+        "contract_manager",
+        "Build last month’s contract report",
+        "Builds the draft DWP contract report for the month just ended and tells the contract managers.",
+    ),
+    Periodic(
+        Action.RETENTION_NIGHTLY,
+        "0 3 * * *",
+        "portal.retention.retention:nightly",
+        "dpo",
+        "Build the destruction list",
+        "Lists the records past their retention period (and audit events to seal) for the DPO to approve.",
+    ),
+    Periodic(
+        Action.RIGHTS_REMINDERS,
+        "0 7 * * *",
+        "portal.rights.rights_requests:daily_reminders",
+        "dpo",
+        "Remind the DPO of rights deadlines",
+        "Tells the DPO of requests due within 5 working days and of extension notices not yet sent.",
+    ),
+    Periodic(
+        Action.TRAINING_REMINDERS,
+        "15 7 * * *",
+        "portal.governance.training:send_lapse_notices",
+        "lead_admin",
+        "Remind staff of data protection training",
+        "Tells each member of staff once, 30 days before their data protection training runs out.",
+    ),
 ]
 
 
@@ -186,6 +221,7 @@ def can_see(job: Job, user: User | None) -> bool:
 
 # ------------------------------------------------------------------------ settings
 
+
 def mode() -> str:
     chosen: str | None = current_app.config.get("JOBS_MODE")
     if chosen:
@@ -220,14 +256,14 @@ def max_attempts() -> int:
 
 def rq_queue(name: str | None = None, is_async: bool = True) -> Queue:
 
-    return Queue(name or queue_name(), connection=redis_connection(), serializer=JSONSerializer,
-                 is_async=is_async)
+    return Queue(name or queue_name(), connection=redis_connection(), serializer=JSONSerializer, is_async=is_async)
 
 
 # ------------------------------------------------------------------------- enqueue
 
+
 def function_path(func: Callable[..., Any] | str) -> str:
-    """"package.module:function" of a module-level function (or that string itself)."""
+    """ "package.module:function" of a module-level function (or that string itself)."""
     if isinstance(func, str):
         path = func
     else:
@@ -246,8 +282,15 @@ def resolve(path: str) -> Callable[..., Any]:
     return func
 
 
-def enqueue(func: Callable[..., Any] | str, *ids: object, kind: Action, org_id: int | None = None,
-            requested_by: int | None = None, _dedupe_key: str | None = None, _mode: str | None = None) -> Job:
+def enqueue(
+    func: Callable[..., Any] | str,
+    *ids: object,
+    kind: Action,
+    org_id: int | None = None,
+    requested_by: int | None = None,
+    _dedupe_key: str | None = None,
+    _mode: str | None = None,
+) -> Job:
     """Store a Job for ``func(*ids)`` and hand it over once the caller's transaction
     commits (inside a request); outside a request (and outside a running job) the session
     is committed here. Returns the Job row."""
@@ -256,9 +299,17 @@ def enqueue(func: Callable[..., Any] | str, *ids: object, kind: Action, org_id: 
     except TypeError as error:
         raise TypeError(f"job arguments must be ids or plain JSON values: {error}") from None
     job = Job(
-        kind=kind, function=function_path(func), args=args, org_id=org_id,
-        requested_by=requested_by, status="queued", progress=0, progress_message="",
-        attempts=0, dedupe_key=_dedupe_key, created_at=clock.now(),
+        kind=kind,
+        function=function_path(func),
+        args=args,
+        org_id=org_id,
+        requested_by=requested_by,
+        status="queued",
+        progress=0,
+        progress_message="",
+        attempts=0,
+        dedupe_key=_dedupe_key,
+        created_at=clock.now(),
     )
     db.session.add(job)
     db.session.flush()
@@ -317,7 +368,9 @@ def dispatch(job_id: int, rq_id: str, is_async: bool = True) -> bool:
     queue = rq_queue(is_async=is_async)
     try:
         queue.enqueue_call(
-            "portal.jobs.perform", args=[job_id], job_id=rq_id,
+            "portal.jobs.perform",
+            args=[job_id],
+            job_id=rq_id,
             timeout=current_app.config.get("JOBS_TIMEOUT") or DEFAULT_TIMEOUT,
             retry=Retry(max=len(intervals), interval=intervals) if intervals and is_async else None,
             result_ttl=3600 if is_async else 0,
@@ -373,6 +426,7 @@ def init_app(app: Flask) -> None:
 
 
 # -------------------------------------------------------------------------- runner
+
 
 def perform(job_id: int) -> None:
     """rq's entry point (``portal.jobs.perform``): run Job ``job_id``."""
@@ -454,6 +508,7 @@ def record_failure(job_id: int, message: str, final: bool, only_if_running: bool
 
 
 # ------------------------------------------------------------------ inside a job
+
 
 def current_job_id() -> int | None:
     """The id of the job running here, or None outside a job."""

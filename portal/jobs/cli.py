@@ -1,12 +1,12 @@
 """CLI commands for background jobs: worker, scheduler, run-periodic."""
+
 from typing import TYPE_CHECKING, cast
 
 import click
 from flask import Flask, current_app
 
-from portal import jobs
+from portal import clock, jobs
 from portal.extensions import db
-from portal import clock
 from portal.jobs import schedule
 from portal.jobs.worker import run_worker
 

@@ -1,4 +1,5 @@
 """Housekeeping run as periodic jobs (portal.jobs.PERIODIC)."""
+
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
@@ -19,12 +20,17 @@ def purge_expired_sessions() -> dict[str, Any]:
     run twice."""
     now = clock.now()
     jobs.set_progress(10, "Removing expired sessions")
-    removed = cast("CursorResult[Any]", db.session.execute(
-        delete(StaffSession).where(or_(
-            StaffSession.last_seen_at < now - current_app.config["SESSION_IDLE_TIMEOUT"],
-            StaffSession.created_at < now - current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
-        ))
-    )).rowcount
+    removed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            delete(StaffSession).where(
+                or_(
+                    StaffSession.last_seen_at < now - current_app.config["SESSION_IDLE_TIMEOUT"],
+                    StaffSession.created_at < now - current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
+                )
+            )
+        ),
+    ).rowcount
     db.session.commit()
     return {"removed": removed, "message": f"{removed} expired session{'s' if removed != 1 else ''} removed"}
 
@@ -36,15 +42,18 @@ def verify_audit_chain() -> dict[str, Any]:
     result = audit.verify_and_log()
     if not result.ok:
         raise jobs.Fail(f"Audit chain check failed: {result.message}")
-    return {"ok": True, "events": result.count, "head": result.head_seq,
-            "message": f"{result.count} audit events verified: {result.message}"}
+    return {
+        "ok": True,
+        "events": result.count,
+        "head": result.head_seq,
+        "message": f"{result.count} audit events verified: {result.message}",
+    }
 
 
 def request_audit_verification(requested_by: int) -> Job:
     """The DPO asks for the audit chain to be checked now: a tracked job, audited as a
     run of the periodic ``audit-verify`` job."""
     job = jobs.enqueue(verify_audit_chain, kind=Action.AUDIT_VERIFY, requested_by=requested_by)
-    audit.record("job.periodic.run", object_type="job", object_id=str(job.id),
-                 detail={"periodic": Action.AUDIT_VERIFY})
+    audit.record("job.periodic.run", object_type="job", object_id=str(job.id), detail={"periodic": Action.AUDIT_VERIFY})
     db.session.commit()
     return job

@@ -1,12 +1,13 @@
 """The job pages: who may see a job, the periodic jobs a user owns, "run now"."""
+
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
 from portal import audit, clock, jobs
-from portal.jobs import schedule
 from portal.extensions import db
+from portal.jobs import schedule
 from portal.models import Job, User
 from portal.permissions import effective_roles
 

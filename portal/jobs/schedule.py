@@ -13,12 +13,13 @@ Each run is identified by (name, UTC run time): ``dedupe_key`` is unique in the 
 so however often the scheduler restarts, or however many run, one scheduled run is one
 job. After a restart, runs missed within ``JOBS_SCHEDULER_CATCH_UP`` are caught up.
 """
+
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from croniter import croniter
@@ -44,7 +45,7 @@ _MARGIN = timedelta(hours=3)
 def to_utc(wall: datetime) -> datetime:
     """A naive Europe/London wall time as a UTC instant (fold=0: the first occurrence of a
     repeated time; a time in the spring gap read with the offset before the change)."""
-    return wall.replace(tzinfo=LONDON, fold=0).astimezone(timezone.utc)
+    return wall.replace(tzinfo=LONDON, fold=0).astimezone(UTC)
 
 
 def next_run(cron: str, after: datetime) -> datetime:
@@ -110,8 +111,11 @@ def next_due(now: datetime) -> datetime:
     return min(next_run(p.cron, now) for p in jobs.PERIODIC)
 
 
-def run_forever(app: Flask, echo: Callable[[str], object] = print,  # pragma: no cover - a loop
-                max_sleep: float = 30.0) -> None:
+def run_forever(
+    app: Flask,
+    echo: Callable[[str], object] = print,  # pragma: no cover - a loop
+    max_sleep: float = 30.0,
+) -> None:
     """The scheduler process: enqueue each run on time, forever."""
     since = clock.now() - catch_up_window(app)
     echo(f"scheduler: {len(jobs.PERIODIC)} periodic jobs, mode {jobs.mode()}")

@@ -12,6 +12,7 @@ A job can be lost three ways, and each ends retried or visibly failed:
   unfinished; ``reconcile`` (worker start and the periodic ``reconcile-jobs``) queues it
   again, or marks it failed when its attempts are used up.
 """
+
 from __future__ import annotations
 
 import logging
@@ -86,15 +87,20 @@ class PortalWorker(Worker):
         db.engine.dispose(close=False)  # the horse opens its own connections
         super().main_work_horse(job, queue)
 
-    def handle_work_horse_killed(self, job: RqJob, retpid: int | None, ret_val: int | None,
-                                 rusage: struct_rusage | None) -> None:
+    def handle_work_horse_killed(
+        self, job: RqJob, retpid: int | None, ret_val: int | None, rusage: struct_rusage | None
+    ) -> None:
         # rq leaves this hook unannotated, so the call is untyped whatever we declare here.
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
         _record_for(job, KILLED)
 
 
-def on_abandoned(rq_job: RqJob, exc_type: type[BaseException] | None, exc_value: BaseException | None,
-                 traceback: TracebackType | None) -> bool:
+def on_abandoned(
+    rq_job: RqJob,
+    exc_type: type[BaseException] | None,
+    exc_value: BaseException | None,
+    traceback: TracebackType | None,
+) -> bool:
     """rq exception handler: an abandoned job (its worker died) is recorded on its row.
     Other exceptions were recorded by the runner already. Returns True: rq carries on."""
     if exc_type is AbandonedJobError or isinstance(exc_value, AbandonedJobError):
@@ -134,7 +140,7 @@ def reap_abandoned(queue: Queue) -> list[str]:
         if _worker_is_dead(rq_job.worker_name, connection):
             expire[entry] = rq_id
     if expire:
-        connection.zadd(registry.key, {entry: 0 for entry in expire}, xx=True)
+        connection.zadd(registry.key, dict.fromkeys(expire, 0), xx=True)
         registry.cleanup(timestamp=1, exception_handlers=[on_abandoned])
         log.warning("reaped %d abandoned job(s): %s", len(expire), ", ".join(expire.values()))
     return list(expire.values())
@@ -176,8 +182,11 @@ def reconcile(min_age: timedelta = timedelta(minutes=1)) -> dict[str, Any]:
             if jobs.dispatch(row.id, row.rq_id):
                 requeued += 1
     db.session.commit()
-    return {"requeued": requeued, "failed": failed,
-            "message": f"{requeued} job(s) queued again, {failed} marked failed"}
+    return {
+        "requeued": requeued,
+        "failed": failed,
+        "message": f"{requeued} job(s) queued again, {failed} marked failed",
+    }
 
 
 def reconcile_job() -> dict[str, Any]:
@@ -191,14 +200,16 @@ def reconcile_job() -> dict[str, Any]:
     return result
 
 
-def run_worker(queue_name: str | None = None, burst: bool = False, with_scheduler: bool = True,
-               logging_level: str = "INFO") -> bool:
+def run_worker(
+    queue_name: str | None = None, burst: bool = False, with_scheduler: bool = True, logging_level: str = "INFO"
+) -> bool:
     """``flask --app wsgi worker``: reap, reconcile, then work (in the app context)."""
     queue = jobs.rq_queue(queue_name)
     reap_abandoned(queue)
     if queue.name == jobs.queue_name():
         reconcile()
     db.session.remove()
-    worker = PortalWorker([queue], connection=queue.connection, serializer=JSONSerializer,
-                          exception_handlers=[on_abandoned])
+    worker = PortalWorker(
+        [queue], connection=queue.connection, serializer=JSONSerializer, exception_handlers=[on_abandoned]
+    )
     return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level=logging_level)

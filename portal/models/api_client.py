@@ -5,12 +5,14 @@ Secrets and tokens are never stored: only their SHA-256 (both are 256-bit random
 values, so a fast hash is as strong as a slow one here). Authlib's client and token
 interfaces are implemented on these rows; the secret check compares hashes.
 """
+
 import hashlib
 import hmac
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+
     class ClientMixin:
         """Authlib's client interface (the package ships no types); every method is implemented below."""
 
@@ -26,10 +28,7 @@ from portal.extensions import Model
 from portal.models.organisation import Organisation
 from portal.models.types import UTCDateTime
 
-SCOPES = {
-    "reports:read": "Read published contract reports",
-    "referrals:write": "Send referrals and read their status",
-}
+SCOPES = {"reports:read": "Read published contract reports", "referrals:write": "Send referrals and read their status"}
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
 

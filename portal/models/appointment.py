@@ -1,4 +1,5 @@
 """Appointments, with every reschedule kept (old time, new time, reason)."""
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
@@ -44,7 +45,8 @@ class Appointment(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     reschedules: Mapped[list["AppointmentReschedule"]] = relationship(
-        order_by="AppointmentReschedule.id", lazy="selectin")
+        order_by="AppointmentReschedule.id", lazy="selectin"
+    )
 
     @property
     def ends_at(self) -> datetime:

@@ -1,8 +1,9 @@
 """The audit trail: append-only, hash-chained, ids only (DESIGN.md rule 10)."""
+
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, JSON, String
+from sqlalchemy import JSON, BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Model

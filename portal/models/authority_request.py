@@ -5,6 +5,7 @@ reasons; what is then disclosed goes in the participant's register under the leg
 basis relied on. ``org_id``/``participant_id`` are set when the DPO links the
 request to a participant (the person who logged it may not be able to see them).
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
@@ -21,12 +22,7 @@ AUTHORITY_TYPES = {
     "dwp_fraud": "DWP counter-fraud",
     "other": "Another authority",
 }
-REQUEST_REASONS = {
-    "fraud": "Fraud",
-    "crime": "Crime",
-    "safeguarding": "Safeguarding",
-    "other": "Other",
-}
+REQUEST_REASONS = {"fraud": "Fraud", "crime": "Crime", "safeguarding": "Safeguarding", "other": "Other"}
 REQUEST_STATUSES = {
     "awaiting_decision": "Awaiting the DPO’s decision",
     "approved": "Approved: to be disclosed",

@@ -4,6 +4,7 @@ A note is its first version; an amendment adds a new version with a reason, so
 what was written, by whom and when stays readable (the notice tells participants
 their VRC makes notes; rectification works on versions, not on erasing history).
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -13,12 +14,7 @@ from portal.extensions import Model
 from portal.models.types import UTCDateTime
 from portal.models.user import User
 
-NOTE_TYPES = {
-    "appointment": "Appointment",
-    "phone": "Phone call",
-    "email": "Email",
-    "other": "Other",
-}
+NOTE_TYPES = {"appointment": "Appointment", "phone": "Phone call", "email": "Email", "other": "Other"}
 # Contact logged by one of these types counts as first contact (DESIGN.md, Words).
 CONTACT_NOTE_TYPES = ("phone", "email")
 
@@ -36,7 +32,8 @@ class CaseNote(Model):
 
     author: Mapped[User | None] = relationship(lazy="joined")
     versions: Mapped[list["CaseNoteVersion"]] = relationship(
-        order_by="CaseNoteVersion.number", lazy="selectin", back_populates="note")
+        order_by="CaseNoteVersion.number", lazy="selectin", back_populates="note"
+    )
 
     @property
     def current(self) -> "CaseNoteVersion":

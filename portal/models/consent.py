@@ -5,6 +5,7 @@ is a new record, a withdrawal a ``ConsentWithdrawal`` row pointing at the consen
 ends, evidence a ``ConsentEvidence`` row. So the history a participant may ask for
 (and the register of what they agreed to, under which notice) is the table itself.
 """
+
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
@@ -111,8 +112,9 @@ class Consent(Model):
     purpose: Mapped[ConsentPurpose] = relationship(lazy="joined")
     notice: Mapped[PrivacyNotice] = relationship(lazy="joined")
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id], lazy="joined")
-    withdrawal: Mapped["ConsentWithdrawal | None"] = relationship(back_populates="consent", lazy="joined",
-                                                                  uselist=False)
+    withdrawal: Mapped["ConsentWithdrawal | None"] = relationship(
+        back_populates="consent", lazy="joined", uselist=False
+    )
     evidence: Mapped[list["ConsentEvidence"]] = relationship(order_by="ConsentEvidence.id", lazy="selectin")
 
     @property

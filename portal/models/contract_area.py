@@ -4,6 +4,7 @@ A referral is routed by the postcode area of the participant's address (the
 leading letters of the outward code: "LS" for "LS1 4AP"). An area with no row
 here is unallocated: its referrals wait in the lead partner's queue.
 """
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -6,6 +6,7 @@ version and publisher. A correction is a new version of the same month that name
 version it supersedes; both stay visible. Nothing updates or deletes a published row
 (an ORM guard here, and a trigger on PostgreSQL: migration 0010_reporting).
 """
+
 from datetime import date, datetime
 from typing import Any, NoReturn
 

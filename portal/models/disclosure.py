@@ -6,6 +6,7 @@ publication to DWP) writes one ``Disclosure`` naming the consent it relied on or
 the legal basis (DESIGN.md rule 2). The table is what the participant's register
 shows and what an access request hands over.
 """
+
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint

@@ -11,6 +11,7 @@ passages about other people (each an ``AccessRedaction`` with its reason), then 
 released ZIP rebuilt from the reviewed content with its hash. The package files are
 kept in the private file store; the rows hold keys, hashes and ids only.
 """
+
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -50,9 +51,7 @@ class Tombstone(Model):
 
 class AccessPackage(Model):
     __tablename__ = "access_package"
-    __table_args__ = (
-        CheckConstraint("status IN ('building', 'ready', 'released', 'failed')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('building', 'ready', 'released', 'failed')", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -71,7 +70,8 @@ class AccessPackage(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     redactions: Mapped[list["AccessRedaction"]] = relationship(
-        back_populates="package", order_by="AccessRedaction.id", cascade="all, delete-orphan")
+        back_populates="package", order_by="AccessRedaction.id", cascade="all, delete-orphan"
+    )
 
 
 class AccessRedaction(Model):

@@ -4,6 +4,7 @@ access reviews. DESIGN.md rules 8-10.
 A breach record describes an incident in the reporter's words (it may hold personal
 data: it is read by the DPO only); audit events about it hold its id only.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -14,8 +15,11 @@ from portal.models.types import UTCDateTime
 from portal.models.user import User
 
 BREACH_STATUSES = {"reported": "Awaiting the DPO’s decision", "decided": "Decision recorded", "closed": "Closed"}
-RISK_LEVELS = {"none": "Unlikely to result in a risk", "risk": "A risk to people’s rights and freedoms",
-               "high": "A high risk to people’s rights and freedoms"}
+RISK_LEVELS = {
+    "none": "Unlikely to result in a risk",
+    "risk": "A risk to people’s rights and freedoms",
+    "high": "A high risk to people’s rights and freedoms",
+}
 
 
 class Breach(Model):
@@ -75,8 +79,9 @@ class AccessReview(Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     reviewed_by: Mapped[User] = relationship()
-    decisions: Mapped[list["AccessReviewDecision"]] = relationship(back_populates="review",
-                                                                   order_by="AccessReviewDecision.id")
+    decisions: Mapped[list["AccessReviewDecision"]] = relationship(
+        back_populates="review", order_by="AccessReviewDecision.id"
+    )
 
 
 class AccessReviewDecision(Model):
@@ -85,7 +90,7 @@ class AccessReviewDecision(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("access_review.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    roles: Mapped[list[str]] = mapped_column(JSON)     # held when reviewed
+    roles: Mapped[list[str]] = mapped_column(JSON)  # held when reviewed
     decision: Mapped[str] = mapped_column(String(10))  # keep | remove
     removed_roles: Mapped[list[str]] = mapped_column(JSON)
 

@@ -1,4 +1,5 @@
 """Invitations: the single-use link with which a new account sets its password and TOTP."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

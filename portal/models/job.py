@@ -3,6 +3,7 @@
 The row is the truth people see on the job page (status, progress, result or error);
 rq (or the inline runner) only carries the job's id. See portal/jobs.py.
 """
+
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +21,7 @@ UNFINISHED = ("queued", "running", "retrying")
 class Job(Model):
     __tablename__ = "job"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('queued', 'running', 'retrying', 'done', 'failed')", name="status"
-        ),
+        CheckConstraint("status IN ('queued', 'running', 'retrying', 'done', 'failed')", name="status"),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress"),
     )
 

@@ -1,4 +1,5 @@
 """Account lifecycle: forgotten-password links and two-admin MFA resets."""
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -34,9 +35,7 @@ class MfaReset(Model):
     reason, a different admin approves; the user then enrols again at sign-in."""
 
     __tablename__ = "mfa_reset"
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'approved', 'cancelled')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('pending', 'approved', 'cancelled')", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

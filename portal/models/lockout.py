@@ -4,6 +4,7 @@ Accounts are keyed by an HMAC of the normalised email (keyed by SECRET_KEY), the
 same way whether or not an account exists, so no email is kept in clear and an
 unknown address is answered exactly like a real one.
 """
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Index, String

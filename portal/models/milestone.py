@@ -1,4 +1,5 @@
 """Milestones and outcomes: what the DWP contract report counts."""
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint

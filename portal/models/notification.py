@@ -1,4 +1,5 @@
 """Notifications: in-app items on a user's home page, and the emails that go with them."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text

@@ -6,6 +6,7 @@ the answers themselves (a wrong answer may be someone else's data, a right one i
 record's). Searches keep no terms: only who searched, when, how many matched (as a
 bucket) and which participants were shown (``OohSearchHit``).
 """
+
 from datetime import datetime
 from typing import Any
 

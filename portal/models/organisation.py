@@ -1,4 +1,5 @@
 """Organisations: the tenants of the portal."""
+
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -6,6 +6,7 @@ without a join (DESIGN.md, Tenancy). Changes are never silent: each edited field
 leaves a ``ParticipantChange`` (who, which field, from what, to what, when), which
 rectification requests rely on; each status change leaves a ``StatusChange``.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -24,19 +25,13 @@ STATUS_LABELS = {
     "left_early": "Left early",
     "withdrawn": "Withdrawn",
 }
-CONTACT_CHANNELS = {
-    "phone": "Phone",
-    "email": "Email",
-    "text": "Text message",
-    "letter": "Letter",
-}
+CONTACT_CHANNELS = {"phone": "Phone", "email": "Email", "text": "Text message", "letter": "Letter"}
 
 
 class Participant(Model):
     __tablename__ = "participant"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('referred', 'active', 'completed', 'left_early', 'withdrawn')", name="status"),
+        CheckConstraint("status IN ('referred', 'active', 'completed', 'left_early', 'withdrawn')", name="status"),
         Index("ix_participant_org_status", "org_id", "status"),
         Index("ix_participant_org_vrc", "org_id", "assigned_vrc_id"),
     )

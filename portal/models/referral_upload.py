@@ -3,6 +3,7 @@
 The file is kept only until its job has read it (then blanked: data minimisation);
 the result keeps line numbers, outcomes and reasons, never the rows' personal data.
 """
+
 from datetime import datetime
 from typing import Any
 

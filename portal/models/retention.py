@@ -5,6 +5,7 @@ Nothing here holds personal data: a destruction item names a kind and an id, the
 rule that applies and why; a legal hold names the participant by id and the DPO's
 reason (which should not repeat personal data).
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -42,13 +43,16 @@ class LegalHold(Model):
         return self.lifted_at is None
 
 
-RULE_KEYS = ("participant_record", "appointments", "consents", "disclosures", "rights_requests",
-             "reports", "audit_events")
-COUNTED_FROM = {
-    "case_closed": "Case closed",
-    "request_closed": "Request closed",
-    "created": "Created",
-}
+RULE_KEYS = (
+    "participant_record",
+    "appointments",
+    "consents",
+    "disclosures",
+    "rights_requests",
+    "reports",
+    "audit_events",
+)
+COUNTED_FROM = {"case_closed": "Case closed", "request_closed": "Request closed", "created": "Created"}
 
 
 class RetentionRule(Model):
@@ -108,7 +112,8 @@ class DestructionList(Model):
 
     built_by: Mapped[User | None] = relationship(lazy="joined")
     items: Mapped[list["DestructionItem"]] = relationship(
-        back_populates="destruction_list", order_by="DestructionItem.id", lazy="selectin")
+        back_populates="destruction_list", order_by="DestructionItem.id", lazy="selectin"
+    )
 
 
 ITEM_STATUSES = ("pending", "held", "approved", "destroyed", "failed")

@@ -11,6 +11,7 @@ the live clock (``portal.rights.rights_clock.clock_of``), which also lapses an
 extension the person was not told of in time. It is ``None`` while the clock waits for
 identity or authority evidence.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -29,13 +30,7 @@ RIGHTS = {
     "portability": "Portability (the data they gave, in a reusable format)",
     "informed": "To be informed (a copy of the privacy notice)",
 }
-CHANNELS = {
-    "email": "Email",
-    "letter": "Letter",
-    "phone": "Phone",
-    "in_person": "In person",
-    "vrc": "Through a VRC",
-}
+CHANNELS = {"email": "Email", "letter": "Letter", "phone": "Phone", "in_person": "In person", "vrc": "Through a VRC"}
 RESPONSE_METHODS = {
     "email": "Email",
     "letter": "Letter",
@@ -125,9 +120,11 @@ class RightsRequest(Model):
 
     logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id], lazy="joined")
     rights: Mapped[list["RightsRequestRight"]] = relationship(
-        back_populates="request", order_by="RightsRequestRight.id", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="request", order_by="RightsRequestRight.id", cascade="all, delete-orphan", lazy="selectin"
+    )
     stops: Mapped[list["ClockStop"]] = relationship(
-        back_populates="request", order_by="ClockStop.id", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="request", order_by="ClockStop.id", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def reference(self) -> str:
@@ -175,8 +172,11 @@ class RightsRequest(Model):
         reason."""
         if self.identity_status == "proved":
             return True
-        return (self.identity_status == "not_needed" and self.identity_decided_by_id is not None
-                and bool(self.identity_reason.strip()))
+        return (
+            self.identity_status == "not_needed"
+            and self.identity_decided_by_id is not None
+            and bool(self.identity_reason.strip())
+        )
 
     @property
     def identity_label(self) -> str:

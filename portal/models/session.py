@@ -1,8 +1,9 @@
 """Server-side sessions, so that a session can be revoked."""
+
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, JSON, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Model

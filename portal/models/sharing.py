@@ -3,6 +3,7 @@
 Each is refused by its service unless the matching consent (``gp_contact``,
 ``employer_contact``) is live at that moment, and each writes a ``Disclosure``.
 """
+
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text

@@ -1,4 +1,5 @@
 """The initial assessment and the support plan's actions."""
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text

@@ -1,8 +1,10 @@
 """Staff accounts and their per-organisation role grants."""
+
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+
     class UserMixin:
         """Flask-Login's mixin as mypy sees it (the package ships no types)."""
 

@@ -7,6 +7,7 @@ history), is logged, and is told to the assigned VRC (or, with none, the
 organisation's team managers), who also sees it on the record. Notifications carry
 ids and links only: they are emailed.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,21 +15,29 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 
-from portal import clock, tenancy
+from portal import clock, notifications, tenancy
+from portal.access import ooh_access, ooh_log, participant_access
+from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
+from portal.casework import appointments
+from portal.consent import consents, emergency
 from portal.extensions import db
 from portal.models import (
-    Appointment, Consent, ConsentWithdrawal, EmergencyContact, Membership, OohCallback, OohCallNote, OohCheck,
-    OohGrant, Organisation, Participant, User,
+    Appointment,
+    Consent,
+    ConsentWithdrawal,
+    EmergencyContact,
+    Membership,
+    OohCallback,
+    OohCallNote,
+    OohCheck,
+    OohGrant,
+    Organisation,
+    Participant,
+    User,
 )
 from portal.models.appointment import CANCELLED_BY
-from portal import notifications
-from portal.access import ooh_access, ooh_log, participant_access
-from portal.casework import appointments
-from portal.access.participant_access import ensure_not_restricted
 from portal.validation import Invalid, Problems, clean_phone, clean_text
-from portal.consent import consents
-from portal.consent import emergency
 
 if TYPE_CHECKING:
     from portal.consent.consents import PurposeState
@@ -56,16 +65,25 @@ def recipients_for(participant: Participant) -> list[int]:
     organisation's team managers."""
     if participant.assigned_vrc_id:
         return [participant.assigned_vrc_id]
-    return list(db.session.scalars(
-        select(User.id).join(Membership, Membership.user_id == User.id)
-        .where(Membership.org_id == participant.org_id, Membership.role == "team_manager", User.active.is_(True))
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == participant.org_id, Membership.role == "team_manager", User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def _tell(participant: Participant, kind: str, text: str, link: str | None = None) -> None:
     for user_id in recipients_for(participant):
-        notifications.notify(user_id, kind, text, link or record_url(participant),
-                             email_subject="Out-of-hours call about one of your participants")
+        notifications.notify(
+            user_id,
+            kind,
+            text,
+            link or record_url(participant),
+            email_subject="Out-of-hours call about one of your participants",
+        )
 
 
 # ----------------------------------------------------------------- the limited view
@@ -80,12 +98,25 @@ def limited_view(participant: Participant, grant: OohGrant) -> dict[str, object]
     upcoming = [a for a in items if a.status == "scheduled" and a.starts_at >= now]
     recent = [a for a in items if not (a.status == "scheduled" and a.starts_at >= now)]
     recent = recent[-RECENT_APPOINTMENTS:][::-1]
-    notes = list(db.session.scalars(
-        select(OohCallNote).where(OohCallNote.org_id == participant.org_id,
-                                  OohCallNote.participant_id == participant.id, OohCallNote.grant_id == grant.id)
-        .order_by(OohCallNote.created_at)))
-    return {"upcoming": upcoming, "recent": recent, "grant": grant, "call_notes": notes,
-            "consents": current_consents(participant), "organisation": _organisation(participant)}
+    notes = list(
+        db.session.scalars(
+            select(OohCallNote)
+            .where(
+                OohCallNote.org_id == participant.org_id,
+                OohCallNote.participant_id == participant.id,
+                OohCallNote.grant_id == grant.id,
+            )
+            .order_by(OohCallNote.created_at)
+        )
+    )
+    return {
+        "upcoming": upcoming,
+        "recent": recent,
+        "grant": grant,
+        "call_notes": notes,
+        "consents": current_consents(participant),
+        "organisation": _organisation(participant),
+    }
 
 
 def current_consents(participant: Participant) -> "list[PurposeState]":
@@ -97,45 +128,68 @@ def current_consents(participant: Participant) -> "list[PurposeState]":
 # ----------------------------------------------------------------- actions
 
 
-def reschedule_appointment(participant: Participant, appointment: Appointment, starts_at: datetime | None, reason: str,
-                           requested_by: str, worker: User) -> None:
+def reschedule_appointment(
+    participant: Participant,
+    appointment: Appointment,
+    starts_at: datetime | None,
+    reason: str,
+    requested_by: str,
+    worker: User,
+) -> None:
     """Move an appointment on a call (the casework service keeps the old time and the
     reason), recording who asked for it (required)."""
     if requested_by not in CANCELLED_BY:
         raise Problems([Invalid("Select who asked for the change", field="requested_by")])
     detail = {"appointment_id": appointment.id, "requested_by": requested_by}
-    _stage_action(participant, "appointment_rescheduled", appointment.id, detail, worker,
-                  f"Out-of-hours call: appointment {appointment.id} of participant {participant.id} was "
-                  f"rescheduled by {worker.name}.")
+    _stage_action(
+        participant,
+        "appointment_rescheduled",
+        appointment.id,
+        detail,
+        worker,
+        f"Out-of-hours call: appointment {appointment.id} of participant {participant.id} was "
+        f"rescheduled by {worker.name}.",
+    )
     _through_casework(appointments.reschedule, participant, appointment, starts_at, reason, worker.id)
 
 
-def cancel_appointment(participant: Participant, appointment: Appointment, cancelled_by: str, reason: str,
-                       worker: User) -> None:
+def cancel_appointment(
+    participant: Participant, appointment: Appointment, cancelled_by: str, reason: str, worker: User
+) -> None:
     """Cancel an appointment on a call, recording who asked. While the record is
     restricted only a cancellation at the participant's own request is allowed."""
-    _stage_action(participant, "appointment_cancelled", appointment.id,
-                  {"appointment_id": appointment.id, "requested_by": cancelled_by if cancelled_by in CANCELLED_BY
-                   else None}, worker,
-                  f"Out-of-hours call: appointment {appointment.id} of participant {participant.id} was "
-                  f"cancelled by {worker.name}.")
+    _stage_action(
+        participant,
+        "appointment_cancelled",
+        appointment.id,
+        {"appointment_id": appointment.id, "requested_by": cancelled_by if cancelled_by in CANCELLED_BY else None},
+        worker,
+        f"Out-of-hours call: appointment {appointment.id} of participant {participant.id} was "
+        f"cancelled by {worker.name}.",
+    )
     _through_casework(appointments.cancel, participant, appointment, cancelled_by, reason, worker.id)
 
 
-def withdraw_consent(participant: Participant, consent: Consent, withdrawn_at: datetime | None, method: str, words: str,
-                     worker: User) -> ConsentWithdrawal:
+def withdraw_consent(
+    participant: Participant, consent: Consent, withdrawn_at: datetime | None, method: str, words: str, worker: User
+) -> ConsentWithdrawal:
     """Record a consent withdrawal the participant asked for on a call (the consent
     service keeps the history), logged and told to the assigned VRC."""
 
-    _stage_action(participant, "consent_withdrawn", consent.id,
-                  {"consent_id": consent.id, "purpose": consent.purpose.code}, worker,
-                  f"Out-of-hours call: a consent of participant {participant.id} was withdrawn, recorded by "
-                  f"{worker.name}.")
+    _stage_action(
+        participant,
+        "consent_withdrawn",
+        consent.id,
+        {"consent_id": consent.id, "purpose": consent.purpose.code},
+        worker,
+        f"Out-of-hours call: a consent of participant {participant.id} was withdrawn, recorded by {worker.name}.",
+    )
     return _through_casework(consents.withdraw_consent, participant, consent, withdrawn_at, method, words, worker.id)
 
 
-def _stage_action(participant: Participant, kind: str, object_id: int, detail: dict[str, Any], worker: User,
-                  text: str) -> None:
+def _stage_action(
+    participant: Participant, kind: str, object_id: int, detail: dict[str, Any], worker: User, text: str
+) -> None:
     """Log and notify in the same transaction as the change the casework service
     commits (or rolls back, with the change, when it refuses)."""
     ooh_log.record(kind, worker.id, participant, object_id=object_id, detail=detail)
@@ -164,14 +218,23 @@ def add_call_note(participant: Participant, grant: OohGrant, text: str, worker: 
         text = clean_text(text, "the call note", 1000, required=True)
     except Invalid as problem:
         problem.field = "text"
-        raise Problems([problem])
-    note = OohCallNote(org_id=participant.org_id, participant_id=participant.id, worker_id=worker.id,
-                       grant_id=grant.id, text=text, created_at=clock.now())
+        raise Problems([problem]) from problem
+    note = OohCallNote(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        worker_id=worker.id,
+        grant_id=grant.id,
+        text=text,
+        created_at=clock.now(),
+    )
     db.session.add(note)
     db.session.flush()
     ooh_log.record("call_note", worker.id, participant, object_id=note.id, detail={"call_note_id": note.id})
-    _tell(participant, "ooh.action",
-          f"Out-of-hours call: {worker.name} left a call note on participant {participant.id}'s record.")
+    _tell(
+        participant,
+        "ooh.action",
+        f"Out-of-hours call: {worker.name} left a call note on participant {participant.id}'s record.",
+    )
     db.session.commit()
     return note
 
@@ -181,23 +244,36 @@ def may_override_consent(user: User, participant: Participant) -> bool:
     return emergency.may_make_emergency_contact(user, participant) is not None
 
 
-def record_emergency_contact(participant: Participant, worker: User, recipient_type: str, recipient_name: str,
-                             reason: str, what_shared: str, data_categories: list[str],
-                             contacted_at: datetime | None) -> EmergencyContact:
+def record_emergency_contact(
+    participant: Participant,
+    worker: User,
+    recipient_type: str,
+    recipient_name: str,
+    reason: str,
+    what_shared: str,
+    data_categories: list[str],
+    contacted_at: datetime | None,
+) -> EmergencyContact:
     """The consent service's emergency override (a written reason, vital interests, the
     DPO's review list), made on a call: logged, and the assigned VRC told."""
 
     if not may_override_consent(worker, participant):
         # The consent service refuses (and audits the refusal) with nothing staged here.
-        return emergency.record_emergency_contact(participant, worker.id, recipient_type, recipient_name, reason,
-                                                  what_shared, data_categories, contacted_at)
+        return emergency.record_emergency_contact(
+            participant, worker.id, recipient_type, recipient_name, reason, what_shared, data_categories, contacted_at
+        )
     event = ooh_log.record("emergency_override", worker.id, participant, detail={"recipient_type": recipient_type})
-    _tell(participant, "ooh.action", f"Out-of-hours call: {worker.name} contacted "
-          f"{'the emergency services' if recipient_type == 'emergency_services' else 'the GP'} without consent "
-          f"about participant {participant.id}. The Data Protection Officer will review it.")
+    _tell(
+        participant,
+        "ooh.action",
+        f"Out-of-hours call: {worker.name} contacted "
+        f"{'the emergency services' if recipient_type == 'emergency_services' else 'the GP'} without consent "
+        f"about participant {participant.id}. The Data Protection Officer will review it.",
+    )
     try:
-        contact = emergency.record_emergency_contact(participant, worker.id, recipient_type, recipient_name, reason,
-                                                     what_shared, data_categories, contacted_at)
+        contact = emergency.record_emergency_contact(
+            participant, worker.id, recipient_type, recipient_name, reason, what_shared, data_categories, contacted_at
+        )
     except Exception:
         db.session.rollback()
         raise
@@ -211,9 +287,15 @@ def record_emergency_contact(participant: Participant, worker: User, recipient_t
 
 def _latest_check(participant: Participant, worker_id: int) -> OohCheck | None:
     return db.session.scalars(
-        select(OohCheck).where(OohCheck.org_id == participant.org_id, OohCheck.participant_id == participant.id,
-                               OohCheck.worker_id == worker_id)
-        .order_by(OohCheck.started_at.desc(), OohCheck.id.desc()).limit(1)).first()
+        select(OohCheck)
+        .where(
+            OohCheck.org_id == participant.org_id,
+            OohCheck.participant_id == participant.id,
+            OohCheck.worker_id == worker_id,
+        )
+        .order_by(OohCheck.started_at.desc(), OohCheck.id.desc())
+        .limit(1)
+    ).first()
 
 
 def may_leave_callback(participant: Participant, worker_id: int) -> bool:
@@ -231,8 +313,10 @@ def leave_callback(participant: Participant, reason: str, best_time: str, phone:
     nothing of it."""
     problems: list[Invalid] = []
     values: dict[str, str] = {}
-    for field, value, label, size in (("reason", reason, "the reason for the call", 500),
-                                      ("best_time", best_time, "the best time to call back", 200)):
+    for field, value, label, size in (
+        ("reason", reason, "the reason for the call", 500),
+        ("best_time", best_time, "the best time to call back", 200),
+    ):
         try:
             values[field] = clean_text(value, label, size, required=True)
         except Invalid as problem:
@@ -246,16 +330,25 @@ def leave_callback(participant: Participant, reason: str, best_time: str, phone:
     if problems:
         raise Problems(problems)
     latest = _latest_check(participant, worker.id)
-    callback = OohCallback(org_id=participant.org_id, participant_id=participant.id,
-                           check_id=latest.id if latest else None,
-                           worker_id=worker.id, vrc_id=participant.assigned_vrc_id, created_at=clock.now(),
-                           **values)
+    callback = OohCallback(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        check_id=latest.id if latest else None,
+        worker_id=worker.id,
+        vrc_id=participant.assigned_vrc_id,
+        created_at=clock.now(),
+        **values,
+    )
     db.session.add(callback)
     db.session.flush()
     ooh_log.record("callback", worker.id, participant, object_id=callback.id, detail={"callback_id": callback.id})
-    _tell(participant, "ooh.callback",
-          f"Out-of-hours call: please call participant {participant.id} back. {worker.name} left a callback note "
-          f"with the reason, the best time and number.", _caseload_link(participant))
+    _tell(
+        participant,
+        "ooh.callback",
+        f"Out-of-hours call: please call participant {participant.id} back. {worker.name} left a callback note "
+        f"with the reason, the best time and number.",
+        _caseload_link(participant),
+    )
     db.session.commit()
     return callback
 
@@ -282,9 +375,9 @@ def open_callbacks(org: Organisation, vrc_id: int | None, view: str | None) -> l
     rows = db.session.execute(
         select(OohCallback, Participant.first_name, Participant.last_name, Participant.restricted)
         .join(Participant, Participant.id == OohCallback.participant_id)
-        .where(OohCallback.org_id == org.id, Participant.org_id == org.id, condition,
-               OohCallback.closed_at.is_(None))
-        .order_by(OohCallback.created_at, OohCallback.id)).all()
+        .where(OohCallback.org_id == org.id, Participant.org_id == org.id, condition, OohCallback.closed_at.is_(None))
+        .order_by(OohCallback.created_at, OohCallback.id)
+    ).all()
     result = [CallbackRow(c, c.participant_id, f"{first} {last}", restricted) for c, first, last, restricted in rows]
     if result and view is not None:
         participant_access.audit_list(view, [r.participant_id for r in result])
@@ -298,7 +391,8 @@ def callback_for_closing(org: Organisation, callback_id: object, user: User) -> 
     if callback_id is None:
         return None
     callback = db.session.scalars(
-        select(OohCallback).where(OohCallback.org_id == org.id, OohCallback.id == callback_id)).first()
+        select(OohCallback).where(OohCallback.org_id == org.id, OohCallback.id == callback_id)
+    ).first()
     if callback is None:
         return None
     roles = user.roles_in(org.id)
@@ -314,9 +408,9 @@ def close_callback(callback: OohCallback, user_id: int) -> bool:
     callback.closed_at = clock.now()
     callback.closed_by_id = user_id
     db.session.expire(callback, ["closed_by"])  # its joined relationship was loaded with the old value
-    participant = tenancy.scoped_find(Participant, callback.participant_id,
-                                      db.session.get(Organisation, callback.org_id))
-    ooh_log.record("callback_closed", user_id, participant, object_id=callback.id,
-                   detail={"callback_id": callback.id})
+    participant = tenancy.scoped_find(
+        Participant, callback.participant_id, db.session.get(Organisation, callback.org_id)
+    )
+    ooh_log.record("callback_closed", user_id, participant, object_id=callback.id, detail={"callback_id": callback.id})
     db.session.commit()
     return True

@@ -10,15 +10,16 @@ Audited without the terms or anything derived from them (a hash of a surname and
 date of birth is trivially reversed): who searched, when, the outcome as a bucket,
 and the ids shown.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
+from portal.access import ooh_log
 from portal.extensions import db
 from portal.models import Organisation, Participant
 from portal.models.participant import CLOSED_STATUSES
-from portal.access import ooh_log
 from portal.validation import Invalid, Problems, clean_postcode, clean_text, outward_code
 
 MAX_SHOWN = 5
@@ -69,14 +70,19 @@ def search(worker_id: int, surname: str | None, date_of_birth: date | None, post
 
     # The date of birth is selective; the surname is compared here, so that case is
     # folded the same way on every database.
-    stmt = (select(Participant, Organisation)
-            .join(Organisation, Organisation.id == Participant.org_id)
-            .where(Participant.date_of_birth == date_of_birth, Participant.status.not_in(CLOSED_STATUSES))
-            .order_by(Participant.last_name, Participant.id))
+    stmt = (
+        select(Participant, Organisation)
+        .join(Organisation, Organisation.id == Participant.org_id)
+        .where(Participant.date_of_birth == date_of_birth, Participant.status.not_in(CLOSED_STATUSES))
+        .order_by(Participant.last_name, Participant.id)
+    )
     wanted = _normal(surname)
-    matches = [(p, o) for p, o in db.session.execute(stmt).all()
-               if _normal(p.last_name) == wanted
-               and (wanted_postcode is None or _normal(p.postcode) == _normal(wanted_postcode))]
+    matches = [
+        (p, o)
+        for p, o in db.session.execute(stmt).all()
+        if _normal(p.last_name) == wanted
+        and (wanted_postcode is None or _normal(p.postcode) == _normal(wanted_postcode))
+    ]
     shown: list[tuple[Participant, Organisation]]
     if not matches:
         outcome, shown = "none", []
@@ -86,8 +92,18 @@ def search(worker_id: int, surname: str | None, date_of_birth: date | None, post
         outcome, shown = "one_to_five", matches
     ooh_log.record("search", worker_id, outcome=outcome, shown=[p for p, _ in shown])
     db.session.commit()
-    return SearchResult(outcome, tuple(
-        SearchHit(participant_id=p.id, org_slug=o.slug, organisation=o.name, initial=p.first_name[:1].upper(),
-                  surname=p.last_name, date_of_birth=p.date_of_birth,
-                  outward_code=outward_code(p.postcode))
-        for p, o in shown))
+    return SearchResult(
+        outcome,
+        tuple(
+            SearchHit(
+                participant_id=p.id,
+                org_slug=o.slug,
+                organisation=o.name,
+                initial=p.first_name[:1].upper(),
+                surname=p.last_name,
+                date_of_birth=p.date_of_birth,
+                outward_code=outward_code(p.postcode),
+            )
+            for p, o in shown
+        ),
+    )

@@ -6,6 +6,7 @@ organisation; an area missing from the table is unallocated, and its referrals
 wait in the lead partner's queue. Every change is kept in ``contract_area_change``
 (who, when, from which organisation to which) and audited.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -16,12 +17,131 @@ from portal.extensions import db
 from portal.models import ContractArea, ContractAreaChange, Organisation
 
 # The 121 postcode areas of the United Kingdom (Royal Mail).
-UK_POSTCODE_AREAS = frozenset("""
-AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
-DY E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL
-LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL
-SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
-""".split())
+UK_POSTCODE_AREAS = frozenset(
+    [
+        "AB",
+        "AL",
+        "B",
+        "BA",
+        "BB",
+        "BD",
+        "BH",
+        "BL",
+        "BN",
+        "BR",
+        "BS",
+        "BT",
+        "CA",
+        "CB",
+        "CF",
+        "CH",
+        "CM",
+        "CO",
+        "CR",
+        "CT",
+        "CV",
+        "CW",
+        "DA",
+        "DD",
+        "DE",
+        "DG",
+        "DH",
+        "DL",
+        "DN",
+        "DT",
+        "DY",
+        "E",
+        "EC",
+        "EH",
+        "EN",
+        "EX",
+        "FK",
+        "FY",
+        "G",
+        "GL",
+        "GU",
+        "HA",
+        "HD",
+        "HG",
+        "HP",
+        "HR",
+        "HS",
+        "HU",
+        "HX",
+        "IG",
+        "IP",
+        "IV",
+        "KA",
+        "KT",
+        "KW",
+        "KY",
+        "L",
+        "LA",
+        "LD",
+        "LE",
+        "LL",
+        "LN",
+        "LS",
+        "LU",
+        "M",
+        "ME",
+        "MK",
+        "ML",
+        "N",
+        "NE",
+        "NG",
+        "NN",
+        "NP",
+        "NR",
+        "NW",
+        "OL",
+        "OX",
+        "PA",
+        "PE",
+        "PH",
+        "PL",
+        "PO",
+        "PR",
+        "RG",
+        "RH",
+        "RM",
+        "S",
+        "SA",
+        "SE",
+        "SG",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SP",
+        "SR",
+        "SS",
+        "ST",
+        "SW",
+        "SY",
+        "TA",
+        "TD",
+        "TF",
+        "TN",
+        "TQ",
+        "TR",
+        "TS",
+        "TW",
+        "UB",
+        "W",
+        "WA",
+        "WC",
+        "WD",
+        "WF",
+        "WN",
+        "WR",
+        "WS",
+        "WV",
+        "YO",
+        "ZE",
+    ]
+)
 
 _LEADING_LETTERS = re.compile(r"[A-Z]+")
 
@@ -70,9 +190,11 @@ def normalise_area(area: str | None) -> str:
 
 def delivering_organisations() -> list[Organisation]:
     """The organisations an area can be given to: lead and delivery, by name."""
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.kind.in_(("lead", "delivery"))).order_by(Organisation.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.kind.in_(("lead", "delivery"))).order_by(Organisation.name)
+        )
+    )
 
 
 def all_areas() -> list[ContractArea]:
@@ -105,15 +227,21 @@ def _delivering_org(org_id: object) -> Organisation:
     return org
 
 
-def _record_change(area: str, from_org_id: int | None, to_org_id: int | None,
-                   user_id: int | None) -> ContractAreaChange:
-    change = ContractAreaChange(area=area, at=clock.now(), user_id=user_id,
-                                from_org_id=from_org_id, to_org_id=to_org_id)
+def _record_change(
+    area: str, from_org_id: int | None, to_org_id: int | None, user_id: int | None
+) -> ContractAreaChange:
+    change = ContractAreaChange(
+        area=area, at=clock.now(), user_id=user_id, from_org_id=from_org_id, to_org_id=to_org_id
+    )
     db.session.add(change)
     db.session.flush()
-    audit.record(f"contract_area.{change.kind}", object_type="contract_area", object_id=area,
-                 detail={"from_org_id": from_org_id, "to_org_id": to_org_id, "change_id": change.id},
-                 user_id=user_id)
+    audit.record(
+        f"contract_area.{change.kind}",
+        object_type="contract_area",
+        object_id=area,
+        detail={"from_org_id": from_org_id, "to_org_id": to_org_id, "change_id": change.id},
+        user_id=user_id,
+    )
     return change
 
 
@@ -134,7 +262,8 @@ def add_area(area: str, org_id: object, *, user_id: int | None = None) -> Assign
     existing = get_area(area)
     if existing is not None:
         raise ContractAreaProblem(
-            "area", f"{area} is already delivered by {existing.organisation.name}: change it from the list instead")
+            "area", f"{area} is already delivered by {existing.organisation.name}: change it from the list instead"
+        )
     row = ContractArea(area=area, org_id=org.id, changed_at=clock.now())
     db.session.add(row)
     change = _record_change(area, None, org.id, user_id)
@@ -150,8 +279,9 @@ def change_area(area: str, org_id: object, *, user_id: int | None = None) -> Ass
         raise LookupError(area)
     org = _delivering_org(org_id)
     if org.id == row.org_id:
-        raise ContractAreaProblem("organisation", f"{row.area} is already delivered by {org.name}: "
-                                                  "select a different organisation")
+        raise ContractAreaProblem(
+            "organisation", f"{row.area} is already delivered by {org.name}: select a different organisation"
+        )
     from_org_id = row.org_id
     row.org_id = org.id
     row.organisation = org

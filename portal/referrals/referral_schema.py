@@ -11,6 +11,7 @@ a body the schema accepts is a body the cleaners accept, which the Schemathesis 
 Every string refuses the control characters the input boundary refuses
 (``portal.hostile_input``: NUL and category Cc), so the description says so too.
 """
+
 from datetime import date
 from functools import lru_cache
 from typing import Any, cast
@@ -18,16 +19,26 @@ from typing import Any, cast
 import jsonschema_rs
 from dateutil.relativedelta import relativedelta
 
-from portal import clock
-from portal import participant_fields, validation
+from portal import clock, participant_fields, validation
 from portal.referrals.referrals import REFERRAL_FIELDS
 
 FIELDS = REFERRAL_FIELDS
 REQUIRED = ("atw_reference", "first_name", "last_name", "date_of_birth", "ni_number", "address_line_1", "postcode")
 MAX_LENGTHS = {
-    "atw_reference": 30, "first_name": 100, "last_name": 100, "date_of_birth": 10, "ni_number": 13,
-    "email": 254, "phone": 20, "address_line_1": 200, "address_line_2": 200, "town": 100, "postcode": 10,
-    "occupation": 200, "employer": 200, "health_information": 5000,
+    "atw_reference": 30,
+    "first_name": 100,
+    "last_name": 100,
+    "date_of_birth": 10,
+    "ni_number": 13,
+    "email": 254,
+    "phone": 20,
+    "address_line_1": 200,
+    "address_line_2": 200,
+    "town": 100,
+    "postcode": 10,
+    "occupation": 200,
+    "employer": 200,
+    "health_information": 5000,
 }
 PATTERNS = {
     "atw_reference": validation.ATW_REFERENCE_PATTERN,
@@ -43,8 +54,10 @@ _BLANK = " \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 NO_CONTROL_PATTERN = f"^[^{_CONTROL}]*$"
 NOT_BLANK_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_BLANK}][^{_CONTROL}]*$"
 # Any month-day of the calendar; 29 February of a common year is left to format: date.
-_MONTH_DAY = ("(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
-              "|02-(?:0[1-9]|1[0-9]|2[0-9]))")
+_MONTH_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-9]))"
+)
 
 
 _ANY_DAY = {31: "(?:0[1-9]|[12][0-9]|3[01])", 30: "(?:0[1-9]|[12][0-9]|30)", 29: "(?:0[1-9]|1[0-9]|2[0-9])"}
@@ -70,8 +83,10 @@ def date_window_pattern(earliest: date, latest: date) -> str:
     the whole years between listed, and the first and last years' days listed."""
     if earliest.year == latest.year:
         return f"^{earliest.year:04d}-{_days_between(earliest, latest, earliest.year)}$"
-    parts = [f"{earliest.year:04d}-{_days_between(earliest, date(earliest.year, 12, 31), earliest.year)}",
-             f"{latest.year:04d}-{_days_between(date(latest.year, 1, 1), latest, latest.year)}"]
+    parts = [
+        f"{earliest.year:04d}-{_days_between(earliest, date(earliest.year, 12, 31), earliest.year)}",
+        f"{latest.year:04d}-{_days_between(date(latest.year, 1, 1), latest, latest.year)}",
+    ]
     middle = range(earliest.year + 1, latest.year)
     if middle:
         parts.append("(?:" + "|".join(f"{year:04d}" for year in middle) + f")-{_MONTH_DAY}")
@@ -80,8 +95,7 @@ def date_window_pattern(earliest: date, latest: date) -> str:
 
 def date_of_birth_window(today: date) -> tuple[date, date]:
     """The dates of birth ``validation.clean_date_of_birth`` takes on ``today``."""
-    return (today - relativedelta(years=validation.MAXIMUM_AGE),
-            today - relativedelta(years=validation.MINIMUM_AGE))
+    return (today - relativedelta(years=validation.MAXIMUM_AGE), today - relativedelta(years=validation.MINIMUM_AGE))
 
 
 def schema(today: date | None = None) -> dict[str, Any]:
@@ -94,18 +108,28 @@ def schema(today: date | None = None) -> dict[str, Any]:
         pattern = PATTERNS.get(name, NOT_BLANK_PATTERN if required else NO_CONTROL_PATTERN)
         if name in PATTERNS and not required:
             pattern = f"^$|{pattern}"  # an optional field may be sent empty, as the cleaners take it
-        prop: dict[str, Any] = {"type": "string" if required else ["string", "null"],
-                "description": participant_fields.FIELD_LABELS[name], "maxLength": MAX_LENGTHS[name],
-                "pattern": pattern}
+        prop: dict[str, Any] = {
+            "type": "string" if required else ["string", "null"],
+            "description": participant_fields.FIELD_LABELS[name],
+            "maxLength": MAX_LENGTHS[name],
+            "pattern": pattern,
+        }
         properties[name] = prop
     properties["date_of_birth"].update(
-        format="date", pattern=date_window_pattern(earliest, latest),
-        description=f"Date of birth (YYYY-MM-DD): aged {validation.MINIMUM_AGE} to {validation.MAXIMUM_AGE}")
+        format="date",
+        pattern=date_window_pattern(earliest, latest),
+        description=f"Date of birth (YYYY-MM-DD): aged {validation.MINIMUM_AGE} to {validation.MAXIMUM_AGE}",
+    )
     properties["email"]["description"] = "Email address (what the pattern allows, the cleaner accepts)"
     return {
-        "type": "object", "required": list(REQUIRED), "additionalProperties": False, "properties": properties,
-        "anyOf": [{"required": ["email"], "properties": {"email": {"type": "string", "minLength": 1}}},
-                  {"required": ["phone"], "properties": {"phone": {"type": "string", "minLength": 1}}}],
+        "type": "object",
+        "required": list(REQUIRED),
+        "additionalProperties": False,
+        "properties": properties,
+        "anyOf": [
+            {"required": ["email"], "properties": {"email": {"type": "string", "minLength": 1}}},
+            {"required": ["phone"], "properties": {"phone": {"type": "string", "minLength": 1}}},
+        ],
         "description": "Also needs an email address or a phone number. Strings hold no control characters.",
     }
 
@@ -151,5 +175,7 @@ def problems(body: object, today: date | None = None) -> list[validation.Invalid
         elif path and path[0] in FIELDS:
             found.setdefault(path[0], _message(path[0], kind, body.get(path[0])))
     order = {name: index for index, name in enumerate(FIELDS)}
-    return [validation.Invalid(found[field], field=field)
-            for field in sorted(found, key=lambda field: order.get(field, len(order)))]
+    return [
+        validation.Invalid(found[field], field=field)
+        for field in sorted(found, key=lambda field: order.get(field, len(order)))
+    ]

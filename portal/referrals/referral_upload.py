@@ -6,34 +6,41 @@ reasons. Uploading the same file twice creates no duplicates: every row of the s
 upload meets its own AtW reference and is refused. The file itself is blanked once
 read (data minimisation); the result keeps line numbers, outcomes and reasons only.
 """
+
 import csv
 import hashlib
 import io
 
 from sqlalchemy import select
 
-from portal import audit, clock, hostile_input
+from portal import audit, clock, hostile_input, jobs
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import Organisation, ReferralUpload
 from portal.models.job import Job
-from portal.referrals import referrals
 from portal.participant_fields import FIELD_LABELS
+from portal.referrals import referrals
 from portal.validation import Invalid, Problems
-from portal import jobs
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 COLUMNS = referrals.REFERRAL_FIELDS
-REQUIRED_COLUMNS = ("atw_reference", "first_name", "last_name", "date_of_birth", "ni_number",
-                    "address_line_1", "postcode")
+REQUIRED_COLUMNS = (
+    "atw_reference",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "ni_number",
+    "address_line_1",
+    "postcode",
+)
 
 
 def _decode(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("The file must be a CSV file saved as UTF-8 (in Excel: CSV UTF-8)", field="file")
+        raise Invalid("The file must be a CSV file saved as UTF-8 (in Excel: CSV UTF-8)", field="file") from None
 
 
 def read_rows(text: str, hostile: dict[int, str] | None = None) -> list[tuple[int, dict[str, str]]]:
@@ -45,9 +52,9 @@ def read_rows(text: str, hostile: dict[int, str] | None = None) -> list[tuple[in
     try:
         header = next(reader)
     except StopIteration:
-        raise Invalid("The file is empty", field="file")
+        raise Invalid("The file is empty", field="file") from None
     except csv.Error:
-        raise Invalid("The file is not a CSV file", field="file")
+        raise Invalid("The file is not a CSV file", field="file") from None
     names = [h.strip().lower().replace(" ", "_") for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
@@ -60,11 +67,19 @@ def read_rows(text: str, hostile: dict[int, str] | None = None) -> list[tuple[in
                 problem = hostile_input.csv_row_problem(cells)
                 if problem and hostile is not None:
                     hostile[line] = problem
-                rows.append((line, {name: (cells[i].strip() if i < len(cells) else "")
-                                    for i, name in enumerate(names) if name in COLUMNS}))
+                rows.append(
+                    (
+                        line,
+                        {
+                            name: (cells[i].strip() if i < len(cells) else "")
+                            for i, name in enumerate(names)
+                            if name in COLUMNS
+                        },
+                    )
+                )
             line = reader.line_num + 1
     except csv.Error as error:
-        raise Invalid(f"Line {line} of the file cannot be read: {error}", field="file")
+        raise Invalid(f"Line {line} of the file cannot be read: {error}", field="file") from error
     if not rows:
         raise Invalid("The file has no referrals under its first line", field="file")
     if len(rows) > MAX_ROWS:
@@ -84,23 +99,37 @@ def start_upload(org: Organisation, filename: str, content: bytes, user_id: int 
         text = _decode(content)
         rows = read_rows(text, hostile)
     except Invalid as problem:
-        raise Problems([problem])
+        raise Problems([problem]) from problem
     # Rows holding control characters are rejected here, each with its row error, and
     # the file is kept with those characters replaced: the job skips lines already in
     # the result, and no NUL reaches the database.
     refused = [{"line": line, "outcome": "rejected", "reasons": [problem]} for line, problem in sorted(hostile.items())]
     upload = ReferralUpload(
-        org_id=org.id, uploaded_by_id=user_id, filename=hostile_input.scrub(filename or "referrals.csv")[-200:],
-        sha256=hashlib.sha256(content).hexdigest(), content=hostile_input.scrub(text), status="queued",
-        rows_total=len(rows), results=refused, rows_done=len(refused), accepted=0, rejected=len(refused),
+        org_id=org.id,
+        uploaded_by_id=user_id,
+        filename=hostile_input.scrub(filename or "referrals.csv")[-200:],
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=hostile_input.scrub(text),
+        status="queued",
+        rows_total=len(rows),
+        results=refused,
+        rows_done=len(refused),
+        accepted=0,
+        rejected=len(refused),
         created_at=clock.now(),
     )
     db.session.add(upload)
     db.session.flush()
     job = jobs.enqueue(process_upload, upload.id, kind=Action.REFERRAL_UPLOAD, org_id=org.id, requested_by=user_id)
     upload.job_id = job.id
-    audit.record("referral_upload.started", object_type="referral_upload", object_id=upload.id,
-                 org_id=org.id, user_id=user_id, detail={"rows": len(rows), "job_id": job.id})
+    audit.record(
+        "referral_upload.started",
+        object_type="referral_upload",
+        object_id=upload.id,
+        org_id=org.id,
+        user_id=user_id,
+        detail={"rows": len(rows), "job_id": job.id},
+    )
     db.session.commit()
     return upload
 
@@ -138,8 +167,13 @@ def process_upload(upload_id: int) -> dict[str, str]:
             db.session.rollback()
             result = {"line": line, "outcome": "rejected", "reasons": _reasons(problems)}
         else:
-            result = {"line": line, "outcome": "accepted", "participant_id": taken.participant.id,
-                      "org_id": taken.org.id, "re_referral": taken.re_referral}
+            result = {
+                "line": line,
+                "outcome": "accepted",
+                "participant_id": taken.participant.id,
+                "org_id": taken.org.id,
+                "re_referral": taken.re_referral,
+            }
         upload = db.session.get(ReferralUpload, upload_id)
         assert upload is not None  # read above, in this very job
         upload.results = [*(upload.results or []), result]
@@ -151,11 +185,18 @@ def process_upload(upload_id: int) -> dict[str, str]:
     upload.status = "done"
     upload.content = ""
     upload.finished_at = clock.now()
-    audit.record("referral_upload.finished", object_type="referral_upload", object_id=upload.id,
-                 org_id=upload.org_id, user_id=upload.uploaded_by_id,
-                 detail={"accepted": upload.accepted, "rejected": upload.rejected,
-                         "participant_ids": [r["participant_id"] for r in upload.results
-                                             if r["outcome"] == "accepted"]})
+    audit.record(
+        "referral_upload.finished",
+        object_type="referral_upload",
+        object_id=upload.id,
+        org_id=upload.org_id,
+        user_id=upload.uploaded_by_id,
+        detail={
+            "accepted": upload.accepted,
+            "rejected": upload.rejected,
+            "participant_ids": [r["participant_id"] for r in upload.results if r["outcome"] == "accepted"],
+        },
+    )
     db.session.commit()
     return _summary(upload)
 
@@ -165,25 +206,34 @@ def _summary(upload: ReferralUpload) -> dict[str, str]:
     assert org is not None  # upload.org_id is a foreign key to the organisation
     return {
         "message": f"{upload.accepted} referral{'s' if upload.accepted != 1 else ''} taken in, "
-                   f"{upload.rejected} rejected",
+        f"{upload.rejected} rejected",
         "link": referrals.path_for("referrals.upload_result", org=org.slug, upload_id=upload.id),
         "link_text": "See the result of each row",
     }
 
 
 def uploads_of(org: Organisation, limit: int = 10) -> list[ReferralUpload]:
-    return list(db.session.scalars(
-        select(ReferralUpload).where(ReferralUpload.org_id == org.id)
-        .order_by(ReferralUpload.created_at.desc(), ReferralUpload.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(ReferralUpload)
+            .where(ReferralUpload.org_id == org.id)
+            .order_by(ReferralUpload.created_at.desc(), ReferralUpload.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def earlier_same_file(upload: ReferralUpload) -> ReferralUpload | None:
     """An earlier upload of the very same file by the organisation, if any."""
     return db.session.scalars(
-        select(ReferralUpload).where(ReferralUpload.org_id == upload.org_id, ReferralUpload.sha256 == upload.sha256,
-                                     ReferralUpload.id < upload.id)
-        .order_by(ReferralUpload.id.desc()).limit(1)
+        select(ReferralUpload)
+        .where(
+            ReferralUpload.org_id == upload.org_id,
+            ReferralUpload.sha256 == upload.sha256,
+            ReferralUpload.id < upload.id,
+        )
+        .order_by(ReferralUpload.id.desc())
+        .limit(1)
     ).first()
 
 

@@ -9,6 +9,7 @@ reference (or an open case for the same NI number) already held by another
 organisation is refused as "already referred", never saying where (DESIGN.md:
 not found, not forbidden).
 """
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,18 +17,28 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, clock
+from portal import audit, clock, participant_fields
 from portal.extensions import db
 from portal.models import Membership, Organisation, Participant, StatusChange, User
 from portal.models.participant import CLOSED_STATUSES
-from portal import participant_fields
-from portal.validation import Invalid, Problems
 from portal.notifications import notify
 from portal.referrals.contract_areas import org_for_postcode
+from portal.validation import Invalid, Problems
 
 REFERRAL_FIELDS = (
-    "atw_reference", "first_name", "last_name", "date_of_birth", "ni_number", "email", "phone",
-    "address_line_1", "address_line_2", "town", "postcode", "occupation", "employer",
+    "atw_reference",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "ni_number",
+    "email",
+    "phone",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "occupation",
+    "employer",
     "health_information",
 )
 ALREADY_REFERRED = "This person has already been referred"
@@ -60,18 +71,18 @@ def _duplicate_problem(cleaned: dict[str, Any], taken_in_by: Organisation) -> In
     ).first()
     if held is not None:
         if held == taken_in_by.id:
-            return Invalid("This Access to Work reference is already on your organisation’s caseload",
-                           field="atw_reference")
-        return Invalid(f"{ALREADY_REFERRED}: the Access to Work reference is already in use",
-                       field="atw_reference")
+            return Invalid(
+                "This Access to Work reference is already on your organisation’s caseload", field="atw_reference"
+            )
+        return Invalid(f"{ALREADY_REFERRED}: the Access to Work reference is already in use", field="atw_reference")
     open_case = db.session.scalars(
-        select(Participant.org_id).where(Participant.ni_number == cleaned["ni_number"],
-                                         Participant.status.not_in(CLOSED_STATUSES))
+        select(Participant.org_id).where(
+            Participant.ni_number == cleaned["ni_number"], Participant.status.not_in(CLOSED_STATUSES)
+        )
     ).first()
     if open_case is not None:
         if open_case == taken_in_by.id:
-            return Invalid("This person already has an open case on your organisation’s caseload",
-                           field="ni_number")
+            return Invalid("This person already has an open case on your organisation’s caseload", field="ni_number")
         return Invalid(f"{ALREADY_REFERRED}: their case is still open", field="ni_number")
     return None
 
@@ -103,26 +114,48 @@ def take_in(raw: dict[str, Any], *, taken_in_by: Organisation, user_id: int | No
     earlier = previous_episode(cleaned["ni_number"])
     now = clock.now()
     participant = Participant(
-        org_id=org.id, status="referred", status_changed_on=clock.today(), referred_at=now,
-        taken_in_by_org_id=taken_in_by.id, previous_episode_id=earlier.id if earlier else None,
-        created_at=now, updated_at=now, **cleaned,
+        org_id=org.id,
+        status="referred",
+        status_changed_on=clock.today(),
+        referred_at=now,
+        taken_in_by_org_id=taken_in_by.id,
+        previous_episode_id=earlier.id if earlier else None,
+        created_at=now,
+        updated_at=now,
+        **cleaned,
     )
     db.session.add(participant)
     try:
         db.session.flush()
     except IntegrityError:  # the same reference, taken in at the same moment elsewhere
         db.session.rollback()
-        raise Problems([Invalid(f"{ALREADY_REFERRED}: the Access to Work reference is already in use",
-                                field="atw_reference")])
-    db.session.add(StatusChange(
-        org_id=org.id, participant_id=participant.id, status="referred", changed_on=clock.today(),
-        reason="Re-referral after an earlier closed case" if earlier else "Referral received",
-        changed_by_id=user_id, changed_at=now,
-    ))
-    audit.record("participant.referred", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, org_id=org.id, user_id=user_id,
-                 detail={"taken_in_by_org_id": taken_in_by.id, "re_referral": earlier is not None,
-                         "previous_episode_id": earlier.id if earlier else None})
+        raise Problems(
+            [Invalid(f"{ALREADY_REFERRED}: the Access to Work reference is already in use", field="atw_reference")]
+        ) from None
+    db.session.add(
+        StatusChange(
+            org_id=org.id,
+            participant_id=participant.id,
+            status="referred",
+            changed_on=clock.today(),
+            reason="Re-referral after an earlier closed case" if earlier else "Referral received",
+            changed_by_id=user_id,
+            changed_at=now,
+        )
+    )
+    audit.record(
+        "participant.referred",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        org_id=org.id,
+        user_id=user_id,
+        detail={
+            "taken_in_by_org_id": taken_in_by.id,
+            "re_referral": earlier is not None,
+            "previous_episode_id": earlier.id if earlier else None,
+        },
+    )
     tell_team_managers(org, participant)
     if commit:
         db.session.commit()
@@ -134,13 +167,19 @@ def take_in(raw: dict[str, Any], *, taken_in_by: Organisation, user_id: int | No
 def tell_team_managers(org: Organisation, participant: Participant) -> None:
 
     managers = db.session.scalars(
-        select(User.id).join(Membership, Membership.user_id == User.id)
+        select(User.id)
+        .join(Membership, Membership.user_id == User.id)
         .where(Membership.org_id == org.id, Membership.role == "team_manager", User.active.is_(True))
     ).all()
     link = path_for("caseload.unallocated", org=org.slug)
     for manager_id in managers:
-        notify(manager_id, "referral.new", f"Referral {participant.id} is waiting to be allocated to a VRC",
-               link, email_subject="A new referral is waiting to be allocated")
+        notify(
+            manager_id,
+            "referral.new",
+            f"Referral {participant.id} is waiting to be allocated to a VRC",
+            link,
+            email_subject="A new referral is waiting to be allocated",
+        )
 
 
 def path_for(endpoint: str, **values: object) -> str:

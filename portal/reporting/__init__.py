@@ -1,1 +1,2 @@
-"""What DWP receives: the monthly contract report, the lead partner's dashboard, and statistics with disclosure control."""
+"""What DWP receives: the monthly contract report, the lead partner's dashboard, and
+statistics with disclosure control."""

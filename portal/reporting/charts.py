@@ -4,6 +4,7 @@ No front-end framework and no script: the chart is an image (``role="img"`` with
 title and a description that states its range and latest value) and its figures are
 always shown in a table beside it, so nothing depends on seeing the bars.
 """
+
 import math
 from dataclasses import dataclass, field
 from typing import cast
@@ -43,7 +44,7 @@ def _nice_top(value: float) -> float:
         return 1
     exponent = math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
-        top: float = step * 10 ** exponent
+        top: float = step * 10**exponent
         if top >= value:
             return top
     return cast(float, 10 ** (exponent + 1))
@@ -68,11 +69,17 @@ def bar_chart(chart_id: str, title: str, points: list[tuple[str, float | None]],
         chart.gridlines.append((HEIGHT - BOTTOM - fraction * plot_height, format_value(round(top * fraction, 1), "")))
     for k, (label, value) in enumerate(points):
         height = 0 if value is None else plot_height * value / top
-        chart.bars.append(Bar(
-            x=round(LEFT + k * slot + slot * 0.15, 1), y=round(HEIGHT - BOTTOM - height, 1),
-            width=round(slot * 0.7, 1), height=round(height, 1), label=label, value=value,
-            text=format_value(value, unit),
-        ))
+        chart.bars.append(
+            Bar(
+                x=round(LEFT + k * slot + slot * 0.15, 1),
+                y=round(HEIGHT - BOTTOM - height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(height, 1),
+                label=label,
+                value=value,
+                text=format_value(value, unit),
+            )
+        )
     return chart
 
 
@@ -86,5 +93,7 @@ def _describe(title: str, points: list[tuple[str, float | None]], unit: str) -> 
     low = min(measured, key=lambda p: p[1])
     high = max(measured, key=lambda p: p[1])
     last_label, last_value = points[-1]
-    return (f"{title}, {span}. Lowest {format_value(low[1], unit)} ({low[0]}), highest "
-            f"{format_value(high[1], unit)} ({high[0]}); {last_label}: {format_value(last_value, unit)}.")
+    return (
+        f"{title}, {span}. Lowest {format_value(low[1], unit)} ({low[0]}), highest "
+        f"{format_value(high[1], unit)} ({high[0]}); {last_label}: {format_value(last_value, unit)}."
+    )

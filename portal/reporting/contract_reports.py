@@ -13,6 +13,7 @@ and no build time, so building the same month twice from the same data gives the
 draft, byte for byte (and the same SHA-256). Validation warnings for the reviewer are
 kept beside the content, never published.
 """
+
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -24,21 +25,37 @@ from sqlalchemy import Row, func, select
 from portal import audit, clock, jobs
 from portal.actions import Action
 from portal.extensions import db
+from portal.jobs import current_job_id
 from portal.models import (
-    Appointment, CaseNote, ContractReport, ContractReportDraft, Job, Membership, Milestone, Participant, User,
+    Appointment,
+    CaseNote,
+    ContractReport,
+    ContractReportDraft,
+    Job,
+    Membership,
+    Milestone,
+    Participant,
+    User,
 )
 from portal.models.milestone import MILESTONE_KINDS
 from portal.models.participant import STATUS_LABELS
-from portal.reporting import report_figures
 from portal.months import Month
-from portal.validation import Invalid, Problems
-from portal.jobs import current_job_id
 from portal.notifications import notify
 from portal.referrals.referrals import path_for
+from portal.reporting import report_figures
+from portal.validation import Invalid, Problems
 
 TITLE = "Access to Work Mental Health Support Service: monthly contract report"
-RETURN_FIELDS = ("atw_reference", "ni_number", "organisation", "referral_date", "start_date",
-                 "milestones_in_month", "outcome", "outcome_date")
+RETURN_FIELDS = (
+    "atw_reference",
+    "ni_number",
+    "organisation",
+    "referral_date",
+    "start_date",
+    "milestones_in_month",
+    "outcome",
+    "outcome_date",
+)
 RETURN_LABELS = {
     "atw_reference": "AtW reference",
     "ni_number": "NI number",
@@ -51,8 +68,13 @@ RETURN_LABELS = {
 }
 NO_CONTACT_DAYS = 30
 # Milestones that only make sense once the participant has started.
-AFTER_START_KINDS = ("support_plan_agreed", "month_of_support", "job_retained", "moved_to_suitable_work",
-                     "programme_completed")
+AFTER_START_KINDS = (
+    "support_plan_agreed",
+    "month_of_support",
+    "job_retained",
+    "moved_to_suitable_work",
+    "programme_completed",
+)
 CONTACT_NOTE_TYPES = ("appointment", "phone", "email")
 # (participant_id, kind, month_number, achieved_on) of a milestone
 MilestoneRow = Row[int, str, int, date]
@@ -76,11 +98,13 @@ def sha256_of(text: str) -> str:
 
 # ------------------------------------------------------------------ the content
 
+
 class Built:
     """A month's report content as the builder made it."""
 
-    def __init__(self, content: dict[str, Any], participant_ids: list[int], withheld: int,
-                 warnings: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, content: dict[str, Any], participant_ids: list[int], withheld: int, warnings: list[dict[str, Any]]
+    ) -> None:
         self.content = content
         self.participant_ids = participant_ids
         self.withheld = withheld
@@ -107,11 +131,7 @@ def build_content(month: Month, progress: Callable[[int, str], None] = lambda pe
         "first_contact_target_working_days": report_figures.first_contact_target(),
         "organisations": block["organisations"],
         "total": block["total"],
-        "progress_return": {
-            "fields": list(RETURN_FIELDS),
-            "rows": rows,
-            "withheld": withheld,
-        },
+        "progress_return": {"fields": list(RETURN_FIELDS), "rows": rows, "withheld": withheld},
     }
     return Built(content, ids, withheld["total"], warnings)
 
@@ -134,28 +154,32 @@ def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[di
             shown.append(p)
     identity = {}
     for chunk in _chunks([p.id for p in shown]):
-        for r in db.session.execute(select(Participant.id, Participant.atw_reference, Participant.ni_number)
-                                    .where(Participant.id.in_(chunk))):
+        for r in db.session.execute(
+            select(Participant.id, Participant.atw_reference, Participant.ni_number).where(Participant.id.in_(chunk))
+        ):
             identity[r.id] = (r.atw_reference, r.ni_number)
     reached: dict[int, list[dict[str, Any]]] = {}
     for m in sorted(facts.milestones, key=lambda m: (m[4], m[2], m[3])):
         if month.contains(m[4]):
             reached.setdefault(m[1], []).append(
-                {"kind": m[2], "month_number": m[3] or None, "achieved_on": m[4].isoformat()})
+                {"kind": m[2], "month_number": m[3] or None, "achieved_on": m[4].isoformat()}
+            )
     rows: list[dict[str, Any]] = []
     for p in shown:
         closed = p.closed_on is not None and p.closed_on <= month.last_day
-        rows.append({
-            "participant_id": p.id,
-            "atw_reference": identity[p.id][0],
-            "ni_number": identity[p.id][1],
-            "organisation": slugs[p.org_id],
-            "referral_date": p.referred_on.isoformat(),
-            "start_date": p.started_on.isoformat() if p.started_on and p.started_on <= month.last_day else None,
-            "milestones_in_month": reached.get(p.id, []),
-            "outcome": p.status if closed else None,
-            "outcome_date": cast(date, p.closed_on).isoformat() if closed else None,  # closed: closed_on is set
-        })
+        rows.append(
+            {
+                "participant_id": p.id,
+                "atw_reference": identity[p.id][0],
+                "ni_number": identity[p.id][1],
+                "organisation": slugs[p.org_id],
+                "referral_date": p.referred_on.isoformat(),
+                "start_date": p.started_on.isoformat() if p.started_on and p.started_on <= month.last_day else None,
+                "milestones_in_month": reached.get(p.id, []),
+                "outcome": p.status if closed else None,
+                "outcome_date": cast(date, p.closed_on).isoformat() if closed else None,  # closed: closed_on is set
+            }
+        )
     rows.sort(key=lambda r: (r["organisation"], r["atw_reference"]))
     ids = [r.pop("participant_id") for r in rows]
     return rows, ids, {"total": sum(withheld_by_org.values()), "by_organisation": withheld_by_org}
@@ -163,11 +187,11 @@ def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[di
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
     for k in range(0, len(ids), size):
-        yield ids[k:k + size]
+        yield ids[k : k + size]
 
 
 def milestone_text(item: dict[str, Any]) -> str:
-    """"Month of support completed: month 3 (2026-03-20)" for a return row's milestone."""
+    """ "Month of support completed: month 3 (2026-03-20)" for a return row's milestone."""
     label = MILESTONE_KINDS.get(item["kind"], item["kind"])
     if item.get("month_number"):
         label = f"{label}: month {item['month_number']}"
@@ -180,6 +204,7 @@ def outcome_text(outcome: str | None) -> str:
 
 # --------------------------------------------------------------------- warnings
 
+
 def _warnings(facts: report_figures.Facts, month: Month, shown_ids: list[int]) -> list[dict[str, Any]]:
     """What the reviewer should look at before publishing: participants open at month
     end with no contact for more than 30 days, and milestones recorded out of order.
@@ -191,23 +216,30 @@ def _warnings(facts: report_figures.Facts, month: Month, shown_ids: list[int]) -
     for chunk in _chunks(shown_ids):
         for pid, at in db.session.execute(
             select(Appointment.participant_id, func.max(Appointment.starts_at))
-            .where(Appointment.participant_id.in_(chunk), Appointment.status == "attended",
-                   Appointment.starts_at < month.ends_at)
+            .where(
+                Appointment.participant_id.in_(chunk),
+                Appointment.status == "attended",
+                Appointment.starts_at < month.ends_at,
+            )
             .group_by(Appointment.participant_id)
         ):
             last_contact[pid] = clock.local(clock.as_utc(at)).date()
         for pid, on in db.session.execute(
             select(CaseNote.participant_id, func.max(CaseNote.contact_date))
-            .where(CaseNote.participant_id.in_(chunk), CaseNote.note_type.in_(CONTACT_NOTE_TYPES),
-                   CaseNote.contact_date <= end)
+            .where(
+                CaseNote.participant_id.in_(chunk),
+                CaseNote.note_type.in_(CONTACT_NOTE_TYPES),
+                CaseNote.contact_date <= end,
+            )
             .group_by(CaseNote.participant_id)
         ):
             last_contact[pid] = max(on, last_contact.get(pid, on))
     history: dict[int, list[MilestoneRow]] = {}
     for chunk in _chunks(shown_ids):
         for m in db.session.execute(
-            select(Milestone.participant_id, Milestone.kind, Milestone.month_number, Milestone.achieved_on)
-            .where(Milestone.participant_id.in_(chunk), Milestone.achieved_on <= end)
+            select(Milestone.participant_id, Milestone.kind, Milestone.month_number, Milestone.achieved_on).where(
+                Milestone.participant_id.in_(chunk), Milestone.achieved_on <= end
+            )
         ):
             history.setdefault(m.participant_id, []).append(m)
     identity = {}
@@ -218,20 +250,34 @@ def _warnings(facts: report_figures.Facts, month: Month, shown_ids: list[int]) -
 
     def warn(p: report_figures.ParticipantFacts, code: str, text: str) -> None:
         org = orgs[p.org_id]
-        out.append({"code": code, "org": org.slug, "organisation": org.name, "participant_id": p.id,
-                    "atw_reference": identity[p.id], "text": text})
+        out.append(
+            {
+                "code": code,
+                "org": org.slug,
+                "organisation": org.name,
+                "participant_id": p.id,
+                "atw_reference": identity[p.id],
+                "text": text,
+            }
+        )
 
     for p in people:
-        open_at_end = p.allocated_on is not None and p.allocated_on <= end and not (
-            p.closed_on is not None and p.closed_on <= end)
+        open_at_end = (
+            p.allocated_on is not None
+            and p.allocated_on <= end
+            and not (p.closed_on is not None and p.closed_on <= end)
+        )
         if open_at_end:
             assert p.allocated_on is not None  # open at the month's end: allocated by then
             candidates = [d for d in (p.first_contact_on, last_contact.get(p.id)) if d is not None and d <= end]
             since = max(candidates) if candidates else None
             gap = (end - (since or p.allocated_on)).days
             if gap > NO_CONTACT_DAYS:
-                what = (f"last contact on {_day(since)}" if since
-                        else f"no contact since allocation on {_day(p.allocated_on)}")
+                what = (
+                    f"last contact on {_day(since)}"
+                    if since
+                    else f"no contact since allocation on {_day(p.allocated_on)}"
+                )
                 warn(p, "no_contact", f"No contact in the {NO_CONTACT_DAYS} days before the month’s end ({what})")
         for text in _order_problems(history.get(p.id, []), p.started_on):
             warn(p, "milestone_order", text)
@@ -264,13 +310,15 @@ def _order_problems(milestones: list[MilestoneRow], started_on: date | None) -> 
 
 # ----------------------------------------------------------------- the drafts
 
+
 def reportable(month: Month | None) -> Month:
     """A month a report can be built for: one that has ended. Raises ``Problems``."""
     if month is None:
         raise Problems([Invalid("Enter the month as a year and month, like 2026-03", field="month")])
     if month >= Month.current():
-        raise Problems([Invalid("Choose a month that has ended: a report covers a whole calendar month",
-                                field="month")])
+        raise Problems(
+            [Invalid("Choose a month that has ended: a report covers a whole calendar month", field="month")]
+        )
     return month
 
 
@@ -278,8 +326,13 @@ def request_build(month: Month | None, user_id: int) -> Job:
     """Queue the job that builds ``month``'s draft for the contract manager. Commits."""
     month = reportable(month)
     job = jobs.enqueue(build_draft, month.key, user_id, kind=Action.CONTRACT_REPORT, requested_by=user_id)
-    audit.record("contract_report.build_requested", object_type="job", object_id=job.id,
-                 detail={"month": month.key}, user_id=user_id)
+    audit.record(
+        "contract_report.build_requested",
+        object_type="job",
+        object_id=job.id,
+        detail={"month": month.key},
+        user_id=user_id,
+    )
     db.session.commit()
     return job
 
@@ -296,8 +349,10 @@ def build_draft(month_key: str, requested_by: int | None = None) -> dict[str, st
 
     warned = len(built.warnings)
     return {
-        "message": (f"The draft report for {month.label} is ready: {len(built.participant_ids)} participants in the "
-                    f"progress return, {built.withheld} withheld, {warned} warning{'s' if warned != 1 else ''}."),
+        "message": (
+            f"The draft report for {month.label} is ready: {len(built.participant_ids)} participants in the "
+            f"progress return, {built.withheld} withheld, {warned} warning{'s' if warned != 1 else ''}."
+        ),
         "link": path_for("lead.draft", month=month.key),
         "link_text": f"Review the draft for {month.label}",
         "sha256": draft.content_sha256,
@@ -321,9 +376,18 @@ def store_draft(month: Month, built: Built, requested_by: int | None) -> Contrac
     draft.job_id = current_job_id()
     db.session.flush()  # a build of the same month racing this one fails here, and is retried
     db.session.expire(draft, ["built_by"])  # a replaced draft's joined relationship holds the old value
-    audit.record("contract_report.draft_built", object_type="contract_report_draft", object_id=draft.id,
-                 user_id=requested_by, detail={"month": month.key, "sha256": built.sha256,
-                                               "participants": len(built.participant_ids), "withheld": built.withheld})
+    audit.record(
+        "contract_report.draft_built",
+        object_type="contract_report_draft",
+        object_id=draft.id,
+        user_id=requested_by,
+        detail={
+            "month": month.key,
+            "sha256": built.sha256,
+            "participants": len(built.participant_ids),
+            "withheld": built.withheld,
+        },
+    )
     return draft
 
 
@@ -331,19 +395,27 @@ def build_previous_month() -> dict[str, str]:
     """Periodic job (06:00 on the 1st, Europe/London): build last month's draft and tell the
     contract managers it is waiting for review. A month already published is left alone."""
     month = Month.current().previous()
-    published = db.session.scalar(select(func.count()).select_from(ContractReport)
-                                  .where(ContractReport.month == month.first_day))
+    published = db.session.scalar(
+        select(func.count()).select_from(ContractReport).where(ContractReport.month == month.first_day)
+    )
     if published:
         return {"message": f"{month.label} is already published: no draft built."}
     result = build_draft(month.key, None)
 
     managers = db.session.scalars(
-        select(User.id).join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == "contract_manager", User.active.is_(True)).distinct()
+        select(User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == "contract_manager", User.active.is_(True))
+        .distinct()
     ).all()
     for user_id in managers:
-        notify(user_id, "contract_report.draft", f"The draft contract report for {month.label} is ready for review",
-               result["link"], email_subject="A draft contract report is ready for review")
+        notify(
+            user_id,
+            "contract_report.draft",
+            f"The draft contract report for {month.label} is ready for review",
+            result["link"],
+            email_subject="A draft contract report is ready for review",
+        )
     return result
 
 
@@ -358,8 +430,12 @@ def all_drafts() -> list[ContractReportDraft]:
 
 def record_draft_view(draft: ContractReportDraft) -> None:
     """Audit a view of the draft (rule 1: the participants of its progress return). Commits."""
-    audit.record("contract_report.draft_viewed", object_type="contract_report_draft", object_id=draft.id,
-                 detail={"month": f"{draft.month:%Y-%m}", "participant_ids": list(draft.participant_ids)})
+    audit.record(
+        "contract_report.draft_viewed",
+        object_type="contract_report_draft",
+        object_id=draft.id,
+        detail={"month": f"{draft.month:%Y-%m}", "participant_ids": list(draft.participant_ids)},
+    )
     db.session.commit()
 
 

@@ -4,12 +4,13 @@ figure's trend over the 12 months to it, per organisation and in total.
 Counts only (no participant is named or listed), counted by ``report_figures`` exactly
 as the monthly contract report counts them, from one load of the 12 months.
 """
+
 from dataclasses import dataclass
 from typing import Any
 
+from portal.months import Month, last_months
 from portal.reporting import report_figures
 from portal.reporting.charts import Chart, bar_chart, format_value
-from portal.months import Month, last_months
 
 TREND_MONTHS = 12
 # Figures that can be followed over time: key → (label, unit).
@@ -70,6 +71,15 @@ def dashboard(month: Month, measure: str) -> Dashboard:
     for k, (org_id, name) in enumerate([(o.id, o.name) for o in facts.organisations] + [(None, "All organisations")]):
         points = [(m.short_label, report_figures.figures(facts, m, org_id, target)[measure]) for m in months]
         chart = bar_chart(f"trend-{k}", f"{label}: {name}", points, unit)
-        trends.append(Trend(name, chart, [(m.label, format_value(v, unit)) for m, (_, v) in zip(months, points)]))
-    return Dashboard(month, measure, label, [{"slug": o["slug"], "name": o["name"]} for o in block["organisations"]],
-                     report_figures.figure_rows(block), trends, target)
+        trends.append(
+            Trend(name, chart, [(m.label, format_value(v, unit)) for m, (_, v) in zip(months, points, strict=False)])
+        )
+    return Dashboard(
+        month,
+        measure,
+        label,
+        [{"slug": o["slug"], "name": o["name"]} for o in block["organisations"]],
+        report_figures.figure_rows(block),
+        trends,
+        target,
+    )

@@ -45,6 +45,7 @@ order. The same table therefore always gives the same result.
 
 Pure functions: no database, no Flask.
 """
+
 from __future__ import annotations
 
 import enum
@@ -163,9 +164,7 @@ def suppress(
     row_index: dict[Hashable, int] = {r: i for i, r in enumerate(rows)}
     col_index: dict[Hashable, int] = {c: j for j, c in enumerate(cols)}
 
-    primary = {
-        (i, j) for i in range(m) for j in range(n) if PRIMARY_MIN <= grid[i][j] <= PRIMARY_MAX
-    }
+    primary = {(i, j) for i in range(m) for j in range(n) if PRIMARY_MIN <= grid[i][j] <= PRIMARY_MAX}
     chosen = set(primary)
     for coordinate in also:
         try:
@@ -197,8 +196,12 @@ def suppress(
     )
 
 
-def exposed_cells(table: Mapping[RowKey, Mapping[ColumnKey, int]], suppressed: Iterable[Coordinate],
-                  *, columns: Sequence[ColumnKey] | None = None) -> list[Coordinate]:
+def exposed_cells(
+    table: Mapping[RowKey, Mapping[ColumnKey, int]],
+    suppressed: Iterable[Coordinate],
+    *,
+    columns: Sequence[ColumnKey] | None = None,
+) -> list[Coordinate]:
     """Suppressed coordinates whose value the published figures would give away exactly.
 
     A check usable on any suppression pattern (rules 2–4): a suppressed cell is exposed
@@ -217,8 +220,9 @@ def exposed_cells(table: Mapping[RowKey, Mapping[ColumnKey, int]], suppressed: I
     return [(TOTAL if i == m else rows[i], TOTAL if j == n else cols[j]) for i, j in sorted(_bridges(chosen))]
 
 
-def narrowed_together(tables: Sequence[SuppressedTable],
-                      links: Iterable[Iterable[tuple[int, Coordinate]]] = ()) -> list[tuple[int, Coordinate]]:
+def narrowed_together(
+    tables: Sequence[SuppressedTable], links: Iterable[Iterable[tuple[int, Coordinate]]] = ()
+) -> list[tuple[int, Coordinate]]:
     """Hidden figures that several tables published side by side pin to a single count.
 
     What a reader knows: every table adds up (rows, columns, totals); ``links`` lists groups
@@ -298,8 +302,9 @@ Line = tuple[str, int]  # ("r", i) or ("c", j)
 Cost = tuple[int, int, int]  # (total or not, value, cells)
 
 
-def _grid(table: Mapping[RowKey, Mapping[ColumnKey, int]],
-          columns: Sequence[ColumnKey] | None) -> tuple[list[RowKey], list[ColumnKey], Grid]:
+def _grid(
+    table: Mapping[RowKey, Mapping[ColumnKey, int]], columns: Sequence[ColumnKey] | None
+) -> tuple[list[RowKey], list[ColumnKey], Grid]:
     if not isinstance(table, Mapping):
         raise TypeError("table must be a mapping of row -> {column -> count}")
     rows = list(table.keys())
@@ -439,12 +444,7 @@ def _cheapest_path(grid: Grid, chosen: set[GridCell], bridge: GridCell) -> list[
     another costs (1 if it is a total, its value, 1 cell) — compared in that order.
     """
     m, n = len(grid) - 1, len(grid[0]) - 1
-    edges = [
-        (i, j)
-        for i in range(m + 1)
-        for j in range(n + 1)
-        if grid[i][j] > 0 and (i, j) != bridge
-    ]
+    edges = [(i, j) for i in range(m + 1) for j in range(n + 1) if grid[i][j] > 0 and (i, j) != bridge]
     adj = _adjacency(edges)
     order = {v: k for k, v in enumerate([("r", i) for i in range(m + 1)] + [("c", j) for j in range(n + 1)])}
     start, goal = ("r", bridge[0]), ("c", bridge[1])
@@ -467,7 +467,7 @@ def _cheapest_path(grid: Grid, chosen: set[GridCell], bridge: GridCell) -> list[
                 step = zero
             else:
                 step = (int(cell[0] == m or cell[1] == n), grid[cell[0]][cell[1]], 1)
-            new = cast(Cost, tuple(a + b for a, b in zip(cost, step)))
+            new = cast(Cost, tuple(a + b for a, b in zip(cost, step, strict=False)))
             if w not in best or new < best[w]:
                 best[w] = new
                 previous[w] = (v, cell)

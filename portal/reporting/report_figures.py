@@ -31,6 +31,7 @@ Participants who objected to research and statistics (issue 8) are counted too: 
 are the contract's own monitoring figures, which the contract requires, not research
 or statistics; the statistics extracts (``statistics.objector_ids``) leave them out.
 """
+
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,10 +41,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal import clock
+from portal.deadlines import working_days_between
 from portal.extensions import db
 from portal.models import Appointment, Milestone, OohCallback, OohCheck, Organisation, Participant
 from portal.models.milestone import LEFT_EARLY_REASONS, MILESTONE_KINDS
-from portal.deadlines import working_days_between
 from portal.months import Month, london_date
 
 DEFAULT_FIRST_CONTACT_TARGET = 2
@@ -115,10 +116,13 @@ class Facts:
 
 def delivering_organisations() -> list[Organisation]:
     """Lead and delivery organisations (the ones with caseloads), by name."""
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.kind.in_(("lead", "delivery")))
-        .order_by(Organisation.name, Organisation.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind.in_(("lead", "delivery")))
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )
 
 
 def load(first: Month, last: Month) -> Facts:
@@ -129,46 +133,74 @@ def load(first: Month, last: Month) -> Facts:
     org_ids = [o.id for o in orgs]
     facts = Facts(first, last, orgs)
     end = last.ends_at
-    started = dict(db.session.execute(
-        select(Appointment.participant_id, func.min(Appointment.starts_at))
-        .where(Appointment.org_id.in_(org_ids), Appointment.status == "attended")
-        .group_by(Appointment.participant_id)
-    ).all())
+    started = dict(
+        db.session.execute(
+            select(Appointment.participant_id, func.min(Appointment.starts_at))
+            .where(Appointment.org_id.in_(org_ids), Appointment.status == "attended")
+            .group_by(Appointment.participant_id)
+        ).all()
+    )
     rows = db.session.execute(
-        select(Participant.id, Participant.org_id, Participant.referred_at, Participant.allocated_at,
-               Participant.first_contact_at, Participant.closed_on, Participant.status, Participant.restricted)
-        .where(Participant.org_id.in_(org_ids), Participant.referred_at < end)
+        select(
+            Participant.id,
+            Participant.org_id,
+            Participant.referred_at,
+            Participant.allocated_at,
+            Participant.first_contact_at,
+            Participant.closed_on,
+            Participant.status,
+            Participant.restricted,
+        ).where(Participant.org_id.in_(org_ids), Participant.referred_at < end)
     ).all()
     for r in rows:
         started_at = started.get(r.id)
         facts.participants[r.id] = ParticipantFacts(
-            id=r.id, org_id=r.org_id, referred_on=cast(date, london_date(r.referred_at)),  # referred_at is never null
+            id=r.id,
+            org_id=r.org_id,
+            referred_on=cast(date, london_date(r.referred_at)),  # referred_at is never null
             allocated_on=london_date(r.allocated_at),
             first_contact_on=london_date(r.first_contact_at),
             started_on=london_date(clock.as_utc(started_at)) if started_at is not None else None,
-            closed_on=r.closed_on, status=r.status, restricted=r.restricted,
+            closed_on=r.closed_on,
+            status=r.status,
+            restricted=r.restricted,
         )
     for a in db.session.execute(
-        select(Appointment.org_id, Appointment.participant_id, Appointment.starts_at, Appointment.status)
-        .where(Appointment.org_id.in_(org_ids), Appointment.status.in_(("attended", "did_not_attend")),
-               Appointment.starts_at >= first.starts_at, Appointment.starts_at < end)
+        select(Appointment.org_id, Appointment.participant_id, Appointment.starts_at, Appointment.status).where(
+            Appointment.org_id.in_(org_ids),
+            Appointment.status.in_(("attended", "did_not_attend")),
+            Appointment.starts_at >= first.starts_at,
+            Appointment.starts_at < end,
+        )
     ):  # starts_at is never null
         facts.appointments.append((a.org_id, a.participant_id, cast(date, london_date(a.starts_at)), a.status))
     for m in db.session.execute(
-        select(Milestone.org_id, Milestone.participant_id, Milestone.kind, Milestone.month_number,
-               Milestone.achieved_on, Milestone.left_early_reason)
-        .where(Milestone.org_id.in_(org_ids), Milestone.achieved_on >= first.first_day,
-               Milestone.achieved_on <= last.last_day)
+        select(
+            Milestone.org_id,
+            Milestone.participant_id,
+            Milestone.kind,
+            Milestone.month_number,
+            Milestone.achieved_on,
+            Milestone.left_early_reason,
+        ).where(
+            Milestone.org_id.in_(org_ids),
+            Milestone.achieved_on >= first.first_day,
+            Milestone.achieved_on <= last.last_day,
+        )
     ):
         facts.milestones.append(cast(MilestoneFact, tuple(m)))
     for o in db.session.execute(
-        select(Milestone.participant_id, Milestone.kind, Milestone.achieved_on)
-        .where(Milestone.org_id.in_(org_ids), Milestone.kind.in_(("job_retained", "moved_to_suitable_work")),
-               Milestone.achieved_on <= last.last_day)
+        select(Milestone.participant_id, Milestone.kind, Milestone.achieved_on).where(
+            Milestone.org_id.in_(org_ids),
+            Milestone.kind.in_(("job_retained", "moved_to_suitable_work")),
+            Milestone.achieved_on <= last.last_day,
+        )
     ):
         facts.outcomes.setdefault(o.participant_id, {})[o.kind] = o.achieved_on
-    for model, at, extra in ((OohCheck, OohCheck.started_at, ()),
-                             (OohCallback, OohCallback.created_at, (OohCallback.check_id.is_(None),))):
+    for model, at, extra in (
+        (OohCheck, OohCheck.started_at, ()),
+        (OohCallback, OohCallback.created_at, (OohCallback.check_id.is_(None),)),
+    ):
         for c in db.session.execute(
             select(model.org_id, at).where(model.org_id.in_(org_ids), at >= first.starts_at, at < end, *extra)
         ):  # started_at and created_at are never null
@@ -191,7 +223,7 @@ def figures(facts: Facts, month: Month, org_id: int | None = None, target: int |
     within = sum(1 for d in days if d <= target)
     appointments = [a for a in facts.appointments if mine(a[0]) and month.contains(a[2])]
     reached = [m for m in facts.milestones if mine(m[0]) and month.contains(m[4])]
-    milestones = {kind: 0 for kind in MILESTONE_KINDS}
+    milestones = dict.fromkeys(MILESTONE_KINDS, 0)
     for m in reached:
         milestones[m[2]] = milestones.get(m[2], 0) + 1
     completions = [m for m in reached if m[2] == "programme_completed"]
@@ -201,7 +233,7 @@ def figures(facts: Facts, month: Month, org_id: int | None = None, target: int |
         return on is not None and on <= m[4]
 
     leavers = [m for m in reached if m[2] == "left_early"]
-    by_reason = {reason: 0 for reason in LEFT_EARLY_REASONS}
+    by_reason = dict.fromkeys(LEFT_EARLY_REASONS, 0)
     for m in leavers:
         reason = m[5] if m[5] in LEFT_EARLY_REASONS else "not_recorded"
         by_reason[reason] = by_reason.get(reason, 0) + 1
@@ -214,9 +246,12 @@ def figures(facts: Facts, month: Month, org_id: int | None = None, target: int |
         "first_contact_within_target_percent": round(100 * within / len(days), 1) if days else None,
         "started": sum(1 for p in people if month.contains(p.started_on)),
         "active_caseload_at_month_end": sum(
-            1 for p in people
-            if p.first_contact_on is not None and p.first_contact_on <= end
-            and not (p.closed_on is not None and p.closed_on <= end)),
+            1
+            for p in people
+            if p.first_contact_on is not None
+            and p.first_contact_on <= end
+            and not (p.closed_on is not None and p.closed_on <= end)
+        ),
         "appointments_attended": sum(1 for a in appointments if a[3] == "attended"),
         "appointments_not_attended": sum(1 for a in appointments if a[3] == "did_not_attend"),
         "milestones": milestones,
@@ -251,8 +286,14 @@ def figure_rows(block: dict[str, Any]) -> list[dict[str, Any]]:
     for key, label in LABELS.items():
         if key in BREAKDOWN_LABELS:
             for code, sub_label in _breakdown_items(key, columns):
-                rows.append({"key": f"{key}.{code}", "label": f"{label}: {sub_label}", "breakdown": True,
-                             "values": [c[key].get(code, 0) for c in columns]})
+                rows.append(
+                    {
+                        "key": f"{key}.{code}",
+                        "label": f"{label}: {sub_label}",
+                        "breakdown": True,
+                        "values": [c[key].get(code, 0) for c in columns],
+                    }
+                )
         else:
             rows.append({"key": key, "label": label, "breakdown": False, "values": [c[key] for c in columns]})
     return rows

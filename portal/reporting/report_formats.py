@@ -7,6 +7,7 @@ progress return (one row per participant), then the count withheld. The XLSX hol
 same in three sheets. Both are written by the portal's one spreadsheet writer
 (``portal.spreadsheets``), which keeps text from being read as a formula.
 """
+
 from datetime import datetime
 from typing import Any
 
@@ -39,11 +40,18 @@ def return_table(document: dict[str, Any]) -> list[spreadsheets.Row]:
     header = [contract_reports.RETURN_LABELS[f] for f in block["fields"]]
     rows: list[spreadsheets.Row] = [header]
     for r in block["rows"]:
-        rows.append([
-            r["atw_reference"], r["ni_number"], names.get(r["organisation"], r["organisation"]), r["referral_date"],
-            r["start_date"] or "", "; ".join(contract_reports.milestone_text(m) for m in r["milestones_in_month"]),
-            contract_reports.outcome_text(r["outcome"]), r["outcome_date"] or "",
-        ])
+        rows.append(
+            [
+                r["atw_reference"],
+                r["ni_number"],
+                names.get(r["organisation"], r["organisation"]),
+                r["referral_date"],
+                r["start_date"] or "",
+                "; ".join(contract_reports.milestone_text(m) for m in r["milestones_in_month"]),
+                contract_reports.outcome_text(r["outcome"]),
+                r["outcome_date"] or "",
+            ]
+        )
     return rows
 
 
@@ -57,8 +65,12 @@ def withheld_rows(document: dict[str, Any]) -> list[spreadsheets.Row]:
 
 def to_csv(document: dict[str, Any], sha256: str) -> str:
     rows: list[spreadsheets.Row] = []
-    for block in (about_rows(document, sha256), figure_table(document), return_table(document),
-                  withheld_rows(document)):
+    for block in (
+        about_rows(document, sha256),
+        figure_table(document),
+        return_table(document),
+        withheld_rows(document),
+    ):
         rows += block + [[]]
     return spreadsheets.csv_text(rows)
 
@@ -67,9 +79,10 @@ def to_xlsx(document: dict[str, Any], sha256: str, published_at: datetime) -> by
     sheets = [
         spreadsheets.Sheet("About", about_rows(document, sha256), bold_header=False, first_column_width=48),
         spreadsheets.Sheet("Figures", figure_table(document), first_column_width=48),
-        spreadsheets.Sheet("Progress return", return_table(document) + [[]] + withheld_rows(document),
-                           first_column_width=48),
+        spreadsheets.Sheet(
+            "Progress return", return_table(document) + [[]] + withheld_rows(document), first_column_width=48
+        ),
     ]
     return spreadsheets.xlsx_bytes(
-        sheets, title=f"{document['title']}: {document['month']} version {document['version']}",
-        created=published_at)
+        sheets, title=f"{document['title']}: {document['month']} version {document['version']}", created=published_at
+    )

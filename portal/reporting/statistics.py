@@ -13,6 +13,7 @@ postcode). Left out: participants who objected to the use of their data for rese
 and statistics (UK GDPR Art. 21; ``objector_ids``), and participants whose processing
 is restricted (Art. 18: stored, not used).
 """
+
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
@@ -20,13 +21,13 @@ from typing import cast
 
 from sqlalchemy import select
 
+from portal.consent import objections
 from portal.extensions import db
 from portal.models import Milestone, Participant
+from portal.months import Month, last_months
 from portal.referrals.contract_areas import postcode_area
 from portal.reporting.disclosure_control import TOTAL, Coordinate, SuppressedTable, narrowed_together, suppress
-from portal.months import Month, last_months
 from portal.reporting.report_figures import delivering_organisations
-from portal.consent import objections
 
 OUTCOMES = {
     "job_retained": "Completed: job retained",
@@ -37,6 +38,7 @@ OUTCOMES = {
 }
 TREND_MONTHS = 12
 UNKNOWN_AREA = "Unknown"
+
 
 def objector_ids() -> set[int]:
     """Participants who objected to their data being used for research and statistics:
@@ -72,19 +74,25 @@ def closures(first: Month, last: Month) -> list[Closure]:
     orgs = {o.id: o.name for o in delivering_organisations()}
     excluded = objector_ids()
     rows = db.session.execute(
-        select(Participant.id, Participant.org_id, Participant.postcode, Participant.status, Participant.closed_on)
-        .where(Participant.org_id.in_(list(orgs)), Participant.closed_on >= first.first_day,
-               Participant.closed_on <= last.last_day, Participant.status.in_(("completed", "left_early", "withdrawn")),
-               Participant.restricted.is_(False))
+        select(
+            Participant.id, Participant.org_id, Participant.postcode, Participant.status, Participant.closed_on
+        ).where(
+            Participant.org_id.in_(list(orgs)),
+            Participant.closed_on >= first.first_day,
+            Participant.closed_on <= last.last_day,
+            Participant.status.in_(("completed", "left_early", "withdrawn")),
+            Participant.restricted.is_(False),
+        )
     ).all()
     rows = [r for r in rows if r.id not in excluded]
     latest: dict[int, tuple[date, str]] = {}
     completed = [r.id for r in rows if r.status == "completed"]
     for k in range(0, len(completed), 500):
         for pid, kind, on in db.session.execute(
-            select(Milestone.participant_id, Milestone.kind, Milestone.achieved_on)
-            .where(Milestone.participant_id.in_(completed[k:k + 500]),
-                   Milestone.kind.in_(("job_retained", "moved_to_suitable_work")))
+            select(Milestone.participant_id, Milestone.kind, Milestone.achieved_on).where(
+                Milestone.participant_id.in_(completed[k : k + 500]),
+                Milestone.kind.in_(("job_retained", "moved_to_suitable_work")),
+            )
         ):
             if pid not in latest or (on, kind) > latest[pid]:
                 latest[pid] = (on, kind)
@@ -99,7 +107,7 @@ def closures(first: Month, last: Month) -> list[Closure]:
 
 
 def _counts(rows: list[str], items: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
-    counts = {row: {code: 0 for code in OUTCOMES} for row in rows}
+    counts = {row: dict.fromkeys(OUTCOMES, 0) for row in rows}
     for row, outcome in items:
         counts[row][outcome] += 1
     return counts
@@ -112,8 +120,9 @@ def tables_for(month: Month) -> list[StatisticsTable]:
     return linked_tables(month, months, org_names, closures(months[0], month))
 
 
-def linked_tables(month: Month, months: list[Month], org_names: list[str],
-                  all_closures: list[Closure]) -> list[StatisticsTable]:
+def linked_tables(
+    month: Month, months: list[Month], org_names: list[str], all_closures: list[Closure]
+) -> list[StatisticsTable]:
     """The three tables, suppressed together.
 
     They repeat figures: the outcome totals and the grand total of the organisation
@@ -128,13 +137,27 @@ def linked_tables(month: Month, months: list[Month], org_names: list[str],
     in_month = [c for c in all_closures if c.month == month]
     areas = sorted({c.area for c in in_month}, key=lambda a: (a == UNKNOWN_AREA, a))
     specs = [
-        ("organisation", f"Cases closed in {month.label}, by delivering organisation and outcome",
-         "Delivering organisation", _counts(org_names, [(c.org_name, c.outcome) for c in in_month]), TOTAL),
-        ("postcode_area", f"Cases closed in {month.label}, by postcode area and outcome",
-         "Postcode area", _counts(areas, [(c.area, c.outcome) for c in in_month]), TOTAL),
-        ("month", f"Cases closed from {months[0].label} to {month.label}, by month and outcome",
-         "Month", _counts([m.label for m in months], [(c.month.label, c.outcome) for c in all_closures]),
-         month.label),
+        (
+            "organisation",
+            f"Cases closed in {month.label}, by delivering organisation and outcome",
+            "Delivering organisation",
+            _counts(org_names, [(c.org_name, c.outcome) for c in in_month]),
+            TOTAL,
+        ),
+        (
+            "postcode_area",
+            f"Cases closed in {month.label}, by postcode area and outcome",
+            "Postcode area",
+            _counts(areas, [(c.area, c.outcome) for c in in_month]),
+            TOTAL,
+        ),
+        (
+            "month",
+            f"Cases closed from {months[0].label} to {month.label}, by month and outcome",
+            "Month",
+            _counts([m.label for m in months], [(c.month.label, c.outcome) for c in all_closures]),
+            month.label,
+        ),
     ]
     links = [[(t, (shared_row, column)) for t, (*_, shared_row) in enumerate(specs)] for column in [*OUTCOMES, TOTAL]]
     hidden: set[Hashable] = set()  # shared figures: an outcome code, or TOTAL for the grand total
@@ -142,11 +165,17 @@ def linked_tables(month: Month, months: list[Month], org_names: list[str],
     extra: list[set[Coordinate]] = [set() for _ in specs]
     while True:
         published = [
-            suppress(counts, columns=list(OUTCOMES), also=[(shared_row, column) for column in hidden] + sorted(more, key=str))
-            for (*_, counts, shared_row), more in zip(specs, extra)
+            suppress(
+                counts, columns=list(OUTCOMES), also=[(shared_row, column) for column in hidden] + sorted(more, key=str)
+            )
+            for (*_, counts, shared_row), more in zip(specs, extra, strict=False)
         ]
-        now_hidden = {column for table, (*_, shared_row) in zip(published, specs)
-                      for row, column in table.suppressed if row == shared_row}
+        now_hidden = {
+            column
+            for table, (*_, shared_row) in zip(published, specs, strict=False)
+            for row, column in table.suppressed
+            if row == shared_row
+        }
         if not now_hidden <= hidden:
             hidden |= now_hidden
             continue
@@ -156,15 +185,16 @@ def linked_tables(month: Month, months: list[Month], org_names: list[str],
         for t, (row, column) in narrowed:
             # Next to it; when its table has nothing left to hide, in the tables linked to it.
             for other in [t, *(k for k in range(len(specs)) if k != t)]:
-                cell = _cell_to_hide_with(published[other], row if other == t else None,
-                                          column if other == t else None)
+                cell = _cell_to_hide_with(published[other], row if other == t else None, column if other == t else None)
                 if cell is not None:
                     extra[other].add(cell)
                     break
             else:  # every non-zero figure hidden: then none can be pinned
                 raise ValueError("nothing left to hide")
-    return [StatisticsTable(key, title, heading, counts, table)
-            for (key, title, heading, counts, _), table in zip(specs, published)]
+    return [
+        StatisticsTable(key, title, heading, counts, table)
+        for (key, title, heading, counts, _), table in zip(specs, published, strict=False)
+    ]
 
 
 def _cell_to_hide_with(table: SuppressedTable, row: Hashable | None, column: Hashable | None) -> Coordinate | None:
@@ -173,10 +203,12 @@ def _cell_to_hide_with(table: SuppressedTable, row: Hashable | None, column: Has
     when every non-zero figure of the table is hidden."""
     coordinates = [(r, c) for r in [*table.rows, TOTAL] for c in [*table.columns, TOTAL]]
     shown = [rc for rc in coordinates if not table.is_suppressed(*rc) and table.value(*rc)]
-    for candidates in ([rc for rc in shown if rc[0] == row and row is not TOTAL and TOTAL not in rc],
-                       [rc for rc in shown if rc[1] == column and column is not TOTAL and TOTAL not in rc],
-                       [rc for rc in shown if TOTAL not in rc],
-                       shown):
+    for candidates in (
+        [rc for rc in shown if rc[0] == row and row is not TOTAL and TOTAL not in rc],
+        [rc for rc in shown if rc[1] == column and column is not TOTAL and TOTAL not in rc],
+        [rc for rc in shown if TOTAL not in rc],
+        shown,
+    ):
         if candidates:
             return min(candidates, key=lambda rc: (table.value(*rc), coordinates.index(rc)))
     return None

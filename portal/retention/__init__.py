@@ -1,1 +1,2 @@
-"""Retention rules and the destruction of records when their period ends (DESIGN.md rule 7), with certificates and the sealed audit archive."""
+"""Retention rules and the destruction of records when their period ends (DESIGN.md rule
+7), with certificates and the sealed audit archive."""

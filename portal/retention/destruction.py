@@ -8,6 +8,7 @@ nullable reference is cleared, a required one is destroyed with it) and their pr
 files (consent evidence, disclosure copies, exported packages). Each destruction
 leaves a ``Tombstone`` naming the kind and id, never what the record said.
 """
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -15,12 +16,11 @@ from typing import TYPE_CHECKING, Any, cast
 import sqlalchemy as sa
 from sqlalchemy import delete, select, update
 
-from portal import audit, clock, data_map
+from portal import audit, clock, data_map, private_files
 from portal.extensions import db
-from portal import private_files
 from portal.governance import legal_holds
-from portal.stale import expire_rows
 from portal.models.erasure import Tombstone
+from portal.stale import expire_rows
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -70,8 +70,7 @@ def _destroy_rows(table: sa.Table, where: sa.ColumnElement[bool], files: list[st
         return 0
     for name in FILE_COLUMNS:
         if name in table.c:
-            files.extend(k for k in db.session.execute(
-                select(table.c[name]).where(table.c.id.in_(ids))).scalars() if k)
+            files.extend(k for k in db.session.execute(select(table.c[name]).where(table.c.id.in_(ids))).scalars() if k)
     fields.update(c.name for c in table.c if c.name not in ("id",))
     count = 0
     for other, column in _dependants(table):
@@ -85,13 +84,29 @@ def _destroy_rows(table: sa.Table, where: sa.ColumnElement[bool], files: list[st
     return count
 
 
-def tombstone(*, object_type: str, object_id: int | str, what: str, fields: Iterable[str],
-              confirmed_by: "User | int", basis: str = "retention", rule: str | None = None,
-              rights_request_id: int | None = None) -> "Tombstone":
+def tombstone(
+    *,
+    object_type: str,
+    object_id: int | str,
+    what: str,
+    fields: Iterable[str],
+    confirmed_by: "User | int",
+    basis: str = "retention",
+    rule: str | None = None,
+    rights_request_id: int | None = None,
+) -> "Tombstone":
     """Leave a Tombstone (portal.models.erasure, the access/erasure area's model)."""
 
-    values = dict(object_type=object_type, object_id=str(object_id), what=what, fields=sorted(fields),
-                  erased_at=clock.now(), basis=basis, rule=rule, rights_request_id=rights_request_id)
+    values = dict(
+        object_type=object_type,
+        object_id=str(object_id),
+        what=what,
+        fields=sorted(fields),
+        erased_at=clock.now(),
+        basis=basis,
+        rule=rule,
+        rights_request_id=rights_request_id,
+    )
     user_id = getattr(confirmed_by, "id", confirmed_by)
     if hasattr(Tombstone, "confirmed_by_id"):
         values["confirmed_by_id"] = user_id
@@ -108,8 +123,15 @@ def _report_table(object_type: str) -> sa.Table | None:
     return _table(object_type) if object_type in {h.table for h in data_map.listed_by("reports")} else None
 
 
-def destroy(kind: str, object_type: str, object_id: int | str, *, participant_id: int | None,
-            confirmed_by: "User | int", rule: str) -> Destroyed:
+def destroy(
+    kind: str,
+    object_type: str,
+    object_id: int | str,
+    *,
+    participant_id: int | None,
+    confirmed_by: "User | int",
+    rule: str,
+) -> Destroyed:
     """Destroy one record of ``kind`` (not a participant record: see erasure) and leave
     a tombstone. Refuses while a legal hold stands on the participant. The caller
     commits, then removes ``files`` (``remove_files``)."""
@@ -126,11 +148,17 @@ def destroy(kind: str, object_type: str, object_id: int | str, *, participant_id
     rows = _destroy_rows(table, table.c.id == int(object_id), files, fields)
     if rows == 0:
         raise DestructionRefused("the record no longer exists")
-    stone = tombstone(object_type=table.name, object_id=object_id, what=what, fields=fields,
-                      confirmed_by=confirmed_by, rule=rule)
-    audit.record("retention.destroy", object_type=table.name, object_id=str(object_id),
-                 participant_id=participant_id, user_id=confirmed_by if isinstance(confirmed_by, int) else confirmed_by.id,
-                 detail={"rule": rule, "rows": rows, "files": len(files), "tombstone_id": stone.id})
+    stone = tombstone(
+        object_type=table.name, object_id=object_id, what=what, fields=fields, confirmed_by=confirmed_by, rule=rule
+    )
+    audit.record(
+        "retention.destroy",
+        object_type=table.name,
+        object_id=str(object_id),
+        participant_id=participant_id,
+        user_id=confirmed_by if isinstance(confirmed_by, int) else confirmed_by.id,
+        detail={"rule": rule, "rows": rows, "files": len(files), "tombstone_id": stone.id},
+    )
     return Destroyed(stone.id, rows, files)
 
 

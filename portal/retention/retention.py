@@ -3,11 +3,12 @@
 The DPO sets a period per kind of record, counted from a named event. The nightly
 job lists what has passed its period (``build_list``); nothing is destroyed until
 the DPO approves items (``approve``) and carries the approved ones out
-(``start_destruction``: a tracked job running ``destroy_approved``): participant records through the erasure service, other kinds
-through ``portal.retention.destruction``, audit events by sealing a checkpoint
+(``start_destruction``: a tracked job running ``destroy_approved``): participant records
+through the erasure service, other kinds through ``portal.retention.destruction``, audit events by sealing a checkpoint
 (``seal_checkpoint``). Standing legal holds keep a participant's records (the item
 shows "held"). Lists, items and audit events hold ids and kinds, never personal data.
 """
+
 import json
 import os
 import secrets
@@ -20,21 +21,18 @@ from dateutil.relativedelta import relativedelta
 from flask import render_template, url_for
 from sqlalchemy import CursorResult, Row, func, select, text
 
-from portal import audit, clock, data_map, jobs
+from portal import audit, clock, data_map, jobs, private_files
 from portal.actions import Action
+from portal.casework.gp_letters import render_pdf
 from portal.extensions import db
+from portal.governance import legal_holds
 from portal.models import AuditEvent, AuditVerification, Job, Participant, User
 from portal.models.job import UNFINISHED
 from portal.models.participant import CLOSED_STATUSES
-from portal.models.retention import (
-    COUNTED_FROM, DestructionItem, DestructionList, RetentionRule, RetentionRuleChange,
-)
-from portal import private_files
-from portal.governance import legal_holds
+from portal.models.retention import COUNTED_FROM, DestructionItem, DestructionList, RetentionRule, RetentionRuleChange
 from portal.retention import destruction
-from portal.validation import Invalid, Problems
-from portal.casework.gp_letters import render_pdf
 from portal.rights import erasure
+from portal.validation import Invalid, Problems
 
 # The README's "Retention defaults" (the 0012_retention migration seeds the same rows).
 DEFAULT_RULES = [
@@ -56,19 +54,32 @@ ALLOWED_FROM = {
     "reports": ("created",),
     "audit_events": ("created",),
 }
-STATUS_LABELS = {"pending": "Awaiting approval", "held": "Kept: legal hold", "approved": "Approved",
-                 "destroyed": "Destroyed", "failed": "Not destroyed"}
+STATUS_LABELS = {
+    "pending": "Awaiting approval",
+    "held": "Kept: legal hold",
+    "approved": "Approved",
+    "destroyed": "Destroyed",
+    "failed": "Not destroyed",
+}
 # Rules whose items are found apart: the participant record, rights requests,
 # generated reports and packages, the audit trail; every other rule lists rows of a
 # participant's table, counted from the case closing or the row's creation.
 COUNTED_APART = ("participant_record", "rights_requests", "reports", "audit_events")
 # Kinds destroyed first: a participant's erasure and the audit seal come last.
-ORDER = {"appointments": 0, "consents": 1, "disclosures": 2, "rights_requests": 3, "reports": 4,
-         "participant_record": 5, "audit_events": 6}
+ORDER = {
+    "appointments": 0,
+    "consents": 1,
+    "disclosures": 2,
+    "rights_requests": 3,
+    "reports": 4,
+    "participant_record": 5,
+    "audit_events": 6,
+}
 
 
 class DueItem(TypedDict):
     """One record past its period (``due``): the fields of its ``DestructionItem``."""
+
     kind: str
     object_type: str
     object_id: str
@@ -80,13 +91,15 @@ class DueItem(TypedDict):
 
 # ------------------------------------------------------------------ rules
 
+
 def ensure_rules() -> None:
     """Seed missing rules with the defaults (the migration does so; tests' create_all not)."""
     have = set(db.session.scalars(select(RetentionRule.key)))
     for key, name, months, counted_from, position in DEFAULT_RULES:
         if key not in have:
-            db.session.add(RetentionRule(key=key, name=name, period_months=months, counted_from=counted_from,
-                                         position=position))
+            db.session.add(
+                RetentionRule(key=key, name=name, period_months=months, counted_from=counted_from, position=position)
+            )
     db.session.flush()
 
 
@@ -111,8 +124,9 @@ def period_label(months: int) -> str:
     return f"{months} month{'s' if months != 1 else ''}"
 
 
-def update_rule(found: RetentionRule, period_months: str | int | None, counted_from: str | None, note: str | None,
-                user: User) -> RetentionRuleChange | None:
+def update_rule(
+    found: RetentionRule, period_months: str | int | None, counted_from: str | None, note: str | None, user: User
+) -> RetentionRuleChange | None:
     """Change a rule's period or starting event, with the reason; the rule, its history
     row and the event commit together. None when nothing changed."""
     problems: list[Invalid] = []
@@ -134,22 +148,38 @@ def update_rule(found: RetentionRule, period_months: str | int | None, counted_f
     assert months is not None and counted_from is not None  # checked above
     if months == found.period_months and counted_from == found.counted_from:
         return None
-    change = RetentionRuleChange(rule_id=found.id, old_period_months=found.period_months, new_period_months=months,
-                                 old_counted_from=found.counted_from, new_counted_from=counted_from, note=note,
-                                 changed_by_id=user.id, changed_at=clock.now())
+    change = RetentionRuleChange(
+        rule_id=found.id,
+        old_period_months=found.period_months,
+        new_period_months=months,
+        old_counted_from=found.counted_from,
+        new_counted_from=counted_from,
+        note=note,
+        changed_by_id=user.id,
+        changed_at=clock.now(),
+    )
     found.period_months, found.counted_from = months, counted_from
     found.updated_at, found.updated_by_id = change.changed_at, user.id
     db.session.expire(found, ["updated_by"])  # its joined relationship was loaded with the old value
     db.session.add(change)
     db.session.flush()
-    audit.record("retention.rule_change", object_type="retention_rule", object_id=found.key, user_id=user.id,
-                 detail={"change_id": change.id, "period_months": [change.old_period_months, months],
-                         "counted_from": [change.old_counted_from, counted_from]})
+    audit.record(
+        "retention.rule_change",
+        object_type="retention_rule",
+        object_id=found.key,
+        user_id=user.id,
+        detail={
+            "change_id": change.id,
+            "period_months": [change.old_period_months, months],
+            "counted_from": [change.old_counted_from, counted_from],
+        },
+    )
     db.session.commit()
     return change
 
 
 # ------------------------------------------------------------------ what is due
+
 
 def _date(value: date) -> date:
     return clock.local(value).date() if isinstance(value, datetime) else value
@@ -161,14 +191,15 @@ def _cutoff(found: RetentionRule, today: date) -> date:
 
 def _closed_participants(cutoff: date) -> Sequence[Row[int, int, date | None]]:
     return db.session.execute(
-        select(Participant.id, Participant.org_id, Participant.closed_on)
-        .where(Participant.status.in_(CLOSED_STATUSES), Participant.closed_on.is_not(None),
-               Participant.closed_on <= cutoff)
+        select(Participant.id, Participant.org_id, Participant.closed_on).where(
+            Participant.status.in_(CLOSED_STATUSES), Participant.closed_on.is_not(None), Participant.closed_on <= cutoff
+        )
     ).all()
 
 
-def _participant_rows(table_name: str, created_column: str, found: RetentionRule, cutoff: date,
-                      today: date) -> list[tuple[str, int, int | None, int | None, date]]:
+def _participant_rows(
+    table_name: str, created_column: str, found: RetentionRule, cutoff: date, today: date
+) -> list[tuple[str, int, int | None, int | None, date]]:
     """Rows of a participant's table past the rule: counted from the case closing or
     from the row's own creation."""
     table = db.metadata.tables[table_name]
@@ -197,12 +228,26 @@ def due(today: date | None = None) -> list[DueItem]:
     pid: int | None
     org_id: int | None
 
-    def add(key: str, object_type: str, object_id: int | str, participant_id: int | None, org_id: int | None,
-            counted_on: date) -> None:
+    def add(
+        key: str,
+        object_type: str,
+        object_id: int | str,
+        participant_id: int | None,
+        org_id: int | None,
+        counted_on: date,
+    ) -> None:
         found = found_rules[key]
-        results.append(DueItem(kind=key, object_type=object_type, object_id=str(object_id),
-                               participant_id=participant_id, org_id=org_id, counted_from_on=counted_on,
-                               period_ended_on=counted_on + relativedelta(months=found.period_months)))
+        results.append(
+            DueItem(
+                kind=key,
+                object_type=object_type,
+                object_id=str(object_id),
+                participant_id=participant_id,
+                org_id=org_id,
+                counted_from_on=counted_on,
+                period_ended_on=counted_on + relativedelta(months=found.period_months),
+            )
+        )
 
     # What each rule lists is the participant-data registry's (portal.data_map.listed_by).
     r = found_rules["participant_record"]
@@ -218,7 +263,8 @@ def due(today: date | None = None) -> list[DueItem]:
             assert holding.retention.item_from is not None  # listed_by lists only holdings that name it
             created = table.c[holding.retention.item_from]
             for pid, org_id, referred_at in db.session.execute(
-                    select(table.c.id, table.c.org_id, created).where(created < limit)).all():
+                select(table.c.id, table.c.org_id, created).where(created < limit)
+            ).all():
                 add(r.key, holding.table, pid, pid, org_id, _date(referred_at))
 
     for key in found_rules:  # the rules of a participant's own rows (appointments, consents, disclosures)
@@ -228,7 +274,8 @@ def due(today: date | None = None) -> list[DueItem]:
         for holding in data_map.listed_by(key):
             assert holding.retention.item_from is not None  # listed_by lists only holdings that name it
             for object_type, oid, pid, org_id, counted_on in _participant_rows(
-                    holding.table, holding.retention.item_from, found, _cutoff(found, today), today):
+                holding.table, holding.retention.item_from, found, _cutoff(found, today), today
+            ):
                 add(key, object_type, oid, pid, org_id, counted_on)
 
     found = found_rules["rights_requests"]
@@ -236,12 +283,16 @@ def due(today: date | None = None) -> list[DueItem]:
         table = db.metadata.tables[holding.table]
         cutoff = _cutoff(found, today)
         if found.counted_from == "request_closed":
-            rows = db.session.execute(select(table.c.id, table.c.participant_id, table.c.org_id, table.c.closed_at)
-                                      .where(table.c.status == "closed", table.c.closed_at.is_not(None))).all()
+            rows = db.session.execute(
+                select(table.c.id, table.c.participant_id, table.c.org_id, table.c.closed_at).where(
+                    table.c.status == "closed", table.c.closed_at.is_not(None)
+                )
+            ).all()
         else:
             assert holding.retention.item_from is not None  # listed_by lists only holdings that name it
-            rows = db.session.execute(select(table.c.id, table.c.participant_id, table.c.org_id,
-                                             table.c[holding.retention.item_from])).all()
+            rows = db.session.execute(
+                select(table.c.id, table.c.participant_id, table.c.org_id, table.c[holding.retention.item_from])
+            ).all()
         for oid, pid, org_id, when in rows:
             if when is not None and _date(when) <= cutoff:
                 add(found.key, holding.table, oid, pid, org_id, _date(when))
@@ -277,10 +328,12 @@ def due(today: date | None = None) -> list[DueItem]:
 
 # ------------------------------------------------------------------ lists
 
+
 def _listed_already() -> set[tuple[str, str]]:
     rows = db.session.execute(
-        select(DestructionItem.kind, DestructionItem.object_id)
-        .where(DestructionItem.status.in_(("pending", "approved", "destroyed")))
+        select(DestructionItem.kind, DestructionItem.object_id).where(
+            DestructionItem.status.in_(("pending", "approved", "destroyed"))
+        )
     ).all()
     return {(k, o) for k, o in rows}
 
@@ -290,12 +343,18 @@ def build_list(user: User | None = None) -> DestructionList:
     participant under a legal hold are listed as held. The list, its items and the
     event commit together."""
     listed = _listed_already()
-    audit_listed = any(k == "audit_events" for k, _ in db.session.execute(
-        select(DestructionItem.kind, DestructionItem.id).where(
-            DestructionItem.kind == "audit_events", DestructionItem.status.in_(("pending", "approved")))).all())
+    audit_listed = any(
+        k == "audit_events"
+        for k, _ in db.session.execute(
+            select(DestructionItem.kind, DestructionItem.id).where(
+                DestructionItem.kind == "audit_events", DestructionItem.status.in_(("pending", "approved"))
+            )
+        ).all()
+    )
     held = {h.participant_id: h for h in legal_holds.holds(include_lifted=False)}
-    found = DestructionList(built_at=clock.now(), built_by_id=user.id if user else None,
-                            job_id=jobs.current_job_id(), status="open")
+    found = DestructionList(
+        built_at=clock.now(), built_by_id=user.id if user else None, job_id=jobs.current_job_id(), status="open"
+    )
     db.session.add(found)
     db.session.flush()
     for entry in due():
@@ -304,17 +363,28 @@ def build_list(user: User | None = None) -> DestructionList:
         if entry["kind"] == "audit_events" and audit_listed:
             continue
         hold = held.get(entry["participant_id"]) if entry["participant_id"] else None
-        db.session.add(DestructionItem(list_id=found.id, status="held" if hold else "pending",
-                                       hold_id=hold.id if hold else None, error="", **entry))
+        db.session.add(
+            DestructionItem(
+                list_id=found.id,
+                status="held" if hold else "pending",
+                hold_id=hold.id if hold else None,
+                error="",
+                **entry,
+            )
+        )
     db.session.flush()
     db.session.refresh(found)
     counts = Counter(i.kind for i in found.items)
     if not found.items:
         found.status = "completed"
         found.completed_at = found.built_at
-    audit.record("retention.list_built", object_type="destruction_list", object_id=str(found.id),
-                 user_id=user.id if user else None,
-                 detail={"items": dict(counts), "held": sum(1 for i in found.items if i.status == "held")})
+    audit.record(
+        "retention.list_built",
+        object_type="destruction_list",
+        object_id=str(found.id),
+        user_id=user.id if user else None,
+        detail={"items": dict(counts), "held": sum(1 for i in found.items if i.status == "held")},
+    )
     db.session.commit()
     return found
 
@@ -324,8 +394,11 @@ def nightly() -> dict[str, Any]:
     jobs.set_progress(10, "Finding records past their retention period")
     found = build_list()
     n = len(found.items)
-    return {"list_id": found.id, "items": n,
-            "message": f"Destruction list {found.id}: {n} item{'s' if n != 1 else ''} past their period"}
+    return {
+        "list_id": found.id,
+        "items": n,
+        "message": f"Destruction list {found.id}: {n} item{'s' if n != 1 else ''} past their period",
+    }
 
 
 def lists() -> list[DestructionList]:
@@ -360,8 +433,13 @@ def approve(found: DestructionList, item_ids: Iterable[str | int] | None, user: 
             approved.append(item.id)
     db.session.flush()
     if approved:
-        audit.record("retention.approve", object_type="destruction_list", object_id=str(found.id), user_id=user.id,
-                     detail={"item_ids": approved})
+        audit.record(
+            "retention.approve",
+            object_type="destruction_list",
+            object_id=str(found.id),
+            user_id=user.id,
+            detail={"item_ids": approved},
+        )
     db.session.commit()
     return len(approved)
 
@@ -388,8 +466,11 @@ def destroy_approved(found: DestructionList, user: User) -> Counter[str]:
     db.session.flush()
     results: Counter[str] = Counter()
     files: list[str] = []
-    todo = [(i.id, i.kind) for i in sorted(found.items, key=lambda i: (ORDER.get(i.kind, 9), i.id))
-            if i.status == "approved"]
+    todo = [
+        (i.id, i.kind)
+        for i in sorted(found.items, key=lambda i: (ORDER.get(i.kind, 9), i.id))
+        if i.status == "approved"
+    ]
     for done_count, (item_id, kind) in enumerate(todo):
         jobs.set_progress(100 * done_count / len(todo), f"Destroying item {done_count + 1} of {len(todo)}")
         item = db.session.get(DestructionItem, item_id)
@@ -403,8 +484,14 @@ def destroy_approved(found: DestructionList, user: User) -> Counter[str]:
                     seal_checkpoint(int(item.object_id), user_id, commit=False)
                     tombstone_id, removed = None, []
                 else:
-                    done = destruction.destroy(kind, item.object_type, item.object_id,
-                                               participant_id=item.participant_id, confirmed_by=user_id, rule=kind)
+                    done = destruction.destroy(
+                        kind,
+                        item.object_type,
+                        item.object_id,
+                        participant_id=item.participant_id,
+                        confirmed_by=user_id,
+                        rule=kind,
+                    )
                     tombstone_id, removed = done.tombstone_id, done.files
         except (destruction.DestructionRefused, CheckpointRefused) as refused:
             item = db.session.get(DestructionItem, item_id)
@@ -423,8 +510,13 @@ def destroy_approved(found: DestructionList, user: User) -> Counter[str]:
     if all(i.status in ("destroyed", "failed", "held") for i in found.items) and found.status == "open":
         found.status, found.completed_at = "completed", clock.now()
     db.session.flush()
-    audit.record("retention.destroy_list", object_type="destruction_list", object_id=str(list_id), user_id=user_id,
-                 detail={"destroyed": results["destroyed"], "failed": results["failed"]})
+    audit.record(
+        "retention.destroy_list",
+        object_type="destruction_list",
+        object_id=str(list_id),
+        user_id=user_id,
+        detail={"destroyed": results["destroyed"], "failed": results["failed"]},
+    )
     db.session.commit()
     destruction.remove_files(files)
     return results
@@ -444,9 +536,13 @@ def start_destruction(found: DestructionList, user: User) -> Job:
     if running is not None:
         return running
     job = jobs.enqueue(destroy_list_job, found.id, user.id, kind=Action.RETENTION_DESTROY, requested_by=user.id)
-    audit.record("retention.destroy_requested", object_type="destruction_list", object_id=str(found.id),
-                 user_id=user.id, detail={"job_id": job.id,
-                                          "approved": sum(1 for i in found.items if i.status == "approved")})
+    audit.record(
+        "retention.destroy_requested",
+        object_type="destruction_list",
+        object_id=str(found.id),
+        user_id=user.id,
+        detail={"job_id": job.id, "approved": sum(1 for i in found.items if i.status == "approved")},
+    )
     db.session.commit()
     return job
 
@@ -462,13 +558,18 @@ def destroy_list_job(list_id: int, user_id: int) -> dict[str, Any]:
         raise jobs.Fail("no such destruction list or approver")
     results = destroy_approved(found, user)
     destroyed, failed = results["destroyed"], results["failed"]
-    return {"list_id": list_id, "destroyed": destroyed, "failed": failed,
-            "message": f"{destroyed} destroyed, {failed} not destroyed",
-            "link": url_for("dpo.retention.destruction_list", list_id=list_id),
-            "link_text": f"Back to destruction list {list_id}"}
+    return {
+        "list_id": list_id,
+        "destroyed": destroyed,
+        "failed": failed,
+        "message": f"{destroyed} destroyed, {failed} not destroyed",
+        "link": url_for("dpo.retention.destruction_list", list_id=list_id),
+        "link_text": f"Back to destruction list {list_id}",
+    }
 
 
 # ------------------------------------------------------------------ certificate
+
 
 def certificate_rows(found: DestructionList) -> list[dict[str, Any]]:
     by_rule = {r.key: r for r in rules()}
@@ -476,8 +577,9 @@ def certificate_rows(found: DestructionList) -> list[dict[str, Any]]:
     for item in found.items:
         if item.status != "destroyed":
             continue
-        row = rows.setdefault(item.kind, {"rule": by_rule.get(item.kind), "count": 0, "approvers": set(),
-                                          "first": None, "last": None})
+        row = rows.setdefault(
+            item.kind, {"rule": by_rule.get(item.kind), "count": 0, "approvers": set(), "first": None, "last": None}
+        )
         row["count"] += 1
         if item.approved_by:
             row["approvers"].add(item.approved_by.name)
@@ -488,9 +590,16 @@ def certificate_rows(found: DestructionList) -> list[dict[str, Any]]:
 
 def certificate_html(found: DestructionList) -> str:
     rows = certificate_rows(found)
-    return render_template("retention/certificate.html", found=found, rows=rows,
-                           total=sum(r["count"] for r in rows), held=sum(1 for i in found.items if i.status == "held"),
-                           issued_at=clock.now(), period_label=period_label, counted_from=COUNTED_FROM)
+    return render_template(
+        "retention/certificate.html",
+        found=found,
+        rows=rows,
+        total=sum(r["count"] for r in rows),
+        held=sum(1 for i in found.items if i.status == "held"),
+        issued_at=clock.now(),
+        period_label=period_label,
+        counted_from=COUNTED_FROM,
+    )
 
 
 def certificate_pdf(found: DestructionList, user: User) -> bytes:
@@ -502,6 +611,7 @@ def certificate_pdf(found: DestructionList, user: User) -> bytes:
 
 
 # ------------------------------------------------------------------ audit checkpoints
+
 
 class CheckpointRefused(RuntimeError):
     pass
@@ -545,8 +655,11 @@ def _seal(upto_seq: int, user_id: int) -> AuditVerification:
     head = db.session.get(AuditEvent, upto_seq)
     if head is None or upto_seq <= floor:
         raise CheckpointRefused(f"audit event {upto_seq} is not in the chain")
-    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.seq > floor, AuditEvent.seq <= upto_seq)
-                                     .order_by(AuditEvent.seq)))
+    events = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.seq > floor, AuditEvent.seq <= upto_seq).order_by(AuditEvent.seq)
+        )
+    )
     # Unique even when the same sequence is sealed twice at one moment (a rolled-back
     # seal, a restored database writing to the same private files).
     name = f"checkpoint-{upto_seq:012d}-{clock.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.jsonl"
@@ -554,11 +667,23 @@ def _seal(upto_seq: int, user_id: int) -> AuditVerification:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as archive:
         for event in events:
-            archive.write(json.dumps({"event": json.loads(audit.canonical(event)), "prev_hash": event.prev_hash,
-                                      "hash": event.hash}, sort_keys=True) + "\n")
+            archive.write(
+                json.dumps(
+                    {"event": json.loads(audit.canonical(event)), "prev_hash": event.prev_hash, "hash": event.hash},
+                    sort_keys=True,
+                )
+                + "\n"
+            )
     checkpoint = AuditVerification(
-        at=clock.now(), kind="checkpoint", ok=True, checkpoint_seq=upto_seq, checkpoint_hash=head.hash,
-        first_seq=events[0].seq, head_seq=upto_seq, head_hash=head.hash, event_count=len(events),
+        at=clock.now(),
+        kind="checkpoint",
+        ok=True,
+        checkpoint_seq=upto_seq,
+        checkpoint_hash=head.hash,
+        first_seq=events[0].seq,
+        head_seq=upto_seq,
+        head_hash=head.hash,
+        event_count=len(events),
         message=f"checkpoint sealed; {len(events)} events archived to audit-archive/{name}"[:500],
     )
     db.session.add(checkpoint)
@@ -566,14 +691,19 @@ def _seal(upto_seq: int, user_id: int) -> AuditVerification:
     if db.session.get_bind().dialect.name == "postgresql":
         removed = db.session.execute(text("SELECT audit_expire_to_checkpoint(:upto)"), {"upto": upto_seq}).scalar()
     else:
-        removed = cast(CursorResult[Any], db.session.execute(
-            AuditEvent.__table__.delete().where(AuditEvent.seq <= upto_seq))).rowcount
+        removed = cast(
+            CursorResult[Any], db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.seq <= upto_seq))
+        ).rowcount
     for event in events:
         if event in db.session:
             db.session.expunge(event)
-    audit.record("audit.checkpoint", object_type="audit_verification", object_id=str(checkpoint.id),
-                 user_id=user_id,
-                 detail={"checkpoint_seq": upto_seq, "events": len(events), "removed": removed})
+    audit.record(
+        "audit.checkpoint",
+        object_type="audit_verification",
+        object_id=str(checkpoint.id),
+        user_id=user_id,
+        detail={"checkpoint_seq": upto_seq, "events": len(events), "removed": removed},
+    )
     return checkpoint
 
 

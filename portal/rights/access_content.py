@@ -8,6 +8,7 @@ before release and may redact where it is about someone else. Which sections the
 are, what each shows and how its rows are found is the participant-data registry's
 (``portal.data_map``): a table added there appears here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -18,13 +19,13 @@ from sqlalchemy import Select
 
 from portal import audit, data_map
 from portal.extensions import db
+from portal.governance import audit_search
 from portal.models import Participant, User
 from portal.models.rights import RightsRequest
-from portal.governance import audit_search
 
 # Sections whose rows come from a reader of their own (data_map.Provider).
 PROVIDERS: dict[str, Callable[[int], list[Any]]] = {
-    "viewers": lambda participant_id: list(audit_search.viewers_of(participant_id)),
+    "viewers": lambda participant_id: list(audit_search.viewers_of(participant_id))
 }
 
 
@@ -49,10 +50,20 @@ def _staff(user_id: int | None, cache: dict[int, str]) -> str:
     return cache[user_id]
 
 
-def _section(key: str, title: str, columns: Iterable[tuple[str, str]], rows: Iterable[dict[str, Any]],
-             passages: Iterable[str] = ()) -> dict[str, Any]:
-    return {"key": key, "title": title, "columns": [list(c) for c in columns],
-            "rows": [{k: _plain(v) for k, v in row.items()} for row in rows], "passages": list(passages)}
+def _section(
+    key: str,
+    title: str,
+    columns: Iterable[tuple[str, str]],
+    rows: Iterable[dict[str, Any]],
+    passages: Iterable[str] = (),
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "title": title,
+        "columns": [list(c) for c in columns],
+        "rows": [{k: _plain(v) for k, v in row.items()} for row in rows],
+        "passages": list(passages),
+    }
 
 
 def _all(query: Select[Any]) -> list[Any]:
@@ -62,9 +73,15 @@ def _all(query: Select[Any]) -> list[Any]:
 def audit_full_read(request: RightsRequest, participant: Participant, tab: str, user_id: int) -> None:
     """Record that the DPO's full read showed ``tab`` of ``participant``'s record,
     reached through ``request`` (rule 1), and commit."""
-    audit.record("participant.viewed", object_type="participant", object_id=participant.id,
-                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id,
-                 detail={"view": f"dpo.record.{tab}", "rights_request_id": request.id})
+    audit.record(
+        "participant.viewed",
+        object_type="participant",
+        object_id=participant.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        org_id=participant.org_id,
+        detail={"view": f"dpo.record.{tab}", "rights_request_id": request.id},
+    )
     db.session.commit()
 
 
@@ -98,9 +115,15 @@ def collect(participant: Participant, progress: Callable[[int, str], Any] | None
         if section.progress and progress:
             progress(int(100 * len(sections) / len(declared)), section.progress)
         rows = _section_rows(found, section, participant)
-        sections.append(_section(section.key, section.title, [(c.key, c.label) for c in section.columns],
-                                 [{c.key: _value(row, c, staff) for c in section.columns} for row in rows],
-                                 section.passages))
+        sections.append(
+            _section(
+                section.key,
+                section.title,
+                [(c.key, c.label) for c in section.columns],
+                [{c.key: _value(row, c, staff) for c in section.columns} for row in rows],
+                section.passages,
+            )
+        )
     return sections
 
 
@@ -108,7 +131,7 @@ def passages(sections: list[dict[str, Any]]) -> Iterator[tuple[str, str, str, st
     """Every reviewable passage: (key, section title, column label, text), non-empty only.
     The key is ``section/row/column``: stable for one built package."""
     for section in sections:
-        labels = dict((k, label) for k, label in section["columns"])
+        labels = dict(section["columns"])
         for index, row in enumerate(section["rows"]):
             for column in section["passages"]:
                 text = row.get(column)

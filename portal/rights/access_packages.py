@@ -12,6 +12,7 @@
 Allowed while the participant's processing is restricted (rule 5: the DPO's rights
 workflows). Every step is audited with ids only.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,20 +23,18 @@ from typing import TYPE_CHECKING, Any
 
 from flask import render_template, url_for
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
-from portal import audit, clock, jobs, spreadsheets
+from portal import audit, clock, jobs, private_files, spreadsheets
+from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
+from portal.consent import authority_requests, disclosures
 from portal.extensions import db
 from portal.models import AccessPackage, AccessRedaction, Participant
 from portal.models.rights import RightsRequest
-from portal import private_files
-from portal.consent import disclosures
-from portal.consent import authority_requests
 from portal.rights import access_content, rights_identity
-from portal.access.participant_access import ensure_not_restricted
-from portal.validation import Invalid, Problems
 from portal.rights.rights_workflows import NotLinked
-from werkzeug.exceptions import NotFound
+from portal.validation import Invalid, Problems
 
 if TYPE_CHECKING:
     from flask import Response
@@ -59,8 +58,11 @@ def _participant(request: RightsRequest) -> Participant:
 
 
 def packages_of(request: RightsRequest) -> list[AccessPackage]:
-    return list(db.session.scalars(select(AccessPackage).where(AccessPackage.rights_request_id == request.id)
-                                   .order_by(AccessPackage.id.desc())))
+    return list(
+        db.session.scalars(
+            select(AccessPackage).where(AccessPackage.rights_request_id == request.id).order_by(AccessPackage.id.desc())
+        )
+    )
 
 
 def get_package(request: RightsRequest, package_id: int | str) -> AccessPackage:
@@ -76,34 +78,54 @@ def start_package(request: RightsRequest, user_id: int) -> AccessPackage:
     """Queue the build of a new access package for the request's participant."""
     authority_requests.require_dpo(user_id)
     participant = _participant(request)
-    package = AccessPackage(org_id=participant.org_id, participant_id=participant.id, rights_request_id=request.id,
-                            status="building", created_by_id=user_id, created_at=clock.now())
+    package = AccessPackage(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        rights_request_id=request.id,
+        status="building",
+        created_by_id=user_id,
+        created_at=clock.now(),
+    )
     db.session.add(package)
     db.session.flush()
-    job = jobs.enqueue(build_package, package.id, kind=Action.ACCESS_PACKAGE, org_id=participant.org_id,
-                       requested_by=user_id)
+    job = jobs.enqueue(
+        build_package, package.id, kind=Action.ACCESS_PACKAGE, org_id=participant.org_id, requested_by=user_id
+    )
     package.job_id = job.id
-    audit.record("access_package.requested", object_type="access_package", object_id=package.id,
-                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id,
-                 detail={"rights_request_id": request.id, "job_id": job.id})
+    audit.record(
+        "access_package.requested",
+        object_type="access_package",
+        object_id=package.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        org_id=participant.org_id,
+        detail={"rights_request_id": request.id, "job_id": job.id},
+    )
     db.session.commit()
     return package
 
 
 def _csv(section: dict[str, Any]) -> bytes:
-    return spreadsheets.csv_bytes(([row.get(key, "") for key, _label in section["columns"]] for row in section["rows"]),
-                                  header=[label for _key, label in section["columns"]])
+    return spreadsheets.csv_bytes(
+        ([row.get(key, "") for key, _label in section["columns"]] for row in section["rows"]),
+        header=[label for _key, label in section["columns"]],
+    )
 
 
 def make_zip(package: AccessPackage, sections: list[dict[str, Any]]) -> bytes:
     """The package file: summary.html, data.json and one CSV per section."""
     buffer = io.BytesIO()
     html = render_template("access/package_summary.html", sections=sections, package=package)
-    data = json.dumps({"package": package.id, "participant": package.participant_id, "sections": sections},
-                      indent=2, ensure_ascii=False, sort_keys=True)
+    data = json.dumps(
+        {"package": package.id, "participant": package.participant_id, "sections": sections},
+        indent=2,
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in [("summary.html", html.encode("utf-8")), ("data.json", data.encode("utf-8"))] + [
-                (f"{s['key']}.csv", _csv(s)) for s in sections]:
+            (f"{s['key']}.csv", _csv(s)) for s in sections
+        ]:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, content)
@@ -123,12 +145,19 @@ def build_package(package_id: int) -> dict[str, Any]:
         jobs.set_progress(95, "Writing the package")
         stored = private_files.store("access_packages", make_zip(package, sections), "application/zip")
         package.draft_key, package.draft_sha256, package.status = stored.key, stored.sha256, "ready"
-        audit.record("access_package.built", object_type="access_package", object_id=package.id,
-                     participant_id=package.participant_id, org_id=package.org_id,
-                     detail={"sha256": stored.sha256, "sections": len(sections)})
-    return {"message": "The access package is ready for review.",
-            "link": url_for("dpo.rights.access_review", request_id=package.rights_request_id, package_id=package.id),
-            "link_text": "Review the access package"}
+        audit.record(
+            "access_package.built",
+            object_type="access_package",
+            object_id=package.id,
+            participant_id=package.participant_id,
+            org_id=package.org_id,
+            detail={"sha256": stored.sha256, "sections": len(sections)},
+        )
+    return {
+        "message": "The access package is ready for review.",
+        "link": url_for("dpo.rights.access_review", request_id=package.rights_request_id, package_id=package.id),
+        "link_text": "Review the access package",
+    }
 
 
 def draft_sections(package: AccessPackage) -> list[dict[str, Any]]:
@@ -144,11 +173,18 @@ def review(package: AccessPackage, user_id: int) -> list[tuple[str, str, str, st
     """The draft's passages, each with its redaction (or None); the read is audited."""
     sections = draft_sections(package)
     redactions = {r.passage_key: r for r in package.redactions}
-    audit.record("access_package.reviewed", object_type="access_package", object_id=package.id,
-                 participant_id=package.participant_id, user_id=user_id, org_id=package.org_id)
+    audit.record(
+        "access_package.reviewed",
+        object_type="access_package",
+        object_id=package.id,
+        participant_id=package.participant_id,
+        user_id=user_id,
+        org_id=package.org_id,
+    )
     db.session.commit()
-    return [(key, title, label, text, redactions.get(key))
-            for key, title, label, text in access_content.passages(sections)]
+    return [
+        (key, title, label, text, redactions.get(key)) for key, title, label, text in access_content.passages(sections)
+    ]
 
 
 def redact(package: AccessPackage, passage_key: str, reason: str, user_id: int) -> AccessRedaction:
@@ -171,13 +207,20 @@ def redact(package: AccessPackage, passage_key: str, reason: str, user_id: int) 
     if problems:
         raise Problems(problems)
     # Through the relationship, so the package's loaded redactions include it after the commit.
-    redaction = AccessRedaction(package=package, passage_key=passage_key, reason=reason,
-                                redacted_by_id=user_id, redacted_at=clock.now())
+    redaction = AccessRedaction(
+        package=package, passage_key=passage_key, reason=reason, redacted_by_id=user_id, redacted_at=clock.now()
+    )
     db.session.add(redaction)
     db.session.flush()
-    audit.record("access_package.redacted", object_type="access_redaction", object_id=redaction.id,
-                 participant_id=package.participant_id, user_id=user_id, org_id=package.org_id,
-                 detail={"package_id": package.id, "passage_key": passage_key})
+    audit.record(
+        "access_package.redacted",
+        object_type="access_redaction",
+        object_id=redaction.id,
+        participant_id=package.participant_id,
+        user_id=user_id,
+        org_id=package.org_id,
+        detail={"package_id": package.id, "passage_key": passage_key},
+    )
     db.session.commit()
     return redaction
 
@@ -214,17 +257,32 @@ def release(package: AccessPackage, user_id: int) -> AccessPackage:
     stored = private_files.store("access_packages", make_zip(package, sections), "application/zip")
     try:
         disclosure = disclosures.record_disclosure(
-            participant, "other", "The participant (subject access request)", "Right of access (UK GDPR Article 15)",
-            [s["title"] for s in sections if s["rows"]], summary=f"Access package {package.id} released",
-            legal_basis="legal_obligation", copy_path=stored.key, copy_content_type="application/zip",
-            method="access package", user_id=user_id, source="access_package", source_id=package.id)
+            participant,
+            "other",
+            "The participant (subject access request)",
+            "Right of access (UK GDPR Article 15)",
+            [s["title"] for s in sections if s["rows"]],
+            summary=f"Access package {package.id} released",
+            legal_basis="legal_obligation",
+            copy_path=stored.key,
+            copy_content_type="application/zip",
+            method="access package",
+            user_id=user_id,
+            source="access_package",
+            source_id=package.id,
+        )
         package.released_key, package.released_sha256 = stored.key, stored.sha256
         package.released_at, package.released_by_id = clock.now(), user_id
         package.disclosure_id, package.status = disclosure.id, "released"
-        audit.record("access_package.released", object_type="access_package", object_id=package.id,
-                     participant_id=package.participant_id, user_id=user_id, org_id=package.org_id,
-                     detail={"sha256": stored.sha256, "disclosure_id": disclosure.id,
-                             "redactions": len(package.redactions)})
+        audit.record(
+            "access_package.released",
+            object_type="access_package",
+            object_id=package.id,
+            participant_id=package.participant_id,
+            user_id=user_id,
+            org_id=package.org_id,
+            detail={"sha256": stored.sha256, "disclosure_id": disclosure.id, "redactions": len(package.redactions)},
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -240,7 +298,13 @@ def released_file(package: AccessPackage, user_id: int) -> Response:
     body = private_files.read(package.released_key)
     if hashlib.sha256(body).hexdigest() != package.released_sha256:
         raise NotReady("the stored package does not match its recorded hash")
-    audit.record("access_package.downloaded", object_type="access_package", object_id=package.id,
-                 participant_id=package.participant_id, user_id=user_id, org_id=package.org_id)
+    audit.record(
+        "access_package.downloaded",
+        object_type="access_package",
+        object_id=package.id,
+        participant_id=package.participant_id,
+        user_id=user_id,
+        org_id=package.org_id,
+    )
     db.session.commit()
     return private_files.response(package.released_key, "application/zip", f"access-package-{package.id}.zip")

@@ -1,4 +1,5 @@
 """``flask recheck-rights-disclosures``: the one-off check of issue 15, item 2."""
+
 import click
 
 from portal.extensions import db

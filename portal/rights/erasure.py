@@ -24,6 +24,7 @@ the anonymised skeleton of the record, consents and the disclosures register
 (retention duty and legal claims). Nothing is erased while a legal hold stands.
 Every erased episode leaves a ``Tombstone``.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,12 +35,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from portal import audit, clock, data_map
+from portal import audit, clock, data_map, private_files
 from portal.extensions import db
+from portal.governance import legal_holds
 from portal.models import Consent, Disclosure, LegalHold, Participant, Tombstone, User
 from portal.models.rights import RightsRequest
-from portal import private_files
-from portal.governance import legal_holds
 from portal.stale import expire_relationships_to, expire_rows
 
 ERASED = "[erased]"
@@ -91,9 +91,13 @@ def _episodes(participant: Participant) -> list[Participant]:
     the same NI number (a re-referral), so that erasing the person leaves no copy."""
     rows = [participant]
     if participant.ni_number:
-        rows += list(db.session.scalars(
-            select(Participant).where(Participant.ni_number == participant.ni_number, Participant.id != participant.id)
-            .order_by(Participant.id)))
+        rows += list(
+            db.session.scalars(
+                select(Participant)
+                .where(Participant.ni_number == participant.ni_number, Participant.id != participant.id)
+                .order_by(Participant.id)
+            )
+        )
     return rows
 
 
@@ -116,8 +120,9 @@ def erasure_plan(participant: Participant) -> ErasurePlan:
     episodes = _episodes(participant)
     ids = [p.id for p in episodes]
     plan = ErasurePlan(participant_ids=ids, hold=_held(episodes))
-    plan.erased.append(PlanItem("Personal details (name, NI number, date of birth, contact, employment, GP, health)",
-                                len(ids)))
+    plan.erased.append(
+        PlanItem("Personal details (name, NI number, date of birth, contact, employment, GP, health)", len(ids))
+    )
     for found in data_map.redacted():
         n = _count(found.table, ids)
         if n:
@@ -127,29 +132,58 @@ def erasure_plan(participant: Participant) -> ErasurePlan:
         plan.erased.append(PlanItem("Stored files (evidence, letters, copies, access packages, exports)", files))
     plan.erased.append(PlanItem("Mentions in notifications, emails, job results, uploads and other records", 0))
     if plan.hold is not None:
-        plan.kept.append(PlanItem("Everything: a legal hold stands", len(ids),
-                                  f"Legal hold placed on {plan.hold.placed_at:%d/%m/%Y}, review on "
-                                  f"{plan.hold.review_on:%d/%m/%Y}"))
+        plan.kept.append(
+            PlanItem(
+                "Everything: a legal hold stands",
+                len(ids),
+                f"Legal hold placed on {plan.hold.placed_at:%d/%m/%Y}, review on {plan.hold.review_on:%d/%m/%Y}",
+            )
+        )
     plan.kept.append(PlanItem("Audit trail", 0, "Holds ids only, never personal data (audit duty, rule 10)"))
-    plan.kept.append(PlanItem("Anonymised record: id, organisation, status and dates", len(ids),
-                              "Retention duty: counted in contract figures already reported to DWP"))
+    plan.kept.append(
+        PlanItem(
+            "Anonymised record: id, organisation, status and dates",
+            len(ids),
+            "Retention duty: counted in contract figures already reported to DWP",
+        )
+    )
     consents = _count(Consent.__tablename__, ids)
     if consents:
-        plan.kept.append(PlanItem("Consent records without the participant's words", consents,
-                                  "Legal claim: shows what each sharing relied on"))
+        plan.kept.append(
+            PlanItem(
+                "Consent records without the participant's words",
+                consents,
+                "Legal claim: shows what each sharing relied on",
+            )
+        )
     disclosures = _count(Disclosure.__tablename__, ids)
     if disclosures:
-        plan.kept.append(PlanItem("Disclosures register without summaries or copies", disclosures,
-                                  "Legal claim and accountability: who received data, when and on what basis"))
-    requests = db.session.scalar(select(sa.func.count()).select_from(RightsRequest)
-                                 .where(RightsRequest.participant_id.in_(ids))) or 0
+        plan.kept.append(
+            PlanItem(
+                "Disclosures register without summaries or copies",
+                disclosures,
+                "Legal claim and accountability: who received data, when and on what basis",
+            )
+        )
+    requests = (
+        db.session.scalar(
+            select(sa.func.count()).select_from(RightsRequest).where(RightsRequest.participant_id.in_(ids))
+        )
+        or 0
+    )
     if requests:
-        plan.kept.append(PlanItem("Rights requests: requester's name and contact", requests,
-                                  "Accountability: the request and how it was answered"))
+        plan.kept.append(
+            PlanItem(
+                "Rights requests: requester's name and contact",
+                requests,
+                "Accountability: the request and how it was answered",
+            )
+        )
     return plan
 
 
 # ----------------------------------------------------------------------- identifiers
+
 
 def identifiers(participant: Participant) -> list[str]:
     """Every form in which the participant's identity may have been written down."""
@@ -232,6 +266,7 @@ def _sweep(terms: list[str], keep_request_id: int | None) -> list[str]:
 
 # ----------------------------------------------------------------------- erasure
 
+
 def _anonymise(participant: Participant) -> None:
     participant.first_name = "Erased"
     participant.last_name = f"participant {participant.id}"
@@ -279,8 +314,14 @@ def _user_id(user: User | int | None) -> int | None:
     return user.id
 
 
-def erase_participant(participant: Participant, *, confirmed_by: User | int | None, basis: str,
-                      rights_request: RightsRequest | int | None = None, rule: str | None = None) -> Tombstone:
+def erase_participant(
+    participant: Participant,
+    *,
+    confirmed_by: User | int | None,
+    basis: str,
+    rights_request: RightsRequest | int | None = None,
+    rule: str | None = None,
+) -> Tombstone:
     """Erase ``participant`` (and their other episodes) across every table and stored
     file, in the caller's transaction (the caller commits), and leave a tombstone per
     episode; returns the participant's own. Refused (``ErasureRefused``) while a legal
@@ -318,19 +359,34 @@ def erase_participant(participant: Participant, *, confirmed_by: User | int | No
     fields += _sweep(terms, request_id)
     fields = sorted(set(fields))
     what = "participant record anonymised; text erased from " + (
-        ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in sorted(counts.items())) or "no other records")
+        ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in sorted(counts.items())) or "no other records"
+    )
     now = clock.now()
     confirmed_by_id = _user_id(confirmed_by)
     tombstones = []
     for p in episodes:
-        tombstone = Tombstone(object_type="participant", object_id=str(p.id), what=what, fields=fields, erased_at=now,
-                              confirmed_by_id=confirmed_by_id, rights_request_id=request_id, basis=basis, rule=rule)
+        tombstone = Tombstone(
+            object_type="participant",
+            object_id=str(p.id),
+            what=what,
+            fields=fields,
+            erased_at=now,
+            confirmed_by_id=confirmed_by_id,
+            rights_request_id=request_id,
+            basis=basis,
+            rule=rule,
+        )
         db.session.add(tombstone)
         db.session.flush()
-        audit.record("participant.erased", object_type="participant", object_id=p.id, participant_id=p.id,
-                     org_id=p.org_id, user_id=confirmed_by_id,
-                     detail={"tombstone_id": tombstone.id, "basis": basis, "rights_request_id": request_id,
-                             "rule": rule})
+        audit.record(
+            "participant.erased",
+            object_type="participant",
+            object_id=p.id,
+            participant_id=p.id,
+            org_id=p.org_id,
+            user_id=confirmed_by_id,
+            detail={"tombstone_id": tombstone.id, "basis": basis, "rights_request_id": request_id, "rule": rule},
+        )
         tombstones.append(tombstone)
     return tombstones[0]
 
@@ -346,11 +402,22 @@ def erase_for_request(request: RightsRequest, participant: Participant, user_id:
 
 def audit_plan_view(request: RightsRequest, participant: Participant, user_id: int) -> None:
     """Record that the DPO was shown the erasure page of ``participant`` and commit."""
-    audit.record("erasure.plan_viewed", object_type="rights_request", object_id=request.id,
-                 participant_id=participant.id, user_id=user_id, org_id=participant.org_id)
+    audit.record(
+        "erasure.plan_viewed",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=participant.id,
+        user_id=user_id,
+        org_id=participant.org_id,
+    )
     db.session.commit()
 
 
 def tombstones_of(participant_id: int) -> list[Tombstone]:
-    return list(db.session.scalars(select(Tombstone).where(
-        Tombstone.object_type == "participant", Tombstone.object_id == str(participant_id)).order_by(Tombstone.id)))
+    return list(
+        db.session.scalars(
+            select(Tombstone)
+            .where(Tombstone.object_type == "participant", Tombstone.object_id == str(participant_id))
+            .order_by(Tombstone.id)
+        )
+    )

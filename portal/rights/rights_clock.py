@@ -9,12 +9,12 @@ arithmetic; this module turns a request into its inputs, so a change can be judg
 before it is made (``refuse_later_due``: once the due date has passed, nothing makes it
 later).
 """
+
 from dataclasses import dataclass
 from datetime import date
 
-from portal import clock
+from portal import clock, deadlines
 from portal.models.rights import RightsRequest
-from portal import deadlines
 from portal.validation import Invalid, Problems
 
 
@@ -33,6 +33,7 @@ class Clock:
 @dataclass(frozen=True)
 class ClockInputs:
     """Everything the due date depends on, so a change can be judged before it is made."""
+
     start: date | None
     periods: tuple[tuple[date, date | None], ...]
     extended: bool
@@ -40,8 +41,12 @@ class ClockInputs:
 
 
 def inputs_of(request: RightsRequest) -> ClockInputs:
-    return ClockInputs(request.clock_start, tuple((s.asked_on, s.answered_on) for s in request.stops),
-                       bool(request.extension_reason), request.extension_notice_sent_on)
+    return ClockInputs(
+        request.clock_start,
+        tuple((s.asked_on, s.answered_on) for s in request.stops),
+        bool(request.extension_reason),
+        request.extension_notice_sent_on,
+    )
 
 
 def clock_from(inputs: ClockInputs, today: date) -> Clock:
@@ -54,11 +59,20 @@ def clock_from(inputs: ClockInputs, today: date) -> Clock:
     provisional = any(answered is None for _asked, answered in inputs.periods)
     stopped = deadlines.stopped_days(inputs.periods, open_until=today)
     notice_due = deadlines.extension_notice_due(inputs.start, stopped) if inputs.extended else None
-    lapsed = bool(inputs.extended and notice_due is not None
-                  and (inputs.notice_sent_on > notice_due if inputs.notice_sent_on else today > notice_due))
+    lapsed = bool(
+        inputs.extended
+        and notice_due is not None
+        and (inputs.notice_sent_on > notice_due if inputs.notice_sent_on else today > notice_due)
+    )
     months = 3 if inputs.extended and not lapsed else 1
-    return Clock(inputs.start, stopped, deadlines.response_due(inputs.start, months=months, stopped_days=stopped),
-                 provisional, notice_due, lapsed)
+    return Clock(
+        inputs.start,
+        stopped,
+        deadlines.response_due(inputs.start, months=months, stopped_days=stopped),
+        provisional,
+        notice_due,
+        lapsed,
+    )
 
 
 def clock_of(request: RightsRequest, today: date | None = None) -> Clock:
@@ -78,9 +92,16 @@ def refuse_later_due(request: RightsRequest, proposed: ClockInputs | date | None
     current = clock_of(request, today).due
     later = clock_from(proposed, today).due if isinstance(proposed, ClockInputs) else proposed
     if deadlines.rewinds_overdue(current, later, today):
-        raise Problems([Invalid(
-            f"The request was due on {current:%-d %B %Y} and is overdue: {what} cannot be recorded now, because it "
-            "would make the due date later. The request stays overdue: answer it as soon as you can", field=field)])
+        raise Problems(
+            [
+                Invalid(
+                    f"The request was due on {current:%-d %B %Y} and is overdue: {what} cannot be recorded now, "
+                    "because it "
+                    "would make the due date later. The request stays overdue: answer it as soon as you can",
+                    field=field,
+                )
+            ]
+        )
 
 
 def recompute_due(request: RightsRequest) -> None:

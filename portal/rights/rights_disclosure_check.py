@@ -10,6 +10,7 @@ DPO's review list (``DisclosureReview``, the list the emergency overrides use) a
 possible breach. It is audited, and safe to run twice: a disclosure already on the
 list for this concern is not added again.
 """
+
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,12 +19,12 @@ from typing import cast
 from sqlalchemy import select
 
 from portal import audit
+from portal.consent import disclosure_reviews
+from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.models import AccessPackage, Disclosure
 from portal.models.rights import PortabilityExport, RightsRequest
-from portal.consent import disclosure_reviews
 from portal.months import london_date
-from portal.consent.emergency import dpo_user_ids
 from portal.notifications import notify
 
 KIND = "identity_not_verified"
@@ -57,15 +58,20 @@ def identity_state_at(request: RightsRequest, moment: datetime) -> str | None:
 def _disclosures() -> Iterator[tuple[str, int, AccessPackage | PortabilityExport, datetime, RightsRequest]]:
     """(what, its id, its row, when, request) for every disclosure to a requester."""
     packages = db.session.execute(
-        select(AccessPackage, RightsRequest).join(RightsRequest, RightsRequest.id == AccessPackage.rights_request_id)
+        select(AccessPackage, RightsRequest)
+        .join(RightsRequest, RightsRequest.id == AccessPackage.rights_request_id)
         .where(AccessPackage.status == "released", AccessPackage.disclosure_id.is_not(None))
-        .order_by(AccessPackage.id)).all()
+        .order_by(AccessPackage.id)
+    ).all()
     for package, request in packages:
         assert package.released_at is not None  # set when a package is released
         yield "Access package", package.id, package, package.released_at, request
     exports = db.session.execute(
-        select(PortabilityExport, RightsRequest).join(RightsRequest, RightsRequest.id == PortabilityExport.request_id)
-        .where(PortabilityExport.disclosure_id.is_not(None)).order_by(PortabilityExport.id)).all()
+        select(PortabilityExport, RightsRequest)
+        .join(RightsRequest, RightsRequest.id == PortabilityExport.request_id)
+        .where(PortabilityExport.disclosure_id.is_not(None))
+        .order_by(PortabilityExport.id)
+    ).all()
     for export, request in exports:
         yield "Portability export", export.id, export, export.created_at, request
 
@@ -85,22 +91,37 @@ def recheck_identity_disclosures() -> RecheckResult:
         disclosure = db.session.get(Disclosure, row.disclosure_id)
         assert disclosure is not None  # only rows with a disclosure are listed
         item = disclosure_reviews.flag(
-            disclosure, KIND,
+            disclosure,
+            KIND,
             f"{label} {source_id} for rights request {request.reference} was disclosed on "
-            f"{london_date(moment):%-d %B %Y} while the requester's identity was {state}", FOUND_BY)
+            f"{london_date(moment):%-d %B %Y} while the requester's identity was {state}",
+            FOUND_BY,
+        )
         if item is None:
             result.already += 1
             continue
         result.raised.append(item.id)
         participant_ids.append(row.participant_id)
-    audit.record("disclosure_review.identity_recheck", object_type="disclosure_review",
-                 detail={"checked": result.checked, "raised": result.raised, "already": result.already,
-                         "participant_ids": sorted(set(participant_ids))})
+    audit.record(
+        "disclosure_review.identity_recheck",
+        object_type="disclosure_review",
+        detail={
+            "checked": result.checked,
+            "raised": result.raised,
+            "already": result.already,
+            "participant_ids": sorted(set(participant_ids)),
+        },
+    )
     if result.raised:
         count = len(result.raised)
         for dpo_id in dpo_user_ids():
-            notify(dpo_id, "disclosure_review",
-                   f"{count} disclosure{'s' if count != 1 else ''} made before the requester's identity was verified "
-                   "wait for your review", "/dpo/overrides", email_subject="Disclosures wait for your review")
+            notify(
+                dpo_id,
+                "disclosure_review",
+                f"{count} disclosure{'s' if count != 1 else ''} made before the requester's identity was verified "
+                "wait for your review",
+                "/dpo/overrides",
+                email_subject="Disclosures wait for your review",
+            )
     db.session.commit()
     return result

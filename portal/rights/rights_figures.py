@@ -9,6 +9,7 @@ an open one is overdue once its due date has passed. A request closed before its
 clock started (identity never proved) was not answered, so it is counted apart.
 The figures are read in a fixed number of queries, however many requests there are.
 """
+
 from dataclasses import dataclass
 from datetime import date
 

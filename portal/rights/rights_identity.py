@@ -8,6 +8,7 @@ needed by the DPO with a reason (``RightsRequest.identity_verified``; the DPO's 
 ``rights_requests.record_identity``). Every service that discloses to a requester calls
 ``require_identity_verified`` first; a refusal is audited and says why.
 """
+
 from portal import audit
 from portal.extensions import db
 from portal.models.rights import RIGHTS, RightsRequest
@@ -20,14 +21,18 @@ class IdentityNotVerified(PermissionError):
         self.request_id = request.id
         self.what = what
         if request.identity_status == "not_needed":
-            why = ("identity was marked “not needed” when the request was logged, but only the DPO can decide "
-                   "that, with a reason")
+            why = (
+                "identity was marked “not needed” when the request was logged, but only the DPO can decide "
+                "that, with a reason"
+            )
         elif request.identity_status == "failed":
             why = "their identity or authority was not proved"
         else:
             why = "the evidence of their identity or authority has not been recorded"
-        self.message = (f"You cannot {what} yet: {why}. Nothing is disclosed to a requester until their identity, "
-                        "or their authority to act for the person, is verified")
+        self.message = (
+            f"You cannot {what} yet: {why}. Nothing is disclosed to a requester until their identity, "
+            "or their authority to act for the person, is verified"
+        )
         super().__init__(self.message)
 
 
@@ -40,9 +45,15 @@ def require_identity_verified(request: RightsRequest, what: str, user_id: int | 
     if request.identity_verified:
         return
     db.session.rollback()
-    audit.record_and_commit("rights_request.disclosure_refused", object_type="rights_request", object_id=request.id,
-                            participant_id=request.participant_id, user_id=user_id, outcome="refused",
-                            detail={"what": what, "identity_status": request.identity_status})
+    audit.record_and_commit(
+        "rights_request.disclosure_refused",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        outcome="refused",
+        detail={"what": what, "identity_status": request.identity_status},
+    )
     raise IdentityNotVerified(request, what)
 
 
@@ -55,5 +66,8 @@ DISCLOSING_RIGHTS = frozenset(RIGHTS) - {"informed"}
 def outcome_discloses(request: RightsRequest, outcome: str | None) -> bool:
     """An outcome discloses when it answers, in whole or in part, a request linked to
     a participant for a right other than the privacy notice."""
-    return (outcome in ("done", "partly_done") and request.participant_id is not None
-            and bool(DISCLOSING_RIGHTS & set(request.right_codes)))
+    return (
+        outcome in ("done", "partly_done")
+        and request.participant_id is not None
+        and bool(DISCLOSING_RIGHTS & set(request.right_codes))
+    )

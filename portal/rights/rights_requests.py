@@ -10,31 +10,36 @@ module recomputes ``RightsRequest.due_on`` on every change of its inputs, so a
 request cannot silently pass its deadline. Only the DPO works a request after it is
 logged; the audit trail holds ids and codes, never what was asked or by whom.
 """
+
 from collections.abc import Collection, Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from portal import audit, clock
-from portal.extensions import db
-from portal.models import User
-from portal.models.rights import (CHANNELS, EXTENSION_REASONS, OUTCOMES, RESPONSE_METHODS, RIGHTS, ClockStop,
-                                  RightsRequest, RightsRequestRight)
-from portal.permissions import STAFF
-from portal import deadlines
-from portal.rights.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due, state_of
-from portal.rights.rights_identity import outcome_discloses, require_identity_verified
+from portal import audit, clock, deadlines, jobs
+
 # The DPO-only check and the per-field text cleaning are those of authority requests.
 from portal.consent.authority_requests import require_dpo, required_text
-from portal.validation import Invalid, Problems
-from datetime import datetime, time
-from portal import jobs
 from portal.consent.emergency import dpo_user_ids
-from portal.models import Notification
+from portal.extensions import db
+from portal.models import Notification, User
+from portal.models.rights import (
+    CHANNELS,
+    EXTENSION_REASONS,
+    OUTCOMES,
+    RESPONSE_METHODS,
+    RIGHTS,
+    ClockStop,
+    RightsRequest,
+    RightsRequestRight,
+)
 from portal.notifications import notify
-from sqlalchemy import func
+from portal.permissions import STAFF
+from portal.rights.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due, state_of
+from portal.rights.rights_identity import outcome_discloses, require_identity_verified
+from portal.validation import Invalid, Problems
 
 # Re-exported for the other rights modules (rights_complaints, access_packages).
 
@@ -43,8 +48,14 @@ class RequestClosed(ValueError):
     """A closed request is not changed any more."""
 
 
-def checked_date(problems: list[Invalid], name: str, value: date | None, label: str, not_before: date | None = None,
-          before_label: str = "") -> date | None:
+def checked_date(
+    problems: list[Invalid],
+    name: str,
+    value: date | None,
+    label: str,
+    not_before: date | None = None,
+    before_label: str = "",
+) -> date | None:
     if value is None:
         problems.append(Invalid(f"Enter {label}", field=name))
         return None
@@ -55,8 +66,9 @@ def checked_date(problems: list[Invalid], name: str, value: date | None, label: 
     return value
 
 
-def checked_choice(problems: list[Invalid], name: str, value: str | None, choices: Collection[str],
-            message: str) -> str | None:
+def checked_choice(
+    problems: list[Invalid], name: str, value: str | None, choices: Collection[str], message: str
+) -> str | None:
     if value not in choices:
         problems.append(Invalid(message, field=name))
     return value
@@ -64,10 +76,22 @@ def checked_choice(problems: list[Invalid], name: str, value: str | None, choice
 
 # ---------------------------------------------------------------- taking in
 
-def log_request(*, requester_name: str | None, requester_contact: str | None, what_requested: str | None,
-                rights: Iterable[str] | None, received_on: date | None, channel: str | None,
-                on_behalf: bool, on_behalf_of: str | None, identity_needed: bool, identity_asked_for: str | None,
-                user_id: int | None, org_id: int | None = None) -> RightsRequest:
+
+def log_request(
+    *,
+    requester_name: str | None,
+    requester_contact: str | None,
+    what_requested: str | None,
+    rights: Iterable[str] | None,
+    received_on: date | None,
+    channel: str | None,
+    on_behalf: bool,
+    on_behalf_of: str | None,
+    identity_needed: bool,
+    identity_asked_for: str | None,
+    user_id: int | None,
+    org_id: int | None = None,
+) -> RightsRequest:
     """Log a request as it arrived (any staff member; DWP's users may not). Several
     rights may be asked in one request. Where the requester's identity or authority
     is not yet proved, the DPO's list shows the clock waiting for the evidence."""
@@ -76,38 +100,81 @@ def log_request(*, requester_name: str | None, requester_contact: str | None, wh
         raise PermissionError("only staff of the partnership log rights requests")
     problems: list[Invalid] = []
     requester_name = required_text(problems, "requester_name", requester_name, "the name of the person asking", 200)
-    requester_contact = required_text(problems, "requester_contact", requester_contact, "how to reach the person asking",
-                              500)
+    requester_contact = required_text(
+        problems, "requester_contact", requester_contact, "how to reach the person asking", 500
+    )
     what_requested = required_text(problems, "what_requested", what_requested, "what they ask for", 5000)
-    rights = [r for r in dict.fromkeys(rights or [])]
+    rights = list(dict.fromkeys(rights or []))
     if not rights or any(r not in RIGHTS for r in rights):
         problems.append(Invalid("Select the rights the request asks for", field="rights"))
     checked_choice(problems, "channel", channel, CHANNELS, "Select how the request arrived")
     received_on = checked_date(problems, "received_on", received_on, "the date the request arrived")
-    on_behalf_of = required_text(problems, "on_behalf_of", on_behalf_of, "whom they act for and in what capacity", 500,
-                         required=bool(on_behalf)) if on_behalf else ""
-    identity_asked_for = required_text(problems, "identity_asked_for", identity_asked_for,
-                               "what evidence of identity or authority was asked for", 2000,
-                               required=bool(identity_needed)) if identity_needed else ""
+    on_behalf_of = (
+        required_text(
+            problems,
+            "on_behalf_of",
+            on_behalf_of,
+            "whom they act for and in what capacity",
+            500,
+            required=bool(on_behalf),
+        )
+        if on_behalf
+        else ""
+    )
+    identity_asked_for = (
+        required_text(
+            problems,
+            "identity_asked_for",
+            identity_asked_for,
+            "what evidence of identity or authority was asked for",
+            2000,
+            required=bool(identity_needed),
+        )
+        if identity_needed
+        else ""
+    )
     if problems:
         raise Problems(problems)
     request = RightsRequest(
-        requester_name=requester_name, requester_contact=requester_contact, what_requested=what_requested,
-        received_on=received_on, channel=channel, on_behalf=bool(on_behalf), on_behalf_of=on_behalf_of,
-        identity_status="pending" if identity_needed else "not_needed", identity_asked_for=identity_asked_for,
-        logged_by_id=user_id, logged_by_org_id=org_id, logged_at=clock.now(), status="open",
+        requester_name=requester_name,
+        requester_contact=requester_contact,
+        what_requested=what_requested,
+        received_on=received_on,
+        channel=channel,
+        on_behalf=bool(on_behalf),
+        on_behalf_of=on_behalf_of,
+        identity_status="pending" if identity_needed else "not_needed",
+        identity_asked_for=identity_asked_for,
+        logged_by_id=user_id,
+        logged_by_org_id=org_id,
+        logged_at=clock.now(),
+        status="open",
         rights=[RightsRequestRight(right=r) for r in rights],
     )
     recompute_due(request)
     db.session.add(request)
     db.session.flush()
-    audit.record("rights_request.logged", object_type="rights_request", object_id=request.id, user_id=user_id,
-                 detail={"rights": rights, "channel": channel, "on_behalf": bool(on_behalf),
-                         "identity_pending": bool(identity_needed)})
+    audit.record(
+        "rights_request.logged",
+        object_type="rights_request",
+        object_id=request.id,
+        user_id=user_id,
+        detail={
+            "rights": rights,
+            "channel": channel,
+            "on_behalf": bool(on_behalf),
+            "identity_pending": bool(identity_needed),
+        },
+    )
 
     for dpo_id in dpo_user_ids():
-        notify(dpo_id, "rights_request", f"A rights request was logged: {request.reference}",
-               f"/dpo/requests/{request.id}", email_subject="A rights request was logged")
+        notify(
+            dpo_id,
+            "rights_request",
+            f"A rights request was logged: {request.reference}",
+            f"/dpo/requests/{request.id}",
+            email_subject="A rights request was logged",
+        )
     db.session.commit()
     return request
 
@@ -121,9 +188,16 @@ def open_for_dpo(request: RightsRequest, user_id: int | None) -> None:
 IDENTITY_EXEMPTION = "Identity or authority not verified (UK GDPR Articles 11(2) and 12(2) and (6))"
 
 
-def record_identity(request: RightsRequest, decision: str | None, received_on: date | None, method: str | None,
-                    reason: str | None, user_id: int | None, response_sent_on: date | None = None,
-                    response_method: str | None = None) -> RightsRequest:
+def record_identity(
+    request: RightsRequest,
+    decision: str | None,
+    received_on: date | None,
+    method: str | None,
+    reason: str | None,
+    user_id: int | None,
+    response_sent_on: date | None = None,
+    response_method: str | None = None,
+) -> RightsRequest:
     """The DPO's identity (or authority) step, one of three outcomes:
 
     * ``proved``: the evidence arrived; the clock starts that day;
@@ -140,31 +214,56 @@ def record_identity(request: RightsRequest, decision: str | None, received_on: d
     problems: list[Invalid] = []
     if request.identity_status == "proved":
         raise Problems([Invalid("Identity is already proved", field="decision")])
-    checked_choice(problems, "decision", decision, ("proved", "not_needed", "failed"),
-            "Select whether their identity or authority is proved, not needed or not proved")
+    checked_choice(
+        problems,
+        "decision",
+        decision,
+        ("proved", "not_needed", "failed"),
+        "Select whether their identity or authority is proved, not needed or not proved",
+    )
     if decision == "proved":
-        received_on = checked_date(problems, "received_on", received_on, "the date the evidence arrived",
-                            request.received_on, "the date the request arrived")
+        received_on = checked_date(
+            problems,
+            "received_on",
+            received_on,
+            "the date the evidence arrived",
+            request.received_on,
+            "the date the request arrived",
+        )
         method = required_text(problems, "method", method, "how the evidence arrived and what it was", 200)
     elif decision == "not_needed":
         reason = required_text(problems, "reason", reason, "why no evidence of identity or authority is needed", 2000)
     elif decision == "failed":
         reason = required_text(problems, "reason", reason, "why their identity or authority is not proved", 2000)
-        response_sent_on = checked_date(problems, "response_sent_on", response_sent_on, "the date the person was told",
-                                 request.received_on, "the date the request arrived")
+        response_sent_on = checked_date(
+            problems,
+            "response_sent_on",
+            response_sent_on,
+            "the date the person was told",
+            request.received_on,
+            "the date the request arrived",
+        )
         checked_choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
     assert decision is not None  # one of the three (checked above)
     if decision == "proved":
         assert method is not None  # cleaned above
-        refuse_later_due(request, replace(inputs_of(request), start=received_on),
-                         "identity evidence that arrived on that date", "received_on")
+        refuse_later_due(
+            request,
+            replace(inputs_of(request), start=received_on),
+            "identity evidence that arrived on that date",
+            "received_on",
+        )
         request.identity_received_on, request.identity_method = received_on, method
     elif decision == "not_needed":
         assert reason is not None  # cleaned above
-        refuse_later_due(request, replace(inputs_of(request), start=request.received_on),
-                         "starting the clock on the day the request arrived", "reason")
+        refuse_later_due(
+            request,
+            replace(inputs_of(request), start=request.received_on),
+            "starting the clock on the day the request arrived",
+            "reason",
+        )
         request.identity_reason = reason
     else:
         assert reason is not None and response_method is not None  # cleaned and checked above
@@ -178,8 +277,13 @@ def record_identity(request: RightsRequest, decision: str | None, received_on: d
     request.identity_status = decision
     request.identity_decided_by_id, request.identity_decided_at = user_id, clock.now()
     recompute_due(request)
-    audit.record(f"rights_request.identity_{decision}", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id)
+    audit.record(
+        f"rights_request.identity_{decision}",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+    )
     db.session.commit()
     return request
 
@@ -190,27 +294,37 @@ def stop_clock(request: RightsRequest, asked_on: date | None, question: str | No
     problems: list[Invalid] = []
     if request.clock_stopped:
         problems.append(Invalid("The clock is already stopped: record the answer first", field="asked_on"))
-    asked_on = checked_date(problems, "asked_on", asked_on, "the date you asked", request.received_on,
-                     "the date the request arrived")
+    asked_on = checked_date(
+        problems, "asked_on", asked_on, "the date you asked", request.received_on, "the date the request arrived"
+    )
     question = required_text(problems, "question", question, "what you asked", 2000)
     if problems:
         raise Problems(problems)
     assert asked_on is not None  # checked above
     current = inputs_of(request)
-    refuse_later_due(request, replace(current, periods=current.periods + ((asked_on, None),)),
-                     "a clarification asked for on that date", "asked_on")
+    refuse_later_due(
+        request,
+        replace(current, periods=current.periods + ((asked_on, None),)),
+        "a clarification asked for on that date",
+        "asked_on",
+    )
     stop = ClockStop(asked_on=asked_on, question=question, asked_by_id=user_id)
     request.stops.append(stop)
     recompute_due(request)
     db.session.flush()
-    audit.record("rights_request.clock_stopped", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id, detail={"stop_id": stop.id})
+    audit.record(
+        "rights_request.clock_stopped",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        detail={"stop_id": stop.id},
+    )
     db.session.commit()
     return stop
 
 
-def restart_clock(request: RightsRequest, answered_on: date | None, note: str | None,
-                  user_id: int | None) -> ClockStop:
+def restart_clock(request: RightsRequest, answered_on: date | None, note: str | None, user_id: int | None) -> ClockStop:
     """The answer arrived: the clock restarts; the days asked to answered, both
     included, are added to the due date."""
     open_for_dpo(request, user_id)
@@ -218,21 +332,37 @@ def restart_clock(request: RightsRequest, answered_on: date | None, note: str | 
     problems: list[Invalid] = []
     if stop is None:
         raise Problems([Invalid("The clock is not stopped", field="answered_on")])
-    answered_on = checked_date(problems, "answered_on", answered_on, "the date the answer arrived", stop.asked_on,
-                        "the date you asked")
+    answered_on = checked_date(
+        problems, "answered_on", answered_on, "the date the answer arrived", stop.asked_on, "the date you asked"
+    )
     note = required_text(problems, "note", note, "what the answer says the request covers", 2000)
     if problems:
         raise Problems(problems)
     current = inputs_of(request)
-    refuse_later_due(request, replace(current, periods=tuple(
-        (asked, answered_on if asked == stop.asked_on and answered is None else answered)
-        for asked, answered in current.periods)), "an answer that arrived on that date", "answered_on")
+    refuse_later_due(
+        request,
+        replace(
+            current,
+            periods=tuple(
+                (asked, answered_on if asked == stop.asked_on and answered is None else answered)
+                for asked, answered in current.periods
+            ),
+        ),
+        "an answer that arrived on that date",
+        "answered_on",
+    )
     stop.answered_on = answered_on
     stop.answer_note = note
     stop.answered_by_id = user_id
     recompute_due(request)
-    audit.record("rights_request.clock_restarted", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id, detail={"stop_id": stop.id})
+    audit.record(
+        "rights_request.clock_restarted",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        detail={"stop_id": stop.id},
+    )
     db.session.commit()
     return stop
 
@@ -254,26 +384,43 @@ def extend(request: RightsRequest, reason: str | None, detail: str | None, user_
     if current.start is not None:
         # Judged at face value: three months from the start (an extension recorded
         # after the one-month date could never be told in time, and would lapse).
-        refuse_later_due(request, deadlines.response_due(current.start, months=3, stopped_days=current.stopped_days),
-                         "an extension", "reason")
+        refuse_later_due(
+            request,
+            deadlines.response_due(current.start, months=3, stopped_days=current.stopped_days),
+            "an extension",
+            "reason",
+        )
     request.extension_reason = reason
     request.extension_detail = detail
     request.extended_at = clock.now()
     recompute_due(request)
-    audit.record("rights_request.extended", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id, detail={"reason": reason})
+    audit.record(
+        "rights_request.extended",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        detail={"reason": reason},
+    )
     db.session.commit()
     return request
 
 
-def record_extension_notice(request: RightsRequest, sent_on: date | None, method: str | None,
-                            user_id: int | None) -> RightsRequest:
+def record_extension_notice(
+    request: RightsRequest, sent_on: date | None, method: str | None, user_id: int | None
+) -> RightsRequest:
     open_for_dpo(request, user_id)
     problems: list[Invalid] = []
     if not request.extension_reason:
         problems.append(Invalid("The request is not extended", field="sent_on"))
-    sent_on = checked_date(problems, "sent_on", sent_on, "the date the person was told", request.received_on,
-                    "the date the request arrived")
+    sent_on = checked_date(
+        problems,
+        "sent_on",
+        sent_on,
+        "the date the person was told",
+        request.received_on,
+        "the date the request arrived",
+    )
     checked_choice(problems, "method", method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
@@ -281,40 +428,76 @@ def record_extension_notice(request: RightsRequest, sent_on: date | None, method
     notice_due = clock_of(request).extension_notice_due
     assert notice_due is not None  # extended, so its clock runs (an extension needs a started clock)
     if sent_on > notice_due:
-        raise Problems([Invalid(
-            f"The person had to be told of the extension by {notice_due:%-d %B %Y}: told later, the extension does "
-            "not count and the one-month due date stands", field="sent_on")])
-    refuse_later_due(request, replace(inputs_of(request), notice_sent_on=sent_on),
-                     "an extension notice recorded after the due date", "sent_on")
+        raise Problems(
+            [
+                Invalid(
+                    f"The person had to be told of the extension by {notice_due:%-d %B %Y}: told later, the "
+                    "extension does "
+                    "not count and the one-month due date stands",
+                    field="sent_on",
+                )
+            ]
+        )
+    refuse_later_due(
+        request,
+        replace(inputs_of(request), notice_sent_on=sent_on),
+        "an extension notice recorded after the due date",
+        "sent_on",
+    )
     request.extension_notice_sent_on = sent_on
     request.extension_notice_method = method
-    audit.record("rights_request.extension_notice_sent", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id, detail={"method": method})
+    audit.record(
+        "rights_request.extension_notice_sent",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        detail={"method": method},
+    )
     db.session.commit()
     return request
 
 
-def record_dwp_informed(request: RightsRequest, informed_on: date | None, note: str | None,
-                        user_id: int | None) -> RightsRequest:
+def record_dwp_informed(
+    request: RightsRequest, informed_on: date | None, note: str | None, user_id: int | None
+) -> RightsRequest:
     """Where the contract requires it, DWP (the controller) was informed or consulted."""
     open_for_dpo(request, user_id)
     problems: list[Invalid] = []
-    informed_on = checked_date(problems, "informed_on", informed_on, "the date DWP was informed", request.received_on,
-                        "the date the request arrived")
+    informed_on = checked_date(
+        problems,
+        "informed_on",
+        informed_on,
+        "the date DWP was informed",
+        request.received_on,
+        "the date the request arrived",
+    )
     note = required_text(problems, "note", note, "what DWP was told or asked", 2000)
     if problems:
         raise Problems(problems)
     request.dwp_informed_on = informed_on
     request.dwp_informed_note = note
-    audit.record("rights_request.dwp_informed", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id)
+    audit.record(
+        "rights_request.dwp_informed",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+    )
     db.session.commit()
     return request
 
 
-def close(request: RightsRequest, outcome: str | None, reason: str | None, exemption: str | None,
-          response_sent_on: date | None, response_method: str | None, user_id: int | None,
-          late_reason: str | None = "") -> RightsRequest:
+def close(
+    request: RightsRequest,
+    outcome: str | None,
+    reason: str | None,
+    exemption: str | None,
+    response_sent_on: date | None,
+    response_method: str | None,
+    user_id: int | None,
+    late_reason: str | None = "",
+) -> RightsRequest:
     """Every request ends with an outcome; a refusal or partial answer names the
     reason and the exemption relied on; the response sent is recorded. A response
     dated by the due date but recorded after it needs a reason, kept and shown: an
@@ -325,21 +508,34 @@ def close(request: RightsRequest, outcome: str | None, reason: str | None, exemp
     partial = outcome in ("refused", "partly_done")
     reason = required_text(problems, "reason", reason, "the reason", 2000, required=partial)
     exemption = required_text(problems, "exemption", exemption, "the exemption relied on", 300, required=partial)
-    response_sent_on = checked_date(problems, "response_sent_on", response_sent_on, "the date the response was sent",
-                             request.received_on, "the date the request arrived")
+    response_sent_on = checked_date(
+        problems,
+        "response_sent_on",
+        response_sent_on,
+        "the date the response was sent",
+        request.received_on,
+        "the date the request arrived",
+    )
     checked_choice(problems, "response_method", response_method, RESPONSE_METHODS, "Select how the response was sent")
     due = clock_of(request).due
-    recorded_late = (due is not None and isinstance(response_sent_on, date) and response_sent_on <= due
-                     < clock.today())
-    late_reason = (required_text(problems, "late_reason", late_reason,
-                         f"why a response sent by its due date ({due:%-d %B %Y}) is recorded only now", 2000)
-                   if recorded_late else "")
+    recorded_late = due is not None and isinstance(response_sent_on, date) and response_sent_on <= due < clock.today()
+    late_reason = (
+        required_text(
+            problems,
+            "late_reason",
+            late_reason,
+            f"why a response sent by its due date ({due:%-d %B %Y}) is recorded only now",
+            2000,
+        )
+        if recorded_late
+        else ""
+    )
     if request.clock_stopped:
-        problems.append(Invalid("The clock is stopped: record the answer to the clarification first",
-                                field="outcome"))
+        problems.append(Invalid("The clock is stopped: record the answer to the clarification first", field="outcome"))
     if request.participant_id is None and not request.no_data_held:
-        problems.append(Invalid("Link the request to a participant, or record that no data is held, first",
-                                field="outcome"))
+        problems.append(
+            Invalid("Link the request to a participant, or record that no data is held, first", field="outcome")
+        )
     if problems:
         raise Problems(problems)
     assert response_method is not None  # checked above
@@ -354,14 +550,20 @@ def close(request: RightsRequest, outcome: str | None, reason: str | None, exemp
     request.status = "closed"
     request.closed_by_id = user_id
     request.closed_at = clock.now()
-    audit.record("rights_request.closed", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id,
-                 detail={"outcome": outcome, "response_method": response_method, "recorded_late": recorded_late})
+    audit.record(
+        "rights_request.closed",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        detail={"outcome": outcome, "response_method": response_method, "recorded_late": recorded_late},
+    )
     db.session.commit()
     return request
 
 
 # ---------------------------------------------------------------- lists
+
 
 def open_requests() -> list[RightsRequest]:
     """Every open request in every organisation, soonest due first; requests whose
@@ -375,42 +577,70 @@ def open_requests() -> list[RightsRequest]:
 
 def audit_list(rows: list[RightsRequest], user_id: int | None) -> None:
     """Record that the DPO's dashboard showed ``rows`` (ids only, rule 10) and commit."""
-    audit.record("rights_request.list", object_type="rights_request", user_id=user_id,
-                 detail={"request_ids": [r.id for r in rows],
-                         "participant_ids": sorted({r.participant_id for r in rows if r.participant_id})})
+    audit.record(
+        "rights_request.list",
+        object_type="rights_request",
+        user_id=user_id,
+        detail={
+            "request_ids": [r.id for r in rows],
+            "participant_ids": sorted({r.participant_id for r in rows if r.participant_id}),
+        },
+    )
     db.session.commit()
 
 
 def audit_view(request: RightsRequest, user_id: int | None) -> None:
     """Record that the DPO opened ``request``'s page and commit."""
-    audit.record("rights_request.viewed", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id)
+    audit.record(
+        "rights_request.viewed",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+    )
     db.session.commit()
 
 
 def closed_requests(limit: int = 100) -> list[RightsRequest]:
-    return list(db.session.scalars(select(RightsRequest).where(RightsRequest.status == "closed")
-                                   .order_by(RightsRequest.closed_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(RightsRequest)
+            .where(RightsRequest.status == "closed")
+            .order_by(RightsRequest.closed_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def open_count_for(participant_id: int) -> int:
 
-    return db.session.scalar(select(func.count(RightsRequest.id)).where(
-        RightsRequest.participant_id == participant_id, RightsRequest.status == "open")) or 0
+    return (
+        db.session.scalar(
+            select(func.count(RightsRequest.id)).where(
+                RightsRequest.participant_id == participant_id, RightsRequest.status == "open"
+            )
+        )
+        or 0
+    )
 
 
 def requests_for_participant(participant_id: int) -> list[RightsRequest]:
-    return list(db.session.scalars(select(RightsRequest).where(RightsRequest.participant_id == participant_id)
-                                   .order_by(RightsRequest.received_on.desc(), RightsRequest.id.desc())))
+    return list(
+        db.session.scalars(
+            select(RightsRequest)
+            .where(RightsRequest.participant_id == participant_id)
+            .order_by(RightsRequest.received_on.desc(), RightsRequest.id.desc())
+        )
+    )
 
 
 # ---------------------------------------------------------------- the daily reminder
+
 
 def daily_reminders() -> dict[str, Any]:
     """The daily job: tell every DPO of each open request due within 5 working days
     (or overdue), and of each extension whose notice to the person is not yet
     recorded as sent. Safe to run twice: a reminder already sent today is not repeated."""
-
 
     today = clock.today()
     since = datetime.combine(today, time.min, tzinfo=clock.LONDON)
@@ -424,15 +654,27 @@ def daily_reminders() -> dict[str, Any]:
             items.append(("rights_due", f"Rights request {request.reference} {when}", request))
         if request.extension_reason and request.extension_notice_sent_on is None:
             due = clock_of(request, today).extension_notice_due
-            items.append(("rights_extension_notice", f"Rights request {request.reference}: tell the person of the "
-                          f"extension by {due:%-d %B %Y}", request))
+            items.append(
+                (
+                    "rights_extension_notice",
+                    f"Rights request {request.reference}: tell the person of the extension by {due:%-d %B %Y}",
+                    request,
+                )
+            )
     jobs.set_progress(50, f"{len(items)} reminders to send")
     for kind, text, request in items:
         link = f"/dpo/requests/{request.id}"
         for dpo_id in dpos:
-            already = db.session.scalar(select(Notification.id).where(
-                Notification.user_id == dpo_id, Notification.kind == kind, Notification.link == link,
-                Notification.created_at >= since).limit(1))
+            already = db.session.scalar(
+                select(Notification.id)
+                .where(
+                    Notification.user_id == dpo_id,
+                    Notification.kind == kind,
+                    Notification.link == link,
+                    Notification.created_at >= since,
+                )
+                .limit(1)
+            )
             if already is None:
                 notify(dpo_id, kind, text, link, email_subject="A rights request needs you")
                 sent += 1

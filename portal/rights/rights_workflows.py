@@ -6,6 +6,7 @@ DESIGN.md rule 5: a restricted record stays read-only except for these workflows
 request as the reason). Searches for the participant never put what was typed in the
 audit trail (rule 10): the event lists the ids shown.
 """
+
 import io
 import json
 import zipfile
@@ -15,22 +16,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from portal import audit, clock, data_map, spreadsheets, tenancy
-from portal.actions import Action
-from portal.extensions import db
-from portal.models import Participant
-from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
-from portal import participant_fields, private_files
-from portal.consent import objections
+from portal import audit, clock, data_map, participant_fields, private_files, spreadsheets, tenancy
 from portal.access.participant_access import ensure_not_restricted
+from portal.actions import Action
+from portal.casework import participants
 from portal.casework.participants import record_change
+from portal.consent import disclosures, objections
 from portal.consent.authority_requests import required_text
+from portal.extensions import db
+from portal.models import Participant, PrivacyNotice
+from portal.models.rights import RESPONSE_METHODS, Objection, PortabilityExport, RestrictionNotice, RightsRequest
+from portal.rights.rights_identity import require_identity_verified
 from portal.rights.rights_requests import checked_choice, checked_date, open_for_dpo
 from portal.validation import Invalid, Problems, clean_ni_number, parse_date
-from portal.casework import participants
-from portal.consent import disclosures
-from portal.models import PrivacyNotice
-from portal.rights.rights_identity import require_identity_verified
 
 
 class NotLinked(ValueError):
@@ -47,6 +45,7 @@ def _participant(request: RightsRequest) -> Participant:
 
 # ---------------------------------------------------------------- objections
 
+
 def record_objection(request: RightsRequest, scopes: Iterable[str] | None, user_id: int | None) -> list[Objection]:
     """UK GDPR Art. 21: the participant objects to research contact and/or
     statistics. Research objectors are refused as ``research_contact`` (consents);
@@ -55,29 +54,43 @@ def record_objection(request: RightsRequest, scopes: Iterable[str] | None, user_
     open_for_dpo(request, user_id)
     participant = _participant(request)
     ensure_not_restricted(participant, Action.OBJECTION_RECORD, "recording an objection")
-    scopes = [s for s in dict.fromkeys(scopes or [])]
+    scopes = list(dict.fromkeys(scopes or []))
     if not scopes or any(s not in ("research", "statistics") for s in scopes):
         raise Problems([Invalid("Select what the participant objects to", field="scopes")])
     rows = []
     for scope in scopes:
         if objections.objects_to(participant.id, scope):
             continue
-        row = Objection(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
-                        scope=scope, recorded_by_id=user_id, recorded_at=clock.now())
+        row = Objection(
+            org_id=participant.org_id,
+            participant_id=participant.id,
+            request_id=request.id,
+            scope=scope,
+            recorded_by_id=user_id,
+            recorded_at=clock.now(),
+        )
         db.session.add(row)
         rows.append(row)
     db.session.flush()
-    audit.record("rights_request.objection_recorded", object_type="rights_request", object_id=request.id,
-                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
-                 detail={"scopes": scopes, "objection_ids": [r.id for r in rows]})
+    audit.record(
+        "rights_request.objection_recorded",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        user_id=user_id,
+        detail={"scopes": scopes, "objection_ids": [r.id for r in rows]},
+    )
     db.session.commit()
     return rows
 
 
 # ---------------------------------------------------------------- linking
 
-def search_participants(name: str | None, date_of_birth: str | None, ni_number: str | None, user_id: int | None,
-                        request: RightsRequest) -> list[Participant]:
+
+def search_participants(
+    name: str | None, date_of_birth: str | None, ni_number: str | None, user_id: int | None, request: RightsRequest
+) -> list[Participant]:
     """Participants of every organisation matching what the DPO typed (any of name,
     date of birth, NI number, normalised as at referral). The audit holds the ids
     found, never the terms."""
@@ -90,19 +103,27 @@ def search_participants(name: str | None, date_of_birth: str | None, ni_number: 
         try:
             conditions.append(Participant.date_of_birth == parse_date(date_of_birth))
         except Invalid:
-            raise Problems([Invalid("Enter a real date of birth, like 27 3 1985", field="date_of_birth")])
+            raise Problems([Invalid("Enter a real date of birth, like 27 3 1985", field="date_of_birth")]) from None
     if ni_number and str(ni_number).strip():
         try:
             conditions.append(Participant.ni_number == clean_ni_number(ni_number))
         except Invalid as problem:
             problem.field = "ni_number"
-            raise Problems([problem])
+            raise Problems([problem]) from problem
     if not conditions:
         raise Problems([Invalid("Enter a name, a date of birth or a National Insurance number", field="name")])
-    found = list(db.session.scalars(select(Participant).where(*conditions)
-                                    .order_by(Participant.last_name, Participant.id).limit(50)))
-    audit.record("rights_request.participant_search", object_type="rights_request", object_id=request.id,
-                 user_id=user_id, detail={"participant_ids": [p.id for p in found]})
+    found = list(
+        db.session.scalars(
+            select(Participant).where(*conditions).order_by(Participant.last_name, Participant.id).limit(50)
+        )
+    )
+    audit.record(
+        "rights_request.participant_search",
+        object_type="rights_request",
+        object_id=request.id,
+        user_id=user_id,
+        detail={"participant_ids": [p.id for p in found]},
+    )
     db.session.commit()
     return found
 
@@ -118,8 +139,14 @@ def link_participant(request: RightsRequest, participant_id: str | int | None, u
     request.no_data_held = False
     request.linked_by_id = user_id
     request.linked_at = clock.now()
-    audit.record("rights_request.linked", object_type="rights_request", object_id=request.id,
-                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id)
+    audit.record(
+        "rights_request.linked",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        user_id=user_id,
+    )
     db.session.commit()
     return request
 
@@ -139,7 +166,7 @@ def record_no_data(request: RightsRequest, user_id: int | None) -> RightsRequest
 
 # ---------------------------------------------------------------- rectification
 
-RECTIFIABLE = {k: v for k, v in participant_fields.SECTIONS.items()}
+RECTIFIABLE = dict(participant_fields.SECTIONS.items())
 
 
 def rectify(request: RightsRequest, section: str, raw: dict[str, Any], user_id: int | None) -> list[str]:
@@ -161,9 +188,15 @@ def rectify(request: RightsRequest, section: str, raw: dict[str, Any], user_id: 
             changed.append(field)
     if changed:
         participant.updated_at = clock.now()
-    audit.record("rights_request.rectified", object_type="rights_request", object_id=request.id,
-                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
-                 detail={"section": section, "fields": changed})
+    audit.record(
+        "rights_request.rectified",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        user_id=user_id,
+        detail={"section": section, "fields": changed},
+    )
     db.session.commit()
     return changed
 
@@ -171,13 +204,20 @@ def rectify(request: RightsRequest, section: str, raw: dict[str, Any], user_id: 
 def audit_rectify_view(request: RightsRequest, participant: Participant, section: str, user_id: int | None) -> None:
     """Record that the rectification form showed ``section`` of the linked record
     (rule 1) and commit."""
-    audit.record("rights_request.rectify_viewed", object_type="rights_request", object_id=request.id,
-                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
-                 detail={"section": section})
+    audit.record(
+        "rights_request.rectify_viewed",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        user_id=user_id,
+        detail={"section": section},
+    )
     db.session.commit()
 
 
 # ---------------------------------------------------------------- restriction
+
 
 def set_restriction(request: RightsRequest, reason: str | None, user_id: int | None) -> RestrictionNotice:
     """UK GDPR Art. 18: restrict the record (read-only, no sharing, no individual
@@ -191,16 +231,24 @@ def set_restriction(request: RightsRequest, reason: str | None, user_id: int | N
         problems.append(Invalid("The record is already restricted", field="reason"))
     if problems:
         raise Problems(problems)
-    notice = RestrictionNotice(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
-                               action="set", reason=reason, recorded_by_id=user_id, recorded_at=clock.now())
+    notice = RestrictionNotice(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        request_id=request.id,
+        action="set",
+        reason=reason,
+        recorded_by_id=user_id,
+        recorded_at=clock.now(),
+    )
     db.session.add(notice)
     db.session.flush()
     participants.set_restriction(participant, True, reason, user_id)  # audits and commits
     return notice
 
 
-def lift_restriction(request: RightsRequest, reason: str | None, told_on: date | None, told_method: str | None,
-                     user_id: int | None) -> RestrictionNotice:
+def lift_restriction(
+    request: RightsRequest, reason: str | None, told_on: date | None, told_method: str | None, user_id: int | None
+) -> RestrictionNotice:
     """Lift the restriction; Art. 18(3): the person is told before it is lifted, so
     the lifting records when and how they were told."""
 
@@ -214,9 +262,17 @@ def lift_restriction(request: RightsRequest, reason: str | None, told_on: date |
     checked_choice(problems, "told_method", told_method, RESPONSE_METHODS, "Select how the person was told")
     if problems:
         raise Problems(problems)
-    notice = RestrictionNotice(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
-                               action="lifted", reason=reason, recorded_by_id=user_id, recorded_at=clock.now(),
-                               told_on=told_on, told_method=told_method)
+    notice = RestrictionNotice(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        request_id=request.id,
+        action="lifted",
+        reason=reason,
+        recorded_by_id=user_id,
+        recorded_at=clock.now(),
+        told_on=told_on,
+        told_method=told_method,
+    )
     db.session.add(notice)
     db.session.flush()
     participants.set_restriction(participant, False, reason, user_id)
@@ -224,14 +280,19 @@ def lift_restriction(request: RightsRequest, reason: str | None, told_on: date |
 
 
 def restriction_notices(request: RightsRequest) -> list[RestrictionNotice]:
-    return list(db.session.scalars(select(RestrictionNotice).where(RestrictionNotice.request_id == request.id)
-                                   .order_by(RestrictionNotice.id)))
+    return list(
+        db.session.scalars(
+            select(RestrictionNotice).where(RestrictionNotice.request_id == request.id).order_by(RestrictionNotice.id)
+        )
+    )
 
 
 # ---------------------------------------------------------------- to be informed
 
-def record_notice_sent(request: RightsRequest, notice_id: str | int, sent_on: date | None, method: str | None,
-                       user_id: int | None) -> RightsRequest:
+
+def record_notice_sent(
+    request: RightsRequest, notice_id: str | int, sent_on: date | None, method: str | None, user_id: int | None
+) -> RightsRequest:
     """The right to be informed: the current privacy notice was sent."""
 
     open_for_dpo(request, user_id)
@@ -239,8 +300,9 @@ def record_notice_sent(request: RightsRequest, notice_id: str | int, sent_on: da
     notice = db.session.get(PrivacyNotice, int(notice_id)) if str(notice_id or "").isdigit() else None
     if notice is None or notice.status != "published":
         problems.append(Invalid("Select the version of the notice sent", field="notice_id"))
-    sent_on = checked_date(problems, "sent_on", sent_on, "the date it was sent", request.received_on,
-                    "the date the request arrived")
+    sent_on = checked_date(
+        problems, "sent_on", sent_on, "the date it was sent", request.received_on, "the date the request arrived"
+    )
     checked_choice(problems, "method", method, RESPONSE_METHODS, "Select how it was sent")
     if problems:
         raise Problems(problems)
@@ -248,8 +310,14 @@ def record_notice_sent(request: RightsRequest, notice_id: str | int, sent_on: da
     request.notice_id = notice.id
     request.notice_sent_on = sent_on
     request.notice_method = method
-    audit.record("rights_request.notice_sent", object_type="rights_request", object_id=request.id,
-                 participant_id=request.participant_id, user_id=user_id, detail={"notice_id": notice.id})
+    audit.record(
+        "rights_request.notice_sent",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=request.participant_id,
+        user_id=user_id,
+        detail={"notice_id": notice.id},
+    )
     db.session.commit()
     return request
 
@@ -284,9 +352,12 @@ def _portable(participant: Participant) -> dict[str, Any]:
         spec = holding.portable
         assert spec is not None
         query = data_map.rows_query(holding, [participant.id]).order_by(
-            *data_map.order_columns(holding.table, spec.order_by))
-        rows = [{c.key: _export_value(_path(row, c.path), spec.style) for c in spec.fields}
-                for row in db.session.scalars(query)]
+            *data_map.order_columns(holding.table, spec.order_by)
+        )
+        rows = [
+            {c.key: _export_value(_path(row, c.path), spec.style) for c in spec.fields}
+            for row in db.session.scalars(query)
+        ]
         data[spec.key] = (rows[0] if rows else {}) if spec.single else rows
     return data
 
@@ -303,8 +374,7 @@ def portability_zip(participant: Participant) -> bytes:
                 content = spreadsheets.csv_text(data[spec.key].items(), header=["field", "value"])
             else:
                 columns = [c.key for c in spec.fields]
-                content = spreadsheets.csv_text(([row[k] for k in columns] for row in data[spec.key]),
-                                                header=columns)
+                content = spreadsheets.csv_text(([row[k] for k in columns] for row in data[spec.key]), header=columns)
             archive.writestr(f"{spec.key}.csv", content)
     return out.getvalue()
 
@@ -321,33 +391,64 @@ def create_portability_export(request: RightsRequest, user_id: int | None) -> Po
     ensure_not_restricted(participant, Action.DISCLOSURE_RECORD, "sharing their data")
     content = portability_zip(participant)
     stored = private_files.store("rights_portability", content, "application/zip")
-    export = PortabilityExport(org_id=participant.org_id, participant_id=participant.id, request_id=request.id,
-                               file_key=stored.key, sha256=stored.sha256, created_by_id=user_id,
-                               created_at=clock.now())
+    export = PortabilityExport(
+        org_id=participant.org_id,
+        participant_id=participant.id,
+        request_id=request.id,
+        file_key=stored.key,
+        sha256=stored.sha256,
+        created_by_id=user_id,
+        created_at=clock.now(),
+    )
     db.session.add(export)
     db.session.flush()
     disclosure = disclosures.record_disclosure(
-        participant, "other", "The participant (data subject)", "Data portability request",
+        participant,
+        "other",
+        "The participant (data subject)",
+        "Data portability request",
         ["Personal details they provided", "Contact details and preferences", "Their consents"],
         summary=f"Data provided by the participant (CSV and JSON), request {request.reference}",
-        legal_basis="legal_obligation", legal_basis_detail="UK GDPR Article 20 (data portability)", copy_path=stored.key, copy_content_type="application/zip",
-        method="Secure download", user_id=user_id, source="rights_request", source_id=request.id)
+        legal_basis="legal_obligation",
+        legal_basis_detail="UK GDPR Article 20 (data portability)",
+        copy_path=stored.key,
+        copy_content_type="application/zip",
+        method="Secure download",
+        user_id=user_id,
+        source="rights_request",
+        source_id=request.id,
+    )
     export.disclosure_id = disclosure.id
-    audit.record("rights_request.portability_export", object_type="rights_request", object_id=request.id,
-                 participant_id=participant.id, org_id=participant.org_id, user_id=user_id,
-                 detail={"export_id": export.id, "sha256": stored.sha256})
+    audit.record(
+        "rights_request.portability_export",
+        object_type="rights_request",
+        object_id=request.id,
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        user_id=user_id,
+        detail={"export_id": export.id, "sha256": stored.sha256},
+    )
     db.session.commit()
     return export
 
 
 def exports_of(request: RightsRequest) -> list[PortabilityExport]:
-    return list(db.session.scalars(select(PortabilityExport).where(PortabilityExport.request_id == request.id)
-                                   .order_by(PortabilityExport.id)))
+    return list(
+        db.session.scalars(
+            select(PortabilityExport).where(PortabilityExport.request_id == request.id).order_by(PortabilityExport.id)
+        )
+    )
 
 
 def read_export(export: PortabilityExport, user_id: int | None) -> bytes:
-    audit.record("rights_request.portability_downloaded", object_type="rights_request", object_id=export.request_id,
-                 participant_id=export.participant_id, org_id=export.org_id, user_id=user_id,
-                 detail={"export_id": export.id})
+    audit.record(
+        "rights_request.portability_downloaded",
+        object_type="rights_request",
+        object_id=export.request_id,
+        participant_id=export.participant_id,
+        org_id=export.org_id,
+        user_id=user_id,
+        detail={"export_id": export.id},
+    )
     db.session.commit()
     return private_files.read(export.file_key)

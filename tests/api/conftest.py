@@ -1,5 +1,6 @@
 """API fixtures: the service of tests/reporting, DWP's client with both scopes, and a
 helper that gets a bearer token the way a client does."""
+
 import base64
 from types import SimpleNamespace
 
@@ -9,10 +10,19 @@ from portal.api import api_clients
 from tests.reporting.conftest import svc  # noqa: F401 - shared fixtures
 
 REFERRAL = {
-    "atw_reference": "ATW-API-0001", "first_name": "Sam", "last_name": "Example", "date_of_birth": "1985-03-27",
-    "ni_number": "AB123456C", "email": "sam@example.com", "phone": "07700 900 123",
-    "address_line_1": "1 Example Street", "town": "Leeds", "postcode": "ls1 4ap", "occupation": "Analyst",
-    "employer": "Example Ltd", "health_information": "Anxiety at work",
+    "atw_reference": "ATW-API-0001",
+    "first_name": "Sam",
+    "last_name": "Example",
+    "date_of_birth": "1985-03-27",
+    "ni_number": "AB123456C",
+    "email": "sam@example.com",
+    "phone": "07700 900 123",
+    "address_line_1": "1 Example Street",
+    "town": "Leeds",
+    "postcode": "ls1 4ap",
+    "occupation": "Analyst",
+    "employer": "Example Ltd",
+    "health_information": "Anxiety at work",
 }
 
 

@@ -1,5 +1,6 @@
 """The lead admin's API client pages: the secret shown once and stored hashed, rotation,
 revocation, and what each organisation's clients may do; and the demo client."""
+
 import json
 import re
 
@@ -20,8 +21,11 @@ def test_registering_shows_the_secret_once_and_keeps_its_hash(svc, login, http):
     admin = login(svc.lead_admin)
     form = admin.get("/admin/api-clients/new").get_data(as_text=True)
     assert "Department for Work and Pensions" in form and "Salus" not in form  # delivery partners hold no clients
-    page = post(admin, "/admin/api-clients/new", {"organisation": str(svc.dwp_org.id), "name": "DWP reporting",
-                                                   "scopes": ["reports:read", "referrals:write"]})
+    page = post(
+        admin,
+        "/admin/api-clients/new",
+        {"organisation": str(svc.dwp_org.id), "name": "DWP reporting", "scopes": ["reports:read", "referrals:write"]},
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "It is not kept and will not be shown again" in html
     client_id, secret = _shown(html, "client-id"), _shown(html, "client-secret")
@@ -37,8 +41,9 @@ def test_registering_shows_the_secret_once_and_keeps_its_hash(svc, login, http):
 
 def test_registration_problems_are_shown_on_the_form(svc, login):
     admin = login(svc.lead_admin)
-    page = post(admin, "/admin/api-clients/new", {"organisation": str(svc.lead.id), "name": "",
-                                                   "scopes": ["referrals:write"]})
+    page = post(
+        admin, "/admin/api-clients/new", {"organisation": str(svc.lead.id), "name": "", "scopes": ["referrals:write"]}
+    )
     html = page.get_data(as_text=True)
     assert "Enter a name for the client" in html
     assert "A client of Ingeus UK may only read published contract reports" in html
@@ -61,8 +66,12 @@ def test_rotating_and_revoking_through_the_pages(svc, login, http, dwp_api):
     response = post(admin, f"/admin/api-clients/{dwp_api.client.id}/revoke")
     assert response.status_code == 303 and response.headers["Location"].endswith("/admin/api-clients/")
     assert http.get("/api/v1/reports", headers=bearer(new_token)).status_code == 401
-    assert http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                     headers=basic(dwp_api.client_id, new_secret)).status_code == 401
+    assert (
+        http.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(dwp_api.client_id, new_secret)
+        ).status_code
+        == 401
+    )
     assert "Revoked" in admin.get("/admin/api-clients/").get_data(as_text=True)
     assert "register a new one" in admin.get(f"/admin/api-clients/{dwp_api.client.id}/rotate").get_data(as_text=True)
 

@@ -1,26 +1,35 @@
 """OAuth2 client credentials: the token endpoint, scopes, expiry, rotation and
 revocation, hashed storage, the rate limit and JSON errors."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from portal import clock
+from portal.api import api_clients
 from portal.extensions import db
 from portal.models import ApiClient, ApiToken, AuditEvent
 from portal.models.api_client import sha256_hex
-from portal.api import api_clients
 from tests.api.conftest import basic, bearer, get_token
 
 
 def test_client_secret_basic_and_post_both_give_a_one_hour_bearer_token(http, dwp_api):
-    by_basic = http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                         headers=basic(dwp_api.client_id, dwp_api.secret))
+    by_basic = http.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(dwp_api.client_id, dwp_api.secret)
+    )
     body = by_basic.get_json()
     assert by_basic.status_code == 200 and by_basic.headers["Cache-Control"] == "no-store"
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
     assert body["scope"] == "reports:read referrals:write"
-    by_post = http.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": dwp_api.client_id,
-                                              "client_secret": dwp_api.secret, "scope": "reports:read"})
+    by_post = http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": dwp_api.client_id,
+            "client_secret": dwp_api.secret,
+            "scope": "reports:read",
+        },
+    )
     assert by_post.status_code == 200 and by_post.get_json()["scope"] == "reports:read"
     assert http.get("/api/v1/reports", headers=bearer(by_post.get_json()["access_token"])).status_code == 200
 
@@ -36,27 +45,38 @@ def test_tokens_and_secrets_are_stored_only_as_hashes(http, dwp_api):
 
 
 def test_bad_credentials_are_refused(http, dwp_api):
-    wrong = http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                      headers=basic(dwp_api.client_id, "not-the-secret"))
+    wrong = http.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(dwp_api.client_id, "not-the-secret")
+    )
     assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_client"
     unknown = http.post("/oauth/token", data={"grant_type": "client_credentials"}, headers=basic("nobody", "x"))
     assert unknown.status_code == 401
     # Credentials in the query string are never read (they would end up in logs).
-    in_query = http.post(f"/oauth/token?grant_type=client_credentials&client_id={dwp_api.client_id}"
-                         f"&client_secret={dwp_api.secret}")
+    in_query = http.post(
+        f"/oauth/token?grant_type=client_credentials&client_id={dwp_api.client_id}&client_secret={dwp_api.secret}"
+    )
     assert in_query.status_code == 400 and in_query.get_json()["error"] == "unsupported_grant_type"
-    other_grant = http.post("/oauth/token", data={"grant_type": "password", "username": "x", "password": "y"},
-                            headers=basic(dwp_api.client_id, dwp_api.secret))
+    other_grant = http.post(
+        "/oauth/token",
+        data={"grant_type": "password", "username": "x", "password": "y"},
+        headers=basic(dwp_api.client_id, dwp_api.secret),
+    )
     assert other_grant.status_code == 400 and other_grant.get_json()["error"] == "unsupported_grant_type"
 
 
 def test_a_scope_the_client_does_not_hold_is_refused(http, svc, dwp_api):
     lead = api_clients.register(svc.lead.id, "Lead reporting", ["reports:read"], svc.lead_admin.id)
-    response = http.post("/oauth/token", data={"grant_type": "client_credentials", "scope": "referrals:write"},
-                         headers=basic(lead.client.client_id, lead.secret))
+    response = http.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "referrals:write"},
+        headers=basic(lead.client.client_id, lead.secret),
+    )
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_scope"
-    response = http.post("/oauth/token", data={"grant_type": "client_credentials", "scope": "admin"},
-                         headers=basic(dwp_api.client_id, dwp_api.secret))
+    response = http.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "admin"},
+        headers=basic(dwp_api.client_id, dwp_api.secret),
+    )
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_scope"
 
 
@@ -92,8 +112,12 @@ def test_rotating_the_secret_ends_the_old_secret_and_tokens(http, svc, dwp_api):
     token = get_token(http, dwp_api.client_id, dwp_api.secret)
     rotated = api_clients.rotate(db.session.get(ApiClient, dwp_api.client.id), svc.lead_admin.id)
     assert http.get("/api/v1/reports", headers=bearer(token)).status_code == 401
-    assert http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                     headers=basic(dwp_api.client_id, dwp_api.secret)).status_code == 401
+    assert (
+        http.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(dwp_api.client_id, dwp_api.secret)
+        ).status_code
+        == 401
+    )
     fresh = get_token(http, dwp_api.client_id, rotated.secret)
     assert http.get("/api/v1/reports", headers=bearer(fresh)).status_code == 200
 
@@ -102,8 +126,12 @@ def test_revoking_the_client_ends_everything(http, svc, dwp_api):
     token = get_token(http, dwp_api.client_id, dwp_api.secret)
     api_clients.revoke(db.session.get(ApiClient, dwp_api.client.id), svc.lead_admin.id)
     assert http.get("/api/v1/reports", headers=bearer(token)).status_code == 401
-    assert http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                     headers=basic(dwp_api.client_id, dwp_api.secret)).status_code == 401
+    assert (
+        http.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(dwp_api.client_id, dwp_api.secret)
+        ).status_code
+        == 401
+    )
 
 
 def test_each_client_is_rate_limited_in_fixed_windows(http, app, svc, dwp_api):
@@ -131,16 +159,25 @@ def test_token_requests_count_in_the_client_window(http, app, svc, dwp_api):
     try:
         token = get_token(http, dwp_api.client_id, dwp_api.secret)
         assert http.get("/api/v1/reports", headers=bearer(token)).status_code == 200
-        limited = http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                            headers=basic(dwp_api.client_id, dwp_api.secret))
+        limited = http.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(dwp_api.client_id, dwp_api.secret)
+        )
         assert limited.status_code == 429 and limited.get_json()["error"] == "rate_limited"
         assert limited.headers["Retry-After"] == "50"
-        assert db.session.scalar(select(func.count()).select_from(ApiToken)
-                                 .where(ApiToken.client_pk == dwp_api.client.id)) == 1
+        assert (
+            db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.client_pk == dwp_api.client.id))
+            == 1
+        )
         # A wrong secret is refused before counting: nobody can use up another client's window.
         for _ in range(3):
-            assert http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                             headers=basic(other.client.client_id, "wrong")).status_code == 401
+            assert (
+                http.post(
+                    "/oauth/token",
+                    data={"grant_type": "client_credentials"},
+                    headers=basic(other.client.client_id, "wrong"),
+                ).status_code
+                == 401
+            )
         get_token(http, other.client.client_id, other.secret)
         clock.advance(timedelta(seconds=50))
         get_token(http, dwp_api.client_id, dwp_api.secret)
@@ -168,8 +205,12 @@ def test_every_api_call_is_audited(http, dwp_api):
 
 def test_api_errors_are_json_never_html(http, dwp_api):
     token = get_token(http, dwp_api.client_id, dwp_api.secret)
-    for response in (http.get("/api/v1/nothing-here"), http.delete("/api/v1/reports", headers=bearer(token)),
-                     http.get("/oauth/token"), http.get("/api/v1/reports/1", headers=bearer(token))):
+    for response in (
+        http.get("/api/v1/nothing-here"),
+        http.delete("/api/v1/reports", headers=bearer(token)),
+        http.get("/oauth/token"),
+        http.get("/api/v1/reports/1", headers=bearer(token)),
+    ):
         assert response.is_json, response.get_data(as_text=True)[:200]
         assert "<html" not in response.get_data(as_text=True)
         assert response.get_json()["error"]

@@ -8,6 +8,7 @@ its Allow header for each undeclared method. Statuses the description declares (
 a conflicting referral, 429 for the rate limit) are answers the checks accept as
 declared, not exclusions. It runs in both CI passes (SQLite, then PostgreSQL + Redis).
 """
+
 import pytest
 import schemathesis
 from schemathesis import engine
@@ -17,9 +18,9 @@ from schemathesis.generation import GenerationMode
 
 from portal import clock
 from portal.extensions import db
+from portal.months import Month
 from portal.referrals import contract_areas
 from portal.reporting import contract_reports, report_publication
-from portal.months import Month
 from tests.api.conftest import REFERRAL, bearer, get_token
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
@@ -38,8 +39,9 @@ def test_the_description_covers_every_api_route(app, http):
             path = rule.rule.replace("<int:", "{").replace("<path:", "{").replace("<", "{").replace(">", "}")
             routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == described
-    assert set(document["components"]["securitySchemes"]["client_credentials"]["flows"]["clientCredentials"]
-               ["scopes"]) == {"reports:read", "referrals:write"}
+    assert set(
+        document["components"]["securitySchemes"]["client_credentials"]["flows"]["clientCredentials"]["scopes"]
+    ) == {"reports:read", "referrals:write"}
 
 
 @pytest.fixture
@@ -63,8 +65,9 @@ def world(app, svc, dwp_api, http):
 def _configured(app, headers):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.config.update(headers=headers, workers=1)
-    schema.config.generation.update(modes=list(GenerationMode), max_examples=EXAMPLES_PER_OPERATION,
-                                    deterministic=True, database="none")
+    schema.config.generation.update(
+        modes=list(GenerationMode), max_examples=EXAMPLES_PER_OPERATION, deterministic=True, database="none"
+    )
     schema.config.phases.update(phases=PHASES)
     return schema
 
@@ -77,11 +80,16 @@ def _failures(event: events.ScenarioFinished) -> list[str]:
                 continue
             case = event.recorder.cases[case_id].value
             interaction = event.recorder.interactions.get(case_id)
-            answer = (f"{interaction.response.status_code} {interaction.response.content[:300]!r}"
-                      if interaction and interaction.response else "no response")
-            found.append(f"[{event.phase.value}] {event.label}: {check.name}: {check.failure_info.failure.title}\n"
-                         f"    {case.method} {case.formatted_path} query={case.query} body={str(case.body)[:300]}\n"
-                         f"    -> {answer}")
+            answer = (
+                f"{interaction.response.status_code} {interaction.response.content[:300]!r}"
+                if interaction and interaction.response
+                else "no response"
+            )
+            found.append(
+                f"[{event.phase.value}] {event.label}: {check.name}: {check.failure_info.failure.title}\n"
+                f"    {case.method} {case.formatted_path} query={case.query} body={str(case.body)[:300]}\n"
+                f"    -> {answer}"
+            )
     return found
 
 
@@ -91,8 +99,9 @@ def test_schemathesis_with_every_check_finds_nothing(app, world):
     # Schemathesis leaves out the operation that serves the description itself.
     assert len(operations) == 6, [o.label for o in operations]
     config = schema.config.checks_config_for(operation=operations[0], phase=None)
-    assert all(config.get_by_name(name=check.__name__).enabled for check in CHECKS.get_all()
-               if not isinstance(check, type))
+    assert all(
+        config.get_by_name(name=check.__name__).enabled for check in CHECKS.get_all() if not isinstance(check, type)
+    )
     failures, errors, ran = [], [], set()
     for event in engine.from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):

@@ -1,15 +1,16 @@
 """Referrals through the API: routed by postcode area, idempotent per AtW reference,
 validated by the form's rules (every error named), 409 / 415 / 400 / 422, and the
 status for the client that sent it."""
+
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from portal import clock
+from portal.api import api_clients
 from portal.extensions import db
 from portal.models import ApiReferral, AuditEvent, Participant
-from portal.api import api_clients
 from portal.referrals import contract_areas
 from tests.api.conftest import REFERRAL, bearer, get_token
 from tests.factories import Factory
@@ -37,14 +38,21 @@ def test_a_new_referral_is_taken_in_and_routed_by_postcode_area(http, svc, write
     assert p.org_id == svc.h2e.id and p.taken_in_by_org_id == svc.dwp_org.id
     assert (p.ni_number, p.postcode, p.phone) == ("AB123456C", "LS1 4AP", "07700900123")  # cleaned as the form does
     assert p.status == "referred"
-    to_salus = http.post("/api/v1/referrals", json={**REFERRAL, "atw_reference": "ATW-API-0002",
-                                                     "ni_number": "AB123457C", "postcode": "M1 1AE"}, headers=writer)
+    to_salus = http.post(
+        "/api/v1/referrals",
+        json={**REFERRAL, "atw_reference": "ATW-API-0002", "ni_number": "AB123457C", "postcode": "M1 1AE"},
+        headers=writer,
+    )
     assert to_salus.get_json()["delivering_organisation"]["slug"] == "salus"
-    unmapped = http.post("/api/v1/referrals", json={**REFERRAL, "atw_reference": "ATW-API-0003",
-                                                    "ni_number": "AB123458C", "postcode": "EX1 1AA"}, headers=writer)
+    unmapped = http.post(
+        "/api/v1/referrals",
+        json={**REFERRAL, "atw_reference": "ATW-API-0003", "ni_number": "AB123458C", "postcode": "EX1 1AA"},
+        headers=writer,
+    )
     assert unmapped.get_json()["delivering_organisation"]["slug"] == "ingeus"  # the lead partner's queue
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "api.call",
-                                                        AuditEvent.detail["status"].as_integer() == 201)).first()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "api.call", AuditEvent.detail["status"].as_integer() == 201)
+    ).first()
     assert event.detail["participant_ids"] == [p.id] and "Example" not in str(event.detail)
 
 
@@ -69,17 +77,23 @@ def test_a_reference_the_service_already_holds_is_a_conflict_without_saying_wher
     assert response.status_code == 409
     assert "Salus" not in response.get_data(as_text=True) and "salus" not in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ApiReferral)) == 0  # the claim is let go
-    open_case = http.post("/api/v1/referrals", json={**REFERRAL, "atw_reference": "ATW-API-0009",
-                                                     "ni_number": Factory().participant(svc.h2e).ni_number},
-                          headers=writer)
+    open_case = http.post(
+        "/api/v1/referrals",
+        json={**REFERRAL, "atw_reference": "ATW-API-0009", "ni_number": Factory().participant(svc.h2e).ni_number},
+        headers=writer,
+    )
     assert open_case.status_code == 409
 
 
 def test_an_interrupted_intake_is_finished_by_sending_the_body_again(http, svc, dwp_api, writer):
     from portal.api import api_referrals
 
-    claim = ApiReferral(client_pk=dwp_api.client.id, atw_reference="ATW-API-0001",
-                        body_sha256=api_referrals.body_hash(REFERRAL), created_at=clock.now())
+    claim = ApiReferral(
+        client_pk=dwp_api.client.id,
+        atw_reference="ATW-API-0001",
+        body_sha256=api_referrals.body_hash(REFERRAL),
+        created_at=clock.now(),
+    )
     db.session.add(claim)
     db.session.commit()  # the claim was committed, then the request died before the intake
     response = http.post("/api/v1/referrals", json=REFERRAL, headers=writer)
@@ -87,25 +101,28 @@ def test_an_interrupted_intake_is_finished_by_sending_the_body_again(http, svc, 
     assert db.session.get(ApiReferral, claim.id).participant_id is not None
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("atw_reference", "", "Enter the Access to Work reference"),
-    ("atw_reference", "A!", "Enter the Access to Work reference as it appears"),
-    ("first_name", "", "Enter the first name"),
-    ("first_name", "x" * 101, "first name must be 100 characters or fewer"),
-    ("last_name", None, "Enter the last name"),
-    ("date_of_birth", "", "Enter the date of birth"),
-    ("date_of_birth", "1985-02-30", "Enter a real date of birth"),
-    ("date_of_birth", "2100-01-01", "Date of birth must be in the past"),
-    ("date_of_birth", "2015-01-01", "aged 16 or over"),
-    ("ni_number", "", "Enter a National Insurance number"),
-    ("ni_number", "QQ123456C", "Enter a National Insurance number in the correct format"),
-    ("email", "not-an-email", "Enter an email address in the correct format"),
-    ("phone", "12345", "Enter a UK phone number"),
-    ("address_line_1", "", "Enter the first line of the address"),
-    ("postcode", "", "Enter a postcode"),
-    ("postcode", "NOT A POSTCODE", "Enter a real UK postcode"),
-    ("health_information", "x" * 5001, "must be 5000 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("atw_reference", "", "Enter the Access to Work reference"),
+        ("atw_reference", "A!", "Enter the Access to Work reference as it appears"),
+        ("first_name", "", "Enter the first name"),
+        ("first_name", "x" * 101, "first name must be 100 characters or fewer"),
+        ("last_name", None, "Enter the last name"),
+        ("date_of_birth", "", "Enter the date of birth"),
+        ("date_of_birth", "1985-02-30", "Enter a real date of birth"),
+        ("date_of_birth", "2100-01-01", "Date of birth must be in the past"),
+        ("date_of_birth", "2015-01-01", "aged 16 or over"),
+        ("ni_number", "", "Enter a National Insurance number"),
+        ("ni_number", "QQ123456C", "Enter a National Insurance number in the correct format"),
+        ("email", "not-an-email", "Enter an email address in the correct format"),
+        ("phone", "12345", "Enter a UK phone number"),
+        ("address_line_1", "", "Enter the first line of the address"),
+        ("postcode", "", "Enter a postcode"),
+        ("postcode", "NOT A POSTCODE", "Enter a real UK postcode"),
+        ("health_information", "x" * 5001, "must be 5000 characters or fewer"),
+    ],
+)
 def test_each_field_error_is_a_422_naming_the_field(http, writer, field, value, message):
     response = http.post("/api/v1/referrals", json={**REFERRAL, field: value}, headers=writer)
     assert response.status_code == 422, response.get_json()
@@ -117,13 +134,22 @@ def test_each_field_error_is_a_422_naming_the_field(http, writer, field, value, 
 
 
 def test_every_problem_is_reported_at_once(http, writer):
-    response = http.post("/api/v1/referrals", json={"atw_reference": "", "first_name": "", "postcode": "x"},
-                         headers=writer)
+    response = http.post(
+        "/api/v1/referrals", json={"atw_reference": "", "first_name": "", "postcode": "x"}, headers=writer
+    )
     fields = [e["field"] for e in response.get_json()["errors"]]
     assert response.status_code == 422
     # The missing email-or-phone too: the schema names every problem in one answer.
-    assert fields == ["atw_reference", "first_name", "last_name", "date_of_birth", "ni_number", "email",
-                      "address_line_1", "postcode"]
+    assert fields == [
+        "atw_reference",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "ni_number",
+        "email",
+        "address_line_1",
+        "postcode",
+    ]
 
 
 def test_an_email_or_a_phone_number_is_needed(http, writer):
@@ -135,7 +161,8 @@ def test_an_email_or_a_phone_number_is_needed(http, writer):
 def test_the_shape_of_the_body_is_checked(http, writer):
     unknown = http.post("/api/v1/referrals", json={**REFERRAL, "nickname": "Sammy"}, headers=writer)
     assert unknown.status_code == 422 and unknown.get_json()["errors"] == [
-        {"field": "nickname", "message": "This field is not part of a referral"}]
+        {"field": "nickname", "message": "This field is not part of a referral"}
+    ]
     wrong_type = http.post("/api/v1/referrals", json={**REFERRAL, "postcode": 12345}, headers=writer)
     assert wrong_type.get_json()["errors"] == [{"field": "postcode", "message": "Must be a string"}]
     not_object = http.post("/api/v1/referrals", json=["a", "list"], headers=writer)

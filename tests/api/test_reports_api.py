@@ -1,5 +1,6 @@
 """Published reports through the API: list (by month), one version as JSON or CSV;
 drafts never appear; each response audited with the participants it carries."""
+
 import hashlib
 import json
 from datetime import date
@@ -9,8 +10,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
-from portal.reporting import contract_reports, report_publication
 from portal.months import Month
+from portal.reporting import contract_reports, report_publication
 from tests.api.conftest import bearer, get_token
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
@@ -29,8 +30,7 @@ def test_reports_list_versions_and_filters_by_month(http, svc, dwp_api):
     people = dataset.build(svc)
     february = _publish(svc, Month(2026, 2))
     first = _publish(svc)
-    dataset.milestone(db.session.get(Participant, people["P1"].id), "moved_to_suitable_work",
-                      date(2026, 3, 29))
+    dataset.milestone(db.session.get(Participant, people["P1"].id), "moved_to_suitable_work", date(2026, 3, 29))
     db.session.commit()
     second = _publish(svc, reason="Late milestone")
     contract_reports.store_draft(Month(2026, 1), contract_reports.build_content(Month(2026, 1)), svc.cm.id)
@@ -38,7 +38,10 @@ def test_reports_list_versions_and_filters_by_month(http, svc, dwp_api):
     token = get_token(http, dwp_api.client_id, dwp_api.secret, "reports:read")
     listing = http.get("/api/v1/reports", headers=bearer(token)).get_json()["reports"]
     assert [(r["month"], r["version"], r["current"]) for r in listing] == [
-        ("2026-03", 2, True), ("2026-03", 1, False), ("2026-02", 1, True)]
+        ("2026-03", 2, True),
+        ("2026-03", 1, False),
+        ("2026-02", 1, True),
+    ]
     assert listing[1]["superseded_by_id"] == second.id and listing[0]["supersedes_id"] == first.id
     assert listing[0]["links"] == {"self": f"/api/v1/reports/{second.id}", "csv": f"/api/v1/reports/{second.id}.csv"}
     march = http.get("/api/v1/reports?month=2026-03", headers=bearer(token)).get_json()["reports"]
@@ -66,11 +69,17 @@ def test_one_report_as_json_and_csv(http, svc, dwp_api):
     assert "ATW-P1,AB000001A" in csv.get_data(as_text=True)
     assert http.get(f"/api/v1/reports/{report.id + 1}", headers=bearer(token)).status_code == 404
     assert http.get(f"/api/v1/reports/{report.id + 1}.csv", headers=bearer(token)).status_code == 404
-    reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contract_report.downloaded")
-                               .order_by(AuditEvent.seq)).all()
+    reads = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "contract_report.downloaded").order_by(AuditEvent.seq)
+    ).all()
     assert [e.detail["how"] for e in reads] == ["api.json", "api.csv"]
-    assert all(e.detail["api_client_id"] == dwp_api.client_id and e.detail["participant_ids"] == report.participant_ids
-               for e in reads)
-    calls = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "api.call",
-                                                        AuditEvent.detail["endpoint"].as_string() == "api.report")).all()
+    assert all(
+        e.detail["api_client_id"] == dwp_api.client_id and e.detail["participant_ids"] == report.participant_ids
+        for e in reads
+    )
+    calls = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "api.call", AuditEvent.detail["endpoint"].as_string() == "api.report"
+        )
+    ).all()
     assert calls and calls[0].detail["participant_ids"] == report.participant_ids

@@ -7,17 +7,17 @@ cleaners' own rules and is never looser than them: every value a field's schema 
 its cleaner accepts (a property test per field), every month the parameter allows,
 Month.parse takes, and the reverse.
 """
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal import clock
-from portal import participant_fields, validation
-from portal.referrals import referral_schema
+from portal import clock, participant_fields, validation
 from portal.months import Month
+from portal.referrals import referral_schema
 from tests.api.conftest import REFERRAL, bearer, get_token
 
 
@@ -41,6 +41,7 @@ def reader(dwp_api, http):
 
 # ------------------------------------------------------------- the reported cases
 
+
 def test_month_0000_01_is_outside_the_described_pattern_and_answers_400(http, reader):
     assert not jsonschema_rs.is_valid(_month_schema(http), "0000-01")
     response = http.get("/api/v1/reports?month=0000-01", headers=reader)
@@ -48,8 +49,24 @@ def test_month_0000_01_is_outside_the_described_pattern_and_answers_400(http, re
     assert response.get_json()["errors"] == [{"field": "month", "message": "Give the month as YYYY-MM, like 2026-03"}]
 
 
-@pytest.mark.parametrize("value", ["0000-01", "1999-12", "2000-00", "2026-13", "3000-01", "2026-3", " 2026-03",
-                                   "2026-03 ", "2026-03\n", "", "2000-01", "2026-03", "2999-12"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0000-01",
+        "1999-12",
+        "2000-00",
+        "2026-13",
+        "3000-01",
+        "2026-3",
+        " 2026-03",
+        "2026-03 ",
+        "2026-03\n",
+        "",
+        "2000-01",
+        "2026-03",
+        "2999-12",
+    ],
+)
 def test_the_month_parameter_and_month_parse_take_the_same_months(http, reader, value):
     described = jsonschema_rs.is_valid(_month_schema(http), value)
     response = http.get("/api/v1/reports", query_string={"month": value}, headers=reader)
@@ -70,18 +87,34 @@ def test_an_empty_required_string_is_outside_the_schema_and_answers_422_naming_i
 
 # ------------------------------------------------------------------- the class
 
+
 def test_the_served_referral_schema_is_the_one_the_api_validates_with(http, app):
     with app.app_context():
         assert _referral_schema(http) == referral_schema.schema()
 
 
-@pytest.mark.parametrize("body", [
-    REFERRAL, {**REFERRAL, "email": None}, {**REFERRAL, "email": "", "phone": ""}, {**REFERRAL, "nickname": "x"},
-    {**REFERRAL, "postcode": "ls14ap"}, {**REFERRAL, "postcode": "LS1  4AP"}, {**REFERRAL, "ni_number": "ab 12 34 56 c"},
-    {**REFERRAL, "ni_number": "BG123456C"}, {**REFERRAL, "phone": "+44 7700 900123"}, {**REFERRAL, "phone": "0044123456"},
-    {**REFERRAL, "email": "sam@example.test"}, {**REFERRAL, "email": "sam@example.Info"}, {**REFERRAL, "town": "Lee\x00ds"},
-    {**REFERRAL, "date_of_birth": "1985-3-27"}, {**REFERRAL, "date_of_birth": "2023-02-29"}, [REFERRAL], None,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        REFERRAL,
+        {**REFERRAL, "email": None},
+        {**REFERRAL, "email": "", "phone": ""},
+        {**REFERRAL, "nickname": "x"},
+        {**REFERRAL, "postcode": "ls14ap"},
+        {**REFERRAL, "postcode": "LS1  4AP"},
+        {**REFERRAL, "ni_number": "ab 12 34 56 c"},
+        {**REFERRAL, "ni_number": "BG123456C"},
+        {**REFERRAL, "phone": "+44 7700 900123"},
+        {**REFERRAL, "phone": "0044123456"},
+        {**REFERRAL, "email": "sam@example.test"},
+        {**REFERRAL, "email": "sam@example.Info"},
+        {**REFERRAL, "town": "Lee\x00ds"},
+        {**REFERRAL, "date_of_birth": "1985-3-27"},
+        {**REFERRAL, "date_of_birth": "2023-02-29"},
+        [REFERRAL],
+        None,
+    ],
+)
 def test_the_schema_and_the_validation_agree_on_each_body(app, http, body):
     served = _referral_schema(http)
     with app.app_context():
@@ -114,15 +147,22 @@ def test_every_value_a_field_schema_allows_its_cleaner_accepts(app, field):
     prop = referral_schema.schema(today)["properties"][field]
     cleaner = participant_fields.cleaners(today)[field]
 
-    @settings(max_examples=40, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+    @settings(
+        max_examples=40,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+    )
     @given(_allowed_values(prop))
     def accepted(value):
         assert jsonschema_rs.is_valid(prop, value)
         try:
             cleaner(value)
         except validation.Invalid as refused:
-            raise AssertionError(f"{field}={value!r}: the schema allows it, the cleaner says {refused.message!r}")
+            raise AssertionError(
+                f"{field}={value!r}: the schema allows it, the cleaner says {refused.message!r}"
+            ) from refused
 
     with app.app_context():
         accepted()
@@ -131,9 +171,12 @@ def test_every_value_a_field_schema_allows_its_cleaner_accepts(app, field):
 @pytest.mark.parametrize("today", [date(2026, 12, 7), date(2024, 2, 29), date(2025, 12, 31)])
 def test_the_date_of_birth_pattern_is_exactly_the_age_window(today):
     earliest, latest = referral_schema.date_of_birth_window(today)
-    prop = jsonschema_rs.Draft202012Validator(referral_schema.schema(today)["properties"]["date_of_birth"],
-                                              validate_formats=True)
-    edges = [earliest + timedelta(days=n) for n in range(-60, 61)] + [latest + timedelta(days=n) for n in range(-60, 61)]
+    prop = jsonschema_rs.Draft202012Validator(
+        referral_schema.schema(today)["properties"]["date_of_birth"], validate_formats=True
+    )
+    edges = [earliest + timedelta(days=n) for n in range(-60, 61)] + [
+        latest + timedelta(days=n) for n in range(-60, 61)
+    ]
     across = [earliest + timedelta(days=n) for n in range(0, (latest - earliest).days, 13)]
     wrong = []
     for day in edges + across:
@@ -152,6 +195,6 @@ def test_the_date_of_birth_pattern_is_exactly_the_age_window(today):
 def test_the_served_age_window_is_the_service_day_s(http):
     """The window moves with the day the cleaners judge by (clock.today)."""
     for day in (date(2026, 12, 7), date(2026, 12, 8)):
-        clock.freeze(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc))
+        clock.freeze(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
         served = _referral_schema(http)["properties"]["date_of_birth"]["pattern"]
         assert served == referral_schema.schema(day)["properties"]["date_of_birth"]["pattern"]

@@ -1,4 +1,5 @@
 """Shared helpers for the audit tests: owner-level tampering, the CLI, PII scans."""
+
 import json
 
 from sqlalchemy import select, text

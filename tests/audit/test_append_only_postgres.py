@@ -6,6 +6,7 @@ role on both append-only tables, and a trigger refuses UPDATE and DELETE to anyo
 the owner included, except the governance expiry path (the owner, with
 portal.audit_expiry on, removing events at or below a verified checkpoint).
 """
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
@@ -43,7 +44,8 @@ def _refused(engine, statement: str) -> str:
 def test_the_app_role_is_not_the_owner_nor_a_superuser(app, app_ctx):
     with db.engine.connect() as conn:
         user, superuser = conn.execute(
-            text("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")).one()
+            text("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).one()
     assert superuser is False
     assert user != make_url(app.config["DATABASE_OWNER_URL"]).username
 
@@ -90,9 +92,19 @@ def test_only_the_owner_expiry_path_removes_events_at_or_below_a_checkpoint(app,
     for n in range(5):
         audit.record_and_commit("test.event", object_type="thing", object_id=n)
     third = db.session.scalars(select(AuditEvent).where(AuditEvent.seq == 3)).one()
-    db.session.add(AuditVerification(at=clock.now(), kind="checkpoint", ok=True, checkpoint_seq=3,
-                                     checkpoint_hash=third.hash, head_seq=3, head_hash=third.hash,
-                                     event_count=3, message="checkpoint"))
+    db.session.add(
+        AuditVerification(
+            at=clock.now(),
+            kind="checkpoint",
+            ok=True,
+            checkpoint_seq=3,
+            checkpoint_hash=third.hash,
+            head_seq=3,
+            head_hash=third.hash,
+            event_count=3,
+            message="checkpoint",
+        )
+    )
     db.session.commit()
     db.session.remove()
 

@@ -4,6 +4,7 @@ Several threads, each with its own app context, session and PostgreSQL connectio
 (as several gunicorn or rq workers would have), append events at once; afterwards
 audit-verify passes and the sequence has no gaps.
 """
+
 import threading
 
 import pytest

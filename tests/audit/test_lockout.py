@@ -5,22 +5,23 @@ for 15 minutes, from whatever addresses; unknown emails are answered the same wa
 100 failures from one address within an hour block it for an hour; only failures
 count; the lock is audited.
 """
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from portal import clock
+from portal.accounts import auth, lockout
 from portal.extensions import db
 from portal.models import SignInFailure, SignInLock
-from portal.accounts import auth, lockout
 from tests.audit.helpers import audit_text, events
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
+from tests.support.web import csrf_from
 
 # 1 July 2026 12:00 UTC is 13:00 in London (BST): the message must show London time.
-NOON_UTC = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
+NOON_UTC = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 LOCKED = "This account is temporarily locked"
 BLOCKED = "Sign-in from your network is temporarily blocked"
 NOT_RIGHT = "The email address, password or security code is not right"
@@ -41,14 +42,18 @@ def _cheap(user):
 
 def attempt(client, email, password, address="127.0.0.1"):
     page = client.get("/login", environ_base={"REMOTE_ADDR": address})
-    return client.post("/login", environ_base={"REMOTE_ADDR": address},
-                       data={"csrf_token": csrf_from(page), "email": email, "password": password})
+    return client.post(
+        "/login",
+        environ_base={"REMOTE_ADDR": address},
+        data={"csrf_token": csrf_from(page), "email": email, "password": password},
+    )
 
 
 def code_attempt(client, code, address="127.0.0.1"):
     page = client.get("/login/code", environ_base={"REMOTE_ADDR": address})
-    return client.post("/login/code", environ_base={"REMOTE_ADDR": address},
-                       data={"csrf_token": csrf_from(page), "code": code})
+    return client.post(
+        "/login/code", environ_base={"REMOTE_ADDR": address}, data={"csrf_token": csrf_from(page), "code": code}
+    )
 
 
 def _body(response) -> str:
@@ -120,8 +125,9 @@ def test_unknown_emails_are_answered_the_same_way(client, app_ctx):
     assert LOCKED in response and "Try again after 13:15 on 1 July 2026" in response
     # Counted under an HMAC of the normalised email; the email itself is kept nowhere.
     key = lockout.account_key(auth.normalise_email(email))
-    assert db.session.scalar(select(func.count()).select_from(SignInFailure)
-                             .where(SignInFailure.account_key == key)) == 10
+    assert (
+        db.session.scalar(select(func.count()).select_from(SignInFailure).where(SignInFailure.account_key == key)) == 10
+    )
     assert db.session.scalars(select(SignInLock.key)).all() == [key]
     for failure in db.session.scalars(select(SignInFailure)):
         assert "example" not in f"{failure.account_key} {failure.address}".lower()
@@ -168,9 +174,9 @@ def test_a_new_lock_needs_ten_new_failures_after_the_last_one_ended(client, make
 
 
 def test_the_message_shows_london_time_rounded_up_to_the_minute(app_ctx):
-    winter = datetime(2026, 1, 15, 9, 30, 20, tzinfo=timezone.utc)
+    winter = datetime(2026, 1, 15, 9, 30, 20, tzinfo=UTC)
     assert lockout.try_again_after(winter) == "09:31 on 15 January 2026"
-    summer = datetime(2026, 7, 1, 12, 15, tzinfo=timezone.utc)
+    summer = datetime(2026, 7, 1, 12, 15, tzinfo=UTC)
     assert lockout.try_again_after(summer) == "13:15 on 1 July 2026"
 
 

@@ -1,7 +1,8 @@
 """Behind a reverse proxy (TRUSTED_PROXIES): the per-address sign-in limit and the
 audit trail use the real client address, the one the trusted proxy recorded, never
 the proxy's own address and never what a client wrote into X-Forwarded-For."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,22 +10,29 @@ from portal import clock, create_app
 from portal.config import ConfigError
 from tests.audit.helpers import events
 from tests.audit.test_lockout import BLOCKED, NOT_RIGHT, _body, _cheap, _failures_from
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD
+from tests.support.web import csrf_from
 
-PROXY = "10.0.0.2"        # the TLS proxy: every request reaches gunicorn from here
+PROXY = "10.0.0.2"  # the TLS proxy: every request reaches gunicorn from here
 HOSTILE = "198.51.100.7"  # a client guessing passwords
-VICTIM = "203.0.113.20"   # another client signing in meanwhile
+VICTIM = "203.0.113.20"  # another client signing in meanwhile
 
 
 @pytest.fixture(autouse=True)
 def frozen():
-    clock.freeze(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 7, 1, 12, 0, tzinfo=UTC))
 
 
 def _same_database(app, **overrides) -> dict:
-    keep = ("PORTAL_ENV", "SECRET_KEY", "PUBLIC_BASE_URL", "DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL",
-            "JOBS_MODE")
+    keep = (
+        "PORTAL_ENV",
+        "SECRET_KEY",
+        "PUBLIC_BASE_URL",
+        "DATABASE_URL",
+        "DATABASE_OWNER_URL",
+        "REDIS_URL",
+        "JOBS_MODE",
+    )
     return {**{name: app.config[name] for name in keep if app.config.get(name)}, **overrides}
 
 
@@ -39,11 +47,16 @@ def through_proxy(app, client_address: str, forwarded_for: str | None = None):
     X-Forwarded-For the client sent (as nginx's $proxy_add_x_forwarded_for does)."""
     chain = f"{forwarded_for}, {client_address}" if forwarded_for else client_address
     client = app.test_client()
-    client.environ_base.update({"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": chain,
-                                "HTTP_X_FORWARDED_PROTO": "https",
-                                # The browser's same-origin Referer, which Flask-WTF checks on
-                                # HTTPS: the forwarded scheme is what makes these requests HTTPS.
-                                "HTTP_REFERER": "https://localhost/login"})
+    client.environ_base.update(
+        {
+            "REMOTE_ADDR": PROXY,
+            "HTTP_X_FORWARDED_FOR": chain,
+            "HTTP_X_FORWARDED_PROTO": "https",
+            # The browser's same-origin Referer, which Flask-WTF checks on
+            # HTTPS: the forwarded scheme is what makes these requests HTTPS.
+            "HTTP_REFERER": "https://localhost/login",
+        }
+    )
     return client
 
 

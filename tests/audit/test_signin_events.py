@@ -1,17 +1,18 @@
 """What is audited now: sign-in success and failure, code failures, sign-out, session
 revocation and permission refusals; each by id, never by email or name."""
+
 import pytest
 from flask import g
 from flask_login import login_user
 from werkzeug.exceptions import Forbidden
 
 from portal import permissions
+from portal.accounts import auth, lockout
 from portal.extensions import db
 from portal.models import StaffSession
-from portal.accounts import auth, lockout
 from tests.audit.helpers import audit_text, events
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
+from tests.support.web import csrf_from
 
 
 def _password_step(client, email, password):
@@ -53,8 +54,9 @@ def test_unknown_email_leaves_no_trace_of_the_email(client, app_ctx):
     [event] = events("signin.password_failed")
     assert (event.user_id, event.object_type, event.object_id, event.detail) == (None, None, None, None)
     # Neither the email, nor its parts, nor the lockout key derived from it.
-    _assert_no_personal_data(email, "someone.unknown", "elsewhere.example",
-                             lockout.account_key(auth.normalise_email(email)))
+    _assert_no_personal_data(
+        email, "someone.unknown", "elsewhere.example", lockout.account_key(auth.normalise_email(email))
+    )
 
 
 def test_wrong_code_is_audited(client, make):
@@ -134,7 +136,12 @@ def test_a_403_refusal_is_audited_with_the_action(app, make, monkeypatch):
             view()
     [event] = events("access.refused.403")
     assert (event.user_id, event.org_id, event.object_type, event.object_id, event.outcome) == (
-        user.id, org.id, "action", "test.admin_only", "refused")
+        user.id,
+        org.id,
+        "action",
+        "test.admin_only",
+        "refused",
+    )
 
 
 def test_a_404_refusal_on_another_organisation_is_audited(client, make):

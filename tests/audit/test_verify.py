@@ -5,8 +5,8 @@ someone with the owner's password could; the command must exit non-zero naming t
 first event that does not verify, report the count and head, and log the result in
 the (append-only) verification log.
 """
-import pytest
 
+import pytest
 from sqlalchemy import select
 
 from portal import audit
@@ -16,8 +16,10 @@ from tests.audit.helpers import run_audit_verify, tamper
 
 
 def _append(n: int) -> list[AuditEvent]:
-    return [audit.record_and_commit("test.event", object_type="thing", object_id=i, detail={"n": i})
-            for i in range(1, n + 1)]
+    return [
+        audit.record_and_commit("test.event", object_type="thing", object_id=i, detail={"n": i})
+        for i in range(1, n + 1)
+    ]
 
 
 def _log() -> list[AuditVerification]:
@@ -34,7 +36,12 @@ def test_an_intact_chain_verifies_and_is_logged(app, app_ctx):
     assert f"head: 5 {head_hash}" in result.output
     [entry] = _log()
     assert (entry.kind, entry.ok, entry.event_count, entry.head_seq, entry.head_hash) == (
-        "verify", True, 5, 5, head_hash)
+        "verify",
+        True,
+        5,
+        5,
+        head_hash,
+    )
 
 
 def test_an_empty_chain_verifies(app, app_ctx):

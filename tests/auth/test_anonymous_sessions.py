@@ -1,16 +1,17 @@
 """Nothing is stored for a visitor who has not passed a password step (issue 15, item
 10): anonymous forms keep their CSRF secret in a signed, short-lived cookie of its own,
 and CSRF is still enforced. On both session stores."""
+
 import time
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.auth.test_sign_in import _code_step, _password_step, _stored_sessions, store  # noqa: F401
-from tests.support.web import csrf_from
-from tests.support.matrix import build_world, send
 from tests.factories import PASSWORD, next_code
 from tests.registry import all_cases, case_url
+from tests.support.matrix import build_world, send
+from tests.support.web import csrf_from
 
 CSRF_COOKIE = "portal_csrf"
 # The steps after which a visitor has passed a password step, so a session may be stored:
@@ -33,12 +34,16 @@ def test_anonymous_visits_and_refused_forms_store_no_session(store, app, make):
     for _ in range(20):  # and one browser coming back
         assert same.get("/login").status_code == 200
     # Forms answered with errors: nobody passed a password step.
-    for data in ({"email": user.email, "password": "not the password"},
-                 {"email": "not an email", "password": "x"}, {"email": "", "password": ""}):
+    for data in (
+        {"email": user.email, "password": "not the password"},
+        {"email": "not an email", "password": "x"},
+        {"email": "", "password": ""},
+    ):
         assert _login_post(same, data).status_code == 200
     forgot = same.get("/account/forgot-password")
-    assert same.post("/account/forgot-password", data={"csrf_token": csrf_from(forgot), "email": "no"}
-                     ).status_code == 200
+    assert (
+        same.post("/account/forgot-password", data={"csrf_token": csrf_from(forgot), "email": "no"}).status_code == 200
+    )
     assert same.get("/account/reset-password/not-a-token").status_code == 404
     assert same.get("/account/invitation/not-a-token").status_code == 404
     assert same.get("/login/code").status_code == 302
@@ -51,8 +56,7 @@ def test_sign_in_works_with_csrf_enforced_and_stores_the_session_from_the_passwo
     client = app.test_client()
     page = client.get("/login")
     assert client.get_cookie(CSRF_COOKIE) is not None and _stored_sessions(app) == 0
-    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": user.email,
-                                           "password": PASSWORD})
+    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": user.email, "password": PASSWORD})
     assert response.headers["Location"].endswith("/login/code")
     assert _stored_sessions(app) == 1  # passed the password step: now stored
     assert client.get_cookie(CSRF_COOKIE) is None  # the secret moved into the stored session

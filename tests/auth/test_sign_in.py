@@ -1,4 +1,5 @@
 """Sign-in: password then a one-time code; the same answer for every failure."""
+
 from datetime import timedelta
 
 import pytest
@@ -6,8 +7,8 @@ from flask import request as flask_request
 
 from portal import clock
 from portal.accounts import totp
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
+from tests.support.web import csrf_from
 
 
 @pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
@@ -112,8 +113,12 @@ def test_anonymous_is_sent_to_sign_in_with_next(client, make):
 
 def test_safe_next_only(client, make):
     user = make.user(make.org("h2e"))
-    for target, expected in [("/h2e/", "/h2e/"), ("https://evil.example/", "/"), ("//evil.example", "/"),
-                             ("/\\evil.example", "/")]:
+    for target, expected in [
+        ("/h2e/", "/h2e/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+    ]:
         c = client.application.test_client()
         page = c.get("/login", query_string={"next": target})
         c.post(f"/login?next={target}", data={"csrf_token": csrf_from(page), "email": user.email, "password": PASSWORD})

@@ -2,16 +2,17 @@
 session answers a 503 "service unavailable" page, never a 500 or a stack trace; the
 health check still answers and reports Redis as down. Redis is "down" by pointing
 REDIS_URL at a port nothing listens on (no Redis server needed)."""
+
 import socket
 
 import pytest
 
 from portal import create_app
 from tests.audit.test_proxies import _same_database
-from tests.support.web import csrf_from
-from tests.support.matrix import build_world
 from tests.factories import PASSWORD
 from tests.registry import all_cases, case_url
+from tests.support.matrix import build_world
+from tests.support.web import csrf_from
 
 UNAVAILABLE = "Sorry, the service is unavailable"
 LEAKS = ("Traceback", "ConnectionError", "redis", "Redis", "Errno", "refused")
@@ -26,8 +27,11 @@ def _closed_port() -> int:
 @pytest.fixture
 def down(app):
     """The portal with its sessions in a Redis that cannot be reached."""
-    return create_app(_same_database(app, SESSION_STORE="redis", JOBS_MODE="inline",
-                                     REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/6"))
+    return create_app(
+        _same_database(
+            app, SESSION_STORE="redis", JOBS_MODE="inline", REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/6"
+        )
+    )
 
 
 def _signed_in_browser(down):
@@ -38,13 +42,30 @@ def _signed_in_browser(down):
 
 def _unavailable(response) -> bool:
     body = response.get_data(as_text=True)
-    return (response.status_code == 503 and UNAVAILABLE in body and "govuk-template" in body
-            and response.headers["Retry-After"] == "60" and "Location" not in response.headers
-            and not any(leak in body for leak in LEAKS))
+    return (
+        response.status_code == 503
+        and UNAVAILABLE in body
+        and "govuk-template" in body
+        and response.headers["Retry-After"] == "60"
+        and "Location" not in response.headers
+        and not any(leak in body for leak in LEAKS)
+    )
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/login/code", "/account/password", "/admin/", "/h2e/",
-                                  "/dpo/", "/account/forgot-password", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/login",
+        "/login/code",
+        "/account/password",
+        "/admin/",
+        "/h2e/",
+        "/dpo/",
+        "/account/forgot-password",
+        "/no-such-page",
+    ],
+)
 def test_pages_answer_503_not_500(down, path):
     assert _unavailable(_signed_in_browser(down).get(path))
 
@@ -70,8 +91,7 @@ def test_passing_the_password_step_while_redis_is_down_is_a_503(down, make):
     client = down.test_client()
     page = client.get("/login")
     assert page.status_code == 200
-    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": user.email,
-                                           "password": PASSWORD})
+    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": user.email, "password": PASSWORD})
     assert _unavailable(response)
     assert client.get_cookie("portal_session") is None
 

@@ -1,5 +1,6 @@
 """The 72-hour ICO clock (portal/governance/breach_clock.py), shown in Europe/London."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ from portal.governance.breach_clock import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-UTC = timezone.utc
+UTC = UTC
 
 
 def london(*args):
@@ -122,4 +123,4 @@ def test_naive_datetimes_are_refused():
 
 
 def test_window_is_72_hours():
-    assert ICO_WINDOW == timedelta(hours=72)
+    assert timedelta(hours=72) == ICO_WINDOW

@@ -49,6 +49,7 @@ Plain helpers (``from tests.browser.conftest import assert_accessible, submit, .
 Time: ``portal.clock.freeze``/``advance`` in a browser test move the live
 server's clock too (same process); the autouse fixture resets it after each test.
 """
+
 import re
 import threading
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ def pytest_collection_modifyitems(config, items):
 
 # ---------------------------------------------------------------- live server
 
+
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code="-", size="-"):
         pass  # errors still reach the log; one line per asset request would drown them
@@ -100,18 +102,20 @@ def live_server(tmp_path_factory):
     previous = os.environ.get("PORTAL_INSTANCE_PATH")
     os.environ["PORTAL_INSTANCE_PATH"] = str(instance)
     try:
-        app = create_app({
-            "PORTAL_ENV": "test",
-            "SECRET_KEY": "browser-test-secret-key",
-            # Its own database in both CI passes (see the module docstring);
-            # explicit values win over DATABASE_URL/REDIS_URL in the environment.
-            "DATABASE_URL": f"sqlite:///{instance}/browser.sqlite",
-            "DATABASE_OWNER_URL": None,
-            "REDIS_URL": None,
-            # Plain http on 127.0.0.1: the test environment's Secure cookie would
-            # never be sent back. Only this app instance is changed.
-            "SESSION_COOKIE_SECURE": False,
-        })
+        app = create_app(
+            {
+                "PORTAL_ENV": "test",
+                "SECRET_KEY": "browser-test-secret-key",
+                # Its own database in both CI passes (see the module docstring);
+                # explicit values win over DATABASE_URL/REDIS_URL in the environment.
+                "DATABASE_URL": f"sqlite:///{instance}/browser.sqlite",
+                "DATABASE_OWNER_URL": None,
+                "REDIS_URL": None,
+                # Plain http on 127.0.0.1: the test environment's Secure cookie would
+                # never be sent back. Only this app instance is changed.
+                "SESSION_COOKIE_SECURE": False,
+            }
+        )
     finally:
         if previous is None:
             os.environ.pop("PORTAL_INSTANCE_PATH", None)
@@ -144,6 +148,7 @@ def live_server(tmp_path_factory):
 
 # ------------------------------------------------------------------- browser
 
+
 @pytest.fixture(scope="session")
 def _playwright():
     from playwright.sync_api import sync_playwright
@@ -170,8 +175,9 @@ def new_page(browser, live_server):
     problems = []
 
     def make(javascript: bool = True):
-        context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
@@ -213,6 +219,7 @@ def page_without_js(new_page):
 
 
 # ------------------------------------------------------------------- helpers
+
 
 def totp_code(live_server, email: str) -> str:
     """A code for the account at the portal's current time, usable now: the last
@@ -276,8 +283,10 @@ def _assert_accessible_without_js(page, context):
     scratch = page.context.browser.new_context(viewport=page.viewport_size)
     try:
         scratch_page = scratch.new_page()
-        scratch_page.route(lambda u: u == url, lambda route: route.fulfill(
-            status=200, content_type="text/html; charset=utf-8", body=html))
+        scratch_page.route(
+            lambda u: u == url,
+            lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html),
+        )
         scratch_page.goto(url)
         return _run_axe(scratch_page, context, url + " (JavaScript off)")
     finally:
@@ -294,7 +303,9 @@ def _run_axe(page, context, where: str):
         for violation in blocking:
             lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
             for node in violation["nodes"][:5]:
-                lines.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
+                lines.append(
+                    f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}"
+                )
         report = "\n".join(lines)
         print(report)
         pytest.fail(report, pytrace=False)

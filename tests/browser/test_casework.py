@@ -1,5 +1,6 @@
 """A VRC's day in a real browser: open a participant, write and amend a case note,
 book and reschedule an appointment; axe finds no serious or critical violation."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,8 +17,9 @@ def _own_participant(live_server):
     with live_server.app.app_context():
         org = db.session.scalars(select(Organisation).where(Organisation.slug == "h2e")).one()
         vrc = db.session.scalars(select(User).where(User.email == "vrc1@h2e.example")).one()
-        participant = Factory().participant(org, vrc, first_name="Browser", last_name="Tester",
-                                            health_information="Anxiety at work")
+        participant = Factory().participant(
+            org, vrc, first_name="Browser", last_name="Tester", health_information="Anxiety at work"
+        )
         result = participant.id, participant.name
         db.session.remove()
     return result
@@ -56,7 +58,7 @@ def test_vrc_runs_a_participant_through_the_pages(page, sign_in, live_server):
 
     # Amend it: a new version with a reason, the earlier one kept.
     page.get_by_role("link", name="Amend").first.click()
-    page.wait_for_url(f"**/notes/*/amend")
+    page.wait_for_url("**/notes/*/amend")
     page.get_by_label("Amended note").fill("Called about the new rota; agreed to meet on Tuesday.")
     page.get_by_label("Reason for the amendment").fill("Day agreed")
     assert_accessible(page)
@@ -133,7 +135,18 @@ def test_team_manager_takes_in_and_allocates_a_referral(page, sign_in, live_serv
 def test_the_record_pages_are_accessible(page, sign_in, live_server):
     participant_id, _name = _own_participant(live_server)
     sign_in(page, "vrc1@h2e.example")
-    for tail in ("", "/notes", "/appointments", "/plan", "/history", "/edit/contact", "/edit/preferences",
-                 "/assessment", "/plan/actions/new", "/milestones/new", "/close"):
+    for tail in (
+        "",
+        "/notes",
+        "/appointments",
+        "/plan",
+        "/history",
+        "/edit/contact",
+        "/edit/preferences",
+        "/assessment",
+        "/plan/actions/new",
+        "/milestones/new",
+        "/close",
+    ):
         page.goto(f"/h2e/participants/{participant_id}{tail}")
         assert_accessible(page)

@@ -15,9 +15,14 @@ def _own_participant(live_server):
     with live_server.app.app_context():
         org = db.session.scalars(select(Organisation).where(Organisation.slug == "h2e")).one()
         vrc = db.session.scalars(select(User).where(User.email == "vrc1@h2e.example")).one()
-        participant = Factory().participant(org, vrc, first_name="Consent", last_name="Browser",
-                                            gp_practice_name="Park Surgery",
-                                            gp_practice_address="1 Park Road\nLeeds LS1 1AA")
+        participant = Factory().participant(
+            org,
+            vrc,
+            first_name="Consent",
+            last_name="Browser",
+            gp_practice_name="Park Surgery",
+            gp_practice_address="1 Park Road\nLeeds LS1 1AA",
+        )
         result = participant.id
         db.session.remove()
     return result
@@ -51,8 +56,9 @@ def test_verbal_gp_consent_letter_withdrawal_and_refusal(page, sign_in, live_ser
     assert page.get_by_label("Practice name").input_value() == "Park Surgery"
     assert_accessible(page)
     page.get_by_label("Greeting").fill("Dear Dr Patel")
-    page.get_by_label("Letter", exact=True).fill("Consent has been working on a phased return to work.\n\n"
-                                                 "A later start would help while the medication settles.")
+    page.get_by_label("Letter", exact=True).fill(
+        "Consent has been working on a phased return to work.\n\nA later start would help while the medication settles."
+    )
     page.get_by_label("Health and wellbeing information").check()
     submit(page, "Preview letter")
     assert page.get_by_text("A later start would help while the medication settles.").is_visible()

@@ -3,6 +3,7 @@ destruction list, approves and destroys it (a tracked job), places a legal hold,
 reports a breach and opens it from the register, and searches the audit trail; the
 lead partner's admin opens training compliance and the quarterly access reviews. axe
 finds no serious or critical violation on any page."""
+
 import re
 from datetime import timedelta
 

@@ -1,6 +1,7 @@
 """Issue 11 in a real browser: contract areas and organisations (lead admin), changing
 and recovering a password, and the two-admin MFA reset with re-enrolment; accessible,
 no CSP violation (the QR code is an inline SVG image)."""
+
 import re
 import uuid
 
@@ -27,16 +28,17 @@ def _new_staff(live_server, slug="h2e"):
     """A fresh account of ``slug`` (the shared demo accounts are left alone)."""
     from sqlalchemy import select
 
+    from portal.accounts.passwords import hash_password
     from portal.demo import DEMO_PASSWORD
     from portal.extensions import db
     from portal.models import Organisation, User
-    from portal.accounts.passwords import hash_password
     from tests.factories import Factory
 
     with live_server.app.app_context():
         org = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).one()
-        user = Factory().user(org, ["vrc"], email=f"lifecycle.{uuid.uuid4().hex[:8]}@{slug}.example",
-                              name="Lifecycle Person")
+        user = Factory().user(
+            org, ["vrc"], email=f"lifecycle.{uuid.uuid4().hex[:8]}@{slug}.example", name="Lifecycle Person"
+        )
         user = db.session.get(User, user.id)
         user.password_hash = hash_password(DEMO_PASSWORD)
         db.session.commit()
@@ -97,8 +99,15 @@ def test_change_password_and_forgotten_password(page, new_page, sign_in, live_se
     from portal.models import OutboxMessage
 
     with live_server.app.app_context():
-        body = db.session.scalars(select(OutboxMessage).where(OutboxMessage.email_address == email,
-                                                              OutboxMessage.kind == "account.password_reset")).one().body
+        body = (
+            db.session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.email_address == email, OutboxMessage.kind == "account.password_reset"
+                )
+            )
+            .one()
+            .body
+        )
         db.session.remove()
     path = re.search(r"(/account/reset-password/[A-Za-z0-9_\-]+)", body).group(1)
     other.goto(path)

@@ -2,6 +2,7 @@
 appointment moved (search, identity, agreement, reschedule), and a call the
 participant refuses, with a callback note their VRC then sees and closes. axe finds
 no serious or critical violation on any page."""
+
 import re
 from datetime import date, timedelta
 
@@ -20,12 +21,19 @@ def _callers(live_server):
         org = db.session.scalars(select(Organisation).where(Organisation.slug == "h2e")).one()
         vrc = db.session.scalars(select(User).where(User.email == "vrc1@h2e.example")).one()
         make = Factory()
-        agrees = make.participant(org, vrc, first_name="Nadia", last_name="Nightcaller",
-                                  date_of_birth=date(1982, 7, 14), postcode="LS7 3QB",
-                                  health_information="Night terrors since the move")
+        agrees = make.participant(
+            org,
+            vrc,
+            first_name="Nadia",
+            last_name="Nightcaller",
+            date_of_birth=date(1982, 7, 14),
+            postcode="LS7 3QB",
+            health_information="Night terrors since the move",
+        )
         appointment = make.appointment(agrees, starts_at=clock.now() + timedelta(days=2))
-        refuses = make.participant(org, vrc, first_name="Ravi", last_name="Refuser",
-                                   date_of_birth=date(1975, 11, 2), postcode="BD1 1AA")
+        refuses = make.participant(
+            org, vrc, first_name="Ravi", last_name="Refuser", date_of_birth=date(1975, 11, 2), postcode="BD1 1AA"
+        )
         ids = agrees.id, appointment.id, refuses.id
         db.session.remove()
     return ids
@@ -131,7 +139,8 @@ def test_two_calls_on_the_out_of_hours_line(page, sign_in, live_server):
     page.goto("/h2e/caseload")
     with page.expect_navigation():
         page.get_by_role("region", name="Callbacks requested out of hours").get_by_role(
-            "button", name=re.compile("^Called back")).click()
+            "button", name=re.compile("^Called back")
+        ).click()
     assert page.get_by_text("Callback marked as done").is_visible()
     assert page.get_by_role("region", name="Callbacks requested out of hours").count() == 0
 

@@ -1,6 +1,7 @@
 """Issue 9 in a real browser: the contract manager builds, reviews and publishes last
 month's report; DWP reads it and the statistics; the dashboard's charts; the lead admin
 registers an API client. Every page accessible, no console errors (CSP included)."""
+
 import pytest
 
 from portal.months import Month

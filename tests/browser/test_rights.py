@@ -2,6 +2,7 @@
 the participant, records the identity evidence, builds the access package (a tracked
 job), redacts a passage about someone else, releases the package and downloads it;
 axe finds no serious or critical violation on any page."""
+
 import zipfile
 
 from sqlalchemy import select
@@ -86,8 +87,11 @@ def test_subject_access_request_build_redact_release(page, sign_in, live_server)
     with page.expect_navigation():
         card.get_by_role("button").click()
     assert page.get_by_text("Passage redacted.").is_visible()
-    assert page.locator(".govuk-summary-card", has_text="Casey Otherperson").get_by_text(
-        "About another person (a colleague)").is_visible()
+    assert (
+        page.locator(".govuk-summary-card", has_text="Casey Otherperson")
+        .get_by_text("About another person (a colleague)")
+        .is_visible()
+    )
     assert_accessible(page)
 
     submit(page, "Release the reviewed package")

@@ -1,4 +1,5 @@
 """Issue 2 in a real browser: password, code, home page, sign-out; accessible; no JavaScript needed."""
+
 import re
 
 import pytest

@@ -1,5 +1,6 @@
 """Issue 4 in a real browser: an admin invites a member of staff, who sets up the account
 (password, authenticator) and signs in; roles, notifications, deactivation; accessible."""
+
 import re
 import uuid
 
@@ -36,7 +37,7 @@ def test_invite_set_up_sign_in_grant_and_deactivate(page, new_page, sign_in, liv
     assert_accessible(page)
 
     page.get_by_role("link", name="email outbox").click()
-    link = page.locator(f"text=/account/invitation/").first.inner_text()
+    link = page.locator("text=/account/invitation/").first.inner_text()
     path = re.search(r"(/account/invitation/[A-Za-z0-9_\-]+)", link).group(1)
 
     invitee = new_page()

@@ -1,5 +1,6 @@
 """Casework fixtures: a small service (lead, two delivery partners), its staff and a
 participant of h2e assigned to ``vrc``; clients signed in by a session row."""
+
 import pytest
 from sqlalchemy import select
 

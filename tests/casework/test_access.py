@@ -1,13 +1,14 @@
 """Who may open a participant's record (DESIGN.md "Who may see what"), training, grants."""
+
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from portal import clock
-from portal.extensions import db
-from portal.models import User
 from portal.access import participant_access
 from portal.access.participant_access import CHECK, FULL, LIMITED, NONE, access_level
+from portal.extensions import db
+from portal.models import User
 from tests.casework.conftest import HEALTH_TEXT, NOTE_TEXT, events
 
 

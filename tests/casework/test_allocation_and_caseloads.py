@@ -1,14 +1,15 @@
 """Allocation, reallocation and the caseload pages (search, filters, pages, audit,
 the same number of queries at 5 and at 50 rows)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from portal import clock
+from portal.casework import participants
 from portal.extensions import db
 from portal.models import Notification, Participant, ParticipantChange, User
-from portal.casework import participants
 from tests.casework.conftest import errors_of, events, post
 from tests.support.queries import statements
 
@@ -23,23 +24,29 @@ def test_allocate_a_new_referral(cw, login, make):
     client = login(cw.tm)
     page = client.get(f"/{cw.home.slug}/participants/{waiting.id}/allocate").get_data(as_text=True)
     assert "Vera Assigned" in page and "Omar Colleague" in page
-    response = post(client, f"/{cw.home.slug}/participants/{waiting.id}/allocate", {"vrc": str(cw.vrc.id), "reason": ""})
+    response = post(
+        client, f"/{cw.home.slug}/participants/{waiting.id}/allocate", {"vrc": str(cw.vrc.id), "reason": ""}
+    )
     assert response.status_code == 302
     p = _p(waiting.id)
     assert p.assigned_vrc_id == cw.vrc.id and p.allocated_at is not None
     note = db.session.scalars(select(Notification).where(Notification.user_id == cw.vrc.id)).one()
     assert note.link == f"/{cw.home.slug}/participants/{waiting.id}" and waiting.last_name not in note.text
     assert events("participant.allocated", participant_id=waiting.id)[0].detail == {
-        "from_user_id": None, "to_user_id": cw.vrc.id}
+        "from_user_id": None,
+        "to_user_id": cw.vrc.id,
+    }
 
 
 def test_reallocate_needs_a_reason_and_keeps_history(cw, login):
     client = login(cw.tm)
     url = f"/{cw.home.slug}/participants/{cw.participant.id}/allocate"
     assert errors_of(post(client, url, {"vrc": str(cw.other_vrc.id), "reason": ""})) == [
-        "Enter the reason for reallocating"]
+        "Enter the reason for reallocating"
+    ]
     assert errors_of(post(client, url, {"vrc": str(cw.salus_vrc.id), "reason": "x"})) == [
-        "Select a VRC of this organisation"]
+        "Select a VRC of this organisation"
+    ]
     allocated_at = cw.participant.allocated_at
     assert post(client, url, {"vrc": str(cw.other_vrc.id), "reason": "Vera on leave"}).status_code == 302
     p = _p(cw.participant.id)
@@ -58,27 +65,49 @@ def test_reallocate_a_whole_caseload(cw, login, make):
     participants.set_restriction(restricted, True, "Objection", None)
     client = login(cw.tm)
     assert client.get(f"/{cw.home.slug}/team/reallocate").status_code == 200
-    bad = post(client, f"/{cw.home.slug}/team/reallocate", {"from_vrc": str(cw.vrc.id), "to_vrc": str(cw.vrc.id),
-                                                            "reason": ""})
-    assert set(errors_of(bad)) == {"Select a different VRC to take over the caseload", "Enter the reason for reallocating"}
-    response = post(client, f"/{cw.home.slug}/team/reallocate",
-                    {"from_vrc": str(cw.vrc.id), "to_vrc": str(cw.other_vrc.id), "reason": "Leaving"},
-                    follow_redirects=True)
+    bad = post(
+        client, f"/{cw.home.slug}/team/reallocate", {"from_vrc": str(cw.vrc.id), "to_vrc": str(cw.vrc.id), "reason": ""}
+    )
+    assert set(errors_of(bad)) == {
+        "Select a different VRC to take over the caseload",
+        "Enter the reason for reallocating",
+    }
+    response = post(
+        client,
+        f"/{cw.home.slug}/team/reallocate",
+        {"from_vrc": str(cw.vrc.id), "to_vrc": str(cw.other_vrc.id), "reason": "Leaving"},
+        follow_redirects=True,
+    )
     assert "2 open cases moved to Omar Colleague" in response.get_data(as_text=True)
     assert "1 restricted record was left" in response.get_data(as_text=True)
     assert [_p(x.id).assigned_vrc_id for x in (cw.participant, second, restricted, closed)] == [
-        cw.other_vrc.id, cw.other_vrc.id, cw.vrc.id, cw.vrc.id]
-    assert db.session.scalars(select(Notification).where(Notification.user_id == cw.other_vrc.id)).one().text == \
-        "2 participants have been reallocated to you"
-    empty = post(client, f"/{cw.home.slug}/team/reallocate",
-                 {"from_vrc": str(cw.tm.id), "to_vrc": str(cw.other_vrc.id), "reason": "x"})
+        cw.other_vrc.id,
+        cw.other_vrc.id,
+        cw.vrc.id,
+        cw.vrc.id,
+    ]
+    assert (
+        db.session.scalars(select(Notification).where(Notification.user_id == cw.other_vrc.id)).one().text
+        == "2 participants have been reallocated to you"
+    )
+    empty = post(
+        client,
+        f"/{cw.home.slug}/team/reallocate",
+        {"from_vrc": str(cw.tm.id), "to_vrc": str(cw.other_vrc.id), "reason": "x"},
+    )
     assert errors_of(empty) == ["Select a VRC of this organisation"]
 
 
 def test_vrc_caseload_shows_own_participants_new_first(cw, login, make):
     old = make.participant(cw.home, cw.vrc, last_name="Aardvark")
-    new = make.participant(cw.home, cw.vrc, last_name="Zebra", status="referred", first_contact_at=None,
-                           allocated_at=clock.now() - timedelta(hours=1))
+    new = make.participant(
+        cw.home,
+        cw.vrc,
+        last_name="Zebra",
+        status="referred",
+        first_contact_at=None,
+        allocated_at=clock.now() - timedelta(hours=1),
+    )
     make.participant(cw.home, cw.other_vrc, last_name="NotMine")
     make.appointment(old, starts_at=clock.now() + timedelta(days=2))
     make.action(old, due_on=clock.today() - timedelta(days=1))
@@ -93,15 +122,18 @@ def test_vrc_caseload_shows_own_participants_new_first(cw, login, make):
 
 
 def test_search_and_filter_never_audit_the_terms(cw, login, make):
-    target = make.participant(cw.home, cw.vrc, first_name="Harriet", last_name="Quill", ni_number="AB123456C",
-                              atw_reference="ATW-FIND-ME")
+    target = make.participant(
+        cw.home, cw.vrc, first_name="Harriet", last_name="Quill", ni_number="AB123456C", atw_reference="ATW-FIND-ME"
+    )
     closed = make.participant(cw.home, cw.vrc, last_name="Gone", status="withdrawn", closed_on=clock.today())
     client = login(cw.vrc)
     for term in ("harriet", "Quill", "ab 12 34", "atw-find", "harr qui"):
         body = client.get(f"/{cw.home.slug}/caseload", query_string={"q": term}).get_data(as_text=True)
         assert "Quill" in body and cw.participant.last_name not in body, term
     assert "Gone" not in client.get(f"/{cw.home.slug}/caseload").get_data(as_text=True)
-    assert "Gone" in client.get(f"/{cw.home.slug}/caseload", query_string={"status": "withdrawn"}).get_data(as_text=True)
+    assert "Gone" in client.get(f"/{cw.home.slug}/caseload", query_string={"status": "withdrawn"}).get_data(
+        as_text=True
+    )
     assert "Gone" in client.get(f"/{cw.home.slug}/caseload", query_string={"status": "all"}).get_data(as_text=True)
     for e in events("participants.listed"):
         assert "harr" not in str(e.detail).lower() and "AB12" not in str(e.detail)
@@ -125,9 +157,13 @@ def test_pagination(cw, login, make, monkeypatch):
 
 def test_team_manager_pages(cw, login, make):
     waiting = make.participant(cw.home, last_name="Waiting")
-    contacted = make.participant(cw.home, cw.other_vrc, referred_at=clock.now() - timedelta(days=10),
-                                 allocated_at=clock.now() - timedelta(days=8),
-                                 first_contact_at=clock.now() - timedelta(days=6))
+    contacted = make.participant(
+        cw.home,
+        cw.other_vrc,
+        referred_at=clock.now() - timedelta(days=10),
+        allocated_at=clock.now() - timedelta(days=8),
+        first_contact_at=clock.now() - timedelta(days=6),
+    )
     client = login(cw.tm)
     team = client.get(f"/{cw.home.slug}/team/caseload").get_data(as_text=True)
     assert cw.participant.last_name in team and contacted.last_name in team and "Vera Assigned" in team
@@ -145,11 +181,21 @@ def test_team_manager_pages(cw, login, make):
 def test_contact_times_are_this_months(cw, make):
     from portal.casework import team
 
-    clock.freeze(datetime(2026, 3, 20, 12, tzinfo=timezone.utc))
-    make.participant(cw.home, cw.vrc, referred_at=clock.now() - timedelta(days=6), allocated_at=clock.now() - timedelta(days=5),
-                     first_contact_at=clock.now() - timedelta(days=2))
-    make.participant(cw.home, cw.vrc, referred_at=clock.now() - timedelta(days=30), allocated_at=clock.now() - timedelta(days=29),
-                     first_contact_at=clock.now() - timedelta(days=25))  # February: not counted
+    clock.freeze(datetime(2026, 3, 20, 12, tzinfo=UTC))
+    make.participant(
+        cw.home,
+        cw.vrc,
+        referred_at=clock.now() - timedelta(days=6),
+        allocated_at=clock.now() - timedelta(days=5),
+        first_contact_at=clock.now() - timedelta(days=2),
+    )
+    make.participant(
+        cw.home,
+        cw.vrc,
+        referred_at=clock.now() - timedelta(days=30),
+        allocated_at=clock.now() - timedelta(days=29),
+        first_contact_at=clock.now() - timedelta(days=25),
+    )  # February: not counted
     times = team.contact_times(cw.home)
     assert (times.first_contacts, times.median_days_to_first_contact, times.median_days_to_allocation) == (1, 4.0, 1.0)
     assert times.month_label == "March 2026"
@@ -162,9 +208,7 @@ def _count_queries(client, url):
     return len(seen)
 
 
-@pytest.mark.parametrize("path, assign", [
-    ("caseload", "vrc"), ("team/caseload", "vrc"), ("team/unallocated", None),
-])
+@pytest.mark.parametrize("path, assign", [("caseload", "vrc"), ("team/caseload", "vrc"), ("team/unallocated", None)])
 def test_list_pages_cost_the_same_at_5_and_50_rows(cw, login, make, path, assign):
     user = cw.vrc if path == "caseload" else cw.tm
     vrc = cw.vrc if assign else None
@@ -221,7 +265,8 @@ def test_allocation_bad_input(cw, login, make):
     url = f"/{cw.home.slug}/participants/{waiting.id}/allocate"
     assert errors_of(post(client, url, {"vrc": "", "reason": ""})) == ["Select a VRC"]
     assert errors_of(post(client, url, {"vrc": str(cw.tm.id), "reason": ""})) == ["Select a VRC of this organisation"]
-    assert errors_of(post(client, f"/{cw.home.slug}/participants/{closed.id}/allocate",
-                          {"vrc": str(cw.vrc.id), "reason": ""})) == ["This case is closed: it cannot be allocated"]
+    assert errors_of(
+        post(client, f"/{cw.home.slug}/participants/{closed.id}/allocate", {"vrc": str(cw.vrc.id), "reason": ""})
+    ) == ["This case is closed: it cannot be allocated"]
     assert _p(waiting.id).assigned_vrc_id is None
     assert not db.session.scalars(select(Notification)).all()

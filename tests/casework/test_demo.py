@@ -1,12 +1,12 @@
 """The demo seed's participants: enough of them, valid, idempotent, in the --json document."""
+
 from collections import Counter
 
 from sqlalchemy import func, select
 
-from portal import clock, demo
+from portal import clock, demo, validation
 from portal.extensions import db
 from portal.models import Appointment, CaseNote, Milestone, Participant
-from portal import validation
 
 
 def test_demo_participants(app_ctx):

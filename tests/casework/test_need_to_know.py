@@ -3,17 +3,17 @@ health information or case notes unless the role is entitled to them; every 200 
 participant URL leaves an audit event with the participant's id; a restricted record
 refuses every change. The world is the route matrix's, built once for the module; each
 test's changes are undone in its own savepoint."""
+
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
+from portal.casework import participants
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
-from portal.casework import participants
-from tests.support.matrix import client_for, send, world  # noqa: F401 - world: a fixture, built once per module
-from tests.registry import value_of
-from tests.registry import ROLES, all_cases, case_url
+from tests.registry import ROLES, all_cases, case_url, value_of
 from tests.registry.casework import HEALTH_TEXT, NOTE_TEXT
+from tests.support.matrix import client_for, send, world  # noqa: F401 - world: a fixture, built once per module
 
 CASES = all_cases()
 GETS = [c for c in CASES if c.method == "GET"]
@@ -24,14 +24,14 @@ PARTICIPANT_BLUEPRINTS = ("participants.", "consent.")
 
 def _on_participant_url(case) -> bool:
     return case.endpoint.startswith(PARTICIPANT_BLUEPRINTS)
+
+
 # Entitled to the world's participant's health information and notes on casework
 # URLs: its assigned VRC and h2e's team manager. Everyone else, on every page, but the
 # DPO on the DPO's own pages (/dpo/: the full read and the access package review,
 # DESIGN.md "Who may see what"); the DPO still gets 404 on the casework URLs.
 NOT_ENTITLED = [r for r in ROLES if r not in ("vrc", "team_manager")]
 ENTITLED_PAGES = {"dpo": "/dpo/"}
-
-
 
 
 def test_health_and_note_text_reach_no_one_else(app, world):
@@ -64,13 +64,17 @@ def test_entitled_roles_do_see_them(app, world):
 
 
 # Downloads of stored files name the file they served (still carrying the participant's id).
-VIEW_ACTIONS = {"consent.evidence": ("consent.evidence_viewed",), "consent.letter_pdf": ("gp_letter.downloaded",),
-                "consent.disclosure_copy": ("disclosure.copy_viewed",)}
+VIEW_ACTIONS = {
+    "consent.evidence": ("consent.evidence_viewed",),
+    "consent.letter_pdf": ("gp_letter.downloaded",),
+    "consent.disclosure_copy": ("disclosure.copy_viewed",),
+}
 
 
 def _participant_events(participant_id):
-    return db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.participant_id == participant_id))
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.participant_id == participant_id)
+    )
 
 
 def test_every_200_on_a_participant_url_is_audited_with_its_id(app, world):
@@ -109,30 +113,64 @@ def test_a_form_shown_again_with_errors_is_audited_too(app, world):
 # Changes some matrix role makes on a participant URL (participants.pass_on is the lead
 # partner's only, so no matrix role succeeds: tests/casework/test_pass_on.py checks its
 # restriction itself).
-MUTATING = [c for c in CASES if c.method == "POST" and _on_participant_url(c)
-            and any(c.expected(r, False) == 302 for r in ROLES if r != "anonymous")]
+MUTATING = [
+    c
+    for c in CASES
+    if c.method == "POST"
+    and _on_participant_url(c)
+    and any(c.expected(r, False) == 302 for r in ROLES if r != "anonymous")
+]
 # Rule 5: still allowed on a restricted record (the registry's cancel is at the
 # participant's own request; withdrawing a consent). Cancelling a GP letter stops a
 # sharing (portal/casework/gp_letters.py); the emergency override stays possible in a
 # risk to life and is flagged for the DPO (tests/consent/test_overrides.py).
-ALLOWED_WHILE_RESTRICTED = {"participants.cancel", "consent.withdraw", "consent.cancel_letter",
-                            "consent.emergency_contact"}
+ALLOWED_WHILE_RESTRICTED = {
+    "participants.cancel",
+    "consent.withdraw",
+    "consent.cancel_letter",
+    "consent.emergency_contact",
+}
 
 
 def _snapshot(participant_id):
     """Everything a change to the participant could touch."""
     from portal.models import (
-        Appointment, AppointmentReschedule, Assessment, CaseNoteVersion, Consent, ConsentEvidence,
-        ConsentWithdrawal, Disclosure, EmergencyContact, EmployerContact, GpLetter, Milestone, ParticipantChange,
-        StatusChange, SupportPlanAction,
+        Appointment,
+        AppointmentReschedule,
+        Assessment,
+        CaseNoteVersion,
+        Consent,
+        ConsentEvidence,
+        ConsentWithdrawal,
+        Disclosure,
+        EmergencyContact,
+        EmployerContact,
+        GpLetter,
+        Milestone,
+        ParticipantChange,
+        StatusChange,
+        SupportPlanAction,
     )
 
     db.session.expire_all()
     row = db.session.get(Participant, participant_id)
     state = {c.key: getattr(row, c.key) for c in Participant.__table__.columns}
-    for model in (AppointmentReschedule, Assessment, CaseNoteVersion, Milestone, ParticipantChange, StatusChange,
-                  SupportPlanAction, Consent, ConsentWithdrawal, ConsentEvidence, Disclosure, EmergencyContact,
-                  EmployerContact, GpLetter):
+    for model in (
+        AppointmentReschedule,
+        Assessment,
+        CaseNoteVersion,
+        Milestone,
+        ParticipantChange,
+        StatusChange,
+        SupportPlanAction,
+        Consent,
+        ConsentWithdrawal,
+        ConsentEvidence,
+        Disclosure,
+        EmergencyContact,
+        EmployerContact,
+        GpLetter,
+    ):
         state[model.__name__] = db.session.scalar(select(func.count()).select_from(model))
     state["appointments"] = sorted(db.session.execute(select(Appointment.id, Appointment.status)).all())
     state["actions_done"] = sorted(db.session.execute(select(SupportPlanAction.id, SupportPlanAction.done_on)).all())
@@ -156,7 +194,9 @@ def test_a_restricted_participant_refuses_every_change(app, world, case):
             assert response.status_code == 403, (case.endpoint, role, response.status_code)
             assert "record is restricted" in response.get_data(as_text=True)
             assert _snapshot(participant.id) == before, (case.endpoint, role)
-        refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "participant.refused.restricted")).all()
+        refused = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "participant.refused.restricted")
+        ).all()
         if case.endpoint not in ALLOWED_WHILE_RESTRICTED:
             assert len(refused) == len(roles) and all(e.participant_id == participant.id for e in refused)
 

@@ -1,10 +1,11 @@
 """The participant record: pages, edits with history, closure, audit of views."""
+
 from datetime import timedelta
 
 from portal import clock
+from portal.casework import participants
 from portal.extensions import db
 from portal.models import Milestone, Participant, ParticipantChange
-from portal.casework import participants
 from tests.casework.conftest import HEALTH_TEXT, errors_of, events, post
 
 
@@ -19,9 +20,20 @@ def _fresh(participant):
 
 def test_record_shows_every_section(cw, login):
     body = login(cw.vrc).get(_url(cw)).get_data(as_text=True)
-    for text in ("Personal details", "National Insurance number", "JT", "Contact details", "Contact preferences",
-                 "Employment", "GP or health practitioner", "Health and wellbeing information", HEALTH_TEXT,
-                 "Status history", "Vera Assigned", cw.participant.atw_reference):
+    for text in (
+        "Personal details",
+        "National Insurance number",
+        "JT",
+        "Contact details",
+        "Contact preferences",
+        "Employment",
+        "GP or health practitioner",
+        "Health and wellbeing information",
+        HEALTH_TEXT,
+        "Status history",
+        "Vera Assigned",
+        cw.participant.atw_reference,
+    ):
         assert text in body, text
 
 
@@ -55,34 +67,64 @@ def test_edit_keeps_field_history(cw, login):
 
 def test_edit_with_bad_input_keeps_it_and_shows_errors(cw, login):
     client = login(cw.vrc)
-    response = post(client, _url(cw, "/edit/contact"), {
-        "email": "not-an-email", "phone": "123", "address_line_1": "", "address_line_2": "", "town": "",
-        "postcode": "XX",
-    })
+    response = post(
+        client,
+        _url(cw, "/edit/contact"),
+        {
+            "email": "not-an-email",
+            "phone": "123",
+            "address_line_1": "",
+            "address_line_2": "",
+            "town": "",
+            "postcode": "XX",
+        },
+    )
     assert response.status_code == 200
     assert set(errors_of(response)) >= {
         "Enter an email address in the correct format, like name@example.com",
         "Enter a UK phone number, like 07700 900 982 or +44 7700 900 982",
-        "Enter the first line of the address", "Enter a real UK postcode, like LS1 4AP"}
+        "Enter the first line of the address",
+        "Enter a real UK postcode, like LS1 4AP",
+    }
     body = response.get_data(as_text=True)
     assert 'value="not-an-email"' in body and "Error:" in body
     assert _fresh(cw.participant).email == cw.participant.email
 
 
 def test_contact_details_need_email_or_phone(cw, login):
-    response = post(login(cw.vrc), _url(cw, "/edit/contact"), {
-        "email": "", "phone": "", "address_line_1": "1 Road", "postcode": "LS1 4AP"})
+    response = post(
+        login(cw.vrc),
+        _url(cw, "/edit/contact"),
+        {"email": "", "phone": "", "address_line_1": "1 Road", "postcode": "LS1 4AP"},
+    )
     assert errors_of(response) == ["Enter an email address or a phone number"]
 
 
 def test_preferences_and_other_sections_save(cw, login):
     client = login(cw.tm)
-    assert post(client, _url(cw, "/edit/preferences"), {
-        "preferred_channel": "email", "safe_to_call_at_work": "yes", "times_to_avoid": "Mondays"}).status_code == 302
+    assert (
+        post(
+            client,
+            _url(cw, "/edit/preferences"),
+            {"preferred_channel": "email", "safe_to_call_at_work": "yes", "times_to_avoid": "Mondays"},
+        ).status_code
+        == 302
+    )
     assert post(client, _url(cw, "/edit/health"), {"health_information": "Updated"}).status_code == 302
-    assert post(client, _url(cw, "/edit/personal"), {
-        "first_name": "Tia", "last_name": "Ng", "date_of_birth": ["1", "2", "1990"], "gender": "",
-        "family_circumstances": "Two children"}).status_code == 302
+    assert (
+        post(
+            client,
+            _url(cw, "/edit/personal"),
+            {
+                "first_name": "Tia",
+                "last_name": "Ng",
+                "date_of_birth": ["1", "2", "1990"],
+                "gender": "",
+                "family_circumstances": "Two children",
+            },
+        ).status_code
+        == 302
+    )
     p = _fresh(cw.participant)
     assert (p.preferred_channel, p.safe_to_call_at_work, p.times_to_avoid) == ("email", True, "Mondays")
     assert (p.first_name, p.health_information, p.family_circumstances) == ("Tia", "Updated", "Two children")
@@ -91,11 +133,17 @@ def test_preferences_and_other_sections_save(cw, login):
 
 def test_date_of_birth_must_be_16_or_over(cw, login):
     young = clock.today().replace(year=clock.today().year - 15)
-    response = post(login(cw.vrc), _url(cw, "/edit/personal"), {
-        "first_name": "Tia", "last_name": "Ng", "date_of_birth": [str(young.day), str(young.month), str(young.year)]})
+    response = post(
+        login(cw.vrc),
+        _url(cw, "/edit/personal"),
+        {"first_name": "Tia", "last_name": "Ng", "date_of_birth": [str(young.day), str(young.month), str(young.year)]},
+    )
     assert errors_of(response) == ["The participant must be aged 16 or over"]
-    response = post(login(cw.vrc), _url(cw, "/edit/personal"), {
-        "first_name": "Tia", "last_name": "Ng", "date_of_birth": ["31", "2", "1990"]})
+    response = post(
+        login(cw.vrc),
+        _url(cw, "/edit/personal"),
+        {"first_name": "Tia", "last_name": "Ng", "date_of_birth": ["31", "2", "1990"]},
+    )
     assert errors_of(response) == ["Date of birth must be a real date"]
 
 
@@ -104,11 +152,15 @@ def test_close_the_case(cw, login):
     assert client.get(_url(cw, "/close")).status_code == 200
     today = clock.today()
     day = [str(today.day), str(today.month), str(today.year)]
-    response = post(client, _url(cw, "/close"), {"status": "left_early", "closed_on": day, "left_early_reason": "",
-                                                 "reason": ""})
+    response = post(
+        client, _url(cw, "/close"), {"status": "left_early", "closed_on": day, "left_early_reason": "", "reason": ""}
+    )
     assert errors_of(response) == ["Select why the participant left early"]
-    response = post(client, _url(cw, "/close"), {"status": "left_early", "closed_on": day,
-                                                 "left_early_reason": "moved_away", "reason": "To Scotland"})
+    response = post(
+        client,
+        _url(cw, "/close"),
+        {"status": "left_early", "closed_on": day, "left_early_reason": "moved_away", "reason": "To Scotland"},
+    )
     assert response.status_code == 302
     p = _fresh(cw.participant)
     assert (p.status, p.closed_on, p.closure_reason) == ("left_early", today, "Moved out of the area: To Scotland")
@@ -122,10 +174,16 @@ def test_close_the_case(cw, login):
 def test_close_needs_reason_date_and_status(cw, login):
     client = login(cw.tm)
     tomorrow = clock.today() + timedelta(days=1)
-    response = post(client, _url(cw, "/close"), {
-        "status": "", "closed_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)], "reason": ""})
-    assert set(errors_of(response)) == {"Select how the case ended", "The closure date must be today or in the past",
-                                        "Enter the reason for closing the case"}
+    response = post(
+        client,
+        _url(cw, "/close"),
+        {"status": "", "closed_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)], "reason": ""},
+    )
+    assert set(errors_of(response)) == {
+        "Select how the case ended",
+        "The closure date must be today or in the past",
+        "Enter the reason for closing the case",
+    }
     response = post(client, _url(cw, "/close"), {"status": "withdrawn", "closed_on": ["", "", ""], "reason": "x"})
     assert errors_of(response) == ["Enter the closure date"]
     assert _fresh(cw.participant).status == "active"

@@ -1,4 +1,5 @@
 """Referrals by CSV upload: a tracked job, row by row, line numbers, no duplicates."""
+
 import io
 
 import pytest
@@ -23,14 +24,22 @@ ELSEWHERE = "ATW-HELD-9999,Eve,Ray,1970-07-07,JT100005A,eve@example.com,,5 Road,
 @pytest.fixture
 def areas(cw):
     now = clock.now()
-    db.session.add_all([ContractArea(area="LS", org_id=cw.home.id, changed_at=now),
-                        ContractArea(area="M", org_id=cw.other.id, changed_at=now)])
+    db.session.add_all(
+        [
+            ContractArea(area="LS", org_id=cw.home.id, changed_at=now),
+            ContractArea(area="M", org_id=cw.other.id, changed_at=now),
+        ]
+    )
     db.session.commit()
 
 
 def _upload(client, org, content: str, name="referrals.csv"):
-    return post(client, f"/{org.slug}/referrals/upload",
-                {"file": (io.BytesIO(content.encode()), name)}, content_type="multipart/form-data")
+    return post(
+        client,
+        f"/{org.slug}/referrals/upload",
+        {"file": (io.BytesIO(content.encode()), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_keeps_good_rows_and_lists_bad_ones_by_line(cw, areas, login, make):
@@ -50,14 +59,26 @@ def test_upload_keeps_good_rows_and_lists_bad_ones_by_line(cw, areas, login, mak
     assert by_line[2]["outcome"] == "accepted" and by_line[5]["outcome"] == "accepted"
     assert by_line[3]["reasons"] == [
         "National Insurance number: Enter a National Insurance number in the correct format, like QQ 12 34 56 C, "
-        "with a valid prefix"]
-    assert [r.split(":")[0] for r in by_line[7]["reasons"]] == ["First name", "Date of birth", "Email address", "Postcode"]
-    assert by_line[8]["reasons"] == ["Access to Work reference: This person has already been referred: "
-                                     "the Access to Work reference is already in use"]
+        "with a valid prefix"
+    ]
+    assert [r.split(":")[0] for r in by_line[7]["reasons"]] == [
+        "First name",
+        "Date of birth",
+        "Email address",
+        "Postcode",
+    ]
+    assert by_line[8]["reasons"] == [
+        "Access to Work reference: This person has already been referred: "
+        "the Access to Work reference is already in use"
+    ]
     ann = db.session.scalars(select(Participant).where(Participant.atw_reference == "ATW-CSV-0001")).one()
     cat = db.session.scalars(select(Participant).where(Participant.atw_reference == "ATW-CSV-0003")).one()
-    assert (ann.org_id, cat.org_id, cat.address_line_1, cat.phone) == (cw.home.id, cw.other.id, "3 Road\nFlat 2",
-                                                                       "07700900333")
+    assert (ann.org_id, cat.org_id, cat.address_line_1, cat.phone) == (
+        cw.home.id,
+        cw.other.id,
+        "3 Road\nFlat 2",
+        "07700900333",
+    )
     job = db.session.get(Job, upload.job_id)
     assert (job.kind, job.status, job.org_id, job.requested_by) == ("referral_upload", "done", cw.home.id, cw.tm.id)
 
@@ -81,22 +102,31 @@ def test_the_same_file_twice_creates_no_duplicates(cw, areas, login):
     reasons = [r["reasons"][0] for r in upload.results]
     assert reasons == [
         "Access to Work reference: This Access to Work reference is already on your organisation’s caseload",
-        "Access to Work reference: This person has already been referred: the Access to Work reference is already in use"]
+        "Access to Work reference: This person has already been referred: "
+        "the Access to Work reference is already in use",
+    ]
     page = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "The same file was uploaded on" in page
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "Select a CSV file"),
-    ("first_name,last_name\nA,B\n", "missing: atw_reference, date_of_birth, ni_number, address_line_1, postcode"),
-    (HEADER, "The file has no referrals under its first line"),
-    ("\xff\xfe", "The file must be a CSV file saved as UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "Select a CSV file"),
+        ("first_name,last_name\nA,B\n", "missing: atw_reference, date_of_birth, ni_number, address_line_1, postcode"),
+        (HEADER, "The file has no referrals under its first line"),
+        ("\xff\xfe", "The file must be a CSV file saved as UTF-8"),
+    ],
+)
 def test_file_problems(cw, areas, login, content, message):
     client = login(cw.tm)
     data = content.encode("latin-1") if content.startswith("\xff") else content.encode()
-    response = post(client, f"/{cw.home.slug}/referrals/upload",
-                    {"file": (io.BytesIO(data), "r.csv")}, content_type="multipart/form-data")
+    response = post(
+        client,
+        f"/{cw.home.slug}/referrals/upload",
+        {"file": (io.BytesIO(data), "r.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert db.session.query(ReferralUpload).count() == 0
@@ -124,9 +154,17 @@ def test_the_job_is_safe_to_run_twice(cw, areas, login):
 
 
 def test_an_interrupted_job_resumes_after_the_rows_it_did(cw, areas):
-    upload = ReferralUpload(org_id=cw.home.id, uploaded_by_id=cw.tm.id, filename="r.csv", sha256="1" * 64,
-                            content=HEADER + GOOD_1 + BAD_NI, status="running", rows_total=2, created_at=clock.now(),
-                            results=[{"line": 2, "outcome": "rejected", "reasons": ["earlier run"]}])
+    upload = ReferralUpload(
+        org_id=cw.home.id,
+        uploaded_by_id=cw.tm.id,
+        filename="r.csv",
+        sha256="1" * 64,
+        content=HEADER + GOOD_1 + BAD_NI,
+        status="running",
+        rows_total=2,
+        created_at=clock.now(),
+        results=[{"line": 2, "outcome": "rejected", "reasons": ["earlier run"]}],
+    )
     db.session.add(upload)
     db.session.commit()
     referral_upload.process_upload(upload.id)

@@ -7,6 +7,7 @@ The kill is simulated in-process: a BaseException (nothing catches it, as nothin
 after a SIGKILL) raised at a chosen point, the dead process's open transaction rolled
 back, then the job run again. Whatever the point, the rerun's result, summary and audit
 event must equal an uninterrupted run's, with no participant lost or doubled."""
+
 import pytest
 from sqlalchemy import select
 
@@ -22,8 +23,10 @@ HEADER = "atw_reference,first_name,last_name,date_of_birth,ni_number,email,phone
 def _file(prefix: str, base: int) -> str:
     """Six rows (lines 2-7): four good, a bad NI number and a missing first name (NI numbers
     starting JK: the factories make JT ones)."""
-    good = [f"ATW-{prefix}-{i:04d},Ann,Lowe,12/05/1980,JK{base + i:06d}A,ann{i}@example.com,,{i} Road,LS2 7EY\n"
-            for i in range(4)]
+    good = [
+        f"ATW-{prefix}-{i:04d},Ann,Lowe,12/05/1980,JK{base + i:06d}A,ann{i}@example.com,,{i} Road,LS2 7EY\n"
+        for i in range(4)
+    ]
     bad_ni = f"ATW-{prefix}-0100,Bob,Hart,1981-01-02,QQ123456C,bob@example.com,,2 Road,LS2 7EY\n"
     no_name = f"ATW-{prefix}-0101,,Dunn,1970-01-01,JK{base + 99:06d}B,,07700900111,4 Road,LS2 7EY\n"
     return HEADER + good[0] + good[1] + bad_ni + good[2] + no_name + good[3]
@@ -40,8 +43,17 @@ def home_area(cw):
 
 
 def _upload(cw, content: str) -> ReferralUpload:
-    upload = ReferralUpload(org_id=cw.home.id, uploaded_by_id=cw.tm.id, filename="r.csv", sha256="1" * 64,
-                            content=content, status="queued", rows_total=6, results=[], created_at=clock.now())
+    upload = ReferralUpload(
+        org_id=cw.home.id,
+        uploaded_by_id=cw.tm.id,
+        filename="r.csv",
+        sha256="1" * 64,
+        content=content,
+        status="queued",
+        rows_total=6,
+        results=[],
+        created_at=clock.now(),
+    )
     db.session.add(upload)
     db.session.commit()
     return upload
@@ -68,9 +80,17 @@ def _outcome(upload_id: int, prefix: str) -> dict:
 
 # (where the kill lands, the take_in call it lands on or after): lines 2-7 are calls 1-6;
 # calls 3 and 5 are the rejected rows.
-@pytest.mark.parametrize("point,row", [("after_the_rows_participant", 1), ("after_the_rows_participant", 6),
-                                       ("between_rows", 1), ("between_rows", 4),
-                                       ("after_a_rejected_row", 3), ("after_a_rejected_row", 5)])
+@pytest.mark.parametrize(
+    "point,row",
+    [
+        ("after_the_rows_participant", 1),
+        ("after_the_rows_participant", 6),
+        ("between_rows", 1),
+        ("between_rows", 4),
+        ("after_a_rejected_row", 3),
+        ("after_a_rejected_row", 5),
+    ],
+)
 def test_a_killed_upload_resumes_exactly(cw, home_area, monkeypatch, point, row):
     plain = _upload(cw, _file("PLAIN", 100))
     referral_upload.process_upload(plain.id)
@@ -86,7 +106,7 @@ def test_a_killed_upload_resumes_exactly(cw, home_area, monkeypatch, point, row)
             taken = real_take_in(*args, **kwargs)
         except Exception:
             if point == "after_a_rejected_row" and armed["calls"] >= row:
-                raise Killed()  # killed while the rejected row's line was being written
+                raise Killed() from None  # killed while the rejected row's line was being written
             raise
         if point == "after_the_rows_participant" and armed["calls"] == row:
             raise Killed()  # killed once the participant exists, before its line is written

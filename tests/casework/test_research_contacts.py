@@ -2,6 +2,7 @@
 their own organisation's participants with a live research consent, no research
 objection, not restricted; one audited read; a CSV export that is a disclosure per
 participant relying on the research consent, written formula-safe."""
+
 import csv
 import io
 from datetime import timedelta
@@ -10,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
+from portal.casework import research_contacts
 from portal.extensions import db
 from portal.models import Disclosure
 from portal.models.rights import Objection
-from portal.casework import research_contacts
 from tests.casework.conftest import events, post
 from tests.support.queries import statements
 
@@ -30,13 +31,20 @@ def rc(cw, make):
     make.consent(s.refused, "research_contact", "refused")
     s.withdrawn = make.participant(cw.home, cw.vrc, last_name="Withdrawn")
     make.withdrawal(make.consent(s.withdrawn, "research_contact", decided_at=clock.now() - 2 * hour))
-    s.restricted = make.participant(cw.home, cw.vrc, last_name="Restricted", restricted=True,
-                                    restriction_reason="Accuracy contested", restricted_at=clock.now())
+    s.restricted = make.participant(
+        cw.home,
+        cw.vrc,
+        last_name="Restricted",
+        restricted=True,
+        restriction_reason="Accuracy contested",
+        restricted_at=clock.now(),
+    )
     make.consent(s.restricted, "research_contact")
     s.objecting = make.participant(cw.home, cw.vrc, last_name="Objecting")
     make.consent(s.objecting, "research_contact")
-    db.session.add(Objection(org_id=cw.home.id, participant_id=s.objecting.id, scope="research",
-                             recorded_at=clock.now()))
+    db.session.add(
+        Objection(org_id=cw.home.id, participant_id=s.objecting.id, scope="research", recorded_at=clock.now())
+    )
     s.gp_only = make.participant(cw.home, cw.vrc, last_name="GpOnly")
     make.consent(s.gp_only, "gp_contact")
     s.salus = make.participant(cw.other, cw.salus_vrc, last_name="Salus")
@@ -61,8 +69,7 @@ def test_a_withdrawal_an_objection_or_a_restriction_takes_them_off_at_once(rc, m
     # A later decision after the withdrawal brings them back; an objection removes them again.
     make.consent(rc.live, "research_contact")
     assert [c.participant_id for c in research_contacts.contacts(rc.home)] == [rc.live.id]
-    db.session.add(Objection(org_id=rc.home.id, participant_id=rc.live.id, scope="research",
-                             recorded_at=clock.now()))
+    db.session.add(Objection(org_id=rc.home.id, participant_id=rc.live.id, scope="research", recorded_at=clock.now()))
     db.session.commit()
     assert research_contacts.contacts(rc.home) == []
 
@@ -81,9 +88,9 @@ def test_team_manager_sees_the_list_and_one_event_names_who_was_shown(rc, login)
     assert "govuk-table" in html
 
 
-@pytest.mark.parametrize("who, code", [
-    ("vrc", 403), ("ooh", 403), ("admin", 403), ("salus_tm", 404), ("lead_tm", 404), ("dpo", 404),
-])
+@pytest.mark.parametrize(
+    "who, code", [("vrc", 403), ("ooh", 403), ("admin", 403), ("salus_tm", 404), ("lead_tm", 404), ("dpo", 404)]
+)
 def test_other_roles_and_other_organisations_are_refused(rc, login, who, code):
     client = login(getattr(rc, who))
     assert client.get(url(rc.home)).status_code == code
@@ -98,8 +105,9 @@ def test_home_page_links_the_list_for_team_managers_only(rc, login):
 
 
 def test_csv_export_is_a_disclosure_per_participant_relying_on_their_research_consent(rc, login, make):
-    second = make.participant(rc.home, rc.vrc, first_name="=HYPERLINK(\"http://x\",\"y\")", last_name="Second",
-                              phone="+44 7700 900123")
+    second = make.participant(
+        rc.home, rc.vrc, first_name='=HYPERLINK("http://x","y")', last_name="Second", phone="+44 7700 900123"
+    )
     second_consent = make.consent(second, "research_contact")
     client = login(rc.tm)
     response = post(client, url(rc.home) + ".csv")
@@ -111,11 +119,13 @@ def test_csv_export_is_a_disclosure_per_participant_relying_on_their_research_co
     by_ref = {r[0]: r for r in rows[1:]}
     assert set(by_ref) == {rc.live.atw_reference, second.atw_reference}
     # Formula-safe: the name and the phone number come out as text, readable.
-    assert by_ref[second.atw_reference][1] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert by_ref[second.atw_reference][1] == '\'=HYPERLINK("http://x","y")'
     assert by_ref[second.atw_reference][4] == "'+44 7700 900123"
     made = db.session.scalars(select(Disclosure).order_by(Disclosure.participant_id)).all()
     assert [(d.participant_id, d.consent_id, d.source) for d in made] == [
-        (rc.live.id, rc.live_consent.id, "research_contacts"), (second.id, second_consent.id, "research_contacts")]
+        (rc.live.id, rc.live_consent.id, "research_contacts"),
+        (second.id, second_consent.id, "research_contacts"),
+    ]
     assert all(d.recipient_type == "other" and d.disclosed_by_id == rc.tm.id for d in made)
     exported = events("research_contacts.exported")
     assert len(exported) == 1 and exported[0].detail["participant_ids"] == [rc.live.id, second.id]

@@ -1,5 +1,6 @@
 """Consent fixtures: the casework world (tests/casework/conftest.py) plus the consent
 purposes and version 1 of the AtW MHSS privacy notice, published."""
+
 import pytest
 
 from tests.casework.conftest import cw  # noqa: F401  (fixtures)

@@ -7,16 +7,17 @@ effect is back-dated: it needs a reason, and the consent page and the disclosure
 register say so. ``flask recheck-consent-disclosures`` puts disclosures already made
 relying on a consent the rule says was not live on the DPO's review list.
 """
+
 from datetime import timedelta
 
 import pytest
 
 from portal import clock
-from portal.extensions import db
-from portal.models import AuditEvent, Consent, ConsentWithdrawal, Disclosure, DisclosureReview, Notification
 from portal.casework import employer_contacts, gp_letters
 from portal.consent import consents, disclosures, privacy_notices
 from portal.consent.consents import ConsentRequired
+from portal.extensions import db
+from portal.models import AuditEvent, Consent, ConsentWithdrawal, Disclosure, DisclosureReview, Notification
 from portal.validation import Problems
 from tests.casework.conftest import errors_of, events, post
 
@@ -24,28 +25,47 @@ CATEGORIES = ["Health and wellbeing information"]
 
 
 def _record(world, decision="given", at=None, reason="", purpose="gp_contact"):
-    return consents.record_consent(world.participant, purpose, decision, "verbal", "Yes, write to my GP",
-                                   at or clock.now(), privacy_notices.current_notice().id, None, world.vrc.id,
-                                   backdated_reason=reason)
+    return consents.record_consent(
+        world.participant,
+        purpose,
+        decision,
+        "verbal",
+        "Yes, write to my GP",
+        at or clock.now(),
+        privacy_notices.current_notice().id,
+        None,
+        world.vrc.id,
+        backdated_reason=reason,
+    )
 
 
 def _fields(prefix, moment):
     local = clock.local(moment)
-    return {f"{prefix}_on": [str(local.day), str(local.month), str(local.year)],
-            f"{prefix}_time": local.strftime("%H:%M")}
+    return {
+        f"{prefix}_on": [str(local.day), str(local.month), str(local.year)],
+        f"{prefix}_time": local.strftime("%H:%M"),
+    }
 
 
 def _draft(world):
-    return gp_letters.draft_letter(world.participant, "Dear Dr Patel", "Park Surgery", "1 Park Road\nLeeds",
-                                   "We agreed a phased return.", CATEGORIES, world.vrc.id)
+    return gp_letters.draft_letter(
+        world.participant,
+        "Dear Dr Patel",
+        "Park Surgery",
+        "1 Park Road\nLeeds",
+        "We agreed a phased return.",
+        CATEGORIES,
+        world.vrc.id,
+    )
 
 
 def _reported_case(world):
     """Given 2 hours ago, withdrawn 1 minute ago, then a new "given" dated 1 hour ago."""
     now = clock.now()
     first = _record(world, at=now - timedelta(hours=2), reason="Told me on the phone; recorded back at my desk")
-    consents.withdraw_consent(world.participant, first, now - timedelta(minutes=1), "phone", "Please stop",
-                              world.vrc.id)
+    consents.withdraw_consent(
+        world.participant, first, now - timedelta(minutes=1), "phone", "Please stop", world.vrc.id
+    )
     again = _record(world, at=now - timedelta(hours=1), reason="Forgot to record it at the meeting")
     return first, again
 
@@ -62,8 +82,7 @@ def test_the_reported_case_a_given_dated_before_a_withdrawal_does_not_revive_the
     [state] = [s for s in consents.purpose_states(world.participant) if s.purpose.code == "gp_contact"]
     assert state.state == "withdrawn" and state.latest.id == again.id and state.withdrawable is None
     # Between the new decision and the withdrawal it was live (the history is one timeline).
-    assert consents.live_consent(world.participant, "gp_contact", at=clock.now() - timedelta(minutes=30)).id \
-        == again.id
+    assert consents.live_consent(world.participant, "gp_contact", at=clock.now() - timedelta(minutes=30)).id == again.id
     # Nothing was overwritten.
     assert db.session.query(Consent).count() == 2 and db.session.query(ConsentWithdrawal).count() == 1
 
@@ -74,10 +93,19 @@ def test_the_reported_case_through_the_pages(world, login):
     consents.withdraw_consent(world.participant, first, now - timedelta(minutes=1), "phone", "", world.vrc.id)
     vrc = login(world.vrc)
     base = f"/h2e/participants/{world.participant.id}"
-    response = post(vrc, f"{base}/consents/new", {"purpose": "gp_contact", "decision": "given", "method": "verbal",
-                                                 "words": "Yes", "notice_id": str(world.notice.id),
-                                                 "backdated_reason": "Forgot to record it at the meeting",
-                                                 **_fields("decided", now - timedelta(hours=1))})
+    response = post(
+        vrc,
+        f"{base}/consents/new",
+        {
+            "purpose": "gp_contact",
+            "decision": "given",
+            "method": "verbal",
+            "words": "Yes",
+            "notice_id": str(world.notice.id),
+            "backdated_reason": "Forgot to record it at the meeting",
+            **_fields("decided", now - timedelta(hours=1)),
+        },
+    )
     assert response.status_code == 302
     page = vrc.get(f"{base}/consents").get_data(as_text=True)
     assert "Decision recorded, but the consent is not live" in page
@@ -131,12 +159,19 @@ def test_back_dated_decision_through_the_form_keeps_the_input_and_shows_on_the_p
     vrc = login(world.vrc)
     base = f"/h2e/participants/{world.participant.id}"
     when = clock.now() - timedelta(hours=3)
-    fields = {"purpose": "gp_contact", "decision": "given", "method": "verbal", "words": "Yes, write to Dr Patel",
-              "notice_id": str(world.notice.id), **_fields("decided", when)}
+    fields = {
+        "purpose": "gp_contact",
+        "decision": "given",
+        "method": "verbal",
+        "words": "Yes, write to Dr Patel",
+        "notice_id": str(world.notice.id),
+        **_fields("decided", when),
+    }
     response = post(vrc, f"{base}/consents/new", {**fields, "backdated_reason": ""})
     assert response.status_code == 200
-    assert errors_of(response) == ["Enter why the decision is recorded more than 15 minutes after the participant "
-                                   "made it"]
+    assert errors_of(response) == [
+        "Enter why the decision is recorded more than 15 minutes after the participant made it"
+    ]
     assert "Yes, write to Dr Patel" in response.get_data(as_text=True)  # input kept
     response = post(vrc, f"{base}/consents/new", {**fields, "backdated_reason": "Said yes at the home visit"})
     assert response.status_code == 302
@@ -163,18 +198,37 @@ def test_employer_contact_gate_reads_the_same_rule(world):
     _record(world, purpose="employer_contact", at=now - timedelta(hours=1), reason="Recorded late")
     with pytest.raises(ConsentRequired, match="employer_contact"):
         employer_contacts.record_employer_contact(
-            world.participant, "call", clock.now(), "Test Employer Ltd", "Line manager", "A later start",
-            ["Work obstacles and adjustments"], world.vrc.id)
+            world.participant,
+            "call",
+            clock.now(),
+            "Test Employer Ltd",
+            "Line manager",
+            "A later start",
+            ["Work obstacles and adjustments"],
+            world.vrc.id,
+        )
 
 
 # ----------------------------------------------------------------- the one-off check
 
+
 def _disclosure_as_the_old_code_allowed(world, consent, at):
     """A GP letter's disclosure written while the old rule said the consent was live."""
-    row = Disclosure(org_id=world.participant.org_id, participant_id=world.participant.id, recipient_type="gp",
-                     recipient_name="Park Surgery", purpose="GP or health practitioner contact",
-                     data_categories=CATEGORIES, consent_id=consent.id, summary="Letter", method="Post",
-                     disclosed_at=at, disclosed_by_id=world.vrc.id, recorded_at=at, source="gp_letter")
+    row = Disclosure(
+        org_id=world.participant.org_id,
+        participant_id=world.participant.id,
+        recipient_type="gp",
+        recipient_name="Park Surgery",
+        purpose="GP or health practitioner contact",
+        data_categories=CATEGORIES,
+        consent_id=consent.id,
+        summary="Letter",
+        method="Post",
+        disclosed_at=at,
+        disclosed_by_id=world.vrc.id,
+        recorded_at=at,
+        source="gp_letter",
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -199,13 +253,21 @@ def test_recheck_puts_each_disclosure_on_a_dead_consent_on_the_dpo_review_list_o
     assert f"consent decision {again_id}" in item.finding and "ended every decision dated before it" in item.finding
     assert name not in item.finding and good_id != item.disclosure_id
     item_id = item.id
-    runs = db.session.query(AuditEvent).filter(AuditEvent.action == "consent_disclosures.rechecked") \
-        .order_by(AuditEvent.seq).all()
+    runs = (
+        db.session.query(AuditEvent)
+        .filter(AuditEvent.action == "consent_disclosures.rechecked")
+        .order_by(AuditEvent.seq)
+        .all()
+    )
     assert len(runs) == 2
     assert runs[0].detail["raised"] == [item_id] and runs[0].detail["participant_ids"] == [participant_id]
     assert runs[1].detail["raised"] == [] and runs[1].detail["not_live"] == [bad_id]
-    assert db.session.query(Notification).filter(Notification.user_id == dpo_id,
-                                                 Notification.kind == "disclosure_review").count() == 1
+    assert (
+        db.session.query(Notification)
+        .filter(Notification.user_id == dpo_id, Notification.kind == "disclosure_review")
+        .count()
+        == 1
+    )
 
     # The DPO sees it on the review list, opens it (audited) and records a review.
     from portal.models import User
@@ -233,5 +295,13 @@ def test_recheck_puts_each_disclosure_on_a_dead_consent_on_the_dpo_review_list_o
 def test_the_disclosure_service_refuses_the_dead_consent_now(world):
     _first, again = _reported_case(world)
     with pytest.raises(ConsentRequired):
-        disclosures.record_disclosure(world.participant, "gp", "Park Surgery", "GP contact", CATEGORIES,
-                                      summary="Letter", consent=again, user_id=world.vrc.id)
+        disclosures.record_disclosure(
+            world.participant,
+            "gp",
+            "Park Surgery",
+            "GP contact",
+            CATEGORIES,
+            summary="Letter",
+            consent=again,
+            user_id=world.vrc.id,
+        )

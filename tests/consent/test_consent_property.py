@@ -29,9 +29,10 @@ Two machines share the rules and the model:
   connection, rolled back at its end (the services' commits become savepoints), so
   examples never see each other's rows.
 """
+
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -40,28 +41,34 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import update
 
 from portal import clock
-from portal.extensions import db
-from portal.models import Consent, ConsentWithdrawal, Objection, Participant, PrivacyNotice, StaffSession
 from portal.casework import employer_contacts, gp_letters
 from portal.consent import consents, disclosures, privacy_notices
 from portal.consent.consents import ConsentRequired
+from portal.extensions import db
+from portal.models import Consent, ConsentWithdrawal, Objection, Participant, PrivacyNotice, StaffSession
 from portal.validation import Problems
 from tests.conftest import POSTGRES
 from tests.support import database
 
 PURPOSES = ("gp_contact", "employer_contact", "research_contact")
-START = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 # Each step of the portal machine is a few database writes and a page (~45 ms on SQLite).
 # The SQLite pass runs the 500 examples of shorter histories (6 steps: the reported case
 # takes 3); the PostgreSQL pass, slower per query, runs fewer and longer ones. The rule
 # machine runs 500 examples of 12 steps in both.
 PORTAL_EXAMPLES, PORTAL_STEPS = (25, 10) if POSTGRES else (500, 6)
-LABELS = {"not_asked": "Not asked", "given": "Given", "refused": "Refused", "withdrawn": "Withdrawn",
-          "renew": "Ask again: the privacy notice changed",
-          "objected": "Not live: the participant objected to research contact"}
+LABELS = {
+    "not_asked": "Not asked",
+    "given": "Given",
+    "refused": "Refused",
+    "withdrawn": "Withdrawn",
+    "renew": "Ask again: the privacy notice changed",
+    "objected": "Not live: the participant objected to research contact",
+}
 
 
 # ----------------------------------------------------------------- the reference model
+
 
 @dataclass
 class Decision:
@@ -105,7 +112,7 @@ class Model:
         if not decisions or not decisions[-1].given:
             return []
         last = decisions[-1]
-        if any(isinstance(e, Withdrawal) for e in events[events.index(last):]):
+        if any(isinstance(e, Withdrawal) for e in events[events.index(last) :]):
             return []
         ends = [i for i, e in enumerate(events) if isinstance(e, Withdrawal) or not e.given]
         start = ends[-1] + 1 if ends else 0
@@ -113,8 +120,7 @@ class Model:
 
     def superseded(self, version: int, t) -> bool:
         today = clock.local(t).date()
-        return any(reconsent and published_on <= today
-                   for published_on, reconsent in self.notices[version + 1:])
+        return any(reconsent and published_on <= today for published_on, reconsent in self.notices[version + 1 :])
 
     def live(self, purpose, t) -> Decision | None:
         if purpose == "research_contact" and self.objected:
@@ -135,6 +141,7 @@ class Model:
 
 
 # ----------------------------------------------------------------- one transaction per example
+
 
 class Rollback:
     """Each example inside a savepoint of the test's own rolled-back transaction
@@ -178,8 +185,9 @@ class _Rules(RuleBasedStateMachine):
         refused = (backdated and not reason) or (not given and self.model.live(purpose, now) is not None)
         new_id = self.record(purpose, given, at, reason, refused)
         if new_id is not None:
-            self.model.decisions.append(Decision(purpose, given, at, self.model.next_seq(),
-                                                 len(self.model.notices) - 1, backdated, new_id))
+            self.model.decisions.append(
+                Decision(purpose, given, at, self.model.next_seq(), len(self.model.notices) - 1, backdated, new_id)
+            )
         self._tick()
 
     @rule(purpose=st.sampled_from(PURPOSES), given=st.booleans())
@@ -188,8 +196,12 @@ class _Rules(RuleBasedStateMachine):
 
     @rule(purpose=st.sampled_from(PURPOSES), given=st.booleans(), back=minutes_back, with_reason=st.booleans())
     def decide_back_dated(self, purpose, given, back, with_reason):
-        self._decide(purpose, given, clock.now() - timedelta(minutes=back),
-                     "Recorded after the home visit" if with_reason else "")
+        self._decide(
+            purpose,
+            given,
+            clock.now() - timedelta(minutes=back),
+            "Recorded after the home visit" if with_reason else "",
+        )
 
     @rule(purpose=st.sampled_from(PURPOSES), back=st.integers(min_value=0, max_value=6 * 60))
     def withdraw(self, purpose, back):
@@ -216,6 +228,7 @@ class _Rules(RuleBasedStateMachine):
 
 # ----------------------------------------------------------------- the rule itself, 500 examples
 
+
 class ConsentRule(_Rules):
     """``consents.resolve`` over histories held in memory (unsaved model objects)."""
 
@@ -223,14 +236,27 @@ class ConsentRule(_Rules):
         super().__init__()
         self.history: dict[str, list[Consent]] = {p: [] for p in PURPOSES}
         self.by_id: dict[int, Consent] = {}
-        self.notices = [PrivacyNotice(id=1, version="1", published_on=INITIAL_NOTICE_DATE,
-                                      published_at=START - timedelta(days=400), reconsent_required=False)]
+        self.notices = [
+            PrivacyNotice(
+                id=1,
+                version="1",
+                published_on=INITIAL_NOTICE_DATE,
+                published_at=START - timedelta(days=400),
+                reconsent_required=False,
+            )
+        ]
 
     def record(self, purpose, given, at, reason, refused):
         if refused:
             return None  # the service refuses it (tested by ConsentPortal)
-        consent = Consent(id=len(self.by_id) + 1, decision="given" if given else "refused", decided_at=at,
-                          recorded_at=clock.now(), notice=self.notices[-1], backdated_reason=reason)
+        consent = Consent(
+            id=len(self.by_id) + 1,
+            decision="given" if given else "refused",
+            decided_at=at,
+            recorded_at=clock.now(),
+            notice=self.notices[-1],
+            backdated_reason=reason,
+        )
         self.history[purpose].append(consent)
         self.by_id[consent.id] = consent
         return consent.id
@@ -241,8 +267,15 @@ class ConsentRule(_Rules):
 
     def publish(self, version, reconsent):
         now = clock.now()
-        self.notices.append(PrivacyNotice(id=len(self.notices) + 1, version=version, published_on=clock.today(),
-                                          published_at=now, reconsent_required=reconsent))
+        self.notices.append(
+            PrivacyNotice(
+                id=len(self.notices) + 1,
+                version=version,
+                published_on=clock.today(),
+                published_at=now,
+                reconsent_required=reconsent,
+            )
+        )
 
     @invariant()
     def resolve_agrees_with_the_model(self):
@@ -254,20 +287,29 @@ class ConsentRule(_Rules):
             for moment in moments:
                 expected = self.model.live(purpose, moment)
                 # Whatever order the history comes in (checked now; the rest in one order).
-                for ordering in ((history, list(reversed(history))) if moment == now else (history,)):
+                for ordering in (history, list(reversed(history))) if moment == now else (history,):
                     found = consents.resolve(ordering, moment, needs_renewal)
                     assert found.state == self.model.state(purpose, moment), (purpose, moment)
-                    assert (found.live_consent.id if found.live_consent else None) == \
-                        (expected.id if expected else None), (purpose, moment)
+                    assert (found.live_consent.id if found.live_consent else None) == (
+                        expected.id if expected else None
+                    ), (purpose, moment)
 
 
 def test_the_rule_agrees_with_the_reference_model():
-    run_state_machine_as_test(ConsentRule, settings=settings(
-        max_examples=500, deadline=None, stateful_step_count=12, database=None,
-        suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        ConsentRule,
+        settings=settings(
+            max_examples=500,
+            deadline=None,
+            stateful_step_count=12,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
 
 
 # ----------------------------------------------------------------- through the portal
+
 
 class ConsentPortal(_Rules):
     """The same rules through the real services, and every reader checked."""
@@ -290,8 +332,17 @@ class ConsentPortal(_Rules):
     def record(self, purpose, given, at, reason, refused):
         try:
             consent = consents.record_consent(
-                self.participant, purpose, "given" if given else "refused", "verbal", "In their words", at,
-                privacy_notices.current_notice().id, None, self.w.vrc_id, backdated_reason=reason)
+                self.participant,
+                purpose,
+                "given" if given else "refused",
+                "verbal",
+                "In their words",
+                at,
+                privacy_notices.current_notice().id,
+                None,
+                self.w.vrc_id,
+                backdated_reason=reason,
+            )
         except Problems as problems:
             assert refused, [p.message for p in problems.problems]
             assert {p.field for p in problems.problems} <= {"backdated_reason", "decision"}
@@ -307,16 +358,33 @@ class ConsentPortal(_Rules):
 
     def publish(self, version, reconsent):
         now = clock.now()
-        db.session.add(PrivacyNotice(version=version, published_on=clock.today(), text=f"Version {version}",
-                                     change_note="Changed", reconsent_required=reconsent, status="published",
-                                     created_at=now, updated_at=now, published_at=now))
+        db.session.add(
+            PrivacyNotice(
+                version=version,
+                published_on=clock.today(),
+                text=f"Version {version}",
+                change_note="Changed",
+                reconsent_required=reconsent,
+                status="published",
+                created_at=now,
+                updated_at=now,
+                published_at=now,
+            )
+        )
         db.session.commit()
 
     @rule()
     @precondition(lambda self: not self.model.objected)
     def object_to_research(self):
-        db.session.add(Objection(org_id=self.w.org_id, participant_id=self.w.participant_id, scope="research",
-                                 recorded_by_id=self.w.dpo_id, recorded_at=clock.now()))
+        db.session.add(
+            Objection(
+                org_id=self.w.org_id,
+                participant_id=self.w.participant_id,
+                scope="research",
+                recorded_by_id=self.w.dpo_id,
+                recorded_at=clock.now(),
+            )
+        )
         db.session.commit()
         self.model.objected = True
         self._tick()
@@ -329,8 +397,9 @@ class ConsentPortal(_Rules):
         if not ended:
             return
         with pytest.raises(Problems):
-            consents.withdraw_consent(self.participant, db.session.get(Consent, ended[-1].id), now, "phone", "",
-                                      self.w.vrc_id)
+            consents.withdraw_consent(
+                self.participant, db.session.get(Consent, ended[-1].id), now, "phone", "", self.w.vrc_id
+            )
         db.session.rollback()
 
     @invariant()
@@ -347,9 +416,15 @@ class ConsentPortal(_Rules):
         # The GP-letter gate.
         gp_live = self.model.live("gp_contact", now) is not None
         try:
-            gp_letters.draft_letter(participant, "Dear Doctor", "Park Surgery", "1 Park Road",
-                                    "We agreed a phased return.", ["Health and wellbeing information"],
-                                    self.w.vrc_id)
+            gp_letters.draft_letter(
+                participant,
+                "Dear Doctor",
+                "Park Surgery",
+                "1 Park Road",
+                "We agreed a phased return.",
+                ["Health and wellbeing information"],
+                self.w.vrc_id,
+            )
         except ConsentRequired:
             assert not gp_live
         else:
@@ -358,8 +433,15 @@ class ConsentPortal(_Rules):
         employer = self.model.live("employer_contact", now)
         try:
             contact = employer_contacts.record_employer_contact(
-                participant, "call", now, "Employer Ltd", "Line manager", "A later start",
-                ["Work obstacles and adjustments"], self.w.vrc_id)
+                participant,
+                "call",
+                now,
+                "Employer Ltd",
+                "Line manager",
+                "A later start",
+                ["Work obstacles and adjustments"],
+                self.w.vrc_id,
+            )
         except ConsentRequired:
             assert employer is None
             db.session.rollback()
@@ -374,8 +456,9 @@ class ConsentPortal(_Rules):
 
         # The participant's consent page, through the test client (its sign-in kept
         # fresh: the clock jumps by hours here, past the idle timeout).
-        db.session.execute(update(StaffSession).where(StaffSession.user_id == self.w.vrc_id)
-                           .values(created_at=now, last_seen_at=now))
+        db.session.execute(
+            update(StaffSession).where(StaffSession.user_id == self.w.vrc_id).values(created_at=now, last_seen_at=now)
+        )
         db.session.commit()
         response = self.w.client.get(self.w.consents_url)
         assert response.status_code == 200, response.headers.get("Location")
@@ -383,8 +466,7 @@ class ConsentPortal(_Rules):
         shown = dict(re.findall(r'id="purpose-(\w+)">[^<]*<strong class="govuk-tag[^"]*">([^<]+)</strong>', page))
         assert shown == {p: LABELS[self.model.state(p, now)] for p in PURPOSES}
         history, section = page.split('id="register"')
-        assert section.count('class="govuk-table__row"') == (len(self.model.register) + 1 if self.model.register
-                                                            else 0)
+        assert section.count('class="govuk-table__row"') == (len(self.model.register) + 1 if self.model.register else 0)
         assert section.count("Back-dated") == sum(1 for c in self.model.register if c in backdated)
         assert history.count("Back-dated</strong>") == sum(1 for d in self.model.decisions if d.backdated)
 
@@ -400,12 +482,24 @@ def test_every_reader_agrees_with_the_reference_model(app, world, login):
     db.session.commit()
     client = login(world.vrc)
     ConsentPortal.world = SimpleNamespace(
-        participant_id=participant.id, org_id=participant.org_id, vrc_id=world.vrc.id, dpo_id=world.dpo.id,
-        client=client, rollback=Rollback(app), consents_url=f"/h2e/participants/{participant.id}/consents",
+        participant_id=participant.id,
+        org_id=participant.org_id,
+        vrc_id=world.vrc.id,
+        dpo_id=world.dpo.id,
+        client=client,
+        rollback=Rollback(app),
+        consents_url=f"/h2e/participants/{participant.id}/consents",
     )
     try:
-        run_state_machine_as_test(ConsentPortal, settings=settings(
-            max_examples=PORTAL_EXAMPLES, deadline=None, stateful_step_count=PORTAL_STEPS, database=None,
-            suppress_health_check=[HealthCheck.too_slow]))
+        run_state_machine_as_test(
+            ConsentPortal,
+            settings=settings(
+                max_examples=PORTAL_EXAMPLES,
+                deadline=None,
+                stateful_step_count=PORTAL_STEPS,
+                database=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+        )
     finally:
         ConsentPortal.world = None

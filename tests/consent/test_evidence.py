@@ -1,13 +1,14 @@
 """Evidence: a signed form checked by its content (not its name), size-limited,
 kept outside the web root, served only to those who may see the record, audited."""
+
 import io
 import os
 
 from flask import current_app
 
 from portal import clock
-from portal.models import ConsentEvidence
 from portal.extensions import db
+from portal.models import ConsentEvidence
 from tests.casework.conftest import errors_of, events, post
 from tests.consent.conftest import JPEG, PDF, PNG
 
@@ -17,9 +18,17 @@ ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 200
 
 def _form(world, content, filename, **more):
     local = clock.local(clock.now())
-    return {"purpose": "gp_contact", "decision": "given", "method": "written", "words": "",
-            "notice_id": str(world.notice.id), "decided_on": [str(local.day), str(local.month), str(local.year)],
-            "decided_time": local.strftime("%H:%M"), "evidence": (io.BytesIO(content), filename), **more}
+    return {
+        "purpose": "gp_contact",
+        "decision": "given",
+        "method": "written",
+        "words": "",
+        "notice_id": str(world.notice.id),
+        "decided_on": [str(local.day), str(local.month), str(local.year)],
+        "decided_time": local.strftime("%H:%M"),
+        "evidence": (io.BytesIO(content), filename),
+        **more,
+    }
 
 
 def _url(world):
@@ -29,21 +38,24 @@ def _url(world):
 def test_a_renamed_executable_is_refused_whatever_its_name(world, login):
     vrc = login(world.vrc)
     for program in (EXECUTABLE, ELF):
-        response = post(vrc, _url(world), _form(world, program, "signed-form.pdf"),
-                        content_type="multipart/form-data")
+        response = post(vrc, _url(world), _form(world, program, "signed-form.pdf"), content_type="multipart/form-data")
         assert response.status_code == 200
-        assert errors_of(response) == ["The selected file is a program or an archive, whatever its name says: "
-                                       "upload the signed form as a PDF, PNG or JPEG"]
+        assert errors_of(response) == [
+            "The selected file is a program or an archive, whatever its name says: "
+            "upload the signed form as a PDF, PNG or JPEG"
+        ]
     assert db.session.query(ConsentEvidence).count() == 0
 
 
 def test_a_wrong_type_is_refused(world, login):
     vrc = login(world.vrc)
-    response = post(vrc, _url(world), _form(world, b"GIF89a" + b"\x00" * 50, "form.png"),
-                    content_type="multipart/form-data")
+    response = post(
+        vrc, _url(world), _form(world, b"GIF89a" + b"\x00" * 50, "form.png"), content_type="multipart/form-data"
+    )
     assert errors_of(response) == ["The selected file must be a PDF, PNG or JPEG"]
-    response = post(vrc, _url(world), _form(world, b"Dear VRC, I agree.", "form.pdf"),
-                    content_type="multipart/form-data")
+    response = post(
+        vrc, _url(world), _form(world, b"Dear VRC, I agree.", "form.pdf"), content_type="multipart/form-data"
+    )
     assert errors_of(response) == ["The selected file must be a PDF, PNG or JPEG"]
 
 

@@ -1,5 +1,6 @@
 """Privacy notice versions: the DPO drafts and publishes; published versions are
 read-only; the current one is the one shown when consent is recorded."""
+
 from datetime import timedelta
 
 import pytest
@@ -20,15 +21,20 @@ def test_dpo_drafts_changes_and_publishes_a_version(world, login):
     assert "Version 1" in dpo.get("/dpo/notices").get_data(as_text=True)
     form = {"version": "1", "published_on": _date(clock.today()), "text": "Version two text", "change_note": ""}
     response = post(dpo, "/dpo/notices/new", form)
-    assert errors_of(response) == ["Version 1 already exists: give this version a new number",
-                                   "Enter a change note: what changed since the last version"]
+    assert errors_of(response) == [
+        "Version 1 already exists: give this version a new number",
+        "Enter a change note: what changed since the last version",
+    ]
     response = post(dpo, "/dpo/notices/new", {**form, "version": "2", "change_note": "Shorter"})
     assert response.status_code == 302
     draft = privacy_notices.all_notices()[0]
     assert (draft.version, draft.status) == ("2", "draft")
     assert privacy_notices.current_notice().version == "1"  # drafts are never shown to participants
-    response = post(dpo, f"/dpo/notices/{draft.id}/edit", {**form, "version": "2", "change_note": "Shorter",
-                                                           "text": "Version two, corrected"})
+    response = post(
+        dpo,
+        f"/dpo/notices/{draft.id}/edit",
+        {**form, "version": "2", "change_note": "Shorter", "text": "Version two, corrected"},
+    )
     assert response.status_code == 302 and draft.text == "Version two, corrected"
     assert post(dpo, f"/dpo/notices/{draft.id}/publish").status_code == 302
     assert privacy_notices.current_notice().version == "2"
@@ -54,8 +60,9 @@ def test_a_future_version_comes_into_force_on_its_date(world):
 
 
 def test_publication_date_cannot_go_back_before_the_latest(world):
-    draft = privacy_notices.create_draft("0.9", world.notice.published_on - timedelta(days=1), "Text", "Note", False,
-                                         world.dpo.id)
+    draft = privacy_notices.create_draft(
+        "0.9", world.notice.published_on - timedelta(days=1), "Text", "Note", False, world.dpo.id
+    )
     with pytest.raises(Problems, match="on or after that of version 1"):
         privacy_notices.publish(draft, world.dpo.id)
 

@@ -1,21 +1,29 @@
 """Emergency override: a written reason, legal basis vital_interests, and the DPO's
 review list until the DPO records a review."""
+
 from datetime import timedelta
 
 import pytest
 
 from portal import clock
+from portal.consent import disclosures, emergency
 from portal.extensions import db
 from portal.models import Notification
-from portal.consent import disclosures, emergency
 from portal.validation import Problems
 from tests.casework.conftest import events, post
 
 
 def _override(world, user, reason="Said they had taken an overdose and were alone"):
     return emergency.record_emergency_contact(
-        world.participant, user.id, "emergency_services", "999 ambulance service", reason, "Name and address",
-        ["Name and contact details", "Address or where the participant is now"], clock.now() - timedelta(minutes=5))
+        world.participant,
+        user.id,
+        "emergency_services",
+        "999 ambulance service",
+        reason,
+        "Name and address",
+        ["Name and contact details", "Address or where the participant is now"],
+        clock.now() - timedelta(minutes=5),
+    )
 
 
 def test_override_without_consent_reaches_the_dpo_and_leaves_only_when_reviewed(world):
@@ -84,9 +92,15 @@ def test_the_vrc_records_an_override_through_the_page(world, login):
     url = f"/h2e/participants/{world.participant.id}/emergency-contact"
     assert vrc.get(url).status_code == 200
     local = clock.local(clock.now() - timedelta(minutes=3))
-    data = {"recipient_type": "gp", "recipient_name": "Park Surgery", "reason": "", "what_shared": "Risk",
-            "data_categories": ["Health and wellbeing information"],
-            "contacted_on": [str(local.day), str(local.month), str(local.year)], "contacted_time": local.strftime("%H:%M")}
+    data = {
+        "recipient_type": "gp",
+        "recipient_name": "Park Surgery",
+        "reason": "",
+        "what_shared": "Risk",
+        "data_categories": ["Health and wellbeing information"],
+        "contacted_on": [str(local.day), str(local.month), str(local.year)],
+        "contacted_time": local.strftime("%H:%M"),
+    }
     response = post(vrc, url, data)
     assert response.status_code == 200
     assert "Enter why consent could not be asked for or was overridden" in response.get_data(as_text=True)

@@ -1,31 +1,45 @@
 """GP letters and employer contact: refused by the service unless the matching
 consent is live at that moment, refused while restricted; each writes a disclosure."""
+
 from datetime import timedelta
 
 import pytest
 
-from portal import clock
-from portal.extensions import db
-from portal.models import Disclosure
-from portal import private_files
+from portal import clock, private_files
+from portal.access.participant_access import ParticipantRestricted
 from portal.casework import employer_contacts, gp_letters
 from portal.consent import consents, disclosures
 from portal.consent.consents import ConsentRequired
-from portal.access.participant_access import ParticipantRestricted
+from portal.extensions import db
+from portal.models import Disclosure
 from portal.validation import Problems
 
 CATEGORIES = ["Health and wellbeing information"]
 
 
 def _draft(world):
-    return gp_letters.draft_letter(world.participant, "Dear Dr Patel", "Park Surgery", "1 Park Road\nLeeds",
-                                   "We agreed a phased return.", CATEGORIES, world.vrc.id)
+    return gp_letters.draft_letter(
+        world.participant,
+        "Dear Dr Patel",
+        "Park Surgery",
+        "1 Park Road\nLeeds",
+        "We agreed a phased return.",
+        CATEGORIES,
+        world.vrc.id,
+    )
 
 
 def _contact(world, at=None):
     return employer_contacts.record_employer_contact(
-        world.participant, "call", at or clock.now(), "Test Employer Ltd", "Line manager", "Asked for a later start",
-        ["Work obstacles and adjustments"], world.vrc.id)
+        world.participant,
+        "call",
+        at or clock.now(),
+        "Test Employer Ltd",
+        "Line manager",
+        "Asked for a later start",
+        ["Work obstacles and adjustments"],
+        world.vrc.id,
+    )
 
 
 def test_gp_letter_refused_without_consent_and_the_refusal_names_it(world):
@@ -43,8 +57,9 @@ def test_employer_contact_refused_without_consent(world, make):
 
 
 def test_gp_letter_from_draft_to_sent_writes_one_disclosure_with_the_pdf(world, make):
-    consent = make.consent(world.participant, "gp_contact", recorded_by=world.vrc,
-                           decided_at=clock.now() - timedelta(minutes=5))
+    consent = make.consent(
+        world.participant, "gp_contact", recorded_by=world.vrc, decided_at=clock.now() - timedelta(minutes=5)
+    )
     letter = _draft(world)
     assert letter.status == "draft" and disclosures.disclosures_of(world.participant) == []
     gp_letters.issue_letter(world.participant, letter, world.vrc.id)
@@ -53,8 +68,7 @@ def test_gp_letter_from_draft_to_sent_writes_one_disclosure_with_the_pdf(world, 
     assert pdf.startswith(b"%PDF-")
     assert disclosures.disclosures_of(world.participant) == []  # nothing has left yet
     clock.advance(timedelta(minutes=3))
-    gp_letters.record_sent(world.participant, letter, "secure_email", clock.now() - timedelta(minutes=1),
-                           world.vrc.id)
+    gp_letters.record_sent(world.participant, letter, "secure_email", clock.now() - timedelta(minutes=1), world.vrc.id)
     [disclosure] = disclosures.disclosures_of(world.participant)
     assert (disclosure.recipient_type, disclosure.consent_id, disclosure.legal_basis) == ("gp", consent.id, None)
     assert disclosure.copy_key == letter.pdf_key and disclosure.method == "Secure email"
@@ -71,8 +85,9 @@ def test_gp_letter_pdf_carries_the_letter(world, make):
 
 
 def test_withdrawal_blocks_the_very_next_gp_action(world, make):
-    consent = make.consent(world.participant, "gp_contact", recorded_by=world.vrc,
-                           decided_at=clock.now() - timedelta(minutes=5))
+    consent = make.consent(
+        world.participant, "gp_contact", recorded_by=world.vrc, decided_at=clock.now() - timedelta(minutes=5)
+    )
     letter = _draft(world)
     consents.withdraw_consent(world.participant, consent, clock.now(), "phone", "Stop please", world.vrc.id)
     with pytest.raises(ConsentRequired, match="withdrew"):
@@ -84,13 +99,13 @@ def test_withdrawal_blocks_the_very_next_gp_action(world, make):
 
 
 def test_an_issued_letter_cannot_be_recorded_as_sent_after_the_withdrawal(world, make):
-    consent = make.consent(world.participant, "gp_contact", recorded_by=world.vrc,
-                           decided_at=clock.now() - timedelta(minutes=5))
+    consent = make.consent(
+        world.participant, "gp_contact", recorded_by=world.vrc, decided_at=clock.now() - timedelta(minutes=5)
+    )
     letter = _draft(world)
     gp_letters.issue_letter(world.participant, letter, world.vrc.id)
     clock.advance(timedelta(minutes=10))
-    consents.withdraw_consent(world.participant, consent, clock.now() - timedelta(minutes=5), "phone", "",
-                              world.vrc.id)
+    consents.withdraw_consent(world.participant, consent, clock.now() - timedelta(minutes=5), "phone", "", world.vrc.id)
     with pytest.raises(ConsentRequired):
         gp_letters.record_sent(world.participant, letter, "post", clock.now(), world.vrc.id)
     # Sent before the participant withdrew: that disclosure relied on a live consent.
@@ -107,8 +122,9 @@ def _issued_again(world, make):
 
 
 def test_employer_contact_with_consent_writes_a_disclosure(world, make):
-    consent = make.consent(world.participant, "employer_contact", recorded_by=world.vrc,
-                           decided_at=clock.now() - timedelta(hours=1))
+    consent = make.consent(
+        world.participant, "employer_contact", recorded_by=world.vrc, decided_at=clock.now() - timedelta(hours=1)
+    )
     contact = _contact(world, at=clock.now() - timedelta(minutes=30))
     [disclosure] = disclosures.disclosures_of(world.participant)
     assert disclosure.id == contact.disclosure_id and disclosure.consent_id == consent.id
@@ -124,8 +140,9 @@ def test_employer_contact_before_the_consent_was_given_is_refused(world, make):
 
 
 def test_withdrawal_blocks_the_very_next_employer_contact(world, make):
-    consent = make.consent(world.participant, "employer_contact", recorded_by=world.vrc,
-                           decided_at=clock.now() - timedelta(hours=1))
+    consent = make.consent(
+        world.participant, "employer_contact", recorded_by=world.vrc, decided_at=clock.now() - timedelta(hours=1)
+    )
     _contact(world, at=clock.now() - timedelta(minutes=1))
     consents.withdraw_consent(world.participant, consent, clock.now(), "email", "", world.vrc.id)
     with pytest.raises(ConsentRequired):
@@ -149,33 +166,49 @@ def test_letter_needs_its_fields_and_the_template_text_replaced(world, make):
     defaults = gp_letters.defaults(world.participant)
     with pytest.raises(Problems) as problems:
         gp_letters.draft_letter(world.participant, "", "", "", defaults["body"], [], world.vrc.id)
-    assert {p.field for p in problems.value.problems} == {"addressee", "practice_name", "practice_address", "body",
-                                                          "data_categories"}
+    assert {p.field for p in problems.value.problems} == {
+        "addressee",
+        "practice_name",
+        "practice_address",
+        "body",
+        "data_categories",
+    }
 
 
 def test_record_disclosure_needs_a_basis_and_a_live_consent(world, make):
     with pytest.raises(disclosures.DisclosureNotAllowed):
         disclosures.record_disclosure(world.participant, "gp", "Park Surgery", "Letter", ["Health"], summary="x")
     with pytest.raises(disclosures.DisclosureNotAllowed):
-        disclosures.record_disclosure(world.participant, "gp", "Park Surgery", "Letter", ["Health"], summary="x",
-                                      legal_basis="because")
+        disclosures.record_disclosure(
+            world.participant, "gp", "Park Surgery", "Letter", ["Health"], summary="x", legal_basis="because"
+        )
     elsewhere = make.consent(world.elsewhere, "gp_contact")
     with pytest.raises(disclosures.DisclosureNotAllowed):
-        disclosures.record_disclosure(world.participant, "gp", "Park Surgery", "Letter", ["Health"], summary="x",
-                                      consent=elsewhere)
+        disclosures.record_disclosure(
+            world.participant, "gp", "Park Surgery", "Letter", ["Health"], summary="x", consent=elsewhere
+        )
     refused = make.consent(world.participant, "gp_contact", decision="refused")
     with pytest.raises(ConsentRequired):
-        disclosures.record_disclosure(world.participant, "gp", "Park Surgery", "Letter", ["Health"], summary="x",
-                                      consent=refused)
+        disclosures.record_disclosure(
+            world.participant, "gp", "Park Surgery", "Letter", ["Health"], summary="x", consent=refused
+        )
     db.session.rollback()
     assert db.session.query(Disclosure).count() == 0
 
 
 def test_bulk_disclosures_for_a_publication(world, make):
     other = make.participant(world.home, world.vrc)
-    rows = disclosures.record_disclosures([world.participant, other], "dwp", "Department for Work and Pensions",
-                                          "Contract progress return", ["Programme progress"], summary="Monthly return",
-                                          legal_basis="public_task", source="dwp_publication", source_id=7)
+    rows = disclosures.record_disclosures(
+        [world.participant, other],
+        "dwp",
+        "Department for Work and Pensions",
+        "Contract progress return",
+        ["Programme progress"],
+        summary="Monthly return",
+        legal_basis="public_task",
+        source="dwp_publication",
+        source_id=7,
+    )
     db.session.commit()
     assert {r.participant_id for r in rows} == {world.participant.id, other.id}
     from tests.casework.conftest import events
@@ -185,5 +218,6 @@ def test_bulk_disclosures_for_a_publication(world, make):
     world.participant.restricted = True
     db.session.commit()
     with pytest.raises(ParticipantRestricted):
-        disclosures.record_disclosures([world.participant], "dwp", "DWP", "Return", ["Progress"], summary="x",
-                                       legal_basis="public_task")
+        disclosures.record_disclosures(
+            [world.participant], "dwp", "DWP", "Return", ["Progress"], summary="x", legal_basis="public_task"
+        )

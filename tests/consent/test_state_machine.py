@@ -1,20 +1,30 @@
 """The consent state machine: given → withdrawn, refused → given later, across
 notice versions; history is never overwritten."""
+
 from datetime import date, timedelta
 
 import pytest
 
 from portal import clock
-from portal.models import Consent
-from portal.extensions import db
 from portal.consent import consents, privacy_notices
 from portal.consent.consents import ConsentRequired
+from portal.extensions import db
+from portal.models import Consent
 from portal.validation import Problems
 
 
 def _record(world, decision="given", purpose="gp_contact", words="Yes, write to my GP", at=None, notice=None):
-    return consents.record_consent(world.participant, purpose, decision, "verbal", words, at or clock.now(),
-                                   (notice or privacy_notices.current_notice()).id, None, world.vrc.id)
+    return consents.record_consent(
+        world.participant,
+        purpose,
+        decision,
+        "verbal",
+        words,
+        at or clock.now(),
+        (notice or privacy_notices.current_notice()).id,
+        None,
+        world.vrc.id,
+    )
 
 
 def test_given_then_withdrawn_stops_being_live_at_once(world):
@@ -32,7 +42,9 @@ def test_given_then_withdrawn_stops_being_live_at_once(world):
     assert "gp_contact" in refused.value.message
     assert "withdrew" in refused.value.message
     # Still live before the withdrawal took effect, and the consent row is untouched.
-    assert consents.live_consent(world.participant, "gp_contact", at=clock.now() - timedelta(seconds=30)).id == consent.id
+    assert (
+        consents.live_consent(world.participant, "gp_contact", at=clock.now() - timedelta(seconds=30)).id == consent.id
+    )
     db.session.expire_all()
     stored = db.session.get(Consent, consent.id)
     assert (stored.decision, stored.participant_words) == ("given", "Yes, write to my GP")
@@ -73,8 +85,12 @@ def test_each_consent_keeps_the_notice_version_it_was_given_under(world, make):
 
 def test_a_notice_that_asks_again_ends_older_consents_from_its_publication_date(world, make):
     consent = _record(world)
-    v2 = make.privacy_notice(version="2", published_on=clock.today() + timedelta(days=7), reconsent_required=True,
-                             change_note="New research partner")
+    v2 = make.privacy_notice(
+        version="2",
+        published_on=clock.today() + timedelta(days=7),
+        reconsent_required=True,
+        change_note="New research partner",
+    )
     assert consents.live_consent(world.participant, "gp_contact").id == consent.id  # not in force yet
     clock.advance(timedelta(days=7))
     assert consents.live_consent(world.participant, "gp_contact") is None
@@ -89,15 +105,17 @@ def test_decision_must_be_recorded_under_the_notice_in_force(world, make):
     old_id = world.notice.id
     make.privacy_notice(version="2", published_on=clock.today(), change_note="Changed")
     with pytest.raises(Problems, match="Version 2 of the privacy notice is now in force"):
-        consents.record_consent(world.participant, "gp_contact", "given", "verbal", "yes", clock.now(), old_id,
-                                None, world.vrc.id)
+        consents.record_consent(
+            world.participant, "gp_contact", "given", "verbal", "yes", clock.now(), old_id, None, world.vrc.id
+        )
 
 
 def test_no_notice_no_consent(cw, make):
     make.consent_purposes()
     with pytest.raises(Problems, match="No privacy notice has been published"):
-        consents.record_consent(cw.participant, "gp_contact", "given", "verbal", "yes", clock.now(), "", None,
-                                cw.vrc.id)
+        consents.record_consent(
+            cw.participant, "gp_contact", "given", "verbal", "yes", clock.now(), "", None, cw.vrc.id
+        )
 
 
 def test_refusing_a_live_consent_is_a_withdrawal(world):
@@ -108,12 +126,14 @@ def test_refusing_a_live_consent_is_a_withdrawal(world):
 
 def test_verbal_needs_the_participants_words_and_written_a_form(world):
     with pytest.raises(Problems) as problems:
-        consents.record_consent(world.participant, "gp_contact", "given", "verbal", "", clock.now(),
-                                world.notice.id, None, world.vrc.id)
+        consents.record_consent(
+            world.participant, "gp_contact", "given", "verbal", "", clock.now(), world.notice.id, None, world.vrc.id
+        )
     assert {p.field for p in problems.value.problems} == {"words"}
     with pytest.raises(Problems) as problems:
-        consents.record_consent(world.participant, "gp_contact", "given", "written", "", clock.now(),
-                                world.notice.id, None, world.vrc.id)
+        consents.record_consent(
+            world.participant, "gp_contact", "given", "written", "", clock.now(), world.notice.id, None, world.vrc.id
+        )
     assert {p.field for p in problems.value.problems} == {"evidence"}
 
 
@@ -122,8 +142,9 @@ def test_times_cannot_be_in_the_future(world):
         _record(world, at=clock.now() + timedelta(hours=1))
     consent = _record(world)
     with pytest.raises(Problems, match="now or in the past"):
-        consents.withdraw_consent(world.participant, consent, clock.now() + timedelta(hours=1), "phone", "",
-                                  world.vrc.id)
+        consents.withdraw_consent(
+            world.participant, consent, clock.now() + timedelta(hours=1), "phone", "", world.vrc.id
+        )
 
 
 def test_withdrawal_only_once_and_only_of_the_latest(world):
@@ -166,8 +187,19 @@ def test_recording_and_withdrawing_are_audited_by_id_only(world):
 def test_receipt_fields(world):
     consent = _record(world)
     receipt = consents.receipt(consent, world.participant, "Health 2 Employment")
-    for key in ("receipt_id", "version", "consent_timestamp", "collection_method", "controller", "purpose_name",
-                "data_categories", "recipients", "how_to_withdraw", "notice_version", "principal_id"):
+    for key in (
+        "receipt_id",
+        "version",
+        "consent_timestamp",
+        "collection_method",
+        "controller",
+        "purpose_name",
+        "data_categories",
+        "recipients",
+        "how_to_withdraw",
+        "notice_version",
+        "principal_id",
+    ):
         assert receipt[key], key
     assert receipt["receipt_id"] == consent.receipt_id
     assert receipt["notice_version"] == "1"

@@ -6,14 +6,15 @@ answers (``participant_access.ensure_not_restricted``), and job kinds (``jobs.en
 scan of portal/ and blueprints/ fails on a string given where an action is named, and
 every member must be used somewhere, so the enum cannot rot.
 """
+
 import ast
 from pathlib import Path
 
 from portal import jobs
+from portal.access.participant_access import ALLOWED_WHILE_RESTRICTED
+from portal.accounts import home
 from portal.actions import Action
 from portal.permissions import ACTIONS, API_TOKEN, PUBLIC
-from portal.accounts import home
-from portal.access.participant_access import ALLOWED_WHILE_RESTRICTED
 from portal.web import permission_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,8 +79,11 @@ def _members(expr: ast.expr, function) -> set[str]:
                 if isinstance(argument.annotation, ast.Name) and argument.annotation.id == "Action":
                     return set()
                 raise NotAnAction(f"parameter {expr.id} is not annotated Action")
-        values = [node.value for node in ast.walk(function) if isinstance(node, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)]
+        values = [
+            node.value
+            for node in ast.walk(function)
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)
+        ]
         if values:
             return set().union(*(_members(value, function) for value in values))
     raise NotAnAction(ast.unparse(expr))
@@ -149,7 +153,12 @@ def test_an_action_is_the_string_stored_before():
 
 def test_every_action_is_used():
     _, restriction_members = _scan()
-    used = (set(ACTIONS) | ALLOWED_WHILE_RESTRICTED | set(jobs.KINDS) | {p.name for p in jobs.PERIODIC}
-            | {Action[name] for name in restriction_members})
+    used = (
+        set(ACTIONS)
+        | ALLOWED_WHILE_RESTRICTED
+        | set(jobs.KINDS)
+        | {p.name for p in jobs.PERIODIC}
+        | {Action[name] for name in restriction_members}
+    )
     unused = sorted(set(Action) - used)
     assert not unused, f"Actions nothing uses (remove them or use them): {unused}"

@@ -3,6 +3,7 @@ is in it or on NO_PARTICIPANT_DATA with a reason; every text column of a registe
 table is classified; the declarations hang together; and access packages, erasure,
 portability and retention do what it says for a participant holding a row in every
 registered table."""
+
 from __future__ import annotations
 
 import io
@@ -16,11 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from blueprints.dpo.rights import RECORD_TABS
-from portal import audit, clock, data_map
+from portal import audit, clock, data_map, private_files
 from portal.data_map import HOLDINGS, NO_PARTICIPANT_DATA, ByColumn, Erasure, Holding, NoData, Retention, Via
 from portal.extensions import db
 from portal.models import Participant
-from portal import private_files
 from portal.retention import retention
 from portal.rights import access_content, erasure, rights_workflows
 from tests.erasure.rich import ZED, rich_world
@@ -39,12 +39,23 @@ def test_every_text_and_json_column_of_a_registered_table_is_classified():
 def _fake_metadata() -> sa.MetaData:
     metadata = sa.MetaData()
     sa.Table("participant", metadata, sa.Column("id", sa.Integer, primary_key=True))
-    sa.Table("visit", metadata, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("participant_id", sa.ForeignKey("participant.id")), sa.Column("notes", sa.Text),
-             sa.Column("place", sa.String(50)), sa.Column("extra", sa.JSON), sa.Column("seen_on", sa.Date))
+    sa.Table(
+        "visit",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("participant_id", sa.ForeignKey("participant.id")),
+        sa.Column("notes", sa.Text),
+        sa.Column("place", sa.String(50)),
+        sa.Column("extra", sa.JSON),
+        sa.Column("seen_on", sa.Date),
+    )
     sa.Table("colour", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(20)))
-    sa.Table("hidden", metadata, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("participant_id", sa.ForeignKey("participant.id")))
+    sa.Table(
+        "hidden",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("participant_id", sa.ForeignKey("participant.id")),
+    )
     return metadata
 
 
@@ -52,24 +63,46 @@ def test_the_table_check_names_a_table_neither_registered_nor_listed():
     metadata = _fake_metadata()
     subject = Holding("participant", data_map.Subject(), Erasure("anonymise"), Retention("participant_record"))
     problems = data_map.unmapped([subject], {"colour": NoData("Paint"), "hidden": NoData("Ids")}, metadata)
-    assert problems == ["hidden: has a participant_id but is on NO_PARTICIPANT_DATA",
-                        "visit: neither in the registry nor on NO_PARTICIPANT_DATA"]
+    assert problems == [
+        "hidden: has a participant_id but is on NO_PARTICIPANT_DATA",
+        "visit: neither in the registry nor on NO_PARTICIPANT_DATA",
+    ]
     visit = Holding("visit", ByColumn(), Erasure("delete"), Retention("appointments"))
-    problems = data_map.unmapped([subject, visit, Holding("colour", ByColumn(), Erasure("delete"), Retention(None))],
-                                 {"colour": NoData(" "), "hidden": NoData("")}, metadata)
-    assert problems == ["colour: both in the registry and on NO_PARTICIPANT_DATA",
-                        "hidden: on NO_PARTICIPANT_DATA without a reason"]
+    problems = data_map.unmapped(
+        [subject, visit, Holding("colour", ByColumn(), Erasure("delete"), Retention(None))],
+        {"colour": NoData(" "), "hidden": NoData("")},
+        metadata,
+    )
+    assert problems == [
+        "colour: both in the registry and on NO_PARTICIPANT_DATA",
+        "hidden: on NO_PARTICIPANT_DATA without a reason",
+    ]
 
 
 def test_the_column_check_names_a_text_column_left_unclassified():
     metadata = _fake_metadata()
-    visit = Holding("visit", ByColumn(), Erasure("redact", fields=("notes",)), Retention("appointments"),
-                    free_text=("notes", "gone"), record=("notes",))
+    visit = Holding(
+        "visit",
+        ByColumn(),
+        Erasure("redact", fields=("notes",)),
+        Retention("appointments"),
+        free_text=("notes", "gone"),
+        record=("notes",),
+    )
     assert data_map.unclassified([visit], metadata) == [
-        "visit.extra: not classified", "visit.gone: no such column", "visit.notes: placed in more than one kind",
-        "visit.place: not classified"]
-    placed = Holding("visit", ByColumn(), Erasure("redact", fields=("notes",)), Retention("appointments"),
-                     free_text=("notes", "place"), record=("extra",))
+        "visit.extra: not classified",
+        "visit.gone: no such column",
+        "visit.notes: placed in more than one kind",
+        "visit.place: not classified",
+    ]
+    placed = Holding(
+        "visit",
+        ByColumn(),
+        Erasure("redact", fields=("notes",)),
+        Retention("appointments"),
+        free_text=("notes", "place"),
+        record=("extra",),
+    )
     assert data_map.unclassified([placed], metadata) == []
 
 
@@ -197,8 +230,15 @@ def everything(make):
     shutil.rmtree(private_files.root(), ignore_errors=True)
     world = rich_world(make, "access", "Everything")
     zed = world["zed"]
-    audit.record("participant.viewed", object_type="participant", object_id=zed.id, participant_id=zed.id,
-                 user_id=world["vrc"].id, org_id=zed.org_id, detail={"view": "record"})
+    audit.record(
+        "participant.viewed",
+        object_type="participant",
+        object_id=zed.id,
+        participant_id=zed.id,
+        user_id=world["vrc"].id,
+        org_id=zed.org_id,
+        detail={"view": "record"},
+    )
     rows: dict[str, int] = {}
     for found in HOLDINGS:
         if not data_map.queryable(found) or found.table == "participant":
@@ -245,8 +285,9 @@ def test_the_access_package_has_every_holdings_section_and_its_rows(everything):
 
 def test_erasure_blanks_every_field_the_registry_names_and_deletes_the_rows_it_deletes(everything):
     zed, rows = everything["zed"], everything["rows"]
-    erasure.erase_participant(zed, confirmed_by=everything["dpo"], basis="rights_request",
-                              rights_request=everything["request"])
+    erasure.erase_participant(
+        zed, confirmed_by=everything["dpo"], basis="rights_request", rights_request=everything["request"]
+    )
     db.session.commit()
     for found in _registered_with_rows():
         table = db.metadata.tables[found.table]
@@ -256,8 +297,7 @@ def test_erasure_blanks_every_field_the_registry_names_and_deletes_the_rows_it_d
             continue
         if found.erasure.action not in ("redact", "anonymise"):
             continue
-        for row in db.session.execute(data_map.rows_query(found, [zed.id]).with_only_columns(
-                *table.c)).mappings():
+        for row in db.session.execute(data_map.rows_query(found, [zed.id]).with_only_columns(*table.c)).mappings():
             for name in found.erasure.fields:
                 value = row[name]
                 if name in replace:
@@ -328,7 +368,11 @@ def test_gaps_closed_erasure_blanks_a_letters_cancel_reason_and_the_apis_referen
     db.session.commit()
     letter = db.metadata.tables["gp_letter"]
     referral = db.metadata.tables["api_referral"]
-    assert db.session.execute(sa.select(letter.c.cancel_reason).where(
-        letter.c.id == rows["gp_letter"])).scalar() in (None, "")
-    assert db.session.execute(sa.select(referral.c.atw_reference).where(
-        referral.c.id == rows["api_referral"])).scalar() == f"ERASED-{zed.id}"
+    assert db.session.execute(sa.select(letter.c.cancel_reason).where(letter.c.id == rows["gp_letter"])).scalar() in (
+        None,
+        "",
+    )
+    assert (
+        db.session.execute(sa.select(referral.c.atw_reference).where(referral.c.id == rows["api_referral"])).scalar()
+        == f"ERASED-{zed.id}"
+    )

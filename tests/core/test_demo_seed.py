@@ -2,6 +2,7 @@
 document, a second run changing nothing, demo accounts that sign in, and a refusal in
 production. Later areas' demo data (participants, API clients) is left out here to keep
 the test fast; tests/casework/test_demo.py covers the participants."""
+
 import json
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -35,11 +36,18 @@ def test_seed_demo_makes_the_listed_accounts_once(app, app_ctx, monkeypatch, tmp
     assert result.exit_code == 0, result.output
 
     kinds = dict(db.session.execute(select(Organisation.slug, Organisation.kind)).all())
-    assert kinds == {"ingeus": "lead", "h2e": "delivery", "case-uk": "delivery", "salus": "delivery",
-                     "tbhg": "delivery", "dwp": "commissioner"}
+    assert kinds == {
+        "ingeus": "lead",
+        "h2e": "delivery",
+        "case-uk": "delivery",
+        "salus": "delivery",
+        "tbhg": "delivery",
+        "dwp": "commissioner",
+    }
     held = defaultdict(Counter)  # org slug -> role -> how many hold it
     for slug, role in db.session.execute(
-            select(Organisation.slug, Membership.role).join(Membership, Membership.org_id == Organisation.id)):
+        select(Organisation.slug, Membership.role).join(Membership, Membership.org_id == Organisation.id)
+    ):
         held[slug][role] += 1
     for slug in ("ingeus", "h2e", "case-uk", "salus", "tbhg"):
         assert held[slug]["vrc"] >= 2 and held[slug]["team_manager"] >= 1 and held[slug]["admin"] >= 1, slug
@@ -58,8 +66,9 @@ def test_seed_demo_makes_the_listed_accounts_once(app, app_ctx, monkeypatch, tmp
         assert {"email", "password", "totp_secret", "org", "roles"} <= set(account)
         user = users[account["email"]]
         assert user.totp_secret == account["totp_secret"]
-        assert sorted(user.roles_in(next(o.id for o in user.organisations() if o.slug == account["org"]))) \
-            == sorted(account["roles"])
+        assert sorted(user.roles_in(next(o.id for o in user.organisations() if o.slug == account["org"]))) == sorted(
+            account["roles"]
+        )
 
     # Running it again changes nothing, and writes the same document.
     before = _snapshot()
@@ -73,15 +82,18 @@ def test_seed_demo_makes_the_listed_accounts_once(app, app_ctx, monkeypatch, tmp
     clock.freeze(clock.now() + timedelta(days=400))
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     db.session.expire_all()
-    assert all(d == clock.today() - timedelta(days=30) for d in db.session.scalars(select(User.dp_training_completed_on)))
+    assert all(
+        d == clock.today() - timedelta(days=30) for d in db.session.scalars(select(User.dp_training_completed_on))
+    )
     clock.reset()
 
     # A demo account signs in with the password and a code from its printed secret.
     account = next(a for a in doc["accounts"] if a["email"] == "vrc1@h2e.example")
     client = app.test_client()
     page = client.get("/login")
-    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": account["email"],
-                                           "password": account["password"]})
+    response = client.post(
+        "/login", data={"csrf_token": csrf_from(page), "email": account["email"], "password": account["password"]}
+    )
     assert response.headers["Location"].endswith("/login/code")
     page = client.get("/login/code")
     code = pyotp.TOTP(account["totp_secret"]).at(clock.now())

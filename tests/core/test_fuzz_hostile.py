@@ -15,6 +15,7 @@ page a query string of control characters, then one of payloads, 10 kB values an
 invalid UTF-8. (The query-string hook itself is tested in both passes by
 tests/core/test_hostile_input.py.)
 """
+
 import io
 import re
 import secrets
@@ -25,40 +26,114 @@ from sqlalchemy import JSON, String, Text, func, select
 
 from portal.extensions import db
 from tests.conftest import POSTGRES
-from tests.support.web import csrf_from
-from tests.support.matrix import build_world, client_for
 from tests.registry import ROLES, all_cases
 from tests.registry.api import READ, REFERENCE, WRITE
+from tests.support.matrix import build_world, client_for
+from tests.support.web import csrf_from
 
 CASES = all_cases()
 SUCCESS = {200, 201, 302, 303}
 
 # Control characters: every C0, DEL and some C1, alone and inside text.
 _CONTROLS = [chr(c) for c in range(0x20)] + ["\x7f", "\x80", "\x85", "\x9b", "\x9f"]
-CONTROL_VALUES = (["\x00", "vrc1@ingeus.example\x00", "a\x00b", "\x00" * 50, "line\rbreak", "tab\there",
-                   "two\nlines", "\r\n"]
-                  + [f"Sam{ch}Lee" for ch in _CONTROLS])
+CONTROL_VALUES = [
+    "\x00",
+    "vrc1@ingeus.example\x00",
+    "a\x00b",
+    "\x00" * 50,
+    "line\rbreak",
+    "tab\there",
+    "two\nlines",
+    "\r\n",
+] + [f"Sam{ch}Lee" for ch in _CONTROLS]
 # Invalid UTF-8, as raw bytes of a form body or query string.
-INVALID_UTF8 = [b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xa0\xa1", b"\xe2\x28\xa1", b"\xed\xa0\x80",
-                b"\xf4\x90\x80\x80", b"\xc0\xaf", b"abc\x80def", b"\xf8\x88\x80\x80\x80"]
+INVALID_UTF8 = [
+    b"\xff",
+    b"\xfe\xff",
+    b"\xc3\x28",
+    b"\xa0\xa1",
+    b"\xe2\x28\xa1",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xc0\xaf",
+    b"abc\x80def",
+    b"\xf8\x88\x80\x80\x80",
+]
 LONG_VALUES = ["A" * 10_240, "é" * 5_120, "7" * 10_240, "<b>" * 3_414, "a b " * 2_560]
 PAYLOADS = [
-    "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", '=HYPERLINK("http://evil.example","click")',
-    "\t=1+1", "\r=1+1", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{7*7}}", "{% raw %}",
-    "'; DROP TABLE participant; --", "../../../../etc/passwd", "%00", "\\x00", "\u202eevil", "\ufeff",
-    "\U0001f600" * 3, "99999999999999999999", "-99999999999999999999", "1e309", "NaN", "0", "", " ",
-    "null", "[]", "{}", "true", "2026-13-45", "31/02/2026", "0000-01", "9999-12", "javascript:alert(1)",
-    "https://evil.example/", "//evil.example", "\u0130\u0131", "Ω" * 40, "a" * 501,
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    '=HYPERLINK("http://evil.example","click")',
+    "\t=1+1",
+    "\r=1+1",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{{7*7}}",
+    "{% raw %}",
+    "'; DROP TABLE participant; --",
+    "../../../../etc/passwd",
+    "%00",
+    "\\x00",
+    "\u202eevil",
+    "\ufeff",
+    "\U0001f600" * 3,
+    "99999999999999999999",
+    "-99999999999999999999",
+    "1e309",
+    "NaN",
+    "0",
+    "",
+    " ",
+    "null",
+    "[]",
+    "{}",
+    "true",
+    "2026-13-45",
+    "31/02/2026",
+    "0000-01",
+    "9999-12",
+    "javascript:alert(1)",
+    "https://evil.example/",
+    "//evil.example",
+    "\u0130\u0131",
+    "Ω" * 40,
+    "a" * 501,
     # Just under the single-line cap: longer than most columns, so the service must check.
-    "b" * 499, "ü" * 300,
+    "b" * 499,
+    "ü" * 300,
 ]
 HOSTILE = CONTROL_VALUES + [v.decode("latin-1") for v in INVALID_UTF8] + LONG_VALUES + PAYLOADS
 
 FIELD_RE = re.compile(r'<(?:input|textarea|select|button)\b[^>]*?\bname="([^"]+)"')
 # Query-string names the portal's pages read.
-QUERY_NAMES = ("q", "page", "status", "vrc", "month", "measure", "area", "show", "purpose", "refresh", "next",
-               "name", "date_of_birth", "ni_number", "worker", "organisation", "participant", "submit",
-               "published", "back", "from", "to", "action", "user")
+QUERY_NAMES = (
+    "q",
+    "page",
+    "status",
+    "vrc",
+    "month",
+    "measure",
+    "area",
+    "show",
+    "purpose",
+    "refresh",
+    "next",
+    "name",
+    "date_of_birth",
+    "ni_number",
+    "worker",
+    "organisation",
+    "participant",
+    "submit",
+    "published",
+    "back",
+    "from",
+    "to",
+    "action",
+    "user",
+)
 
 
 def value_of(spec, world):
@@ -147,8 +222,9 @@ class Fuzz:
             send(data, label)
         if not files and text_names:
             body = [("csrf_token", token.encode())] + [(n, self.pick(INVALID_UTF8)) for n in text_names]
-            response = client.post(url, data=urllib.parse.urlencode(body).encode(),
-                                   content_type="application/x-www-form-urlencoded")
+            response = client.post(
+                url, data=urllib.parse.urlencode(body).encode(), content_type="application/x-www-form-urlencoded"
+            )
             self.check(response, f"{what} invalid UTF-8")
         # One per field: a payload there, the valid sample elsewhere (heavy pass only).
         for name in text_names if self.heavy else ():
@@ -160,10 +236,12 @@ class Fuzz:
             original = fresh_sample()[name]
             header = original[0].read().split(b"\n", 1)[0] if hasattr(original[0], "read") else b"a,b"
             width = header.count(b",") + 1
-            rows = [b",".join([b"ATW-FUZZ-\x00", b"Al\x00ex", *[b"x"] * (width - 2)]),
-                    b",".join([b"=cmd|' /C calc'!A0", b"@SUM(A1)", *[b"+1"] * (width - 2)]),
-                    b",".join([b"\xff\xfe", b"\xed\xa0\x80", *[b"-1"] * (width - 2)]),
-                    b",".join([b"\x1b[31m", b"\x07", *[b"\x7f"] * (width - 2)])]
+            rows = [
+                b",".join([b"ATW-FUZZ-\x00", b"Al\x00ex", *[b"x"] * (width - 2)]),
+                b",".join([b"=cmd|' /C calc'!A0", b"@SUM(A1)", *[b"+1"] * (width - 2)]),
+                b",".join([b"\xff\xfe", b"\xed\xa0\x80", *[b"-1"] * (width - 2)]),
+                b",".join([b"\x1b[31m", b"\x07", *[b"\x7f"] * (width - 2)]),
+            ]
             for number, row in enumerate(rows):
                 data = fresh_sample()
                 data[name] = (io.BytesIO(header + b"\n" + row + b"\n"), f"fuzz{number}.csv")
@@ -190,10 +268,22 @@ class Fuzz:
 
 
 def _referral(world):
-    return {"atw_reference": "ATW-FUZZ-1", "first_name": "Robin", "last_name": "Fuzz", "date_of_birth": "1980-01-31",
-            "ni_number": "AB123456C", "email": "robin@example.com", "phone": "07700 900 123",
-            "address_line_1": "1 Example Street", "address_line_2": "", "town": "Leeds", "postcode": "LS1 4AP",
-            "occupation": "Nurse", "employer": "NHS", "health_information": "Anxiety"}
+    return {
+        "atw_reference": "ATW-FUZZ-1",
+        "first_name": "Robin",
+        "last_name": "Fuzz",
+        "date_of_birth": "1980-01-31",
+        "ni_number": "AB123456C",
+        "email": "robin@example.com",
+        "phone": "07700 900 123",
+        "address_line_1": "1 Example Street",
+        "address_line_2": "",
+        "town": "Leeds",
+        "postcode": "LS1 4AP",
+        "occupation": "Nurse",
+        "employer": "NHS",
+        "health_information": "Anxiety",
+    }
 
 
 def _api(fuzz: Fuzz, world):
@@ -204,15 +294,31 @@ def _api(fuzz: Fuzz, world):
         data = {n: fuzz.pick(values) for n in names}
         fuzz.check(client.post("/oauth/token", data=data), "POST /oauth/token")
         for name in names:
-            good = {"grant_type": "client_credentials", "client_id": "dwp", "client_secret": "s", "scope": "reports:read"}
+            good = {
+                "grant_type": "client_credentials",
+                "client_id": "dwp",
+                "client_secret": "s",
+                "scope": "reports:read",
+            }
             good[name] = fuzz.pick(values)
             fuzz.check(client.post("/oauth/token", data=good), f"POST /oauth/token {name}")
-        fuzz.check(client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                               auth=(fuzz.pick(values), fuzz.pick(values))), "POST /oauth/token basic")
-    body = urllib.parse.urlencode([("grant_type", b"client_credentials"), ("client_id", fuzz.pick(INVALID_UTF8)),
-                                   ("client_secret", fuzz.pick(INVALID_UTF8))]).encode()
-    fuzz.check(client.post("/oauth/token", data=body, content_type="application/x-www-form-urlencoded"),
-               "POST /oauth/token invalid UTF-8")
+        fuzz.check(
+            client.post(
+                "/oauth/token", data={"grant_type": "client_credentials"}, auth=(fuzz.pick(values), fuzz.pick(values))
+            ),
+            "POST /oauth/token basic",
+        )
+    body = urllib.parse.urlencode(
+        [
+            ("grant_type", b"client_credentials"),
+            ("client_id", fuzz.pick(INVALID_UTF8)),
+            ("client_secret", fuzz.pick(INVALID_UTF8)),
+        ]
+    ).encode()
+    fuzz.check(
+        client.post("/oauth/token", data=body, content_type="application/x-www-form-urlencoded"),
+        "POST /oauth/token invalid UTF-8",
+    )
     # POST /api/v1/referrals: every field, all at once and one at a time; JSON-only values too.
     fields = list(_referral(world))
     json_only = [None, 0, -1, 10**30, 1.5, True, [], {}, ["\x00"], {"a": "\x00"}, {"\x00": 1}, "\ud800", "\udfff"]
@@ -224,17 +330,26 @@ def _api(fuzz: Fuzz, world):
             body = {**_referral(world), "atw_reference": f"ATW-FZ-{secrets.token_hex(3)}"}
             body[field] = fuzz.pick(values)
             fuzz.check(client.post("/api/v1/referrals", json=body, headers=WRITE), f"POST /api/v1/referrals {field}")
-    for raw in (b'{"first_name": "\xff\xfe"}', b'{"first_name": "a\\u0000b"}', b'{"\\u0000": 1}', b"\x00",
-                b'"\\ud800"', b"[" * 5000, b'{"atw_reference": ' + b'"x' * 3000 + b'"}'):
-        fuzz.check(client.post("/api/v1/referrals", data=raw, content_type="application/json", headers=WRITE),
-                   "POST /api/v1/referrals raw")
+    for raw in (
+        b'{"first_name": "\xff\xfe"}',
+        b'{"first_name": "a\\u0000b"}',
+        b'{"\\u0000": 1}',
+        b"\x00",
+        b'"\\ud800"',
+        b"[" * 5000,
+        b'{"atw_reference": ' + b'"x' * 3000 + b'"}',
+    ):
+        fuzz.check(
+            client.post("/api/v1/referrals", data=raw, content_type="application/json", headers=WRITE),
+            "POST /api/v1/referrals raw",
+        )
     # GET operations: hostile query values and path values.
     for values in (CONTROL_VALUES, LONG_VALUES, PAYLOADS):
         month = urllib.parse.quote(fuzz.pick(values))
         fuzz.check(client.get(f"/api/v1/reports?month={month}", headers=READ), "GET /api/v1/reports")
         ref = urllib.parse.quote(fuzz.pick(values), safe="")
         fuzz.check(client.get(f"/api/v1/referrals/{ref}", headers=WRITE), "GET /api/v1/referrals/<ref>")
-    fuzz.check(client.get(f"/api/v1/reports?month=%ff%fe", headers=READ), "GET /api/v1/reports invalid UTF-8")
+    fuzz.check(client.get("/api/v1/reports?month=%ff%fe", headers=READ), "GET /api/v1/reports invalid UTF-8")
     fuzz.check(client.get(f"/api/v1/referrals/{REFERENCE}%ff", headers=WRITE), "GET /api/v1/referrals invalid UTF-8")
     fuzz.check(client.get(f"/api/v1/reports/{10**30}", headers=READ), "GET /api/v1/reports/<huge id>")
 
@@ -281,6 +396,7 @@ def test_no_hostile_input_gives_a_5xx_or_stores_a_nul(app):
         db.session.remove()
         print(f"{fuzz.requests} hostile requests, {len(fuzz.used)} distinct values")
         assert len(fuzz.used) >= 100, f"only {len(fuzz.used)} distinct hostile values were sent"
-        assert not fuzz.failures, f"{len(fuzz.failures)} of {fuzz.requests} answers were 5xx:\n" + \
-            "\n".join(fuzz.failures[:60])
+        assert not fuzz.failures, f"{len(fuzz.failures)} of {fuzz.requests} answers were 5xx:\n" + "\n".join(
+            fuzz.failures[:60]
+        )
         assert _nul_columns() == []

@@ -1,10 +1,11 @@
 """The home page offers only what the user may do (issue 2): every task-list link on
 each role's home page opens for that role (no 403 or 404; an admin's staff link may
 redirect to their own organisation's page)."""
+
 import re
 
-from tests.support.matrix import build_world, client_for
 from tests.registry import ROLES
+from tests.support.matrix import build_world, client_for
 
 LINK_RE = re.compile(r'class="govuk-link govuk-task-list__link" href="([^"]+)"')
 

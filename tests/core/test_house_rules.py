@@ -1,12 +1,17 @@
 """The house plan's rules that can be read off the source (issue 17): routes call
 services and render; a service call is one unit of work, so no blueprint commits, rolls
 back or writes an audit event itself."""
+
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN_IN_ROUTES = {("session", "commit"), ("session", "rollback"), ("audit", "record"),
-                       ("audit", "record_and_commit")}
+FORBIDDEN_IN_ROUTES = {
+    ("session", "commit"),
+    ("session", "rollback"),
+    ("audit", "record"),
+    ("audit", "record_and_commit"),
+}
 # The one exception left: the shared form-error helper still rolls back whatever a service
 # changed before raising its Problems (issue 17 stage c: services are to roll back
 # themselves, then this goes).

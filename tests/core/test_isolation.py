@@ -1,6 +1,7 @@
 """The suite's own isolation (tests/support/database.py): what a test commits, through a
 service or a request, is gone when its rolled-back block ends; a nested block is a
 savepoint of the outer one."""
+
 from sqlalchemy import func, select
 
 from portal.extensions import db

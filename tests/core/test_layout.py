@@ -7,6 +7,7 @@
 - no module is over 400 lines, but those listed here with the reason;
 - no module imports another module's ``_private`` name.
 """
+
 import ast
 import importlib
 import pathlib
@@ -21,13 +22,13 @@ MAX_LINES = 400
 # not here fails the test (split it, or argue for it here).
 LONG_MODULES = {
     "portal/data_map.py": "the participant-data registry: one declarative table, read top to bottom; splitting it "
-                          "would scatter the one map",
+    "would scatter the one map",
     "portal/consent/consents.py": "the consent rule (resolve) and every reader of it; kept together so that no "
-                                  "reader can drift from the rule",
+    "reader can drift from the rule",
     "portal/reporting/disclosure_control.py": "one algorithm (cell suppression checked by linear programmes) and "
-                                              "its private helpers",
+    "its private helpers",
     "portal/retention/retention.py": "retention rules, destruction lists and the sealed audit archive: one "
-                                     "workflow over shared helpers",
+    "workflow over shared helpers",
     "portal/jobs/__init__.py": "the job queue: rq and inline modes side by side, so both keep one behaviour",
     "portal/rights/rights_requests.py": "a rights request from intake to close: the clock's transitions in one place",
 }
@@ -59,8 +60,10 @@ def test_the_dpo_pages_are_one_package(app):
     dpo_rules = [rule for rule in app.url_map.iter_rules() if rule.rule == "/dpo" or rule.rule.startswith("/dpo/")]
     assert len(dpo_rules) > 50
     assert [r.endpoint for r in dpo_rules if not r.endpoint.startswith("dpo.")] == []
-    assert all(importlib.import_module(app.view_functions[r.endpoint].__module__).__name__.startswith("blueprints.dpo")
-               for r in dpo_rules)
+    assert all(
+        importlib.import_module(app.view_functions[r.endpoint].__module__).__name__.startswith("blueprints.dpo")
+        for r in dpo_rules
+    )
 
 
 @pytest.mark.parametrize("area", sorted(p.parent.name for p in (ROOT / "portal").glob("*/__init__.py")))
@@ -81,12 +84,24 @@ def test_no_module_imports_another_modules_private_name():
         tree = ast.parse(path.read_text())
         modules = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("portal",
-                                                                                                 "blueprints"):
-                offenders += [f"{path.relative_to(ROOT)}: {node.module}.{a.name}" for a in node.names
-                              if a.name.startswith("_") and not a.name.startswith("__")]
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.split(".")[0] in ("portal", "blueprints")
+            ):
+                offenders += [
+                    f"{path.relative_to(ROOT)}: {node.module}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
                 modules |= {a.asname or a.name for a in node.names if _is_module(node.module, a.name)}
-        offenders += [f"{path.relative_to(ROOT)}: {node.value.id}.{node.attr}" for node in ast.walk(tree)
-                      if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                      and node.value.id in modules and node.attr.startswith("_") and not node.attr.startswith("__")]
+        offenders += [
+            f"{path.relative_to(ROOT)}: {node.value.id}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ]
     assert offenders == []

@@ -1,6 +1,7 @@
 """A method a URL does not accept answers 405 with an ``Allow`` header naming the
 methods it does accept (RFC 9110, section 15.5.6), on every rule of app.url_map:
 pages and the API alike, whichever error handler draws the body."""
+
 import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
@@ -36,12 +37,15 @@ def test_every_rule_answers_a_method_it_does_not_accept_with_405_and_allow(app):
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("path, method, accepted", [
-    ("/login", "DELETE", {"GET", "HEAD", "OPTIONS", "POST"}),
-    ("/api/v1/referrals", "TRACE", {"OPTIONS", "POST"}),
-    ("/api/v1/reports", "POST", {"GET", "HEAD", "OPTIONS"}),
-    ("/oauth/token", "GET", {"OPTIONS", "POST"}),
-])
+@pytest.mark.parametrize(
+    "path, method, accepted",
+    [
+        ("/login", "DELETE", {"GET", "HEAD", "OPTIONS", "POST"}),
+        ("/api/v1/referrals", "TRACE", {"OPTIONS", "POST"}),
+        ("/api/v1/reports", "POST", {"GET", "HEAD", "OPTIONS"}),
+        ("/oauth/token", "GET", {"OPTIONS", "POST"}),
+    ],
+)
 def test_a_405_keeps_its_allow_header_and_its_own_body(app, path, method, accepted):
     response = app.test_client().open(path, method=method)
     assert response.status_code == 405

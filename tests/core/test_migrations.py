@@ -1,4 +1,5 @@
 """The schema comes from the migrations: one head, and models agree with it."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,5 +17,3 @@ def test_models_match_migrations(app_ctx):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], diff
-
-

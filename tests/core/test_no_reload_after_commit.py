@@ -2,6 +2,7 @@
 page loads its notes, then the view's audit commits; before, the template reloaded every
 note one by one (1,006 notes, 2,031 queries). Now the page takes the same queries for 3
 notes as for 30."""
+
 from portal.extensions import db
 from tests.support import worlds
 from tests.support.queries import statements

@@ -6,6 +6,7 @@ neither loopback, one of the portal's own stores nor on that list.
 Every name resolution and socket connection is recorded; an outbound one is refused
 after it is noted (the tests never leave the machine), so the email job meets an
 unreachable Notify and the recorder proves it tried exactly that host."""
+
 import ipaddress
 import os
 import socket
@@ -16,13 +17,12 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from portal import clock, demo, outbound
+from portal import clock, demo, months, notifications, outbound
+from portal.casework import gp_letters
 from portal.demo.api import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from portal.extensions import db
 from portal.models import Consent, ConsentPurpose, OutboxMessage, Participant, User
 from portal.models.sharing import SEND_METHODS
-from portal import months, notifications
-from portal.casework import gp_letters
 from portal.reporting import contract_reports, report_publication
 from tests.support.web import csrf_from
 
@@ -63,8 +63,11 @@ class OutboundRecorder:
         self.seen: list[str] = []
 
     def install(self, monkeypatch):
-        real_getaddrinfo, real_connect, real_connect_ex = socket.getaddrinfo, socket.socket.connect, \
-            socket.socket.connect_ex
+        real_getaddrinfo, real_connect, real_connect_ex = (
+            socket.getaddrinfo,
+            socket.socket.connect,
+            socket.socket.connect_ex,
+        )
 
         def getaddrinfo(host, *args, **kwargs):
             name = host.decode() if isinstance(host, bytes) else host
@@ -74,8 +77,11 @@ class OutboundRecorder:
             return real_getaddrinfo(host, *args, **kwargs)
 
         def check(sock, address):
-            if sock.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]) \
-                    and address[0] not in self.own:
+            if (
+                sock.family in (socket.AF_INET, socket.AF_INET6)
+                and not _loopback(address[0])
+                and address[0] not in self.own
+            ):
                 self.seen.append(address[0])
                 raise ConnectionRefusedError("outbound connections are refused in this test")
 
@@ -94,8 +100,10 @@ class OutboundRecorder:
 
 @pytest.fixture
 def recorder(app, monkeypatch):
-    own = [urlsplit(app.config.get(name) or "").hostname
-           for name in ("SQLALCHEMY_DATABASE_URI", "DATABASE_OWNER_URL", "REDIS_URL")]
+    own = [
+        urlsplit(app.config.get(name) or "").hostname
+        for name in ("SQLALCHEMY_DATABASE_URI", "DATABASE_OWNER_URL", "REDIS_URL")
+    ]
     found = OutboundRecorder(own)
     found.install(monkeypatch)
     monkeypatch.setitem(app.config, "NOTIFY_API_KEY", FAKE_NOTIFY_KEY)
@@ -105,8 +113,9 @@ def recorder(app, monkeypatch):
 
 def _sign_in(client, account):
     page = client.get("/login")
-    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": account["email"],
-                                           "password": account["password"]})
+    response = client.post(
+        "/login", data={"csrf_token": csrf_from(page), "email": account["email"], "password": account["password"]}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     user = db.session.scalars(select(User).where(User.email == account["email"])).one()
     step = pyotp.TOTP(account["totp_secret"]).timecode(clock.now())
@@ -129,8 +138,9 @@ def test_main_journeys_call_only_listed_hosts(app, app_ctx, recorder):
     vrc = _sign_in(client, vrc_account)
     assert client.get("/").status_code == 200
     assert client.get("/h2e/caseload").status_code == 200
-    mine = db.session.scalars(select(Participant).where(Participant.assigned_vrc_id == vrc.id,
-                                                        Participant.restricted.is_(False))).all()
+    mine = db.session.scalars(
+        select(Participant).where(Participant.assigned_vrc_id == vrc.id, Participant.restricted.is_(False))
+    ).all()
     assert mine
     for participant in mine[:3]:
         assert client.get(f"/h2e/participants/{participant.id}").status_code == 200
@@ -145,13 +155,25 @@ def test_main_journeys_call_only_listed_hosts(app, app_ctx, recorder):
 
     # A GP letter, drafted, issued as a PDF and recorded as sent.
     gp = db.session.scalars(select(ConsentPurpose).where(ConsentPurpose.code == "gp_contact")).one()
-    given = {c.participant_id for c in db.session.scalars(select(Consent).where(
-        Consent.purpose_id == gp.id, Consent.decision == "given"))}
-    participant = next(p for p in db.session.scalars(select(Participant).where(Participant.restricted.is_(False)))
-                       if p.id in given and gp_letters.consents.live_consent(p, "gp_contact") is not None)
+    given = {
+        c.participant_id
+        for c in db.session.scalars(select(Consent).where(Consent.purpose_id == gp.id, Consent.decision == "given"))
+    }
+    participant = next(
+        p
+        for p in db.session.scalars(select(Participant).where(Participant.restricted.is_(False)))
+        if p.id in given and gp_letters.consents.live_consent(p, "gp_contact") is not None
+    )
     purpose_categories = list(gp_letters.consents.purpose_by_code("gp_contact").data_categories)
-    letter = gp_letters.draft_letter(participant, "Dear Doctor", "The Surgery", "1 High Street\nLeeds\nLS1 1AA",
-                                     "About how work is going.", purpose_categories[:1], vrc.id)
+    letter = gp_letters.draft_letter(
+        participant,
+        "Dear Doctor",
+        "The Surgery",
+        "1 High Street\nLeeds\nLS1 1AA",
+        "About how work is going.",
+        purpose_categories[:1],
+        vrc.id,
+    )
     letter = gp_letters.issue_letter(participant, letter, vrc.id)
     gp_letters.record_sent(participant, letter, next(iter(SEND_METHODS)), clock.now(), vrc.id)
 
@@ -163,8 +185,10 @@ def test_main_journeys_call_only_listed_hosts(app, app_ctx, recorder):
     report_publication.publish(month, draft.content_sha256, manager.id)
 
     api = app.test_client()
-    token = api.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID,
-                                           "client_secret": DEMO_CLIENT_SECRET})
+    token = api.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET},
+    )
     assert token.status_code == 200, token.get_data(as_text=True)
     bearer = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
     listed = api.get("/api/v1/reports", headers=bearer)

@@ -1,8 +1,9 @@
 """Headers on every response, error pages, CSRF, body limits and the health check."""
+
 import pytest
 
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD, sign_in
+from tests.support.web import csrf_from
 
 
 def test_security_headers_on_public_page(client, app_ctx):
@@ -123,8 +124,9 @@ def test_production_refuses_to_start_without_settings(monkeypatch):
         create_app()
     with pytest.raises(ConfigError):
         create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "NOTIFY_API_KEY": "k",
-                      "NOTIFY_TEMPLATE_EMAIL": "t"})
+    app = create_app(
+        {"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "NOTIFY_API_KEY": "k", "NOTIFY_TEMPLATE_EMAIL": "t"}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["HSTS"]
 
 
@@ -138,8 +140,10 @@ def test_a_session_store_is_database_or_redis_with_redis_configured():
         create_app({**base, "SESSION_STORE": "redis", "REDIS_URL": None})
     with pytest.raises(ConfigError, match="database or redis"):
         create_app({**base, "SESSION_STORE": "files"})
-    assert create_app({**base, "SESSION_STORE": "redis", "REDIS_URL": "redis://127.0.0.1:6379/0"}).config[
-        "SESSION_STORE"] == "redis"
+    assert (
+        create_app({**base, "SESSION_STORE": "redis", "REDIS_URL": "redis://127.0.0.1:6379/0"}).config["SESSION_STORE"]
+        == "redis"
+    )
 
 
 def test_development_has_no_hsts_and_no_secure_cookie(tmp_path):
@@ -154,7 +158,8 @@ def test_settings_come_from_instance_portal_cfg_and_the_environment_wins(tmp_pat
     from portal import create_app
 
     (tmp_path / "portal.cfg").write_text(
-        'LOCKOUT_ACCOUNT_FAILURES = 7\nPUBLIC_BASE_URL = "https://from-the-file.example"\n')
+        'LOCKOUT_ACCOUNT_FAILURES = 7\nPUBLIC_BASE_URL = "https://from-the-file.example"\n'
+    )
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://from-the-environment.example")
     app = create_app({"PORTAL_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite"})

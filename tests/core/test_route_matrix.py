@@ -57,7 +57,9 @@ def test_route_answers_each_role(app, world, case):
             elif expected == 302 and role == "anonymous" and not case.public:
                 if "/login" not in response.headers.get("Location", ""):
                     failures.append(f"{role}: redirected to {response.headers.get('Location')}, not /login")
-            elif expected == 303 and case.see_other_to and case.see_other_to not in response.headers.get("Location", ""):
+            elif (
+                expected == 303 and case.see_other_to and case.see_other_to not in response.headers.get("Location", "")
+            ):
                 failures.append(f"{role}: 303 to {response.headers.get('Location')}, not {case.see_other_to}")
         if "org" in rule.arguments and role != "anonymous":
             with database.rolled_back(app):
@@ -65,7 +67,9 @@ def test_route_answers_each_role(app, world, case):
                     other_url = url_for(case.endpoint, **dict(args, org=world.other.slug))
                 response = send(client_for(app, world, role), case, other_url, world, api)
                 if response.status_code != 404:
-                    failures.append(f"{role}: {response.status_code} on another organisation (expected 404) {other_url}")
+                    failures.append(
+                        f"{role}: {response.status_code} on another organisation (expected 404) {other_url}"
+                    )
     assert not failures, "\n".join(failures)
 
 

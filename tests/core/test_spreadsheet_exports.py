@@ -8,31 +8,31 @@ a new call of the writer, or a CSV or XLSX written any other way (``csv.writer``
 statistics, audit or upload-result downloads (those are pages), so they are not here;
 when one is added, it joins this list.
 """
+
 import ast
 import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
 from flask import url_for
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from portal import clock, spreadsheets
+from portal import clock, private_files, spreadsheets
+from portal.api import api_clients
 from portal.extensions import db
 from portal.models import Organisation, Participant
 from portal.models.rights import RightsRequest, RightsRequestRight
-from portal import private_files
-from portal.api import api_clients
+from portal.months import Month
 from portal.reporting import contract_reports, report_publication
 from portal.rights import access_packages, rights_workflows
-from portal.months import Month
 from tests.api.conftest import bearer, get_token
 from tests.reporting.conftest import post, svc  # noqa: F401 - shared fixtures
 
@@ -60,13 +60,21 @@ def _requests(w, participants) -> list[RightsRequest]:
     asking for access and portability."""
     made = []
     for participant in participants:
-        request = RightsRequest(org_id=participant.org_id, participant_id=participant.id,
-                                requester_name=f"{participant.first_name} {participant.last_name}",
-                                requester_contact="person@example.org", what_requested="A copy of my records",
-                                received_on=clock.today(), channel="email", logged_at=clock.now(), status="open",
-                                identity_status="proved", identity_received_on=clock.today(),
-                                identity_method="Passport seen",
-                                rights=[RightsRequestRight(right="access"), RightsRequestRight(right="portability")])
+        request = RightsRequest(
+            org_id=participant.org_id,
+            participant_id=participant.id,
+            requester_name=f"{participant.first_name} {participant.last_name}",
+            requester_contact="person@example.org",
+            what_requested="A copy of my records",
+            received_on=clock.today(),
+            channel="email",
+            logged_at=clock.now(),
+            status="open",
+            identity_status="proved",
+            identity_received_on=clock.today(),
+            identity_method="Passport seen",
+            rights=[RightsRequestRight(right="access"), RightsRequestRight(right="portability")],
+        )
         db.session.add(request)
         made.append(request)
     db.session.commit()
@@ -132,16 +140,23 @@ def research_contact_files(w, http) -> dict[str, bytes]:
 
 EXPORTS = [
     Export("access package (every section's CSV)", ("portal.rights.access_packages:_csv",), access_package_files),
-    Export("portability export (details.csv, consents.csv)", ("portal.rights.rights_workflows:portability_zip",),
-           portability_files),
+    Export(
+        "portability export (details.csv, consents.csv)",
+        ("portal.rights.rights_workflows:portability_zip",),
+        portability_files,
+    ),
     Export("contract report CSV (DWP page and API)", ("portal.reporting.report_formats:to_csv",), report_csv_files),
     Export("contract report XLSX", ("portal.reporting.report_formats:to_xlsx",), report_xlsx_files),
-    Export("research and focus-group contacts CSV", ("portal.casework.research_contacts:export_csv",),
-           research_contact_files),
+    Export(
+        "research and focus-group contacts CSV",
+        ("portal.casework.research_contacts:export_csv",),
+        research_contact_files,
+    ),
 ]
 
 
 # ----------------------------------------------------------------- the guard
+
 
 def _source_files() -> list[tuple[str, str]]:
     """(module, source) of every module of the portal."""
@@ -160,9 +175,13 @@ def writer_callers(sources) -> set[str]:
             if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             for node in ast.walk(func):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr in WRITER_CALLS and isinstance(node.func.value, ast.Name)
-                        and node.func.value.id == "spreadsheets"):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in WRITER_CALLS
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "spreadsheets"
+                ):
                     callers.add(f"{module}:{func.name}")
     return callers
 
@@ -187,17 +206,64 @@ def test_no_spreadsheet_is_written_but_by_the_one_writer():
 
 # ----------------------------------------------------------------- feeding the payloads
 
+
 def _csv_upload() -> bytes:
-    header = ["atw_reference", "first_name", "last_name", "date_of_birth", "ni_number", "email", "phone",
-              "address_line_1", "address_line_2", "town", "postcode", "occupation", "employer", "health_information"]
+    header = [
+        "atw_reference",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "ni_number",
+        "email",
+        "phone",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+        "occupation",
+        "employer",
+        "health_information",
+    ]
     rows = []
     for k, payload in enumerate(PAYLOADS):
         # Every field that takes text, and a row with the payload in free text only, so
         # that a stricter name rule cannot keep the payload out of the portal.
-        rows.append([f"ATW-FX-{k:04d}", payload, payload, "12/05/1980", f"JT{k:06d}A", f"fx{k}@example.com", "",
-                     payload, payload, payload, "LS1 4AP", payload, payload, payload])
-        rows.append([f"ATW-FY-{k:04d}", "Alex", f"Rowe{k}", "12/05/1980", f"JT{k + 100:06d}B", f"fy{k}@example.com", "",
-                     "1 Road", payload, "Leeds", "LS2 7EY", payload, payload, payload])
+        rows.append(
+            [
+                f"ATW-FX-{k:04d}",
+                payload,
+                payload,
+                "12/05/1980",
+                f"JT{k:06d}A",
+                f"fx{k}@example.com",
+                "",
+                payload,
+                payload,
+                payload,
+                "LS1 4AP",
+                payload,
+                payload,
+                payload,
+            ]
+        )
+        rows.append(
+            [
+                f"ATW-FY-{k:04d}",
+                "Alex",
+                f"Rowe{k}",
+                "12/05/1980",
+                f"JT{k + 100:06d}B",
+                f"fy{k}@example.com",
+                "",
+                "1 Road",
+                payload,
+                "Leeds",
+                "LS2 7EY",
+                payload,
+                payload,
+                payload,
+            ]
+        )
     out = io.StringIO()
     csv.writer(out).writerows([header] + rows)
     return out.getvalue().encode()
@@ -205,17 +271,31 @@ def _csv_upload() -> bytes:
 
 def _feed(w, app, http):
     tm = w.login(w.tm)
-    response = post(tm, f"/{w.h2e.slug}/referrals/upload",
-                    data={"file": (io.BytesIO(_csv_upload()), "referrals.csv")})
+    response = post(tm, f"/{w.h2e.slug}/referrals/upload", data={"file": (io.BytesIO(_csv_upload()), "referrals.csv")})
     assert response.status_code in (302, 303), response.status_code
     # The API: DWP's systems send a referral.
     token = get_token(http, w.api.client_id, w.api.secret, "referrals:write")
     for k, payload in enumerate(PAYLOADS):
-        response = http.post("/api/v1/referrals", headers=bearer(token), json={
-            "atw_reference": f"ATW-FZ-{k:04d}", "first_name": "Sam", "last_name": f"Api{k}",
-            "date_of_birth": "1985-03-27", "ni_number": f"JT{k + 200:06d}C", "email": f"fz{k}@example.com", "phone": "",
-            "address_line_1": payload, "address_line_2": payload, "town": "Leeds", "postcode": "ls1 4ap",
-            "occupation": payload, "employer": payload, "health_information": payload})
+        response = http.post(
+            "/api/v1/referrals",
+            headers=bearer(token),
+            json={
+                "atw_reference": f"ATW-FZ-{k:04d}",
+                "first_name": "Sam",
+                "last_name": f"Api{k}",
+                "date_of_birth": "1985-03-27",
+                "ni_number": f"JT{k + 200:06d}C",
+                "email": f"fz{k}@example.com",
+                "phone": "",
+                "address_line_1": payload,
+                "address_line_2": payload,
+                "town": "Leeds",
+                "postcode": "ls1 4ap",
+                "occupation": payload,
+                "employer": payload,
+                "health_information": payload,
+            },
+        )
         assert response.status_code < 500
     # Referrals land where the contract areas say (here, the lead partner's queue).
     participants = db.session.scalars(select(Participant).order_by(Participant.id)).all()
@@ -223,24 +303,66 @@ def _feed(w, app, http):
     # The forms, as a team manager of each participant's organisation: a case note, the
     # contact details, a consent's words; and a rights request logged by anyone.
     with app.test_request_context():
-        for k, participant in enumerate(participants[:2 * len(PAYLOADS)]):
+        for k, participant in enumerate(participants[: 2 * len(PAYLOADS)]):
             payload = PAYLOADS[k % len(PAYLOADS)]
             pid = participant.id
             tm = w.login(w.team_managers[participant.org_id])
             org = db.session.get(Organisation, participant.org_id).slug
-            _posted(post(tm, url_for("participants.new_note", org=org, participant_id=pid), data={
-                "contact_date": _today(), "note_type": "phone", "text": payload}), payload)
-            _posted(post(tm, url_for("participants.edit", org=org, participant_id=pid, section="contact"), data={
-                "email": f"edit{k}@example.com", "phone": "", "address_line_1": payload, "address_line_2": payload,
-                "town": "Leeds", "postcode": "LS2 9JT"}), payload)
+            _posted(
+                post(
+                    tm,
+                    url_for("participants.new_note", org=org, participant_id=pid),
+                    data={"contact_date": _today(), "note_type": "phone", "text": payload},
+                ),
+                payload,
+            )
+            _posted(
+                post(
+                    tm,
+                    url_for("participants.edit", org=org, participant_id=pid, section="contact"),
+                    data={
+                        "email": f"edit{k}@example.com",
+                        "phone": "",
+                        "address_line_1": payload,
+                        "address_line_2": payload,
+                        "town": "Leeds",
+                        "postcode": "LS2 9JT",
+                    },
+                ),
+                payload,
+            )
             local = clock.local(clock.now())
-            _posted(post(tm, url_for("consent.record_decision", org=org, participant_id=pid), data={
-                "purpose": "research_contact", "decision": "given", "method": "verbal", "words": payload,
-                "notice_id": str(w.notice.id), "decided_on": [str(local.day), str(local.month), str(local.year)],
-                "decided_time": local.strftime("%H:%M")}), payload)
-        _posted(post(tm, url_for("rights_intake.new"), data={
-            "requester_name": PAYLOADS[0], "requester_contact": PAYLOADS[3], "rights": ["access"],
-            "what_requested": PAYLOADS[4], "received_on": _today(), "channel": "phone"}), PAYLOADS[0])
+            _posted(
+                post(
+                    tm,
+                    url_for("consent.record_decision", org=org, participant_id=pid),
+                    data={
+                        "purpose": "research_contact",
+                        "decision": "given",
+                        "method": "verbal",
+                        "words": payload,
+                        "notice_id": str(w.notice.id),
+                        "decided_on": [str(local.day), str(local.month), str(local.year)],
+                        "decided_time": local.strftime("%H:%M"),
+                    },
+                ),
+                payload,
+            )
+        _posted(
+            post(
+                tm,
+                url_for("rights_intake.new"),
+                data={
+                    "requester_name": PAYLOADS[0],
+                    "requester_contact": PAYLOADS[3],
+                    "rights": ["access"],
+                    "what_requested": PAYLOADS[4],
+                    "received_on": _today(),
+                    "channel": "phone",
+                },
+            ),
+            PAYLOADS[0],
+        )
     db.session.expire_all()
     return participants
 
@@ -253,8 +375,9 @@ def _posted(response, payload):
         assert response.status_code in (200, 302, 303, 422), response.status_code
     else:
         page = response.get_data(as_text=True)
-        errors = [re.sub(r"<[^>]+>|\s+", " ", e).strip()
-                  for e in re.findall(r'govuk-error-message">(.*?)</p>', page, re.S)]
+        errors = [
+            re.sub(r"<[^>]+>|\s+", " ", e).strip() for e in re.findall(r'govuk-error-message">(.*?)</p>', page, re.S)
+        ]
         assert response.status_code in (302, 303), (response.status_code, response.request.path, payload, errors)
 
 
@@ -264,14 +387,21 @@ def _today():
 
 
 def _holds_payload(participant: Participant) -> bool:
-    values = [participant.first_name, participant.last_name, participant.address_line_1, participant.address_line_2,
-              participant.occupation, participant.employer, participant.town]
+    values = [
+        participant.first_name,
+        participant.last_name,
+        participant.address_line_1,
+        participant.address_line_2,
+        participant.occupation,
+        participant.employer,
+        participant.town,
+    ]
     return any(v in STORED for v in values if v)
 
 
 @pytest.fixture
 def world(svc, login, make, app, http):  # noqa: F811
-    clock.freeze(datetime(2026, 3, 10, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 10, 10, 0, tzinfo=UTC))
     # A lead admin names organisations: a formula as a delivery partner's name reaches
     # the contract report's columns.
     svc.h2e.name = PAYLOADS[4]
@@ -280,16 +410,15 @@ def world(svc, login, make, app, http):  # noqa: F811
     svc.team_managers = {svc.h2e.id: svc.tm, svc.lead.id: make.user(svc.lead, ["team_manager"])}
     svc.notice = make.privacy_notice(published_on=date(2025, 1, 6))
     make.consent_purposes()  # seeded by the migration; earlier tests' clean-up empties the table
-    issued = api_clients.register(svc.dwp_org.id, "DWP systems", ["reports:read", "referrals:write"],
-                                  svc.lead_admin.id)
+    issued = api_clients.register(svc.dwp_org.id, "DWP systems", ["reports:read", "referrals:write"], svc.lead_admin.id)
     svc.api = SimpleNamespace(client_id=issued.client.client_id, secret=issued.secret)
     svc.fed_on = clock.today()
     participants = _feed(svc, app, http)
     svc.fed = [p for p in participants if _holds_payload(p)]
     assert svc.fed, "no payload got into the portal: the meta-test would prove nothing"
-    svc.requests = _requests(svc, svc.fed[:len(PAYLOADS)])
+    svc.requests = _requests(svc, svc.fed[: len(PAYLOADS)])
     # The month has ended: its report can be built and published.
-    clock.freeze(datetime(2026, 4, 2, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 4, 2, 9, 0, tzinfo=UTC))
     return svc
 
 

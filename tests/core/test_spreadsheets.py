@@ -1,8 +1,9 @@
 """The one CSV writer and the one XLSX writer (portal.spreadsheets): formula-looking
 text is neutralised, numbers stay numbers, XLSX text is never a formula."""
+
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,8 +11,16 @@ from openpyxl import load_workbook
 
 from portal import spreadsheets
 
-PAYLOADS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", '=HYPERLINK("http://x","y")', "\t=1", "\r=1",
-            "+44 7700 900123"]
+PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    '=HYPERLINK("http://x","y")',
+    "\t=1",
+    "\r=1",
+    "+44 7700 900123",
+]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -32,24 +41,30 @@ def test_cells_keep_numbers_and_write_dates_as_iso_text():
     assert spreadsheets.cell(Decimal("-2.50")) == Decimal("-2.50")
     assert spreadsheets.cell(None) == ""
     assert spreadsheets.cell(date(2026, 1, 2)) == "2026-01-02"
-    assert spreadsheets.cell(datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)) == "2026-01-02T03:04:00+00:00"
+    assert spreadsheets.cell(datetime(2026, 1, 2, 3, 4, tzinfo=UTC)) == "2026-01-02T03:04:00+00:00"
 
 
 def test_csv_neutralises_every_payload_and_round_trips():
     text = spreadsheets.csv_text([[p, 7, -2] for p in PAYLOADS], header=["value", "n", "m"])
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["value", "n", "m"]
-    for payload, row in zip(PAYLOADS, rows[1:]):
+    for payload, row in zip(PAYLOADS, rows[1:], strict=False):
         assert row == ["'" + payload, "7", "-2"]
         assert spreadsheets.restore(row[0]) == payload
     assert text.endswith("\r\n")
 
 
 def test_xlsx_has_no_formula_and_keeps_numbers():
-    content = spreadsheets.xlsx_bytes([
-        spreadsheets.Sheet("Values", [["value", "number"]] + [[p, -4] for p in PAYLOADS] + [["#N/A", Decimal("1.5")]]),
-        spreadsheets.Sheet("Second", [["=1+1"]], bold_header=False, first_column_width=30),
-    ], title="Test", created=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    content = spreadsheets.xlsx_bytes(
+        [
+            spreadsheets.Sheet(
+                "Values", [["value", "number"]] + [[p, -4] for p in PAYLOADS] + [["#N/A", Decimal("1.5")]]
+            ),
+            spreadsheets.Sheet("Second", [["=1+1"]], bold_header=False, first_column_width=30),
+        ],
+        title="Test",
+        created=datetime(2026, 1, 2, tzinfo=UTC),
+    )
     book = load_workbook(io.BytesIO(content))
     values = book["Values"]
     assert values["A1"].font.bold and not book["Second"]["A1"].font.bold

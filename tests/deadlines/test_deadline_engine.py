@@ -2,6 +2,7 @@
 
 Dates in comments name the weekday so each expectation can be checked by eye.
 """
+
 import random
 from datetime import date, datetime, timedelta
 
@@ -406,16 +407,19 @@ def test_holiday_calendar_is_offline_and_covers_future_years():
     assert deadlines.bank_holidays(2040) is bank_holidays(2040)  # cached
 
 
-@pytest.mark.parametrize("current, proposed, today, rewinds", [
-    (D(2026, 1, 19), D(2026, 3, 19), D(2026, 3, 4), True),    # overdue, made later: refused
-    (D(2026, 1, 19), D(2026, 1, 20), D(2026, 3, 4), True),    # a single day later is later
-    (D(2026, 1, 19), D(2026, 1, 19), D(2026, 3, 4), False),   # unchanged
-    (D(2026, 1, 19), D(2026, 1, 5), D(2026, 3, 4), False),    # brought forward
-    (D(2026, 3, 4), D(2026, 6, 4), D(2026, 3, 4), False),     # due today is not yet overdue
-    (D(2026, 4, 2), D(2026, 6, 2), D(2026, 3, 4), False),     # before the due date: allowed
-    (None, D(2026, 6, 2), D(2026, 3, 4), False),              # the clock had not started
-    (D(2026, 1, 19), None, D(2026, 3, 4), False),             # the clock stops waiting for evidence
-])
+@pytest.mark.parametrize(
+    "current, proposed, today, rewinds",
+    [
+        (D(2026, 1, 19), D(2026, 3, 19), D(2026, 3, 4), True),  # overdue, made later: refused
+        (D(2026, 1, 19), D(2026, 1, 20), D(2026, 3, 4), True),  # a single day later is later
+        (D(2026, 1, 19), D(2026, 1, 19), D(2026, 3, 4), False),  # unchanged
+        (D(2026, 1, 19), D(2026, 1, 5), D(2026, 3, 4), False),  # brought forward
+        (D(2026, 3, 4), D(2026, 6, 4), D(2026, 3, 4), False),  # due today is not yet overdue
+        (D(2026, 4, 2), D(2026, 6, 2), D(2026, 3, 4), False),  # before the due date: allowed
+        (None, D(2026, 6, 2), D(2026, 3, 4), False),  # the clock had not started
+        (D(2026, 1, 19), None, D(2026, 3, 4), False),  # the clock stops waiting for evidence
+    ],
+)
 def test_an_overdue_due_date_is_never_made_later(current, proposed, today, rewinds):
     assert deadlines.rewinds_overdue(current, proposed, today) is rewinds
 

@@ -1,5 +1,6 @@
 """The DPO's erasure page: the plan (erased, kept and why), the confirmation, the
 tombstone; refused under a legal hold; only the DPO."""
+
 from datetime import timedelta
 
 import pytest
@@ -7,12 +8,12 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
+from portal.governance import legal_holds
 from portal.models import Participant, Tombstone
 from portal.models.rights import RightsRequest, RightsRequestRight
-from portal.governance import legal_holds
-from tests.support.web import csrf_from
 from tests.erasure.rich import ZED, rich_participant
 from tests.factories import sign_in
+from tests.support.web import csrf_from
 
 
 @pytest.fixture
@@ -21,9 +22,18 @@ def world(make):
     vrc = make.user(org, roles=("vrc",))
     dpo = make.user(make.org("ingeus", kind="lead"), roles=("dpo",))
     zed = rich_participant(make, org, vrc, ZED)
-    request = RightsRequest(org_id=org.id, participant_id=zed.id, requester_name="Z Q", requester_contact="by post",
-                            what_requested="Delete my data", received_on=clock.today(), channel="letter",
-                            logged_at=clock.now(), status="open", rights=[RightsRequestRight(right="erasure")])
+    request = RightsRequest(
+        org_id=org.id,
+        participant_id=zed.id,
+        requester_name="Z Q",
+        requester_contact="by post",
+        what_requested="Delete my data",
+        received_on=clock.today(),
+        channel="letter",
+        logged_at=clock.now(),
+        status="open",
+        rights=[RightsRequestRight(right="erasure")],
+    )
     db.session.add(request)
     db.session.commit()
     return {"vrc": vrc, "dpo": dpo, "zed": zed, "request": request, "url": f"/dpo/requests/{request.id}/erasure"}
@@ -36,7 +46,9 @@ def test_plan_confirmation_and_tombstone(world, client):
     assert page.status_code == 200
     assert "What must be kept, and why" in text and "Retention duty" in text and "Legal claim" in text
     unconfirmed = client.post(world["url"], data={"csrf_token": csrf_from(page)})
-    assert unconfirmed.status_code == 400 and "Confirm that you have checked the plan" in unconfirmed.get_data(as_text=True)
+    assert unconfirmed.status_code == 400 and "Confirm that you have checked the plan" in unconfirmed.get_data(
+        as_text=True
+    )
     assert db.session.get(Participant, world["zed"].id).first_name == ZED.first
     done = client.post(world["url"], data={"csrf_token": csrf_from(page), "confirm": "y"})
     assert done.status_code == 303
@@ -49,8 +61,9 @@ def test_plan_confirmation_and_tombstone(world, client):
 
 
 def test_refused_under_a_legal_hold(world, client):
-    legal_holds.place_hold(world["zed"], reason="Tribunal", review_on=clock.today() + timedelta(days=30),
-                           placed_by=world["dpo"])
+    legal_holds.place_hold(
+        world["zed"], reason="Tribunal", review_on=clock.today() + timedelta(days=30), placed_by=world["dpo"]
+    )
     db.session.commit()
     sign_in(client, world["dpo"])
     page = client.get(world["url"])

@@ -1,6 +1,7 @@
 """The erasure service: after erasure nothing in any column of any table, nor in any
 stored file, identifies the participant; a legal hold stops it; the plan says what is
 kept and why; a tombstone is left."""
+
 import io
 import json
 import os
@@ -11,12 +12,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from portal import clock
+from portal import clock, private_files
 from portal.extensions import db
+from portal.governance import legal_holds
 from portal.models import AuditEvent, GpLetter, Participant, Tombstone
 from portal.models.rights import RightsRequest
-from portal import private_files
-from portal.governance import legal_holds
 from portal.rights import access_packages, erasure, rights_workflows
 from tests.erasure.rich import OTHER, ZED, rich_world
 
@@ -34,12 +34,25 @@ def world(make):
     # released ZIPs) and a portability export, built under Zed's earlier request.
     letter = private_files.store("gp_letter", f"Dear Doctor, about {ZED.first} {ZED.last}".encode(), "application/pdf")
     now = clock.now()
-    db.session.add(GpLetter(org_id=zed.org_id, participant_id=zed.id, status="issued", practice_name="Elm Surgery",
-                            practice_address="1 Elm Road", addressee="Dr Elm", body=f"About {ZED.first}",
-                            created_by_id=world["vrc"].id, created_at=now, updated_at=now, pdf_key=letter.key))
+    db.session.add(
+        GpLetter(
+            org_id=zed.org_id,
+            participant_id=zed.id,
+            status="issued",
+            practice_name="Elm Surgery",
+            practice_address="1 Elm Road",
+            addressee="Dr Elm",
+            body=f"About {ZED.first}",
+            created_by_id=world["vrc"].id,
+            created_at=now,
+            updated_at=now,
+            pdf_key=letter.key,
+        )
+    )
     db.session.commit()
-    earlier = db.session.scalars(sa.select(RightsRequest).where(RightsRequest.participant_id == zed.id,
-                                                                RightsRequest.id != world["request"].id)).one()
+    earlier = db.session.scalars(
+        sa.select(RightsRequest).where(RightsRequest.participant_id == zed.id, RightsRequest.id != world["request"].id)
+    ).one()
     earlier.status = "open"
     earlier.identity_status, earlier.identity_received_on = "proved", clock.today()
     db.session.commit()
@@ -101,13 +114,23 @@ def test_erasure_leaves_nothing_that_identifies_the_participant(world):
     before, _ = scan_schema(ZED.terms)
     tables = {table for table, *_ in before}
     # Found beforehand in the record, the outbox, notifications, job results, uploads...
-    assert {"participant", "case_note_version", "outbox_message", "notification", "job", "referral_upload",
-            "ooh_event", "rights_request", "gp_letter"} <= tables
+    assert {
+        "participant",
+        "case_note_version",
+        "outbox_message",
+        "notification",
+        "job",
+        "referral_upload",
+        "ooh_event",
+        "rights_request",
+        "gp_letter",
+    } <= tables
     kinds = {path.split("/")[0] for path, _ in scan_files(ZED.terms)}
     assert {"consent_evidence", "gp_letter", "access_packages", "rights_portability"} <= kinds, kinds
 
-    tombstone = erasure.erase_participant(zed, confirmed_by=world["dpo"], basis="rights_request",
-                                          rights_request=request)
+    tombstone = erasure.erase_participant(
+        zed, confirmed_by=world["dpo"], basis="rights_request", rights_request=request
+    )
     db.session.commit()
 
     # Nothing anywhere but the erasure request's own record, which the scan names as
@@ -115,7 +138,9 @@ def test_erasure_leaves_nothing_that_identifies_the_participant(world):
     found, exempt = scan_schema(ZED.terms, exempt_rows={("rights_request", request.id)})
     assert found == []
     assert {(table, column, pk) for table, column, pk, _ in exempt} == {
-        ("rights_request", "requester_name", request.id), ("rights_request", "requester_contact", request.id)}
+        ("rights_request", "requester_name", request.id),
+        ("rights_request", "requester_contact", request.id),
+    }
     assert scan_files(ZED.terms) == []
 
     stone = db.session.get(Tombstone, tombstone.id)
@@ -135,14 +160,17 @@ def test_erasure_leaves_nothing_that_identifies_the_participant(world):
 
 def test_erasure_refused_while_a_legal_hold_stands(world):
     zed = world["zed"]
-    legal_holds.place_hold(zed, reason="Employment tribunal", review_on=clock.today() + timedelta(days=90),
-                           placed_by=world["dpo"])
+    legal_holds.place_hold(
+        zed, reason="Employment tribunal", review_on=clock.today() + timedelta(days=90), placed_by=world["dpo"]
+    )
     db.session.commit()
     plan = erasure.erasure_plan(zed)
     assert not plan.allowed
     assert any("legal hold" in item.what.lower() for item in plan.kept)
     with pytest.raises(erasure.ErasureRefused):
-        erasure.erase_participant(zed, confirmed_by=world["dpo"], basis="rights_request", rights_request=world["request"])
+        erasure.erase_participant(
+            zed, confirmed_by=world["dpo"], basis="rights_request", rights_request=world["request"]
+        )
     db.session.rollback()
     assert db.session.get(Participant, zed.id).first_name == ZED.first
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Tombstone)) == 0
@@ -156,7 +184,7 @@ def test_plan_shows_what_is_erased_and_what_is_kept_and_why(world):
     kept = {item.what: item.reason for item in plan.kept}
     assert any("Retention duty" in reason for reason in kept.values())
     assert any("Legal claim" in reason for reason in kept.values())
-    assert any("Audit trail" == what for what in kept)
+    assert any(what == "Audit trail" for what in kept)
 
 
 def test_the_dpos_erasure_is_one_committed_unit_and_the_plan_view_is_recorded(world):
@@ -164,7 +192,12 @@ def test_the_dpos_erasure_is_one_committed_unit_and_the_plan_view_is_recorded(wo
     erasure.audit_plan_view(request, zed, dpo.id)
     tombstone = erasure.erase_for_request(request, zed, dpo.id)
     db.session.rollback()  # both were committed
-    actions = list(db.session.scalars(sa.select(AuditEvent.action).where(
-        AuditEvent.action.in_(("erasure.plan_viewed", "participant.erased"))).order_by(AuditEvent.seq)))
+    actions = list(
+        db.session.scalars(
+            sa.select(AuditEvent.action)
+            .where(AuditEvent.action.in_(("erasure.plan_viewed", "participant.erased")))
+            .order_by(AuditEvent.seq)
+        )
+    )
     assert actions == ["erasure.plan_viewed", "participant.erased"]
     assert erasure.tombstones_of(zed.id)[0].id == tombstone.id and tombstone.rights_request_id == request.id

@@ -1,36 +1,38 @@
 """Quarterly access reviews: overdue across quarters (30 days' grace), a review recorded
 with per-account decisions and a role removed, the lead admin's overview."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AccessReviewDecision, AuditEvent, Membership
 from portal.governance import access_reviews
+from portal.models import AccessReviewDecision, AuditEvent, Membership
 from portal.validation import Problems
 from tests.casework.conftest import post
 
 
 def _at(y, m, d):
-    clock.freeze(datetime(y, m, d, 12, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(y, m, d, 12, 0, tzinfo=UTC))
 
 
 def test_overdue_logic_across_quarters(world, make):
     _at(2026, 10, 15)
     assert access_reviews.quarter_of(clock.today()) == "2026-Q4"
-    assert not access_reviews.is_overdue(world.home)          # within the 30 days' grace
+    assert not access_reviews.is_overdue(world.home)  # within the 30 days' grace
     _at(2026, 10, 31)
-    assert access_reviews.is_overdue(world.home)              # never reviewed, grace over
+    assert access_reviews.is_overdue(world.home)  # never reviewed, grace over
     helper = make.user(world.home, ["vrc", "team_manager"])
-    access_reviews.record_review(world.home, world.admin, {
-        u.id: ("keep", []) for u, _ in access_reviews.accounts(world.home)})
+    access_reviews.record_review(
+        world.home, world.admin, {u.id: ("keep", []) for u, _ in access_reviews.accounts(world.home)}
+    )
     assert not access_reviews.is_overdue(world.home)
     _at(2027, 1, 20)
-    assert not access_reviews.is_overdue(world.home)          # Q1 grace
+    assert not access_reviews.is_overdue(world.home)  # Q1 grace
     _at(2027, 2, 1)
-    assert access_reviews.is_overdue(world.home)              # Q4's review does not count for Q1
+    assert access_reviews.is_overdue(world.home)  # Q4's review does not count for Q1
     assert helper.id
 
 
@@ -59,17 +61,20 @@ def test_review_recorded_with_role_removal(world, login, make):
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access_review.completed")).one()
     # An only role cannot be removed here: deactivate instead; nor one's own.
     with pytest.raises(Problems):
-        access_reviews.record_review(world.home, world.admin, {
-            **{u.id: ("keep", []) for u, _ in access_reviews.accounts(world.home)},
-            world.vrc.id: ("remove", ["vrc"])})
+        access_reviews.record_review(
+            world.home,
+            world.admin,
+            {**{u.id: ("keep", []) for u, _ in access_reviews.accounts(world.home)}, world.vrc.id: ("remove", ["vrc"])},
+        )
     db.session.rollback()
     assert db.session.scalars(select(Membership).where(Membership.user_id == world.vrc.id)).one()
 
 
 def test_lead_admin_sees_overdue_organisations(world, login, make):
     _at(2026, 11, 20)
-    access_reviews.record_review(world.home, world.admin, {
-        u.id: ("keep", []) for u, _ in access_reviews.accounts(world.home)})
+    access_reviews.record_review(
+        world.home, world.admin, {u.id: ("keep", []) for u, _ in access_reviews.accounts(world.home)}
+    )
     lead_admin = make.user(world.lead, ["admin"])
     page = login(lead_admin).get("/admin/access-reviews")
     html = page.get_data(as_text=True)

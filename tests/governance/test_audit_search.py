@@ -1,13 +1,14 @@
 """Audit search: the DPO only; filters by participant, staff member, action and dates;
 paginated; the search itself audited without the terms; on-demand chain check."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEvent, Job
 from portal.governance import audit_search
+from portal.models import AuditEvent, Job
 from tests.casework.conftest import post
 
 
@@ -18,9 +19,9 @@ def test_only_the_dpo_searches(world, login):
 
 
 def test_filters_and_the_search_audited_without_terms(world, login):
-    clock.freeze(datetime(2026, 5, 1, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 5, 1, 10, 0, tzinfo=UTC))
     login(world.vrc).get(f"/h2e/participants/{world.participant.id}")
-    clock.freeze(datetime(2026, 5, 3, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 5, 3, 10, 0, tzinfo=UTC))
     login(world.tm).get(f"/h2e/participants/{world.participant.id}")
     f = audit_search.SearchFilters
     by_participant = audit_search.search(f(participant_id=world.participant.id, action="participant.viewed"))
@@ -33,8 +34,10 @@ def test_filters_and_the_search_audited_without_terms(world, login):
     assert len(paged.events) == 1 and paged.has_next
     assert audit_search.search(f(), page=2, page_size=1).events[0].seq < paged.events[0].seq
     client = login(world.dpo)
-    page = client.get("/dpo/audit", query_string={"participant_id": str(world.participant.id),
-                                                  "action": "participant.viewed", "submit": ""})
+    page = client.get(
+        "/dpo/audit",
+        query_string={"participant_id": str(world.participant.id), "action": "participant.viewed", "submit": ""},
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "2 events" in html
     searched = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.searched")).one()

@@ -7,9 +7,9 @@ saying why and whom to ask (the organisation's admin, by name). Then walks every
 /dpo/ route with a lapsed DPO: each opens participant data (the gate page) or is
 named below as a page that shows none (reached as usual, and proved to write no
 participant view to the audit trail when a trained DPO opens it)."""
+
 from dateutil.relativedelta import relativedelta
 from flask import url_for
-
 from sqlalchemy import func, select
 
 from portal import clock
@@ -23,8 +23,7 @@ CASES = all_cases()
 
 LAPSED_ROLES = ("vrc", "team_manager", "ooh")
 # Pages under /<org>/ that list or change participants without /participants/ in the URL.
-LIST_PREFIXES = ("/<org>/caseload", "/<org>/team/", "/<org>/referrals/", "/<org>/ooh-log", "/<org>/callbacks/",
-                 "/ooh/")
+LIST_PREFIXES = ("/<org>/caseload", "/<org>/team/", "/<org>/referrals/", "/<org>/ooh-log", "/<org>/callbacks/", "/ooh/")
 
 
 def _participant_cases(app):
@@ -164,13 +163,14 @@ def test_every_dpo_route_is_gated_or_shows_no_participant_data(app, world):
     cases = _dpo_cases(app)
     failures, gated = [], set()
     with app.app_context():
-        db.session.get(User, world.users["dpo"].id).dp_training_completed_on = (
-            clock.today() - relativedelta(months=12, days=1))
+        db.session.get(User, world.users["dpo"].id).dp_training_completed_on = clock.today() - relativedelta(
+            months=12, days=1
+        )
         db.session.commit()
         admin_name = world.users["lead_admin"].name  # the admin of the DPO's organisation
         client = client_for(app, world, "dpo")
         token = csrf_from(client.get("/"))
-        for case, rule in cases:
+        for case, _rule in cases:
             url = _url(app, case, world)
             response = _open(client, case, url, world, token)
             html = response.get_data().decode(errors="replace")  # downloads are binary
@@ -204,8 +204,11 @@ def test_dpo_pages_named_free_write_no_participant_view(app, world):
             url = _url(app, case, world)
             before = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
             response = client.get(url)
-            views = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.seq > before, AuditEvent.action.in_(PARTICIPANT_VIEWS)))
+            views = db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.seq > before, AuditEvent.action.in_(PARTICIPANT_VIEWS))
+            )
             if response.status_code >= 500 or views:
                 failures.append(f"{response.status_code} {url}: {views} participant views")
             db.session.rollback()
@@ -224,8 +227,11 @@ def test_a_dpo_trained_in_2020_cannot_open_a_record_but_keeps_the_clock(app, wor
         client = client_for(app, world, "dpo")
         request_id = world.rights_request.id
         before = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
-        for url in (f"/dpo/requests/{request_id}/record", f"/dpo/requests/{request_id}/record/health",
-                    f"/dpo/audit/participants/{world.participant.id}/viewers"):
+        for url in (
+            f"/dpo/requests/{request_id}/record",
+            f"/dpo/requests/{request_id}/record/health",
+            f"/dpo/audit/participants/{world.participant.id}/viewers",
+        ):
             response = client.get(url)
             html = response.get_data(as_text=True)
             assert response.status_code == 403, url

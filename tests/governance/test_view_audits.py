@@ -1,12 +1,13 @@
 """Governance services that record a look at a page: each writes its event and commits
 it (a rollback afterwards keeps it), so the routes only call them and render."""
+
 from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEvent, Job
 from portal.governance import access_reviews, audit_search, breaches, training
 from portal.jobs import housekeeping as maintenance
+from portal.models import AuditEvent, Job
 
 
 def _kept(action) -> AuditEvent:
@@ -15,8 +16,13 @@ def _kept(action) -> AuditEvent:
 
 
 def test_breach_register_and_breach_views_are_audited(world):
-    found = breaches.report(world.vrc, what_happened="Letter to the wrong address", discovered_at=clock.now(),
-                            data_affected="Name and address", people_affected="One participant")
+    found = breaches.report(
+        world.vrc,
+        what_happened="Letter to the wrong address",
+        discovered_at=clock.now(),
+        data_affected="Name and address",
+        people_affected="One participant",
+    )
     breaches.audit_register_view([found])
     event = _kept("breach.register_viewed")
     assert (event.object_type, event.object_id, event.detail) == ("list", "breaches", {"breach_ids": [found.id]})
@@ -43,8 +49,9 @@ def test_training_views_are_audited(world):
     event = _kept("training.compliance_viewed")
     assert (event.object_type, event.object_id, event.org_id) == ("organisation", str(world.home.id), world.home.id)
     training.audit_overview_view([world.home, world.other])
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "training.compliance_viewed")
-                                .order_by(AuditEvent.seq)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "training.compliance_viewed").order_by(AuditEvent.seq)
+    ).all()
     assert events[-1].detail == {"org_ids": [world.home.id, world.other.id]}
 
 

@@ -1,4 +1,5 @@
 """viewers_of: who has viewed a participant's record, from the audit trail."""
+
 from portal.governance import audit_search
 from tests.casework.conftest import events
 

@@ -1,4 +1,5 @@
 """Job functions the job tests run (module-level, ids in, JSON out)."""
+
 from portal import jobs
 from portal.extensions import db
 from portal.models import Organisation
@@ -46,8 +47,9 @@ def progress_seen_from_outside(steps):
     for i in range(1, steps + 1):
         jobs.set_progress(i * 100 // steps, f"step {i} of {steps}")
         with db.engine.connect() as conn:
-            row = conn.execute(select(Job.status, Job.progress, Job.progress_message)
-                               .where(Job.id == jobs.current_job_id())).one()
+            row = conn.execute(
+                select(Job.status, Job.progress, Job.progress_message).where(Job.id == jobs.current_job_id())
+            ).one()
         seen.append(list(row))
     return {"seen": seen}
 

@@ -1,4 +1,5 @@
 """The inline path (no Redis): jobs run right after the commit; failures show at once."""
+
 import pytest
 from sqlalchemy import select
 

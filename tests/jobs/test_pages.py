@@ -1,4 +1,5 @@
 """The job page and the periodic jobs page, through the real pages."""
+
 import re
 
 import pytest
@@ -8,8 +9,8 @@ from portal import audit, clock, jobs
 from portal.extensions import db
 from portal.models import AuditEvent, AuditVerification, Job
 from portal.permissions import ACTIONS
-from tests.support.web import csrf_from
 from tests.factories import sign_in
+from tests.support.web import csrf_from
 
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="\d+">')
 
@@ -23,8 +24,16 @@ def inline(app):
 
 
 def _job(**fields):
-    values = dict(kind="test.page", function="tests.jobs.sample:add", args=[1, 2], status="queued",
-                  progress=0, progress_message="", attempts=0, created_at=clock.now())
+    values = dict(
+        kind="test.page",
+        function="tests.jobs.sample:add",
+        args=[1, 2],
+        status="queued",
+        progress=0,
+        progress_message="",
+        attempts=0,
+        created_at=clock.now(),
+    )
     values.update(fields)
     job = Job(**values)
     db.session.add(job)
@@ -38,7 +47,8 @@ def world(make):
     home = make.org("h2e")
     other = make.org("salus")
     return {
-        "home": home, "other": other,
+        "home": home,
+        "other": other,
         "asker": make.user(home, ["vrc"]),
         "colleague": make.user(home, ["vrc"]),
         "home_admin": make.user(home, ["admin"]),
@@ -49,8 +59,15 @@ def world(make):
 
 
 def test_running_job_shows_progress_and_refreshes(client, world):
-    job = _job(requested_by=world["asker"].id, org_id=world["home"].id, status="running",
-               progress=40, progress_message="Reading rows", attempts=1, started_at=clock.now())
+    job = _job(
+        requested_by=world["asker"].id,
+        org_id=world["home"].id,
+        status="running",
+        progress=40,
+        progress_message="Reading rows",
+        attempts=1,
+        started_at=clock.now(),
+    )
     sign_in(client, world["asker"])
     page = client.get(f"/jobs/{job.id}")
     html = page.get_data(as_text=True)
@@ -69,9 +86,15 @@ def test_running_job_shows_progress_and_refreshes(client, world):
 
 
 def test_done_job_shows_result_link_and_stops_refreshing(client, world):
-    job = _job(requested_by=world["asker"].id, status="done", progress=100, attempts=1,
-               result={"link": "/account/notifications", "link_text": "See the file", "message": "3 rows"},
-               started_at=clock.now(), finished_at=clock.now())
+    job = _job(
+        requested_by=world["asker"].id,
+        status="done",
+        progress=100,
+        attempts=1,
+        result={"link": "/account/notifications", "link_text": "See the file", "message": "3 rows"},
+        started_at=clock.now(),
+        finished_at=clock.now(),
+    )
     sign_in(client, world["asker"])
     html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert not REFRESH.search(html)
@@ -80,15 +103,25 @@ def test_done_job_shows_result_link_and_stops_refreshing(client, world):
 
 
 def test_links_to_other_sites_are_not_shown(client, world):
-    job = _job(requested_by=world["asker"].id, status="done", progress=100,
-               result={"link": "https://evil.example/x"}, finished_at=clock.now())
+    job = _job(
+        requested_by=world["asker"].id,
+        status="done",
+        progress=100,
+        result={"link": "https://evil.example/x"},
+        finished_at=clock.now(),
+    )
     sign_in(client, world["asker"])
     assert "evil.example" not in client.get(f"/jobs/{job.id}").get_data(as_text=True)
 
 
 def test_failed_job_shows_the_error(client, world):
-    job = _job(requested_by=world["asker"].id, status="failed", attempts=4,
-               error="RuntimeError: the file could not be read", finished_at=clock.now())
+    job = _job(
+        requested_by=world["asker"].id,
+        status="failed",
+        attempts=4,
+        error="RuntimeError: the file could not be read",
+        finished_at=clock.now(),
+    )
     sign_in(client, world["asker"])
     html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "This job failed" in html and "RuntimeError: the file could not be read" in html
@@ -96,20 +129,20 @@ def test_failed_job_shows_the_error(client, world):
     assert "4 of " in html
 
 
-@pytest.mark.parametrize("who, code", [
-    ("asker", 200), ("colleague", 404), ("home_admin", 404), ("other_admin", 404),
-    ("lead_admin", 404), ("dpo", 404),
-])
+@pytest.mark.parametrize(
+    "who, code",
+    [("asker", 200), ("colleague", 404), ("home_admin", 404), ("other_admin", 404), ("lead_admin", 404), ("dpo", 404)],
+)
 def test_job_of_an_unowned_kind_shows_only_to_the_asker(client, world, who, code):
     job = _job(requested_by=world["asker"].id, org_id=world["home"].id)
     sign_in(client, world[who])
     assert client.get(f"/jobs/{job.id}").status_code == code
 
 
-@pytest.mark.parametrize("who, code", [
-    ("asker", 200), ("colleague", 404), ("home_admin", 200), ("other_admin", 404),
-    ("lead_admin", 200), ("dpo", 404),
-])
+@pytest.mark.parametrize(
+    "who, code",
+    [("asker", 200), ("colleague", 404), ("home_admin", 200), ("other_admin", 404), ("lead_admin", 200), ("dpo", 404)],
+)
 def test_owning_roles_see_jobs_of_their_organisation(client, world, who, code):
     jobs.KINDS["test.owned"] = jobs.Kind("Owned by admins", ("admin", "lead_admin"))
     try:

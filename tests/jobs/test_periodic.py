@@ -1,5 +1,6 @@
 """The periodic jobs themselves and the commands that run them."""
-from datetime import timedelta
+
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -24,9 +25,9 @@ def _session(key, user_id, created, seen):
 def test_purge_expired_sessions_by_hand(app, app_ctx, inline, make):
     user = make.user(make.org())
     now = clock.now()
-    _session("a" * 64, user.id, now - timedelta(hours=1), now - timedelta(minutes=5))    # live
-    _session("b" * 64, user.id, now - timedelta(hours=1), now - timedelta(minutes=31))   # idle too long
-    _session("c" * 64, user.id, now - timedelta(hours=13), now - timedelta(minutes=1))   # too old
+    _session("a" * 64, user.id, now - timedelta(hours=1), now - timedelta(minutes=5))  # live
+    _session("b" * 64, user.id, now - timedelta(hours=1), now - timedelta(minutes=31))  # idle too long
+    _session("c" * 64, user.id, now - timedelta(hours=13), now - timedelta(minutes=1))  # too old
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["run-periodic", "purge-expired-sessions"])
     assert result.exit_code == 0, result.output
@@ -74,9 +75,9 @@ def test_worker_refuses_to_start_without_redis(app, inline):
 
 
 def test_scheduler_once_enqueues_what_is_due(app, app_ctx, inline):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    clock.freeze(datetime(2026, 10, 25, 2, 35, tzinfo=timezone.utc))  # 02:35 GMT, the day summer time ends
+    clock.freeze(datetime(2026, 10, 25, 2, 35, tzinfo=UTC))  # 02:35 GMT, the day summer time ends
     result = app.test_cli_runner().invoke(args=["scheduler", "--once"])
     assert result.exit_code == 0, result.output
     keys = set(db.session.scalars(select(Job.dedupe_key).where(Job.kind == "audit-verify")))

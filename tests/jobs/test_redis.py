@@ -4,6 +4,7 @@ Each test works on a queue of its own in the Redis DB of REDIS_URL and deletes o
 keys it made. Waiting here is for other processes (a worker, its work-horse), not for
 time-dependent logic, so it polls with a deadline.
 """
+
 import contextlib
 import json
 import os
@@ -70,12 +71,17 @@ def rq_mode(app):
 
 
 def start_worker(ns, burst=True):
-    env = dict(os.environ, PORTAL_ENV="test", SECRET_KEY="test-secret-key",
-               PUBLIC_BASE_URL="http://portal.test")
+    env = dict(os.environ, PORTAL_ENV="test", SECRET_KEY="test-secret-key", PUBLIC_BASE_URL="http://portal.test")
     args = [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--queue", ns.queue]
-    proc = subprocess.Popen(args + (["--burst"] if burst else []), cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        args + (["--burst"] if burst else []),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     ns.procs.append(proc)
     return proc
 
@@ -146,8 +152,10 @@ def test_real_worker_runs_a_job_with_progress(app, app_ctx, rq_mode, make):
     assert done.attempts == 1 and done.progress == 100
     # every step was committed where others (the job page) could see it, mid-job
     assert done.result["seen"] == [
-        ["running", 25, "step 1 of 4"], ["running", 50, "step 2 of 4"],
-        ["running", 75, "step 3 of 4"], ["running", 100, "step 4 of 4"],
+        ["running", 25, "step 1 of 4"],
+        ["running", 50, "step 2 of 4"],
+        ["running", 75, "step 3 of 4"],
+        ["running", 100, "step 4 of 4"],
     ]
 
 
@@ -229,7 +237,11 @@ def test_reconcile_requeues_a_job_redis_lost(app, app_ctx, rq_mode, make):
     job = jobs.enqueue(sample.rename_org, org.id, "Found again", kind="test.rename")
     RqJob.fetch(job.rq_id, connection=jobs.redis_connection(), serializer=JSONSerializer).delete()
     Queue(rq_mode.queue, connection=jobs.redis_connection()).empty()
-    assert reconcile(min_age=timedelta(minutes=1)) == {"requeued": 0, "failed": 0, "message": "0 job(s) queued again, 0 marked failed"}
+    assert reconcile(min_age=timedelta(minutes=1)) == {
+        "requeued": 0,
+        "failed": 0,
+        "message": "0 job(s) queued again, 0 marked failed",
+    }
     clock.advance(timedelta(minutes=2))
     assert reconcile(min_age=timedelta(minutes=1))["requeued"] == 1
     finish(start_worker(rq_mode))

@@ -3,6 +3,7 @@ item 13), through a real worker: rq runs the job again, and the upload ends with
 row reported once, as it really was (all accepted here), every participant created
 once and named in the upload's audit event. The in-process test of each kill point is
 tests/casework/test_referral_upload_interrupted.py; this one proves the real thing."""
+
 import os
 import signal
 import time
@@ -55,8 +56,10 @@ def test_a_killed_work_horse_leaves_no_row_misreported(app, app_ctx, rq_mode, ma
     manager = make.user(org, ["team_manager"])
     db.session.add(ContractArea(area="LS", org_id=org.id, changed_at=clock.now()))
     db.session.commit()
-    content = HEADER + "".join(f"ATW-KILL-{i:04d},Ann,Lowe,12/05/1980,JK{700000 + i:06d}A,a{i}@example.com,,"
-                               f"{i} Road,LS2 7EY\n" for i in range(ROWS))
+    content = HEADER + "".join(
+        f"ATW-KILL-{i:04d},Ann,Lowe,12/05/1980,JK{700000 + i:06d}A,a{i}@example.com,,{i} Road,LS2 7EY\n"
+        for i in range(ROWS)
+    )
     upload = referral_upload.start_upload(org, "killed.csv", content.encode(), manager.id)
     proc = start_worker(rq_mode)
     # Watch from outside, as fast as the database answers: a participant committed
@@ -67,10 +70,15 @@ def test_a_killed_work_horse_leaves_no_row_misreported(app, app_ctx, rq_mode, ma
     deadline = time.monotonic() + 60
     while horse is None and time.monotonic() < deadline:
         db.session.rollback()
-        done, created = db.session.execute(select(
-            select(ReferralUpload.rows_done).where(ReferralUpload.id == upload.id).scalar_subquery(),
-            select(func.count()).select_from(Participant).where(Participant.atw_reference.like("ATW-KILL-%"))
-            .scalar_subquery())).one()
+        done, created = db.session.execute(
+            select(
+                select(ReferralUpload.rows_done).where(ReferralUpload.id == upload.id).scalar_subquery(),
+                select(func.count())
+                .select_from(Participant)
+                .where(Participant.atw_reference.like("ATW-KILL-%"))
+                .scalar_subquery(),
+            )
+        ).one()
         if created > (done or 0):
             torn = torn or (created, done)
         if torn or (done or 0) >= 20:
@@ -83,13 +91,23 @@ def test_a_killed_work_horse_leaves_no_row_misreported(app, app_ctx, rq_mode, ma
     done = _upload_state(upload.id)
     assert row(done.job_id).attempts == 2, output
     assert done.status == "done" and (done.rows_done, done.accepted, done.rejected) == (ROWS, ROWS, 0), [
-        r for r in done.results if r["outcome"] != "accepted"][:3]
+        r for r in done.results if r["outcome"] != "accepted"
+    ][:3]
     assert sorted(r["line"] for r in done.results) == list(range(2, ROWS + 2))
     created = db.session.scalars(select(Participant.id).where(Participant.atw_reference.like("ATW-KILL-%"))).all()
     assert len(created) == ROWS
     assert sorted(r["participant_id"] for r in done.results) == sorted(created)
-    finished = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "referral_upload.finished",
-                                                           AuditEvent.object_id == str(upload.id))).one()
+    finished = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "referral_upload.finished", AuditEvent.object_id == str(upload.id)
+        )
+    ).one()
     assert sorted(finished.detail["participant_ids"]) == sorted(created)
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "participant.referred", AuditEvent.participant_id.in_(created))) == ROWS
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "participant.referred", AuditEvent.participant_id.in_(created))
+        )
+        == ROWS
+    )

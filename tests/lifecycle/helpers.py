@@ -1,4 +1,5 @@
 """Shared set-up for the lifecycle tests."""
+
 import re
 from types import SimpleNamespace
 
@@ -6,8 +7,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, OutboxMessage
-from tests.support.web import csrf_from
 from tests.support import worlds
+from tests.support.web import csrf_from
 
 RESET_LINK_RE = re.compile(r"http://portal\.test(/account/reset-password/[A-Za-z0-9_\-]+)")
 NONCE_RE = re.compile(r'nonce="[^"]*"|name="csrf_token"[^>]*value="[^"]*"')

@@ -1,13 +1,14 @@
 """Changing one's password: the current one required, the strength rule, every other
 session ended, audited; wrong current passwords count towards the lockout."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from portal import clock
+from portal.accounts import passwords
 from portal.extensions import db
 from portal.models import Notification, SignInFailure, User
-from portal.accounts import passwords
 from tests.factories import PASSWORD, sign_in
 from tests.lifecycle.helpers import NEW_PASSWORD, events, post_form
 
@@ -15,8 +16,9 @@ PATH = "/account/password"
 
 
 def _change(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):
-    return post_form(client, PATH, {"current_password": current, "new_password": new,
-                                    "confirm": new if confirm is None else confirm})
+    return post_form(
+        client, PATH, {"current_password": current, "new_password": new, "confirm": new if confirm is None else confirm}
+    )
 
 
 def test_change_keeps_this_session_and_ends_every_other(app, make):
@@ -40,8 +42,9 @@ def test_change_keeps_this_session_and_ends_every_other(app, make):
     assert [e.object_id for e in events("account.password_changed")] == [str(user.id)]
     revoked = events("session.revoked")
     assert revoked[-1].detail == {"reason": "password_changed", "sessions": 1}
-    assert db.session.scalars(select(Notification).where(Notification.user_id == user.id,
-                                                         Notification.kind == "account.password_changed")).one()
+    assert db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == "account.password_changed")
+    ).one()
     # The new password signs in; the old one does not.
     fresh = app.test_client()
     sign_in(fresh, user, password=NEW_PASSWORD)
@@ -93,8 +96,9 @@ def test_a_long_passphrase_is_accepted(client, make):
 def test_the_form_needs_its_csrf_token(client, make):
     user = make.user(make.org("h2e"), ["vrc"])
     sign_in(client, user)
-    response = client.post(PATH, data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                       "confirm": NEW_PASSWORD})
+    response = client.post(
+        PATH, data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 400
     assert passwords.verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
 

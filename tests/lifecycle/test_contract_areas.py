@@ -1,5 +1,6 @@
 """Contract areas: postcode area → delivering organisation, with history and audit."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -8,15 +9,28 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, ContractArea, ContractAreaChange
 from portal.referrals import contract_areas
-from tests.support.web import csrf_from
 from tests.factories import sign_in
+from tests.support.web import csrf_from
 
 
-@pytest.mark.parametrize("postcode, area", [
-    ("LS1 4AP", "LS"), ("ls1 4ap", "LS"), ("M1 1AE", "M"), ("EH1 1YZ", "EH"), ("W1A 1AA", "W"),
-    ("  sw1a  2aa ", "SW"), ("L S 1 4AP", "LS"), ("EC1A1BB", "EC"), ("B", "B"), ("", ""), (None, ""),
-    ("123", ""), ("G2", "G"),
-])
+@pytest.mark.parametrize(
+    "postcode, area",
+    [
+        ("LS1 4AP", "LS"),
+        ("ls1 4ap", "LS"),
+        ("M1 1AE", "M"),
+        ("EH1 1YZ", "EH"),
+        ("W1A 1AA", "W"),
+        ("  sw1a  2aa ", "SW"),
+        ("L S 1 4AP", "LS"),
+        ("EC1A1BB", "EC"),
+        ("B", "B"),
+        ("", ""),
+        (None, ""),
+        ("123", ""),
+        ("G2", "G"),
+    ],
+)
 def test_postcode_area_is_the_leading_letters_of_the_outward_code(postcode, area):
     assert contract_areas.postcode_area(postcode) == area
 
@@ -44,7 +58,7 @@ def test_org_for_postcode_routes_by_area_and_none_when_unallocated(orgs):
 def test_every_change_keeps_history_and_is_audited(orgs, make):
     lead, h2e, salus, _ = orgs
     admin = make.user(lead, ["admin"])
-    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     contract_areas.add_area("LS", h2e.id, user_id=admin.id)
     clock.advance(timedelta(days=1))
     contract_areas.change_area("ls", salus.id, user_id=admin.id)
@@ -57,21 +71,25 @@ def test_every_change_keeps_history_and_is_audited(orgs, make):
         ("changed", h2e.id, salus.id, admin.id),
         ("added", None, h2e.id, admin.id),
     ]
-    assert changes[0].at == datetime(2026, 3, 4, 9, 0, tzinfo=timezone.utc)
+    assert changes[0].at == datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     assert db.session.scalars(select(ContractArea)).all() == []
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "contract_area")
-                                .order_by(AuditEvent.seq)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "contract_area").order_by(AuditEvent.seq)
+    ).all()
     assert [e.action for e in events] == ["contract_area.added", "contract_area.changed", "contract_area.removed"]
     assert all(e.object_id == "LS" and e.user_id == admin.id for e in events)
     assert events[1].detail["from_org_id"] == h2e.id and events[1].detail["to_org_id"] == salus.id
 
 
-@pytest.mark.parametrize("area, message", [
-    ("", "Enter a postcode area"),
-    ("LS1", "Enter the postcode area only"),
-    ("LSX", "Enter the postcode area only"),
-    ("QQ", "QQ is not a UK postcode area"),
-])
+@pytest.mark.parametrize(
+    "area, message",
+    [
+        ("", "Enter a postcode area"),
+        ("LS1", "Enter the postcode area only"),
+        ("LSX", "Enter the postcode area only"),
+        ("QQ", "QQ is not a UK postcode area"),
+    ],
+)
 def test_invalid_areas_are_refused(orgs, area, message):
     with pytest.raises(contract_areas.ContractAreaProblem) as problem:
         contract_areas.add_area(area, orgs[1].id)
@@ -127,6 +145,7 @@ def test_demo_seed_is_idempotent_and_leaves_areas_unallocated(app_ctx):
 
 # --- the pages -------------------------------------------------------------------------
 
+
 @pytest.fixture
 def lead_admin_client(app, client, orgs, make):
     admin = make.user(orgs[0], ["admin"])
@@ -139,8 +158,11 @@ def test_lead_admin_adds_changes_removes_and_sees_history(lead_admin_client, org
     lead, h2e, salus, _ = orgs
     page = client.get("/admin/contract-areas/add")
     assert page.status_code == 200
-    response = client.post("/admin/contract-areas/add", data={
-        "csrf_token": csrf_from(page), "area": "ls", "organisation": str(h2e.id)}, follow_redirects=True)
+    response = client.post(
+        "/admin/contract-areas/add",
+        data={"csrf_token": csrf_from(page), "area": "ls", "organisation": str(h2e.id)},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "LS is now delivered by Health 2 Employment" in body
@@ -148,13 +170,17 @@ def test_lead_admin_adds_changes_removes_and_sees_history(lead_admin_client, org
 
     page = client.get("/admin/contract-areas/LS/change")
     assert 'value="%d" checked' % h2e.id in page.get_data(as_text=True)
-    response = client.post("/admin/contract-areas/LS/change", data={
-        "csrf_token": csrf_from(page), "organisation": str(salus.id)}, follow_redirects=True)
+    response = client.post(
+        "/admin/contract-areas/LS/change",
+        data={"csrf_token": csrf_from(page), "organisation": str(salus.id)},
+        follow_redirects=True,
+    )
     assert "LS is now delivered by Salus" in response.get_data(as_text=True)
 
     page = client.get("/admin/contract-areas/LS/remove")
-    response = client.post("/admin/contract-areas/LS/remove", data={"csrf_token": csrf_from(page)},
-                           follow_redirects=True)
+    response = client.post(
+        "/admin/contract-areas/LS/remove", data={"csrf_token": csrf_from(page)}, follow_redirects=True
+    )
     assert "LS has been removed" in response.get_data(as_text=True)
     assert contract_areas.get_area("LS") is None
 
@@ -169,8 +195,9 @@ def test_errors_are_summarised_and_input_kept(lead_admin_client, orgs):
     client = lead_admin_client
     lead, h2e, salus, dwp = orgs
     page = client.get("/admin/contract-areas/add")
-    response = client.post("/admin/contract-areas/add", data={
-        "csrf_token": csrf_from(page), "area": "QQ", "organisation": str(h2e.id)})
+    response = client.post(
+        "/admin/contract-areas/add", data={"csrf_token": csrf_from(page), "area": "QQ", "organisation": str(h2e.id)}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "govuk-error-summary" in body and "QQ is not a UK postcode area" in body
@@ -184,8 +211,9 @@ def test_errors_are_summarised_and_input_kept(lead_admin_client, orgs):
     body = response.get_data(as_text=True)
     assert "Select the organisation that delivers in this area" in body and 'value="LS"' in body
 
-    response = client.post("/admin/contract-areas/add", data={
-        "csrf_token": csrf_from(page), "area": "LS", "organisation": str(dwp.id)})
+    response = client.post(
+        "/admin/contract-areas/add", data={"csrf_token": csrf_from(page), "area": "LS", "organisation": str(dwp.id)}
+    )
     assert "Select the organisation that delivers in this area" in response.get_data(as_text=True)
     assert contract_areas.all_areas() == []
 

@@ -1,5 +1,6 @@
 """Forgotten password: the same answer for every address, a single-use link valid one
 hour (only its hash stored), every session ended, and no way around the lockout."""
+
 import json
 import statistics
 import time
@@ -8,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal import clock, jobs
+from portal.accounts import account, passwords
 from portal.extensions import db
 from portal.models import AuditEvent, Job, PasswordReset, User
-from portal.accounts import account, passwords
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD, next_code, sign_in
 from tests.lifecycle.helpers import NEW_PASSWORD, comparable, events, outbox, post_form, reset_link
 from tests.support.queries import statements
+from tests.support.web import csrf_from
 
 FORGOT = "/account/forgot-password"
 
@@ -63,8 +64,17 @@ def test_reset_by_link_sets_the_password_and_ends_every_session(app, client, mak
     # Single use: the link now answers "cannot be used", GET and POST alike.
     reused = client.get(link)
     assert reused.status_code == 404 and "This link cannot be used" in reused.get_data(as_text=True)
-    assert client.post(link, data={"csrf_token": csrf_from(page), "new_password": "another strong one 9981",
-                                   "confirm": "another strong one 9981"}).status_code == 404
+    assert (
+        client.post(
+            link,
+            data={
+                "csrf_token": csrf_from(page),
+                "new_password": "another strong one 9981",
+                "confirm": "another strong one 9981",
+            },
+        ).status_code
+        == 404
+    )
     # The authenticator is still needed: the new password only gets to the code step.
     fresh = app.test_client()
     sign_in(fresh, user, password=NEW_PASSWORD)
@@ -127,8 +137,13 @@ def test_every_address_enqueues_the_same_job_after_the_same_statements(app, make
     unfinished = make.user(org, ["vrc"])
     unfinished.password_hash = None
     db.session.commit()
-    addresses = {"active": active.email.upper(), "deactivated": gone.email, "unfinished": unfinished.email,
-                 "unknown": "nobody.here@example.test", "unknown, longer": "someone.else.entirely@elsewhere.test"}
+    addresses = {
+        "active": active.email.upper(),
+        "deactivated": gone.email,
+        "unfinished": unfinished.email,
+        "unknown": "nobody.here@example.test",
+        "unknown, longer": "someone.else.entirely@elsewhere.test",
+    }
     monkeypatch.setattr(jobs, "drain", lambda session=None: None)  # hold the jobs back: the request alone
 
     _ask(app.test_client(), "warm.up@example.test")  # the audit chain's first event reads more than later ones
@@ -143,14 +158,18 @@ def test_every_address_enqueues_the_same_job_after_the_same_statements(app, make
         seen[name] = sent
         db.session.expire_all()
         [enqueued[name]] = db.session.scalars(
-            select(Job).where(Job.id.not_in(warm_up + [j.id for j in enqueued.values()])))
+            select(Job).where(Job.id.not_in(warm_up + [j.id for j in enqueued.values()]))
+        )
 
     assert seen["active"], "no statements recorded"
     for name in addresses:
         assert seen[name] == seen["active"], name
         job = enqueued[name]
-        assert (job.kind, job.function, job.status) == ("account.password_reset",
-                                                        "portal.accounts.account:send_password_reset", "queued")
+        assert (job.kind, job.function, job.status) == (
+            "account.password_reset",
+            "portal.accounts.account:send_password_reset",
+            "queued",
+        )
         assert [(type(a), len(a)) for a in job.args] == [(str, 64)]  # an HMAC, never the address
         assert not any(email.split("@")[0].lower() in json.dumps(job.args).lower() for email in addresses.values())
     assert outbox("account.password_reset") == [] and events("account.password_reset_requested") == []
@@ -160,7 +179,12 @@ def test_every_address_enqueues_the_same_job_after_the_same_statements(app, make
     db.session.expire_all()
     assert [m.email_address for m in outbox("account.password_reset")] == [active.email]
     assert sorted(e.outcome for e in events("account.password_reset_requested")) == [
-        "not_eligible", "not_eligible", "ok", "unknown", "unknown"]
+        "not_eligible",
+        "not_eligible",
+        "ok",
+        "unknown",
+        "unknown",
+    ]
     assert {db.session.get(Job, j.id).status for j in enqueued.values()} == {"done"}
 
 
@@ -173,8 +197,9 @@ def test_link_expires_after_one_hour(client, make):
     clock.advance(timedelta(minutes=1))
     assert client.get(link).status_code == 404
     page = client.get(FORGOT)  # a valid CSRF token for the expired-link POST
-    response = client.post(link, data={"csrf_token": csrf_from(page), "new_password": NEW_PASSWORD,
-                                       "confirm": NEW_PASSWORD})
+    response = client.post(
+        link, data={"csrf_token": csrf_from(page), "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 404
     assert passwords.verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
 
@@ -189,8 +214,11 @@ def test_a_newer_link_replaces_the_older_and_a_password_change_revokes_both(clie
     assert client.get(first).status_code == 404
     assert client.get(second).status_code == 200
     sign_in(client, user)
-    post_form(client, "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                            "confirm": NEW_PASSWORD})
+    post_form(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert client.get(second).status_code == 404
 
 
@@ -260,9 +288,11 @@ def test_errors_are_summarised_and_input_kept(client, make):
 
     _ask(client, user.email)
     link = reset_link(user.email)
-    for new, confirm, message in (("short", None, "12 characters or more"),
-                                  (NEW_PASSWORD, "different", "The passwords do not match"),
-                                  (user.email, None, "Choose a stronger password")):
+    for new, confirm, message in (
+        ("short", None, "12 characters or more"),
+        (NEW_PASSWORD, "different", "The passwords do not match"),
+        (user.email, None, "Choose a stronger password"),
+    ):
         response = _reset(client, link, new, confirm)
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and "govuk-error-summary" in body and message in body

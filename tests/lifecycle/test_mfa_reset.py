@@ -1,5 +1,6 @@
 """Lost phone: two admins reset the authenticator (the requester cannot approve); the
 user's sessions end, the user is told and enrols a new authenticator at sign-in."""
+
 import re
 from datetime import timedelta
 
@@ -8,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
+from portal.accounts import mfa_reset, totp
 from portal.extensions import db
 from portal.models import MfaReset, Notification, User
-from portal.accounts import mfa_reset, totp
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD, sign_in
 from tests.lifecycle.helpers import events, post_form, world
+from tests.support.web import csrf_from
 
 
 def _page(w, user=None):
@@ -35,8 +36,9 @@ def _client(app, user):
 
 
 def _notifications(user_id, kind):
-    return db.session.scalars(select(Notification).where(Notification.user_id == user_id,
-                                                         Notification.kind == kind)).all()
+    return db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id, Notification.kind == kind)
+    ).all()
 
 
 def test_two_admins_reset_and_the_user_enrols_again(app, make):
@@ -80,16 +82,20 @@ def test_two_admins_reset_and_the_user_enrols_again(app, make):
     assert _notifications(w.vrc.id, "mfa_reset.approved")
     requested, approved = events("mfa_reset.requested"), events("mfa_reset.approved")
     assert (requested[0].user_id, requested[0].object_id, requested[0].detail) == (
-        w.admin.id, str(reset.id), {"account": w.vrc.id})
+        w.admin.id,
+        str(reset.id),
+        {"account": w.vrc.id},
+    )
     assert (approved[0].user_id, approved[0].detail) == (
-        w.lead_admin.id, {"account": w.vrc.id, "requested_by": w.admin.id})
+        w.lead_admin.id,
+        {"account": w.vrc.id, "requested_by": w.admin.id},
+    )
     assert "Lost phone" not in str(requested[0].detail)  # the reason stays out of the audit trail
 
     # At the next sign-in, after the password, the user enrols a new authenticator.
     client = app.test_client()
     page = client.get("/login")
-    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": w.vrc.email,
-                                           "password": PASSWORD})
+    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": w.vrc.email, "password": PASSWORD})
     assert response.headers["Location"] == "/login/code"
     response = client.get("/login/code")
     assert response.headers["Location"] == "/login/authenticator"
@@ -98,13 +104,14 @@ def test_two_admins_reset_and_the_user_enrols_again(app, make):
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert re.search(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', body)
-    assert "style=" not in body.split('<main', 1)[1]  # the CSP forbids inline styles
+    assert "style=" not in body.split("<main", 1)[1]  # the CSP forbids inline styles
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', body).group(1)
     assert secret != old_secret
     assert client.get("/login/authenticator").get_data(as_text=True).count(secret)  # same secret on reload
 
-    response = client.post("/login/authenticator", data={"csrf_token": csrf_from(page),
-                                                         "code": pyotp.TOTP(old_secret).at(clock.now())})
+    response = client.post(
+        "/login/authenticator", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(old_secret).at(clock.now())}
+    )
     assert response.status_code == 200 and "The security code is not right" in response.get_data(as_text=True)
     assert events("account.mfa_enrol_failed")
     code = pyotp.TOTP(secret).at(clock.now())
@@ -189,12 +196,10 @@ def test_other_organisations_admins_get_404(app, make):
     assert outsider.get(_page(w)).status_code == 404
     page = outsider.get("/")
     for decision in ("approve", "cancel"):
-        response = outsider.post(f"/admin/h2e/mfa-resets/{reset.id}/{decision}",
-                                 data={"csrf_token": csrf_from(page)})
+        response = outsider.post(f"/admin/h2e/mfa-resets/{reset.id}/{decision}", data={"csrf_token": csrf_from(page)})
         assert response.status_code == 404
         # Nor through their own organisation's URL.
-        response = outsider.post(f"/admin/salus/mfa-resets/{reset.id}/{decision}",
-                                 data={"csrf_token": csrf_from(page)})
+        response = outsider.post(f"/admin/salus/mfa-resets/{reset.id}/{decision}", data={"csrf_token": csrf_from(page)})
         assert response.status_code == 404
     assert db.session.get(MfaReset, reset.id).status == "pending"
     vrc = _client(app, w.vrc)
@@ -239,8 +244,9 @@ def test_wrong_enrolment_codes_count_towards_the_lockout(app, make):
         client.post("/login/authenticator", data={"csrf_token": csrf_from(page), "code": "000000"})
     response = client.post("/login/authenticator", data={"csrf_token": csrf_from(page), "code": "000000"})
     assert "temporarily locked" in response.get_data(as_text=True)
-    response = client.post("/login/authenticator", data={"csrf_token": csrf_from(page),
-                                                         "code": pyotp.TOTP(secret).at(clock.now())})
+    response = client.post(
+        "/login/authenticator", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).at(clock.now())}
+    )
     assert "temporarily locked" in response.get_data(as_text=True)
     assert db.session.get(User, w.vrc.id).totp_secret is None
     clock.advance(app.config["LOCKOUT_ACCOUNT_DURATION"] + timedelta(seconds=1))
@@ -249,8 +255,9 @@ def test_wrong_enrolment_codes_count_towards_the_lockout(app, make):
     client.post("/login", data={"csrf_token": csrf_from(page), "email": w.vrc.email, "password": PASSWORD})
     page = client.get("/login/authenticator")
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page.get_data(as_text=True)).group(1)
-    response = client.post("/login/authenticator", data={"csrf_token": csrf_from(page),
-                                                         "code": totp.current_code(secret)})
+    response = client.post(
+        "/login/authenticator", data={"csrf_token": csrf_from(page), "code": totp.current_code(secret)}
+    )
     assert response.status_code == 303 and client.get("/").status_code == 200
 
 

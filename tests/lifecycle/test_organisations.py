@@ -1,11 +1,12 @@
 """Organisations (lead admin): create and rename lead and delivery organisations with
 the slug rules; the commissioner is fixed."""
+
 import pytest
 from sqlalchemy import select
 
+from portal.accounts import organisation_admin
 from portal.extensions import db
 from portal.models import Organisation
-from portal.accounts import organisation_admin
 from tests.factories import sign_in
 from tests.lifecycle.helpers import events, post_form, world
 
@@ -35,19 +36,22 @@ def test_lead_admin_adds_a_delivery_partner(lead_admin):
     assert "Remploy Ltd has been added" in client.get("/admin/remploy/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("slug, message", [
-    ("", "Enter a short name"),
-    ("Bad Slug", "lower-case letters, digits and single hyphens"),
-    ("a--b", "lower-case letters, digits and single hyphens"),
-    ("-ab", "lower-case letters, digits and single hyphens"),
-    ("x" * 41, "40 characters or fewer"),
-    ("login", "reserved"),
-    ("admin", "reserved"),
-    ("dwp", "reserved"),
-    ("contract-areas", "reserved"),  # a page under /admin/
-    ("organisations", "reserved"),
-    ("h2e", "already used by Health 2 Employment"),
-])
+@pytest.mark.parametrize(
+    "slug, message",
+    [
+        ("", "Enter a short name"),
+        ("Bad Slug", "lower-case letters, digits and single hyphens"),
+        ("a--b", "lower-case letters, digits and single hyphens"),
+        ("-ab", "lower-case letters, digits and single hyphens"),
+        ("x" * 41, "40 characters or fewer"),
+        ("login", "reserved"),
+        ("admin", "reserved"),
+        ("dwp", "reserved"),
+        ("contract-areas", "reserved"),  # a page under /admin/
+        ("organisations", "reserved"),
+        ("h2e", "already used by Health 2 Employment"),
+    ],
+)
 def test_slug_rules(lead_admin, slug, message):
     _, client = lead_admin
     response = post_form(client, NEW, {"name": "New Partner", "slug": slug, "kind": "delivery"})
@@ -66,8 +70,9 @@ def test_one_lead_partner_unique_names_and_a_kind(lead_admin):
     assert "There is already an organisation with this name" in body
     body = post_form(client, NEW, {"name": "No Kind", "slug": "no-kind"}).get_data(as_text=True)
     assert "Select whether it is the lead partner or a delivery partner" in body
-    body = post_form(client, NEW, {"name": "Commissioner", "slug": "commissioner",
-                                   "kind": "commissioner"}).get_data(as_text=True)
+    body = post_form(client, NEW, {"name": "Commissioner", "slug": "commissioner", "kind": "commissioner"}).get_data(
+        as_text=True
+    )
     assert "Select whether it is the lead partner or a delivery partner" in body
     assert len(db.session.scalars(select(Organisation)).all()) == 4
 
@@ -96,17 +101,23 @@ def test_rename_errors_keep_input(lead_admin):
     _, client = lead_admin
     page = client.get("/admin/organisations/h2e/rename")
     assert 'value="Health 2 Employment"' in page.get_data(as_text=True)
-    body = post_form(client, "/admin/organisations/h2e/rename",
-                     {"name": "Health 2 Employment", "slug": "h2e"}).get_data(as_text=True)
+    body = post_form(
+        client, "/admin/organisations/h2e/rename", {"name": "Health 2 Employment", "slug": "h2e"}
+    ).get_data(as_text=True)
     assert "Change the name or the short name" in body
-    body = post_form(client, "/admin/organisations/h2e/rename",
-                     {"name": "H2E Renamed", "slug": "salus"}).get_data(as_text=True)
+    body = post_form(client, "/admin/organisations/h2e/rename", {"name": "H2E Renamed", "slug": "salus"}).get_data(
+        as_text=True
+    )
     assert "already used by Salus" in body and 'value="H2E Renamed"' in body
     body = post_form(client, "/admin/organisations/h2e/rename", {"name": "", "slug": "h2e"}).get_data(as_text=True)
     assert "Enter the organisation’s name" in body
     assert client.post("/admin/organisations/h2e/rename", data={"name": "X", "slug": "h2e"}).status_code == 400
-    assert db.session.get(Organisation, db.session.scalars(
-        select(Organisation.id).where(Organisation.slug == "h2e")).one()).name == "Health 2 Employment"
+    assert (
+        db.session.get(
+            Organisation, db.session.scalars(select(Organisation.id).where(Organisation.slug == "h2e")).one()
+        ).name
+        == "Health 2 Employment"
+    )
 
 
 def test_the_commissioner_is_fixed(lead_admin):

@@ -1,10 +1,11 @@
 """Reactivating a deactivated account: the lead admin, or that organisation's admin."""
+
 import pytest
 from sqlalchemy import select
 
+from portal.accounts import reactivation, staff
 from portal.extensions import db
 from portal.models import Membership, Notification, User
-from portal.accounts import reactivation, staff
 from tests.factories import sign_in
 from tests.lifecycle.helpers import events, post_form, world
 
@@ -35,8 +36,9 @@ def test_the_organisations_admin_reactivates(app, make):
     assert db.session.get(User, user.id).active
     event = events("staff.reactivated")[0]
     assert (event.object_id, event.user_id, event.org_id) == (str(user.id), w.admin.id, w.h2e.id)
-    assert db.session.scalars(select(Notification).where(Notification.user_id == user.id,
-                                                         Notification.kind == "staff.reactivated")).one()
+    assert db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == "staff.reactivated")
+    ).one()
     # They can sign in again.
     fresh = app.test_client()
     sign_in(fresh, user)
@@ -83,8 +85,9 @@ def test_refusals(app, make):
 
 def test_an_account_never_set_up_is_reactivated_for_a_new_invitation(app, make):
     w = world(make)
-    user, _token = staff.create_account(w.h2e, email="new.person@example.test", name="New Person",
-                                        position="VRC", roles=["vrc"], actor_id=w.admin.id)
+    user, _token = staff.create_account(
+        w.h2e, email="new.person@example.test", name="New Person", position="VRC", roles=["vrc"], actor_id=w.admin.id
+    )
     staff.deactivate(w.h2e, user, db.session.get(User, w.admin.id))
     client = app.test_client()
     sign_in(client, w.admin)
@@ -93,5 +96,6 @@ def test_an_account_never_set_up_is_reactivated_for_a_new_invitation(app, make):
     assert response.status_code == 303
     assert "send them a new invitation" in client.get(response.headers["Location"]).get_data(as_text=True)
     # No "you can sign in again" notification for an account that cannot sign in yet.
-    assert not db.session.scalars(select(Notification).where(Notification.user_id == user.id,
-                                                             Notification.kind == "staff.reactivated")).all()
+    assert not db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == "staff.reactivated")
+    ).all()

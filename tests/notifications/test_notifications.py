@@ -1,15 +1,16 @@
 """Notifications: the in-app item, the email (Notify or the development outbox), the home page."""
+
 from unittest import mock
 
 import pytest
 from notifications_python_client.errors import HTTPError
 from sqlalchemy import select
 
+from portal import notifications
 from portal.extensions import db
 from portal.models import Notification, OutboxMessage
-from portal import notifications
-from tests.support.web import csrf_from
 from tests.factories import sign_in
+from tests.support.web import csrf_from
 
 
 def _outbox():
@@ -18,11 +19,21 @@ def _outbox():
 
 def test_notify_makes_an_unread_item_and_an_outbox_email(app, make):
     user = make.user(make.org("h2e"))
-    notifications.notify(user.id, "referral.allocated", "Referral 1042 has been allocated to you",
-                         "/h2e/referrals/1042", email_subject="A referral for you")
+    notifications.notify(
+        user.id,
+        "referral.allocated",
+        "Referral 1042 has been allocated to you",
+        "/h2e/referrals/1042",
+        email_subject="A referral for you",
+    )
     db.session.commit()
     item = db.session.scalars(select(Notification)).one()
-    assert (item.user_id, item.kind, item.link, item.read_at) == (user.id, "referral.allocated", "/h2e/referrals/1042", None)
+    assert (item.user_id, item.kind, item.link, item.read_at) == (
+        user.id,
+        "referral.allocated",
+        "/h2e/referrals/1042",
+        None,
+    )
     [message] = _outbox()
     assert message.status == "outbox"  # no Notify key outside production: kept for the dev page
     assert message.email_address == user.email
@@ -49,15 +60,26 @@ def test_a_notification_links_inside_the_portal_only(make):
 
 
 def _with_notify_key(app, monkeypatch):
-    monkeypatch.setitem(app.config, "NOTIFY_API_KEY", "test_key-00000000-0000-0000-0000-000000000000-"
-                                                      "00000000-0000-0000-0000-000000000000")
+    monkeypatch.setitem(
+        app.config,
+        "NOTIFY_API_KEY",
+        "test_key-00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000",
+    )
     monkeypatch.setitem(app.config, "NOTIFY_TEMPLATE_EMAIL", "template-1234")
 
 
 def _queued_message(user, sensitive=False) -> OutboxMessage:
-    message = OutboxMessage(user_id=user.id, email_address=user.email, kind="k", subject="Subject line",
-                            body="Body text", sensitive=sensitive, status="queued",
-                            created_at=notifications.clock.now(), attempts=0)
+    message = OutboxMessage(
+        user_id=user.id,
+        email_address=user.email,
+        kind="k",
+        subject="Subject line",
+        body="Body text",
+        sensitive=sensitive,
+        status="queued",
+        created_at=notifications.clock.now(),
+        attempts=0,
+    )
     db.session.add(message)
     db.session.commit()
     return message
@@ -73,10 +95,12 @@ def test_send_email_calls_gov_uk_notify_with_the_template_and_personalisation(ap
         # Safe to run twice: a sent message is not sent again.
         assert notifications.send_email(message.id) == result
     # At the address portal/outbound.py lists (the README's "Where data lives").
-    client_class.assert_called_once_with(app.config["NOTIFY_API_KEY"],
-                                         base_url="https://api.notifications.service.gov.uk")
+    client_class.assert_called_once_with(
+        app.config["NOTIFY_API_KEY"], base_url="https://api.notifications.service.gov.uk"
+    )
     client_class.return_value.send_email_notification.assert_called_once_with(
-        email_address=user.email, template_id="template-1234",
+        email_address=user.email,
+        template_id="template-1234",
         personalisation={"subject": "Subject line", "body": "Body text"},
     )
     db.session.refresh(message)
@@ -143,15 +167,17 @@ def test_the_home_page_shows_unread_notifications_and_they_can_be_marked_read(cl
     assert "Referral 11 allocated" in body and "Referral 12 allocated" in body
     assert "Referral 13" not in body
 
-    response = client.post(f"/account/notifications/{first_id}/read",
-                           data={"csrf_token": csrf_from(page), "back": "home"})
+    response = client.post(
+        f"/account/notifications/{first_id}/read", data={"csrf_token": csrf_from(page), "back": "home"}
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/"
     body = _home_page(client)
     assert "Referral 11 allocated" not in body and "Referral 12 allocated" in body
 
     # Somebody else's notification cannot be marked read (nor found).
-    assert client.post(f"/account/notifications/{theirs_id}/read",
-                       data={"csrf_token": csrf_from(page)}).status_code == 404
+    assert (
+        client.post(f"/account/notifications/{theirs_id}/read", data={"csrf_token": csrf_from(page)}).status_code == 404
+    )
     # Without the CSRF token nothing happens.
     assert client.post("/account/notifications/read-all").status_code == 400
 
@@ -189,8 +215,7 @@ def test_with_a_notify_key_notify_queues_an_email_job_that_sends_it(app, client,
     with mock.patch.object(notifications, "NotificationsAPIClient") as client_class:
         client_class.return_value.send_email_notification.return_value = {"id": "notify-1"}
         # Giving a role notifies the person; the email job runs after the request's commit.
-        response = client.post(f"/admin/h2e/staff/{user.id}/roles",
-                               data={"csrf_token": csrf_from(page), "role": "ooh"})
+        response = client.post(f"/admin/h2e/staff/{user.id}/roles", data={"csrf_token": csrf_from(page), "role": "ooh"})
         assert response.status_code == 303
     db.session.expire_all()
     [message] = _outbox()

@@ -1,6 +1,7 @@
 """Out-of-hours fixtures: the lead partner and two delivery partners, their staff, and
 h2e's participant assigned to ``vrc`` (health information and a case note with marker
 texts, an appointment in three days); clients signed in by a session row."""
+
 import pytest
 from sqlalchemy import select
 
@@ -27,8 +28,12 @@ def call_url(participant, org_slug=None, tail=""):
 
 def identity(participant, **changes):
     dob = participant.date_of_birth
-    data = {"caller": "participant", "full_name": f"{participant.first_name} {participant.last_name}",
-            "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)], "postcode": participant.postcode}
+    data = {
+        "caller": "participant",
+        "full_name": f"{participant.first_name} {participant.last_name}",
+        "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)],
+        "postcode": participant.postcode,
+    }
     data.update(changes)
     return data
 

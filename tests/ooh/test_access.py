@@ -1,16 +1,17 @@
 """Nothing of a participant opens to out-of-hours staff without a live grant, walked
 over every participant route of the registry; case notes and health information never
 reach them, nor another VRC, even with one; who needs no check gets none."""
+
 from sqlalchemy import func, select, update
 
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, OohGrant, Participant
-from tests.support.matrix import client_for, send, world  # noqa: F401 - world: a fixture, built once per module
 from tests.factories import Factory
+from tests.ooh.conftest import call_url, run_check, text_of
 from tests.registry import all_cases, case_url
 from tests.registry.casework import HEALTH_TEXT, NOTE_TEXT
-from tests.ooh.conftest import call_url, run_check, text_of
+from tests.support.matrix import client_for, send, world  # noqa: F401 - world: a fixture, built once per module
 
 CASES = all_cases()
 # Pages an out-of-hours worker reaches before any grant: they show the participant as
@@ -22,11 +23,18 @@ def _participant_rules(app):
     return {r.endpoint for r in app.url_map.iter_rules() if "participant_id" in r.arguments}
 
 
-
-
 def _withheld(participant: Participant) -> list[str]:
-    return [participant.first_name, participant.phone, participant.email, participant.postcode,
-            participant.atw_reference, participant.ni_number, participant.address_line_1, HEALTH_TEXT, NOTE_TEXT]
+    return [
+        participant.first_name,
+        participant.phone,
+        participant.email,
+        participant.postcode,
+        participant.atw_reference,
+        participant.ni_number,
+        participant.address_line_1,
+        HEALTH_TEXT,
+        NOTE_TEXT,
+    ]
 
 
 def test_no_participant_route_answers_out_of_hours_staff_without_a_live_grant(app, world):
@@ -151,11 +159,13 @@ def test_every_200_on_a_call_page_is_audited_with_the_participant(app, world):
             if "participant_id" not in next(app.url_map.iter_rules(case.endpoint)).arguments:
                 continue
             client = client_for(app, world, "ooh_lead")
-            before = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                       .where(AuditEvent.participant_id == world.participant.id))
+            before = db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.participant_id == world.participant.id)
+            )
             assert client.get(case_url(app, case, world)).status_code == 200, case.endpoint
-            after = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                      .where(AuditEvent.participant_id == world.participant.id))
+            after = db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.participant_id == world.participant.id)
+            )
             assert after == before + 1, case.endpoint
             checked += 1
         assert checked >= 7

@@ -2,17 +2,24 @@
 note, callbacks; the assigned VRC is told of every action and sees it on the record.
 Restricted records: the banner, callbacks and cancellation at the participant's
 request only."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from portal import clock
+from portal.casework import participants
 from portal.extensions import db
 from portal.models import (
-    Appointment, AppointmentReschedule, CaseNote, Notification, OohCallback, OohCallNote, Participant,
+    Appointment,
+    AppointmentReschedule,
+    CaseNote,
+    Notification,
+    OohCallback,
+    OohCallNote,
+    Participant,
 )
-from portal.casework import participants
 from portal.ooh import ooh_calls
 from portal.validation import Problems
 from tests.ooh.conftest import call_url, errors_of, ooh_events, post, run_check, text_of
@@ -24,8 +31,9 @@ def _future(days=5, hour="18:30"):
 
 
 def _notes_for(user):
-    return db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                              .order_by(Notification.id)).all()
+    return db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).all()
 
 
 def _restrict(w):
@@ -62,18 +70,24 @@ def test_cancel_on_a_call(w, login):
     client = login(w.ooh_lead)
     p, a = w.participant, w.appointment
     run_check(client, p)
-    missing = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"cancelled_by": "participant", "reason": ""})
+    missing = post(
+        client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"cancelled_by": "participant", "reason": ""}
+    )
     assert missing.status_code == 200 and errors_of(missing) == ["Enter the reason for cancelling"]
     unsaid = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"reason": "Unwell"})
     assert errors_of(unsaid) == ["Select who asked for the cancellation"]
     assert not ooh_events("appointment_cancelled") and not _notes_for(w.vrc)
-    done = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"),
-                {"cancelled_by": "participant", "reason": "Unwell"})
+    done = post(
+        client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"cancelled_by": "participant", "reason": "Unwell"}
+    )
     assert done.status_code == 302
     db.session.expire_all()
     cancelled = db.session.get(Appointment, a.id)
-    assert (cancelled.status, cancelled.cancelled_by, cancelled.cancellation_reason) == ("cancelled", "participant",
-                                                                                         "Unwell")
+    assert (cancelled.status, cancelled.cancelled_by, cancelled.cancellation_reason) == (
+        "cancelled",
+        "participant",
+        "Unwell",
+    )
     assert ooh_events("appointment_cancelled")[0].detail["requested_by"] == "participant"
     assert "cancelled" in _notes_for(w.vrc)[-1].text
 
@@ -105,11 +119,16 @@ def test_a_callback_reaches_the_top_of_the_vrcs_caseload(w, login):
     form = client.get(call_url(p, tail="/callback"))
     assert form.status_code == 200 and p.phone not in text_of(form)
     bad = post(client, call_url(p, tail="/callback"), {"reason": "", "best_time": "", "phone": "12"})
-    assert errors_of(bad) == ["Enter the reason for the call", "Enter the best time to call back",
-                              "Enter a UK phone number, like 07700 900 982 or +44 7700 900 982"]
-    sent = post(client, call_url(p, tail="/callback"),
-                {"reason": "Wants to talk about her hours", "best_time": "Weekdays after 6pm",
-                 "phone": "07700 900 321"})
+    assert errors_of(bad) == [
+        "Enter the reason for the call",
+        "Enter the best time to call back",
+        "Enter a UK phone number, like 07700 900 982 or +44 7700 900 982",
+    ]
+    sent = post(
+        client,
+        call_url(p, tail="/callback"),
+        {"reason": "Wants to talk about her hours", "best_time": "Weekdays after 6pm", "phone": "07700 900 321"},
+    )
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/ooh/")
     callback = db.session.scalars(select(OohCallback)).one()
     assert (callback.vrc_id, callback.phone) == (w.vrc.id, "07700900321")
@@ -135,8 +154,11 @@ def test_a_callback_needs_a_check_on_the_call(w, login):
     client = login(w.ooh)
     response = client.get(call_url(w.participant, tail="/callback"))
     assert response.status_code == 303 and response.headers["Location"].endswith("/check")
-    post(client, call_url(w.participant, tail="/check"), {"caller": "third_party", "full_name": "",
-                                                          "date_of_birth": ["", "", ""], "postcode": ""})
+    post(
+        client,
+        call_url(w.participant, tail="/check"),
+        {"caller": "third_party", "full_name": "", "date_of_birth": ["", "", ""], "postcode": ""},
+    )
     assert client.get(call_url(w.participant, tail="/callback")).status_code == 200
 
 
@@ -144,8 +166,11 @@ def test_callbacks_for_a_participant_with_no_vrc_go_to_the_team_managers(w, logi
     waiting = make.participant(w.home, None, last_name="Unallocated")
     client = login(w.ooh)
     run_check(client, waiting, answer="refused")
-    post(client, call_url(waiting, tail="/callback"),
-         {"reason": "Has not heard from anyone", "best_time": "Any time", "phone": "07700900999"})
+    post(
+        client,
+        call_url(waiting, tail="/callback"),
+        {"reason": "Has not heard from anyone", "best_time": "Any time", "phone": "07700900999"},
+    )
     told = _notes_for(w.tm)[-1]
     assert told.kind == "ooh.callback" and told.link == "/h2e/team/caseload"
     assert "Has not heard from anyone" in text_of(login(w.tm).get("/h2e/team/caseload"))
@@ -155,8 +180,11 @@ def test_another_vrcs_change_through_the_casework_limited_view_is_told_too(w, lo
     client = login(w.other_vrc)
     p, a = w.participant, w.appointment
     run_check(client, p)
-    response = post(client, f"/h2e/participants/{p.id}/appointments/{a.id}/cancel",
-                    {"cancelled_by": "participant", "reason": "On holiday"})
+    response = post(
+        client,
+        f"/h2e/participants/{p.id}/appointments/{a.id}/cancel",
+        {"cancelled_by": "participant", "reason": "On holiday"},
+    )
     assert response.status_code == 302
     assert ooh_events("appointment_cancelled")[0].worker_id == w.other_vrc.id
     assert "cancelled by Omar Colleague" in _notes_for(w.vrc)[-1].text
@@ -179,16 +207,32 @@ def test_every_change_through_the_casework_limited_view_is_an_out_of_hours_actio
     assert ooh_events("appointment_rescheduled")[0].detail["requested_by"] == "participant"
     now = clock.local(clock.now())
     when = {"day": [str(now.day), str(now.month), str(now.year)], "time": now.strftime("%H:%M")}
-    withdrawn = post(client, f"/h2e/participants/{p.id}/consents/{consent.id}/withdraw",
-                     {"method": "phone", "words": "Please do not write to my GP", "withdrawn_on": when["day"],
-                      "withdrawn_time": when["time"]})
+    withdrawn = post(
+        client,
+        f"/h2e/participants/{p.id}/consents/{consent.id}/withdraw",
+        {
+            "method": "phone",
+            "words": "Please do not write to my GP",
+            "withdrawn_on": when["day"],
+            "withdrawn_time": when["time"],
+        },
+    )
     assert withdrawn.status_code == 302
     assert ooh_events("consent_withdrawn")[0].object_id == consent.id
     assert "consent" in _notes_for(w.vrc)[-1].text and "withdrawn" in _notes_for(w.vrc)[-1].text
-    emergency = post(client, f"/h2e/participants/{p.id}/emergency-contact",
-                     {"recipient_type": "gp", "recipient_name": "Dr Patel", "contacted_on": when["day"],
-                      "contacted_time": when["time"], "reason": "Said she would harm herself",
-                      "what_shared": "Name and address", "data_categories": ["Name and contact details"]})
+    emergency = post(
+        client,
+        f"/h2e/participants/{p.id}/emergency-contact",
+        {
+            "recipient_type": "gp",
+            "recipient_name": "Dr Patel",
+            "contacted_on": when["day"],
+            "contacted_time": when["time"],
+            "reason": "Said she would harm herself",
+            "what_shared": "Name and address",
+            "data_categories": ["Name and contact details"],
+        },
+    )
     assert emergency.status_code == 302
     assert ooh_events("emergency_override")[0].worker_id == w.other_vrc.id
     assert "without consent" in _notes_for(w.vrc)[-1].text
@@ -210,8 +254,11 @@ def test_views_under_a_grant_are_on_the_record_one_line_a_run(w, login):
 
 def test_the_assigned_vrcs_own_changes_are_not_out_of_hours_actions(w, login):
     p, a = w.participant, w.appointment
-    response = post(login(w.vrc), f"/h2e/participants/{p.id}/appointments/{a.id}/cancel",
-                    {"cancelled_by": "participant", "reason": "On holiday"})
+    response = post(
+        login(w.vrc),
+        f"/h2e/participants/{p.id}/appointments/{a.id}/cancel",
+        {"cancelled_by": "participant", "reason": "On holiday"},
+    )
     assert response.status_code == 302
     assert not ooh_events() and not _notes_for(w.vrc)
 
@@ -223,23 +270,33 @@ def test_a_restricted_record_allows_only_cancellation_at_the_participants_reques
     run_check(client, p)
     page = text_of(client.get(call_url(p)))
     assert "This record is restricted" in page and "Reschedule" not in page and "Add a call note" not in page
-    refused = post(client, call_url(p, tail=f"/appointments/{a.id}/reschedule"),
-                   {**_future(), "requested_by": "participant", "reason": "Later"})
+    refused = post(
+        client,
+        call_url(p, tail=f"/appointments/{a.id}/reschedule"),
+        {**_future(), "requested_by": "participant", "reason": "Later"},
+    )
     assert refused.status_code == 403 and "restricted" in text_of(refused)
     assert client.get(call_url(p, tail="/call-note")).status_code == 403
-    by_staff = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"),
-                    {"cancelled_by": "staff", "reason": "VRC away"})
-    assert by_staff.status_code == 200 and "only be cancelled at the participant’s own request" in errors_of(by_staff)[0]
+    by_staff = post(
+        client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"cancelled_by": "staff", "reason": "VRC away"}
+    )
+    assert (
+        by_staff.status_code == 200 and "only be cancelled at the participant’s own request" in errors_of(by_staff)[0]
+    )
     db.session.expire_all()
     assert db.session.get(Appointment, a.id).status == "scheduled"
     assert not ooh_events("appointment_cancelled") and not _notes_for(w.vrc)
-    by_participant = post(client, call_url(p, tail=f"/appointments/{a.id}/cancel"),
-                          {"cancelled_by": "participant", "reason": "Unwell"})
+    by_participant = post(
+        client, call_url(p, tail=f"/appointments/{a.id}/cancel"), {"cancelled_by": "participant", "reason": "Unwell"}
+    )
     assert by_participant.status_code == 302
     db.session.expire_all()
     assert db.session.get(Appointment, a.id).status == "cancelled"
-    callback = post(client, call_url(p, tail="/callback"),
-                    {"reason": "Wants to talk about the restriction", "best_time": "Mornings", "phone": "07700900111"})
+    callback = post(
+        client,
+        call_url(p, tail="/callback"),
+        {"reason": "Wants to talk about the restriction", "best_time": "Mornings", "phone": "07700900111"},
+    )
     assert callback.status_code == 302
     assert db.session.scalar(select(func.count(OohCallback.id))) == 1
 
@@ -263,10 +320,15 @@ def test_the_emergency_override_from_the_call(w, login):
     run_check(client, p)
     assert "Emergency: contact services without consent" in text_of(client.get(call_url(p)))
     now = clock.local(clock.now())
-    data = {"recipient_type": "emergency_services", "recipient_name": "999 ambulance service",
-            "contacted_on": [str(now.day), str(now.month), str(now.year)], "contacted_time": now.strftime("%H:%M"),
-            "reason": "", "what_shared": "Name and address",
-            "data_categories": ["Name and contact details"]}
+    data = {
+        "recipient_type": "emergency_services",
+        "recipient_name": "999 ambulance service",
+        "contacted_on": [str(now.day), str(now.month), str(now.year)],
+        "contacted_time": now.strftime("%H:%M"),
+        "reason": "",
+        "what_shared": "Name and address",
+        "data_categories": ["Name and contact details"],
+    }
     missing = post(client, call_url(p, tail="/emergency"), data)
     assert missing.status_code == 200 and errors_of(missing)
     assert not ooh_events("emergency_override") and not _notes_for(w.vrc)

@@ -1,16 +1,26 @@
 """The verbal-consent check: compared by the service, stored and logged whatever the
 outcome; wrong answers, refusals and third parties never open anything."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from portal import clock
+from portal.access import ooh_access
 from portal.extensions import db
 from portal.models import OohCheck, OohGrant
-from portal.access import ooh_access
 from tests.ooh.conftest import (
-    HEALTH_TEXT, NOTE_TEXT, audit_events, call_url, errors_of, identity, ooh_events, post, run_check, text_of,
+    HEALTH_TEXT,
+    NOTE_TEXT,
+    audit_events,
+    call_url,
+    errors_of,
+    identity,
+    ooh_events,
+    post,
+    run_check,
+    text_of,
 )
 
 
@@ -22,8 +32,7 @@ def test_confirmed_identity_and_agreement_open_the_limited_view(w, login):
     client = login(w.ooh_lead)
     p = w.participant
     assert client.get(call_url(p)).status_code == 303  # no grant yet: to the check
-    first = post(client, call_url(p, tail="/check"),
-                 identity(p, full_name="  maryam   O’BRIEN ", postcode="ls62qt"))
+    first = post(client, call_url(p, tail="/check"), identity(p, full_name="  maryam   O’BRIEN ", postcode="ls62qt"))
     assert first.status_code == 303 and "/check/" in first.headers["Location"]
     question = client.get(first.headers["Location"])
     assert "Identity confirmed" in text_of(question)
@@ -37,20 +46,27 @@ def test_confirmed_identity_and_agreement_open_the_limited_view(w, login):
     assert HEALTH_TEXT not in body and NOTE_TEXT not in body and p.ni_number not in body
     check = db.session.scalars(select(OohCheck)).one()
     assert (check.caller, check.identity_confirmed, check.consent, check.consent_note) == (
-        "participant", True, "agreed", "Wants to move Thursday")
+        "participant",
+        True,
+        "agreed",
+        "Wants to move Thursday",
+    )
     grant = db.session.scalars(select(OohGrant)).one()
     assert (grant.worker_id, grant.participant_id, grant.check_id) == (w.ooh_lead.id, p.id, check.id)
     assert [e.kind for e in ooh_events(participant_id=p.id)][:3] == ["check", "grant", "view"]
     assert [e.outcome for e in ooh_events("check")] == ["confirmed"]
 
 
-@pytest.mark.parametrize("wrong", [
-    {"full_name": "Maryam OBrien"},
-    {"full_name": "Mary O'Brien"},
-    {"date_of_birth": ["28", "3", "1985"]},
-    {"postcode": "LS6 2QU"},
-    {"full_name": "", "postcode": ""},
-])
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"full_name": "Maryam OBrien"},
+        {"full_name": "Mary O'Brien"},
+        {"date_of_birth": ["28", "3", "1985"]},
+        {"postcode": "LS6 2QU"},
+        {"full_name": "", "postcode": ""},
+    ],
+)
 def test_wrong_answers_never_grant(w, login, wrong):
     client = login(w.ooh)
     p = w.participant
@@ -115,8 +131,11 @@ def test_refusal_leaves_no_grant_and_offers_a_callback(w, login):
 def test_a_third_party_is_recorded_as_such_and_cannot_consent(w, login):
     client = login(w.ooh_lead)
     p = w.participant
-    response = post(client, call_url(p, tail="/check"),
-                    {"caller": "third_party", "full_name": "", "date_of_birth": ["", "", ""], "postcode": ""})
+    response = post(
+        client,
+        call_url(p, tail="/check"),
+        {"caller": "third_party", "full_name": "", "date_of_birth": ["", "", ""], "postcode": ""},
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
     assert "cannot consent for them" in text_of(page) and "May I look" not in text_of(page)

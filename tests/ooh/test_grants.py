@@ -1,15 +1,16 @@
 """Access lasts until the end of the worker's shift (12 hours at most), for that one
 worker and participant; it expires by itself and can be ended early."""
+
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from portal import clock, create_app
+from portal.access import ooh_access
 from portal.config import ConfigError
 from portal.extensions import db
 from portal.models import OohGrant
-from portal.access import ooh_access
 from tests.ooh.conftest import call_url, ooh_events, post, run_check, text_of
 
 
@@ -17,14 +18,17 @@ def _london(*args):
     return clock.as_utc(datetime(*args, tzinfo=clock.LONDON))
 
 
-@pytest.mark.parametrize("now, expected", [
-    (_london(2026, 1, 14, 22, 0), _london(2026, 1, 15, 8, 0)),     # evening: the shift's end next morning
-    (_london(2026, 1, 15, 6, 30), _london(2026, 1, 15, 8, 0)),     # early morning: the same morning
-    (_london(2026, 1, 14, 17, 0), _london(2026, 1, 15, 5, 0)),     # 15 hours away: 12 at most
-    (_london(2026, 1, 15, 8, 0), _london(2026, 1, 15, 20, 0)),     # at the end itself: the next, capped
-    (_london(2026, 3, 28, 23, 0), _london(2026, 3, 29, 8, 0)),     # the clocks go forward: 8 hours, not 9
-    (_london(2026, 10, 24, 23, 0), _london(2026, 10, 25, 8, 0)),   # the clocks go back: 10 hours
-])
+@pytest.mark.parametrize(
+    "now, expected",
+    [
+        (_london(2026, 1, 14, 22, 0), _london(2026, 1, 15, 8, 0)),  # evening: the shift's end next morning
+        (_london(2026, 1, 15, 6, 30), _london(2026, 1, 15, 8, 0)),  # early morning: the same morning
+        (_london(2026, 1, 14, 17, 0), _london(2026, 1, 15, 5, 0)),  # 15 hours away: 12 at most
+        (_london(2026, 1, 15, 8, 0), _london(2026, 1, 15, 20, 0)),  # at the end itself: the next, capped
+        (_london(2026, 3, 28, 23, 0), _london(2026, 3, 29, 8, 0)),  # the clocks go forward: 8 hours, not 9
+        (_london(2026, 10, 24, 23, 0), _london(2026, 10, 25, 8, 0)),  # the clocks go back: 10 hours
+    ],
+)
 def test_grants_end_at_the_shift_end_and_never_after_12_hours(app_ctx, now, expected):
     assert ooh_access.grant_expiry(now) == expected
     assert ooh_access.grant_expiry(now) - now <= timedelta(hours=12)

@@ -2,6 +2,7 @@
 details and preferences, the assigned VRC, upcoming and recent appointments, current
 consents; and nothing of case notes or health information. Numbers no row can have
 in a call page's address are a 404, never an error."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -27,8 +28,16 @@ def test_the_limited_view_shows_what_a_call_needs(w, login, make):
     body = text_of(page)
     assert page.status_code == 200
     # Contact details and preferences, and the assigned VRC.
-    for shown in (p.phone, p.email, p.address_line_1, p.postcode, "Text message", "Safe to call at work No",
-                  "Before 10am on Mondays", w.vrc.name):
+    for shown in (
+        p.phone,
+        p.email,
+        p.address_line_1,
+        p.postcode,
+        "Text message",
+        "Safe to call at work No",
+        "Before 10am on Mondays",
+        w.vrc.name,
+    ):
         assert shown in body, shown
     # Upcoming and recent appointments, with the change links on the upcoming one only.
     upcoming, recent = body.split("Upcoming", 1)[1].split("Recent", 1)
@@ -50,9 +59,13 @@ def test_numbers_no_row_can_have_are_not_found(w, login):
     p = w.participant
     client = login(w.ooh_lead)
     run_check(client, p)
-    for url in (f"/ooh/h2e/participants/{TOO_BIG}/check", f"/ooh/h2e/participants/{TOO_BIG}",
-                call_url(p, tail=f"/check/{TOO_BIG}"), call_url(p, tail=f"/appointments/{TOO_BIG}/cancel"),
-                call_url(p, tail=f"/appointments/{TOO_BIG}/reschedule")):
+    for url in (
+        f"/ooh/h2e/participants/{TOO_BIG}/check",
+        f"/ooh/h2e/participants/{TOO_BIG}",
+        call_url(p, tail=f"/check/{TOO_BIG}"),
+        call_url(p, tail=f"/appointments/{TOO_BIG}/cancel"),
+        call_url(p, tail=f"/appointments/{TOO_BIG}/reschedule"),
+    ):
         assert client.get(url).status_code == 404, url
     assert post(client, f"/ooh/access/{TOO_BIG}/end").status_code == 404
     assert post(login(w.tm), f"/h2e/callbacks/{TOO_BIG}/done").status_code == 404
@@ -66,8 +79,9 @@ def test_numbers_no_row_can_have_are_not_found(w, login):
 def test_a_cancellation_the_restriction_refuses_is_audited(w, login):
     from portal.casework import participants
 
-    participants.set_restriction(db.session.get(Participant, w.participant.id), True, "Accuracy disputed",
-                                 user_id=w.dpo.id)
+    participants.set_restriction(
+        db.session.get(Participant, w.participant.id), True, "Accuracy disputed", user_id=w.dpo.id
+    )
     client = login(w.ooh_lead)
     p, a = w.participant, w.appointment
     run_check(client, p)

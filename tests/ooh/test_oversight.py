@@ -1,5 +1,6 @@
 """The log of the out-of-hours service: the DPO sees all of it, a team manager their
 organisation's, filtered by date, worker, organisation and participant."""
+
 from datetime import date, datetime, timedelta
 
 from portal import clock
@@ -7,8 +8,11 @@ from tests.ooh.conftest import audit_events, call_url, errors_of, post, run_chec
 
 
 def _search(client, surname, dob):
-    return post(client, "/ooh/", {"surname": surname, "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)],
-                                  "postcode": ""})
+    return post(
+        client,
+        "/ooh/",
+        {"surname": surname, "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)], "postcode": ""},
+    )
 
 
 def _a_night(w, login):
@@ -31,8 +35,15 @@ def test_the_dpo_sees_every_search_check_grant_refusal_view_and_action(w, login)
     page = login(w.dpo).get("/dpo/ooh-log")
     assert page.status_code == 200
     body = text_of(page)
-    for what in ("Search: one to five matches", "Search: no match", "Identity check: identity confirmed",
-                 "Consent refused", "Consent given: access granted", "Record viewed", "Call note"):
+    for what in (
+        "Search: one to five matches",
+        "Search: no match",
+        "Identity check: identity confirmed",
+        "Consent refused",
+        "Consent given: access granted",
+        "Record viewed",
+        "Call note",
+    ):
         assert what in body, what
     assert "Nobody shown" in body and "Maryam O'Brien" in body and "Sam Elsewhere" in body
     assert "Nobody" not in body.replace("Nobody shown", "")  # never the terms

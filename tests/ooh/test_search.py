@@ -1,4 +1,5 @@
 """Finding the caller: minimal disclosure, across organisations, audited without the terms."""
+
 import json
 from datetime import date
 
@@ -10,8 +11,11 @@ from tests.ooh.conftest import audit_events, errors_of, ooh_events, post, text_o
 
 
 def _search(client, surname, dob: date, postcode=""):
-    return post(client, "/ooh/", {"surname": surname, "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)],
-                                  "postcode": postcode})
+    return post(
+        client,
+        "/ooh/",
+        {"surname": surname, "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)], "postcode": postcode},
+    )
 
 
 def test_a_search_shows_initial_surname_birth_date_postcode_area_and_organisation_only(w, login):
@@ -21,8 +25,22 @@ def test_a_search_shows_initial_surname_birth_date_postcode_area_and_organisatio
     body = text_of(page)
     assert "1 match" in body
     assert "M. O'Brien" in body and "27 March 1985" in body and "LS6" in body and "Health 2 Employment" in body
-    for withheld in ("Maryam", "LS6 2QT", "2QT", p.phone, p.email, p.atw_reference, p.ni_number, "1 Test Street",
-                     "Leeds", "Analyst", "Test Employer", w.vrc.name, "HEALTHMARKER", "NOTEMARKER"):
+    for withheld in (
+        "Maryam",
+        "LS6 2QT",
+        "2QT",
+        p.phone,
+        p.email,
+        p.atw_reference,
+        p.ni_number,
+        "1 Test Street",
+        "Leeds",
+        "Analyst",
+        "Test Employer",
+        w.vrc.name,
+        "HEALTHMARKER",
+        "NOTEMARKER",
+    ):
         assert withheld not in body, withheld
     # The start of the check is the only way on.
     assert f'href="/ooh/h2e/participants/{p.id}/check"' in page.get_data(as_text=True)
@@ -32,12 +50,20 @@ def test_only_the_first_half_of_a_postcode_is_shown_however_it_was_stored():
     from portal.validation import outward_code
 
     assert [outward_code(pc) for pc in ("LS6 2QT", "ls62qt", "SW1A 1AA", "M1 1AE", "", None, "AB1")] == [
-        "LS6", "LS6", "SW1A", "M1", "", "", ""]
+        "LS6",
+        "LS6",
+        "SW1A",
+        "M1",
+        "",
+        "",
+        "",
+    ]
 
 
 def test_the_search_reaches_every_organisation(w, login, make):
-    twin = make.participant(w.other, w.salus_vrc, last_name="O'Brien", date_of_birth=w.participant.date_of_birth,
-                            postcode="CF10 2AB")
+    twin = make.participant(
+        w.other, w.salus_vrc, last_name="O'Brien", date_of_birth=w.participant.date_of_birth, postcode="CF10 2AB"
+    )
     body = text_of(_search(login(w.ooh), "O'BRIEN", w.participant.date_of_birth))
     assert "2 matches" in body and "Salus" in body and "Health 2 Employment" in body and "CF10" in body
     narrowed = text_of(_search(login(w.ooh), "obrien", w.participant.date_of_birth, postcode="cf102ab"))
@@ -52,8 +78,9 @@ def test_no_match_and_too_many_list_nobody(w, login, make):
     none = text_of(_search(client, "Nobody", date(1990, 1, 1)))
     assert "No match" in none and "Start the check" not in none
     dob = date(1979, 6, 1)
-    people = [make.participant(w.home, w.vrc, last_name="Smith", date_of_birth=dob, first_name=f"Person{i}")
-              for i in range(6)]
+    people = [
+        make.participant(w.home, w.vrc, last_name="Smith", date_of_birth=dob, first_name=f"Person{i}") for i in range(6)
+    ]
     many = _search(client, "smith", dob)
     body = text_of(many)
     assert "More than five matches" in body and "Start the check" not in body
@@ -88,8 +115,10 @@ def test_searches_are_audited_without_the_terms(w, login):
     assert [(e.worker_id, e.outcome) for e in log] == [(w.ooh_lead.id, "one_to_five"), (w.ooh_lead.id, "none")]
     assert all(e.at is not None and e.participant_id is None for e in log)
     # Nothing typed, nor anything derived from it, anywhere in the audit trail or the log.
-    stored = json.dumps([[e.action, e.object_type, e.object_id, e.detail] for e in db.session.scalars(select(AuditEvent))]
-                        + [[e.kind, e.outcome, e.detail] for e in db.session.scalars(select(OohEvent))])
+    stored = json.dumps(
+        [[e.action, e.object_type, e.object_id, e.detail] for e in db.session.scalars(select(AuditEvent))]
+        + [[e.kind, e.outcome, e.detail] for e in db.session.scalars(select(OohEvent))]
+    )
     for term in ("brien", "BRIEN", "Zzyzx", "zzyzx", "1985", "1961", "12-25", "LS6", "2QT", "ls62qt"):
         assert term not in stored, term
 

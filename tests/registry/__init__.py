@@ -21,15 +21,25 @@ Anonymous users default to 302 (to /login) on pages and 401 on the API. For ever
 ``/<org>/`` case the matrix also builds the URL for another organisation (salus), where
 every signed-in role must get 404.
 """
+
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Callable
 
 ROLES = (
-    "anonymous", "vrc", "other_vrc", "team_manager", "ooh", "ooh_lead", "admin",
-    "dpo", "contract_manager", "lead_admin", "dwp",
+    "anonymous",
+    "vrc",
+    "other_vrc",
+    "team_manager",
+    "ooh",
+    "ooh_lead",
+    "admin",
+    "dpo",
+    "contract_manager",
+    "lead_admin",
+    "dwp",
 )
 
 

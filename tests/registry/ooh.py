@@ -11,6 +11,7 @@ gets the pages; h2e's other VRC and its ooh worker (no grant) are sent to the ch
 the assigned VRC and the team manager, who need no check, to the record; everyone
 else gets 404, like a participant that does not exist.
 """
+
 from portal import clock
 from tests.factories import Factory
 from tests.registry import WORLD_BUILDERS, Case
@@ -39,6 +40,7 @@ def _call(**more):
         for key, attr in more.items():
             values[key] = getattr(w, attr).id
         return values
+
     return args
 
 
@@ -55,14 +57,21 @@ def granted(**expect):
 def _identity(w):
     p = w.participant
     dob = p.date_of_birth
-    return {"caller": "participant", "full_name": f"  {p.first_name.upper()} {p.last_name.lower()} ",
-            "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)], "postcode": p.postcode.replace(" ", "")}
+    return {
+        "caller": "participant",
+        "full_name": f"  {p.first_name.upper()} {p.last_name.lower()} ",
+        "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)],
+        "postcode": p.postcode.replace(" ", ""),
+    }
 
 
 def _search(w):
     dob = w.participant.date_of_birth
-    return {"surname": w.participant.last_name, "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)],
-            "postcode": ""}
+    return {
+        "surname": w.participant.last_name,
+        "date_of_birth": [str(dob.day), str(dob.month), str(dob.year)],
+        "postcode": "",
+    }
 
 
 def _reschedule(w):
@@ -71,10 +80,15 @@ def _reschedule(w):
 
 def _emergency(w):
     now = clock.local(clock.now())
-    return {"recipient_type": "emergency_services", "recipient_name": "999 ambulance service",
-            "contacted_on": [str(now.day), str(now.month), str(now.year)], "contacted_time": now.strftime("%H:%M"),
-            "reason": "Said he would harm himself tonight", "what_shared": "Name, address and what he said",
-            "data_categories": ["Name and contact details", "What the participant said about the risk"]}
+    return {
+        "recipient_type": "emergency_services",
+        "recipient_name": "999 ambulance service",
+        "contacted_on": [str(now.day), str(now.month), str(now.year)],
+        "contacted_time": now.strftime("%H:%M"),
+        "reason": "Said he would harm himself tonight",
+        "what_shared": "Name, address and what he said",
+        "data_categories": ["Name and contact details", "What the participant said about the risk"],
+    }
 
 
 CASES = [
@@ -83,38 +97,87 @@ CASES = [
     Case("ooh.search", "POST", data=_search, expect={"ooh": 200, "ooh_lead": 200}),
     # The verbal-consent check
     Case("ooh.check", args=_call(), default=404, expect=checking(), see_other_to=RECORD),
-    Case("ooh.check", "POST", args=_call(), data=_identity, default=404,
-         expect=checking(other_vrc=303, ooh=303, ooh_lead=303), see_other_to="/participants/"),
-    Case("ooh.check_result", args=_call(check_id="ooh_check"), default=404,
-         expect=checking(other_vrc=404, ooh=404), see_other_to=RECORD),
-    Case("ooh.check_result", "POST", args=_call(check_id="ooh_pending"),
-         data={"consent": "agreed", "note": "Wants to move Tuesday's appointment"}, default=404,
-         expect=checking(other_vrc=404, ooh=404, ooh_lead=303), see_other_to=RECORD),
+    Case(
+        "ooh.check",
+        "POST",
+        args=_call(),
+        data=_identity,
+        default=404,
+        expect=checking(other_vrc=303, ooh=303, ooh_lead=303),
+        see_other_to="/participants/",
+    ),
+    Case(
+        "ooh.check_result",
+        args=_call(check_id="ooh_check"),
+        default=404,
+        expect=checking(other_vrc=404, ooh=404),
+        see_other_to=RECORD,
+    ),
+    Case(
+        "ooh.check_result",
+        "POST",
+        args=_call(check_id="ooh_pending"),
+        data={"consent": "agreed", "note": "Wants to move Tuesday's appointment"},
+        default=404,
+        expect=checking(other_vrc=404, ooh=404, ooh_lead=303),
+        see_other_to=RECORD,
+    ),
     # Callbacks: after a check (ooh_lead); the others must make one first
     Case("ooh.callback", args=_call(), default=404, expect=checking(other_vrc=303, ooh=303)),
-    Case("ooh.callback", "POST", args=_call(),
-         data={"reason": "Wants to talk about hours", "best_time": "After 6pm", "phone": "07700 900 321"},
-         default=404, expect=checking(other_vrc=303, ooh=303, ooh_lead=302)),
+    Case(
+        "ooh.callback",
+        "POST",
+        args=_call(),
+        data={"reason": "Wants to talk about hours", "best_time": "After 6pm", "phone": "07700 900 321"},
+        default=404,
+        expect=checking(other_vrc=303, ooh=303, ooh_lead=302),
+    ),
     # The limited view and its actions
     Case("ooh.participant", args=_call(), default=404, expect=granted()),
     Case("ooh.reschedule", args=_call(appointment_id="appointment"), default=404, expect=granted()),
-    Case("ooh.reschedule", "POST", args=_call(appointment_id="appointment"), data=_reschedule, default=404,
-         expect=granted(ooh_lead=302)),
+    Case(
+        "ooh.reschedule",
+        "POST",
+        args=_call(appointment_id="appointment"),
+        data=_reschedule,
+        default=404,
+        expect=granted(ooh_lead=302),
+    ),
     Case("ooh.cancel", args=_call(appointment_id="appointment"), default=404, expect=granted()),
-    Case("ooh.cancel", "POST", args=_call(appointment_id="appointment"),
-         data={"cancelled_by": "participant", "reason": "Unwell"}, default=404, expect=granted(ooh_lead=302)),
+    Case(
+        "ooh.cancel",
+        "POST",
+        args=_call(appointment_id="appointment"),
+        data={"cancelled_by": "participant", "reason": "Unwell"},
+        default=404,
+        expect=granted(ooh_lead=302),
+    ),
     Case("ooh.call_note", args=_call(), default=404, expect=granted()),
-    Case("ooh.call_note", "POST", args=_call(), data={"text": "Called to move an appointment; done."},
-         default=404, expect=granted(ooh_lead=302)),
+    Case(
+        "ooh.call_note",
+        "POST",
+        args=_call(),
+        data={"text": "Called to move an appointment; done."},
+        default=404,
+        expect=granted(ooh_lead=302),
+    ),
     Case("ooh.emergency", args=_call(), default=404, expect=granted()),
     Case("ooh.emergency", "POST", args=_call(), data=_emergency, default=404, expect=granted(ooh_lead=302)),
     # The worker's own grants
     Case("ooh.grants", expect={"vrc": 200, "other_vrc": 200, "ooh": 200, "ooh_lead": 200}),
-    Case("ooh.end_grant", "POST", args=lambda w: {"grant_id": w.ooh_grant.id},
-         expect={"ooh_lead": 302, "vrc": 404, "other_vrc": 404, "ooh": 404}),
+    Case(
+        "ooh.end_grant",
+        "POST",
+        args=lambda w: {"grant_id": w.ooh_grant.id},
+        expect={"ooh_lead": 302, "vrc": 404, "other_vrc": 404, "ooh": 404},
+    ),
     # Oversight
     Case("dpo.ooh.dpo_log", expect={"dpo": 200}),
     Case("ooh_oversight.org_log", expect={"team_manager": 200, **NOT_MEMBERS}),
-    Case("ooh_oversight.callback_done", "POST", args=lambda w: {"callback_id": w.ooh_callback.id},
-         expect={"vrc": 302, "team_manager": 302, "other_vrc": 404, **NOT_MEMBERS}),
+    Case(
+        "ooh_oversight.callback_done",
+        "POST",
+        args=lambda w: {"callback_id": w.ooh_callback.id},
+        expect={"vrc": 302, "team_manager": 302, "other_vrc": 404, **NOT_MEMBERS},
+    ),
 ]

@@ -7,11 +7,11 @@ one of its passages); ``w.access_verified_draft`` and ``w.access_released``, a b
 and a released one of ``w.verified_request`` (identity proved).
 ``w.erasure_request`` asks to erase ``w.erasure_participant`` (no legal hold).
 """
-from portal import clock
+
+from portal import clock, private_files
 from portal.extensions import db
 from portal.models import AccessPackage
 from portal.models.rights import RightsRequestRight
-from portal import private_files
 from portal.rights import access_content, access_packages
 from tests.factories import Factory
 from tests.registry import WORLD_BUILDERS, Case
@@ -20,8 +20,14 @@ from tests.registry import rights as _rights  # noqa: F401  (its world comes fir
 
 def _package(w, request=None):
     request = request or w.rights_request
-    package = AccessPackage(org_id=w.home.id, participant_id=w.participant.id, rights_request_id=request.id,
-                            status="building", created_by_id=w.users["dpo"].id, created_at=clock.now())
+    package = AccessPackage(
+        org_id=w.home.id,
+        participant_id=w.participant.id,
+        rights_request_id=request.id,
+        status="building",
+        created_by_id=w.users["dpo"].id,
+        created_at=clock.now(),
+    )
     db.session.add(package)
     db.session.flush()
     sections = access_content.collect(w.participant)
@@ -38,8 +44,9 @@ def _access(w):
     db.session.commit()
     access_packages.release(w.access_released, w.users["dpo"].id)
     w.erasure_participant = Factory().participant(w.home, w.users["vrc"], first_name="Erin", last_name="Erasable")
-    w.erasure_request = _rights._request(w, participant_id=w.erasure_participant.id,
-                                         rights=[RightsRequestRight(right="erasure")])
+    w.erasure_request = _rights._request(
+        w, participant_id=w.erasure_participant.id, rights=[RightsRequestRight(right="erasure")]
+    )
     db.session.commit()
 
 
@@ -62,13 +69,28 @@ CASES = [
     Case("dpo.rights.access_package", args=_r, expect=DPO),
     Case("dpo.rights.access_package", "POST", args=_r, expect={"dpo": 303}),
     Case("dpo.rights.access_review", args=_p("access_draft"), expect=DPO),
-    Case("dpo.rights.access_redact", "POST", args=_p("access_draft"),
-         data=lambda w: {"passage_key": w.passage_key, "reason": "About another person"}, expect={"dpo": 303}),
+    Case(
+        "dpo.rights.access_redact",
+        "POST",
+        args=_p("access_draft"),
+        data=lambda w: {"passage_key": w.passage_key, "reason": "About another person"},
+        expect={"dpo": 303},
+    ),
     Case("dpo.rights.access_release", "POST", args=_p("access_verified_draft"), expect={"dpo": 303}),
-    Case("dpo.rights.access_release", "POST", args=_p("access_draft"), expect={"dpo": 409},
-         note="identity not verified: the page says why and links to the identity step"),
+    Case(
+        "dpo.rights.access_release",
+        "POST",
+        args=_p("access_draft"),
+        expect={"dpo": 409},
+        note="identity not verified: the page says why and links to the identity step",
+    ),
     Case("dpo.rights.access_download", args=_p("access_released"), expect=DPO),
     Case("dpo.rights.erasure", args=_r, expect=DPO),
-    Case("dpo.rights.erasure", "POST", args=lambda w: {"request_id": w.erasure_request.id}, data={"confirm": "y"},
-         expect={"dpo": 303}),
+    Case(
+        "dpo.rights.erasure",
+        "POST",
+        args=lambda w: {"request_id": w.erasure_request.id},
+        data={"confirm": "y"},
+        expect={"dpo": 303},
+    ),
 ]

@@ -1,5 +1,6 @@
 """Reporting fixtures: the service (lead partner, two delivery partners, DWP), its staff,
 and clients signed in by a session row."""
+
 import pytest
 
 from tests.support import worlds

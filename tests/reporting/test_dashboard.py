@@ -1,11 +1,12 @@
 """The lead partner's dashboard: the month's figures and a 12-month trend per
 organisation, as accessible SVG charts with their data tables, rendered on the server."""
+
 import re
 
 from portal import clock
+from portal.months import Month
 from portal.reporting import dashboard
 from portal.reporting.charts import bar_chart
-from portal.months import Month
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
 

@@ -1,5 +1,6 @@
 """Building drafts as jobs, reviewing and publishing, immutability and versions, the
 disclosures publication records, and what DWP can (and cannot) see."""
+
 import hashlib
 import io
 import json
@@ -12,8 +13,8 @@ from portal import clock, jobs
 from portal.extensions import db
 from portal.models import AuditEvent, ContractReport, ContractReportDraft, Disclosure, Job, Notification, Participant
 from portal.models.contract_report import PublishedReportImmutable
-from portal.reporting import contract_reports, report_publication
 from portal.months import Month
+from portal.reporting import contract_reports, report_publication
 from portal.validation import Problems
 from tests.reporting import dataset
 from tests.reporting.conftest import post
@@ -61,13 +62,15 @@ def test_the_contract_manager_builds_a_draft_through_a_tracked_job(svc, march, l
 
 
 def test_building_the_same_month_twice_gives_the_same_draft(svc, march, app):
-    first = jobs.enqueue(contract_reports.build_draft, "2026-03", svc.cm.id, kind="contract_report",
-                         requested_by=svc.cm.id)
+    first = jobs.enqueue(
+        contract_reports.build_draft, "2026-03", svc.cm.id, kind="contract_report", requested_by=svc.cm.id
+    )
     sha = contract_reports.draft_of(MARCH).content_sha256
     content = contract_reports.draft_of(MARCH).content
     clock.advance(timedelta(hours=3))
-    second = jobs.enqueue(contract_reports.build_draft, "2026-03", svc.cm.id, kind="contract_report",
-                          requested_by=svc.cm.id)
+    second = jobs.enqueue(
+        contract_reports.build_draft, "2026-03", svc.cm.id, kind="contract_report", requested_by=svc.cm.id
+    )
     db.session.refresh(first)
     db.session.refresh(second)
     assert first.status == second.status == "done"
@@ -87,8 +90,7 @@ def test_publishing_fixes_the_report_and_records_a_disclosure_per_participant(sv
     draft = _draft(svc.cm.id)
     shown = list(draft.participant_ids)
     client = login(svc.cm)
-    response = post(client, "/lead/reports/2026-03/publish",
-                    {"reviewed_sha256": draft.content_sha256, "confirm": "y"})
+    response = post(client, "/lead/reports/2026-03/publish", {"reviewed_sha256": draft.content_sha256, "confirm": "y"})
     assert response.status_code == 303
     report = db.session.scalars(select(ContractReport)).one()
     assert response.headers["Location"].endswith(f"/dwp/reports/{report.id}?published=1")
@@ -151,8 +153,10 @@ def test_the_database_refuses_to_rewrite_a_published_report(svc, march):
 
     _draft()
     report = _publish(svc)
-    for statement in ("UPDATE contract_report SET sha256 = 'x' WHERE id = :id",
-                      "DELETE FROM contract_report WHERE id = :id"):
+    for statement in (
+        "UPDATE contract_report SET sha256 = 'x' WHERE id = :id",
+        "DELETE FROM contract_report WHERE id = :id",
+    ):
         with pytest.raises(DBAPIError, match="immutable"):
             db.session.execute(text(statement), {"id": report.id})
         db.session.rollback()
@@ -184,8 +188,11 @@ def test_a_correction_is_a_new_version_and_both_stay_visible(svc, march, login):
     new = dwp.get(f"/dwp/reports/{second.id}").get_data(as_text=True)
     assert "A job retained on 28 March was recorded late" in new and "Current" in new
     assert db.session.get(ContractReport, first.id).document == first.document  # untouched
-    counts = db.session.execute(select(Disclosure.source_id, func.count()).where(Disclosure.source == "dwp_publication")
-                                .group_by(Disclosure.source_id)).all()
+    counts = db.session.execute(
+        select(Disclosure.source_id, func.count())
+        .where(Disclosure.source == "dwp_publication")
+        .group_by(Disclosure.source_id)
+    ).all()
     assert dict(counts) == {first.id: 6, second.id: 6}
 
 
@@ -213,19 +220,24 @@ def test_dwp_downloads_each_format_and_each_download_is_audited(svc, march, logi
     assert "Referrals received,3,0,1,4" in csv_text
     assert "Participants withheld (processing restricted),1" in csv_text
     xlsx = dwp.get(f"/dwp/reports/{report.id}.xlsx")
-    assert xlsx.status_code == 200 and 'filename="atw-mhss-contract-report-2026-03-v1.xlsx"' in \
-        xlsx.headers["Content-Disposition"]
+    assert (
+        xlsx.status_code == 200
+        and 'filename="atw-mhss-contract-report-2026-03-v1.xlsx"' in xlsx.headers["Content-Disposition"]
+    )
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(xlsx.data))
     assert book.sheetnames == ["About", "Figures", "Progress return"]
     assert [c.value for c in book["Progress return"][2]][:2] == ["ATW-P1", "AB000001A"]
     assert ["SHA-256 of the JSON document", report.sha256] in [[c.value for c in row] for row in book["About"]]
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contract_report.downloaded")
-                                .order_by(AuditEvent.seq)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "contract_report.downloaded").order_by(AuditEvent.seq)
+    ).all()
     assert [e.detail["how"] for e in events] == ["json", "csv", "xlsx"]
-    assert all(e.user_id == svc.dwp.id and sorted(e.detail["participant_ids"]) == sorted(report.participant_ids)
-               for e in events)
+    assert all(
+        e.user_id == svc.dwp.id and sorted(e.detail["participant_ids"]) == sorted(report.participant_ids)
+        for e in events
+    )
 
 
 def test_pages_for_other_roles(svc, march, login):

@@ -1,13 +1,14 @@
 """Reading what was published: the DWP report page is audited with the participants it
 shows, the month filter shows that month only, and the list pages and the API's list
 cost the same number of queries whatever the number of published reports."""
+
 from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent
-from portal.reporting import contract_reports, report_publication
 from portal.months import Month
+from portal.reporting import contract_reports, report_publication
 from tests.api.conftest import bearer, dwp_api, get_token, http  # noqa: F401 - shared fixtures
 from tests.reporting import dataset
 from tests.reporting.dataset import utc

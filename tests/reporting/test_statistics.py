@@ -1,6 +1,7 @@
 """Research and evaluation statistics: the tables, exactly the cells suppressed, a linear
 programming check that no hidden cell can be worked out from what is published, and
 objectors and restricted participants left out."""
+
 import itertools
 from datetime import date
 
@@ -8,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
+from portal.consent import objections
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
-from portal.consent import objections
+from portal.months import Month
 from portal.reporting import statistics
 from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL
-from portal.months import Month
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
 from tests.statistics.lp import recoverable
@@ -31,9 +32,19 @@ CLOSED = {
 def _close(w, org, outcome, postcode, closed_on=date(2026, 3, 16), **fields):
     n = next(_numbers)
     status = {"left_early": "left_early", "withdrawn": "withdrawn"}.get(outcome, "completed")
-    p = dataset.person(org, None, f"ATW-ST{n:04d}", f"AB{n:06d}C", referred=utc(2025, 12, 1),
-                       allocated=utc(2025, 12, 2), first_contact=utc(2025, 12, 3), closed=closed_on, status=status,
-                       postcode=postcode, **fields)
+    p = dataset.person(
+        org,
+        None,
+        f"ATW-ST{n:04d}",
+        f"AB{n:06d}C",
+        referred=utc(2025, 12, 1),
+        allocated=utc(2025, 12, 2),
+        first_contact=utc(2025, 12, 3),
+        closed=closed_on,
+        status=status,
+        postcode=postcode,
+        **fields,
+    )
     if outcome in ("job_retained", "moved_to_suitable_work"):
         dataset.milestone(p, outcome, date(2026, 3, 1))
     return p
@@ -60,10 +71,20 @@ def _table(key):
 def test_the_organisation_table_suppresses_exactly_the_expected_cells(closures):
     table = _table("organisation")
     h2e, ingeus, salus = "Health 2 Employment", "Ingeus UK", "Salus"
-    assert table.counts[h2e] == {"job_retained": 6, "moved_to_suitable_work": 5, "completed_other": 0,
-                                 "left_early": 2, "withdrawn": 0}
-    assert table.counts[salus] == {"job_retained": 3, "moved_to_suitable_work": 0, "completed_other": 7,
-                                   "left_early": 5, "withdrawn": 1}
+    assert table.counts[h2e] == {
+        "job_retained": 6,
+        "moved_to_suitable_work": 5,
+        "completed_other": 0,
+        "left_early": 2,
+        "withdrawn": 0,
+    }
+    assert table.counts[salus] == {
+        "job_retained": 3,
+        "moved_to_suitable_work": 0,
+        "completed_other": 7,
+        "left_early": 5,
+        "withdrawn": 1,
+    }
     published = table.published
     assert published.primary == {(h2e, "left_early"), (salus, "job_retained"), (salus, "withdrawn")}
     # Each line with a hidden cell needs a second: h2e's row takes its smallest other (moved, 5);
@@ -71,9 +92,14 @@ def test_the_organisation_table_suppresses_exactly_the_expected_cells(closures):
     # else but their totals; left early's column takes Salus's 5. Every hidden cell is then on
     # a cycle, so none can be worked out.
     assert published.suppressed == {
-        (h2e, "job_retained"), (h2e, "moved_to_suitable_work"), (h2e, "left_early"),
-        (salus, "job_retained"), (salus, "left_early"), (salus, "withdrawn"),
-        (TOTAL, "moved_to_suitable_work"), (TOTAL, "withdrawn"),
+        (h2e, "job_retained"),
+        (h2e, "moved_to_suitable_work"),
+        (h2e, "left_early"),
+        (salus, "job_retained"),
+        (salus, "left_early"),
+        (salus, "withdrawn"),
+        (TOTAL, "moved_to_suitable_work"),
+        (TOTAL, "withdrawn"),
     }
     assert published.cells[salus]["completed_other"] == 7 and published.cells[ingeus]["job_retained"] == 0
     assert published.row_totals == {h2e: 13, ingeus: 0, salus: 16} and published.grand_total == 29
@@ -86,7 +112,7 @@ def test_no_hidden_cell_of_any_published_table_can_be_recovered(closures):
     for table in tables:
         assert table.published.suppressed, table.key  # every table here has small counts to protect
         assert recoverable(table.published, minimum=1) == {}, table.key
-        for (row, col) in table.published.primary:
+        for row, col in table.published.primary:
             assert 1 <= table.counts[row][col] <= 4
 
 

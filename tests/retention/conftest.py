@@ -1,11 +1,12 @@
 """Retention fixtures: the casework world, its participant's case closed on a known day."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 
 from tests.casework.conftest import cw  # noqa: F401  (fixtures)
 
-START = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 CLOSED_ON = date(2026, 1, 5)
 
 

@@ -1,6 +1,8 @@
 """Audit checkpoints: verify, record, archive, remove; verification starts from it."""
+
 import json
 import os
+from datetime import UTC
 
 import pytest
 from sqlalchemy import func, select, text
@@ -25,7 +27,12 @@ def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, m
     cut = db.session.scalar(select(func.max(AuditEvent.seq))) - 3
     head_hash = db.session.get(AuditEvent, cut).hash
     sealed = retention.seal_checkpoint(cut, dpo)
-    assert (sealed.kind, sealed.ok, sealed.checkpoint_seq, sealed.checkpoint_hash) == ("checkpoint", True, cut, head_hash)
+    assert (sealed.kind, sealed.ok, sealed.checkpoint_seq, sealed.checkpoint_hash) == (
+        "checkpoint",
+        True,
+        cut,
+        head_hash,
+    )
     assert sealed.event_count == cut
     assert db.session.scalar(select(func.min(AuditEvent.seq))) == cut + 1
     first = db.session.get(AuditEvent, cut + 1)
@@ -78,14 +85,14 @@ def test_cannot_seal_beyond_the_chain_or_twice(app_ctx, make):
 
 
 def test_checkpoint_item_on_the_destruction_list(app_ctx, make):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dateutil.relativedelta import relativedelta
 
     dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
-    clock.freeze(datetime(2020, 1, 1, tzinfo=timezone.utc))
+    clock.freeze(datetime(2020, 1, 1, tzinfo=UTC))
     _events(4)
-    clock.freeze(datetime(2020, 1, 1, tzinfo=timezone.utc) + relativedelta(months=73))
+    clock.freeze(datetime(2020, 1, 1, tzinfo=UTC) + relativedelta(months=73))
     found = retention.build_list(dpo)
     item = next(i for i in found.items if i.kind == "audit_events")
     retention.approve(found, [item.id], dpo)

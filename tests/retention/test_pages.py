@@ -1,4 +1,5 @@
 """The DPO's retention pages end to end: rules, holds, lists, certificate, checkpoint."""
+
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -6,9 +7,9 @@ from sqlalchemy import select
 
 from portal import audit, clock
 from portal.extensions import db
+from portal.governance import legal_holds
 from portal.models import Appointment, Job
 from portal.models.retention import DestructionList, LegalHold
-from portal.governance import legal_holds
 from portal.retention import retention
 from tests.casework.conftest import errors_of, events, post
 
@@ -21,12 +22,14 @@ def test_rules_page_shows_defaults_and_changes(world, login):
     client = login(world.dpo)
     page = client.get("/dpo/retention").get_data(as_text=True)
     assert "Participant record and case notes" in page and "6 years" in page and "Case closed" in page
-    bad = post(client, "/dpo/retention/appointments", {"period_months": "x", "counted_from": "case_closed",
-                                                       "note": ""})
+    bad = post(client, "/dpo/retention/appointments", {"period_months": "x", "counted_from": "case_closed", "note": ""})
     assert bad.status_code == 200 and len(errors_of(bad)) == 2
     assert 'value="x"' in bad.get_data(as_text=True)  # input kept
-    ok = post(client, "/dpo/retention/appointments", {"period_months": "36", "counted_from": "case_closed",
-                                                      "note": "Variation 2"})
+    ok = post(
+        client,
+        "/dpo/retention/appointments",
+        {"period_months": "36", "counted_from": "case_closed", "note": "Variation 2"},
+    )
     assert ok.status_code == 302
     page = client.get("/dpo/retention").get_data(as_text=True)
     assert "3 years" in page and "Variation 2" in page
@@ -36,14 +39,27 @@ def test_hold_place_and_lift_pages(world, login):
     client = login(world.dpo)
     bad = post(client, "/dpo/legal-holds/new", {"atw_reference": "NOPE", "reason": "", "review_on": ["", "", ""]})
     assert len(errors_of(bad)) == 3
-    ok = post(client, "/dpo/legal-holds/new", {"atw_reference": world.participant.atw_reference.lower(),
-                                               "reason": "Tribunal claim",
-                                               "review_on": _date(clock.today() + timedelta(days=60))})
+    ok = post(
+        client,
+        "/dpo/legal-holds/new",
+        {
+            "atw_reference": world.participant.atw_reference.lower(),
+            "reason": "Tribunal claim",
+            "review_on": _date(clock.today() + timedelta(days=60)),
+        },
+    )
     assert ok.status_code == 302
     hold = legal_holds.active_hold(world.participant)
     assert hold and hold.placed_by_id == world.dpo.id
-    again = post(client, "/dpo/legal-holds/new", {"atw_reference": world.participant.atw_reference,
-                                                  "reason": "Again", "review_on": _date(clock.today() + timedelta(days=9))})
+    again = post(
+        client,
+        "/dpo/legal-holds/new",
+        {
+            "atw_reference": world.participant.atw_reference,
+            "reason": "Again",
+            "review_on": _date(clock.today() + timedelta(days=9)),
+        },
+    )
     assert "already has a legal hold" in " ".join(errors_of(again))
     page = client.get("/dpo/legal-holds").get_data(as_text=True)
     assert world.participant.atw_reference in page and "Tribunal claim" in page

@@ -1,4 +1,5 @@
 """Retention rules, destruction lists, approval, legal holds, tombstones, certificate."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -7,10 +8,10 @@ from sqlalchemy import select
 
 from portal import audit, clock, jobs
 from portal.extensions import db
+from portal.governance import legal_holds
 from portal.models import Appointment, AuditEvent, Consent
 from portal.models.erasure import Tombstone
 from portal.models.retention import DestructionList, RetentionRuleChange
-from portal.governance import legal_holds
 from portal.retention import destruction, retention
 from portal.rights import erasure
 from tests.casework.conftest import events
@@ -85,8 +86,9 @@ def test_approved_items_destroyed_with_tombstones_and_certificate(world):
 
 
 def test_legal_hold_stops_destruction_and_erasure(world):
-    hold = legal_holds.place_hold(world.participant, reason="Employment tribunal claim", review_on=date(2033, 1, 1),
-                                  placed_by=world.dpo)
+    hold = legal_holds.place_hold(
+        world.participant, reason="Employment tribunal claim", review_on=date(2033, 1, 1), placed_by=world.dpo
+    )
     db.session.rollback()  # the hold committed with its event
     assert legal_holds.active_hold(world.participant) == hold
     _after(72)
@@ -96,8 +98,14 @@ def test_legal_hold_stops_destruction_and_erasure(world):
     retention.approve(found, [i.id for i in held], world.dpo)
     assert all(i.status == "held" for i in held)
     with pytest.raises(destruction.DestructionRefused):
-        destruction.destroy("appointments", "appointment", world.appointment.id, participant_id=world.participant.id,
-                            confirmed_by=world.dpo, rule="appointments")
+        destruction.destroy(
+            "appointments",
+            "appointment",
+            world.appointment.id,
+            participant_id=world.participant.id,
+            confirmed_by=world.dpo,
+            rule="appointments",
+        )
     with pytest.raises(erasure.ErasureRefused):
         erasure.erase_participant(world.participant, confirmed_by=world.dpo, basis="retention")
     # Lifted: the items await approval again, and can be destroyed.
@@ -105,7 +113,9 @@ def test_legal_hold_stops_destruction_and_erasure(world):
     db.session.rollback()
     assert legal_holds.active_hold(world.participant) is None
     assert [e.action for e in events(participant_id=world.participant.id) if e.action.startswith("legal_hold")] == [
-        "legal_hold.place", "legal_hold.lift"]
+        "legal_hold.place",
+        "legal_hold.lift",
+    ]
     assert retention.approve(found, None, world.dpo) >= 3
     assert retention.destroy_approved(found, world.dpo)["destroyed"] >= 3
 

@@ -4,6 +4,7 @@ outcome that discloses are refused by the service unless identity is proved, or 
 recorded "not needed" with a reason; a `failed` outcome closes the request; the pages say
 why and link to the identity step; the one-off check puts past disclosures on the DPO's
 review list."""
+
 import ast
 import pathlib
 from datetime import date, timedelta
@@ -26,10 +27,18 @@ pytestmark = pytest.mark.usefixtures("march_4")
 
 def _log(world, *, identity_needed, user=None, rights=("access", "portability")):
     found = rights_requests.log_request(
-        requester_name="Pat Example", requester_contact="pat@example.org", what_requested="A copy of everything",
-        rights=list(rights), received_on=date(2026, 3, 2), channel="email", on_behalf=False, on_behalf_of="",
-        identity_needed=identity_needed, identity_asked_for="Photo ID" if identity_needed else "",
-        user_id=(user or world.vrc).id)
+        requester_name="Pat Example",
+        requester_contact="pat@example.org",
+        what_requested="A copy of everything",
+        rights=list(rights),
+        received_on=date(2026, 3, 2),
+        channel="email",
+        on_behalf=False,
+        on_behalf_of="",
+        identity_needed=identity_needed,
+        identity_asked_for="Photo ID" if identity_needed else "",
+        user_id=(user or world.vrc).id,
+    )
     rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
     return found
 
@@ -52,8 +61,14 @@ def _disclosing_paths(found, dpo):
         "portability": lambda: rights_workflows.create_portability_export(found, dpo.id),
         "close done": lambda: rights_requests.close(found, "done", "", "", date(2026, 3, 4), "email", dpo.id),
         "close partly done": lambda: rights_requests.close(
-            found, "partly_done", "Third-party data withheld", "DPA 2018 Sch. 2 para. 16", date(2026, 3, 4),
-            "email", dpo.id),
+            found,
+            "partly_done",
+            "Third-party data withheld",
+            "DPA 2018 Sch. 2 para. 16",
+            date(2026, 3, 4),
+            "email",
+            dpo.id,
+        ),
     }
 
 
@@ -78,8 +93,14 @@ def test_every_disclosure_waits_for_identity(world, path, identity):
 @pytest.mark.parametrize("decision", ["proved", "not_needed"])
 def test_every_disclosure_goes_once_verified(world, path, decision):
     found = _log(world, identity_needed=decision == "proved")
-    rights_requests.record_identity(found, decision, date(2026, 3, 3), "Passport copy by post",
-                                    "Known to the DPO: asked in person at the office", world.dpo.id)
+    rights_requests.record_identity(
+        found,
+        decision,
+        date(2026, 3, 3),
+        "Passport copy by post",
+        "Known to the DPO: asked in person at the office",
+        world.dpo.id,
+    )
     assert found.identity_verified and found.identity_decided_by_id == world.dpo.id
     _disclosing_paths(found, world.dpo)[path]()
     assert path.startswith("close") or _disclosures() == 1
@@ -105,8 +126,16 @@ def test_identity_not_proved_closes_the_request(world):
     with pytest.raises(Problems) as problems:
         rights_requests.record_identity(found, "failed", None, "", "", world.dpo.id)
     assert {p.field for p in problems.value.problems} == {"reason", "response_sent_on", "response_method"}
-    rights_requests.record_identity(found, "failed", None, "", "The ID sent was someone else's", world.dpo.id,
-                                    response_sent_on=date(2026, 3, 4), response_method="letter")
+    rights_requests.record_identity(
+        found,
+        "failed",
+        None,
+        "",
+        "The ID sent was someone else's",
+        world.dpo.id,
+        response_sent_on=date(2026, 3, 4),
+        response_method="letter",
+    )
     assert found.identity_status == "failed" and found.status == "closed" and found.outcome == "refused"
     assert found.outcome_reason == "The ID sent was someone else's" and "Articles 11(2) and 12(2)" in found.exemption
     assert found.clock_start is None and found.closed_by_id == world.dpo.id
@@ -115,16 +144,25 @@ def test_identity_not_proved_closes_the_request(world):
     proved = _log(world, identity_needed=True)
     rights_requests.record_identity(proved, "proved", date(2026, 3, 3), "Passport", "", world.dpo.id)
     with pytest.raises(Problems, match="already proved"):
-        rights_requests.record_identity(proved, "failed", None, "", "Changed my mind", world.dpo.id,
-                                        response_sent_on=date(2026, 3, 4), response_method="letter")
+        rights_requests.record_identity(
+            proved,
+            "failed",
+            None,
+            "",
+            "Changed my mind",
+            world.dpo.id,
+            response_sent_on=date(2026, 3, 4),
+            response_method="letter",
+        )
 
 
 def test_outcomes_that_disclose_nothing_need_no_identity(world):
     notice_only = _log(world, identity_needed=True, rights=("informed",))
     rights_requests.close(notice_only, "done", "", "", date(2026, 3, 4), "email", world.dpo.id)
     refused = _log(world, identity_needed=True)
-    rights_requests.close(refused, "refused", "Manifestly unfounded", "UK GDPR Article 12(5)", date(2026, 3, 4),
-                          "email", world.dpo.id)
+    rights_requests.close(
+        refused, "refused", "Manifestly unfounded", "UK GDPR Article 12(5)", date(2026, 3, 4), "email", world.dpo.id
+    )
     assert notice_only.status == refused.status == "closed"
 
 
@@ -142,9 +180,14 @@ def test_every_service_that_discloses_to_the_requester_checks_identity():
             names = {getattr(c.func, "attr", getattr(c.func, "id", None)) for c in calls}
             to_requester = any(
                 getattr(c.func, "attr", getattr(c.func, "id", None)) == "record_disclosure"
-                and any(k.arg == "source" and isinstance(k.value, ast.Constant)
-                        and k.value.value in ("access_package", "rights_request") for k in c.keywords)
-                for c in calls)
+                and any(
+                    k.arg == "source"
+                    and isinstance(k.value, ast.Constant)
+                    and k.value.value in ("access_package", "rights_request")
+                    for k in c.keywords
+                )
+                for c in calls
+            )
             if to_requester:
                 found.append(f"{path.name}:{node.name}")
                 if "require_identity_verified" not in names:
@@ -154,6 +197,7 @@ def test_every_service_that_discloses_to_the_requester_checks_identity():
 
 
 # ----------------------------------------------------------------- the pages
+
 
 def test_pages_say_why_and_link_to_the_identity_step(world, login):
     found = _log(world, identity_needed=True)
@@ -170,9 +214,14 @@ def test_pages_say_why_and_link_to_the_identity_step(world, login):
     assert any("You cannot release the access package yet" in e for e in errors_of(response))
     assert identity_link in response.get_data(as_text=True) and package.status == "ready"
 
-    for path, data, what in (("portability", {}, "make the portability file"),
-                             ("close", {"outcome": "done", "response_sent_on": ["4", "3", "2026"],
-                                        "response_method": "email"}, "close the request as answered")):
+    for path, data, what in (
+        ("portability", {}, "make the portability file"),
+        (
+            "close",
+            {"outcome": "done", "response_sent_on": ["4", "3", "2026"], "response_method": "email"},
+            "close the request as answered",
+        ),
+    ):
         assert identity_link in client.get(f"/dpo/requests/{found.id}/{path}").get_data(as_text=True)
         response = post(client, f"/dpo/requests/{found.id}/{path}", data)
         assert response.status_code == 200, path
@@ -181,12 +230,18 @@ def test_pages_say_why_and_link_to_the_identity_step(world, login):
     assert found.status == "open" and _disclosures() == 0
 
     # The identity step: errors keep the input; then proved, and the release goes.
-    response = post(client, f"/dpo/requests/{found.id}/identity",
-                    {"decision": "proved", "received_on": ["", "", ""], "method": "Passport copy by post"})
+    response = post(
+        client,
+        f"/dpo/requests/{found.id}/identity",
+        {"decision": "proved", "received_on": ["", "", ""], "method": "Passport copy by post"},
+    )
     assert response.status_code == 200 and "Enter the date the evidence arrived" in errors_of(response)
     assert "Passport copy by post" in response.get_data(as_text=True)
-    response = post(client, f"/dpo/requests/{found.id}/identity",
-                    {"decision": "proved", "received_on": ["3", "3", "2026"], "method": "Passport copy by post"})
+    response = post(
+        client,
+        f"/dpo/requests/{found.id}/identity",
+        {"decision": "proved", "received_on": ["3", "3", "2026"], "method": "Passport copy by post"},
+    )
     assert response.status_code == 302, errors_of(response)
     response = post(client, f"/dpo/requests/{found.id}/access/{package.id}/release")
     assert response.status_code == 303 and package.status == "released"
@@ -199,26 +254,41 @@ def test_identity_page_not_needed_and_not_proved(world, login):
     assert "not yet confirmed by the DPO" in page
     response = post(client, f"/dpo/requests/{found.id}/identity", {"decision": "not_needed", "reason": ""})
     assert "Enter why no evidence of identity or authority is needed" in errors_of(response)
-    response = post(client, f"/dpo/requests/{found.id}/identity",
-                    {"decision": "not_needed", "reason": "Asked in person; known to the VRC"})
+    response = post(
+        client,
+        f"/dpo/requests/{found.id}/identity",
+        {"decision": "not_needed", "reason": "Asked in person; known to the VRC"},
+    )
     assert response.status_code == 302
-    assert "No evidence needed: Asked in person; known to the VRC" in client.get(
-        f"/dpo/requests/{found.id}").get_data(as_text=True)
+    assert "No evidence needed: Asked in person; known to the VRC" in client.get(f"/dpo/requests/{found.id}").get_data(
+        as_text=True
+    )
 
     other = _log(world, identity_needed=True)
-    response = post(client, f"/dpo/requests/{other.id}/identity",
-                    {"decision": "failed", "reason": "No reply to two letters", "response_sent_on": ["", "", ""]})
+    response = post(
+        client,
+        f"/dpo/requests/{other.id}/identity",
+        {"decision": "failed", "reason": "No reply to two letters", "response_sent_on": ["", "", ""]},
+    )
     assert {"Enter the date the person was told", "Select how the person was told"} <= set(errors_of(response))
     assert "No reply to two letters" in response.get_data(as_text=True)
-    response = post(client, f"/dpo/requests/{other.id}/identity",
-                    {"decision": "failed", "reason": "No reply to two letters", "response_sent_on": ["4", "3", "2026"],
-                     "response_method": "letter"})
+    response = post(
+        client,
+        f"/dpo/requests/{other.id}/identity",
+        {
+            "decision": "failed",
+            "reason": "No reply to two letters",
+            "response_sent_on": ["4", "3", "2026"],
+            "response_method": "letter",
+        },
+    )
     assert response.status_code == 302 and other.status == "closed"
     page = client.get(f"/dpo/requests/{other.id}").get_data(as_text=True)
     assert "Not proved: No reply to two letters" in page and "Refused" in page
 
 
 # ----------------------------------------------------------------- the one-off check
+
 
 def _legacy_disclosures(world):
     """Releases and exports made before the service refused them: built with identity
@@ -256,8 +326,9 @@ def test_recheck_puts_past_releases_and_exports_on_the_review_list(world, app, l
     assert all("Pat" not in i.finding and last_name not in i.finding for i in items)
     event = events("disclosure_review.identity_recheck")[-1]
     assert event.detail["raised"] == [i.id for i in items] and event.detail["checked"] == 8
-    assert db.session.scalars(select(Notification).where(Notification.user_id == dpo_id,
-                                                         Notification.kind == "disclosure_review")).all()
+    assert db.session.scalars(
+        select(Notification).where(Notification.user_id == dpo_id, Notification.kind == "disclosure_review")
+    ).all()
     # Safe to run twice: nothing added again, and the run is audited again.
     again = app.test_cli_runner().invoke(args=["recheck-rights-disclosures"])
     assert "added to the DPO's review list: 0" in again.output and "already on the list: 6" in again.output

@@ -1,6 +1,7 @@
 """The rights pages over HTTP: intake for staff, the DPO's home, dashboard and request
 page, permissions (DWP refused, other roles 403 on /dpo/, VRC sees existence only)."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,8 +11,14 @@ from portal.models.rights import RightsRequest
 from portal.rights import rights_requests, rights_workflows
 from tests.casework.conftest import errors_of, events, post
 
-FORM = {"requester_name": "Pat Example", "requester_contact": "pat@example.org", "rights": ["access", "objection"],
-        "what_requested": "Everything you hold", "received_on": ["2", "3", "2026"], "channel": "email"}
+FORM = {
+    "requester_name": "Pat Example",
+    "requester_contact": "pat@example.org",
+    "rights": ["access", "objection"],
+    "what_requested": "Everything you hold",
+    "received_on": ["2", "3", "2026"],
+    "channel": "email",
+}
 
 
 pytestmark = pytest.mark.usefixtures("march_4")
@@ -49,15 +56,31 @@ def test_dwp_refused(world, login, make):
 
 def test_dpo_pages_render(world, login):
     found = rights_requests.log_request(
-        requester_name="Pat Example", requester_contact="pat@example.org", what_requested="All",
+        requester_name="Pat Example",
+        requester_contact="pat@example.org",
+        what_requested="All",
         rights=["access", "rectification", "restriction", "objection", "portability", "informed", "erasure"],
-        received_on=date(2026, 3, 2), channel="letter", on_behalf=False, on_behalf_of="", identity_needed=False,
-        identity_asked_for="", user_id=world.vrc.id)
+        received_on=date(2026, 3, 2),
+        channel="letter",
+        on_behalf=False,
+        on_behalf_of="",
+        identity_needed=False,
+        identity_asked_for="",
+        user_id=world.vrc.id,
+    )
     client = login(world.dpo)
-    for url in ("/dpo/", "/dpo/requests", f"/dpo/requests/{found.id}", f"/dpo/requests/{found.id}/clarify",
-                f"/dpo/requests/{found.id}/extend", f"/dpo/requests/{found.id}/close",
-                f"/dpo/requests/{found.id}/notice", f"/dpo/requests/{found.id}/link", "/dpo/complaints",
-                "/dpo/complaints/new"):
+    for url in (
+        "/dpo/",
+        "/dpo/requests",
+        f"/dpo/requests/{found.id}",
+        f"/dpo/requests/{found.id}/clarify",
+        f"/dpo/requests/{found.id}/extend",
+        f"/dpo/requests/{found.id}/close",
+        f"/dpo/requests/{found.id}/notice",
+        f"/dpo/requests/{found.id}/link",
+        "/dpo/complaints",
+        "/dpo/complaints/new",
+    ):
         assert client.get(url).status_code == 200, url
     ni = world.participant.ni_number
     page = client.get(f"/dpo/requests/{found.id}/link?ni_number={ni.lower()}").get_data(as_text=True)
@@ -66,7 +89,10 @@ def test_dpo_pages_render(world, login):
     assert search.detail == {"participant_ids": [world.participant.id]}
     # By name, by date of birth: participants of every organisation.
     dob = f"{world.participant.date_of_birth:%d/%m/%Y}"
-    for query, who in ((f"name={world.elsewhere.last_name}", world.elsewhere), (f"date_of_birth={dob}", world.participant)):
+    for query, who in (
+        (f"name={world.elsewhere.last_name}", world.elsewhere),
+        (f"date_of_birth={dob}", world.participant),
+    ):
         client.get(f"/dpo/requests/{found.id}/link?{query}")
         assert who.id in events("rights_request.participant_search")[-1].detail["participant_ids"], query
     too_large = post(client, f"/dpo/requests/{found.id}/link", {"participant_id": str(2**63)})
@@ -78,9 +104,19 @@ def test_dpo_pages_render(world, login):
     for url in ("restrict", "objection", "portability"):
         assert client.get(f"/dpo/requests/{found.id}/{url}").status_code == 200
     salus = rights_requests.log_request(
-        requester_name="Sam Other", requester_contact="sam@example.org", what_requested="All", rights=["access"],
-        received_on=date(2026, 3, 3), channel="vrc", on_behalf=False, on_behalf_of="", identity_needed=False,
-        identity_asked_for="", user_id=world.salus_vrc.id, org_id=world.other.id)
+        requester_name="Sam Other",
+        requester_contact="sam@example.org",
+        what_requested="All",
+        rights=["access"],
+        received_on=date(2026, 3, 3),
+        channel="vrc",
+        on_behalf=False,
+        on_behalf_of="",
+        identity_needed=False,
+        identity_asked_for="",
+        user_id=world.salus_vrc.id,
+        org_id=world.other.id,
+    )
     page = client.get("/dpo/requests").get_data(as_text=True)
     assert found.reference in page and salus.reference in page and "On track" in page  # every organisation
     home = client.get("/dpo/").get_data(as_text=True)
@@ -93,9 +129,19 @@ def test_dpo_pages_render(world, login):
 def test_dashboard_shows_states_and_stopped_clocks(world, login):
     def log(received_on):
         return rights_requests.log_request(
-            requester_name="Pat Example", requester_contact="pat@example.org", what_requested="All",
-            rights=["access"], received_on=received_on, channel="letter", on_behalf=False, on_behalf_of="",
-            identity_needed=False, identity_asked_for="", user_id=world.vrc.id)
+            requester_name="Pat Example",
+            requester_contact="pat@example.org",
+            what_requested="All",
+            rights=["access"],
+            received_on=received_on,
+            channel="letter",
+            on_behalf=False,
+            on_behalf_of="",
+            identity_needed=False,
+            identity_asked_for="",
+            user_id=world.vrc.id,
+        )
+
     late, soon, fine = log(date(2026, 1, 20)), log(date(2026, 2, 9)), log(date(2026, 3, 4))
     rights_requests.stop_clock(fine, date(2026, 3, 4), "Which records?", world.dpo.id)
     extended = log(date(2026, 3, 3))
@@ -111,16 +157,25 @@ def test_dashboard_shows_states_and_stopped_clocks(world, login):
     # on the 8th an extension nobody was told of has lapsed and the request is overdue.
     untold = log(date(2026, 3, 3))
     rights_requests.extend(untold, "complex", "Many records", world.dpo.id)
-    clock.freeze(datetime(2026, 4, 8, 10, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 4, 8, 10, tzinfo=UTC))
     page = login(world.dpo).get(f"/dpo/requests/{untold.id}").get_data(as_text=True)
     assert "Extension notice overdue" in page and "Overdue" in page
 
 
 def test_vrc_sees_existence_only(world, login):
     found = rights_requests.log_request(
-        requester_name="Pat Example", requester_contact="pat@example.org", what_requested="SECRETASK",
-        rights=["access"], received_on=date(2026, 3, 2), channel="letter", on_behalf=False, on_behalf_of="",
-        identity_needed=False, identity_asked_for="", user_id=world.dpo.id)
+        requester_name="Pat Example",
+        requester_contact="pat@example.org",
+        what_requested="SECRETASK",
+        rights=["access"],
+        received_on=date(2026, 3, 2),
+        channel="letter",
+        on_behalf=False,
+        on_behalf_of="",
+        identity_needed=False,
+        identity_asked_for="",
+        user_id=world.dpo.id,
+    )
     record = f"/h2e/participants/{world.participant.id}"
     notice = "This participant has an open data protection rights request"
     assert notice not in login(world.vrc).get(record).get_data(as_text=True)  # not linked yet
@@ -134,16 +189,32 @@ def test_vrc_sees_existence_only(world, login):
 
 def test_complaint_pages(world, login):
     client = login(world.dpo)
-    response = post(client, "/dpo/complaints/new", {"complainant_name": "Pat", "complainant_contact": "pat@x.org",
-                                                    "about": "Letter to old address", "received_on": ["2", "3", "2026"],
-                                                    "channel": "letter"})
+    response = post(
+        client,
+        "/dpo/complaints/new",
+        {
+            "complainant_name": "Pat",
+            "complainant_contact": "pat@x.org",
+            "about": "Letter to old address",
+            "received_on": ["2", "3", "2026"],
+            "channel": "letter",
+        },
+    )
     assert response.status_code == 302
     url = response.headers["Location"]
     assert post(client, url, {"investigation": "Address out of date", "save_notes": "Save"}).status_code == 302
     response = post(client, url, {"outcome": "", "outcome_on": ["4", "3", "2026"]})
     assert response.status_code == 200 and "Enter the outcome" in errors_of(response)
-    response = post(client, url, {"outcome": "Upheld", "outcome_on": ["4", "3", "2026"],
-                                  "ico_told_on": ["4", "3", "2026"], "ico_told_method": "letter"})
+    response = post(
+        client,
+        url,
+        {
+            "outcome": "Upheld",
+            "outcome_on": ["4", "3", "2026"],
+            "ico_told_on": ["4", "3", "2026"],
+            "ico_told_method": "letter",
+        },
+    )
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Upheld (4 March 2026)" in page and "Address out of date" in page

@@ -1,44 +1,52 @@
 """Rights workflows at the service level: intake, the clock (identity, clarification,
 extension), dashboard states, the daily reminder, rectification, restriction,
 objection, portability, outcomes and complaints."""
+
 import io
 import json
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from portal import clock, jobs
-from portal.consent import authority_requests
+from portal import clock, deadlines, jobs, private_files
+from portal.access.participant_access import ParticipantRestricted
+from portal.consent import authority_requests, consents
+from portal.consent.consents import ConsentRequired
 from portal.extensions import db
 from portal.models import Notification, ParticipantChange
 from portal.models.rights import CHANNELS
-from portal import deadlines, private_files
-from portal.consent import consents
+from portal.months import Month
 from portal.reporting import statistics
 from portal.rights import rights_clock, rights_complaints, rights_requests, rights_workflows
-from portal.consent.consents import ConsentRequired
-from portal.months import Month
-from portal.access.participant_access import ParticipantRestricted
 from portal.validation import Problems
 from tests.casework.conftest import events
 
 
 @pytest.fixture(autouse=True)
 def frozen():
-    clock.freeze(datetime(2026, 3, 4, 10, tzinfo=timezone.utc))  # Wednesday
+    clock.freeze(datetime(2026, 3, 4, 10, tzinfo=UTC))  # Wednesday
     yield
     clock.reset()
 
 
-def _log(world, user=None, rights=("access",), received_on=date(2026, 3, 2), channel="email", identity=False,
-         on_behalf=False):
+def _log(
+    world, user=None, rights=("access",), received_on=date(2026, 3, 2), channel="email", identity=False, on_behalf=False
+):
     return rights_requests.log_request(
-        requester_name="Pat Example", requester_contact="pat@example.org", what_requested="All my data",
-        rights=list(rights), received_on=received_on, channel=channel, on_behalf=on_behalf,
-        on_behalf_of="Solicitor for the participant" if on_behalf else "", identity_needed=identity,
-        identity_asked_for="Passport copy" if identity else "", user_id=(user or world.vrc).id)
+        requester_name="Pat Example",
+        requester_contact="pat@example.org",
+        what_requested="All my data",
+        rights=list(rights),
+        received_on=received_on,
+        channel=channel,
+        on_behalf=on_behalf,
+        on_behalf_of="Solicitor for the participant" if on_behalf else "",
+        identity_needed=identity,
+        identity_asked_for="Passport copy" if identity else "",
+        user_id=(user or world.vrc).id,
+    )
 
 
 def test_intake_every_channel_several_rights_on_behalf(world, make):
@@ -75,12 +83,14 @@ def test_clarification_stops_are_listed_and_shift_the_due_date(world):
         rights_requests.stop_clock(found, date(2026, 3, 3), "Again?", world.dpo.id)
     # Provisional due date counts 3..4 March so far (2 days).
     assert rights_clock.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), stopped_days=2)
-    clock.freeze(datetime(2026, 3, 10, 10, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 10, 10, tzinfo=UTC))
     rights_requests.restart_clock(found, date(2026, 3, 9), "Case notes only", world.dpo.id)
     rights_requests.stop_clock(found, date(2026, 3, 10), "And letters?", world.dpo.id)
     rights_requests.restart_clock(found, date(2026, 3, 10), "Yes", world.dpo.id)
     assert [(s.asked_on, s.answered_on) for s in found.stops] == [
-        (date(2026, 3, 3), date(2026, 3, 9)), (date(2026, 3, 10), date(2026, 3, 10))]
+        (date(2026, 3, 3), date(2026, 3, 9)),
+        (date(2026, 3, 10), date(2026, 3, 10)),
+    ]
     assert found.due_on == deadlines.response_due(date(2026, 3, 2), stopped_days=8) == date(2026, 4, 10)
 
 
@@ -90,17 +100,17 @@ def test_extension_three_months_and_notice_tracked(world):
     assert found.due_on == deadlines.response_due(date(2026, 3, 2), months=3)
     assert rights_clock.clock_of(found).extension_notice_due == date(2026, 4, 2)
     assert not rights_clock.extension_notice_overdue(found)
-    clock.freeze(datetime(2026, 4, 2, 10, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 4, 2, 10, tzinfo=UTC))
     rights_requests.record_extension_notice(found, date(2026, 4, 2), "letter", world.dpo.id)
-    clock.freeze(datetime(2026, 4, 3, 10, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 4, 3, 10, tzinfo=UTC))
     assert not rights_clock.extension_notice_overdue(found)
     assert rights_clock.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), months=3)
 
 
 def test_dashboard_states_and_daily_job(world):
     on_track = _log(world, received_on=date(2026, 3, 4))
-    soon = _log(world, received_on=date(2026, 2, 9))      # due 9 March: within 5 working days
-    late = _log(world, received_on=date(2026, 1, 20))     # due 20 February: overdue
+    soon = _log(world, received_on=date(2026, 2, 9))  # due 9 March: within 5 working days
+    late = _log(world, received_on=date(2026, 1, 20))  # due 20 February: overdue
     extended = _log(world, received_on=date(2026, 3, 3))
     rights_requests.extend(extended, "numerous", "Three requests this month", world.dpo.id)
     today = clock.today()
@@ -125,8 +135,14 @@ def test_rectification_keeps_history(world):
     found = _log(world, rights=("rectification",))
     rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
     p = world.participant
-    raw = {"email": "new@example.org", "phone": p.phone, "address_line_1": p.address_line_1, "address_line_2": "",
-           "town": p.town, "postcode": p.postcode}
+    raw = {
+        "email": "new@example.org",
+        "phone": p.phone,
+        "address_line_1": p.address_line_1,
+        "address_line_2": "",
+        "town": p.town,
+        "postcode": p.postcode,
+    }
     assert rights_workflows.rectify(found, "contact", raw, world.dpo.id) == ["email"]
     change = db.session.scalars(select(ParticipantChange).where(ParticipantChange.field == "email")).one()
     assert change.new_value == "new@example.org" and found.reference in change.reason
@@ -205,8 +221,15 @@ def test_outcomes_need_reason_and_exemption_when_refused(world):
     fields = {p.field for p in problems.value.problems}
     assert {"reason", "exemption"} <= fields and "outcome" in fields  # not linked yet
     rights_workflows.record_no_data(found, world.dpo.id)
-    rights_requests.close(found, "partly_done", "Third-party data withheld",
-                          "DPA 2018 Schedule 2 paragraph 16", date(2026, 3, 4), "email", world.dpo.id)
+    rights_requests.close(
+        found,
+        "partly_done",
+        "Third-party data withheld",
+        "DPA 2018 Schedule 2 paragraph 16",
+        date(2026, 3, 4),
+        "email",
+        world.dpo.id,
+    )
     assert found.status == "closed" and found.outcome == "partly_done" and found.response_method == "email"
     with pytest.raises(rights_requests.RequestClosed):
         rights_requests.extend(found, "complex", "x", world.dpo.id)
@@ -220,11 +243,13 @@ def test_outcomes_need_reason_and_exemption_when_refused(world):
 def test_complaints(world):
     with pytest.raises(authority_requests.NotTheDpo):
         rights_complaints.log_complaint("Pat", "pat@example.org", "x", date(2026, 3, 1), "email", world.vrc.id)
-    complaint = rights_complaints.log_complaint("Pat", "pat@example.org", "Letter went to my employer",
-                                                date(2026, 3, 1), "email", world.dpo.id)
+    complaint = rights_complaints.log_complaint(
+        "Pat", "pat@example.org", "Letter went to my employer", date(2026, 3, 1), "email", world.dpo.id
+    )
     rights_complaints.record_investigation(complaint, "Address was out of date", world.dpo.id)
-    rights_complaints.close_complaint(complaint, "Upheld; address corrected", date(2026, 3, 4), date(2026, 3, 4),
-                                      "letter", world.dpo.id)
+    rights_complaints.close_complaint(
+        complaint, "Upheld; address corrected", date(2026, 3, 4), date(2026, 3, 4), "letter", world.dpo.id
+    )
     assert complaint.status == "closed" and complaint.ico_told_on == date(2026, 3, 4)
     assert "Pat" not in str([e.detail for e in events("complaint.logged")])
 
@@ -232,16 +257,19 @@ def test_complaints(world):
 def test_page_views_are_recorded_and_committed_by_the_services(world):
     found = _log(world, rights=("rectification",))
     rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
-    complaint = rights_complaints.log_complaint("Pat", "pat@example.org", "Letter went to my employer",
-                                                date(2026, 3, 1), "email", world.dpo.id)
+    complaint = rights_complaints.log_complaint(
+        "Pat", "pat@example.org", "Letter went to my employer", date(2026, 3, 1), "email", world.dpo.id
+    )
     rights_requests.audit_list([found], world.dpo.id)
     rights_requests.audit_view(found, world.dpo.id)
     rights_workflows.audit_rectify_view(found, world.participant, "contact", world.dpo.id)
     rights_complaints.audit_list([complaint], world.dpo.id)
     rights_complaints.audit_view(complaint, world.dpo.id)
     db.session.rollback()  # each was committed
-    assert events("rights_request.list")[-1].detail == {"request_ids": [found.id],
-                                                        "participant_ids": [world.participant.id]}
+    assert events("rights_request.list")[-1].detail == {
+        "request_ids": [found.id],
+        "participant_ids": [world.participant.id],
+    }
     viewed = events("rights_request.viewed")[-1]
     assert viewed.object_id == str(found.id) and viewed.participant_id == world.participant.id
     rectify = events("rights_request.rectify_viewed")[-1]

@@ -1,6 +1,7 @@
 """The access package: every kind of record of the participant and nothing of anyone
 else; the DPO's redactions recorded with reasons; the released file is the reviewed
 content; the release is a disclosure; the build is a tracked job with progress."""
+
 import hashlib
 import io
 import json
@@ -9,19 +10,29 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from portal import audit
+from portal import audit, private_files
 from portal.extensions import db
 from portal.models import AccessPackage, AccessRedaction, Disclosure, Job
-from portal import private_files
 from portal.rights import access_content, access_packages
 from portal.validation import Problems
 from tests.erasure.rich import OTHER, ZED, rich_world
 from tests.factories import sign_in
 
 EXPECTED_SECTIONS = (
-    "personal_details", "personal_details_history", "case_notes", "assessments", "support_plan", "appointments",
-    "consents", "consent_history", "notice_versions", "disclosures", "ooh_checks", "ooh_callbacks",
-    "record_views", "rights_requests",
+    "personal_details",
+    "personal_details_history",
+    "case_notes",
+    "assessments",
+    "support_plan",
+    "appointments",
+    "consents",
+    "consent_history",
+    "notice_versions",
+    "disclosures",
+    "ooh_checks",
+    "ooh_callbacks",
+    "record_views",
+    "rights_requests",
 )
 
 
@@ -29,8 +40,15 @@ EXPECTED_SECTIONS = (
 def world(make):
     world = rich_world(make, "access", "Everything you hold")
     zed, vrc = world["zed"], world["vrc"]
-    audit.record("participant.viewed", object_type="participant", object_id=zed.id, participant_id=zed.id,
-                 user_id=vrc.id, org_id=zed.org_id, detail={"view": "record"})
+    audit.record(
+        "participant.viewed",
+        object_type="participant",
+        object_id=zed.id,
+        participant_id=zed.id,
+        user_id=vrc.id,
+        org_id=zed.org_id,
+        detail={"view": "record"},
+    )
     db.session.commit()
     return world
 
@@ -121,8 +139,9 @@ def test_dpo_full_read_is_audited_and_other_roles_refused(world, client):
     sign_in(client, world["dpo"])
     page = client.get(f"/dpo/requests/{world['request'].id}/record/case-notes")
     assert page.status_code == 200 and "workplace stress plan" in page.get_data(as_text=True)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "participant.viewed",
-                                                        AuditEvent.user_id == world["dpo"].id)).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "participant.viewed", AuditEvent.user_id == world["dpo"].id)
+    ).one()
     assert event.participant_id == world["zed"].id and ZED.first not in json.dumps(event.detail)
     health = client.get(f"/dpo/requests/{world['request'].id}/record/health")
     assert "anxiety at work" in health.get_data(as_text=True)
@@ -135,7 +154,8 @@ def test_the_full_read_view_is_recorded_and_committed(world):
 
     access_content.audit_full_read(world["request"], world["zed"], "health", world["dpo"].id)
     db.session.rollback()
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "participant.viewed",
-                                                        AuditEvent.user_id == world["dpo"].id)).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "participant.viewed", AuditEvent.user_id == world["dpo"].id)
+    ).one()
     assert event.participant_id == world["zed"].id
     assert event.detail == {"view": "dpo.record.health", "rights_request_id": world["request"].id}

@@ -1,4 +1,5 @@
 """Shared set-up for the staff tests: the organisations and admins of the matrix."""
+
 import re
 from types import SimpleNamespace
 
@@ -23,7 +24,8 @@ def world(make) -> SimpleNamespace:
 def invitation_path(email: str) -> str:
     """The link of the newest invitation emailed to ``email`` (from the outbox)."""
     message = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.email_address == email, OutboxMessage.kind == "staff.invitation")
+        select(OutboxMessage)
+        .where(OutboxMessage.email_address == email, OutboxMessage.kind == "staff.invitation")
         .order_by(OutboxMessage.id.desc())
     ).first()
     assert message is not None, f"no invitation emailed to {email}"

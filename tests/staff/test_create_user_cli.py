@@ -1,4 +1,5 @@
 """flask create-user: the first admin in production gets an account and a printed link."""
+
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -7,8 +8,9 @@ from portal.models import AuditEvent, Membership, OutboxMessage, User
 
 def test_create_user_prints_an_invitation_link(app, make):
     make.org("ingeus", kind="lead", name="Ingeus UK")
-    result = app.test_cli_runner().invoke(args=[
-        "create-user", "First.Admin@ingeus.example", "--org", "ingeus", "--role", "admin", "--role", "dpo"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "First.Admin@ingeus.example", "--org", "ingeus", "--role", "admin", "--role", "dpo"]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalars(select(User).where(User.email == "first.admin@ingeus.example")).one()
     assert user.name == "First Admin"
@@ -39,9 +41,18 @@ def test_create_user_refuses_bad_input(app, make):
 def test_on_a_fresh_database_create_user_makes_the_lead_partner_too(app, app_ctx):
     from portal.models import Organisation
 
-    result = app.test_cli_runner().invoke(args=[
-        "create-user", "first.admin@ingeus.example", "--org", "ingeus", "--role", "admin",
-        "--org-name", "Ingeus UK"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "first.admin@ingeus.example",
+            "--org",
+            "ingeus",
+            "--role",
+            "admin",
+            "--org-name",
+            "Ingeus UK",
+        ]
+    )
     assert result.exit_code == 0, result.output
     org = db.session.scalars(select(Organisation)).one()
     assert (org.slug, org.name, org.kind) == ("ingeus", "Ingeus UK", "lead")
@@ -60,10 +71,14 @@ def test_create_user_makes_no_organisation_when_it_refuses(app, make):
     runner = app.test_cli_runner()
     for args, message in (
         (["create-user", "x@example.test", "--org", "dpo", "--role", "admin", "--org-name", "DPO"], "reserved"),
-        (["create-user", "x@example.test", "--org", "new-lead", "--role", "dwp", "--org-name", "New"],
-         "cannot hold dwp"),
-        (["create-user", "taken@example.test", "--org", "new-lead", "--role", "admin", "--org-name", "New"],
-         "already exists"),
+        (
+            ["create-user", "x@example.test", "--org", "new-lead", "--role", "dwp", "--org-name", "New"],
+            "cannot hold dwp",
+        ),
+        (
+            ["create-user", "taken@example.test", "--org", "new-lead", "--role", "admin", "--org-name", "New"],
+            "already exists",
+        ),
         (["create-user", "x@example.test", "--org", "h2e", "--role", "vrc", "--org-name", "H2E"], "exists already"),
     ):
         result = runner.invoke(args=args)
@@ -76,15 +91,51 @@ def test_create_user_makes_the_commissioner_once(app, app_ctx):
     from portal.models import Organisation
 
     runner = app.test_cli_runner()
-    wrong_slug = runner.invoke(args=["create-user", "a@dwp.example", "--org", "commissioner", "--role", "dwp",
-                                     "--org-name", "Department for Work and Pensions", "--org-kind", "commissioner"])
+    wrong_slug = runner.invoke(
+        args=[
+            "create-user",
+            "a@dwp.example",
+            "--org",
+            "commissioner",
+            "--role",
+            "dwp",
+            "--org-name",
+            "Department for Work and Pensions",
+            "--org-kind",
+            "commissioner",
+        ]
+    )
     assert wrong_slug.exit_code != 0 and "slug is dwp" in wrong_slug.output
-    result = runner.invoke(args=["create-user", "a@dwp.example", "--org", "dwp", "--role", "dwp",
-                                 "--org-name", "Department for Work and Pensions", "--org-kind", "commissioner"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "a@dwp.example",
+            "--org",
+            "dwp",
+            "--role",
+            "dwp",
+            "--org-name",
+            "Department for Work and Pensions",
+            "--org-kind",
+            "commissioner",
+        ]
+    )
     assert result.exit_code == 0, result.output
     org = db.session.scalars(select(Organisation)).one()
     assert (org.slug, org.kind) == ("dwp", "commissioner")
     assert db.session.scalars(select(User)).one().roles_in(org.id) == {"dwp"}
-    again = runner.invoke(args=["create-user", "b@dwp.example", "--org", "dwp", "--role", "dwp",
-                                "--org-name", "DWP", "--org-kind", "commissioner"])
+    again = runner.invoke(
+        args=[
+            "create-user",
+            "b@dwp.example",
+            "--org",
+            "dwp",
+            "--role",
+            "dwp",
+            "--org-name",
+            "DWP",
+            "--org-kind",
+            "commissioner",
+        ]
+    )
     assert again.exit_code != 0 and "exists already" in again.output

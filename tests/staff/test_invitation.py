@@ -1,4 +1,5 @@
 """The invitation link: set a password, enrol TOTP, then sign in; single use, 72 hours."""
+
 import re
 from datetime import timedelta
 
@@ -6,28 +7,31 @@ import pyotp
 from sqlalchemy import select
 
 from portal import clock
+from portal.accounts import staff
 from portal.extensions import db
 from portal.models import AuditEvent, User
-from portal.accounts import staff
-from tests.support.web import csrf_from
 from tests.factories import sign_in
 from tests.staff.helpers import invitation_path, world
+from tests.support.web import csrf_from
 
 NEW_PASSWORD = "correct horse battery staple 42"
 
 
 def _invite(make, email="new.vrc@example.test"):
     w = world(make)
-    user, token = staff.create_account(w.h2e, email=email, name="Nia New", position="VRC", roles=["vrc"],
-                                       actor_id=w.admin.id)
+    user, token = staff.create_account(
+        w.h2e, email=email, name="Nia New", position="VRC", roles=["vrc"], actor_id=w.admin.id
+    )
     return w, db.session.get(User, user.id), f"/account/invitation/{token}"
 
 
 def _set_password(client, path, password, confirm=None):
     page = client.get(path)
     assert page.status_code == 200
-    return client.post(path, data={"csrf_token": csrf_from(page), "password": password,
-                                   "confirm": password if confirm is None else confirm})
+    return client.post(
+        path,
+        data={"csrf_token": csrf_from(page), "password": password, "confirm": password if confirm is None else confirm},
+    )
 
 
 def _secret_on(page) -> str:
@@ -120,8 +124,10 @@ def test_expired_used_and_unknown_links_get_the_same_page(app, make):
     _w, _user, expired = _invite(make, "a@example.test")
     clock.advance(timedelta(hours=73))
     _w, _user, good = _invite(make, "b@example.test")
-    pages = [app.test_client().get(url) for url in (expired, "/account/invitation/not-a-token",
-                                                    "/account/invitation/" + "x" * 300)]
+    pages = [
+        app.test_client().get(url)
+        for url in (expired, "/account/invitation/not-a-token", "/account/invitation/" + "x" * 300)
+    ]
     bodies = {re.sub(r"Reference.*", "", p.get_data(as_text=True)) for p in pages}
     assert all(p.status_code == 404 for p in pages)
     assert all("This link cannot be used" in b for b in bodies)
@@ -132,8 +138,9 @@ def test_a_deactivated_account_cannot_use_its_invitation(app, client, make):
     w, user, path = _invite(make)
     sign_in(client, w.admin)
     page = client.get(f"/admin/h2e/staff/{user.id}/deactivate")
-    assert client.post(f"/admin/h2e/staff/{user.id}/deactivate",
-                       data={"csrf_token": csrf_from(page)}).status_code == 303
+    assert (
+        client.post(f"/admin/h2e/staff/{user.id}/deactivate", data={"csrf_token": csrf_from(page)}).status_code == 303
+    )
     assert app.test_client().get(path).status_code == 404
 
 
@@ -146,8 +153,9 @@ def test_two_tabs_finishing_at_once_use_the_link_once(app, make):
         pages.append(tab.get(path + "/authenticator"))
     first, second = tabs
     code = pyotp.TOTP(_secret_on(pages[0])).at(clock.now())
-    assert first.post(path + "/authenticator",
-                      data={"csrf_token": csrf_from(pages[0]), "code": code}).status_code == 303
+    assert (
+        first.post(path + "/authenticator", data={"csrf_token": csrf_from(pages[0]), "code": code}).status_code == 303
+    )
     code = pyotp.TOTP(_secret_on(pages[1])).at(clock.now())
     late = second.post(path + "/authenticator", data={"csrf_token": csrf_from(pages[1]), "code": code})
     assert late.status_code == 404

@@ -1,11 +1,12 @@
 """Staff accounts through the pages: create, grant, remove, deactivate; who may do what."""
+
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, Invitation, Membership, Notification, User
-from tests.support.web import csrf_from
 from tests.factories import PASSWORD, sign_in
 from tests.staff.helpers import invitation_path, world
+from tests.support.web import csrf_from
 
 
 def _post(client, url, data=None, page_url=None):
@@ -18,8 +19,9 @@ def _events(action):
 
 
 def _roles(user_id, org_id):
-    return sorted(db.session.scalars(
-        select(Membership.role).where(Membership.user_id == user_id, Membership.org_id == org_id)))
+    return sorted(
+        db.session.scalars(select(Membership.role).where(Membership.user_id == user_id, Membership.org_id == org_id))
+    )
 
 
 def test_lead_admin_sees_every_organisation_and_an_org_admin_goes_to_their_own(app, make):
@@ -48,15 +50,23 @@ def test_an_org_admin_cannot_touch_another_organisation(app, client, make):
     w = world(make)
     sign_in(client, w.admin)
     salus_vrc = w.salus_vrc.id
-    for url in ("/admin/salus/", "/admin/salus/new", f"/admin/salus/staff/{salus_vrc}",
-                f"/admin/salus/staff/{salus_vrc}/deactivate", f"/admin/h2e/staff/{salus_vrc}",
-                f"/admin/ingeus/staff/{w.lead_admin.id}", "/admin/dwp/"):
+    for url in (
+        "/admin/salus/",
+        "/admin/salus/new",
+        f"/admin/salus/staff/{salus_vrc}",
+        f"/admin/salus/staff/{salus_vrc}/deactivate",
+        f"/admin/h2e/staff/{salus_vrc}",
+        f"/admin/ingeus/staff/{w.lead_admin.id}",
+        "/admin/dwp/",
+    ):
         assert client.get(url).status_code == 404, url
-    for url, data in ((f"/admin/salus/staff/{salus_vrc}/roles", {"role": "admin"}),
-                      (f"/admin/h2e/staff/{salus_vrc}/roles", {"role": "admin"}),
-                      (f"/admin/salus/staff/{salus_vrc}/roles/vrc/remove", {}),
-                      (f"/admin/salus/staff/{salus_vrc}/deactivate", {}),
-                      ("/admin/salus/new", {"name": "X", "email": "x@example.test", "position": "P", "roles": "vrc"})):
+    for url, data in (
+        (f"/admin/salus/staff/{salus_vrc}/roles", {"role": "admin"}),
+        (f"/admin/h2e/staff/{salus_vrc}/roles", {"role": "admin"}),
+        (f"/admin/salus/staff/{salus_vrc}/roles/vrc/remove", {}),
+        (f"/admin/salus/staff/{salus_vrc}/deactivate", {}),
+        ("/admin/salus/new", {"name": "X", "email": "x@example.test", "position": "P", "roles": "vrc"}),
+    ):
         assert _post(client, url, data).status_code == 404, url
     assert _roles(salus_vrc, w.salus.id) == ["vrc"]
     assert db.session.get(User, salus_vrc).active
@@ -74,26 +84,48 @@ def test_create_an_account_keeps_input_on_errors_and_sends_an_invitation(app, cl
         assert f'value="{role}"' in body
     assert 'value="dpo"' not in body and 'value="dwp"' not in body
 
-    response = client.post("/admin/h2e/new", data={
-        "csrf_token": csrf_from(page), "name": "", "email": "not-an-email", "position": "VRC"})
+    response = client.post(
+        "/admin/h2e/new", data={"csrf_token": csrf_from(page), "name": "", "email": "not-an-email", "position": "VRC"}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "govuk-error-summary" in body
     assert "Enter their full name" in body and "Select at least one role" in body
     assert 'value="not-an-email"' in body and 'value="VRC"' in body  # input kept
-    response = client.post("/admin/h2e/new", data={
-        "csrf_token": csrf_from(page), "name": "Pat Example", "email": "not-an-email", "position": "VRC",
-        "roles": ["vrc"]})
+    response = client.post(
+        "/admin/h2e/new",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Pat Example",
+            "email": "not-an-email",
+            "position": "VRC",
+            "roles": ["vrc"],
+        },
+    )
     assert "Enter an email address in the correct format" in response.get_data(as_text=True)
     # A role the organisation cannot hold is refused even if posted by hand.
-    response = client.post("/admin/h2e/new", data={
-        "csrf_token": csrf_from(page), "name": "Pat Example", "email": "pat@example.test", "position": "VRC",
-        "roles": ["dpo"]})
+    response = client.post(
+        "/admin/h2e/new",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Pat Example",
+            "email": "pat@example.test",
+            "position": "VRC",
+            "roles": ["dpo"],
+        },
+    )
     assert response.status_code == 200 and "govuk-error-summary" in response.get_data(as_text=True)
 
-    response = client.post("/admin/h2e/new", data={
-        "csrf_token": csrf_from(page), "name": "Pat Example", "email": "Pat@Example.test", "position": "VRC",
-        "roles": ["vrc", "ooh"]})
+    response = client.post(
+        "/admin/h2e/new",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Pat Example",
+            "email": "Pat@Example.test",
+            "position": "VRC",
+            "roles": ["vrc", "ooh"],
+        },
+    )
     assert response.status_code == 303
     user = db.session.scalars(select(User).where(User.email == "pat@example.test")).one()
     assert response.headers["Location"] == f"/admin/h2e/staff/{user.id}"
@@ -112,9 +144,16 @@ def test_create_an_account_keeps_input_on_errors_and_sends_an_invitation(app, cl
 
     # The same email address again: refused, input kept.
     page = client.get("/admin/h2e/new")
-    response = client.post("/admin/h2e/new", data={
-        "csrf_token": csrf_from(page), "name": "Pat Again", "email": "pat@example.test", "position": "VRC",
-        "roles": ["vrc"]})
+    response = client.post(
+        "/admin/h2e/new",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Pat Again",
+            "email": "pat@example.test",
+            "position": "VRC",
+            "roles": ["vrc"],
+        },
+    )
     body = response.get_data(as_text=True)
     assert "An account with this email address already exists" in body and 'value="Pat Again"' in body
 
@@ -125,9 +164,16 @@ def test_lead_admin_creates_accounts_in_any_organisation_with_that_kind_of_roles
     page = client.get("/admin/dwp/new")
     body = page.get_data(as_text=True)
     assert 'value="dwp"' in body and 'value="vrc"' not in body
-    response = client.post("/admin/dwp/new", data={
-        "csrf_token": csrf_from(page), "name": "Dee Analyst", "email": "dee@dwp.example.test",
-        "position": "Analyst", "roles": ["dwp"]})
+    response = client.post(
+        "/admin/dwp/new",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Dee Analyst",
+            "email": "dee@dwp.example.test",
+            "position": "Analyst",
+            "roles": ["dwp"],
+        },
+    )
     assert response.status_code == 303
     user = db.session.scalars(select(User).where(User.email == "dee@dwp.example.test")).one()
     assert _roles(user.id, w.dwp.id) == ["dwp"]
@@ -174,7 +220,7 @@ def test_nobody_grants_or_removes_their_own_roles_or_deactivates_themselves(app,
         page = c.get(member_url)
         body = page.get_data(as_text=True)
         assert "This is your own account" in body
-        assert "/roles\"" not in body and "/remove" not in body and "/deactivate" not in body
+        assert '/roles"' not in body and "/remove" not in body and "/deactivate" not in body
         token = csrf_from(page)
         assert c.post(f"{member_url}/roles", data={"csrf_token": token, "role": "team_manager"}).status_code == 403
         assert c.post(f"{member_url}/roles/admin/remove", data={"csrf_token": token}).status_code == 403
@@ -186,8 +232,12 @@ def test_nobody_grants_or_removes_their_own_roles_or_deactivates_themselves(app,
     # Another admin may change the lead admin's roles.
     sign_in(client, w.lead_admin)
     page = client.get(f"/admin/h2e/staff/{w.admin.id}")
-    assert client.post(f"/admin/h2e/staff/{w.admin.id}/roles",
-                       data={"csrf_token": csrf_from(page), "role": "vrc"}).status_code == 303
+    assert (
+        client.post(
+            f"/admin/h2e/staff/{w.admin.id}/roles", data={"csrf_token": csrf_from(page), "role": "vrc"}
+        ).status_code
+        == 303
+    )
     assert _roles(w.admin.id, w.h2e.id) == ["admin", "vrc"]
 
 
@@ -234,8 +284,7 @@ def test_an_org_admin_cannot_deactivate_an_account_with_roles_elsewhere(app, cli
     lead = app.test_client()
     sign_in(lead, w.lead_admin)
     page = lead.get(f"/admin/h2e/staff/{w.vrc.id}/deactivate")
-    assert lead.post(f"/admin/h2e/staff/{w.vrc.id}/deactivate",
-                     data={"csrf_token": csrf_from(page)}).status_code == 303
+    assert lead.post(f"/admin/h2e/staff/{w.vrc.id}/deactivate", data={"csrf_token": csrf_from(page)}).status_code == 303
     db.session.expire_all()
     assert not db.session.get(User, w.vrc.id).active
 
@@ -244,8 +293,16 @@ def test_a_new_invitation_replaces_the_old_link(app, client, make):
     w = world(make)
     sign_in(client, w.admin)
     page = client.get("/admin/h2e/new")
-    client.post("/admin/h2e/new", data={"csrf_token": csrf_from(page), "name": "Sam New",
-                                        "email": "sam@example.test", "position": "VRC", "roles": ["vrc"]})
+    client.post(
+        "/admin/h2e/new",
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Sam New",
+            "email": "sam@example.test",
+            "position": "VRC",
+            "roles": ["vrc"],
+        },
+    )
     user = db.session.scalars(select(User).where(User.email == "sam@example.test")).one()
     first = invitation_path(user.email)
     response = client.post(f"/admin/h2e/staff/{user.id}/invitation", data={"csrf_token": csrf_from(page)})

@@ -10,6 +10,7 @@ equal can be recovered exactly.
 Reusable for any published two-way table (issue 9's statistics pages):
 ``assert recoverable(published) == {}``.
 """
+
 from __future__ import annotations
 
 import numpy as np

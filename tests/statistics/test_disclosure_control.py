@@ -4,17 +4,12 @@ Crafted tables with exactly the expected cells suppressed; determinism and idemp
 and, for crafted and seeded random tables, an attacker's check by linear programming
 (tests/statistics/lp.py) that no suppressed value can be recovered exactly.
 """
+
 import random
 
 import pytest
 
-from portal.reporting.disclosure_control import (
-    CONFIDENTIAL,
-    TOTAL,
-    SuppressedTable,
-    exposed_cells,
-    suppress,
-)
+from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL, SuppressedTable, exposed_cells, suppress
 from tests.statistics.lp import ranges, recoverable
 
 C = CONFIDENTIAL
@@ -121,15 +116,7 @@ def test_zeros_are_not_suppressed_and_do_not_count():
 
 
 def test_secondary_suppression_cascades_until_stable():
-    t = table(
-        {
-            "r1": [2, 9, 40, 50],
-            "r2": [30, 6, 8, 60],
-            "r3": [35, 45, 7, 10],
-            "r4": [33, 44, 55, 66],
-        },
-        "ABCD",
-    )
+    t = table({"r1": [2, 9, 40, 50], "r2": [30, 6, 8, 60], "r3": [35, 45, 7, 10], "r4": [33, 44, 55, 66]}, "ABCD")
     result = suppress(t)
     # r1 A (primary) pairs with r1 B (9). Column A pairs with r2 A (30). Column B then has
     # r1 B: pairs with r2 B (6). Row r2 has A and B: stable.
@@ -160,12 +147,7 @@ def test_a_lone_non_zero_cell_in_a_row_hides_the_row_total():
     t = table({"a": [3, 0], "b": [10, 20]}, "xy")
     result = suppress(t)
     assert result.suppressed == {("a", "x"), ("a", TOTAL), ("b", "x"), ("b", TOTAL)}
-    assert result.as_rows() == [
-        ["", "x", "y", "Total"],
-        ["a", C, 0, C],
-        ["b", C, 20, C],
-        ["Total", 13, 20, 33],
-    ]
+    assert result.as_rows() == [["", "x", "y", "Total"], ["a", C, 0, C], ["b", C, 20, C], ["Total", 13, 20, 33]]
     assert result.any_total_suppressed
     assert_safe(t, result)
 
@@ -177,9 +159,7 @@ def test_a_lone_non_zero_cell_in_a_column_hides_the_column_total():
     # so only x's total (3) remains to pair with. Column y: a y pairs with b y (15, smaller
     # than y's total 25). Second pass: row b: b y pairs with b z (9). Totals row: x's total
     # pairs with z's (21, the smallest other total). Column z: b z and its total. Stable.
-    assert result.suppressed == {
-        ("a", "x"), ("a", "y"), ("b", "y"), ("b", "z"), (TOTAL, "x"), (TOTAL, "z"),
-    }
+    assert result.suppressed == {("a", "x"), ("a", "y"), ("b", "y"), ("b", "z"), (TOTAL, "x"), (TOTAL, "z")}
     assert result.row_totals == {"a": 25, "b": 24}
     assert result.column_totals == {"x": C, "y": 25, "z": C}
     assert result.grand_total == 49
@@ -197,15 +177,7 @@ def test_two_blocks_joined_by_one_cell_are_linked_once_more():
     # The primary cells alone leave two or more per line, yet r2 C (2) is the only link
     # between block {r1, r2} x {A, B} and block {r3, r4} x {C, D}: it would be recovered
     # as (r1 + r2 hidden) - (A + B hidden). The cheapest further link is r1 C (50).
-    t = table(
-        {
-            "r1": [1, 2, 50, 60],
-            "r2": [3, 4, 2, 70],
-            "r3": [80, 90, 1, 2],
-            "r4": [85, 95, 3, 4],
-        },
-        "ABCD",
-    )
+    t = table({"r1": [1, 2, 50, 60], "r2": [3, 4, 2, 70], "r3": [80, 90, 1, 2], "r4": [85, 95, 3, 4]}, "ABCD")
     naive = published_with(t, {rc for rc in ((r, c) for r in t for c in "ABCD") if 1 <= t[rc[0]][rc[1]] <= 4})
     assert recoverable(naive) == {("r2", "C"): 2}
     assert exposed_cells(t, naive.suppressed) == [("r2", "C")]
@@ -240,7 +212,7 @@ def test_missing_cells_count_as_zero():
 
 
 def test_every_small_value_is_primary():
-    for v in range(0, 8):
+    for v in range(8):
         t = table({"r1": [v, 10], "r2": [10, 10]}, "AB")
         assert (("r1", "A") in suppress(t).primary) is (1 <= v <= 4), v
 
@@ -334,7 +306,9 @@ def test_larger_random_tables():
     rng = random.Random(77)
     for _ in range(6):
         t = {
-            f"area{i}": {f"m{j}": (0 if rng.random() < 0.3 else rng.choice((1, 2, 3, 4, 5, 9, 17, 60))) for j in range(12)}
+            f"area{i}": {
+                f"m{j}": (0 if rng.random() < 0.3 else rng.choice((1, 2, 3, 4, 5, 9, 17, 60))) for j in range(12)
+            }
             for i in range(rng.randint(8, 15))
         }
         assert_safe(t, suppress(t))

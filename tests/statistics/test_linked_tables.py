@@ -2,12 +2,13 @@
 total of the month's closures). Read side by side, no hidden figure of any of them may
 be printed in another or worked out from all three together, by a reader who knows
 that every hidden count is at least 1 (zeros are published)."""
+
 import random
 
 import pytest
 
-from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL, narrowed_together, suppress
 from portal.months import Month, last_months
+from portal.reporting.disclosure_control import CONFIDENTIAL, TOTAL, narrowed_together, suppress
 from portal.reporting.statistics import OUTCOMES, Closure, linked_tables
 from tests.statistics.lp import recoverable_together
 
@@ -21,16 +22,18 @@ def _random_closures(rng: random.Random) -> list[Closure]:
     out = []
     for month in MONTHS:
         for _ in range(rng.randint(0, 25 if month == MONTH else 12)):
-            out.append(Closure(month, rng.choice(ORGS), rng.choice(AREAS),
-                               rng.choices(list(OUTCOMES), weights=[5, 2, 3, 2, 1])[0]))
+            out.append(
+                Closure(
+                    month, rng.choice(ORGS), rng.choice(AREAS), rng.choices(list(OUTCOMES), weights=[5, 2, 3, 2, 1])[0]
+                )
+            )
     return out
 
 
 def _links(month: Month) -> list[list[tuple]]:
     """Which coordinates of the organisation (0), postcode-area (1) and month (2) tables
     are the same figure."""
-    return [[(0, (TOTAL, column)), (1, (TOTAL, column)), (2, (month.label, column))]
-            for column in [*OUTCOMES, TOTAL]]
+    return [[(0, (TOTAL, column)), (1, (TOTAL, column)), (2, (month.label, column))] for column in [*OUTCOMES, TOTAL]]
 
 
 # Seed 53 is a case where each table is safe alone and the three are consistent, yet read
@@ -61,10 +64,12 @@ def _tables_suppressed_one_by_one(seed):
     closures = _random_closures(random.Random(seed))
     in_month = [c for c in closures if c.month == MONTH]
     tables = []
-    for rows, items in ((ORGS, [(c.org_name, c.outcome) for c in in_month]),
-                        (AREAS, [(c.area, c.outcome) for c in in_month]),
-                        ([m.label for m in MONTHS], [(c.month.label, c.outcome) for c in closures])):
-        counts = {r: {o: 0 for o in OUTCOMES} for r in rows}
+    for rows, items in (
+        (ORGS, [(c.org_name, c.outcome) for c in in_month]),
+        (AREAS, [(c.area, c.outcome) for c in in_month]),
+        ([m.label for m in MONTHS], [(c.month.label, c.outcome) for c in closures]),
+    ):
+        counts = {r: dict.fromkeys(OUTCOMES, 0) for r in rows}
         for r, o in items:
             counts[r][o] += 1
         tables.append(suppress(counts, columns=list(OUTCOMES)))

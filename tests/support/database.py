@@ -10,6 +10,7 @@ Tests that need commits other connections can see (an rq worker in a subprocess,
 live server behind Chromium, a second connection's lock or trigger) are marked
 ``committed``: they commit for real and every table holding rows is emptied after them.
 """
+
 from contextlib import contextmanager
 
 import flask_sqlalchemy.session
@@ -51,10 +52,12 @@ def empty_tables(app) -> None:
 def _bound_get_bind(original):
     """Flask-SQLAlchemy's Session.get_bind picks the app's engine even when the session
     was made with ``bind=``; inside a rolled-back test the bind is the test's connection."""
+
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         if bind is None and self.bind is not None and getattr(self, "_portal_test_bind", False):
             return self.bind
         return original(self, mapper=mapper, clause=clause, bind=bind, **kwargs)
+
     return get_bind
 
 

@@ -2,8 +2,9 @@
 DWP, and a record for each area's routes (tests/registry), built once per module that
 uses the ``world`` fixture; each test then runs in a savepoint of it
 (tests/support/database.py). The world's objects are detached, every column loaded: read
-them freely, but change a row through ``db.session.get(Model, world.x.id)``. Also: a client signed in as a role, and one request of a
-registry case with a valid CSRF token."""
+them freely, but change a row through ``db.session.get(Model, world.x.id)``. Also: a client
+signed in as a role, and one request of a registry case with a valid CSRF token."""
+
 import pytest
 
 from portal.extensions import db

@@ -4,6 +4,7 @@ Savepoint bookkeeping is left out: a test's transaction is rolled back at its en
 (tests/support/database.py), so every commit inside it is a savepoint the app itself
 never sends.
 """
+
 import re
 from contextlib import contextmanager
 

@@ -6,6 +6,7 @@ app's own session store (the sign-in pages themselves are tested in tests/auth, 
 CSRF token: the token of the client's current session, fetched from the home page once
 per session, not before every POST.
 """
+
 import re
 import secrets
 from contextlib import nullcontext

@@ -3,6 +3,7 @@
 Each returns a namespace of the organisations, staff and records it made; the area
 conftests expose them as fixtures (``cw``, ``w``, ``svc``).
 """
+
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -54,8 +55,15 @@ def out_of_hours(make) -> SimpleNamespace:
     w.salus_vrc = make.user(w.other, ["vrc"])
     w.salus_tm = make.user(w.other, ["team_manager"], name="Sal Manager")
     w.participant = make.participant(
-        w.home, w.vrc, first_name="Maryam", last_name="O'Brien", postcode="LS6 2QT", phone="07700900777",
-        email="maryam.obrien@example.com", health_information=OOH_HEALTH_TEXT)
+        w.home,
+        w.vrc,
+        first_name="Maryam",
+        last_name="O'Brien",
+        postcode="LS6 2QT",
+        phone="07700900777",
+        email="maryam.obrien@example.com",
+        health_information=OOH_HEALTH_TEXT,
+    )
     w.note = make.note(w.participant, w.vrc, text=OOH_NOTE_TEXT)
     w.appointment = make.appointment(w.participant, starts_at=clock.now() + timedelta(days=3))
     w.elsewhere = make.participant(w.other, w.salus_vrc, first_name="Sam", last_name="Elsewhere", postcode="CF10 1AA")

@@ -1,6 +1,7 @@
 """Every URL naming an organisation (``/<org>/``, ``/ooh/<org>/``, ``/admin/<slug>/``)
 goes through the one tenancy preprocessor, and nothing else looks an organisation up
 by its slug."""
+
 import re
 from pathlib import Path
 
@@ -26,13 +27,16 @@ def test_every_rule_naming_an_organisation_is_on_an_org_blueprint(app):
     assert seen == {CASEWORK, OUT_OF_HOURS, ADMINISTRATION}
 
 
-@pytest.mark.parametrize("roles, url", [
-    (["vrc"], "/nope/"),
-    (["vrc"], "/nope/participants/1"),
-    (["ooh"], "/ooh/nope/participants/1/check"),
-    (["admin"], "/admin/nope/"),
-    (["admin"], "/admin/nope/training"),
-])
+@pytest.mark.parametrize(
+    "roles, url",
+    [
+        (["vrc"], "/nope/"),
+        (["vrc"], "/nope/participants/1"),
+        (["ooh"], "/ooh/nope/participants/1/check"),
+        (["admin"], "/admin/nope/"),
+        (["admin"], "/admin/nope/training"),
+    ],
+)
 def test_an_unknown_organisation_is_an_audited_404_in_every_family(client, make, roles, url):
     lead = make.org("ingeus", kind="lead")
     make.org("h2e")
@@ -41,14 +45,16 @@ def test_an_unknown_organisation_is_an_audited_404_in_every_family(client, make,
     assert client.get(url).status_code == 404
     [refusal] = events("access.refused.404")
     assert (refusal.user_id, refusal.object_type, refusal.object_id, refusal.org_id) == (
-        user.id, "organisation", "nope", None)
+        user.id,
+        "organisation",
+        "nope",
+        None,
+    )
 
 
-@pytest.mark.parametrize("roles, url", [
-    (["vrc"], "/h2e/"),
-    (["vrc"], "/ooh/h2e/participants/1/check"),
-    (["admin"], "/admin/h2e/"),
-])
+@pytest.mark.parametrize(
+    "roles, url", [(["vrc"], "/h2e/"), (["vrc"], "/ooh/h2e/participants/1/check"), (["admin"], "/admin/h2e/")]
+)
 def test_an_organisation_out_of_reach_is_an_audited_404_in_every_family(client, make, roles, url):
     h2e = make.org("h2e")
     user = make.user(make.org("salus"), roles=roles)
@@ -56,7 +62,11 @@ def test_an_organisation_out_of_reach_is_an_audited_404_in_every_family(client, 
     assert client.get(url).status_code == 404
     [refusal] = events("access.refused.404")
     assert (refusal.user_id, refusal.object_type, refusal.object_id, refusal.org_id) == (
-        user.id, "organisation", "h2e", h2e.id)
+        user.id,
+        "organisation",
+        "h2e",
+        h2e.id,
+    )
 
 
 def test_on_admin_pages_a_role_missing_everywhere_is_403_before_the_organisation(client, make):
@@ -80,7 +90,9 @@ def test_only_tenancy_looks_an_organisation_up_by_its_slug():
 
 
 def test_the_copies_of_the_tenancy_lookups_are_gone():
-    copies = re.compile(r"def (_org|_managed_org|_member|managed_org|participant_in_org|participant_at|get_request"
-                        r"|get_complaint|get_in_org)\(|RESERVED_SLUGS")
+    copies = re.compile(
+        r"def (_org|_managed_org|_member|managed_org|participant_in_org|participant_at|get_request"
+        r"|get_complaint|get_in_org)\(|RESERVED_SLUGS"
+    )
     offenders = [name for name, text in _sources() if copies.search(text)]
     assert not offenders, offenders

@@ -1,4 +1,5 @@
 """/<org>/: the organisation's home for its members; 404 for everyone else."""
+
 from portal.extensions import db
 from portal.models import Membership
 from tests.audit.helpers import events

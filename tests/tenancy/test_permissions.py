@@ -1,4 +1,5 @@
 """permissions: one role → action table and one decorator, failing closed."""
+
 import pytest
 from flask import g
 from flask_login import AnonymousUserMixin, login_user
@@ -101,9 +102,8 @@ def test_the_decorator_refuses_anonymous_with_401(app, orgs, actions):
     def view():
         return "ran"
 
-    with app.test_request_context("/h2e/"):
-        with pytest.raises(Unauthorized):
-            view()
+    with app.test_request_context("/h2e/"), pytest.raises(Unauthorized):
+        view()
     assert view.permission == "test.vrc"
 
 

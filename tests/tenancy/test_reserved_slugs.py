@@ -1,5 +1,6 @@
 """Reserved slugs come from the URL map: every fixed segment where an organisation's
 slug goes is refused, and no organisation in the demo data or the tests' worlds takes one."""
+
 import re
 
 import pytest
@@ -40,8 +41,11 @@ def test_fixed_pages_where_the_other_families_put_a_slug_are_reserved(app, app_c
         if policy.slug_is_first_segment:
             continue
         prefix = policy.prefix.strip("/") + "/"
-        fixed = {rule.rule.strip("/")[len(prefix):].split("/", 1)[0] for rule in app.url_map.iter_rules()
-                 if rule.rule.strip("/").startswith(prefix)}
+        fixed = {
+            rule.rule.strip("/")[len(prefix) :].split("/", 1)[0]
+            for rule in app.url_map.iter_rules()
+            if rule.rule.strip("/").startswith(prefix)
+        }
         fixed = {segment for segment in fixed if segment and "<" not in segment}
         assert fixed, policy.prefix
         assert fixed <= reserved_slugs(), policy.prefix
@@ -62,8 +66,21 @@ def test_no_organisation_of_the_test_worlds_takes_a_url_segment(app_ctx, make):
     assert not set(delivering) & reserved_slugs()
 
 
-@pytest.mark.parametrize("slug", ["dpo", "ooh", "admin", "api", "static", "login", "rights-requests",
-                                  "organisations", "training-compliance", "access"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "dpo",
+        "ooh",
+        "admin",
+        "api",
+        "static",
+        "login",
+        "rights-requests",
+        "organisations",
+        "training-compliance",
+        "access",
+    ],
+)
 def test_the_lead_admin_cannot_create_an_organisation_with_a_reserved_slug(app, make, slug):
     w = world(make)
     client = app.test_client()

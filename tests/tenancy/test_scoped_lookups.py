@@ -3,11 +3,11 @@
 Membership rows carry an org_id, so they stand in here for the participant rows
 later areas add; a miss and another organisation's row answer the same 404.
 """
+
 import pytest
 from flask import g
-from werkzeug.exceptions import NotFound
-
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from portal.extensions import db
 from portal.models import AuditEvent, Membership
@@ -36,10 +36,13 @@ def test_another_organisations_row_is_not_found(two_orgs):
         scoped_get(Membership, other_row.id, home)
     with pytest.raises(NotFound):
         scoped_get(Membership, own_row.id, other)
-    refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.refused.404")
-                                 .order_by(AuditEvent.seq)).all()
+    refused = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "access.refused.404").order_by(AuditEvent.seq)
+    ).all()
     assert [(e.org_id, e.object_type, e.object_id) for e in refused] == [
-        (home.id, "membership", str(other_row.id)), (other.id, "membership", str(own_row.id))]
+        (home.id, "membership", str(other_row.id)),
+        (other.id, "membership", str(own_row.id)),
+    ]
 
 
 @pytest.mark.parametrize("bad_id", [None, "", "abc", "1 OR 1=1", 10**9, 2**63])

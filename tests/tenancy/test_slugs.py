@@ -1,11 +1,26 @@
 """Organisation slugs may not collide with the portal's fixed first path segments."""
+
 import pytest
 
 from portal.tenancy import slug_problem
 
 # DESIGN.md, "Tenancy and URLs".
-DESIGN_RESERVED = ("lead", "dpo", "ooh", "dwp", "account", "api", "oauth", "login", "logout",
-                   "healthz", "static", "assets", "admin", "jobs")
+DESIGN_RESERVED = (
+    "lead",
+    "dpo",
+    "ooh",
+    "dwp",
+    "account",
+    "api",
+    "oauth",
+    "login",
+    "logout",
+    "healthz",
+    "static",
+    "assets",
+    "admin",
+    "jobs",
+)
 
 
 @pytest.mark.parametrize("slug", DESIGN_RESERVED)
@@ -30,7 +45,8 @@ def test_ordinary_slugs_are_accepted(app_ctx, slug):
     assert slug_problem(slug) is None
 
 
-@pytest.mark.parametrize("slug", ["", "H2E", "case_uk", "-case", "case-", "case--uk", "case uk",
-                                  "café", "x" * 41, "../lead", "lead/"])
+@pytest.mark.parametrize(
+    "slug", ["", "H2E", "case_uk", "-case", "case-", "case--uk", "case uk", "café", "x" * 41, "../lead", "lead/"]
+)
 def test_malformed_slugs_are_refused(app_ctx, slug):
     assert slug_problem(slug) is not None
