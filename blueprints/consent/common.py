@@ -4,8 +4,9 @@ the page shown when an action is refused for want of a live consent."""
 from flask import g, render_template, request
 
 from portal.access import participant_access
-from portal.consent import consents
-from portal.consent.consents import ConsentRequired, Upload
+from portal.consent import consents, recording
+from portal.consent.consents import ConsentRequired
+from portal.consent.recording import Upload
 from portal.tenancy import org_blueprint
 
 bp = org_blueprint("consent", __name__, url_prefix="/participants")
@@ -36,4 +37,4 @@ def upload_from(field_name: str = "evidence") -> Upload | None:
     storage = request.files.get(field_name)
     if storage is None or not storage.filename:
         return None
-    return Upload(filename=storage.filename, content=storage.stream.read(consents.evidence_max_bytes() + 1))
+    return Upload(filename=storage.filename, content=storage.stream.read(recording.evidence_max_bytes() + 1))

@@ -10,7 +10,7 @@ from blueprints.participants.common import render_participant
 from portal.access.participant_access import FULL, LIMITED, current_level, get_child, get_participant
 from portal.actions import Action
 from portal.casework import employer_contacts, gp_letters
-from portal.consent import consents, disclosures, emergency, privacy_notices
+from portal.consent import consents, disclosures, emergency, privacy_notices, receipts, recording
 from portal.extensions import db
 from portal.models import Consent, ConsentEvidence, Organisation
 from portal.ooh import ooh_calls
@@ -50,7 +50,7 @@ def record_decision(participant_id):
         fill_now(form, "decided_on", "decided_time")
     if form.validate_on_submit():
         try:
-            consent = consents.record_consent(
+            consent = recording.record_consent(
                 participant,
                 form.purpose.data,
                 form.decision.data,
@@ -99,7 +99,7 @@ def withdraw(participant_id, consent_id):
         try:
             withdrawn_at = typed_moment(form, "withdrawn_on", "withdrawn_time")
             if _full():
-                consents.withdraw_consent(
+                recording.withdraw_consent(
                     participant, consent, withdrawn_at, form.method.data, form.words.data, current_user.id
                 )
             else:  # under a verbal-consent grant: logged, the VRC told
@@ -136,7 +136,7 @@ def add_evidence(participant_id, consent_id):
     form = EvidenceForm()
     if form.validate_on_submit():
         try:
-            consents.add_evidence(participant, consent, upload_from(), current_user.id)
+            recording.add_evidence(participant, consent, upload_from(), current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -161,7 +161,7 @@ def evidence(participant_id, consent_id, evidence_id):
     item = get_child(ConsentEvidence, evidence_id, participant)
     if item.consent_id != consent.id:
         abort(404)
-    return consents.evidence_download(consent, item)
+    return recording.evidence_download(consent, item)
 
 
 @bp.route("/<int:participant_id>/consents/<int:consent_id>/receipt")
@@ -176,6 +176,6 @@ def receipt(participant_id, consent_id):
         participant,
         "consents.receipt",
         consent=consent,
-        receipt=consents.receipt(consent, participant, org.name),
+        receipt=receipts.receipt(consent, participant, org.name),
         title="Consent receipt",
     )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from portal import audit, clock, private_files
 from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
-from portal.consent import consents, disclosures
+from portal.consent import consents, disclosures, receipts
 from portal.extensions import db
 from portal.models import GpLetter, Organisation, Participant, User
 from portal.models.sharing import SEND_METHODS
@@ -173,7 +173,7 @@ def letter_html(
         org=org,
         author=author,
         dated=dated or letter.issued_at or clock.now(),
-        controller=consents.CONTROLLER,
+        controller=receipts.CONTROLLER,
     )
 
 

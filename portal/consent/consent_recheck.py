@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal import audit
-from portal.consent import consents, disclosure_reviews
+from portal.consent import consent_rule, consents, disclosure_reviews
 from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.models import Disclosure, Participant
@@ -36,7 +36,7 @@ class RecheckResult:
     not_live: list[int] = field(default_factory=list)  # Disclosure ids the rule says relied on no live consent
 
 
-def _finding(disclosure: Disclosure, found: consents.Verdict) -> str:
+def _finding(disclosure: Disclosure, found: consent_rule.Verdict) -> str:
     """What the rule says, in ids, dates and states only (no personal data)."""
     consent = disclosure.consent
     assert consent is not None  # only disclosures that relied on a consent are rechecked

@@ -20,7 +20,7 @@ from portal.access import ooh_access, ooh_log, participant_access
 from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
 from portal.casework import appointments
-from portal.consent import consents, emergency
+from portal.consent import consents, emergency, recording
 from portal.extensions import db
 from portal.models import (
     Appointment,
@@ -184,7 +184,7 @@ def withdraw_consent(
         worker,
         f"Out-of-hours call: a consent of participant {participant.id} was withdrawn, recorded by {worker.name}.",
     )
-    return _through_casework(consents.withdraw_consent, participant, consent, withdrawn_at, method, words, worker.id)
+    return _through_casework(recording.withdraw_consent, participant, consent, withdrawn_at, method, words, worker.id)
 
 
 def _stage_action(

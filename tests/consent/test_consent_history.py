@@ -14,7 +14,7 @@ import pytest
 
 from portal import clock
 from portal.casework import employer_contacts, gp_letters
-from portal.consent import consents, disclosures, privacy_notices
+from portal.consent import consent_rule, consents, disclosures, privacy_notices, recording
 from portal.consent.consents import ConsentRequired
 from portal.extensions import db
 from portal.models import AuditEvent, Consent, ConsentWithdrawal, Disclosure, DisclosureReview, Notification
@@ -25,7 +25,7 @@ CATEGORIES = ["Health and wellbeing information"]
 
 
 def _record(world, decision="given", at=None, reason="", purpose="gp_contact"):
-    return consents.record_consent(
+    return recording.record_consent(
         world.participant,
         purpose,
         decision,
@@ -63,7 +63,7 @@ def _reported_case(world):
     """Given 2 hours ago, withdrawn 1 minute ago, then a new "given" dated 1 hour ago."""
     now = clock.now()
     first = _record(world, at=now - timedelta(hours=2), reason="Told me on the phone; recorded back at my desk")
-    consents.withdraw_consent(
+    recording.withdraw_consent(
         world.participant, first, now - timedelta(minutes=1), "phone", "Please stop", world.vrc.id
     )
     again = _record(world, at=now - timedelta(hours=1), reason="Forgot to record it at the meeting")
@@ -90,7 +90,7 @@ def test_the_reported_case_a_given_dated_before_a_withdrawal_does_not_revive_the
 def test_the_reported_case_through_the_pages(world, login):
     now = clock.now()
     first = _record(world, at=now - timedelta(hours=2), reason="Recorded after a home visit")
-    consents.withdraw_consent(world.participant, first, now - timedelta(minutes=1), "phone", "", world.vrc.id)
+    recording.withdraw_consent(world.participant, first, now - timedelta(minutes=1), "phone", "", world.vrc.id)
     vrc = login(world.vrc)
     base = f"/h2e/participants/{world.participant.id}"
     response = post(
@@ -125,7 +125,7 @@ def test_a_later_withdrawal_ends_every_decision_dated_before_it_whatever_the_rec
     now = clock.now()
     a = _record(world, at=now - timedelta(hours=3), reason="Paper form posted back")
     b = _record(world, at=now - timedelta(hours=2), reason="Paper form posted back")
-    consents.withdraw_consent(world.participant, b, now - timedelta(hours=1), "letter", "", world.vrc.id)
+    recording.withdraw_consent(world.participant, b, now - timedelta(hours=1), "letter", "", world.vrc.id)
     assert consents.live_consent(world.participant, "gp_contact") is None
     assert not consents.consent_live_at(a) and not consents.consent_live_at(b)
     assert consents.decision_state(a)[0] == "withdrawn"
@@ -138,8 +138,8 @@ def test_resolve_is_a_pure_function_of_the_history_in_any_order(world):
     first, again = _reported_case(world)
     history = consents.consents_of(world.participant)
     now = clock.now()
-    forward = consents.resolve(history, now, lambda c, at: False)
-    backward = consents.resolve(list(reversed(history)), now, lambda c, at: False)
+    forward = consent_rule.resolve(history, now, lambda c, at: False)
+    backward = consent_rule.resolve(list(reversed(history)), now, lambda c, at: False)
     assert (forward.state, forward.current.id) == (backward.state, backward.current.id) == ("withdrawn", again.id)
     assert forward.ended_by.id == first.withdrawal.id
 
@@ -194,7 +194,7 @@ def test_back_dated_decision_through_the_form_keeps_the_input_and_shows_on_the_p
 def test_employer_contact_gate_reads_the_same_rule(world):
     now = clock.now()
     first = _record(world, purpose="employer_contact", at=now - timedelta(hours=2), reason="Recorded late")
-    consents.withdraw_consent(world.participant, first, now - timedelta(minutes=1), "email", "", world.vrc.id)
+    recording.withdraw_consent(world.participant, first, now - timedelta(minutes=1), "email", "", world.vrc.id)
     _record(world, purpose="employer_contact", at=now - timedelta(hours=1), reason="Recorded late")
     with pytest.raises(ConsentRequired, match="employer_contact"):
         employer_contacts.record_employer_contact(

@@ -42,7 +42,7 @@ from sqlalchemy import update
 
 from portal import clock
 from portal.casework import employer_contacts, gp_letters
-from portal.consent import consents, disclosures, privacy_notices
+from portal.consent import consent_rule, consents, disclosures, privacy_notices, recording
 from portal.consent.consents import ConsentRequired
 from portal.extensions import db
 from portal.models import Consent, ConsentWithdrawal, Objection, Participant, PrivacyNotice, StaffSession
@@ -279,7 +279,7 @@ class ConsentRule(_Rules):
 
     @invariant()
     def resolve_agrees_with_the_model(self):
-        needs_renewal = consents.renewal_rule(list(reversed(self.notices)))
+        needs_renewal = consent_rule.renewal_rule(list(reversed(self.notices)))
         moments = {clock.now()} | {d.at for d in self.model.decisions} | {w.at for w in self.model.withdrawals}
         now = clock.now()
         for purpose in PURPOSES:
@@ -288,7 +288,7 @@ class ConsentRule(_Rules):
                 expected = self.model.live(purpose, moment)
                 # Whatever order the history comes in (checked now; the rest in one order).
                 for ordering in (history, list(reversed(history))) if moment == now else (history,):
-                    found = consents.resolve(ordering, moment, needs_renewal)
+                    found = consent_rule.resolve(ordering, moment, needs_renewal)
                     assert found.state == self.model.state(purpose, moment), (purpose, moment)
                     assert (found.live_consent.id if found.live_consent else None) == (
                         expected.id if expected else None
@@ -331,7 +331,7 @@ class ConsentPortal(_Rules):
 
     def record(self, purpose, given, at, reason, refused):
         try:
-            consent = consents.record_consent(
+            consent = recording.record_consent(
                 self.participant,
                 purpose,
                 "given" if given else "refused",
@@ -354,7 +354,7 @@ class ConsentPortal(_Rules):
 
     def withdraw_decision(self, consent_id, at):
         consent = db.session.get(Consent, consent_id)
-        consents.withdraw_consent(self.participant, consent, at, "phone", "", self.w.vrc_id)
+        recording.withdraw_consent(self.participant, consent, at, "phone", "", self.w.vrc_id)
 
     def publish(self, version, reconsent):
         now = clock.now()
@@ -397,7 +397,7 @@ class ConsentPortal(_Rules):
         if not ended:
             return
         with pytest.raises(Problems):
-            consents.withdraw_consent(
+            recording.withdraw_consent(
                 self.participant, db.session.get(Consent, ended[-1].id), now, "phone", "", self.w.vrc_id
             )
         db.session.rollback()

@@ -8,7 +8,7 @@ import pytest
 from portal import clock, private_files
 from portal.access.participant_access import ParticipantRestricted
 from portal.casework import employer_contacts, gp_letters
-from portal.consent import consents, disclosures
+from portal.consent import disclosures, recording
 from portal.consent.consents import ConsentRequired
 from portal.extensions import db
 from portal.models import Disclosure
@@ -89,7 +89,7 @@ def test_withdrawal_blocks_the_very_next_gp_action(world, make):
         world.participant, "gp_contact", recorded_by=world.vrc, decided_at=clock.now() - timedelta(minutes=5)
     )
     letter = _draft(world)
-    consents.withdraw_consent(world.participant, consent, clock.now(), "phone", "Stop please", world.vrc.id)
+    recording.withdraw_consent(world.participant, consent, clock.now(), "phone", "Stop please", world.vrc.id)
     with pytest.raises(ConsentRequired, match="withdrew"):
         gp_letters.issue_letter(world.participant, letter, world.vrc.id)
     with pytest.raises(ConsentRequired):
@@ -105,7 +105,9 @@ def test_an_issued_letter_cannot_be_recorded_as_sent_after_the_withdrawal(world,
     letter = _draft(world)
     gp_letters.issue_letter(world.participant, letter, world.vrc.id)
     clock.advance(timedelta(minutes=10))
-    consents.withdraw_consent(world.participant, consent, clock.now() - timedelta(minutes=5), "phone", "", world.vrc.id)
+    recording.withdraw_consent(
+        world.participant, consent, clock.now() - timedelta(minutes=5), "phone", "", world.vrc.id
+    )
     with pytest.raises(ConsentRequired):
         gp_letters.record_sent(world.participant, letter, "post", clock.now(), world.vrc.id)
     # Sent before the participant withdrew: that disclosure relied on a live consent.
@@ -144,7 +146,7 @@ def test_withdrawal_blocks_the_very_next_employer_contact(world, make):
         world.participant, "employer_contact", recorded_by=world.vrc, decided_at=clock.now() - timedelta(hours=1)
     )
     _contact(world, at=clock.now() - timedelta(minutes=1))
-    consents.withdraw_consent(world.participant, consent, clock.now(), "email", "", world.vrc.id)
+    recording.withdraw_consent(world.participant, consent, clock.now(), "email", "", world.vrc.id)
     with pytest.raises(ConsentRequired):
         _contact(world)
     assert len(disclosures.disclosures_of(world.participant)) == 1

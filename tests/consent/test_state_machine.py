@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal import clock
-from portal.consent import consents, privacy_notices
+from portal.consent import consents, privacy_notices, receipts, recording
 from portal.consent.consents import ConsentRequired
 from portal.extensions import db
 from portal.models import Consent
@@ -14,7 +14,7 @@ from portal.validation import Problems
 
 
 def _record(world, decision="given", purpose="gp_contact", words="Yes, write to my GP", at=None, notice=None):
-    return consents.record_consent(
+    return recording.record_consent(
         world.participant,
         purpose,
         decision,
@@ -34,7 +34,7 @@ def test_given_then_withdrawn_stops_being_live_at_once(world):
     assert consent.notice_id == world.notice.id
 
     clock.advance(timedelta(minutes=1))
-    consents.withdraw_consent(world.participant, consent, clock.now(), "phone", "Please stop", world.vrc.id)
+    recording.withdraw_consent(world.participant, consent, clock.now(), "phone", "Please stop", world.vrc.id)
     assert consents.live_consent(world.participant, "gp_contact") is None
     with pytest.raises(ConsentRequired) as refused:
         consents.require_live_consent(world.participant, "gp_contact")
@@ -105,7 +105,7 @@ def test_decision_must_be_recorded_under_the_notice_in_force(world, make):
     old_id = world.notice.id
     make.privacy_notice(version="2", published_on=clock.today(), change_note="Changed")
     with pytest.raises(Problems, match="Version 2 of the privacy notice is now in force"):
-        consents.record_consent(
+        recording.record_consent(
             world.participant, "gp_contact", "given", "verbal", "yes", clock.now(), old_id, None, world.vrc.id
         )
 
@@ -113,7 +113,7 @@ def test_decision_must_be_recorded_under_the_notice_in_force(world, make):
 def test_no_notice_no_consent(cw, make):
     make.consent_purposes()
     with pytest.raises(Problems, match="No privacy notice has been published"):
-        consents.record_consent(
+        recording.record_consent(
             cw.participant, "gp_contact", "given", "verbal", "yes", clock.now(), "", None, cw.vrc.id
         )
 
@@ -126,12 +126,12 @@ def test_refusing_a_live_consent_is_a_withdrawal(world):
 
 def test_verbal_needs_the_participants_words_and_written_a_form(world):
     with pytest.raises(Problems) as problems:
-        consents.record_consent(
+        recording.record_consent(
             world.participant, "gp_contact", "given", "verbal", "", clock.now(), world.notice.id, None, world.vrc.id
         )
     assert {p.field for p in problems.value.problems} == {"words"}
     with pytest.raises(Problems) as problems:
-        consents.record_consent(
+        recording.record_consent(
             world.participant, "gp_contact", "given", "written", "", clock.now(), world.notice.id, None, world.vrc.id
         )
     assert {p.field for p in problems.value.problems} == {"evidence"}
@@ -142,7 +142,7 @@ def test_times_cannot_be_in_the_future(world):
         _record(world, at=clock.now() + timedelta(hours=1))
     consent = _record(world)
     with pytest.raises(Problems, match="now or in the past"):
-        consents.withdraw_consent(
+        recording.withdraw_consent(
             world.participant, consent, clock.now() + timedelta(hours=1), "phone", "", world.vrc.id
         )
 
@@ -152,10 +152,10 @@ def test_withdrawal_only_once_and_only_of_the_latest(world):
     clock.advance(timedelta(minutes=1))
     second = _record(world, words="Yes again, in writing later")
     with pytest.raises(Problems, match="later decision"):
-        consents.withdraw_consent(world.participant, first, clock.now(), "phone", "", world.vrc.id)
-    consents.withdraw_consent(world.participant, second, clock.now(), "phone", "", world.vrc.id)
+        recording.withdraw_consent(world.participant, first, clock.now(), "phone", "", world.vrc.id)
+    recording.withdraw_consent(world.participant, second, clock.now(), "phone", "", world.vrc.id)
     with pytest.raises(Problems, match="already withdrawn"):
-        consents.withdraw_consent(world.participant, second, clock.now(), "phone", "", world.vrc.id)
+        recording.withdraw_consent(world.participant, second, clock.now(), "phone", "", world.vrc.id)
 
 
 def test_restricted_record_refuses_recording_but_allows_withdrawal(world):
@@ -166,7 +166,7 @@ def test_restricted_record_refuses_recording_but_allows_withdrawal(world):
     db.session.commit()
     with pytest.raises(ParticipantRestricted):
         _record(world, purpose="employer_contact")
-    consents.withdraw_consent(world.participant, consent, clock.now(), "letter", "", world.vrc.id)
+    recording.withdraw_consent(world.participant, consent, clock.now(), "letter", "", world.vrc.id)
     assert consents.live_consent(world.participant, "gp_contact") is None
 
 
@@ -174,7 +174,7 @@ def test_recording_and_withdrawing_are_audited_by_id_only(world):
     from tests.casework.conftest import events
 
     consent = _record(world, words="WORDSMARKER yes")
-    consents.withdraw_consent(world.participant, consent, clock.now(), "phone", "WITHDRAWMARKER", world.vrc.id)
+    recording.withdraw_consent(world.participant, consent, clock.now(), "phone", "WITHDRAWMARKER", world.vrc.id)
     recorded = events("consent.recorded")[-1]
     withdrawn = events("consent.withdrawn")[-1]
     assert recorded.participant_id == withdrawn.participant_id == world.participant.id
@@ -186,7 +186,7 @@ def test_recording_and_withdrawing_are_audited_by_id_only(world):
 
 def test_receipt_fields(world):
     consent = _record(world)
-    receipt = consents.receipt(consent, world.participant, "Health 2 Employment")
+    receipt = receipts.receipt(consent, world.participant, "Health 2 Employment")
     for key in (
         "receipt_id",
         "version",
