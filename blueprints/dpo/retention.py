@@ -21,7 +21,7 @@ from portal.actions import Action
 from portal.governance import legal_holds
 from portal.models.retention import COUNTED_FROM, DestructionList, LegalHold
 from portal.permissions import requires
-from portal.retention import retention
+from portal.retention import audit_archive, destruction_lists, retention
 from portal.validation import Invalid, Problems
 
 bp = Blueprint("retention", __name__)
@@ -148,7 +148,7 @@ def lift_hold(hold_id):
 @requires(Action.RETENTION_MANAGE)
 def lists():
     return render_template(
-        "retention/lists.html", lists=retention.lists(), build_form=BuildForm(), title="Destruction lists"
+        "retention/lists.html", lists=destruction_lists.lists(), build_form=BuildForm(), title="Destruction lists"
     )
 
 
@@ -158,7 +158,7 @@ def build():
     form = BuildForm()
     if not form.validate_on_submit():
         abort(400)
-    found = retention.build_list(current_user)
+    found = destruction_lists.build_list(current_user)
     flash(f"Destruction list {found.id} built: {len(found.items)} items", "success")
     return redirect(url_for(".destruction_list", list_id=found.id), 303)
 
@@ -178,7 +178,7 @@ def _list_page(found, approve_form=None, destroy_form=None, status=200):
         labels=retention.STATUS_LABELS,
         counted_from=COUNTED_FROM,
         period_label=retention.period_label,
-        running=retention.running_destruction(found),
+        running=destruction_lists.running_destruction(found),
         form=failed,
         title=f"Destruction list {found.id}",
     ), status
@@ -203,7 +203,7 @@ def approve(list_id):
     if not every and not form.items.data:
         form.items.errors = ["Select the items to approve"]
         return _list_page(found, approve_form=form, status=400)
-    count = retention.approve(found, None if every else form.items.data, current_user)
+    count = destruction_lists.approve(found, None if every else form.items.data, current_user)
     flash(f"{count} item{'s' if count != 1 else ''} approved for destruction", "success")
     return redirect(url_for(".destruction_list", list_id=found.id), 303)
 
@@ -218,7 +218,7 @@ def destroy(list_id):
     if not form.confirm.data:
         form.confirm.errors = ["Confirm that the approved items are to be destroyed"]
         return _list_page(found, destroy_form=form, status=400)
-    job = retention.start_destruction(found, current_user)
+    job = destruction_lists.start_destruction(found, current_user)
     return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
@@ -226,7 +226,7 @@ def destroy(list_id):
 @requires(Action.RETENTION_MANAGE)
 def certificate(list_id):
     found = _get(DestructionList, list_id)
-    pdf = retention.certificate_pdf(found, current_user)
+    pdf = destruction_lists.certificate_pdf(found, current_user)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="destruction-certificate-{found.id}.pdf"'
     response.headers["Cache-Control"] = "no-store"
@@ -239,15 +239,15 @@ def certificate(list_id):
 @bp.route("/retention/audit-checkpoint", methods=["GET", "POST"])
 @requires(Action.RETENTION_MANAGE)
 def checkpoint():
-    cut = retention.audit_cut()
+    cut = audit_archive.audit_cut()
     form = CheckpointForm()
     if form.validate_on_submit() and cut is not None:
         if not form.confirm.data:
             form.confirm.errors = ["Confirm that the checkpoint is to be sealed"]
         else:
             try:
-                sealed = retention.seal_checkpoint(cut, current_user)
-            except retention.CheckpointRefused as refused:
+                sealed = audit_archive.seal_checkpoint(cut, current_user)
+            except audit_archive.CheckpointRefused as refused:
                 form.confirm.errors = [f"The checkpoint was not sealed: {refused}"]
             else:
                 flash(
@@ -256,7 +256,7 @@ def checkpoint():
                     "success",
                 )
                 return redirect(url_for(".rules"), 303)
-    count = retention.events_to_seal(cut) if cut is not None else 0
+    count = audit_archive.events_to_seal(cut) if cut is not None else 0
     return render_template(
         "retention/checkpoint.html",
         form=form,

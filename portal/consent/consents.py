@@ -357,6 +357,3 @@ def latest_decision(participant: Participant, purpose_id: int) -> Consent | None
     """The decision currently in effect for the purpose (the last to take effect)."""
     purpose = db.session.get(ConsentPurpose, purpose_id)
     return verdict(participant, purpose).current if purpose is not None else None
-
-
-# ----------------------------------------------------------------- evidence

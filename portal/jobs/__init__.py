@@ -165,7 +165,7 @@ PERIODIC: list[Periodic] = [
     Periodic(
         Action.RETENTION_NIGHTLY,
         "0 3 * * *",
-        "portal.retention.retention:nightly",
+        "portal.retention.destruction_lists:nightly",
         "dpo",
         "Build the destruction list",
         "Lists the records past their retention period (and audit events to seal) for the DPO to approve.",

@@ -10,7 +10,7 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.governance import legal_holds
-from portal.retention import retention
+from portal.retention import destruction_lists
 from tests.registry import WORLD_BUILDERS, Case
 
 DPO = {"dpo": 200}
@@ -21,7 +21,7 @@ def _retention(w):
     w.hold = legal_holds.place_hold(
         w.participant, reason="Tribunal claim", review_on=clock.today() + timedelta(days=90), placed_by=dpo
     )
-    w.destruction_list = retention.build_list(dpo)
+    w.destruction_list = destruction_lists.build_list(dpo)
     db.session.commit()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import AuditEvent
-from portal.retention import retention
+from portal.retention import audit_archive, destruction_lists
 from tests.audit.helpers import run_audit_verify, tamper
 
 
@@ -26,7 +26,7 @@ def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, m
     _events(10)
     cut = db.session.scalar(select(func.max(AuditEvent.seq))) - 3
     head_hash = db.session.get(AuditEvent, cut).hash
-    sealed = retention.seal_checkpoint(cut, dpo)
+    sealed = audit_archive.seal_checkpoint(cut, dpo)
     assert (sealed.kind, sealed.ok, sealed.checkpoint_seq, sealed.checkpoint_hash) == (
         "checkpoint",
         True,
@@ -39,7 +39,7 @@ def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, m
     assert first.prev_hash == head_hash
     # The archive: a private JSON-lines file with every sealed event and its hash.
     name = sealed.message.split("audit-archive/")[1]
-    path = os.path.join(retention.archive_dir(), name)
+    path = os.path.join(audit_archive.archive_dir(), name)
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
     lines = [json.loads(line) for line in open(path, encoding="utf-8")]
     assert [line["event"]["seq"] for line in lines] == list(range(1, cut + 1))
@@ -59,7 +59,7 @@ def test_seal_then_verify_passes_and_tampering_is_still_detected(app, app_ctx, m
 def test_after_a_checkpoint_a_deleted_first_event_or_a_forged_checkpoint_is_caught(app, app_ctx, make):
     dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
     _events(6)
-    sealed = retention.seal_checkpoint(3, dpo)
+    sealed = audit_archive.seal_checkpoint(3, dpo)
     sealed_id, head_hash = sealed.id, sealed.checkpoint_hash
     assert run_audit_verify(app).exit_code == 0
     # A checkpoint whose head hash was altered no longer links to the event after it.
@@ -77,11 +77,11 @@ def test_after_a_checkpoint_a_deleted_first_event_or_a_forged_checkpoint_is_caug
 def test_cannot_seal_beyond_the_chain_or_twice(app_ctx, make):
     dpo = make.user(make.org("ingeus", kind="lead"), ["dpo"])
     _events(5)
-    with pytest.raises(retention.CheckpointRefused):
-        retention.seal_checkpoint(999, dpo)
-    retention.seal_checkpoint(3, dpo)
-    with pytest.raises(retention.CheckpointRefused):
-        retention.seal_checkpoint(2, dpo)
+    with pytest.raises(audit_archive.CheckpointRefused):
+        audit_archive.seal_checkpoint(999, dpo)
+    audit_archive.seal_checkpoint(3, dpo)
+    with pytest.raises(audit_archive.CheckpointRefused):
+        audit_archive.seal_checkpoint(2, dpo)
 
 
 def test_checkpoint_item_on_the_destruction_list(app_ctx, make):
@@ -93,10 +93,10 @@ def test_checkpoint_item_on_the_destruction_list(app_ctx, make):
     clock.freeze(datetime(2020, 1, 1, tzinfo=UTC))
     _events(4)
     clock.freeze(datetime(2020, 1, 1, tzinfo=UTC) + relativedelta(months=73))
-    found = retention.build_list(dpo)
+    found = destruction_lists.build_list(dpo)
     item = next(i for i in found.items if i.kind == "audit_events")
-    retention.approve(found, [item.id], dpo)
-    assert retention.destroy_approved(found, dpo)["destroyed"] == 1
+    destruction_lists.approve(found, [item.id], dpo)
+    assert destruction_lists.destroy_approved(found, dpo)["destroyed"] == 1
     assert audit.latest_checkpoint().checkpoint_seq == int(item.object_id)
     assert audit.verify_chain().ok
 
@@ -119,6 +119,6 @@ def test_app_role_cannot_delete_audit_rows_but_the_owner_function_can(app, app_c
         db.session.execute(text("SELECT audit_expire_to_checkpoint(2)"))
     db.session.rollback()
     assert audit.event_count() >= 6
-    retention.seal_checkpoint(3, dpo)
+    audit_archive.seal_checkpoint(3, dpo)
     assert db.session.scalar(select(func.min(AuditEvent.seq))) == 4
     assert audit.verify_chain().ok

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.governance import legal_holds
 from portal.models import Appointment, Job
 from portal.models.retention import DestructionList, LegalHold
-from portal.retention import retention
+from portal.retention import destruction_lists
 from tests.casework.conftest import errors_of, events, post
 
 
@@ -96,7 +96,7 @@ def test_destruction_list_pages_end_to_end(world, login):
     assert "1 destroyed" in client.get(destroyed.headers["Location"]).get_data(as_text=True)
     assert db.session.get(Appointment, appointment_id) is None
     # Run twice, the job destroys nothing more.
-    assert retention.destroy_list_job(found.id, world.dpo.id)["destroyed"] == 0
+    assert destruction_lists.destroy_list_job(found.id, world.dpo.id)["destroyed"] == 0
     pdf = client.get(f"/dpo/destruction/{found.id}/certificate.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert events("retention.certificate")

@@ -12,7 +12,7 @@ from portal.governance import legal_holds
 from portal.models import Appointment, AuditEvent, Consent
 from portal.models.erasure import Tombstone
 from portal.models.retention import DestructionList, RetentionRuleChange
-from portal.retention import destruction, retention
+from portal.retention import audit_archive, destruction, destruction_lists, retention
 from portal.rights import erasure
 from tests.casework.conftest import events
 from tests.retention.conftest import CLOSED_ON
@@ -28,20 +28,20 @@ def _kinds(found):
 
 def test_nothing_listed_before_the_period(world):
     _after(71, days=20)
-    found = retention.build_list(world.dpo)
+    found = destruction_lists.build_list(world.dpo)
     assert _kinds(found) == []
 
 
 def test_records_listed_after_the_period_and_nothing_destroyed_unapproved(world):
     _after(72)
-    found = retention.build_list(world.dpo)
+    found = destruction_lists.build_list(world.dpo)
     assert ("participant_record", str(world.participant.id)) in _kinds(found)
     assert ("appointments", str(world.appointment.id)) in _kinds(found)
     assert ("consents", str(world.consent.id)) in _kinds(found)
     item = next(i for i in found.items if i.kind == "appointments")
     assert item.counted_from_on == CLOSED_ON and item.period_ended_on == CLOSED_ON + relativedelta(months=72)
     # Nothing approved: nothing destroyed.
-    results = retention.destroy_approved(found, world.dpo)
+    results = destruction_lists.destroy_approved(found, world.dpo)
     assert results["destroyed"] == 0
     assert db.session.get(Appointment, world.appointment.id) is not None
     # The audit holds ids only.
@@ -52,18 +52,18 @@ def test_records_listed_after_the_period_and_nothing_destroyed_unapproved(world)
 
 def test_a_second_build_does_not_list_again(world):
     _after(72)
-    retention.build_list(world.dpo)
-    again = retention.build_list(world.dpo)
+    destruction_lists.build_list(world.dpo)
+    again = destruction_lists.build_list(world.dpo)
     assert _kinds(again) == []
 
 
 def test_approved_items_destroyed_with_tombstones_and_certificate(world):
     appointment_id, consent_id = world.appointment.id, world.consent.id
     _after(72)
-    found = retention.build_list(world.dpo)
+    found = destruction_lists.build_list(world.dpo)
     appointment_item = next(i for i in found.items if i.kind == "appointments")
-    assert retention.approve(found, [appointment_item.id], world.dpo) == 1
-    results = retention.destroy_approved(found, world.dpo)
+    assert destruction_lists.approve(found, [appointment_item.id], world.dpo) == 1
+    results = destruction_lists.destroy_approved(found, world.dpo)
     assert results["destroyed"] == 1
     assert db.session.get(Appointment, appointment_id) is None
     assert db.session.get(Consent, consent_id) is not None  # not approved: kept
@@ -71,17 +71,17 @@ def test_approved_items_destroyed_with_tombstones_and_certificate(world):
     assert stone.object_type == "appointment" and stone.basis == "retention" and stone.rule == "appointments"
     assert stone.confirmed_by_id == world.dpo.id
     # Then everything else, participant included (through the erasure service).
-    retention.approve(found, None, world.dpo)
-    results = retention.destroy_approved(found, world.dpo)
+    destruction_lists.approve(found, None, world.dpo)
+    results = destruction_lists.destroy_approved(found, world.dpo)
     assert results["failed"] == 0
     assert db.session.get(Consent, consent_id) is None
     participant_item = next(i for i in found.items if i.kind == "participant_record")
     assert participant_item.status == "destroyed"
     assert db.session.get(Tombstone, participant_item.tombstone_id).object_type == "participant"
     assert found.status == "completed"
-    pdf = retention.certificate_pdf(found, world.dpo)
+    pdf = destruction_lists.certificate_pdf(found, world.dpo)
     assert pdf.startswith(b"%PDF")
-    html = retention.certificate_html(found)
+    html = destruction_lists.certificate_html(found)
     assert "Records destroyed: 3" in html and "Appointments" in html and world.dpo.name in html
 
 
@@ -92,10 +92,10 @@ def test_legal_hold_stops_destruction_and_erasure(world):
     db.session.rollback()  # the hold committed with its event
     assert legal_holds.active_hold(world.participant) == hold
     _after(72)
-    found = retention.build_list(world.dpo)
+    found = destruction_lists.build_list(world.dpo)
     held = [i for i in found.items if i.participant_id == world.participant.id]
     assert held and all(i.status == "held" and i.hold_id == hold.id for i in held)
-    retention.approve(found, [i.id for i in held], world.dpo)
+    destruction_lists.approve(found, [i.id for i in held], world.dpo)
     assert all(i.status == "held" for i in held)
     with pytest.raises(destruction.DestructionRefused):
         destruction.destroy(
@@ -116,16 +116,16 @@ def test_legal_hold_stops_destruction_and_erasure(world):
         "legal_hold.place",
         "legal_hold.lift",
     ]
-    assert retention.approve(found, None, world.dpo) >= 3
-    assert retention.destroy_approved(found, world.dpo)["destroyed"] >= 3
+    assert destruction_lists.approve(found, None, world.dpo) >= 3
+    assert destruction_lists.destroy_approved(found, world.dpo)["destroyed"] >= 3
 
 
 def test_hold_placed_after_approval_still_stops_destruction(world):
     _after(72)
-    found = retention.build_list(world.dpo)
-    retention.approve(found, None, world.dpo)
+    found = destruction_lists.build_list(world.dpo)
+    destruction_lists.approve(found, None, world.dpo)
     legal_holds.place_hold(world.participant, reason="Claim", review_on=date(2033, 1, 1), placed_by=world.dpo)
-    retention.destroy_approved(found, world.dpo)
+    destruction_lists.destroy_approved(found, world.dpo)
     assert db.session.get(Appointment, world.appointment.id) is not None
     assert {i.status for i in found.items if i.participant_id} == {"held"}
 
@@ -138,7 +138,7 @@ def test_rule_change_is_kept_in_history_and_audited(world):
     assert (change.old_period_months, change.new_period_months) == (72, 24)
     assert events("retention.rule_change")[-1].object_id == "appointments"
     _after(24)
-    found = retention.build_list(world.dpo)
+    found = destruction_lists.build_list(world.dpo)
     assert [k for k, _ in _kinds(found)] == ["appointments"]
 
 
@@ -154,7 +154,7 @@ def test_nightly_job_builds_the_list(world):
     periodic = jobs.periodic("retention-nightly")
     assert periodic is not None and periodic.role == "dpo"
     _after(72)
-    result = retention.nightly()
+    result = destruction_lists.nightly()
     found = db.session.get(DestructionList, result["list_id"])
     assert found.built_by_id is None and result["items"] == len(found.items) >= 3
 
@@ -165,7 +165,7 @@ def test_audit_events_past_their_period_are_listed(world):
     _after(73)
     audit.record("something.later")
     db.session.commit()
-    cut = retention.audit_cut()
+    cut = audit_archive.audit_cut()
     assert cut is not None
     assert db.session.get(AuditEvent, cut).at < clock.now() - relativedelta(months=72)
 
@@ -204,11 +204,11 @@ def test_a_refused_seal_rolls_back_and_a_sealed_one_commits(world):
     audit.record("old.event")
     db.session.commit()
     audit.record("pending.event")  # not committed: the refusal takes it with it
-    with pytest.raises(retention.CheckpointRefused):
-        retention.seal_checkpoint(999, world.dpo)
+    with pytest.raises(audit_archive.CheckpointRefused):
+        audit_archive.seal_checkpoint(999, world.dpo)
     assert not events("pending.event")
     head = events("old.event")[-1].seq
-    assert retention.events_to_seal(head) > 0
-    sealed = retention.seal_checkpoint(head, world.dpo)
+    assert audit_archive.events_to_seal(head) > 0
+    sealed = audit_archive.seal_checkpoint(head, world.dpo)
     db.session.rollback()
-    assert audit.latest_checkpoint() == sealed and retention.events_to_seal(head) == 0
+    assert audit.latest_checkpoint() == sealed and audit_archive.events_to_seal(head) == 0
