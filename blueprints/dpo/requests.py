@@ -35,6 +35,8 @@ from portal.models import Participant
 from portal.models.rights import Complaint, PortabilityExport, RightsRequest
 from portal.permissions import ACTIONS, requires
 from portal.rights import (
+    clock_changes,
+    request_lists,
     rights_clock,
     rights_complaints,
     rights_figures,
@@ -42,6 +44,7 @@ from portal.rights import (
     rights_requests,
     rights_workflows,
 )
+from portal.rights import portability as portability_exports
 from portal.rights.rights_workflows import NotLinked
 from portal.validation import Problems
 
@@ -59,7 +62,7 @@ OTHER_WORKFLOWS = (
 def open_rights_requests(participant_id) -> int:
     """How many open rights requests a participant has (existence only, for the
     record page of the assigned VRC and team managers)."""
-    return rights_requests.open_count_for(participant_id)
+    return request_lists.open_count_for(participant_id)
 
 
 # ----------------------------------------------------------------- intake
@@ -69,7 +72,7 @@ def open_rights_requests(participant_id) -> int:
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def home():
     today = clock.today()
-    rows = rights_requests.open_requests()
+    rows = request_lists.open_requests()
     states = [rights_clock.state_of(r, today) for r in rows]
     counts = {s: states.count(s) for s in (deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TRACK)}
     # Every page of the portal's home list that only the DPO may use (others' areas
@@ -94,7 +97,7 @@ def home():
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def requests():
     today = clock.today()
-    rows = rights_requests.open_requests()
+    rows = request_lists.open_requests()
     items = [
         (
             r,
@@ -104,9 +107,9 @@ def requests():
         )
         for r in rows
     ]
-    rights_requests.audit_list(rows, current_user.id)
+    request_lists.audit_list(rows, current_user.id)
     return render_template(
-        "rights/requests.html", items=items, closed=rights_requests.closed_requests(), title="Rights requests"
+        "rights/requests.html", items=items, closed=request_lists.closed_requests(), title="Rights requests"
     )
 
 
@@ -132,7 +135,7 @@ def _page(found, template="rights/request.html", **context):
         others=others,
         objections=objections.objections_of(participant.id) if participant else [],
         restrictions=rights_workflows.restriction_notices(found),
-        exports=rights_workflows.exports_of(found),
+        exports=portability_exports.exports_of(found),
         title=context.pop("title", f"Rights request {found.reference}"),
         **context,
     )
@@ -142,7 +145,7 @@ def _page(found, template="rights/request.html", **context):
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def show(request_id):
     found = tenancy.service_wide_get(RightsRequest, request_id)
-    rights_requests.audit_view(found, current_user.id)
+    request_lists.audit_view(found, current_user.id)
     return _page(found)
 
 
@@ -202,7 +205,7 @@ def clarify(request_id):
     return _handle(
         request_id,
         StopForm,
-        lambda r, f: rights_requests.stop_clock(r, f.asked_on.data, f.question.data, current_user.id),
+        lambda r, f: clock_changes.stop_clock(r, f.asked_on.data, f.question.data, current_user.id),
         "Ask what the request covers",
         "Clock stopped until the answer arrives",
     )
@@ -214,7 +217,7 @@ def answer(request_id):
     return _handle(
         request_id,
         AnswerForm,
-        lambda r, f: rights_requests.restart_clock(r, f.answered_on.data, f.note.data, current_user.id),
+        lambda r, f: clock_changes.restart_clock(r, f.answered_on.data, f.note.data, current_user.id),
         "The answer arrived",
         "Clock restarted",
     )
@@ -226,7 +229,7 @@ def extend(request_id):
     return _handle(
         request_id,
         ExtendForm,
-        lambda r, f: rights_requests.extend(r, f.reason.data, f.detail.data, current_user.id),
+        lambda r, f: clock_changes.extend(r, f.reason.data, f.detail.data, current_user.id),
         "Extend the deadline",
         "Extended: tell the person before the one-month date",
     )
@@ -238,7 +241,7 @@ def extension_notice(request_id):
     return _handle(
         request_id,
         SentForm,
-        lambda r, f: rights_requests.record_extension_notice(r, f.sent_on.data, f.method.data, current_user.id),
+        lambda r, f: clock_changes.record_extension_notice(r, f.sent_on.data, f.method.data, current_user.id),
         "The person was told of the extension",
         "Extension notice recorded",
     )
@@ -250,7 +253,7 @@ def dwp(request_id):
     return _handle(
         request_id,
         DwpForm,
-        lambda r, f: rights_requests.record_dwp_informed(r, f.informed_on.data, f.note.data, current_user.id),
+        lambda r, f: clock_changes.record_dwp_informed(r, f.informed_on.data, f.note.data, current_user.id),
         "DWP informed or consulted",
         "Recorded",
     )
@@ -325,7 +328,7 @@ def portability(request_id):
     return _handle(
         request_id,
         PortabilityForm,
-        lambda r, f: rights_workflows.create_portability_export(r, current_user.id),
+        lambda r, f: portability_exports.create_portability_export(r, current_user.id),
         "Data portability",
         "Portability file built and recorded as a disclosure",
         discloses=True,
@@ -339,7 +342,7 @@ def portability_download(request_id, export_id):
     export = tenancy.service_wide_get(PortabilityExport, export_id)
     if export.request_id != request_id:
         abort(404)
-    content = rights_workflows.read_export(export, current_user.id)
+    content = portability_exports.read_export(export, current_user.id)
     return Response(
         content,
         mimetype="application/zip",

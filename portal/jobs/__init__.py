@@ -173,7 +173,7 @@ PERIODIC: list[Periodic] = [
     Periodic(
         Action.RIGHTS_REMINDERS,
         "0 7 * * *",
-        "portal.rights.rights_requests:daily_reminders",
+        "portal.rights.request_lists:daily_reminders",
         "dpo",
         "Remind the DPO of rights deadlines",
         "Tells the DPO of requests due within 5 working days and of extension notices not yet sent.",

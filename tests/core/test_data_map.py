@@ -22,7 +22,7 @@ from portal.data_map import HOLDINGS, NO_PARTICIPANT_DATA, ByColumn, Erasure, Ho
 from portal.extensions import db
 from portal.models import Participant
 from portal.retention import retention
-from portal.rights import access_content, erasure, rights_workflows
+from portal.rights import access_content, erasure, portability
 from tests.erasure.rich import ZED, rich_world
 
 # ----------------------------------------------------------------------- the map covers the schema
@@ -312,10 +312,10 @@ def test_erasure_blanks_every_field_the_registry_names_and_deletes_the_rows_it_d
 
 def test_portability_exports_what_the_registry_says(everything):
     zed = everything["zed"]
-    data = rights_workflows._portable(zed)
+    data = portability._portable(zed)
     exported = data_map.portable()
     assert list(data) == [h.portable.key for h in exported]
-    with zipfile.ZipFile(io.BytesIO(rights_workflows.portability_zip(zed))) as archive:
+    with zipfile.ZipFile(io.BytesIO(portability.portability_zip(zed))) as archive:
         names = set(archive.namelist())
     for found in exported:
         spec = found.portable

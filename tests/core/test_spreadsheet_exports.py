@@ -32,7 +32,7 @@ from portal.models import Organisation, Participant
 from portal.models.rights import RightsRequest, RightsRequestRight
 from portal.months import Month
 from portal.reporting import contract_reports, report_publication
-from portal.rights import access_packages, rights_workflows
+from portal.rights import access_packages, portability
 from tests.api.conftest import bearer, get_token
 from tests.reporting.conftest import post, svc  # noqa: F401 - shared fixtures
 
@@ -95,7 +95,7 @@ def access_package_files(w, http) -> dict[str, bytes]:
 def portability_files(w, http) -> dict[str, bytes]:
     files = {}
     for request in w.requests:
-        export = rights_workflows.create_portability_export(request, w.dpo.id)
+        export = portability.create_portability_export(request, w.dpo.id)
         for name, content in _zip_members(private_files.read(export.file_key)).items():
             files[f"portability-{request.id}/{name}"] = content
     return files
@@ -142,7 +142,7 @@ EXPORTS = [
     Export("access package (every section's CSV)", ("portal.rights.access_packages:_csv",), access_package_files),
     Export(
         "portability export (details.csv, consents.csv)",
-        ("portal.rights.rights_workflows:portability_zip",),
+        ("portal.rights.portability:portability_zip",),
         portability_files,
     ),
     Export("contract report CSV (DWP page and API)", ("portal.reporting.report_formats:to_csv",), report_csv_files),

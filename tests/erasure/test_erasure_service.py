@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.governance import legal_holds
 from portal.models import AuditEvent, GpLetter, Participant, Tombstone
 from portal.models.rights import RightsRequest
-from portal.rights import access_packages, erasure, rights_workflows
+from portal.rights import access_packages, erasure, portability
 from tests.erasure.rich import OTHER, ZED, rich_world
 
 
@@ -59,7 +59,7 @@ def world(make):
     package = access_packages.start_package(earlier, dpo.id)
     db.session.refresh(package)
     access_packages.release(package, dpo.id)
-    rights_workflows.create_portability_export(earlier, dpo.id)
+    portability.create_portability_export(earlier, dpo.id)
     return world
 
 

@@ -16,7 +16,7 @@ from portal.consent import objections
 from portal.extensions import db
 from portal.models import ParticipantChange
 from portal.models.rights import RIGHTS, RightsRequest
-from portal.rights import rights_workflows
+from portal.rights import portability
 from tests.casework.conftest import errors_of, post
 
 MARCH_2 = ["2", "3", "2026"]
@@ -110,7 +110,7 @@ def test_every_right_through_the_pages(world, login):
     assert objections.objects_to(p.id, "statistics")
 
     step("portability", {}, "Portability file built")
-    export = rights_workflows.exports_of(found)[0]
+    export = portability.exports_of(found)[0]
     download = client.get(f"{base}/portability/{export.id}")
     assert download.status_code == 200
     assert "data.json" in zipfile.ZipFile(io.BytesIO(download.data)).namelist()

@@ -17,7 +17,7 @@ from portal.consent import authority_requests
 from portal.extensions import db
 from portal.models import AccessPackage, Disclosure, DisclosureReview, Notification, User
 from portal.models.rights import PortabilityExport
-from portal.rights import access_packages, rights_identity, rights_requests, rights_workflows
+from portal.rights import access_packages, portability, rights_identity, rights_requests, rights_workflows
 from portal.rights.rights_disclosure_check import recheck_identity_disclosures
 from portal.validation import Problems
 from tests.casework.conftest import errors_of, events, post
@@ -58,7 +58,7 @@ def _disclosing_paths(found, dpo):
     package = _built(found, dpo)
     return {
         "release": lambda: access_packages.release(package, dpo.id),
-        "portability": lambda: rights_workflows.create_portability_export(found, dpo.id),
+        "portability": lambda: portability.create_portability_export(found, dpo.id),
         "close done": lambda: rights_requests.close(found, "done", "", "", date(2026, 3, 4), "email", dpo.id),
         "close partly done": lambda: rights_requests.close(
             found,
@@ -140,7 +140,7 @@ def test_identity_not_proved_closes_the_request(world):
     assert found.outcome_reason == "The ID sent was someone else's" and "Articles 11(2) and 12(2)" in found.exemption
     assert found.clock_start is None and found.closed_by_id == world.dpo.id
     with pytest.raises(rights_requests.RequestClosed):
-        rights_workflows.create_portability_export(found, world.dpo.id)
+        portability.create_portability_export(found, world.dpo.id)
     proved = _log(world, identity_needed=True)
     rights_requests.record_identity(proved, "proved", date(2026, 3, 3), "Passport", "", world.dpo.id)
     with pytest.raises(Problems, match="already proved"):
@@ -192,7 +192,7 @@ def test_every_service_that_discloses_to_the_requester_checks_identity():
                 found.append(f"{path.name}:{node.name}")
                 if "require_identity_verified" not in names:
                     offenders.append(f"{path.name}:{node.name}")
-    assert sorted(found) == ["access_packages.py:release", "rights_workflows.py:create_portability_export"]
+    assert sorted(found) == ["access_packages.py:release", "portability.py:create_portability_export"]
     assert offenders == []
 
 
@@ -300,7 +300,7 @@ def _legacy_disclosures(world):
     for found in (pending, staff_waived, proved_later, fine):
         rights_requests.record_identity(found, "proved", date(2026, 3, 2), "Passport", "", world.dpo.id)
         access_packages.release(_built(found, world.dpo), world.dpo.id)
-        rights_workflows.create_portability_export(found, world.dpo.id)
+        portability.create_portability_export(found, world.dpo.id)
     pending.identity_status, pending.identity_decided_at, pending.identity_decided_by_id = "pending", None, None
     staff_waived.identity_status, staff_waived.identity_decided_by_id = "not_needed", None
     proved_later.identity_decided_at = clock.now() + timedelta(hours=1)

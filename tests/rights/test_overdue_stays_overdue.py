@@ -11,7 +11,7 @@ import pytest
 
 from portal import clock, deadlines
 from portal.extensions import db
-from portal.rights import rights_clock, rights_figures, rights_requests, rights_workflows
+from portal.rights import clock_changes, rights_clock, rights_figures, rights_requests, rights_workflows
 from portal.validation import Problems
 from tests.casework.conftest import errors_of, events, post
 from tests.support.queries import statements
@@ -104,7 +104,7 @@ def test_a_clarification_stop_recorded_late_is_refused(world, login):
 def test_an_extension_notice_dated_after_the_deadline_is_refused(world, login):
     clock.freeze(datetime(2026, 2, 2, 10, tzinfo=UTC))
     found = _log(world, received_on=date(2026, 1, 30))  # one month: Monday 2 March
-    rights_requests.extend(found, "complex", "Many records", world.dpo.id)
+    clock_changes.extend(found, "complex", "Many records", world.dpo.id)
     assert rights_clock.clock_of(found).due == date(2026, 4, 30)
     clock.freeze(datetime(2026, 3, 4, 10, tzinfo=UTC))
     # Nobody was told by 2 March: the extension lapsed, the request is overdue.
@@ -130,23 +130,23 @@ def test_an_extension_notice_dated_after_the_deadline_is_refused(world, login):
 
 def test_before_the_due_date_the_same_changes_are_allowed(world):
     found = _log(world, received_on=date(2026, 3, 2))
-    rights_requests.stop_clock(found, date(2026, 3, 3), "Which records?", world.dpo.id)
-    rights_requests.restart_clock(found, date(2026, 3, 4), "All of them", world.dpo.id)
-    rights_requests.extend(found, "complex", "Many records", world.dpo.id)
-    rights_requests.record_extension_notice(found, date(2026, 3, 4), "letter", world.dpo.id)
+    clock_changes.stop_clock(found, date(2026, 3, 3), "Which records?", world.dpo.id)
+    clock_changes.restart_clock(found, date(2026, 3, 4), "All of them", world.dpo.id)
+    clock_changes.extend(found, "complex", "Many records", world.dpo.id)
+    clock_changes.record_extension_notice(found, date(2026, 3, 4), "letter", world.dpo.id)
     assert found.due_on == deadlines.response_due(date(2026, 3, 2), months=3, stopped_days=2)
 
 
 def _changes(world, found, d: date):
     """Every service call that moves a request's clock, on day ``d``."""
     return {
-        "extend": lambda: rights_requests.extend(found, "complex", "Many records", world.dpo.id),
+        "extend": lambda: clock_changes.extend(found, "complex", "Many records", world.dpo.id),
         "identity proved": lambda: rights_requests.record_identity(found, "proved", d, "Passport", "", world.dpo.id),
         "identity not needed": lambda: rights_requests.record_identity(
             found, "not_needed", None, "", "Known", world.dpo.id
         ),
-        "stop": lambda: rights_requests.stop_clock(found, d, "Which records?", world.dpo.id),
-        "notice": lambda: rights_requests.record_extension_notice(found, d, "letter", world.dpo.id),
+        "stop": lambda: clock_changes.stop_clock(found, d, "Which records?", world.dpo.id),
+        "notice": lambda: clock_changes.record_extension_notice(found, d, "letter", world.dpo.id),
     }
 
 
@@ -162,7 +162,7 @@ def test_no_clock_change_rewinds_an_overdue_request(world, change):
         rights_requests.record_identity(proved, "proved", date(2025, 12, 22), "Passport", "", world.dpo.id)
         clock.freeze(datetime(2026, 1, 5, 10, tzinfo=UTC))
         lapsed = _log(world, received_on=date(2026, 1, 2))
-        rights_requests.extend(lapsed, "numerous", "Three requests", world.dpo.id)
+        clock_changes.extend(lapsed, "numerous", "Three requests", world.dpo.id)
         clock.freeze(datetime(2026, 3, 4, 10, tzinfo=UTC))
         return [plain, proved, lapsed]
 
@@ -180,7 +180,7 @@ def test_no_clock_change_rewinds_an_overdue_request(world, change):
             assert after <= before, (change, found.received_on, d)
             assert rights_clock.state_of(found) == deadlines.OVERDUE
             for _stop in [s for s in found.stops if s.answered_on is None]:
-                rights_requests.restart_clock(found, today, "Answered", world.dpo.id)  # never later
+                clock_changes.restart_clock(found, today, "Answered", world.dpo.id)  # never later
             d += timedelta(days=7)
 
 
@@ -312,8 +312,8 @@ def test_the_table_takes_the_same_queries_for_any_number_of_requests(app, world,
                     datetime.combine(found.received_on + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
                     + timedelta(hours=10)
                 )
-                rights_requests.stop_clock(found, found.received_on, "Which?", world.dpo.id)
-                rights_requests.restart_clock(found, clock.today(), "All", world.dpo.id)
+                clock_changes.stop_clock(found, found.received_on, "Which?", world.dpo.id)
+                clock_changes.restart_clock(found, clock.today(), "All", world.dpo.id)
                 clock.freeze(datetime(2026, 3, 4, 10, tzinfo=UTC))
             if k % 3 == 1:
                 _answer(found, found.received_on + timedelta(days=20), world)

@@ -8,7 +8,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models.rights import RightsRequest
-from portal.rights import rights_requests, rights_workflows
+from portal.rights import clock_changes, rights_requests, rights_workflows
 from tests.casework.conftest import errors_of, events, post
 
 FORM = {
@@ -143,20 +143,20 @@ def test_dashboard_shows_states_and_stopped_clocks(world, login):
         )
 
     late, soon, fine = log(date(2026, 1, 20)), log(date(2026, 2, 9)), log(date(2026, 3, 4))
-    rights_requests.stop_clock(fine, date(2026, 3, 4), "Which records?", world.dpo.id)
+    clock_changes.stop_clock(fine, date(2026, 3, 4), "Which records?", world.dpo.id)
     extended = log(date(2026, 3, 3))
-    rights_requests.extend(extended, "complex", "Many records", world.dpo.id)
+    clock_changes.extend(extended, "complex", "Many records", world.dpo.id)
     page = login(world.dpo).get("/dpo/requests").get_data(as_text=True)
     assert page.index(late.reference) < page.index(soon.reference) < page.index(fine.reference)
     assert "Overdue" in page and "Due within 5 working days" in page and "Clock stopped" in page
     assert "Extension notice to send by" in page
     # Shown until the notice is recorded as sent.
-    rights_requests.record_extension_notice(extended, date(2026, 3, 4), "letter", world.dpo.id)
+    clock_changes.record_extension_notice(extended, date(2026, 3, 4), "letter", world.dpo.id)
     assert "Extension notice" not in login(world.dpo).get("/dpo/requests").get_data(as_text=True)
     # One month from 3 March is Good Friday 3 April: the notice is due by Tuesday 7 April;
     # on the 8th an extension nobody was told of has lapsed and the request is overdue.
     untold = log(date(2026, 3, 3))
-    rights_requests.extend(untold, "complex", "Many records", world.dpo.id)
+    clock_changes.extend(untold, "complex", "Many records", world.dpo.id)
     clock.freeze(datetime(2026, 4, 8, 10, tzinfo=UTC))
     page = login(world.dpo).get(f"/dpo/requests/{untold.id}").get_data(as_text=True)
     assert "Extension notice overdue" in page and "Overdue" in page

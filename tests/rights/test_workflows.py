@@ -19,7 +19,15 @@ from portal.models import Notification, ParticipantChange
 from portal.models.rights import CHANNELS
 from portal.months import Month
 from portal.reporting import statistics
-from portal.rights import rights_clock, rights_complaints, rights_requests, rights_workflows
+from portal.rights import (
+    clock_changes,
+    portability,
+    request_lists,
+    rights_clock,
+    rights_complaints,
+    rights_requests,
+    rights_workflows,
+)
 from portal.validation import Problems
 from tests.casework.conftest import events
 
@@ -77,16 +85,16 @@ def test_identity_pending_clock_starts_when_evidence_arrives(world):
 
 def test_clarification_stops_are_listed_and_shift_the_due_date(world):
     found = _log(world)
-    rights_requests.stop_clock(found, date(2026, 3, 3), "Which records?", world.dpo.id)
+    clock_changes.stop_clock(found, date(2026, 3, 3), "Which records?", world.dpo.id)
     assert found.clock_stopped
     with pytest.raises(Problems):
-        rights_requests.stop_clock(found, date(2026, 3, 3), "Again?", world.dpo.id)
+        clock_changes.stop_clock(found, date(2026, 3, 3), "Again?", world.dpo.id)
     # Provisional due date counts 3..4 March so far (2 days).
     assert rights_clock.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), stopped_days=2)
     clock.freeze(datetime(2026, 3, 10, 10, tzinfo=UTC))
-    rights_requests.restart_clock(found, date(2026, 3, 9), "Case notes only", world.dpo.id)
-    rights_requests.stop_clock(found, date(2026, 3, 10), "And letters?", world.dpo.id)
-    rights_requests.restart_clock(found, date(2026, 3, 10), "Yes", world.dpo.id)
+    clock_changes.restart_clock(found, date(2026, 3, 9), "Case notes only", world.dpo.id)
+    clock_changes.stop_clock(found, date(2026, 3, 10), "And letters?", world.dpo.id)
+    clock_changes.restart_clock(found, date(2026, 3, 10), "Yes", world.dpo.id)
     assert [(s.asked_on, s.answered_on) for s in found.stops] == [
         (date(2026, 3, 3), date(2026, 3, 9)),
         (date(2026, 3, 10), date(2026, 3, 10)),
@@ -96,12 +104,12 @@ def test_clarification_stops_are_listed_and_shift_the_due_date(world):
 
 def test_extension_three_months_and_notice_tracked(world):
     found = _log(world)
-    rights_requests.extend(found, "complex", "Many records across partners", world.dpo.id)
+    clock_changes.extend(found, "complex", "Many records across partners", world.dpo.id)
     assert found.due_on == deadlines.response_due(date(2026, 3, 2), months=3)
     assert rights_clock.clock_of(found).extension_notice_due == date(2026, 4, 2)
     assert not rights_clock.extension_notice_overdue(found)
     clock.freeze(datetime(2026, 4, 2, 10, tzinfo=UTC))
-    rights_requests.record_extension_notice(found, date(2026, 4, 2), "letter", world.dpo.id)
+    clock_changes.record_extension_notice(found, date(2026, 4, 2), "letter", world.dpo.id)
     clock.freeze(datetime(2026, 4, 3, 10, tzinfo=UTC))
     assert not rights_clock.extension_notice_overdue(found)
     assert rights_clock.clock_of(found).due == deadlines.response_due(date(2026, 3, 2), months=3)
@@ -112,22 +120,22 @@ def test_dashboard_states_and_daily_job(world):
     soon = _log(world, received_on=date(2026, 2, 9))  # due 9 March: within 5 working days
     late = _log(world, received_on=date(2026, 1, 20))  # due 20 February: overdue
     extended = _log(world, received_on=date(2026, 3, 3))
-    rights_requests.extend(extended, "numerous", "Three requests this month", world.dpo.id)
+    clock_changes.extend(extended, "numerous", "Three requests this month", world.dpo.id)
     today = clock.today()
     assert rights_clock.state_of(on_track, today) == deadlines.ON_TRACK
     assert rights_clock.state_of(soon, today) == deadlines.DUE_SOON
     assert rights_clock.state_of(late, today) == deadlines.OVERDUE
-    assert [r.id for r in rights_requests.open_requests()][:2] == [late.id, soon.id]
+    assert [r.id for r in request_lists.open_requests()][:2] == [late.id, soon.id]
     db.session.execute(db.delete(Notification))
     db.session.commit()
-    result = rights_requests.daily_reminders()
+    result = request_lists.daily_reminders()
     texts = [n.text for n in db.session.scalars(select(Notification).where(Notification.user_id == world.dpo.id))]
     assert any(late.reference in t and "overdue" in t for t in texts)
     assert any(soon.reference in t for t in texts)
     assert any(extended.reference in t and "extension" in t for t in texts)
     assert not any(on_track.reference in t for t in texts)
     assert result["reminders"] == 3
-    assert rights_requests.daily_reminders()["reminders"] == 0  # safe to run twice
+    assert request_lists.daily_reminders()["reminders"] == 0  # safe to run twice
     assert jobs.periodic("rights-reminders").role == "dpo"
 
 
@@ -199,7 +207,7 @@ def test_portability_zip_holds_only_this_participants_provided_data(world, make)
     found = _log(world, rights=("portability",))
     rights_workflows.link_participant(found, world.participant.id, world.dpo.id)
     rights_requests.record_identity(found, "not_needed", None, "", "Known to the VRC, asked in person", world.dpo.id)
-    export = rights_workflows.create_portability_export(found, world.dpo.id)
+    export = portability.create_portability_export(found, world.dpo.id)
     content = private_files.read(export.file_key)
     archive = zipfile.ZipFile(io.BytesIO(content))
     assert sorted(archive.namelist()) == ["consents.csv", "data.json", "details.csv"]
@@ -211,7 +219,7 @@ def test_portability_zip_holds_only_this_participants_provided_data(world, make)
     assert world.elsewhere.ni_number not in everything and world.elsewhere.last_name not in everything
     assert world.participant.email in archive.read("details.csv").decode()
     assert export.disclosure_id is not None
-    assert rights_workflows.read_export(export, world.dpo.id) == content
+    assert portability.read_export(export, world.dpo.id) == content
 
 
 def test_outcomes_need_reason_and_exemption_when_refused(world):
@@ -232,7 +240,7 @@ def test_outcomes_need_reason_and_exemption_when_refused(world):
     )
     assert found.status == "closed" and found.outcome == "partly_done" and found.response_method == "email"
     with pytest.raises(rights_requests.RequestClosed):
-        rights_requests.extend(found, "complex", "x", world.dpo.id)
+        clock_changes.extend(found, "complex", "x", world.dpo.id)
     done = _log(world)
     rights_workflows.link_participant(done, world.participant.id, world.dpo.id)
     rights_requests.record_identity(done, "proved", date(2026, 3, 3), "Passport copy by post", "", world.dpo.id)
@@ -260,8 +268,8 @@ def test_page_views_are_recorded_and_committed_by_the_services(world):
     complaint = rights_complaints.log_complaint(
         "Pat", "pat@example.org", "Letter went to my employer", date(2026, 3, 1), "email", world.dpo.id
     )
-    rights_requests.audit_list([found], world.dpo.id)
-    rights_requests.audit_view(found, world.dpo.id)
+    request_lists.audit_list([found], world.dpo.id)
+    request_lists.audit_view(found, world.dpo.id)
     rights_workflows.audit_rectify_view(found, world.participant, "contact", world.dpo.id)
     rights_complaints.audit_list([complaint], world.dpo.id)
     rights_complaints.audit_view(complaint, world.dpo.id)
@@ -284,5 +292,5 @@ def test_portability_refused_while_restricted_before_anything_is_stored(world):
     rights_requests.record_identity(found, "not_needed", None, "", "Known to the VRC, asked in person", world.dpo.id)
     rights_workflows.set_restriction(found, "Accuracy contested", world.dpo.id)
     with pytest.raises(ParticipantRestricted):
-        rights_workflows.create_portability_export(found, world.dpo.id)
-    assert rights_workflows.exports_of(found) == [] and not events("rights_request.portability_export")
+        portability.create_portability_export(found, world.dpo.id)
+    assert portability.exports_of(found) == [] and not events("rights_request.portability_export")
