@@ -7,7 +7,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_user
 
 from blueprints.account.forms import ChangePasswordForm, EnrolForm, ForgotPasswordForm, ResetPasswordForm
-from portal.accounts import account, lockout, mfa_reset, staff, totp
+from portal.accounts import account, invitations, lockout, mfa_reset, totp
 from portal.actions import Action
 from portal.extensions import db
 from portal.models import User
@@ -124,5 +124,5 @@ def enrol():
         "account/enrol.html",
         form=form,
         secret=secret,
-        qr_code=staff.qr_code_data_uri(totp.provisioning_uri(secret, user.email)),
+        qr_code=invitations.qr_code_data_uri(totp.provisioning_uri(secret, user.email)),
     )

@@ -12,7 +12,7 @@ from portal.access import participant_access
 from portal.actions import Action
 from portal.casework import allocation, caseloads, team
 from portal.casework import research_contacts as research
-from portal.ooh import ooh_calls
+from portal.ooh import callbacks as ooh_callbacks
 from portal.permissions import requires
 from portal.tenancy import org_blueprint
 from portal.validation import Problems
@@ -37,7 +37,7 @@ def _filters():
 @requires(Action.CASELOAD_OWN)
 def mine():
     filters = _filters()
-    callbacks = ooh_calls.open_callbacks(g.org, current_user.id, None)  # in the page's one list event
+    callbacks = ooh_callbacks.open_callbacks(g.org, current_user.id, None)  # in the page's one list event
     result = caseloads.caseload(
         g.org, vrc_id=current_user.id, view="caseload.own", also_shown=[c.participant_id for c in callbacks], **filters
     )
@@ -59,7 +59,7 @@ def team_caseload():
     vrcs = allocation.vrcs_of(g.org.id)
     vrc_filter = request.args.get("vrc", "")
     vrc_id = next((v.id for v in vrcs if str(v.id) == vrc_filter), None)
-    callbacks = ooh_calls.open_callbacks(g.org, None, None)  # in the page's one list event
+    callbacks = ooh_callbacks.open_callbacks(g.org, None, None)  # in the page's one list event
     result = caseloads.caseload(
         g.org, vrc_id=vrc_id, view="caseload.team", also_shown=[c.participant_id for c in callbacks], **filters
     )

@@ -8,7 +8,7 @@ the person signs in as everyone does.
 from flask import Blueprint, flash, g, redirect, render_template, session, url_for
 
 from blueprints.staff.forms import EnrolCodeForm, SetPasswordForm
-from portal.accounts import passwords, staff, totp
+from portal.accounts import invitations, passwords, totp
 from portal.extensions import db
 from portal.models import User
 from portal.permissions import public
@@ -26,13 +26,13 @@ def _invalid():
 @public
 def password(token):
     g.signed_in_page = True  # no-store: the page belongs to one person
-    invitation = staff.usable_invitation(token)
+    invitation = invitations.usable_invitation(token)
     if invitation is None:
         return _invalid()
     user = db.session.get(User, invitation.user_id)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        problem = staff.password_problem_for(invitation, form.password.data or "", form.confirm.data or "")
+        problem = invitations.password_problem_for(invitation, form.password.data or "", form.confirm.data or "")
         if problem:
             field = form.confirm if problem == "The passwords do not match" else form.password
             field.errors = [*field.errors, problem]
@@ -40,7 +40,7 @@ def password(token):
             session[SESSION_KEY] = {
                 "id": invitation.id,
                 "password_hash": passwords.hash_password(form.password.data or ""),
-                "totp_secret": staff.new_totp_secret(),
+                "totp_secret": invitations.new_totp_secret(),
             }
             return redirect(url_for("invitation.authenticator", token=token), code=303)
     return render_template("staff/invitation_password.html", form=form, user=user)
@@ -50,7 +50,7 @@ def password(token):
 @public
 def authenticator(token):
     g.signed_in_page = True
-    invitation = staff.usable_invitation(token)
+    invitation = invitations.usable_invitation(token)
     if invitation is None:
         return _invalid()
     pending = session.get(SESSION_KEY)
@@ -59,7 +59,9 @@ def authenticator(token):
     user = db.session.get(User, invitation.user_id)
     form = EnrolCodeForm()
     if form.validate_on_submit():
-        if staff.accept_invitation(invitation, pending["password_hash"], pending["totp_secret"], form.code.data or ""):
+        if invitations.accept_invitation(
+            invitation, pending["password_hash"], pending["totp_secret"], form.code.data or ""
+        ):
             session.pop(SESSION_KEY, None)
             flash(
                 "Your account is ready. Sign in with your email address, your new password and a "
@@ -67,7 +69,7 @@ def authenticator(token):
                 "success",
             )
             return redirect(url_for("auth.login"), code=303)
-        if staff.usable_invitation(token) is None:
+        if invitations.usable_invitation(token) is None:
             session.pop(SESSION_KEY, None)
             return _invalid()
         form.code.errors = [
@@ -81,5 +83,5 @@ def authenticator(token):
         form=form,
         user=user,
         secret=secret,
-        qr_code=staff.qr_code_data_uri(totp.provisioning_uri(secret, user.email)),
+        qr_code=invitations.qr_code_data_uri(totp.provisioning_uri(secret, user.email)),
     )

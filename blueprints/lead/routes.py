@@ -10,7 +10,7 @@ from portal.access.participant_access import require_current_training
 from portal.actions import Action
 from portal.months import Month, last_months
 from portal.permissions import requires
-from portal.reporting import contract_reports, dashboard, report_figures, report_publication
+from portal.reporting import contract_reports, dashboard, report_drafts, report_figures, report_publication
 from portal.validation import Invalid, Problems
 
 bp = Blueprint("lead", __name__, url_prefix="/lead")
@@ -45,7 +45,7 @@ def reports():
 
 def _overview() -> dict:
     return {
-        "drafts": contract_reports.all_drafts(),
+        "drafts": report_drafts.all_drafts(),
         "published": report_publication.published_reports(),
         "current_ids": report_publication.current_ids(),
     }
@@ -57,7 +57,7 @@ def build():
     form = _build_form()
     if form.validate_on_submit():
         try:
-            job = contract_reports.request_build(Month.parse(form.month.data), current_user.id)
+            job = report_drafts.request_build(Month.parse(form.month.data), current_user.id)
         except Problems as problems:
             show_problems(form, problems)
         else:
@@ -67,7 +67,7 @@ def build():
 
 def _draft_or_404(month_key: str):
     month = Month.parse(month_key)
-    draft = contract_reports.draft_of(month) if month else None
+    draft = report_drafts.draft_of(month) if month else None
     if draft is None:
         abort(404)
     return month, draft
@@ -75,8 +75,8 @@ def _draft_or_404(month_key: str):
 
 def _render_draft(month, draft, form, status=200):
     require_current_training()  # the progress return shows participants' identifiers (rule 9)
-    content = contract_reports.draft_content(draft)
-    contract_reports.record_draft_view(draft)
+    content = report_drafts.draft_content(draft)
+    report_drafts.record_draft_view(draft)
     current = report_publication.current_version(month)
     form.reviewed_sha256.data = draft.content_sha256
     return render_template(

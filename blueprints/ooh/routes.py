@@ -31,7 +31,7 @@ from portal.access.participant_access import FULL, LIMITED, NONE, ParticipantRes
 from portal.actions import Action
 from portal.consent import emergency as emergency_service
 from portal.models import Appointment, Participant
-from portal.ooh import ooh_calls, ooh_search
+from portal.ooh import callbacks, ooh_calls, ooh_search
 from portal.permissions import requires
 from portal.templating import format_datetime
 from portal.tenancy import OUT_OF_HOURS, org_blueprint, refuse, scoped_get
@@ -168,7 +168,7 @@ def check(participant_id):
         organisation=ooh_access.organisation_of(participant),
         locked=locked,
         grant=participant_access.live_grant(current_user.id, participant),
-        may_callback=ooh_calls.may_leave_callback(participant, current_user.id),
+        may_callback=callbacks.may_leave_callback(participant, current_user.id),
     )
 
 
@@ -225,12 +225,12 @@ def callback(participant_id):
     participant, elsewhere = _checking()
     if elsewhere:
         return elsewhere
-    if not ooh_calls.may_leave_callback(participant, current_user.id):
+    if not callbacks.may_leave_callback(participant, current_user.id):
         return redirect(_here(".check"), 303)
     form = CallbackForm()
     if form.validate_on_submit():
         try:
-            ooh_calls.leave_callback(
+            callbacks.leave_callback(
                 participant, form.reason.data or "", form.best_time.data or "", form.phone.data or "", current_user
             )
         except Problems as problems:

@@ -13,7 +13,7 @@ from portal.access import ooh_access, ooh_log, participant_access
 from portal.access.ooh_log import LogFilters
 from portal.actions import Action
 from portal.models import Organisation
-from portal.ooh import ooh_calls
+from portal.ooh import callbacks
 from portal.permissions import requires
 from portal.tenancy import org_blueprint, refuse
 
@@ -76,10 +76,10 @@ def org_log():
 @bp.route("/callbacks/<int:callback_id>/done", methods=["POST"])
 @requires(Action.OOH_CALLBACK_CLOSE)
 def callback_done(callback_id):
-    callback = ooh_calls.callback_for_closing(g.org, callback_id, current_user)
+    callback = callbacks.callback_for_closing(g.org, callback_id, current_user)
     if callback is None:
         refuse(404, object_type="ooh_callback", object_id=callback_id)
-    if ooh_calls.close_callback(callback, current_user.id):
+    if callbacks.close_callback(callback, current_user.id):
         flash("Callback marked as done", "success")
     if request.form.get("back") == "record":
         return redirect(url_for("participants.record", participant_id=callback.participant_id))

@@ -3,7 +3,7 @@
 import click
 
 from portal import tenancy
-from portal.accounts import organisation_admin, staff
+from portal.accounts import invitations, organisation_admin, staff
 from portal.accounts.auth import find_user_by_email
 from portal.permissions import ROLES_BY_KIND
 
@@ -71,4 +71,4 @@ def create_user(
         raise click.ClickException(error.message) from error
     click.echo(f"created account {user.id} ({user.email}) in {org.slug} with roles {', '.join(roles)}")
     click.echo("invitation link (works once, for 72 hours):")
-    click.echo(staff.invitation_url(token))
+    click.echo(invitations.invitation_url(token))

@@ -6,29 +6,22 @@ deactivates themselves, so one stolen admin session cannot quietly widen its own
 reach or lock others out by removing itself. Every change is audited by id.
 """
 
-import base64
-import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
 
-import qrcode
-import qrcode.image.svg
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from portal import audit, clock, notifications, permissions
-from portal.accounts import auth, passwords, totp
+from portal.accounts import auth
 from portal.accounts.auth import find_user_by_email, normalise_email
+from portal.accounts.invitations import invitation_url, token_hash
 from portal.extensions import db
 from portal.models import Invitation, Membership, Organisation, User
 from portal.permissions import ROLES_BY_KIND
-
-if TYPE_CHECKING:
-    from sqlalchemy import CursorResult
 
 INVITATION_VALID_FOR = timedelta(hours=72)
 
@@ -222,7 +215,7 @@ def create_account(
     audit.record(
         "staff.created", object_type="user", object_id=user.id, org_id=org.id, user_id=actor_id, detail={"roles": roles}
     )
-    token = _issue_invitation(user, actor_id, org)
+    token = issue_invitation(user, actor_id, org)
     if send:
         _send_invitation(user, token, org)
     db.session.commit()
@@ -234,13 +227,13 @@ def resend_invitation(org: Organisation, user: User, actor_id: int) -> str:
     """A new invitation for an account not yet set up; earlier links stop working."""
     if not user.active or user.password_hash is not None:
         raise StaffError("invitation", "Only an active account that is not set up yet can be invited again")
-    token = _issue_invitation(user, actor_id, org)
+    token = issue_invitation(user, actor_id, org)
     _send_invitation(user, token, org)
     db.session.commit()
     return token
 
 
-def _issue_invitation(user: User, actor_id: int | None, org: Organisation) -> str:
+def issue_invitation(user: User, actor_id: int | None, org: Organisation) -> str:
     now = clock.now()
     _revoke_invitations(user.id, now)
     token = secrets.token_urlsafe(32)
@@ -380,92 +373,3 @@ def deactivate(org: Organisation, user: User, actor: User) -> None:
 
 
 # Invitations: the new account's side
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_path(token: str) -> str:
-    return current_app.url_map.bind("").build("invitation.password", {"token": token})
-
-
-def invitation_url(token: str) -> str:
-    return notifications.absolute_url(invitation_path(token))
-
-
-def usable_invitation(token: str) -> Invitation | None:
-    """The invitation behind a link if it can still be used: not used, not replaced,
-    not older than 72 hours, for an active account. Else None, whatever the reason."""
-    if not token or len(token) > 200:
-        return None
-    invitation = db.session.scalars(select(Invitation).where(Invitation.token_hash == token_hash(token))).first()
-    if invitation is None or not invitation.usable_at(clock.now()):
-        return None
-    user = db.session.get(User, invitation.user_id)
-    if user is None or not user.active:
-        return None
-    return invitation
-
-
-def password_problem_for(invitation: Invitation, password: str, confirm: str) -> str | None:
-    user = db.session.get(User, invitation.user_id)
-    assert user is not None  # an invitation belongs to an existing account
-    problem = passwords.password_problem(password, [user.email, user.email.split("@")[0], *user.name.split()])
-    if problem:
-        return problem
-    if password != confirm:
-        return "The passwords do not match"
-    return None
-
-
-def new_totp_secret() -> str:
-    return totp.new_secret()
-
-
-def accept_invitation(invitation: Invitation, password_hash: str, totp_secret: str, code: str) -> bool:
-    """Finish setting up the account if ``code`` comes from the new authenticator;
-    the invitation is then used up. False (and nothing saved) for a wrong code."""
-    step = totp.matching_step(totp_secret, code, None)
-    if step is None:
-        audit.record_and_commit(
-            "staff.invitation_code_failed",
-            outcome="failed",
-            object_type="invitation",
-            object_id=invitation.id,
-            user_id=invitation.user_id,
-        )
-        return False
-    now = clock.now()
-    # Used up in one conditional statement: of two tabs racing, only one wins.
-    claimed = cast(
-        "CursorResult[Any]",
-        db.session.execute(
-            update(Invitation)
-            .where(
-                Invitation.id == invitation.id,
-                Invitation.used_at.is_(None),
-                Invitation.revoked_at.is_(None),
-                Invitation.expires_at > now,
-            )
-            .values(used_at=now)
-        ),
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        return False
-    user = db.session.get(User, invitation.user_id)
-    assert user is not None  # an invitation belongs to an existing account
-    user.password_hash = password_hash
-    user.password_changed_at = now
-    user.totp_secret = totp_secret
-    user.totp_last_step = step  # the code just typed cannot also sign in
-    audit.record("staff.invitation_accepted", object_type="invitation", object_id=invitation.id, user_id=user.id)
-    db.session.commit()
-    return True
-
-
-def qr_code_data_uri(text: str) -> str:
-    """A QR code drawn on the server as SVG, for an <img>: no script, no inline style."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()

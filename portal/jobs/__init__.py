@@ -157,7 +157,7 @@ PERIODIC: list[Periodic] = [
     Periodic(
         Action.MONTHLY_CONTRACT_REPORT,
         "0 6 1 * *",
-        "portal.reporting.contract_reports:build_previous_month",
+        "portal.reporting.report_drafts:build_previous_month",
         "contract_manager",
         "Build last month’s contract report",
         "Builds the draft DWP contract report for the month just ended and tells the contract managers.",

@@ -21,7 +21,7 @@ from portal.models import ContractReport, Membership, Organisation, Participant,
 from portal.months import Month
 from portal.notifications import notify
 from portal.referrals.referrals import path_for
-from portal.reporting import contract_reports
+from portal.reporting import contract_reports, report_drafts
 from portal.validation import Invalid, Problems, clean_text
 
 # Keys added to the draft's content when it is published.
@@ -49,7 +49,7 @@ def publish(month: Month, reviewed_sha256: str, user_id: int, correction_reason:
     what was reviewed. A second version needs a reason (what it corrects) and must differ
     from the current one. Commits."""
 
-    draft = contract_reports.draft_of(month)
+    draft = report_drafts.draft_of(month)
     if draft is None:
         raise Problems([Invalid(f"There is no draft for {month.label} to publish: build one first", field="month")])
     if draft.content_sha256 != (reviewed_sha256 or ""):
@@ -67,7 +67,7 @@ def publish(month: Month, reviewed_sha256: str, user_id: int, correction_reason:
     except Invalid as problem:
         problem.field = "correction_reason"
         raise Problems([problem]) from problem
-    content = contract_reports.draft_content(draft)
+    content = report_drafts.draft_content(draft)
     if current is not None and _without_publication(document_of(current)) == content:
         raise Problems(
             [

@@ -20,7 +20,7 @@ from portal import clock
 from portal.extensions import db
 from portal.months import Month
 from portal.referrals import contract_areas
-from portal.reporting import contract_reports, report_publication
+from portal.reporting import contract_reports, report_drafts, report_publication
 from tests.api.conftest import REFERRAL, bearer, get_token
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
@@ -50,9 +50,9 @@ def world(app, svc, dwp_api, http):
     clock.freeze(utc(2026, 4, 3))
     dataset.build(svc)
     march = Month(2026, 3)
-    contract_reports.store_draft(march, contract_reports.build_content(march), svc.cm.id)
+    report_drafts.store_draft(march, contract_reports.build_content(march), svc.cm.id)
     db.session.commit()
-    report_publication.publish(march, contract_reports.draft_of(march).content_sha256, svc.cm.id)
+    report_publication.publish(march, report_drafts.draft_of(march).content_sha256, svc.cm.id)
     contract_areas.add_area("LS", svc.h2e.id, user_id=svc.lead_admin.id)
     clock.reset()
     token = get_token(http, dwp_api.client_id, dwp_api.secret)

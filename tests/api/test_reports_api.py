@@ -11,7 +11,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Participant
 from portal.months import Month
-from portal.reporting import contract_reports, report_publication
+from portal.reporting import contract_reports, report_drafts, report_publication
 from tests.api.conftest import bearer, get_token
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
@@ -20,9 +20,9 @@ MARCH = Month(2026, 3)
 
 
 def _publish(svc, month=MARCH, reason=""):
-    contract_reports.store_draft(month, contract_reports.build_content(month), svc.cm.id)
+    report_drafts.store_draft(month, contract_reports.build_content(month), svc.cm.id)
     db.session.commit()
-    return report_publication.publish(month, contract_reports.draft_of(month).content_sha256, svc.cm.id, reason)
+    return report_publication.publish(month, report_drafts.draft_of(month).content_sha256, svc.cm.id, reason)
 
 
 def test_reports_list_versions_and_filters_by_month(http, svc, dwp_api):
@@ -33,7 +33,7 @@ def test_reports_list_versions_and_filters_by_month(http, svc, dwp_api):
     dataset.milestone(db.session.get(Participant, people["P1"].id), "moved_to_suitable_work", date(2026, 3, 29))
     db.session.commit()
     second = _publish(svc, reason="Late milestone")
-    contract_reports.store_draft(Month(2026, 1), contract_reports.build_content(Month(2026, 1)), svc.cm.id)
+    report_drafts.store_draft(Month(2026, 1), contract_reports.build_content(Month(2026, 1)), svc.cm.id)
     db.session.commit()  # a draft for January: never listed
     token = get_token(http, dwp_api.client_id, dwp_api.secret, "reports:read")
     listing = http.get("/api/v1/reports", headers=bearer(token)).get_json()["reports"]

@@ -23,7 +23,7 @@ from portal.demo.api import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from portal.extensions import db
 from portal.models import Consent, ConsentPurpose, OutboxMessage, Participant, User
 from portal.models.sharing import SEND_METHODS
-from portal.reporting import contract_reports, report_publication
+from portal.reporting import report_drafts, report_publication
 from tests.support.web import csrf_from
 
 README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
@@ -180,8 +180,8 @@ def test_main_journeys_call_only_listed_hosts(app, app_ctx, recorder):
     # A contract report: built, published, downloaded by DWP through the API.
     manager = db.session.scalars(select(User).where(User.email.like("%contract%"))).first()
     month = months.Month.current().previous()
-    contract_reports.build_draft(month.key, manager.id)
-    draft = contract_reports.draft_of(month)
+    report_drafts.build_draft(month.key, manager.id)
+    draft = report_drafts.draft_of(month)
     report_publication.publish(month, draft.content_sha256, manager.id)
 
     api = app.test_client()

@@ -31,7 +31,7 @@ from portal.extensions import db
 from portal.models import Organisation, Participant
 from portal.models.rights import RightsRequest, RightsRequestRight
 from portal.months import Month
-from portal.reporting import contract_reports, report_publication
+from portal.reporting import contract_reports, report_drafts, report_publication
 from portal.rights import access_packages, portability
 from tests.api.conftest import bearer, get_token
 from tests.reporting.conftest import post, svc  # noqa: F401 - shared fixtures
@@ -104,9 +104,9 @@ def portability_files(w, http) -> dict[str, bytes]:
 def _report(w):
     if getattr(w, "report", None) is None:
         month = Month.of(w.fed_on)
-        contract_reports.store_draft(month, contract_reports.build_content(month), w.cm.id)
+        report_drafts.store_draft(month, contract_reports.build_content(month), w.cm.id)
         db.session.commit()
-        w.report = report_publication.publish(month, contract_reports.draft_of(month).content_sha256, w.cm.id)
+        w.report = report_publication.publish(month, report_drafts.draft_of(month).content_sha256, w.cm.id)
     return w.report
 
 

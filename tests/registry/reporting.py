@@ -9,7 +9,7 @@ before has a draft waiting for review (``w.draft_month``); DWP holds an API clie
 
 from portal.api import api_clients
 from portal.months import Month
-from portal.reporting import contract_reports, report_publication
+from portal.reporting import contract_reports, report_drafts, report_publication
 from tests.registry import WORLD_BUILDERS, Case
 
 CM = {"contract_manager": 200}
@@ -21,10 +21,10 @@ def _reporting(w):
     manager = w.users["contract_manager"].id
     published = Month.current().previous()
     w.draft_month = published.previous()
-    contract_reports.store_draft(published, contract_reports.build_content(published), manager)
-    w.report = report_publication.publish(published, contract_reports.draft_of(published).content_sha256, manager)
+    report_drafts.store_draft(published, contract_reports.build_content(published), manager)
+    w.report = report_publication.publish(published, report_drafts.draft_of(published).content_sha256, manager)
     built = contract_reports.build_content(w.draft_month)
-    contract_reports.store_draft(w.draft_month, built, manager)
+    report_drafts.store_draft(w.draft_month, built, manager)
     w.draft_sha256 = built.sha256
     w.api_client = api_clients.register(
         w.commissioner.id, "DWP reporting system", ["reports:read"], w.users["lead_admin"].id

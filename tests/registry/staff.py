@@ -7,7 +7,7 @@ pages answer 404 to an organisation admin; nobody changes their own roles (403).
 from datetime import timedelta
 
 from portal import clock
-from portal.accounts.staff import token_hash
+from portal.accounts.invitations import token_hash
 from portal.models import Invitation, Membership, User
 from tests.registry import WORLD_BUILDERS, Case
 

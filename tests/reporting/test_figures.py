@@ -8,7 +8,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Appointment, Participant
 from portal.months import Month
-from portal.reporting import contract_reports, report_figures
+from portal.reporting import contract_reports, report_drafts, report_figures
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
 
@@ -242,11 +242,11 @@ def test_a_month_must_have_ended_to_be_reported(svc, app):
 
     clock.freeze(utc(2026, 3, 31, 12))
     with pytest.raises(Problems):
-        contract_reports.reportable(MARCH)
+        report_drafts.reportable(MARCH)
     with pytest.raises(Problems):
-        contract_reports.reportable(None)
+        report_drafts.reportable(None)
     clock.freeze(utc(2026, 3, 31, 23, 30))  # 00:30 on 1 April in London
-    assert contract_reports.reportable(MARCH) == MARCH
+    assert report_drafts.reportable(MARCH) == MARCH
     assert date(2026, 3, 31) == MARCH.last_day
 
 

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, ContractReport, ContractReportDraft, Disclosure, Job, Notification, Participant
 from portal.models.contract_report import PublishedReportImmutable
 from portal.months import Month
-from portal.reporting import contract_reports, report_publication
+from portal.reporting import contract_reports, report_drafts, report_publication
 from portal.validation import Problems
 from tests.reporting import dataset
 from tests.reporting.conftest import post
@@ -25,13 +25,13 @@ MARCH = Month(2026, 3)
 
 def _draft(cm_id=None):
     built = contract_reports.build_content(MARCH)
-    draft = contract_reports.store_draft(MARCH, built, cm_id)
+    draft = report_drafts.store_draft(MARCH, built, cm_id)
     db.session.commit()
     return draft
 
 
 def _publish(svc, reason=""):
-    draft = contract_reports.draft_of(MARCH)
+    draft = report_drafts.draft_of(MARCH)
     return report_publication.publish(MARCH, draft.content_sha256, svc.cm.id, reason)
 
 
@@ -50,7 +50,7 @@ def test_the_contract_manager_builds_a_draft_through_a_tracked_job(svc, march, l
     assert job.result["link"] == "/lead/reports/2026-03/draft"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The draft report for March 2026 is ready" in page and "3 warnings" in page
-    draft = contract_reports.draft_of(MARCH)
+    draft = report_drafts.draft_of(MARCH)
     assert draft.built_by_id == svc.cm.id and draft.job_id == job.id and draft.withheld == 1
     review = client.get("/lead/reports/2026-03/draft")
     html = review.get_data(as_text=True)
@@ -63,20 +63,20 @@ def test_the_contract_manager_builds_a_draft_through_a_tracked_job(svc, march, l
 
 def test_building_the_same_month_twice_gives_the_same_draft(svc, march, app):
     first = jobs.enqueue(
-        contract_reports.build_draft, "2026-03", svc.cm.id, kind="contract_report", requested_by=svc.cm.id
+        report_drafts.build_draft, "2026-03", svc.cm.id, kind="contract_report", requested_by=svc.cm.id
     )
-    sha = contract_reports.draft_of(MARCH).content_sha256
-    content = contract_reports.draft_of(MARCH).content
+    sha = report_drafts.draft_of(MARCH).content_sha256
+    content = report_drafts.draft_of(MARCH).content
     clock.advance(timedelta(hours=3))
     second = jobs.enqueue(
-        contract_reports.build_draft, "2026-03", svc.cm.id, kind="contract_report", requested_by=svc.cm.id
+        report_drafts.build_draft, "2026-03", svc.cm.id, kind="contract_report", requested_by=svc.cm.id
     )
     db.session.refresh(first)
     db.session.refresh(second)
     assert first.status == second.status == "done"
     assert first.result["sha256"] == second.result["sha256"] == sha
     assert db.session.scalar(select(func.count()).select_from(ContractReportDraft)) == 1
-    assert contract_reports.draft_of(MARCH).content == content
+    assert report_drafts.draft_of(MARCH).content == content
 
 
 def test_a_month_that_has_not_ended_cannot_be_built(svc, march, login):
@@ -99,7 +99,7 @@ def test_publishing_fixes_the_report_and_records_a_disclosure_per_participant(sv
     document = json.loads(report.document)
     assert document["version"] == 1 and document["month"] == "2026-03" and document["supersedes_version"] is None
     assert document["published_at"] == "2026-04-02T09:00:00Z"
-    assert contract_reports.draft_of(MARCH) is None
+    assert report_drafts.draft_of(MARCH) is None
     disclosures = db.session.scalars(select(Disclosure).where(Disclosure.source == "dwp_publication")).all()
     assert sorted(d.participant_id for d in disclosures) == sorted(shown)
     assert {(d.recipient_type, d.legal_basis, d.source_id) for d in disclosures} == {("dwp", "public_task", report.id)}
@@ -260,13 +260,13 @@ def test_the_scheduled_run_builds_last_month_at_six_on_the_first(svc, app):
     clock.freeze(utc(2026, 4, 1, 5))  # 06:00 BST on 1 April
     job = jobs.run_by_hand(periodic.function, kind=periodic.name)
     assert job.status == "done", job.error
-    assert contract_reports.draft_of(MARCH).built_by_id is None
+    assert report_drafts.draft_of(MARCH).built_by_id is None
     told = db.session.scalars(select(Notification).where(Notification.user_id == svc.cm.id)).all()
     assert [n.link for n in told] == ["/lead/reports/2026-03/draft"]
     # Once March is published, the scheduled run leaves it alone.
     _publish(svc)
     again = jobs.run_by_hand(periodic.function, kind=periodic.name)
-    assert "already published" in again.result["message"] and contract_reports.draft_of(MARCH) is None
+    assert "already published" in again.result["message"] and report_drafts.draft_of(MARCH) is None
 
 
 def test_a_publication_racing_another_is_refused_not_a_server_error(svc, march, monkeypatch):

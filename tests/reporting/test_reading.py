@@ -8,7 +8,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent
 from portal.months import Month
-from portal.reporting import contract_reports, report_publication
+from portal.reporting import contract_reports, report_drafts, report_publication
 from tests.api.conftest import bearer, dwp_api, get_token, http  # noqa: F401 - shared fixtures
 from tests.reporting import dataset
 from tests.reporting.dataset import utc
@@ -16,9 +16,9 @@ from tests.support.queries import statements
 
 
 def _publish(svc, month: Month):
-    contract_reports.store_draft(month, contract_reports.build_content(month), svc.cm.id)
+    report_drafts.store_draft(month, contract_reports.build_content(month), svc.cm.id)
     db.session.commit()
-    return report_publication.publish(month, contract_reports.draft_of(month).content_sha256, svc.cm.id)
+    return report_publication.publish(month, report_drafts.draft_of(month).content_sha256, svc.cm.id)
 
 
 def test_the_report_page_is_audited_with_the_participants_it_shows(svc, login):
@@ -57,7 +57,7 @@ def test_list_pages_cost_the_same_at_one_and_four_reports(svc, login, http, dwp_
     token = get_token(http, dwp_api.client_id, dwp_api.secret, "reports:read")
     pages = [(dwp, "/dwp/", {}), (cm, "/lead/reports", {}), (http, "/api/v1/reports", {"headers": bearer(token)})]
     _publish(svc, Month(2026, 2))
-    contract_reports.store_draft(Month(2026, 1), contract_reports.build_content(Month(2026, 1)), svc.cm.id)
+    report_drafts.store_draft(Month(2026, 1), contract_reports.build_content(Month(2026, 1)), svc.cm.id)
     db.session.commit()  # a draft waiting (its builder's memberships are one more query, once)
     for client, url, kwargs in pages:
         client.get(url, **kwargs)  # warm up: first-request work is not the page's
