@@ -97,7 +97,7 @@ def test_session_revocation_ends_sessions_and_is_audited(app, make):
 
 
 def test_session_revocation_may_spare_the_current_session(app, make):
-    from portal.sessions import session_key
+    from portal.session_stores import session_key
 
     user = make.user(make.org("h2e"))
     keep, drop = app.test_client(), app.test_client()

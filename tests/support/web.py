@@ -16,7 +16,7 @@ from flask import has_app_context
 
 from portal import clock
 from portal.extensions import db
-from portal.sessions import Stored, session_key, store
+from portal.session_stores import Stored, session_key, store
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
