@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import CursorResult, delete
 
 from portal.extensions import db
-from portal.jobs import redis_connection
+from portal.jobs.settings import redis_connection
 from portal.models import StaffSession
 
 # What answers while the session store is down: the health check (it reports it) and the

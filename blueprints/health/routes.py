@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, jsonify
 
 from portal.health import database_answers
-from portal.jobs import redis_connection
+from portal.jobs.settings import redis_connection
 from portal.permissions import public
 
 bp = Blueprint("health", __name__)

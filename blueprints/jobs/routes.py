@@ -6,6 +6,7 @@ from flask_login import current_user
 from portal import jobs
 from portal.actions import Action
 from portal.jobs import pages as job_pages
+from portal.jobs import settings
 from portal.permissions import requires
 from portal.tenancy import refuse
 
@@ -27,7 +28,7 @@ def show(job_id):
         kind=jobs.kind_of(job.kind),
         link=safe_link(job.link),
         refresh=REFRESH_SECONDS if refreshing else None,
-        max_attempts=jobs.max_attempts(),
+        max_attempts=settings.max_attempts(),
     )
 
 

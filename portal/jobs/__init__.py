@@ -32,21 +32,17 @@ Raise ``jobs.Fail("why")`` for a failure that retrying cannot mend.
 
 from __future__ import annotations
 
-import contextvars
 import importlib
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app, has_request_context, request
-from redis import Redis
-from rq import Queue, Retry, get_current_job
+from rq import Retry, get_current_job
 from rq.exceptions import DuplicateJobError
-from rq.serializers import JSONSerializer
-from sqlalchemy import event, update
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal import clock
@@ -57,25 +53,19 @@ from portal.permissions import effective_roles
 
 if TYPE_CHECKING:
     from flask_sqlalchemy.session import Session as FlaskSession
-    from rq import Queue
     from rq.job import Job as RqJob
     from sqlalchemy.orm import scoped_session
     from werkzeug.local import LocalProxy
 
     from portal.models import User
+from portal.jobs.periodic_jobs import periodic
+from portal.jobs.progress import running_job
+from portal.jobs.settings import DEFAULT_TIMEOUT, mode, retry_intervals, rq_queue
 
 log = logging.getLogger(__name__)
 
-MODES = ("inline", "rq", "rq-sync")
-DEFAULT_QUEUE = "portal"
-DEFAULT_RETRY_INTERVALS = (30, 120, 600)  # seconds before the 2nd, 3rd and 4th attempts
-DEFAULT_TIMEOUT = 1800  # seconds a single attempt may take before rq stops it
-
 _PENDING = "portal_jobs_pending"  # session.info: ids added in the open transaction
 _READY = "portal_jobs_ready"  # session.info: ids committed, waiting to run inline
-
-# The id of the job running in this context (set by the runner), for set_progress().
-_current_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("portal_job", default=None)
 
 
 class Fail(Exception):
@@ -114,85 +104,6 @@ CROSS_ORG_ROLES = frozenset({"dpo", "contract_manager", "lead_admin", "dwp"})
 # ------------------------------------------------------------------- periodic jobs
 
 
-@dataclass(frozen=True)
-class Periodic:
-    """A job run on a schedule. ``cron`` is read in Europe/London (a 06:00 job runs at
-    06:00 UK time all year); ``function`` ("module:function") takes no arguments;
-    ``role`` owns it: it sees its runs and may run it now (/jobs/periodic). ``name`` is
-    also the ``Job.kind`` of its runs."""
-
-    name: Action
-    cron: str
-    function: str
-    role: str
-    title: str
-    description: str = ""
-
-
-PERIODIC: list[Periodic] = [
-    Periodic(
-        Action.PURGE_EXPIRED_SESSIONS,
-        "*/15 * * * *",
-        "portal.jobs.housekeeping:purge_expired_sessions",
-        "lead_admin",
-        "Remove expired sign-in sessions",
-        "Deletes server-side sessions past the idle or absolute time-out.",
-    ),
-    Periodic(
-        Action.AUDIT_VERIFY,
-        "30 2 * * *",
-        "portal.jobs.housekeeping:verify_audit_chain",
-        "dpo",
-        "Verify the audit trail",
-        "Recomputes the audit chain's hashes and logs the result; fails if any event was altered.",
-    ),
-    Periodic(
-        Action.RECONCILE_JOBS,
-        "*/10 * * * *",
-        "portal.jobs.worker:reconcile_job",
-        "lead_admin",
-        "Check background jobs",
-        "Hands jobs lost by Redis back to the queue and marks abandoned ones retried or failed.",
-    ),
-    Periodic(
-        Action.MONTHLY_CONTRACT_REPORT,
-        "0 6 1 * *",
-        "portal.reporting.report_drafts:build_previous_month",
-        "contract_manager",
-        "Build last month’s contract report",
-        "Builds the draft DWP contract report for the month just ended and tells the contract managers.",
-    ),
-    Periodic(
-        Action.RETENTION_NIGHTLY,
-        "0 3 * * *",
-        "portal.retention.destruction_lists:nightly",
-        "dpo",
-        "Build the destruction list",
-        "Lists the records past their retention period (and audit events to seal) for the DPO to approve.",
-    ),
-    Periodic(
-        Action.RIGHTS_REMINDERS,
-        "0 7 * * *",
-        "portal.rights.request_lists:daily_reminders",
-        "dpo",
-        "Remind the DPO of rights deadlines",
-        "Tells the DPO of requests due within 5 working days and of extension notices not yet sent.",
-    ),
-    Periodic(
-        Action.TRAINING_REMINDERS,
-        "15 7 * * *",
-        "portal.governance.training:send_lapse_notices",
-        "lead_admin",
-        "Remind staff of data protection training",
-        "Tells each member of staff once, 30 days before their data protection training runs out.",
-    ),
-]
-
-
-def periodic(name: str) -> Periodic | None:
-    return next((p for p in PERIODIC if p.name == name), None)
-
-
 def kind_of(kind: str) -> Kind:
     found = KINDS.get(cast(Action, kind))  # a StrEnum key is found by its string
     if found:
@@ -220,46 +131,6 @@ def can_see(job: Job, user: User | None) -> bool:
 
 
 # ------------------------------------------------------------------------ settings
-
-
-def mode() -> str:
-    chosen: str | None = current_app.config.get("JOBS_MODE")
-    if chosen:
-        if chosen not in MODES:
-            raise ValueError(f"JOBS_MODE must be one of {', '.join(MODES)}, not {chosen!r}")
-        return chosen
-    return "rq" if current_app.config.get("REDIS_URL") else "inline"
-
-
-def redis_connection() -> Redis[bytes]:
-    """The Redis of REDIS_URL (its DB number included), one client per app."""
-    url = current_app.config["REDIS_URL"]
-    cached = current_app.extensions.get("portal_redis")
-    if cached is None or cached[0] != url:
-        cached = (url, Redis.from_url(url, socket_connect_timeout=2))
-        current_app.extensions["portal_redis"] = cached
-    return cached[1]
-
-
-def queue_name() -> str:
-    return current_app.config.get("JOBS_QUEUE") or DEFAULT_QUEUE
-
-
-def retry_intervals() -> list[int]:
-    intervals = current_app.config.get("JOBS_RETRY_INTERVALS")
-    return list(DEFAULT_RETRY_INTERVALS if intervals is None else intervals)
-
-
-def max_attempts() -> int:
-    return 1 + len(retry_intervals())
-
-
-def rq_queue(name: str | None = None, is_async: bool = True) -> Queue:
-
-    return Queue(name or queue_name(), connection=redis_connection(), serializer=JSONSerializer, is_async=is_async)
-
-
-# ------------------------------------------------------------------------- enqueue
 
 
 def function_path(func: Callable[..., Any] | str) -> str:
@@ -314,7 +185,7 @@ def enqueue(
     db.session.add(job)
     db.session.flush()
     db.session.info.setdefault(_PENDING, []).append((job.id, job.rq_id, _mode or mode()))
-    if not in_request() and _current_job.get() is None:
+    if not in_request() and running_job.get() is None:
         db.session.commit()
         drain(db.session)
         db.session.refresh(job)  # an inline job ran in a session of its own
@@ -458,7 +329,7 @@ def _execute(job_id: int, rq_job: RqJob | None) -> str | None:
     job.started_at = clock.now()
     job.error = None
     db.session.commit()
-    token = _current_job.set(job_id)
+    token = running_job.set(job_id)
     try:
         func = resolve(job.function)
         result = func(*job.args)
@@ -479,7 +350,7 @@ def _execute(job_id: int, rq_job: RqJob | None) -> str | None:
         if rq_job is not None and not isinstance(error, Fail):
             raise
     finally:
-        _current_job.reset(token)
+        running_job.reset(token)
     drain(db.session)  # jobs this one enqueued (inline modes)
     return status
 
@@ -508,31 +379,3 @@ def record_failure(job_id: int, message: str, final: bool, only_if_running: bool
 
 
 # ------------------------------------------------------------------ inside a job
-
-
-def current_job_id() -> int | None:
-    """The id of the job running here, or None outside a job."""
-    return _current_job.get()
-
-
-def set_progress(percent: int | float, message: str = "") -> None:
-    """Report progress (0–100) of the running job; its page shows it at the next refresh.
-    Outside a job it does nothing, so a job function can also be called directly."""
-    job_id = _current_job.get()
-    if job_id is None:
-        return
-    percent = max(0, min(100, int(percent)))
-    values = {"progress": percent, "progress_message": (message or "")[:200]}
-    if db.engine.dialect.name == "sqlite":
-        # One writer at a time: a second connection would wait on the job's own
-        # uncommitted work. Inline on SQLite nobody watches mid-job anyway.
-        db.session.execute(update(Job).where(Job.id == job_id).values(**values))
-        return
-    with db.engine.begin() as conn:  # its own transaction: visible while the job runs
-        conn.execute(update(Job).where(Job.id == job_id).values(**values))
-
-
-def elapsed(job: Job) -> timedelta | None:
-    if job.started_at is None:
-        return None
-    return (job.finished_at or clock.now()) - job.started_at

@@ -7,7 +7,7 @@ from flask import Flask, current_app
 
 from portal import clock, jobs
 from portal.extensions import db
-from portal.jobs import schedule
+from portal.jobs import periodic_jobs, schedule, settings
 from portal.jobs.worker import run_worker
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @click.option("--no-scheduler", is_flag=True, help="Do not move retries that are due back to the queue.")
 def worker(burst: bool, queue_name: str | None, no_scheduler: bool) -> None:
     """Run an rq worker for the portal's jobs (needs REDIS_URL)."""
-    if jobs.mode() != "rq":
+    if settings.mode() != "rq":
         raise click.ClickException("the worker needs REDIS_URL: without Redis, jobs run inline")
 
     run_worker(queue_name, burst=burst, with_scheduler=not no_scheduler)
@@ -29,7 +29,7 @@ def worker(burst: bool, queue_name: str | None, no_scheduler: bool) -> None:
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Enqueue what is due now (catching up the last hour), then stop.")
 def scheduler(once: bool) -> None:
-    """Enqueue the periodic jobs (portal.jobs.PERIODIC) on time, Europe/London."""
+    """Enqueue the periodic jobs (portal.jobs.periodic_jobs.PERIODIC) on time, Europe/London."""
 
     if once:
         for job in schedule.tick(clock.now() - schedule.catch_up_window(current_app)):
@@ -42,10 +42,10 @@ def scheduler(once: bool) -> None:
 @click.command("run-periodic")
 @click.argument("name")
 def run_periodic(name: str) -> None:
-    """Run one periodic job here and now, by name (the names are in portal.jobs.PERIODIC)."""
-    p = jobs.periodic(name)
+    """Run one periodic job here and now, by name (the names are in portal.jobs.periodic_jobs.PERIODIC)."""
+    p = periodic_jobs.periodic(name)
     if p is None:
-        names = ", ".join(p.name for p in jobs.PERIODIC)
+        names = ", ".join(p.name for p in periodic_jobs.PERIODIC)
         raise click.ClickException(f"no periodic job {name!r}; there are: {names}")
     job = jobs.run_by_hand(p.function, kind=p.name)
     db.session.refresh(job)

@@ -1,4 +1,4 @@
-"""Housekeeping run as periodic jobs (portal.jobs.PERIODIC)."""
+"""Housekeeping run as periodic jobs (portal.jobs.periodic_jobs.PERIODIC)."""
 
 from typing import TYPE_CHECKING, Any, cast
 
@@ -8,6 +8,7 @@ from sqlalchemy import delete, or_
 from portal import audit, clock, jobs
 from portal.actions import Action
 from portal.extensions import db
+from portal.jobs import progress
 from portal.models import Job, StaffSession
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def purge_expired_sessions() -> dict[str, Any]:
     be used any more (portal.sessions refuses them); this keeps the table small. Safe to
     run twice."""
     now = clock.now()
-    jobs.set_progress(10, "Removing expired sessions")
+    progress.set_progress(10, "Removing expired sessions")
     removed = cast(
         "CursorResult[Any]",
         db.session.execute(
@@ -38,7 +39,7 @@ def purge_expired_sessions() -> dict[str, Any]:
 def verify_audit_chain() -> dict[str, Any]:
     """Recompute the audit chain and log the result (portal.audit.verify_and_log). A
     broken chain fails the job (no retry: recomputing gives the same answer)."""
-    jobs.set_progress(10, "Recomputing the audit chain")
+    progress.set_progress(10, "Recomputing the audit chain")
     result = audit.verify_and_log()
     if not result.ok:
         raise jobs.Fail(f"Audit chain check failed: {result.message}")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import audit, clock, jobs
 from portal.extensions import db
-from portal.jobs import schedule
+from portal.jobs import periodic_jobs, schedule
 from portal.models import Job, User
 from portal.permissions import effective_roles
 
@@ -21,13 +21,13 @@ def visible_job(job_id: int, user: User | None) -> Job | None:
     return job
 
 
-def owns(periodic: jobs.Periodic, user: User) -> bool:
+def owns(periodic: periodic_jobs.Periodic, user: User) -> bool:
     return periodic.role in effective_roles(user)
 
 
 @dataclass
 class PeriodicRow:
-    periodic: jobs.Periodic
+    periodic: periodic_jobs.Periodic
     next_run: datetime
     last: Job | None
 
@@ -36,7 +36,7 @@ def periodic_for(user: User) -> list[PeriodicRow]:
     """The periodic jobs ``user`` owns, with their next run and their latest job."""
     now = clock.now()
     rows = []
-    for p in jobs.PERIODIC:
+    for p in periodic_jobs.PERIODIC:
         if not owns(p, user):
             continue
         last = db.session.scalars(
@@ -48,7 +48,7 @@ def periodic_for(user: User) -> list[PeriodicRow]:
 
 def run_now(name: str, user: User) -> Job | None:
     """Queue a periodic job now for its owner; None if unknown or not theirs."""
-    p = jobs.periodic(name)
+    p = periodic_jobs.periodic(name)
     if p is None or not owns(p, user):
         return None
     job = jobs.enqueue(p.function, kind=p.name, requested_by=user.id)

@@ -1,4 +1,4 @@
-"""The scheduler of periodic jobs (portal.jobs.PERIODIC): cron in Europe/London, runs in UTC.
+"""The scheduler of periodic jobs (portal.jobs.periodic_jobs.PERIODIC): cron in Europe/London, runs in UTC.
 
 A cron expression is read as UK wall-clock time, so a 06:00 job runs at 06:00 UTC in
 winter and 05:00 UTC in summer. At the clock change:
@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import clock, jobs
 from portal.extensions import db
+from portal.jobs import periodic_jobs, settings
 from portal.models import Job
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def dedupe_key(name: str, run_at: datetime) -> str:
     return f"periodic:{name}:{clock.as_utc(run_at):%Y-%m-%dT%H:%MZ}"
 
 
-def enqueue_run(p: jobs.Periodic, run_at: datetime) -> Job | None:
+def enqueue_run(p: periodic_jobs.Periodic, run_at: datetime) -> Job | None:
     """Enqueue the run of ``p`` due at ``run_at`` unless it exists already; returns the
     new Job, or None when this run was enqueued before (by this or another scheduler)."""
     key = dedupe_key(p.name, run_at)
@@ -94,7 +95,7 @@ def tick(since: datetime, now: datetime | None = None) -> list[Job]:
     """Enqueue every periodic run due in (since, now]; returns the jobs enqueued."""
     now = clock.as_utc(now or clock.now())
     enqueued = []
-    for p in jobs.PERIODIC:
+    for p in periodic_jobs.PERIODIC:
         for run_at in runs_between(p.cron, since, now):
             job = enqueue_run(p, run_at)
             if job is not None:
@@ -108,7 +109,7 @@ def catch_up_window(app: Flask) -> timedelta:
 
 
 def next_due(now: datetime) -> datetime:
-    return min(next_run(p.cron, now) for p in jobs.PERIODIC)
+    return min(next_run(p.cron, now) for p in periodic_jobs.PERIODIC)
 
 
 def run_forever(
@@ -118,7 +119,7 @@ def run_forever(
 ) -> None:
     """The scheduler process: enqueue each run on time, forever."""
     since = clock.now() - catch_up_window(app)
-    echo(f"scheduler: {len(jobs.PERIODIC)} periodic jobs, mode {jobs.mode()}")
+    echo(f"scheduler: {len(periodic_jobs.PERIODIC)} periodic jobs, mode {settings.mode()}")
     while True:
         now = clock.now()
         try:

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from portal import clock, jobs
 from portal.extensions import db
+from portal.jobs import progress, settings
 from portal.models.job import UNFINISHED, Job
 
 if TYPE_CHECKING:
@@ -149,16 +150,16 @@ def reap_abandoned(queue: Queue) -> list[str]:
 def reconcile(min_age: timedelta = timedelta(minutes=1)) -> dict[str, Any]:
     """Unfinished Job rows older than ``min_age`` whose rq job is missing (or finished
     without running them) are queued again; those rq gave up on are marked failed."""
-    if jobs.mode() != "rq":
+    if settings.mode() != "rq":
         return {"requeued": 0, "failed": 0, "message": "Jobs run inline: nothing to check"}
-    connection = jobs.redis_connection()
+    connection = settings.redis_connection()
     cutoff = clock.now() - min_age
     requeued = failed = 0
     rows = db.session.scalars(
         select(Job).where(Job.status.in_(UNFINISHED), Job.created_at <= cutoff).order_by(Job.id)
     ).all()
     for row in rows:
-        if row.id == jobs.current_job_id():
+        if row.id == progress.current_job_id():
             continue
         try:
             rq_job = RqJob.fetch(row.rq_id, connection=connection, serializer=JSONSerializer)
@@ -169,7 +170,7 @@ def reconcile(min_age: timedelta = timedelta(minutes=1)) -> dict[str, Any]:
             jobs.record_failure(row.id, "The queue gave up on this job.", final=True)
             failed += 1
         elif status in (None, JobStatus.FINISHED):
-            if row.attempts >= jobs.max_attempts():
+            if row.attempts >= settings.max_attempts():
                 jobs.record_failure(row.id, _failure_text(LOST, False), final=True)
                 failed += 1
                 continue
@@ -191,9 +192,9 @@ def reconcile(min_age: timedelta = timedelta(minutes=1)) -> dict[str, Any]:
 
 def reconcile_job() -> dict[str, Any]:
     """Periodic job ``reconcile-jobs``: reap abandoned rq jobs, then reconcile rows."""
-    if jobs.mode() != "rq":
+    if settings.mode() != "rq":
         return reconcile()
-    reaped = reap_abandoned(jobs.rq_queue())
+    reaped = reap_abandoned(settings.rq_queue())
     result = reconcile(min_age=timedelta(minutes=5))
     result["reaped"] = len(reaped)
     result["message"] = f"{len(reaped)} abandoned job(s) reaped; " + result["message"]
@@ -204,9 +205,9 @@ def run_worker(
     queue_name: str | None = None, burst: bool = False, with_scheduler: bool = True, logging_level: str = "INFO"
 ) -> bool:
     """``flask --app wsgi worker``: reap, reconcile, then work (in the app context)."""
-    queue = jobs.rq_queue(queue_name)
+    queue = settings.rq_queue(queue_name)
     reap_abandoned(queue)
-    if queue.name == jobs.queue_name():
+    if queue.name == settings.queue_name():
         reconcile()
     db.session.remove()
     worker = PortalWorker(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from portal import audit, clock, hostile_input, jobs
 from portal.actions import Action
 from portal.extensions import db
+from portal.jobs import progress
 from portal.models import Organisation, ReferralUpload
 from portal.models.job import Job
 from portal.participant_fields import FIELD_LABELS
@@ -181,7 +182,7 @@ def process_upload(upload_id: int) -> dict[str, str]:
         upload.accepted = sum(1 for r in upload.results if r["outcome"] == "accepted")
         upload.rejected = upload.rows_done - upload.accepted
         db.session.commit()  # the row's participant (if any) and its line, together
-        jobs.set_progress(100 * index / len(rows), f"{index} of {len(rows)} rows read")
+        progress.set_progress(100 * index / len(rows), f"{index} of {len(rows)} rows read")
     upload.status = "done"
     upload.content = ""
     upload.finished_at = clock.now()

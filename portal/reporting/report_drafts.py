@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from portal import audit, clock, jobs
 from portal.actions import Action
 from portal.extensions import db
-from portal.jobs import current_job_id
+from portal.jobs import progress
+from portal.jobs.progress import current_job_id
 from portal.models import ContractReport, ContractReportDraft, Job, Membership, User
 from portal.months import Month
 from portal.notifications import notify
@@ -51,9 +52,9 @@ def build_draft(month_key: str, requested_by: int | None = None) -> dict[str, st
     month = Month.parse(month_key)
     if month is None:
         raise jobs.Fail(f"not a month: {month_key!r}")
-    built = build_content(month, jobs.set_progress)
+    built = build_content(month, progress.set_progress)
     draft = store_draft(month, built, requested_by)
-    jobs.set_progress(95, "Saved")
+    progress.set_progress(95, "Saved")
 
     warned = len(built.warnings)
     return {

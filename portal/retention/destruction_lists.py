@@ -15,6 +15,7 @@ from portal.actions import Action
 from portal.casework.gp_letters import render_pdf
 from portal.extensions import db
 from portal.governance import legal_holds
+from portal.jobs import progress
 from portal.models import Job, Participant, User
 from portal.models.job import UNFINISHED
 from portal.models.retention import COUNTED_FROM, DestructionItem, DestructionList
@@ -50,7 +51,7 @@ def build_list(user: User | None = None) -> DestructionList:
     )
     held = {h.participant_id: h for h in legal_holds.holds(include_lifted=False)}
     found = DestructionList(
-        built_at=clock.now(), built_by_id=user.id if user else None, job_id=jobs.current_job_id(), status="open"
+        built_at=clock.now(), built_by_id=user.id if user else None, job_id=progress.current_job_id(), status="open"
     )
     db.session.add(found)
     db.session.flush()
@@ -88,7 +89,7 @@ def build_list(user: User | None = None) -> DestructionList:
 
 def nightly() -> dict[str, Any]:
     """The periodic job: build tonight's destruction list for the DPO."""
-    jobs.set_progress(10, "Finding records past their retention period")
+    progress.set_progress(10, "Finding records past their retention period")
     found = build_list()
     n = len(found.items)
     return {
@@ -169,7 +170,7 @@ def destroy_approved(found: DestructionList, user: User) -> Counter[str]:
         if i.status == "approved"
     ]
     for done_count, (item_id, kind) in enumerate(todo):
-        jobs.set_progress(100 * done_count / len(todo), f"Destroying item {done_count + 1} of {len(todo)}")
+        progress.set_progress(100 * done_count / len(todo), f"Destroying item {done_count + 1} of {len(todo)}")
         item = db.session.get(DestructionItem, item_id)
         assert item is not None  # an item of the list
         tombstone_id: int | None

@@ -30,6 +30,7 @@ from portal.access.participant_access import ensure_not_restricted
 from portal.actions import Action
 from portal.consent import authority_requests, disclosures
 from portal.extensions import db
+from portal.jobs import progress
 from portal.models import AccessPackage, AccessRedaction, Participant
 from portal.models.rights import RightsRequest
 from portal.rights import access_content, rights_identity
@@ -141,8 +142,8 @@ def build_package(package_id: int) -> dict[str, Any]:
     if package.status == "building":
         participant = db.session.get(Participant, package.participant_id)
         assert participant is not None  # the package's foreign key
-        sections = access_content.collect(participant, progress=jobs.set_progress)
-        jobs.set_progress(95, "Writing the package")
+        sections = access_content.collect(participant, progress=progress.set_progress)
+        progress.set_progress(95, "Writing the package")
         stored = private_files.store("access_packages", make_zip(package, sections), "application/zip")
         package.draft_key, package.draft_sha256, package.status = stored.key, stored.sha256, "ready"
         audit.record(

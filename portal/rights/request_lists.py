@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from portal import audit, clock, deadlines, jobs
+from portal import audit, clock, deadlines
 
 # The DPO-only check and the per-field text cleaning are those of authority requests.
 from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
+from portal.jobs import progress
 from portal.models import Notification
 from portal.models.rights import RightsRequest
 from portal.notifications import notify
@@ -115,7 +116,7 @@ def daily_reminders() -> dict[str, Any]:
                     request,
                 )
             )
-    jobs.set_progress(50, f"{len(items)} reminders to send")
+    progress.set_progress(50, f"{len(items)} reminders to send")
     for kind, text, request in items:
         link = f"/dpo/requests/{request.id}"
         for dpo_id in dpos:

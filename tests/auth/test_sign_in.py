@@ -16,7 +16,7 @@ def store(request, app):
     """Each session test runs on both stores (Redis in CI's second pass)."""
     app.config["SESSION_STORE"] = request.param
     if request.param == "redis":
-        from portal.jobs import redis_connection
+        from portal.jobs.settings import redis_connection
 
         with app.app_context():
             redis = redis_connection()
@@ -35,7 +35,7 @@ def _stored_sessions(app) -> int:
 
     with app.app_context():
         if app.config["SESSION_STORE"] == "redis":
-            from portal.jobs import redis_connection
+            from portal.jobs.settings import redis_connection
 
             return len(list(redis_connection().scan_iter(app.config["REDIS_KEY_PREFIX"] + "session:*")))
         return db.session.scalar(select(func.count()).select_from(StaffSession))

@@ -11,8 +11,9 @@ event must equal an uninterrupted run's, with no participant lost or doubled."""
 import pytest
 from sqlalchemy import select
 
-from portal import clock, jobs
+from portal import clock
 from portal.extensions import db
+from portal.jobs import progress
 from portal.models import ContractArea, Participant, ReferralUpload
 from portal.referrals import referral_upload, referrals
 from tests.casework.conftest import events
@@ -98,7 +99,7 @@ def test_a_killed_upload_resumes_exactly(cw, home_area, monkeypatch, point, row)
     assert expected["summary"] == "4 referrals taken in, 2 rejected", expected["lines"]
 
     armed = {"calls": 0}
-    real_take_in, real_progress = referrals.take_in, jobs.set_progress
+    real_take_in, real_progress = referrals.take_in, progress.set_progress
 
     def take_in(*args, **kwargs):
         armed["calls"] += 1
@@ -118,7 +119,7 @@ def test_a_killed_upload_resumes_exactly(cw, home_area, monkeypatch, point, row)
         return real_progress(*args, **kwargs)
 
     monkeypatch.setattr(referrals, "take_in", take_in)
-    monkeypatch.setattr(jobs, "set_progress", set_progress)
+    monkeypatch.setattr(progress, "set_progress", set_progress)
     killed = _upload(cw, _file("KILLED", 500))
     try:
         referral_upload.process_upload(killed.id)
@@ -127,7 +128,7 @@ def test_a_killed_upload_resumes_exactly(cw, home_area, monkeypatch, point, row)
     db.session.rollback()  # the dead work-horse's open transaction dies with its connection
     db.session.expire_all()
     monkeypatch.setattr(referrals, "take_in", real_take_in)
-    monkeypatch.setattr(jobs, "set_progress", real_progress)
+    monkeypatch.setattr(progress, "set_progress", real_progress)
     referral_upload.process_upload(killed.id)
     db.session.expire_all()
     assert _outcome(killed.id, "KILLED") == expected

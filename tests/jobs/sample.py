@@ -2,11 +2,12 @@
 
 from portal import jobs
 from portal.extensions import db
+from portal.jobs import progress, settings
 from portal.models import Organisation
 
 
 def add(a, b):
-    jobs.set_progress(50, "half way")
+    progress.set_progress(50, "half way")
     return {"sum": a + b, "link": "/", "link_text": "Back home", "message": f"{a} + {b} = {a + b}"}
 
 
@@ -32,7 +33,7 @@ def chain(org_id):
 
 def record_progress(steps):
     for i in range(1, steps + 1):
-        jobs.set_progress(i * 100 // steps, f"step {i} of {steps}")
+        progress.set_progress(i * 100 // steps, f"step {i} of {steps}")
     return {"steps": steps}
 
 
@@ -45,10 +46,10 @@ def progress_seen_from_outside(steps):
 
     seen = []
     for i in range(1, steps + 1):
-        jobs.set_progress(i * 100 // steps, f"step {i} of {steps}")
+        progress.set_progress(i * 100 // steps, f"step {i} of {steps}")
         with db.engine.connect() as conn:
             row = conn.execute(
-                select(Job.status, Job.progress, Job.progress_message).where(Job.id == jobs.current_job_id())
+                select(Job.status, Job.progress, Job.progress_message).where(Job.id == progress.current_job_id())
             ).one()
         seen.append(list(row))
     return {"seen": seen}
@@ -57,7 +58,7 @@ def progress_seen_from_outside(steps):
 def fail_first_attempt():
     from portal.models import Job
 
-    attempt = db.session.get(Job, jobs.current_job_id()).attempts
+    attempt = db.session.get(Job, progress.current_job_id()).attempts
     if attempt == 1:
         raise RuntimeError("the first attempt fails")
     return {"attempt": attempt}
@@ -68,7 +69,7 @@ def block_until_released(prefix):
     import os
     import time
 
-    redis = jobs.redis_connection()
+    redis = settings.redis_connection()
     redis.rpush(f"{prefix}:pids", os.getpid())
     deadline = time.monotonic() + 60
     while not redis.exists(f"{prefix}:release"):

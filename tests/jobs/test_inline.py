@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from portal import jobs
 from portal.extensions import db
+from portal.jobs import progress
 from portal.models import Job, Organisation
 from tests.jobs import sample
 
@@ -94,8 +95,8 @@ def test_progress_is_recorded(app_ctx, inline):
 
 
 def test_set_progress_outside_a_job_does_nothing(app_ctx):
-    jobs.set_progress(50, "nothing to see")
-    assert jobs.current_job_id() is None
+    progress.set_progress(50, "nothing to see")
+    assert progress.current_job_id() is None
 
 
 def test_arguments_must_be_plain_values(app_ctx, inline, make):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal import audit, clock, jobs
 from portal.extensions import db
+from portal.jobs import periodic_jobs
 from portal.models import AuditEvent, AuditVerification, Job
 from portal.permissions import ACTIONS
 from tests.factories import sign_in
@@ -198,11 +199,11 @@ def test_run_now_of_another_roles_job_is_refused(client, world, inline):
 
 def test_periodic_action_matches_the_table():
     """permissions.ACTIONS["jobs.periodic"] lists exactly the roles owning a periodic job."""
-    assert ACTIONS["jobs.periodic"] == frozenset(p.role for p in jobs.PERIODIC)
+    assert ACTIONS["jobs.periodic"] == frozenset(p.role for p in periodic_jobs.PERIODIC)
 
 
 def test_every_periodic_function_resolves():
-    names = [p.name for p in jobs.PERIODIC]
+    names = [p.name for p in periodic_jobs.PERIODIC]
     assert len(names) == len(set(names))
-    for p in jobs.PERIODIC:
+    for p in periodic_jobs.PERIODIC:
         assert callable(jobs.resolve(p.function)), p.name

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from portal import clock, jobs
 from portal.extensions import db
+from portal.jobs import settings
 from portal.jobs.worker import ABANDONED, reconcile
 from portal.models import Job
 from tests.jobs import sample
@@ -48,7 +49,7 @@ def rq_mode(app):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     with app.app_context():
-        redis = jobs.redis_connection()
+        redis = settings.redis_connection()
         doomed = set()
         for worker_key in redis.smembers(f"rq:workers:{name}"):
             worker_key = worker_key.decode()
@@ -120,15 +121,15 @@ def test_job_is_handed_to_rq_only_when_the_transaction_commits(app, app_ctx, rq_
         app.preprocess_request()
         job = jobs.enqueue(sample.rename_org, org.id, "Later", kind="test.rename", org_id=org.id)
         rq_id = job.rq_id
-        queue = jobs.rq_queue()
+        queue = settings.rq_queue()
         assert queue.count == 0  # the row is not committed yet: nothing for a worker
         db.session.commit()
         assert queue.job_ids == [rq_id]
-    rq_job = RqJob.fetch(rq_id, connection=jobs.redis_connection(), serializer=JSONSerializer)
+    rq_job = RqJob.fetch(rq_id, connection=settings.redis_connection(), serializer=JSONSerializer)
     assert rq_job.func_name == "portal.jobs.perform" and rq_job.args == [job.id]
     assert rq_job.retries_left == 2 and rq_job.retry_intervals == [0, 0]
     # JSON, not pickle, on the wire
-    raw = jobs.redis_connection().hget(f"rq:job:{rq_id}", "data")
+    raw = settings.redis_connection().hget(f"rq:job:{rq_id}", "data")
     assert json.loads(zlib.decompress(raw))[0] == "portal.jobs.perform"
     # the id is the row's own: dispatching again is the same rq job, queued once
     assert jobs.dispatch(job.id, rq_id) is False
@@ -139,7 +140,7 @@ def test_job_is_handed_to_rq_only_when_the_transaction_commits(app, app_ctx, rq_
 def test_redis_connection_uses_the_db_of_redis_url(app, app_ctx):
     url = app.config["REDIS_URL"]
     db_number = int(url.rsplit("/", 1)[1]) if url.rsplit("/", 1)[1].isdigit() else 0
-    assert jobs.redis_connection().connection_pool.connection_kwargs["db"] == db_number
+    assert settings.redis_connection().connection_pool.connection_kwargs["db"] == db_number
 
 
 def test_real_worker_runs_a_job_with_progress(app, app_ctx, rq_mode, make):
@@ -174,7 +175,7 @@ def test_retries_run_out_in_a_visible_failed_state(app, app_ctx, rq_mode):
     assert (failed.status, failed.attempts) == ("failed", 3), output
     assert failed.error == "RuntimeError: still broken"
     assert failed.finished_at is not None
-    assert job.rq_id in FailedJobRegistry(rq_mode.queue, connection=jobs.redis_connection())
+    assert job.rq_id in FailedJobRegistry(rq_mode.queue, connection=settings.redis_connection())
 
 
 def test_fail_is_not_retried(app, app_ctx, rq_mode):
@@ -184,7 +185,7 @@ def test_fail_is_not_retried(app, app_ctx, rq_mode):
 
 
 def _pids(ns):
-    return [int(p) for p in jobs.redis_connection().lrange(f"{ns.prefix}:pids", 0, -1)]
+    return [int(p) for p in settings.redis_connection().lrange(f"{ns.prefix}:pids", 0, -1)]
 
 
 def test_killed_work_horse_is_retried(app, app_ctx, rq_mode):
@@ -194,7 +195,7 @@ def test_killed_work_horse_is_retried(app, app_ctx, rq_mode):
     wait_for(lambda: _pids(rq_mode) and row(job.id).status == "running", "the job to start")
     os.kill(_pids(rq_mode)[0], signal.SIGKILL)
     wait_for(lambda: len(_pids(rq_mode)) == 2, "the second attempt")
-    jobs.redis_connection().set(f"{rq_mode.prefix}:release", 1)
+    settings.redis_connection().set(f"{rq_mode.prefix}:release", 1)
     output = finish(proc)
     assert "Work-horse terminated unexpectedly" in output
     done = row(job.id)
@@ -215,7 +216,7 @@ def test_killed_worker_leaves_the_job_retried(app, app_ctx, rq_mode):
     and rq runs it again."""
     job = jobs.enqueue(sample.block_until_released, rq_mode.prefix, kind="test.block")
     _kill_worker_mid_job(rq_mode, job.id)
-    jobs.redis_connection().set(f"{rq_mode.prefix}:release", 1)
+    settings.redis_connection().set(f"{rq_mode.prefix}:release", 1)
     output = finish(start_worker(rq_mode))
     done = row(job.id)
     assert (done.status, done.attempts) == ("done", 2), output
@@ -235,8 +236,8 @@ def test_killed_worker_without_retries_leaves_the_job_failed(app, app_ctx, rq_mo
 def test_reconcile_requeues_a_job_redis_lost(app, app_ctx, rq_mode, make):
     org = make.org()
     job = jobs.enqueue(sample.rename_org, org.id, "Found again", kind="test.rename")
-    RqJob.fetch(job.rq_id, connection=jobs.redis_connection(), serializer=JSONSerializer).delete()
-    Queue(rq_mode.queue, connection=jobs.redis_connection()).empty()
+    RqJob.fetch(job.rq_id, connection=settings.redis_connection(), serializer=JSONSerializer).delete()
+    Queue(rq_mode.queue, connection=settings.redis_connection()).empty()
     assert reconcile(min_age=timedelta(minutes=1)) == {
         "requeued": 0,
         "failed": 0,
@@ -250,9 +251,9 @@ def test_reconcile_requeues_a_job_redis_lost(app, app_ctx, rq_mode, make):
 
 def test_reconcile_fails_a_lost_job_whose_attempts_are_used_up(app, app_ctx, rq_mode):
     job = jobs.enqueue(sample.add, 1, 1, kind="test.add")
-    RqJob.fetch(job.rq_id, connection=jobs.redis_connection(), serializer=JSONSerializer).delete()
+    RqJob.fetch(job.rq_id, connection=settings.redis_connection(), serializer=JSONSerializer).delete()
     stored = row(job.id)
-    stored.status, stored.attempts = "running", jobs.max_attempts()
+    stored.status, stored.attempts = "running", settings.max_attempts()
     db.session.commit()
     assert reconcile(min_age=timedelta(0))["failed"] == 1
     assert row(job.id).status == "failed" and row(job.id).error == "The queue lost this job."

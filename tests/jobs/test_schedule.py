@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from portal import clock, jobs
+from portal import clock
 from portal.extensions import db
-from portal.jobs import schedule
+from portal.jobs import periodic_jobs, schedule
 from portal.models import Job
 
 UTC = UTC
@@ -138,7 +138,7 @@ def test_tick_enqueues_each_run_once_however_often_it_restarts(app_ctx, inline):
 
 
 def test_enqueue_run_refuses_a_duplicate(app_ctx, inline):
-    p = jobs.periodic("purge-expired-sessions")
+    p = periodic_jobs.periodic("purge-expired-sessions")
     at = utc(2026, 5, 1, 12)
     assert schedule.enqueue_run(p, at) is not None
     assert schedule.enqueue_run(p, at) is None

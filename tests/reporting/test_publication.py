@@ -253,7 +253,7 @@ def test_pages_for_other_roles(svc, march, login):
 
 def test_the_scheduled_run_builds_last_month_at_six_on_the_first(svc, app):
     dataset.build(svc)
-    from portal.jobs import PERIODIC
+    from portal.jobs.periodic_jobs import PERIODIC
 
     periodic = next(p for p in PERIODIC if p.name == "monthly-contract-report")
     assert periodic.cron == "0 6 1 * *" and periodic.role == "contract_manager"

@@ -6,9 +6,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from portal import audit, clock, jobs
+from portal import audit, clock
 from portal.extensions import db
 from portal.governance import legal_holds
+from portal.jobs import periodic_jobs
 from portal.models import Appointment, AuditEvent, Consent
 from portal.models.erasure import Tombstone
 from portal.models.retention import DestructionList, RetentionRuleChange
@@ -151,7 +152,7 @@ def test_rule_change_refuses_bad_input(world):
 
 
 def test_nightly_job_builds_the_list(world):
-    periodic = jobs.periodic("retention-nightly")
+    periodic = periodic_jobs.periodic("retention-nightly")
     assert periodic is not None and periodic.role == "dpo"
     _after(72)
     result = destruction_lists.nightly()

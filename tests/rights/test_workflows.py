@@ -10,11 +10,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from portal import clock, deadlines, jobs, private_files
+from portal import clock, deadlines, private_files
 from portal.access.participant_access import ParticipantRestricted
 from portal.consent import authority_requests, consents
 from portal.consent.consents import ConsentRequired
 from portal.extensions import db
+from portal.jobs import periodic_jobs
 from portal.models import Notification, ParticipantChange
 from portal.models.rights import CHANNELS
 from portal.months import Month
@@ -136,7 +137,7 @@ def test_dashboard_states_and_daily_job(world):
     assert not any(on_track.reference in t for t in texts)
     assert result["reminders"] == 3
     assert request_lists.daily_reminders()["reminders"] == 0  # safe to run twice
-    assert jobs.periodic("rights-reminders").role == "dpo"
+    assert periodic_jobs.periodic("rights-reminders").role == "dpo"
 
 
 def test_rectification_keeps_history(world):
