@@ -14,11 +14,22 @@ whose parts are blueprints nested in it (endpoints ``dpo.<part>.<view>``):
 
 from flask import Blueprint
 
-from blueprints.dpo import governance, ooh, privacy, privacy_reviews, requests, retention, rights
+from blueprints.dpo import (
+    complaints,
+    governance,
+    ooh,
+    privacy,
+    privacy_reviews,
+    request_links,
+    requests,
+    retention,
+    rights,
+)
 
 bp = Blueprint("dpo", __name__, url_prefix="/dpo")
 
-# privacy_reviews adds its views to the privacy blueprint.
+# These add their views to another part's blueprint.
 assert privacy_reviews.bp is privacy.bp
+assert complaints.bp is requests.bp and request_links.bp is requests.bp
 for part in (privacy, requests, rights, ooh, retention, governance):
     bp.register_blueprint(part.bp)

@@ -1,44 +1,36 @@
 """The DPO's home (``/dpo/``), the rights requests dashboard, each request's workflows, and complaints."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.common import show_problems, submit_form
+from blueprints.common import submit_form
 from blueprints.dpo.requests_forms import (
     AnswerForm,
     CloseForm,
-    ComplaintCloseForm,
-    ComplaintForm,
     DwpForm,
     ExtendForm,
     IdentityForm,
-    InvestigationForm,
     LiftForm,
-    LinkForm,
-    NoDataForm,
     NoticeForm,
     ObjectionForm,
     PortabilityForm,
     RestrictForm,
-    SearchForm,
     SentForm,
     StopForm,
 )
-from blueprints.participants.forms import SECTION_FORMS
-from portal import clock, deadlines, participant_fields, tenancy
+from portal import clock, deadlines, tenancy
 from portal.access.participant_access import ParticipantRestricted, reads_participant_data, training_current
 from portal.accounts import home as home_links
 from portal.actions import Action
 from portal.consent import objections, privacy_notices
 from portal.extensions import db
 from portal.models import Participant
-from portal.models.rights import Complaint, PortabilityExport, RightsRequest
+from portal.models.rights import PortabilityExport, RightsRequest
 from portal.permissions import ACTIONS, requires
 from portal.rights import (
     clock_changes,
     request_lists,
     rights_clock,
-    rights_complaints,
     rights_figures,
     rights_identity,
     rights_requests,
@@ -46,7 +38,6 @@ from portal.rights import (
 )
 from portal.rights import portability as portability_exports
 from portal.rights.rights_workflows import NotLinked
-from portal.validation import Problems
 
 bp = Blueprint("requests", __name__)
 
@@ -113,7 +104,7 @@ def requests():
     )
 
 
-def _page(found, template="rights/request.html", **context):
+def request_page(found, template="rights/request.html", **context):
     today = clock.today()
     participant = db.session.get(Participant, found.participant_id) if found.participant_id else None
     others = [
@@ -146,10 +137,10 @@ def _page(found, template="rights/request.html", **context):
 def show(request_id):
     found = tenancy.service_wide_get(RightsRequest, request_id)
     request_lists.audit_view(found, current_user.id)
-    return _page(found)
+    return request_page(found)
 
 
-def _form_page(found, form, action, title, **extra):
+def request_form_page(found, form, action, title, **extra):
     return render_template("rights/form.html", found=found, form=form, action=action, title=title, **extra)
 
 
@@ -162,7 +153,7 @@ REFUSALS = (
 )
 
 
-def _handle(request_id, form_class, call, title, done, prepare=None, discloses=False):
+def handle_request_form(request_id, form_class, call, title, done, prepare=None, discloses=False):
     """GET shows the form; POST calls the service and returns to the request.
     ``discloses``: the form can disclose to the requester, so its page says when the
     identity step stands in the way (the service refuses it anyway)."""
@@ -175,13 +166,13 @@ def _handle(request_id, form_class, call, title, done, prepare=None, discloses=F
     )
     if done_page is not None:
         return done_page
-    return _form_page(found, form, request.path, title, identity_gate=discloses)
+    return request_form_page(found, form, request.path, title, identity_gate=discloses)
 
 
 @bp.route("/requests/<int:request_id>/identity", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def identity(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         IdentityForm,
         lambda r, f: rights_requests.record_identity(
@@ -202,7 +193,7 @@ def identity(request_id):
 @bp.route("/requests/<int:request_id>/clarify", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def clarify(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         StopForm,
         lambda r, f: clock_changes.stop_clock(r, f.asked_on.data, f.question.data, current_user.id),
@@ -214,7 +205,7 @@ def clarify(request_id):
 @bp.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def answer(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         AnswerForm,
         lambda r, f: clock_changes.restart_clock(r, f.answered_on.data, f.note.data, current_user.id),
@@ -226,7 +217,7 @@ def answer(request_id):
 @bp.route("/requests/<int:request_id>/extend", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def extend(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         ExtendForm,
         lambda r, f: clock_changes.extend(r, f.reason.data, f.detail.data, current_user.id),
@@ -238,7 +229,7 @@ def extend(request_id):
 @bp.route("/requests/<int:request_id>/extension-notice", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def extension_notice(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         SentForm,
         lambda r, f: clock_changes.record_extension_notice(r, f.sent_on.data, f.method.data, current_user.id),
@@ -250,7 +241,7 @@ def extension_notice(request_id):
 @bp.route("/requests/<int:request_id>/dwp", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def dwp(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         DwpForm,
         lambda r, f: clock_changes.record_dwp_informed(r, f.informed_on.data, f.note.data, current_user.id),
@@ -271,7 +262,7 @@ def _notice_choices(form, found):
 @bp.route("/requests/<int:request_id>/notice", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def notice(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         NoticeForm,
         lambda r, f: rights_workflows.record_notice_sent(
@@ -286,7 +277,7 @@ def notice(request_id):
 @bp.route("/requests/<int:request_id>/restrict", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def restrict(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         RestrictForm,
         lambda r, f: rights_workflows.set_restriction(r, f.reason.data, current_user.id),
@@ -298,7 +289,7 @@ def restrict(request_id):
 @bp.route("/requests/<int:request_id>/lift-restriction", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def lift_restriction(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         LiftForm,
         lambda r, f: rights_workflows.lift_restriction(
@@ -312,7 +303,7 @@ def lift_restriction(request_id):
 @bp.route("/requests/<int:request_id>/objection", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def objection(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         ObjectionForm,
         lambda r, f: rights_workflows.record_objection(r, f.scopes.data, current_user.id),
@@ -325,7 +316,7 @@ def objection(request_id):
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 @reads_participant_data
 def portability(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         PortabilityForm,
         lambda r, f: portability_exports.create_portability_export(r, current_user.id),
@@ -356,7 +347,7 @@ def portability_download(request_id, export_id):
 @bp.route("/requests/<int:request_id>/close", methods=["GET", "POST"])
 @requires(Action.RIGHTS_REQUEST_MANAGE)
 def close(request_id):
-    return _handle(
+    return handle_request_form(
         request_id,
         CloseForm,
         lambda r, f: rights_requests.close(
@@ -372,152 +363,4 @@ def close(request_id):
         "Close the request",
         "Request closed",
         discloses=rights_identity.outcome_discloses(tenancy.service_wide_get(RightsRequest, request_id), "done"),
-    )
-
-
-@bp.route("/requests/<int:request_id>/link", methods=["GET", "POST"])
-@requires(Action.RIGHTS_REQUEST_MANAGE)
-@reads_participant_data
-def link(request_id):
-    """Search participants of every organisation; link one, or record no data held."""
-    found = tenancy.service_wide_get(RightsRequest, request_id)
-    form = SearchForm(request.args, meta={"csrf": False})
-    results = None
-    if any(request.args.get(k) for k in ("name", "date_of_birth", "ni_number")):
-        try:
-            results = rights_workflows.search_participants(
-                form.name.data, form.date_of_birth.data, form.ni_number.data, current_user.id, found
-            )
-        except Problems as problems:
-            show_problems(form, problems)
-    link_form, no_data_form = LinkForm(), NoDataForm()
-    if request.method == "POST":
-        try:
-            if request.form.get("no_data"):
-                if no_data_form.validate_on_submit():
-                    rights_workflows.record_no_data(found, current_user.id)
-                    flash("Recorded that no data is held about the requester", "success")
-                    return redirect(url_for(".show", request_id=found.id))
-            elif link_form.validate_on_submit():
-                rights_workflows.link_participant(found, link_form.participant_id.data, current_user.id)
-                flash("Request linked to the participant", "success")
-                return redirect(url_for(".show", request_id=found.id))
-        except Problems as problems:
-            show_problems(form, problems)
-        except rights_requests.RequestClosed:
-            abort(404)
-    return render_template(
-        "rights/link.html",
-        found=found,
-        form=form,
-        results=results,
-        link_form=link_form,
-        no_data_form=no_data_form,
-        title="Link the request to a participant",
-    )
-
-
-@bp.route("/requests/<int:request_id>/rectify/<section>", methods=["GET", "POST"])
-@requires(Action.RIGHTS_REQUEST_MANAGE)
-@reads_participant_data
-def rectify(request_id, section):
-    found = tenancy.service_wide_get(RightsRequest, request_id)
-    if section not in SECTION_FORMS or found.participant_id is None:
-        abort(404)
-    participant = db.session.get(Participant, found.participant_id)
-    form = SECTION_FORMS[section](obj=participant if request.method == "GET" else None)
-    if request.method == "GET":
-        assert participant is not None  # the request's participant (its participant_id is a foreign key)
-        if section == "preferences":
-            form.safe_to_call_at_work.data = "yes" if participant.safe_to_call_at_work else "no"
-        rights_workflows.audit_rectify_view(found, participant, section, current_user.id)
-    if form.validate_on_submit():
-        try:
-            changed = rights_workflows.rectify(found, section, form.data, current_user.id)
-        except Problems as problems:
-            show_problems(form, problems)
-        except rights_requests.RequestClosed:
-            abort(404)
-        else:
-            flash(
-                f"{participant_fields.SECTIONS[section][0]} corrected" if changed else "Nothing was changed", "success"
-            )
-            return redirect(url_for(".show", request_id=found.id))
-    return _form_page(found, form, request.path, f"Rectify: {participant_fields.SECTIONS[section][0]}")
-
-
-# ----------------------------------------------------------------- complaints
-
-
-@bp.route("/complaints")
-@requires(Action.RIGHTS_REQUEST_MANAGE)
-def complaints():
-    rows = rights_complaints.all_complaints()
-    rights_complaints.audit_list(rows, current_user.id)
-    return render_template("rights/complaints.html", complaints=rows, title="Complaints")
-
-
-@bp.route("/complaints/new", methods=["GET", "POST"])
-@requires(Action.RIGHTS_REQUEST_MANAGE)
-def new_complaint():
-    form = ComplaintForm()
-    if not form.is_submitted():
-        form.received_on.data = clock.today()
-    if form.validate_on_submit():
-        try:
-            found = rights_complaints.log_complaint(
-                form.complainant_name.data,
-                form.complainant_contact.data,
-                form.about.data,
-                form.received_on.data,
-                form.channel.data,
-                current_user.id,
-            )
-        except Problems as problems:
-            show_problems(form, problems)
-        else:
-            flash(f"Complaint {found.reference} logged", "success")
-            return redirect(url_for(".complaint", complaint_id=found.id))
-    return render_template("rights/form.html", form=form, found=None, action=request.path, title="Log a complaint")
-
-
-@bp.route("/complaints/<int:complaint_id>", methods=["GET", "POST"])
-@requires(Action.RIGHTS_REQUEST_MANAGE)
-def complaint(complaint_id):
-    found = tenancy.service_wide_get(Complaint, complaint_id)
-    notes, close_form = InvestigationForm(), ComplaintCloseForm()
-    if request.method == "GET":
-        notes.investigation.data = found.investigation
-        rights_complaints.audit_view(found, current_user.id)
-    elif "save_notes" in request.form and notes.validate_on_submit():
-        try:
-            rights_complaints.record_investigation(found, notes.investigation.data, current_user.id)
-        except Problems as problems:
-            show_problems(notes, problems)
-        else:
-            flash("Investigation notes saved", "success")
-            return redirect(url_for(".complaint", complaint_id=found.id))
-    elif "save_notes" not in request.form and close_form.validate_on_submit():
-        try:
-            rights_complaints.close_complaint(
-                found,
-                close_form.outcome.data,
-                close_form.outcome_on.data,
-                close_form.ico_told_on.data,
-                close_form.ico_told_method.data,
-                current_user.id,
-            )
-        except Problems as problems:
-            show_problems(close_form, problems)
-        else:
-            flash("Complaint closed", "success")
-            return redirect(url_for(".complaint", complaint_id=found.id))
-    errors = [{"text": e, "href": f"#{f.id}"} for form in (notes, close_form) for f in form for e in (f.errors or [])]
-    return render_template(
-        "rights/complaint.html",
-        found=found,
-        notes=notes,
-        close_form=close_form,
-        errors=errors,
-        title=f"Complaint {found.reference}",
     )

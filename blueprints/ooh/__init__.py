@@ -1,4 +1,10 @@
-"""The out-of-hours service (issue 7): the call pages under /ooh/, and their
-oversight (the DPO's and team managers' log, the VRC's "called back")."""
+"""The out-of-hours service (issue 7): the call pages under ``/ooh/`` (``routes``: finding
+the caller, the verbal-consent check, the limited view, callbacks, the worker's access;
+``actions``: what a worker may do under a grant). Oversight is ``ooh_oversight`` and the
+DPO's ``dpo.ooh``."""
 
-from blueprints.ooh.routes import bp  # noqa: F401
+from blueprints.ooh import actions
+from blueprints.ooh.routes import bp
+
+# actions adds its views to the ooh blueprint.
+assert actions.bp is bp

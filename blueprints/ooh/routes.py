@@ -14,28 +14,18 @@ view and its actions send anyone without a live grant to the check.
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.common import local_datetime, options, show_problems
-from blueprints.consent.forms import EmergencyForm, fill_now, typed_moment
-from blueprints.ooh.forms import (
-    CallbackForm,
-    CallNoteForm,
-    CancelForm,
-    ConsentForm,
-    IdentityForm,
-    RescheduleForm,
-    SearchForm,
-)
+from blueprints.common import show_problems
+from blueprints.ooh.forms import CallbackForm, ConsentForm, IdentityForm, SearchForm
 from portal.access import ooh_access, participant_access
 from portal.access.ooh_access import CheckRefused
-from portal.access.participant_access import FULL, LIMITED, NONE, ParticipantRestricted, get_child
+from portal.access.participant_access import FULL, LIMITED, NONE, ParticipantRestricted
 from portal.actions import Action
-from portal.consent import emergency as emergency_service
-from portal.models import Appointment, Participant
+from portal.models import Participant
 from portal.ooh import callbacks, ooh_calls, ooh_search
 from portal.permissions import requires
 from portal.templating import format_datetime
 from portal.tenancy import OUT_OF_HOURS, org_blueprint, refuse, scoped_get
-from portal.validation import Invalid, Problems
+from portal.validation import Problems
 
 bp = org_blueprint("ooh", __name__, policy=OUT_OF_HOURS)
 
@@ -69,7 +59,7 @@ def _participant_gate():
     return
 
 
-def _here(endpoint: str, **values) -> str:
+def here_url(endpoint: str, **values) -> str:
     participant = g.call_participant
     return url_for(endpoint, org=g.org.slug, participant_id=participant.id, **values)
 
@@ -86,25 +76,25 @@ def _checking():
     return g.call_participant, None
 
 
-def _granted():
+def granted_participant():
     """(participant, grant) for the limited view, or (None, redirect): to the record
     for those who need no check, to the check for those without a live grant."""
     if g.participant_access == FULL:
         return None, _to_record()
     if g.participant_access != LIMITED:
-        return None, redirect(_here(".check"), 303)
+        return None, redirect(here_url(".check"), 303)
     participant = g.call_participant
     return participant, participant_access.live_grant(current_user.id, participant)
 
 
-def _audit_restricted(error: ParticipantRestricted) -> None:
+def audit_restricted(error: ParticipantRestricted) -> None:
     """A change the restriction refused (DESIGN.md rule 5), audited with the action
     under the participant's organisation."""
     participant_access.audit_restricted_refusal(error, org_id=error.participant.org_id)
 
 
-def _restricted(error: ParticipantRestricted):
-    _audit_restricted(error)
+def restricted_page(error: ParticipantRestricted):
+    audit_restricted(error)
     participant = error.participant
     return render_template(
         "ooh/restricted.html", title="This record is restricted", participant=participant, message=error.message
@@ -158,7 +148,7 @@ def check(participant_id):
         except CheckRefused:
             locked = True
         else:
-            return redirect(_here(".check_result", check_id=made.id), 303)
+            return redirect(here_url(".check_result", check_id=made.id), 303)
     participant_access.audit_view(participant, "ooh.check")
     return render_template(
         "ooh/check.html",
@@ -188,15 +178,15 @@ def check_result(participant_id, check_id):
         except Problems as problems:
             show_problems(form, problems)
         except CheckRefused:
-            return redirect(_here(".check_result", check_id=made.id), 303)
+            return redirect(here_url(".check_result", check_id=made.id), 303)
         else:
             if grant is not None:
                 flash(
                     f"The participant agreed: you can see their record for this call until {_time(grant.expires_at)}",
                     "success",
                 )
-                return redirect(_here(".participant"), 303)
-            return redirect(_here(".check_result", check_id=made.id), 303)
+                return redirect(here_url(".participant"), 303)
+            return redirect(here_url(".check_result", check_id=made.id), 303)
     participant_access.audit_view(participant, "ooh.check_result")
     return render_template(
         "ooh/check_result.html",
@@ -226,7 +216,7 @@ def callback(participant_id):
     if elsewhere:
         return elsewhere
     if not callbacks.may_leave_callback(participant, current_user.id):
-        return redirect(_here(".check"), 303)
+        return redirect(here_url(".check"), 303)
     form = CallbackForm()
     if form.validate_on_submit():
         try:
@@ -238,7 +228,7 @@ def callback(participant_id):
         else:
             flash("The callback note has been sent to the participant’s VRC", "success")
             if g.participant_access == LIMITED:
-                return redirect(_here(".participant"))
+                return redirect(here_url(".participant"))
             return redirect(url_for(".search"))
     participant_access.audit_view(participant, "ooh.callback")
     return render_template(
@@ -257,174 +247,14 @@ def callback(participant_id):
 @bp.route("/<org>/participants/<int:participant_id>")
 @requires(Action.OOH_CALL)
 def participant(participant_id):
-    participant, grant = _granted()
+    participant, grant = granted_participant()
     if participant is None:
         return grant
     context = ooh_calls.limited_view(participant, grant)
     if ooh_calls.may_override_consent(current_user, participant):
-        context["emergency_url"] = _here(".emergency")
+        context["emergency_url"] = here_url(".emergency")
     participant_access.audit_view(participant, "ooh.limited")
     return render_template("ooh/participant.html", title=participant.name, participant=participant, **context)
-
-
-def _starts_at(form):
-    starts_at = local_datetime(form.date.data, form.time.data)
-    if form.date.data is None:
-        raise Problems([Invalid("Enter the new date", field="date")])
-    if starts_at is None:
-        raise Problems([Invalid("Enter a real time, like 14:30", field="time")])
-    return starts_at
-
-
-def _date_field(problems: Problems) -> Problems:
-    for problem in problems.problems:
-        if problem.field == "starts_at":
-            problem.field = "date"
-    return problems
-
-
-@bp.route(
-    "/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"]
-)
-@requires(Action.OOH_CALL)
-def reschedule(participant_id, appointment_id):
-    participant, grant = _granted()
-    if participant is None:
-        return grant
-    appointment = get_child(Appointment, appointment_id, participant)
-    form = RescheduleForm()
-    if form.validate_on_submit():
-        try:
-            ooh_calls.reschedule_appointment(
-                participant, appointment, _starts_at(form), form.reason.data or "", form.requested_by.data, current_user
-            )
-        except Problems as problems:
-            show_problems(form, _date_field(problems))
-        except ParticipantRestricted as error:
-            return _restricted(error)
-        else:
-            flash("Appointment rescheduled. The participant’s VRC has been told", "success")
-            return redirect(_here(".participant"))
-    participant_access.audit_view(participant, "ooh.reschedule")
-    return render_template(
-        "ooh/appointment_change.html",
-        title="Reschedule an appointment",
-        form=form,
-        participant=participant,
-        appointment=appointment,
-        grant=grant,
-    )
-
-
-@bp.route("/<org>/participants/<int:participant_id>/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
-@requires(Action.OOH_CALL)
-def cancel(participant_id, appointment_id):
-    participant, grant = _granted()
-    if participant is None:
-        return grant
-    appointment = get_child(Appointment, appointment_id, participant)
-    form = CancelForm()
-    if form.validate_on_submit():
-        try:
-            ooh_calls.cancel_appointment(
-                participant, appointment, form.cancelled_by.data, form.reason.data or "", current_user
-            )
-        except Problems as problems:
-            show_problems(form, problems)
-        except ParticipantRestricted as error:
-            _audit_restricted(error)
-            show_problems(
-                form,
-                Problems(
-                    [
-                        Invalid(
-                            "This record is restricted: an appointment can only be cancelled at the participant’s "
-                            "own request",
-                            field="cancelled_by",
-                        )
-                    ]
-                ),
-            )
-        else:
-            flash("Appointment cancelled. The participant’s VRC has been told", "success")
-            return redirect(_here(".participant"))
-    participant_access.audit_view(participant, "ooh.cancel")
-    return render_template(
-        "ooh/appointment_change.html",
-        title="Cancel an appointment",
-        form=form,
-        participant=participant,
-        appointment=appointment,
-        grant=grant,
-    )
-
-
-@bp.route("/<org>/participants/<int:participant_id>/call-note", methods=["GET", "POST"])
-@requires(Action.OOH_CALL)
-def call_note(participant_id):
-    participant, grant = _granted()
-    if participant is None:
-        return grant
-    form = CallNoteForm()
-    try:
-        ooh_calls.ensure_may_add_call_note(participant)
-        if form.validate_on_submit():
-            try:
-                ooh_calls.add_call_note(participant, grant, form.text.data or "", current_user)
-            except Problems as problems:
-                show_problems(form, problems)
-            else:
-                flash("Call note saved. The participant’s VRC has been told", "success")
-                return redirect(_here(".participant"))
-    except ParticipantRestricted as error:
-        return _restricted(error)
-    participant_access.audit_view(participant, "ooh.call_note")
-    return render_template(
-        "ooh/call_note.html", title="Add a call note", form=form, participant=participant, grant=grant
-    )
-
-
-@bp.route("/<org>/participants/<int:participant_id>/emergency", methods=["GET", "POST"])
-@requires(Action.OOH_CALL)
-def emergency(participant_id):
-    """The emergency override of the consent service (DESIGN.md rule 3), from the call."""
-
-    participant, grant = _granted()
-    if participant is None:
-        return grant
-    if emergency_service.may_make_emergency_contact(current_user, participant) is None:
-        refuse(403, object_type="participant", object_id=participant.id, participant_id=participant.id)
-    form = EmergencyForm()
-    form.data_categories.choices = options((c, c) for c in emergency_service.EMERGENCY_DATA_CATEGORIES)
-    if not form.is_submitted():
-        fill_now(form, "contacted_on", "contacted_time")
-    if form.validate_on_submit():
-        try:
-            ooh_calls.record_emergency_contact(
-                participant,
-                current_user,
-                form.recipient_type.data,
-                form.recipient_name.data,
-                form.reason.data,
-                form.what_shared.data,
-                form.data_categories.data,
-                typed_moment(form, "contacted_on", "contacted_time"),
-            )
-        except Problems as problems:
-            show_problems(form, problems)
-        else:
-            flash(
-                "Emergency contact recorded. The Data Protection Officer and the participant’s VRC have been told",
-                "success",
-            )
-            return redirect(_here(".participant"))
-    participant_access.audit_view(participant, "ooh.emergency")
-    return render_template(
-        "ooh/emergency.html", title="Emergency contact without consent", form=form, participant=participant, grant=grant
-    )
-
-
-# ----------------------------------------------------------------- the worker's access
 
 
 @bp.route("/access")
