@@ -14,10 +14,12 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
 
 from portal import audit
 from portal.actions import Action
-from portal.models import Organisation, User
+from portal.extensions import db
+from portal.models import Membership, Organisation, User
 from portal.request_org import roles_org
 
 ROLES = ("vrc", "team_manager", "ooh", "dpo", "contract_manager", "dwp", "admin")
@@ -215,3 +217,16 @@ def refuse(code: int, **audit_fields: Any) -> NoReturn:
     """Answer 403/404 on a tenant route, leaving an audit event of the refusal."""
     audit.record_and_commit(f"access.refused.{code}", outcome="refused", **audit_fields)
     abort(code)
+
+
+def dpo_user_ids() -> list[int]:
+    """The active Data Protection Officers: whom the portal tells of what waits for the DPO."""
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role == "dpo", User.active.is_(True))
+            .distinct()
+            .order_by(User.id)
+        )
+    )

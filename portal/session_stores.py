@@ -109,7 +109,7 @@ class RedisStore:
     absolute lifetime has passed; the timeouts themselves are judged on the clock.
     When Redis cannot be reached, every method raises StoreUnavailable."""
 
-    def __init__(self, redis: "Redis[bytes]", prefix: str, lifetime_seconds: int) -> None:
+    def __init__(self, redis: "Redis", prefix: str, lifetime_seconds: int) -> None:
         self.redis, self.prefix, self.lifetime = redis, prefix, lifetime_seconds
 
     def _name(self, key: str) -> str:
@@ -162,7 +162,7 @@ class RedisStore:
 
     @_redis_reached
     def delete_for_user(self, user_id: int, keep_key: str | None = None) -> int:
-        keys = [k.decode() for k in self.redis.smembers(self._user_set(user_id))]
+        keys = [k.decode() if isinstance(k, bytes) else str(k) for k in self.redis.smembers(self._user_set(user_id))]
         ended = [k for k in keys if k != keep_key]
         if ended:
             self.redis.delete(*(self._name(k) for k in ended))

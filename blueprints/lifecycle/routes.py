@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints.lifecycle.forms import ConfirmForm, CreateOrganisationForm, MfaResetRequestForm, RenameOrganisationForm
 from portal import tenancy
-from portal.accounts import mfa_reset, organisation_admin, reactivation
+from portal.accounts import mfa_reset, organisations, reactivation
 from portal.actions import Action
 from portal.models import MfaReset
 from portal.permissions import requires
@@ -31,10 +31,10 @@ def create_organisation():
     form = CreateOrganisationForm()
     if form.validate_on_submit():
         try:
-            org = organisation_admin.create_organisation(
+            org = organisations.create_organisation(
                 form.name.data or "", form.slug.data or "", form.kind.data, actor_id=current_user.id
             )
-        except organisation_admin.OrganisationProblem as problem:
+        except organisations.OrganisationProblem as problem:
             _show_problem(form, problem)
         else:
             flash(
@@ -43,7 +43,7 @@ def create_organisation():
                 "success",
             )
             return redirect(url_for("staff.org_staff", slug=org.slug), code=303)
-    return render_template("lifecycle/create_organisation.html", form=form, lead=organisation_admin.lead_organisation())
+    return render_template("lifecycle/create_organisation.html", form=form, lead=organisations.lead_organisation())
 
 
 @bp.route("/organisations/<slug>/rename", methods=["GET", "POST"])
@@ -55,10 +55,8 @@ def rename_organisation():
     form = RenameOrganisationForm(obj=org)
     if form.validate_on_submit():
         try:
-            organisation_admin.rename_organisation(
-                org, form.name.data or "", form.slug.data or "", actor_id=current_user.id
-            )
-        except organisation_admin.OrganisationProblem as problem:
+            organisations.rename_organisation(org, form.name.data or "", form.slug.data or "", actor_id=current_user.id)
+        except organisations.OrganisationProblem as problem:
             _show_problem(form, problem)
         else:
             flash(f"Saved: {org.name}, at /{org.slug}/", "success")

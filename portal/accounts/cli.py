@@ -3,7 +3,7 @@
 import click
 
 from portal import tenancy
-from portal.accounts import invitations, organisation_admin, staff
+from portal.accounts import invitations, organisations, staff
 from portal.accounts.auth import find_user_by_email
 from portal.permissions import ROLES_BY_KIND
 
@@ -54,10 +54,10 @@ def create_user(
             raise click.ClickException("An account with this email address already exists")
         try:
             if org_kind == "commissioner":
-                org = organisation_admin.create_commissioner(org_name, slug, actor_id=None)
+                org = organisations.create_commissioner(org_name, slug, actor_id=None)
             else:
-                org = organisation_admin.create_organisation(org_name, slug, org_kind, actor_id=None)
-        except organisation_admin.OrganisationProblem as problem:
+                org = organisations.create_organisation(org_name, slug, org_kind, actor_id=None)
+        except organisations.OrganisationProblem as problem:
             raise click.ClickException(problem.message) from problem
         click.echo(f"created organisation {org.slug} ({org.name}, {org.kind})")
     if not name:

@@ -17,13 +17,12 @@ from sqlalchemy import func, select
 from portal import audit, clock
 from portal.access.participant_access import ParticipantRestricted
 from portal.consent import disclosures
-from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.models import AuthorityRequest, Disclosure, Participant, User
 from portal.models.authority_request import AUTHORITY_TYPES, REQUEST_REASONS
 from portal.models.disclosure import LEGAL_BASES
 from portal.notifications import notify
-from portal.permissions import STAFF
+from portal.permissions import STAFF, dpo_user_ids
 from portal.validation import Invalid, Problems, clean_text
 
 DATA_CATEGORIES = (

@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.consent import consent_rule, consents, disclosure_reviews
-from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.models import Disclosure, Participant
 from portal.notifications import notify
+from portal.permissions import dpo_user_ids
 
 KIND = "consent_not_live"
 FOUND_BY = "recheck-consent-disclosures"

@@ -24,9 +24,10 @@ from portal import audit, clock
 from portal.access import participant_access
 from portal.consent import disclosure_reviews, disclosures
 from portal.extensions import db
-from portal.models import EmergencyContact, Membership, Participant, User
+from portal.models import EmergencyContact, Participant, User
 from portal.models.disclosure import EMERGENCY_RECIPIENTS, REVIEW_OUTCOMES
 from portal.notifications import notify
+from portal.permissions import dpo_user_ids
 from portal.validation import Invalid, Problems, clean_text
 
 EMERGENCY_DATA_CATEGORIES = (
@@ -166,18 +167,6 @@ def _notify_dpos(contact: EmergencyContact) -> None:
             f"/dpo/overrides/{contact.id}",
             email_subject="An emergency override waits for review",
         )
-
-
-def dpo_user_ids() -> list[int]:
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.role == "dpo", User.active.is_(True))
-            .distinct()
-            .order_by(User.id)
-        )
-    )
 
 
 def awaiting_review() -> list[EmergencyContact]:

@@ -29,7 +29,7 @@ def mode() -> str:
     return "rq" if current_app.config.get("REDIS_URL") else "inline"
 
 
-def redis_connection() -> Redis[bytes]:
+def redis_connection() -> Redis:
     """The Redis of REDIS_URL (its DB number included), one client per app."""
     url = current_app.config["REDIS_URL"]
     cached = current_app.extensions.get("portal_redis")

@@ -109,7 +109,7 @@ def on_abandoned(
     return True
 
 
-def _worker_is_dead(name: str | None, connection: Redis[bytes]) -> bool:
+def _worker_is_dead(name: str | None, connection: Redis) -> bool:
     if not name:
         return False
     worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
@@ -130,9 +130,9 @@ def reap_abandoned(queue: Queue) -> list[str]:
     handling now (retried if they have retries left, else failed). Returns their rq ids."""
     registry = queue.started_job_registry
     connection = queue.connection
-    expire = {}
-    for entry in connection.zrange(registry.key, 0, -1):
-        entry = entry.decode() if isinstance(entry, bytes) else entry
+    expire: dict[str, str] = {}
+    for member in connection.zrange(registry.key, 0, -1):
+        entry = member.decode() if isinstance(member, bytes) else str(member)
         rq_id = entry.split(":", 1)[0]
         try:
             rq_job = RqJob.fetch(rq_id, connection=connection, serializer=JSONSerializer)

@@ -7,14 +7,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from portal import audit, clock, deadlines
-
-# The DPO-only check and the per-field text cleaning are those of authority requests.
-from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.jobs import progress
 from portal.models import Notification
 from portal.models.rights import RightsRequest
 from portal.notifications import notify
+
+# The DPO-only check and the per-field text cleaning are those of authority requests.
+from portal.permissions import dpo_user_ids
 from portal.rights.rights_clock import clock_of, state_of
 
 # Re-exported for the other rights modules (rights_complaints, access_packages).

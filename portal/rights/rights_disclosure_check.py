@@ -20,12 +20,12 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.consent import disclosure_reviews
-from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.models import AccessPackage, Disclosure
 from portal.models.rights import PortabilityExport, RightsRequest
 from portal.months import london_date
 from portal.notifications import notify
+from portal.permissions import dpo_user_ids
 
 KIND = "identity_not_verified"
 FOUND_BY = "recheck-rights-disclosures"

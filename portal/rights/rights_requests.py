@@ -19,12 +19,11 @@ from portal import audit, clock
 
 # The DPO-only check and the per-field text cleaning are those of authority requests.
 from portal.consent.authority_requests import require_dpo, required_text
-from portal.consent.emergency import dpo_user_ids
 from portal.extensions import db
 from portal.models import User
 from portal.models.rights import CHANNELS, OUTCOMES, RESPONSE_METHODS, RIGHTS, RightsRequest, RightsRequestRight
 from portal.notifications import notify
-from portal.permissions import STAFF
+from portal.permissions import STAFF, dpo_user_ids
 from portal.rights.rights_clock import clock_of, inputs_of, recompute_due, refuse_later_due
 from portal.rights.rights_identity import outcome_discloses, require_identity_verified
 from portal.validation import Invalid, Problems

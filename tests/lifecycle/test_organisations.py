@@ -4,7 +4,7 @@ the slug rules; the commissioner is fixed."""
 import pytest
 from sqlalchemy import select
 
-from portal.accounts import organisation_admin
+from portal.accounts import organisations
 from portal.extensions import db
 from portal.models import Organisation
 from tests.factories import sign_in
@@ -78,7 +78,7 @@ def test_one_lead_partner_unique_names_and_a_kind(lead_admin):
 
 
 def test_a_lead_partner_can_be_created_when_there_is_none(app_ctx, make):
-    org = organisation_admin.create_organisation("First Lead", "first-lead", "lead", actor_id=None)
+    org = organisations.create_organisation("First Lead", "first-lead", "lead", actor_id=None)
     assert org.kind == "lead"
 
 
@@ -123,8 +123,8 @@ def test_rename_errors_keep_input(lead_admin):
 def test_the_commissioner_is_fixed(lead_admin):
     w, client = lead_admin
     assert client.get("/admin/organisations/dwp/rename").status_code == 404
-    with pytest.raises(organisation_admin.OrganisationProblem):
-        organisation_admin.rename_organisation(w.dwp, "Department", "dept", actor_id=w.lead_admin.id)
+    with pytest.raises(organisations.OrganisationProblem):
+        organisations.rename_organisation(w.dwp, "Department", "dept", actor_id=w.lead_admin.id)
 
 
 def test_only_the_lead_admin(app, make):
