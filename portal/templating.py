@@ -31,7 +31,9 @@ def init_app(app: Flask) -> None:
         ]
     )
     WTFormsHelpers(app)
-    app.jinja_env.globals.update(can=can, service_name=SERVICE_NAME, csp_nonce=lambda: g.get("csp_nonce", ""))
+    app.jinja_env.globals.update(
+        can=can, service_name=SERVICE_NAME, csp_nonce=lambda: g.get("csp_nonce", ""), page_numbers=page_numbers
+    )
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = lambda value: clock.local(value).strftime("%H:%M") if value else ""
@@ -51,3 +53,19 @@ def format_date(value: date | datetime | None) -> str:
     if hasattr(value, "hour"):
         value = clock.local(cast(datetime, value)).date()  # it has an hour: a datetime
     return f"{value.day} {value:%B %Y}"
+
+
+def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page links a pager shows: the first and last pages, and ``around`` pages each
+    side of the current one; None where two or more pages are left out (an ellipsis).
+    However many pages there are, at most ``2 * around + 5`` items (GOV.UK pagination)."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        before = numbers[-1] if numbers else None
+        if before is not None and n - before == 2:
+            numbers.append(n - 1)  # an ellipsis never stands for one page
+        elif before is not None and n - before > 2:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers

@@ -1,12 +1,12 @@
 """Case notes: the list, writing, amending (a new version) and each note's history."""
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.common import show_problems
 from blueprints.participants.common import bp, render_participant
 from blueprints.participants.forms import AmendNoteForm, NoteForm
-from portal import clock
+from portal import clock, tenancy
 from portal.access.participant_access import FULL, get_child, get_participant
 from portal.actions import Action
 from portal.casework import case_notes
@@ -21,9 +21,8 @@ NOTES = ("case_notes",)
 @requires(Action.PARTICIPANT_VIEW)
 def notes(participant_id):
     participant = get_participant(participant_id, FULL)
-    return render_participant(
-        "participants/notes.html", participant, "notes", shows=NOTES, notes=case_notes.notes_of(participant)
-    )
+    found = case_notes.notes_page(participant, tenancy.valid_id(request.args.get("page")) or 1)
+    return render_participant("participants/notes.html", participant, "notes", shows=NOTES, result=found)
 
 
 @bp.route("/<int:participant_id>/notes/new", methods=["GET", "POST"])

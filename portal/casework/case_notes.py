@@ -7,9 +7,10 @@ view is audited. A note is never edited in place: an amendment is a new version 
 a reason, and the earlier text stays in the history.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit, clock
 from portal.access.participant_access import ensure_not_restricted
@@ -128,12 +129,32 @@ def amend_note(
     return version
 
 
-def notes_of(participant: Participant) -> list[CaseNote]:
-    """The participant's notes, newest contact first (versions loaded with them)."""
-    return list(
+NOTES_PER_PAGE = 50
+
+
+@dataclass
+class NotesPage:
+    notes: list[CaseNote]
+    page: int
+    pages: int
+    total: int
+
+
+def notes_page(participant: Participant, page: int = 1, per_page: int = NOTES_PER_PAGE) -> NotesPage:
+    """One page of the participant's notes, newest contact first, each with its versions
+    and their authors: the same number of queries whatever the number of notes (a count,
+    the page, its versions). A page past the last shows the last."""
+    mine = (CaseNote.org_id == participant.org_id, CaseNote.participant_id == participant.id)
+    total = db.session.scalar(select(func.count(CaseNote.id)).where(*mine)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    notes = list(
         db.session.scalars(
             select(CaseNote)
-            .where(CaseNote.org_id == participant.org_id, CaseNote.participant_id == participant.id)
+            .where(*mine)
             .order_by(CaseNote.contact_date.desc(), CaseNote.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
     )
+    return NotesPage(notes=notes, page=page, pages=pages, total=total)
