@@ -37,6 +37,7 @@ from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager
 
 import portal.models  # noqa: F401  (every table is declared before the map is read)
 from portal.extensions import Model, db
@@ -1349,7 +1350,16 @@ def section_query(found: Holding, section: Section, participant_id: int, org_id:
         )
         query = select(target).where(target.id.in_(pointers))
         return query.order_by(*order_columns(section.rows_from.table, section.order_by))
-    return rows_query(found, [participant_id], org_id).order_by(*order_columns(found.table, section.order_by))
+    query = rows_query(found, [participant_id], org_id).order_by(*order_columns(found.table, section.order_by))
+    if isinstance(found.found_by, Via):
+        # The parent row is joined already: load it from the join, so that a column read
+        # through it ("note.contact_date") takes no query a row.
+        model = model_of(found.table)
+        link = found.found_by.link
+        for relationship in sa.inspect(model).relationships:
+            if any(column.name == link for column in relationship.local_columns):
+                query = query.options(contains_eager(getattr(model, relationship.key)))
+    return query
 
 
 def text_columns(table: sa.Table) -> Iterator[sa.Column[Any]]:
