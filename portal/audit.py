@@ -85,7 +85,7 @@ def event_hash(event: Hashed | AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
 
 
-def _head() -> tuple[int, str]:
+def chain_head() -> tuple[int, str]:
     """Sequence number and hash of the newest event, or of the last checkpoint."""
     last = db.session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     if last:
@@ -106,7 +106,7 @@ def latest_checkpoint() -> AuditVerification | None:
     ).first()
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
 
@@ -132,8 +132,8 @@ def record(
     if org_id is None and has_request_context():
         org = roles_org()
         org_id = org.id if org is not None else None
-    _lock_chain()
-    seq, prev_hash = _head()
+    lock_chain()
+    seq, prev_hash = chain_head()
     event = AuditEvent(
         seq=seq + 1,
         at=clock.now(),
