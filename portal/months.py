@@ -5,6 +5,7 @@ next, so its UTC bounds move with British Summer Time: an appointment at 23:30 U
 31 March is on 1 April in London, and counts in April.
 """
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -57,7 +58,7 @@ class Month:
 
     @property
     def last_day(self) -> date:
-        return self.next().first_day - relativedelta(days=1)
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     def next(self) -> "Month":
         return self.shift(1)

@@ -16,7 +16,7 @@ kept beside the content, never published.
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any, TypedDict, cast
 
@@ -137,12 +137,7 @@ def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[di
             withheld_by_org[slugs[p.org_id]] += 1
         else:
             shown.append(p)
-    identity = {}
-    for chunk in _chunks([p.id for p in shown]):
-        for r in db.session.execute(
-            select(Participant.id, Participant.atw_reference, Participant.ni_number).where(Participant.id.in_(chunk))
-        ):
-            identity[r.id] = (r.atw_reference, r.ni_number)
+    identity = _identities(facts, month)
     reached: dict[int, list[dict[str, Any]]] = {}
     for m in sorted(facts.milestones, key=lambda m: (m[4], m[2], m[3])):
         if month.contains(m[4]):
@@ -170,9 +165,15 @@ def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[di
     return rows, ids, {"total": sum(withheld_by_org.values()), "by_organisation": withheld_by_org}
 
 
-def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
-    for k in range(0, len(ids), size):
-        yield ids[k : k + size]
+def _identities(facts: report_figures.Facts, month: Month) -> dict[int, tuple[str, str]]:
+    """AtW reference and NI number of every participant the facts hold, in one query over
+    the delivering organisations (not a query a few hundred participants)."""
+    rows = db.session.execute(
+        select(Participant.id, Participant.atw_reference, Participant.ni_number).where(
+            Participant.org_id.in_([o.id for o in facts.organisations]), Participant.referred_at < month.ends_at
+        )
+    )
+    return {r.id: (r.atw_reference, r.ni_number) for r in rows}
 
 
 def milestone_text(item: dict[str, Any]) -> str:
@@ -197,40 +198,34 @@ def data_warnings(facts: report_figures.Facts, month: Month, shown_ids: list[int
     orgs = {o.id: o for o in facts.organisations}
     people = [facts.participants[i] for i in shown_ids]
     end = month.last_day
+    org_ids = list(orgs)
+    shown = set(shown_ids)
     last_contact: dict[int, date] = {}
-    for chunk in _chunks(shown_ids):
-        for pid, at in db.session.execute(
-            select(Appointment.participant_id, func.max(Appointment.starts_at))
-            .where(
-                Appointment.participant_id.in_(chunk),
-                Appointment.status == "attended",
-                Appointment.starts_at < month.ends_at,
-            )
-            .group_by(Appointment.participant_id)
-        ):
+    # One query each over the delivering organisations, grouped by participant (not a
+    # query a few hundred participants); what is not shown is left out here.
+    for pid, at in db.session.execute(
+        select(Appointment.participant_id, func.max(Appointment.starts_at))
+        .where(Appointment.org_id.in_(org_ids), Appointment.status == "attended", Appointment.starts_at < month.ends_at)
+        .group_by(Appointment.participant_id)
+    ):
+        if pid in shown:
             last_contact[pid] = clock.local(clock.as_utc(at)).date()
-        for pid, on in db.session.execute(
-            select(CaseNote.participant_id, func.max(CaseNote.contact_date))
-            .where(
-                CaseNote.participant_id.in_(chunk),
-                CaseNote.note_type.in_(CONTACT_NOTE_TYPES),
-                CaseNote.contact_date <= end,
-            )
-            .group_by(CaseNote.participant_id)
-        ):
+    for pid, on in db.session.execute(
+        select(CaseNote.participant_id, func.max(CaseNote.contact_date))
+        .where(CaseNote.org_id.in_(org_ids), CaseNote.note_type.in_(CONTACT_NOTE_TYPES), CaseNote.contact_date <= end)
+        .group_by(CaseNote.participant_id)
+    ):
+        if pid in shown:
             last_contact[pid] = max(on, last_contact.get(pid, on))
     history: dict[int, list[MilestoneRow]] = {}
-    for chunk in _chunks(shown_ids):
-        for m in db.session.execute(
-            select(Milestone.participant_id, Milestone.kind, Milestone.month_number, Milestone.achieved_on).where(
-                Milestone.participant_id.in_(chunk), Milestone.achieved_on <= end
-            )
-        ):
+    for m in db.session.execute(
+        select(Milestone.participant_id, Milestone.kind, Milestone.month_number, Milestone.achieved_on).where(
+            Milestone.org_id.in_(org_ids), Milestone.achieved_on <= end
+        )
+    ):
+        if m.participant_id in shown:
             history.setdefault(m.participant_id, []).append(m)
-    identity = {}
-    for chunk in _chunks(shown_ids):
-        for r in db.session.execute(select(Participant.id, Participant.atw_reference).where(Participant.id.in_(chunk))):
-            identity[r.id] = r.atw_reference
+    identity = {pid: reference for pid, (reference, _) in _identities(facts, month).items()}
     out: list[dict[str, Any]] = []
 
     def warn(p: report_figures.ParticipantFacts, code: str, text: str) -> None:
