@@ -66,6 +66,8 @@ def _queries(app, world, case, url, role) -> int:
     with app.app_context(), statements() as seen:
         response = send(client, case, url, world, False)
     assert response.status_code == 200, (case.endpoint, role, response.status_code)
+    session_reads = [q for q in seen if q.startswith("SELECT") and "FROM staff_session" in q]
+    assert len(session_reads) <= 1, (case.endpoint, session_reads)  # the session is read once a request
     return len(seen)
 
 
