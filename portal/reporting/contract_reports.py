@@ -24,7 +24,7 @@ from sqlalchemy import Row, func, select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Appointment, CaseNote, Milestone, Participant
+from portal.models import Appointment, CaseNote, Milestone
 from portal.models.milestone import MILESTONE_KINDS
 from portal.models.participant import STATUS_LABELS
 from portal.months import Month
@@ -137,7 +137,6 @@ def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[di
             withheld_by_org[slugs[p.org_id]] += 1
         else:
             shown.append(p)
-    identity = _identities(facts, month)
     reached: dict[int, list[dict[str, Any]]] = {}
     for m in sorted(facts.milestones, key=lambda m: (m[4], m[2], m[3])):
         if month.contains(m[4]):
@@ -150,8 +149,8 @@ def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[di
         rows.append(
             {
                 "participant_id": p.id,
-                "atw_reference": identity[p.id][0],
-                "ni_number": identity[p.id][1],
+                "atw_reference": p.atw_reference,
+                "ni_number": p.ni_number,
                 "organisation": slugs[p.org_id],
                 "referral_date": p.referred_on.isoformat(),
                 "start_date": p.started_on.isoformat() if p.started_on and p.started_on <= month.last_day else None,
@@ -163,17 +162,6 @@ def _progress_return(facts: report_figures.Facts, month: Month) -> tuple[list[di
     rows.sort(key=lambda r: (r["organisation"], r["atw_reference"]))
     ids = [r.pop("participant_id") for r in rows]
     return rows, ids, {"total": sum(withheld_by_org.values()), "by_organisation": withheld_by_org}
-
-
-def _identities(facts: report_figures.Facts, month: Month) -> dict[int, tuple[str, str]]:
-    """AtW reference and NI number of every participant the facts hold, in one query over
-    the delivering organisations (not a query a few hundred participants)."""
-    rows = db.session.execute(
-        select(Participant.id, Participant.atw_reference, Participant.ni_number).where(
-            Participant.org_id.in_([o.id for o in facts.organisations]), Participant.referred_at < month.ends_at
-        )
-    )
-    return {r.id: (r.atw_reference, r.ni_number) for r in rows}
 
 
 def milestone_text(item: dict[str, Any]) -> str:
@@ -225,7 +213,6 @@ def data_warnings(facts: report_figures.Facts, month: Month, shown_ids: list[int
     ):
         if m.participant_id in shown:
             history.setdefault(m.participant_id, []).append(m)
-    identity = {pid: reference for pid, (reference, _) in _identities(facts, month).items()}
     out: list[dict[str, Any]] = []
 
     def warn(p: report_figures.ParticipantFacts, code: str, text: str) -> None:
@@ -236,7 +223,7 @@ def data_warnings(facts: report_figures.Facts, month: Month, shown_ids: list[int
                 "org": org.slug,
                 "organisation": org.name,
                 "participant_id": p.id,
-                "atw_reference": identity[p.id],
+                "atw_reference": p.atw_reference,
                 "text": text,
             }
         )

@@ -94,6 +94,8 @@ class ParticipantFacts:
     closed_on: date | None
     status: str
     restricted: bool
+    atw_reference: str
+    ni_number: str
 
 
 @dataclass
@@ -150,6 +152,8 @@ def load(first: Month, last: Month) -> Facts:
             Participant.closed_on,
             Participant.status,
             Participant.restricted,
+            Participant.atw_reference,
+            Participant.ni_number,
         ).where(Participant.org_id.in_(org_ids), Participant.referred_at < end)
     ).all()
     for r in rows:
@@ -164,6 +168,8 @@ def load(first: Month, last: Month) -> Facts:
             closed_on=r.closed_on,
             status=r.status,
             restricted=r.restricted,
+            atw_reference=r.atw_reference,
+            ni_number=r.ni_number,
         )
     for a in db.session.execute(
         select(Appointment.org_id, Appointment.participant_id, Appointment.starts_at, Appointment.status).where(
